@@ -1,0 +1,20 @@
+//! The domain of Priemna: what a municipality receives, by which channel, and the rules its
+//! client charter and Bulgarian law attach to it.
+//!
+//! This crate does no I/O and reads no clock: every function that depends on "today" takes the
+//! date or timestamp as a parameter, so that deadlines can be tested for any day of any year.
+//! It must never depend on HTTP or SQL crates.
+
+pub mod calendar;
+pub mod deadline;
+pub mod identity;
+pub mod kinds;
+pub mod rules;
+pub mod screening;
+pub mod submission;
+
+pub use calendar::WorkingCalendar;
+pub use kinds::{Channel, Kind};
+
+/// The municipality's time zone; dates of receipt and deadlines are dates in this zone.
+pub const TIME_ZONE: &str = "Europe/Sofia";
