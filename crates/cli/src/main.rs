@@ -1,1 +1,196 @@
-fn main() {}
+//! `priemna`: the reception office of a municipality, from the command line.
+//!
+//! A thin shell: it parses arguments, opens the store and hands over to priemna-web (serving,
+//! intake) or priemna-domain (calendar, deadlines, identifier checks).
+
+mod check;
+mod demo;
+mod submit;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use priemna_domain::WorkingCalendar;
+use priemna_domain::deadline::{self, DeadlineRule};
+use priemna_web::{AppState, SystemClock};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Parser)]
+#[command(name = "priemna", version, about = "Приемна — the reception office of a municipality")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the register lives.
+#[derive(clap::Args, Clone)]
+pub struct DbArgs {
+    /// SQLite database file.
+    #[arg(long, default_value = "priemna.db")]
+    db: String,
+    /// Database URL (`sqlite:PATH`); overrides --db.
+    #[arg(long, env = "PRIEMNA_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    pub fn url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite:{}", self.db))
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Load realistic demo data on first start (when the register is empty).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Register a paper, phone or signal-box submission (for clerks).
+    Submit(submit::SubmitArgs),
+    /// Print the non-working days of a year.
+    Calendar {
+        year: i16,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compute a legal deadline.
+    Deadline {
+        /// Date of receipt (YYYY-MM-DD).
+        #[arg(long)]
+        received: jiff::civil::Date,
+        /// Rule, e.g. deadline_complaint_7_days or apk_2_months.
+        #[arg(long)]
+        rule: String,
+    },
+    /// Check identifiers (ЕГН, ЕИК, phone, e-mail); reads standard input when no values are given.
+    Check {
+        #[arg(value_enum)]
+        what: check::What,
+        values: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("priemna: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("priemna: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let calendar = WorkingCalendar::with_builtin_decrees();
+    match cli.command {
+        Command::Serve { addr, db, demo } => {
+            let store = priemna_store::connect(&db.url())
+                .await
+                .with_context(|| format!("opening the register at {}", db.url()))?;
+            let state = AppState::new(store, calendar, Arc::new(SystemClock));
+            if demo {
+                demo::load_if_empty(&state).await?;
+            }
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr}"))?;
+            let local = listener.local_addr()?;
+            // Tests and scripts read this line to find the port.
+            println!("Priemna listening on http://{local}");
+            tracing::info!(%local, "serving");
+            priemna_web::serve(listener, state, shutdown_signal()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Submit(args) => submit::run(args, calendar).await,
+        Command::Calendar { year, json } => {
+            if !priemna_domain::calendar::SUPPORTED_YEARS.contains(&year) {
+                anyhow::bail!("the calendar covers the years 1990–2200");
+            }
+            let days = calendar.non_working_days(year);
+            if json {
+                let list: Vec<_> = days
+                    .iter()
+                    .map(|d| {
+                        serde_json::json!({
+                            "date": d.date.to_string(),
+                            "name": d.name_bg,
+                            "name_en": d.name_en,
+                            "kind": d.kind,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for d in days {
+                    println!("{}  {:<10}  {}", d.date, d.date.strftime("%A"), d.name_bg);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Deadline { received, rule } => {
+            let Some(rule) = DeadlineRule::parse(&rule) else {
+                let known: Vec<_> = DeadlineRule::ALL.iter().map(|r| r.as_str()).collect();
+                anyhow::bail!("unknown rule {rule:?}; known rules: {}", known.join(", "));
+            };
+            let due = deadline::due_date(rule, received, &calendar);
+            println!("{}", due.due);
+            if due.due != due.nominal {
+                eprintln!(
+                    "({} is not a working day; moved to {})",
+                    due.nominal, due.due
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { what, values } => check::run(what, values),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

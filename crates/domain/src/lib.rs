@@ -6,15 +6,21 @@
 //! It must never depend on HTTP or SQL crates.
 
 pub mod calendar;
+pub mod clock;
 pub mod deadline;
 pub mod identity;
 pub mod kinds;
+pub mod lifecycle;
+pub mod number;
 pub mod rules;
 pub mod screening;
 pub mod submission;
 
 pub use calendar::WorkingCalendar;
+pub use clock::Clock;
 pub use kinds::{Channel, Kind};
+pub use lifecycle::Status;
+pub use number::RegistrationNumber;
 
 /// The municipality's time zone; dates of receipt and deadlines are dates in this zone.
 pub const TIME_ZONE: &str = "Europe/Sofia";

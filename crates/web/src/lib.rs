@@ -1,1 +1,89 @@
-//! web
+//! Priemna's HTTP server: the versioned JSON API (and, later, the portal and back office).
+//!
+//! Handlers are thin: they turn HTTP into domain values, ask the domain's rules, and hand the
+//! result to the `Store`. Every failure becomes an `ApiError`, rendered in one place (`error`).
+
+mod api;
+mod error;
+pub mod intake;
+mod json;
+mod lang;
+
+pub use error::ApiError;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::middleware;
+use jiff::Timestamp;
+use priemna_domain::{Clock, WorkingCalendar};
+use priemna_store::Store;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// The largest request body the JSON API accepts.
+pub const MAX_JSON_BODY_BYTES: usize = 64 * 1024;
+
+/// The system clock: the one place that reads the time of day.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    #[allow(clippy::disallowed_methods)]
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub calendar: Arc<WorkingCalendar>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, calendar: WorkingCalendar, clock: Arc<dyn Clock>) -> Self {
+        AppState {
+            store,
+            calendar: Arc::new(calendar),
+            clock,
+        }
+    }
+}
+
+/// The whole application as a router.
+pub fn router(state: AppState) -> Router {
+    api::routes()
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
+        .layer(middleware::from_fn(error::json_errors_everywhere))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves the application on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

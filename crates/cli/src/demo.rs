@@ -1,0 +1,162 @@
+//! Demo data: a month of realistic submissions to a Bulgarian municipality, loaded on first start.
+
+use jiff::{SignedDuration, Timestamp};
+use priemna_domain::submission::{RawSubmission, RawSubmitter};
+use priemna_web::AppState;
+use priemna_web::intake::{self, IntakeError};
+
+struct Sample {
+    kind: &'static str,
+    channel: &'static str,
+    subject: &'static str,
+    body: &'static str,
+    /// (name, phone, email); `None` for anonymous.
+    who: Option<(&'static str, &'static str, &'static str)>,
+    location: Option<&'static str>,
+    threat: bool,
+    bad_administration: bool,
+}
+
+const fn s(
+    kind: &'static str,
+    channel: &'static str,
+    subject: &'static str,
+    body: &'static str,
+    who: Option<(&'static str, &'static str, &'static str)>,
+    location: Option<&'static str>,
+) -> Sample {
+    Sample {
+        kind,
+        channel,
+        subject,
+        body,
+        who,
+        location,
+        threat: false,
+        bad_administration: false,
+    }
+}
+
+const IVAN: Option<(&str, &str, &str)> = Some(("Иван Петров", "0888 123 456", "ivan.petrov@example.bg"));
+const MARIA: Option<(&str, &str, &str)> = Some(("Мария Георгиева", "038 601 234", ""));
+const GEORGI: Option<(&str, &str, &str)> = Some(("Георги Димитров", "", "g.dimitrov@example.bg"));
+const ELENA: Option<(&str, &str, &str)> = Some(("Елена Стоянова", "0877 555 010", "elena.s@example.bg"));
+const NIKOLAY: Option<(&str, &str, &str)> = Some(("Николай Иванов", "0899 222 333", ""));
+
+fn samples() -> Vec<Sample> {
+    let mut list = vec![
+        s("signal", "web", "Дупки на ул. „Отец Паисий“", "На ул. „Отец Паисий“ между №12 и №20 има големи дупки в асфалта, колите ги заобикалят в насрещното платно.", IVAN, Some("ул. „Отец Паисий“ 16")),
+        s("signal", "phone", "Не свети уличното осветление", "В кв. „Орфей“ от три вечери не свети уличното осветление по цялата улица зад блок 5.", MARIA, Some("кв. „Орфей“, бл. 5")),
+        s("proposal", "web", "Велоалея по бул. „България“", "Предлагам да се изгради велоалея по бул. „България“, която да свърже центъра с Парк-музея.", GEORGI, None),
+        s("praise", "signal_box", "Благодарност към служителката на гише 3", "Благодаря на служителката на гише 3 в центъра за услуги — бързо и любезно ми помогна с удостоверението.", ELENA, None),
+        s("opinion", "email", "Мнение за новото паркиране в центъра", "Синята зона е добра идея, но таксата за живущите е висока.", NIKOLAY, Some("център")),
+        s("comment", "web", "Коментар за графика на сметосъбирането", "Графикът на сайта не отговаря на действителното събиране в кв. „Куба“.", None, Some("кв. „Куба“")),
+        s("signal", "signal_box", "Нерегламентирано сметище", "До гаражите на ул. „Шипка“ се изхвърлят строителни отпадъци и стари мебели.", None, Some("ул. „Шипка“")),
+        s("application", "in_person_written", "Искане за издаване на удостоверение за наследници", "Моля да ми бъде издадено удостоверение за наследници на починалия ми баща.", IVAN, None),
+        s("proposal", "post", "Повече пейки в парка", "Предлагам да се поставят повече пейки и сенници на детската площадка в парка.", MARIA, Some("Градски парк")),
+        s("signal", "email", "Счупена детска люлка", "Люлката на площадката до бл. 12 е счупена и е опасна за децата.", ELENA, Some("кв. „Воеводски“, бл. 12")),
+        s("comment", "in_person_oral", "Коментар за работното време на център за услуги", "Би било удобно центърът за услуги да работи и един съботен ден в месеца.", None, None),
+        s("praise", "web", "Похвала за ремонта на улицата", "Ремонтът на ул. „Данаил Николаев“ е направен бързо и качествено. Благодаря!", GEORGI, Some("ул. „Данаил Николаев“")),
+        s("opinion", "web", "Мнение за проекта за бюджет", "Подкрепям увеличението на средствата за училищата в проекта за бюджет.", NIKOLAY, None),
+        s("application", "email", "Заявление за разрешение за поставяне на маса пред заведение", "Моля за разрешение за поставяне на 4 маси на тротоара пред заведението ни.", GEORGI, Some("бул. „България“ 40")),
+    ];
+    list.push(Sample {
+        threat: true,
+        ..s("signal", "phone", "Паднал клон върху тротоара", "Голям клон е паднал и виси над тротоара пред училището, опасно е за децата.", None, Some("ул. „Македония“"))
+    });
+    list.push(Sample {
+        bad_administration: true,
+        ..s("complaint", "in_person_written", "Жалба за забавено удостоверение", "Подадох искане преди месец и още не съм получил удостоверението, никой не ми отговаря на телефона.", NIKOLAY, None)
+    });
+    list.push(Sample {
+        bad_administration: true,
+        ..s("complaint", "web", "Грубо отношение на гишето", "Служител на гише 5 отказа да приеме документите ми без обяснение и повиши тон.", ELENA, None)
+    });
+    list.push(s(
+        "corruption_signal",
+        "phone",
+        "Искане на пари за ускоряване на разрешение",
+        "Служител ми поиска пари, за да ускори разрешението за строеж. Оставих съобщение на телефонния секретар за сигнали за корупция.",
+        IVAN,
+        None,
+    ));
+    list.push(s(
+        "complaint",
+        "web",
+        "Въпрос за личните ми данни",
+        "Искам да знам кой има достъп до личните ми данни, събрани при подаване на декларация.",
+        MARIA,
+        None,
+    ));
+    list.push(s(
+        "signal",
+        "web",
+        "Безстопанствени кучета",
+        "Глутница безстопанствени кучета гони децата при спирката.",
+        None,
+        Some("спирка „Болницата“"),
+    ));
+    list
+}
+
+fn raw(sample: &Sample) -> RawSubmission {
+    let submitter = sample.who.map(|(name, phone, email)| RawSubmitter {
+        name: Some(name.into()),
+        address: Some("гр. Хасково".into()),
+        phone: Some(phone.into()),
+        email: Some(email.into()),
+        egn: None,
+    });
+    RawSubmission {
+        kind: Some(sample.kind.into()),
+        channel: Some(sample.channel.into()),
+        subject: Some(sample.subject.into()),
+        body: Some(sample.body.into()),
+        submitter,
+        anonymous: None,
+        health_or_safety_threat: Some(sample.threat),
+        about_bad_administration: Some(sample.bad_administration),
+        in_writing: None,
+        violation_date: None,
+        address: sample.location.map(Into::into),
+    }
+}
+
+/// Loads the samples, spread over the past weeks, if the register is empty.
+pub async fn load_if_empty(app: &AppState) -> anyhow::Result<()> {
+    if app.store.count_submissions().await? > 0 {
+        tracing::info!("demo data not loaded: the register already holds submissions");
+        return Ok(());
+    }
+    let now = app.clock.now();
+    let samples = samples();
+    let count = samples.len() as i64;
+    for (i, sample) in samples.iter().enumerate() {
+        // Oldest first, about two days apart, during office hours.
+        let days_ago = (count - i as i64) * 2;
+        let received: Timestamp = now
+            .checked_sub(SignedDuration::from_hours(days_ago * 24 + 3))
+            .unwrap_or(now);
+        let entered_by = if sample.channel == "web" || sample.channel == "email" {
+            "citizen"
+        } else {
+            "clerk:demo"
+        };
+        match intake::register(app, &raw(sample), received, entered_by).await {
+            Ok(receipt) => {
+                if i < 3 {
+                    println!(
+                        "demo: {} — tracking code {}",
+                        receipt.registered.number, receipt.registered.tracking_code
+                    );
+                }
+            }
+            Err(IntakeError::Invalid(errors)) => {
+                anyhow::bail!("demo sample {i} is invalid: {errors:?}")
+            }
+            Err(IntakeError::Store(e)) => return Err(e.into()),
+        }
+    }
+    tracing::info!(count, "demo data loaded");
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! The working calendar, legal deadlines and reception hours, for citizens and staff alike.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use jiff::civil::{Date, Weekday};
+use priemna_domain::calendar::SUPPORTED_YEARS;
+use priemna_domain::clock::local_date;
+use priemna_domain::deadline::{self, DeadlineRule};
+use priemna_domain::submission::{FieldError, Problem};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+fn weekday_bg(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "понеделник",
+        Weekday::Tuesday => "вторник",
+        Weekday::Wednesday => "сряда",
+        Weekday::Thursday => "четвъртък",
+        Weekday::Friday => "петък",
+        Weekday::Saturday => "събота",
+        Weekday::Sunday => "неделя",
+    }
+}
+
+fn weekday_en(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "Monday",
+        Weekday::Tuesday => "Tuesday",
+        Weekday::Wednesday => "Wednesday",
+        Weekday::Thursday => "Thursday",
+        Weekday::Friday => "Friday",
+        Weekday::Saturday => "Saturday",
+        Weekday::Sunday => "Sunday",
+    }
+}
+
+fn parse_date_param(query: &HashMap<String, String>, name: &str) -> Result<Option<Date>, ApiError> {
+    match query.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse::<Date>()
+            .map(Some)
+            .map_err(|_| ApiError::BadRequest(vec![FieldError::new(name, Problem::InvalidDate)])),
+    }
+}
+
+fn supported_year(date: Date, field: &str) -> Result<Date, ApiError> {
+    if SUPPORTED_YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(ApiError::BadRequest(vec![FieldError::new(
+            field,
+            Problem::UnknownValue {
+                allowed: vec!["1990–2200"],
+            },
+        )]))
+    }
+}
+
+/// `GET /api/v1/calendar/{year}`: the named non-working days of a year.
+pub async fn year(
+    State(app): State<AppState>,
+    Path(year): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let year_error = || {
+        ApiError::BadRequest(vec![FieldError::new(
+            "year",
+            Problem::UnknownValue {
+                allowed: vec!["1990–2200"],
+            },
+        )])
+    };
+    let year: i16 = year.trim().parse().map_err(|_| year_error())?;
+    if !SUPPORTED_YEARS.contains(&year) {
+        return Err(year_error());
+    }
+    let days: Vec<Value> = app
+        .calendar
+        .non_working_days(year)
+        .iter()
+        .map(|d| {
+            json!({
+                "date": d.date.to_string(),
+                "name": d.name_bg,
+                "name_en": d.name_en,
+                "kind": d.kind,
+                "weekday": weekday_bg(d.date.weekday()),
+            })
+        })
+        .collect();
+    let saturdays: Vec<Value> = app
+        .calendar
+        .working_saturdays(year)
+        .iter()
+        .map(|(date, name)| json!({ "date": date.to_string(), "name": name }))
+        .collect();
+    Ok(Json(json!({
+        "year": year,
+        "time_zone": priemna_domain::TIME_ZONE,
+        "weekends_are_non_working": true,
+        "non_working_days": days,
+        "working_saturdays": saturdays,
+    })))
+}
+
+/// `GET /api/v1/deadline?received=YYYY-MM-DD&rule=RULE`.
+pub async fn deadline(
+    State(app): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let mut errors = Vec::new();
+    let received = match parse_date_param(&query, "received") {
+        Ok(Some(d)) => supported_year(d, "received")
+            .map_err(|e| {
+                if let ApiError::BadRequest(mut f) = e {
+                    errors.append(&mut f);
+                }
+            })
+            .ok(),
+        Ok(None) => {
+            errors.push(FieldError::new("received", Problem::Missing));
+            None
+        }
+        Err(ApiError::BadRequest(mut f)) => {
+            errors.append(&mut f);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let rule = match query.get("rule").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => {
+            errors.push(FieldError::new("rule", Problem::Missing));
+            None
+        }
+        Some(s) => DeadlineRule::parse(s).or_else(|| {
+            errors.push(FieldError::new(
+                "rule",
+                Problem::UnknownValue {
+                    allowed: DeadlineRule::ALL.iter().map(|r| r.as_str()).collect(),
+                },
+            ));
+            None
+        }),
+    };
+    let (Some(received), Some(rule)) = (received, rule) else {
+        return Err(ApiError::BadRequest(errors));
+    };
+    let due = deadline::due_date(rule, received, &app.calendar);
+    let moved = due.due != due.nominal;
+    let info = app.calendar.day_info(due.nominal);
+    let (why_bg, why_en) = if !moved {
+        (None, None)
+    } else if let Some(named) = info.reasons.first() {
+        (Some(named.name_bg.clone()), Some(named.name_en.clone()))
+    } else {
+        (
+            Some(weekday_bg(due.nominal.weekday()).to_owned()),
+            Some(weekday_en(due.nominal.weekday()).to_owned()),
+        )
+    };
+    let explanation_bg = match &why_bg {
+        None => format!(
+            "Срокът изтича на {} в 24:00 ч.",
+            due.due.strftime("%d.%m.%Y")
+        ),
+        Some(why) => format!(
+            "Последният ден {} е неработен ({why}), затова срокът изтича в първия работен ден след него — {} в 24:00 ч.",
+            due.nominal.strftime("%d.%m.%Y"),
+            due.due.strftime("%d.%m.%Y")
+        ),
+    };
+    let explanation_en = match &why_en {
+        None => format!("The deadline ends on {} at midnight.", due.due),
+        Some(why) => format!(
+            "The last day, {}, is not a working day ({why}), so the deadline moves to the next working day, {}, ending at midnight.",
+            due.nominal, due.due
+        ),
+    };
+    Ok(Json(json!({
+        "rule": rule.as_str(),
+        "received": received.to_string(),
+        "nominal": due.nominal.to_string(),
+        "due": due.due.to_string(),
+        "moved": moved,
+        "moved_because": why_bg,
+        "moved_because_en": why_en,
+        "description": rule.description_bg(),
+        "description_en": rule.description_en(),
+        "explanation": explanation_bg,
+        "explanation_en": explanation_en,
+    })))
+}
+
+/// `GET /api/v1/reception?date=YYYY-MM-DD` (today when no date is given).
+pub async fn reception(
+    State(app): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let date = match parse_date_param(&query, "date")? {
+        Some(d) => supported_year(d, "date")?,
+        None => local_date(app.clock.now()),
+    };
+    let r = deadline::reception(date, &app.calendar);
+    let (opens, closes) = match r.hours {
+        Some((o, c)) => (
+            Some(o.strftime("%H:%M").to_string()),
+            Some(c.strftime("%H:%M").to_string()),
+        ),
+        None => (None, None),
+    };
+    Ok(Json(json!({
+        "date": date.to_string(),
+        "weekday": weekday_bg(date.weekday()),
+        "open": r.hours.is_some(),
+        "opens": opens,
+        "closes": closes,
+        "hours": r.hours.map(|_| json!({ "opens": opens, "closes": closes })),
+        "closed_reason": r.closed_reason_bg,
+        "closed_reason_en": r.closed_reason_en,
+        "next_open_date": r.next_open.to_string(),
+    })))
+}

@@ -1,0 +1,175 @@
+//! Intake and tracking of submissions.
+
+use super::local_time;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::intake::{self, IntakeError, Receipt};
+use crate::json::{merge_errors, parse_object, raw_submission};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use priemna_domain::clock::local_date;
+use priemna_domain::submission::validate;
+use priemna_domain::{Channel, Kind, RegistrationNumber};
+use priemna_store::{CitizenView, StoredDecision};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+fn decisions_json(decisions: &[StoredDecision]) -> Value {
+    decisions
+        .iter()
+        .map(|d| {
+            json!({
+                "rule": d.rule,
+                "reason": d.reason_bg,
+                "reason_en": d.reason_en,
+                "needs_review": d.needs_review,
+            })
+        })
+        .collect()
+}
+
+/// `POST /api/v1/submissions`: registers a submission and returns the citizen's receipt.
+pub async fn create(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let object = parse_object(&headers, body)?;
+    let parsed = raw_submission(&object);
+    if !parsed.type_errors.is_empty() {
+        // Report the type errors together with whatever else is wrong.
+        let today = local_date(app.clock.now());
+        let more = validate(&parsed.raw, today).err().unwrap_or_default();
+        return Err(ApiError::Validation(merge_errors(parsed.type_errors, more)));
+    }
+    let Receipt {
+        kind,
+        channel,
+        registered,
+        assessment,
+    } = intake::register(&app, &parsed.raw, app.clock.now(), "citizen")
+        .await
+        .map_err(|e| match e {
+            IntakeError::Invalid(errors) => ApiError::Validation(errors),
+            IntakeError::Store(e) => ApiError::Store(e),
+        })?;
+    let number = registered.number.to_string();
+    let stored: Vec<StoredDecision> = assessment
+        .decisions
+        .iter()
+        .map(|d| StoredDecision {
+            rule: d.rule.as_str().to_owned(),
+            reason_bg: d.reason_bg.clone(),
+            reason_en: d.reason_en.clone(),
+            needs_review: d.needs_review,
+        })
+        .collect();
+    let receipt = json!({
+        "number": number,
+        "tracking_code": registered.tracking_code,
+        "received_at": local_time(registered.received_at),
+        "received_date": local_date(registered.received_at).to_string(),
+        "kind": kind.as_str(),
+        "channel": channel.as_str(),
+        "status": registered.status.as_str(),
+        "status_label": { "bg": registered.status.label_bg(), "en": registered.status.label_en() },
+        "considered": assessment.considered,
+        "deadline_rule": assessment.deadline_rule.map(|r| r.as_str()),
+        "answer_due": assessment.answer_due.map(|d| d.to_string()),
+        "acknowledge_due": assessment.acknowledge_due.map(|d| d.to_string()),
+        "decisions": decisions_json(&stored),
+        "track_url": format!("/api/v1/submissions/{number}"),
+        "warnings": parsed.unknown_fields.iter().map(|f| json!({
+            "field": f,
+            "message": "непознато поле; пренебрегнато",
+            "message_en": "unknown field; ignored",
+        })).collect::<Vec<_>>(),
+    });
+    let mut response_headers = HeaderMap::new();
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/submissions/{number}")) {
+        response_headers.insert(header::LOCATION, location);
+    }
+    Ok((StatusCode::CREATED, response_headers, Json(receipt)))
+}
+
+fn view_json(view: &CitizenView) -> Value {
+    json!({
+        "number": view.number.to_string(),
+        "kind": view.kind.as_str(),
+        "kind_label": { "bg": view.kind.label_bg(), "en": view.kind.label_en() },
+        "channel": view.channel.as_str(),
+        "channel_label": { "bg": view.channel.label_bg(), "en": view.channel.label_en() },
+        "subject": view.subject,
+        "body": view.body,
+        "address": view.address,
+        "anonymous": view.anonymous,
+        "received_at": local_time(view.received_at),
+        "received_date": local_date(view.received_at).to_string(),
+        "status": view.status.as_str(),
+        "status_label": { "bg": view.status.label_bg(), "en": view.status.label_en() },
+        "open": view.status.is_open(),
+        "considered": view.considered,
+        "deadline_rule": view.deadline_rule,
+        "answer_due": view.answer_due.map(|d| d.to_string()),
+        "acknowledge_due": view.acknowledge_due.map(|d| d.to_string()),
+        "decisions": decisions_json(&view.decisions),
+        "history": view.history.iter().map(|e| json!({
+            "at": local_time(e.at),
+            "status": e.status.as_str(),
+            "note": e.note_bg,
+            "note_en": e.note_en,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/v1/submissions/{number}?tracking_code=…`: what the citizen may see. A wrong or
+/// missing code and an unknown number get the same 404, so numbers cannot be probed.
+pub async fn track(
+    State(app): State<AppState>,
+    Path(number): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
+    let code = query
+        .get("tracking_code")
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .ok_or(ApiError::NotFound)?;
+    let view = app
+        .store
+        .find_for_citizen(number, code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(view_json(&view)))
+}
+
+/// `GET /api/v1/kinds`: the kinds of submission with their labels.
+pub async fn kinds() -> Json<Value> {
+    Json(
+        Kind::ALL
+            .iter()
+            .map(|k| json!({ "kind": k.as_str(), "label": k.label_bg(), "label_en": k.label_en() }))
+            .collect(),
+    )
+}
+
+/// `GET /api/v1/channels`: the channels with their labels.
+pub async fn channels() -> Json<Value> {
+    Json(
+        Channel::ALL
+            .iter()
+            .map(|c| {
+                json!({
+                    "channel": c.as_str(),
+                    "label": c.label_bg(),
+                    "label_en": c.label_en(),
+                    "written": c.is_written(),
+                })
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,224 @@
+//! Every error the API returns, mapped to HTTP in this one place. Internal details (SQL, paths)
+//! are logged, never sent.
+
+use crate::lang::Lang;
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use priemna_domain::submission::{FieldError, Problem};
+use priemna_store::StoreError;
+use serde_json::{Value, json};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request was understood, but fields are wrong (422).
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// A query parameter or path segment is wrong (400).
+    #[error("bad request")]
+    BadRequest(Vec<FieldError>),
+    /// The body is not JSON, or not UTF-8 (400).
+    #[error("malformed body: {0}")]
+    MalformedBody(String),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("body too large")]
+    PayloadTooLarge,
+    /// Unknown resource — also what a wrong tracking code gets, so numbers cannot be probed.
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The error as rendered, kept in the response so the language can be chosen afterwards.
+#[derive(Debug, Clone)]
+struct RenderedError {
+    status: StatusCode,
+    code: &'static str,
+    message_bg: String,
+    message_en: String,
+    fields: Vec<FieldError>,
+}
+
+impl RenderedError {
+    fn body(&self, lang: Lang) -> Value {
+        let fields: Vec<Value> = self
+            .fields
+            .iter()
+            .map(|f| {
+                let bg = f.problem.message_bg();
+                let en = f.problem.message_en();
+                json!({
+                    "field": f.field,
+                    "code": f.problem.code(),
+                    "message": lang.pick(&bg, &en),
+                    "message_bg": bg,
+                    "message_en": en,
+                })
+            })
+            .collect();
+        json!({
+            "error": {
+                "status": self.status.as_u16(),
+                "code": self.code,
+                "message": lang.pick(&self.message_bg, &self.message_en),
+                "message_bg": self.message_bg,
+                "message_en": self.message_en,
+                "fields": fields,
+            }
+        })
+    }
+
+    fn response(self, lang: Lang) -> Response {
+        let mut response = (self.status, Json(self.body(lang))).into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+fn field_summary(fields: &[FieldError], bg: bool) -> String {
+    fields
+        .iter()
+        .map(|f| {
+            if bg {
+                format!("{}: {}", f.field, f.problem.message_bg())
+            } else {
+                format!("{}: {}", f.field, f.problem.message_en())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl ApiError {
+    fn render(self) -> RenderedError {
+        let plain = |status, code, bg: &str, en: &str| RenderedError {
+            status,
+            code,
+            message_bg: bg.to_owned(),
+            message_en: en.to_owned(),
+            fields: Vec::new(),
+        };
+        match self {
+            ApiError::Validation(fields) => RenderedError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "validation_failed",
+                message_bg: format!("Невалидни данни — {}", field_summary(&fields, true)),
+                message_en: format!("Invalid data — {}", field_summary(&fields, false)),
+                fields,
+            },
+            ApiError::BadRequest(fields) => RenderedError {
+                status: StatusCode::BAD_REQUEST,
+                code: "bad_request",
+                message_bg: format!("Невалидна заявка — {}", field_summary(&fields, true)),
+                message_en: format!("Bad request — {}", field_summary(&fields, false)),
+                fields,
+            },
+            ApiError::MalformedBody(detail) => RenderedError {
+                status: StatusCode::BAD_REQUEST,
+                code: "malformed_body",
+                message_bg: format!("Тялото на заявката не е валиден JSON в UTF-8: {detail}"),
+                message_en: format!("The request body is not valid JSON in UTF-8: {detail}"),
+                fields: vec![FieldError::new(
+                    "request_body",
+                    Problem::WrongType {
+                        expected: "object",
+                    },
+                )],
+            },
+            ApiError::UnsupportedMediaType => plain(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Изпратете данните като JSON (Content-Type: application/json; charset=utf-8).",
+                "Send the data as JSON (Content-Type: application/json; charset=utf-8).",
+            ),
+            ApiError::PayloadTooLarge => plain(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Заявката е твърде голяма (най-много 64 KiB).",
+                "The request is too large (at most 64 KiB).",
+            ),
+            ApiError::NotFound => plain(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Няма такъв ресурс или кодът за проследяване не е верен.",
+                "No such resource, or the tracking code is wrong.",
+            ),
+            ApiError::Store(e) => {
+                tracing::error!(error = %e, "store error");
+                plain(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "register_unavailable",
+                    "Регистърът временно не е достъпен; нищо не е записано. Опитайте отново.",
+                    "The register is temporarily unavailable; nothing was saved. Please try again.",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.render().response(Lang::Bg)
+    }
+}
+
+/// Renders errors in the user's language, and turns the framework's own plain-text errors
+/// (unknown route, wrong method, body limit) into the same JSON shape.
+pub async fn json_errors_everywhere(request: Request, next: Next) -> Response {
+    let lang = Lang::from_headers(request.headers());
+    let response = next.run(request).await;
+    if let Some(rendered) = response.extensions().get::<RenderedError>() {
+        return if lang == Lang::Bg {
+            response
+        } else {
+            rendered.clone().response(lang)
+        };
+    }
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let error = match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound.render(),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge.render(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType.render(),
+        StatusCode::METHOD_NOT_ALLOWED => RenderedError {
+            status,
+            code: "method_not_allowed",
+            message_bg: "Този метод не се поддържа за този адрес.".into(),
+            message_en: "This method is not supported for this address.".into(),
+            fields: Vec::new(),
+        },
+        _ if status.is_server_error() => RenderedError {
+            status,
+            code: "internal_error",
+            message_bg: "Вътрешна грешка; опитайте отново.".into(),
+            message_en: "Internal error; please try again.".into(),
+            fields: Vec::new(),
+        },
+        _ => RenderedError {
+            status,
+            code: "bad_request",
+            message_bg: "Невалидна заявка.".into(),
+            message_en: "Bad request.".into(),
+            fields: Vec::new(),
+        },
+    };
+    let mut fresh = error.response(lang);
+    // Keep headers such as `Allow` that tell the client what would work.
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            fresh.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    fresh
+}
