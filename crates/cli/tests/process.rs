@@ -1,0 +1,260 @@
+//! The `priemna` binary as an operator and a clerk use it: real processes, real signals.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_priemna");
+
+struct Server {
+    child: Child,
+    base: String,
+    stdout_lines: Vec<String>,
+}
+
+/// Starts `priemna serve` on a free port and waits for its "listening" line.
+fn start_server(db: &Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start priemna serve");
+    let stdout = child.stdout.take().unwrap();
+    let mut reader = BufReader::new(stdout);
+    let mut stdout_lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        let n = reader.read_line(&mut line).unwrap();
+        assert!(n > 0, "server exited before listening: {stdout_lines:?}");
+        if let Some(rest) = line.trim().strip_prefix("Priemna listening on ") {
+            let base = rest.to_owned();
+            // Keep draining stdout so the server never blocks on a full pipe.
+            std::thread::spawn(move || for _ in reader.lines() {});
+            return Server {
+                child,
+                base,
+                stdout_lines,
+            };
+        }
+        stdout_lines.push(line.trim().to_owned());
+    }
+}
+
+impl Server {
+    fn kill_hard(mut self) {
+        // std's Child::kill sends SIGKILL on Unix: no chance to flush or clean up.
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn submission(i: usize) -> Value {
+    json!({
+        "kind": "signal", "channel": "web",
+        "subject": format!("Сигнал №{i}"),
+        "body": format!("Не свети лампата на стълб №{i} на ул. „Шипка“."),
+        "submitter": {"name": "Мария Георгиева", "phone": "038 601 234"}
+    })
+}
+
+#[tokio::test]
+async fn acknowledged_submissions_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("register.db");
+    let server = start_server(&db, &[]);
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/v1/submissions", server.base);
+
+    // Keep submitting from many clients; kill the server while requests are in flight.
+    let mut tasks = Vec::new();
+    for i in 0..400 {
+        let client = client.clone();
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis((i % 100) as u64 * 3)).await;
+            let response = client.post(url).json(&submission(i)).send().await.ok()?;
+            if response.status() != 201 {
+                return None;
+            }
+            let receipt: Value = response.json().await.ok()?;
+            Some((i, receipt))
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    server.kill_hard();
+    let mut acknowledged = Vec::new();
+    for task in tasks {
+        if let Some(ok) = task.await.unwrap() {
+            acknowledged.push(ok);
+        }
+    }
+    assert!(!acknowledged.is_empty(), "nothing was acknowledged before the kill");
+
+    let server = start_server(&db, &[]);
+    for (i, receipt) in &acknowledged {
+        let number = receipt["number"].as_str().unwrap();
+        let response = client
+            .get(format!("{}/api/v1/submissions/{number}", server.base))
+            .query(&[("tracking_code", receipt["tracking_code"].as_str().unwrap())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "acknowledged {number} lost");
+        let case: Value = response.json().await.unwrap();
+        assert_eq!(case["subject"], format!("Сигнал №{i}"));
+        assert_eq!(case["body"], submission(*i)["body"]);
+    }
+    // Numbers are gap-free: the acknowledged ones all fall within 1..=count and are distinct.
+    let mut sequences: Vec<u32> = acknowledged
+        .iter()
+        .map(|(_, r)| r["number"].as_str().unwrap()[5..].parse().unwrap())
+        .collect();
+    sequences.sort_unstable();
+    sequences.dedup();
+    assert_eq!(sequences.len(), acknowledged.len());
+    println!(
+        "1 kill, {} acknowledged, 0 lost (of 400 attempted)",
+        acknowledged.len()
+    );
+
+    // After the restart the series continues without a gap.
+    let response = client
+        .post(format!("{}/api/v1/submissions", server.base))
+        .json(&submission(999))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let receipt: Value = response.json().await.unwrap();
+    let next: u32 = receipt["number"].as_str().unwrap()[5..].parse().unwrap();
+    assert!(next as usize > acknowledged.len());
+    let all_before = next - 1;
+    assert!(
+        sequences.iter().all(|s| *s <= all_before),
+        "{sequences:?} vs {next}"
+    );
+}
+
+#[tokio::test]
+async fn demo_data_loads_on_first_start_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let server = start_server(&db, &["--demo"]);
+    let demo: Vec<&String> = server
+        .stdout_lines
+        .iter()
+        .filter(|l| l.starts_with("demo: "))
+        .collect();
+    assert_eq!(demo.len(), 3, "{:?}", server.stdout_lines);
+    // "demo: 2026-000001 — tracking code XXXX-XXXX-XXXX"
+    let words: Vec<&str> = demo[0].split_whitespace().collect();
+    let (number, code) = (words[1], words[words.len() - 1]);
+    let client = reqwest::Client::new();
+    let case: Value = client
+        .get(format!("{}/api/v1/submissions/{number}", server.base))
+        .query(&[("tracking_code", code)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(case["number"], number);
+    assert!(!case["subject"].as_str().unwrap().is_empty());
+    drop(server);
+
+    let again = start_server(&db, &["--demo"]);
+    assert!(
+        again.stdout_lines.iter().all(|l| !l.starts_with("demo: ")),
+        "demo data loaded twice"
+    );
+}
+
+#[tokio::test]
+async fn a_clerk_registers_a_signal_box_paper_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("clerk.db");
+    let output = Command::new(BIN)
+        .args([
+            "submit", "--kind", "signal", "--channel", "signal_box",
+            "--subject", "Счупена пейка", "--body", "Пейката в парка е счупена.",
+            "--name", "Елена Стоянова", "--phone", "0877 555 010",
+            "--clerk", "registry1", "--json", "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let receipt: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(receipt["number"].as_str().unwrap().ends_with("-000001"));
+    assert!(receipt["answer_due"].is_string());
+
+    // A bad paper is refused with the field named, and nothing is stored.
+    let refused = Command::new(BIN)
+        .args([
+            "submit", "--kind", "petition", "--channel", "signal_box",
+            "--subject", "x", "--body", "y", "--name", "Елена", "--egn", "123", "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("kind:"), "{stderr}");
+    assert!(stderr.contains("submitter.egn:"), "{stderr}");
+
+    let server = start_server(&db, &[]);
+    let case: Value = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/submissions/{}",
+            server.base,
+            receipt["number"].as_str().unwrap()
+        ))
+        .query(&[("tracking_code", receipt["tracking_code"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(case["channel"], "signal_box");
+    assert_eq!(case["subject"], "Счупена пейка");
+}
+
+#[test]
+fn calendar_and_deadline_commands() {
+    let output = Command::new(BIN).args(["calendar", "2027", "--json"]).output().unwrap();
+    assert!(output.status.success());
+    let days: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let dates: Vec<&str> = days.iter().map(|d| d["date"].as_str().unwrap()).collect();
+    // 1 May 2027 is Holy Saturday; Easter Monday is 3 May, so the day off moves to 4 May.
+    for date in ["2027-04-30", "2027-05-01", "2027-05-03", "2027-05-04", "2027-12-27", "2027-12-28"] {
+        assert!(dates.contains(&date), "{date} missing: {dates:?}");
+    }
+    let output = Command::new(BIN)
+        .args(["deadline", "--received", "2026-04-03", "--rule", "complaint_7_days"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "2026-04-14");
+    let output = Command::new(BIN)
+        .args(["check", "egn", "7501010010", "7501010011"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("7501010010\tvalid"), "{text}");
+    assert!(text.contains("7501010011\tinvalid"), "{text}");
+    assert_eq!(output.status.code(), Some(1));
+}
