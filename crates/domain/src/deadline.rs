@@ -14,8 +14,7 @@ use jiff::civil::{Date, Time, Weekday};
 use serde::Serialize;
 
 /// A deadline rule: how long the municipality has, counted from an event (usually receipt).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeadlineRule {
     /// Charter: written answer to a written complaint about bad administration within 7 days.
     Complaint7Days,
@@ -33,6 +32,13 @@ pub enum DeadlineRule {
     WhistleblowerAck7Days,
     /// ЗЗЛПСПОИН: feedback within 3 months of the acknowledgement.
     WhistleblowerFeedback3Months,
+}
+
+// serde's snake_case would write `complaint7_days`; the API identifier is `as_str()`.
+impl Serialize for DeadlineRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// The length of a term.

@@ -80,9 +80,15 @@ pub struct RawSubmitter {
 
 impl RawSubmitter {
     fn is_empty(&self) -> bool {
-        [&self.name, &self.address, &self.phone, &self.email, &self.egn]
-            .iter()
-            .all(|f| non_empty(f).is_none())
+        [
+            &self.name,
+            &self.address,
+            &self.phone,
+            &self.email,
+            &self.egn,
+        ]
+        .iter()
+        .all(|f| non_empty(f).is_none())
     }
 }
 
@@ -91,9 +97,15 @@ impl RawSubmitter {
 pub enum Problem {
     Missing,
     /// The JSON (or form) value has the wrong type; `expected` is e.g. "string".
-    WrongType { expected: &'static str },
-    UnknownValue { allowed: Vec<&'static str> },
-    TooLong { max_chars: usize },
+    WrongType {
+        expected: &'static str,
+    },
+    UnknownValue {
+        allowed: Vec<&'static str>,
+    },
+    TooLong {
+        max_chars: usize,
+    },
     /// NUL and other control characters (but newlines and tabs) are refused.
     ControlCharacter,
     InvalidDate,
@@ -114,7 +126,10 @@ impl Problem {
         match self {
             Problem::Missing => "полето е задължително".into(),
             Problem::WrongType { expected } => {
-                format!("неправилен тип на стойността (очаква се {})", type_bg(expected))
+                format!(
+                    "неправилен тип на стойността (очаква се {})",
+                    type_bg(expected)
+                )
             }
             Problem::UnknownValue { allowed } => {
                 format!("непозната стойност; допустими са: {}", allowed.join(", "))
@@ -278,7 +293,13 @@ pub fn validate(raw: &RawSubmission, today: Date) -> Result<Draft, Vec<FieldErro
             None
         }),
     };
-    let subject = text_field(&mut errors, "subject", &raw.subject, MAX_SUBJECT_CHARS, true);
+    let subject = text_field(
+        &mut errors,
+        "subject",
+        &raw.subject,
+        MAX_SUBJECT_CHARS,
+        true,
+    );
     let body = text_field(&mut errors, "body", &raw.body, MAX_BODY_CHARS, true);
     let address = text_field(
         &mut errors,
@@ -337,7 +358,10 @@ fn validate_submitter(
     let given = raw.submitter.as_ref().filter(|s| !s.is_empty());
     match (raw.anonymous, given) {
         (Some(true), Some(_)) => {
-            errors.push(FieldError::new("submitter", Problem::AnonymousWithSubmitter));
+            errors.push(FieldError::new(
+                "submitter",
+                Problem::AnonymousWithSubmitter,
+            ));
             None
         }
         (Some(true), None) | (None, None) => None,
