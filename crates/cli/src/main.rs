@@ -18,7 +18,11 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
-#[command(name = "priemna", version, about = "Приемна — the reception office of a municipality")]
+#[command(
+    name = "priemna",
+    version,
+    about = "Приемна — the reception office of a municipality"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -57,7 +61,7 @@ enum Command {
         demo: bool,
     },
     /// Register a paper, phone or signal-box submission (for clerks).
-    Submit(submit::SubmitArgs),
+    Submit(Box<submit::SubmitArgs>),
     /// Print the non-working days of a year.
     Calendar {
         year: i16,
@@ -91,7 +95,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("priemna: cannot start the runtime: {e}");
@@ -128,7 +135,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             priemna_web::serve(listener, state, shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Submit(args) => submit::run(args, calendar).await,
+        Command::Submit(args) => submit::run(*args, calendar).await,
         Command::Calendar { year, json } => {
             if !priemna_domain::calendar::SUPPORTED_YEARS.contains(&year) {
                 anyhow::bail!("the calendar covers the years 1990–2200");

@@ -1,4 +1,10 @@
 //! The `priemna` binary as an operator and a clerk use it: real processes, real signals.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::zombie_processes
+)]
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -101,7 +107,10 @@ async fn acknowledged_submissions_survive_sigkill() {
             acknowledged.push(ok);
         }
     }
-    assert!(!acknowledged.is_empty(), "nothing was acknowledged before the kill");
+    assert!(
+        !acknowledged.is_empty(),
+        "nothing was acknowledged before the kill"
+    );
 
     let server = start_server(&db, &[]);
     for (i, receipt) in &acknowledged {
@@ -189,15 +198,32 @@ async fn a_clerk_registers_a_signal_box_paper_from_the_terminal() {
     let db = dir.path().join("clerk.db");
     let output = Command::new(BIN)
         .args([
-            "submit", "--kind", "signal", "--channel", "signal_box",
-            "--subject", "Счупена пейка", "--body", "Пейката в парка е счупена.",
-            "--name", "Елена Стоянова", "--phone", "0877 555 010",
-            "--clerk", "registry1", "--json", "--db",
+            "submit",
+            "--kind",
+            "signal",
+            "--channel",
+            "signal_box",
+            "--subject",
+            "Счупена пейка",
+            "--body",
+            "Пейката в парка е счупена.",
+            "--name",
+            "Елена Стоянова",
+            "--phone",
+            "0877 555 010",
+            "--clerk",
+            "registry1",
+            "--json",
+            "--db",
         ])
         .arg(&db)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let receipt: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(receipt["number"].as_str().unwrap().ends_with("-000001"));
     assert!(receipt["answer_due"].is_string());
@@ -205,8 +231,20 @@ async fn a_clerk_registers_a_signal_box_paper_from_the_terminal() {
     // A bad paper is refused with the field named, and nothing is stored.
     let refused = Command::new(BIN)
         .args([
-            "submit", "--kind", "petition", "--channel", "signal_box",
-            "--subject", "x", "--body", "y", "--name", "Елена", "--egn", "123", "--db",
+            "submit",
+            "--kind",
+            "petition",
+            "--channel",
+            "signal_box",
+            "--subject",
+            "x",
+            "--body",
+            "y",
+            "--name",
+            "Елена",
+            "--egn",
+            "123",
+            "--db",
         ])
         .arg(&db)
         .output()
@@ -236,16 +274,32 @@ async fn a_clerk_registers_a_signal_box_paper_from_the_terminal() {
 
 #[test]
 fn calendar_and_deadline_commands() {
-    let output = Command::new(BIN).args(["calendar", "2027", "--json"]).output().unwrap();
+    let output = Command::new(BIN)
+        .args(["calendar", "2027", "--json"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let days: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
     let dates: Vec<&str> = days.iter().map(|d| d["date"].as_str().unwrap()).collect();
     // 1 May 2027 is Holy Saturday; Easter Monday is 3 May, so the day off moves to 4 May.
-    for date in ["2027-04-30", "2027-05-01", "2027-05-03", "2027-05-04", "2027-12-27", "2027-12-28"] {
+    for date in [
+        "2027-04-30",
+        "2027-05-01",
+        "2027-05-03",
+        "2027-05-04",
+        "2027-12-27",
+        "2027-12-28",
+    ] {
         assert!(dates.contains(&date), "{date} missing: {dates:?}");
     }
     let output = Command::new(BIN)
-        .args(["deadline", "--received", "2026-04-03", "--rule", "complaint_7_days"])
+        .args([
+            "deadline",
+            "--received",
+            "2026-04-03",
+            "--rule",
+            "complaint_7_days",
+        ])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "2026-04-14");

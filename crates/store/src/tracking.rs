@@ -61,7 +61,11 @@ mod tests {
         let s = code.as_str();
         assert_eq!(s.len(), 14);
         assert_eq!(s.matches('-').count(), 2);
-        assert!(s.bytes().filter(|b| *b != b'-').all(|b| ALPHABET.contains(&b)));
+        assert!(
+            s.bytes()
+                .filter(|b| *b != b'-')
+                .all(|b| ALPHABET.contains(&b))
+        );
         assert_ne!(TrackingCode::generate(), TrackingCode::generate());
     }
 

@@ -124,9 +124,7 @@ impl ApiError {
                 message_en: format!("The request body is not valid JSON in UTF-8: {detail}"),
                 fields: vec![FieldError::new(
                     "request_body",
-                    Problem::WrongType {
-                        expected: "object",
-                    },
+                    Problem::WrongType { expected: "object" },
                 )],
             },
             ApiError::UnsupportedMediaType => plain(

@@ -16,7 +16,12 @@ impl Lang {
             return Lang::Bg;
         };
         for range in value.split(',') {
-            let tag = range.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let tag = range
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if tag.starts_with("bg") {
                 return Lang::Bg;
             }

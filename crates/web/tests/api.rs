@@ -1,7 +1,7 @@
 //! The JSON API, driven over HTTP against the real server on a random port.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod helpers;
-
 
 use helpers::{TestApp, named, spawn_app_at};
 use serde_json::{Value, json};
@@ -86,8 +86,10 @@ async fn every_kind_through_every_channel_is_registered_and_tracked() {
 async fn tracking_needs_the_right_code_and_never_reveals_a_number() {
     let app = spawn_app_at("2026-03-02T10:00:00+02:00").await;
     let (_, receipt) = app
-        .submit(json!({"kind": "signal", "channel": "web", "subject": "Дупка",
-                       "body": "Дупка на пътя.", "submitter": named()}))
+        .submit(
+            json!({"kind": "signal", "channel": "web", "subject": "Дупка",
+                       "body": "Дупка на пътя.", "submitter": named()}),
+        )
         .await;
     let number = receipt["number"].as_str().unwrap();
     let code = receipt["tracking_code"].as_str().unwrap();
@@ -114,35 +116,55 @@ async fn tracking_needs_the_right_code_and_never_reveals_a_number() {
 async fn anonymous_signals_are_not_considered_unless_they_threaten_health_or_safety() {
     let app = spawn_app_at("2026-03-02T10:00:00+02:00").await;
     let (status, plain) = app
-        .submit(json!({"kind": "signal", "channel": "signal_box", "subject": "Шум",
-                       "body": "Съседите вдигат шум вечер.", "anonymous": true}))
+        .submit(
+            json!({"kind": "signal", "channel": "signal_box", "subject": "Шум",
+                       "body": "Съседите вдигат шум вечер.", "anonymous": true}),
+        )
         .await;
     assert_eq!(status, 201);
-    assert!(rules(&plain).contains(&"anonymous_not_considered".into()), "{plain}");
+    assert!(
+        rules(&plain).contains(&"anonymous_not_considered".into()),
+        "{plain}"
+    );
     assert_eq!(plain["considered"], false);
     assert_eq!(plain["answer_due"], Value::Null);
 
     let (_, threat) = app
-        .submit(json!({"kind": "signal", "channel": "phone", "subject": "Оголени кабели",
+        .submit(
+            json!({"kind": "signal", "channel": "phone", "subject": "Оголени кабели",
                        "body": "Оголени кабели висят до детската площадка.",
-                       "health_or_safety_threat": true}))
+                       "health_or_safety_threat": true}),
+        )
         .await;
-    assert!(rules(&threat).contains(&"anonymous_threat_considered".into()), "{threat}");
+    assert!(
+        rules(&threat).contains(&"anonymous_threat_considered".into()),
+        "{threat}"
+    );
     assert_eq!(threat["considered"], true);
-    assert_eq!(threat["answer_due"], "2026-05-04", "2 months from 02.03 is Sat 02.05 → Mon 04.05");
+    assert_eq!(
+        threat["answer_due"], "2026-05-04",
+        "2 months from 02.03 is Sat 02.05 → Mon 04.05"
+    );
 
     let (_, complaint) = app
-        .submit(json!({"kind": "complaint", "channel": "web", "subject": "Оплакване",
-                       "body": "Никой не вдига телефона."}))
+        .submit(
+            json!({"kind": "complaint", "channel": "web", "subject": "Оплакване",
+                       "body": "Никой не вдига телефона."}),
+        )
         .await;
     assert!(rules(&complaint).contains(&"anonymous_not_considered".into()));
 
     // Praise needs no answer: anonymous praise is simply registered for analysis.
     let (_, praise) = app
-        .submit(json!({"kind": "praise", "channel": "web", "subject": "Благодаря",
-                       "body": "Благодаря на служителите."}))
+        .submit(
+            json!({"kind": "praise", "channel": "web", "subject": "Благодаря",
+                       "body": "Благодаря на служителите."}),
+        )
         .await;
-    assert!(!rules(&praise).contains(&"anonymous_not_considered".into()), "{praise}");
+    assert!(
+        !rules(&praise).contains(&"anonymous_not_considered".into()),
+        "{praise}"
+    );
     assert_eq!(praise["answer_due"], Value::Null);
 }
 
@@ -150,9 +172,11 @@ async fn anonymous_signals_are_not_considered_unless_they_threaten_health_or_saf
 async fn offensive_and_personal_data_submissions_are_flagged_for_a_clerk() {
     let app = spawn_app_at("2026-03-02T10:00:00+02:00").await;
     let (_, rude) = app
-        .submit(json!({"kind": "complaint", "channel": "email", "subject": "Жалба",
+        .submit(
+            json!({"kind": "complaint", "channel": "email", "subject": "Жалба",
                        "body": "Вие сте идиоти и кретени, никой не работи!",
-                       "submitter": named()}))
+                       "submitter": named()}),
+        )
         .await;
     let offensive = rude["decisions"]
         .as_array()
@@ -164,24 +188,39 @@ async fn offensive_and_personal_data_submissions_are_flagged_for_a_clerk() {
     assert!(!offensive["reason"].as_str().unwrap().is_empty());
 
     let (_, english) = app
-        .submit(json!({"kind": "comment", "channel": "web", "subject": "Parking",
-                       "body": "This fucking parking zone is a joke."}))
+        .submit(
+            json!({"kind": "comment", "channel": "web", "subject": "Parking",
+                       "body": "This fucking parking zone is a joke."}),
+        )
         .await;
-    assert!(rules(&english).contains(&"offensive_language".into()), "{english}");
+    assert!(
+        rules(&english).contains(&"offensive_language".into()),
+        "{english}"
+    );
 
     let (_, polite) = app
-        .submit(json!({"kind": "signal", "channel": "web", "subject": "Боклук",
+        .submit(
+            json!({"kind": "signal", "channel": "web", "subject": "Боклук",
                        "body": "Боклукът на ул. „Шипка“ не е събиран от седмица.",
-                       "submitter": named()}))
+                       "submitter": named()}),
+        )
         .await;
-    assert!(!rules(&polite).contains(&"offensive_language".into()), "{polite}");
+    assert!(
+        !rules(&polite).contains(&"offensive_language".into()),
+        "{polite}"
+    );
 
     let (_, personal) = app
-        .submit(json!({"kind": "signal", "channel": "web", "subject": "Въпрос",
+        .submit(
+            json!({"kind": "signal", "channel": "web", "subject": "Въпрос",
                        "body": "Кой има достъп до личните ми данни в общината?",
-                       "submitter": named()}))
+                       "submitter": named()}),
+        )
         .await;
-    assert!(rules(&personal).contains(&"personal_data_or_classified".into()), "{personal}");
+    assert!(
+        rules(&personal).contains(&"personal_data_or_classified".into()),
+        "{personal}"
+    );
 
     let (_, classified) = app
         .submit(json!({"kind": "proposal", "channel": "post", "subject": "Въпрос",
@@ -203,16 +242,24 @@ async fn written_complaint_about_bad_administration_is_due_in_7_days_moved_past_
                        "about_bad_administration": true, "submitter": named()}))
         .await;
     assert_eq!(status, 201);
-    assert!(rules(&receipt).contains(&"deadline_complaint_7_days".into()), "{receipt}");
+    assert!(
+        rules(&receipt).contains(&"deadline_complaint_7_days".into()),
+        "{receipt}"
+    );
     assert_eq!(receipt["answer_due"], "2026-04-14");
 
     // The same complaint made by phone is oral: the 7-day promise covers written complaints.
     let (_, oral) = app
-        .submit(json!({"kind": "complaint", "channel": "phone", "subject": "Забавено",
+        .submit(
+            json!({"kind": "complaint", "channel": "phone", "subject": "Забавено",
                        "body": "Чакам удостоверение от месец.",
-                       "about_bad_administration": true, "submitter": named()}))
+                       "about_bad_administration": true, "submitter": named()}),
+        )
         .await;
-    assert!(rules(&oral).contains(&"deadline_apk_2_months".into()), "{oral}");
+    assert!(
+        rules(&oral).contains(&"deadline_apk_2_months".into()),
+        "{oral}"
+    );
     assert_eq!(oral["answer_due"], "2026-06-03");
 }
 
@@ -224,16 +271,24 @@ async fn corruption_signals_and_old_violations() {
                        "subject": "Подкуп", "body": "Служител поиска пари.",
                        "submitter": named()}))
         .await;
-    assert!(rules(&corruption).contains(&"deadline_whistleblower".into()), "{corruption}");
+    assert!(
+        rules(&corruption).contains(&"deadline_whistleblower".into()),
+        "{corruption}"
+    );
     assert_eq!(corruption["acknowledge_due"], "2026-03-09");
     assert_eq!(corruption["answer_due"], "2026-06-09");
 
     let (_, old) = app
-        .submit(json!({"kind": "signal", "channel": "post", "subject": "Незаконен строеж",
+        .submit(
+            json!({"kind": "signal", "channel": "post", "subject": "Незаконен строеж",
                        "body": "Съседът построи гараж без разрешение.",
-                       "violation_date": "2023-05-01", "submitter": named()}))
+                       "violation_date": "2023-05-01", "submitter": named()}),
+        )
         .await;
-    assert!(rules(&old).contains(&"violation_older_than_2_years".into()), "{old}");
+    assert!(
+        rules(&old).contains(&"violation_older_than_2_years".into()),
+        "{old}"
+    );
     assert_eq!(old["considered"], false);
 }
 
@@ -253,24 +308,127 @@ async fn bad_input_gets_a_clear_error_naming_the_field_and_changes_nothing() {
     no_fields.as_object_mut().unwrap().remove("kind");
     no_fields.as_object_mut().unwrap().remove("body");
 
-    let cases: Vec<(&str, Vec<u8>, &str, u16, Vec<&str>)> = vec![
-        ("missing fields", no_fields.to_string().into_bytes(), "application/json", 422, vec!["kind", "body"]),
-        ("unknown kind", with("kind", json!("petition")), "application/json", 422, vec!["kind"]),
-        ("unknown channel", with("channel", json!("fax")), "application/json", 422, vec!["channel"]),
-        ("wrong type", with("subject", json!(42)), "application/json", 422, vec!["subject"]),
-        ("wrong bool", with("anonymous", json!("yes")), "application/json", 422, vec!["anonymous"]),
-        ("empty subject", with("subject", json!("   ")), "application/json", 422, vec!["subject"]),
-        ("NUL byte", with("body", json!("a\u{0}b")), "application/json", 422, vec!["body"]),
-        ("future violation", with("violation_date", json!("2030-01-01")), "application/json", 422, vec!["violation_date"]),
-        ("bad date", with("violation_date", json!("01.02.2025")), "application/json", 422, vec!["violation_date"]),
-        ("invalid ЕГН", submitter_bad_egn.to_string().into_bytes(), "application/json", 422, vec!["submitter.egn"]),
-        ("anonymous with name", with("anonymous", json!(true)), "application/json", 422, vec!["submitter"]),
-        ("not JSON", b"kind=signal".to_vec(), "application/json", 400, vec!["request_body"]),
-        ("array", b"[1,2]".to_vec(), "application/json", 400, vec!["request_body"]),
-        ("invalid UTF-8", b"{\"kind\": \"sig\xffnal\"}".to_vec(), "application/json", 400, vec!["request_body"]),
-        ("oversized", with("body", json!("а".repeat(70_000))), "application/json", 413, vec![]),
-        ("too long body", with("body", json!("а".repeat(20_001))), "application/json", 422, vec!["body"]),
-        ("form encoded", b"kind=signal".to_vec(), "application/x-www-form-urlencoded", 415, vec![]),
+    type Case<'a> = (&'a str, Vec<u8>, &'a str, u16, Vec<&'a str>);
+    let cases: Vec<Case> = vec![
+        (
+            "missing fields",
+            no_fields.to_string().into_bytes(),
+            "application/json",
+            422,
+            vec!["kind", "body"],
+        ),
+        (
+            "unknown kind",
+            with("kind", json!("petition")),
+            "application/json",
+            422,
+            vec!["kind"],
+        ),
+        (
+            "unknown channel",
+            with("channel", json!("fax")),
+            "application/json",
+            422,
+            vec!["channel"],
+        ),
+        (
+            "wrong type",
+            with("subject", json!(42)),
+            "application/json",
+            422,
+            vec!["subject"],
+        ),
+        (
+            "wrong bool",
+            with("anonymous", json!("yes")),
+            "application/json",
+            422,
+            vec!["anonymous"],
+        ),
+        (
+            "empty subject",
+            with("subject", json!("   ")),
+            "application/json",
+            422,
+            vec!["subject"],
+        ),
+        (
+            "NUL byte",
+            with("body", json!("a\u{0}b")),
+            "application/json",
+            422,
+            vec!["body"],
+        ),
+        (
+            "future violation",
+            with("violation_date", json!("2030-01-01")),
+            "application/json",
+            422,
+            vec!["violation_date"],
+        ),
+        (
+            "bad date",
+            with("violation_date", json!("01.02.2025")),
+            "application/json",
+            422,
+            vec!["violation_date"],
+        ),
+        (
+            "invalid ЕГН",
+            submitter_bad_egn.to_string().into_bytes(),
+            "application/json",
+            422,
+            vec!["submitter.egn"],
+        ),
+        (
+            "anonymous with name",
+            with("anonymous", json!(true)),
+            "application/json",
+            422,
+            vec!["submitter"],
+        ),
+        (
+            "not JSON",
+            b"kind=signal".to_vec(),
+            "application/json",
+            400,
+            vec!["request_body"],
+        ),
+        (
+            "array",
+            b"[1,2]".to_vec(),
+            "application/json",
+            400,
+            vec!["request_body"],
+        ),
+        (
+            "invalid UTF-8",
+            b"{\"kind\": \"sig\xffnal\"}".to_vec(),
+            "application/json",
+            400,
+            vec!["request_body"],
+        ),
+        (
+            "oversized",
+            with("body", json!("а".repeat(70_000))),
+            "application/json",
+            413,
+            vec![],
+        ),
+        (
+            "too long body",
+            with("body", json!("а".repeat(20_001))),
+            "application/json",
+            422,
+            vec!["body"],
+        ),
+        (
+            "form encoded",
+            b"kind=signal".to_vec(),
+            "application/x-www-form-urlencoded",
+            415,
+            vec![],
+        ),
     ];
     for (name, body, content_type, status, fields) in cases {
         let response = app
@@ -282,7 +440,10 @@ async fn bad_input_gets_a_clear_error_naming_the_field_and_changes_nothing() {
             .await
             .unwrap();
         assert_eq!(response.status().as_u16(), status, "{name}");
-        let error: Value = response.json().await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let error: Value = response
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         let named_fields: Vec<&str> = error["error"]["fields"]
             .as_array()
             .unwrap()
@@ -290,10 +451,19 @@ async fn bad_input_gets_a_clear_error_naming_the_field_and_changes_nothing() {
             .map(|f| f["field"].as_str().unwrap())
             .collect();
         for field in fields {
-            assert!(named_fields.contains(&field), "{name}: {field} not in {error}");
+            assert!(
+                named_fields.contains(&field),
+                "{name}: {field} not in {error}"
+            );
         }
-        assert!(!error["error"]["message_bg"].as_str().unwrap().is_empty(), "{name}");
-        assert!(!error["error"]["message_en"].as_str().unwrap().is_empty(), "{name}");
+        assert!(
+            !error["error"]["message_bg"].as_str().unwrap().is_empty(),
+            "{name}"
+        );
+        assert!(
+            !error["error"]["message_en"].as_str().unwrap().is_empty(),
+            "{name}"
+        );
         for f in error["error"]["fields"].as_array().unwrap() {
             assert!(!f["message_bg"].as_str().unwrap().is_empty(), "{name}");
             assert!(!f["message_en"].as_str().unwrap().is_empty(), "{name}");
@@ -321,7 +491,10 @@ async fn errors_speak_the_users_language() {
         }
         let error: Value = request.send().await.unwrap().json().await.unwrap();
         assert_eq!(error["error"]["fields"][0]["field"], "kind");
-        assert_eq!(error["error"]["fields"][0]["message"], expected, "{accept:?}");
+        assert_eq!(
+            error["error"]["fields"][0]["message"], expected,
+            "{accept:?}"
+        );
     }
 }
 
@@ -358,14 +531,18 @@ async fn two_hundred_concurrent_submissions_get_distinct_gap_free_numbers() {
 async fn numbering_restarts_each_year() {
     let app = spawn_app_at("2026-12-31T21:59:00Z").await; // 23:59 in Sofia
     let (_, late) = app
-        .submit(json!({"kind": "proposal", "channel": "web", "subject": "a", "body": "b",
-                       "submitter": named()}))
+        .submit(
+            json!({"kind": "proposal", "channel": "web", "subject": "a", "body": "b",
+                       "submitter": named()}),
+        )
         .await;
     assert_eq!(late["number"], "2026-000001");
     let app2 = TestApp::reopen(app, "2026-12-31T22:00:00Z").await; // 00:00 on 1 January
     let (_, early) = app2
-        .submit(json!({"kind": "proposal", "channel": "web", "subject": "a", "body": "b",
-                       "submitter": named()}))
+        .submit(
+            json!({"kind": "proposal", "channel": "web", "subject": "a", "body": "b",
+                       "submitter": named()}),
+        )
         .await;
     assert_eq!(early["number"], "2027-000001");
     assert_eq!(early["received_date"], "2027-01-01");
@@ -381,8 +558,18 @@ async fn calendar_deadline_and_reception_answer_citizens_and_staff() {
         .iter()
         .map(|d| (d["date"].as_str().unwrap(), d["name"].as_str().unwrap()))
         .collect();
-    for date in ["2026-01-01", "2026-03-03", "2026-04-10", "2026-04-13", "2026-05-01", "2026-12-24"] {
-        assert!(days.iter().any(|(d, _)| *d == date), "{date} missing in {days:?}");
+    for date in [
+        "2026-01-01",
+        "2026-03-03",
+        "2026-04-10",
+        "2026-04-13",
+        "2026-05-01",
+        "2026-12-24",
+    ] {
+        assert!(
+            days.iter().any(|(d, _)| *d == date),
+            "{date} missing in {days:?}"
+        );
     }
     assert!(days.iter().all(|(_, name)| !name.is_empty()));
 
@@ -397,7 +584,9 @@ async fn calendar_deadline_and_reception_answer_citizens_and_staff() {
         .await;
     assert_eq!(due["due"], "2027-03-01", "28 Feb 2027 is a Sunday");
 
-    let (status, error) = app.get("/api/v1/deadline?received=2026-02-30&rule=nope").await;
+    let (status, error) = app
+        .get("/api/v1/deadline?received=2026-02-30&rule=nope")
+        .await;
     assert_eq!(status, 400);
     let fields: Vec<&str> = error["error"]["fields"]
         .as_array()
@@ -413,7 +602,12 @@ async fn calendar_deadline_and_reception_answer_citizens_and_staff() {
     assert_eq!(open["closes"], "17:00");
     let holiday = app.get_json("/api/v1/reception?date=2026-03-03").await;
     assert_eq!(holiday["open"], false);
-    assert!(holiday["closed_reason"].as_str().unwrap().contains("Освобождение"));
+    assert!(
+        holiday["closed_reason"]
+            .as_str()
+            .unwrap()
+            .contains("Освобождение")
+    );
     assert_eq!(holiday["next_open_date"], "2026-03-04");
     let today = app.get_json("/api/v1/reception").await;
     assert_eq!(today["date"], "2026-03-02");

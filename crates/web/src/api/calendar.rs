@@ -129,7 +129,11 @@ pub async fn deadline(
         }
         Err(e) => return Err(e),
     };
-    let rule = match query.get("rule").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    let rule = match query
+        .get("rule")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
         None => {
             errors.push(FieldError::new("rule", Problem::Missing));
             None

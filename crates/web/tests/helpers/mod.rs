@@ -1,5 +1,7 @@
 //! Spawns the real application on a random port with a fresh database and a fixed clock.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use jiff::Timestamp;
 use priemna_domain::WorkingCalendar;
 use priemna_domain::clock::FixedClock;
@@ -72,7 +74,9 @@ impl TestApp {
     }
 
     pub async fn track(&self, number: &str, code: Option<&str>) -> (u16, Value) {
-        let mut request = self.client.get(self.url(&format!("/api/v1/submissions/{number}")));
+        let mut request = self
+            .client
+            .get(self.url(&format!("/api/v1/submissions/{number}")));
         if let Some(code) = code {
             request = request.query(&[("tracking_code", code)]);
         }
