@@ -1,6 +1,7 @@
 //! Demo data: a month of realistic submissions to a Bulgarian municipality, loaded on first start.
 
 use jiff::{SignedDuration, Timestamp};
+use priemna_domain::clock::municipal_tz;
 use priemna_domain::submission::{RawSubmission, RawSubmitter};
 use priemna_web::AppState;
 use priemna_web::intake::{self, IntakeError};
@@ -15,6 +16,7 @@ struct Sample {
     location: Option<&'static str>,
     threat: bool,
     bad_administration: bool,
+    about_employee: bool,
 }
 
 const fn s(
@@ -34,6 +36,7 @@ const fn s(
         location,
         threat: false,
         bad_administration: false,
+        about_employee: false,
     }
 }
 
@@ -177,6 +180,7 @@ fn samples() -> Vec<Sample> {
     });
     list.push(Sample {
         bad_administration: true,
+        about_employee: true,
         ..s(
             "complaint",
             "web",
@@ -230,6 +234,7 @@ fn raw(sample: &Sample) -> RawSubmission {
         anonymous: None,
         health_or_safety_threat: Some(sample.threat),
         about_bad_administration: Some(sample.bad_administration),
+        about_employee: Some(sample.about_employee),
         in_writing: None,
         violation_date: None,
         address: sample.location.map(Into::into),
@@ -246,10 +251,14 @@ pub async fn load_if_empty(app: &AppState) -> anyhow::Result<()> {
     let samples = samples();
     let count = samples.len() as i64;
     for (i, sample) in samples.iter().enumerate() {
-        // Oldest first, about two days apart, during office hours.
+        // Oldest first, about two days apart, in the morning of their day.
         let days_ago = (count - i as i64) * 2;
         let received: Timestamp = now
-            .checked_sub(SignedDuration::from_hours(days_ago * 24 + 3))
+            .checked_sub(SignedDuration::from_hours(days_ago * 24))
+            .map(|t| t.to_zoned(municipal_tz()))
+            .and_then(|z| z.date().at(9, 15, 0, 0).to_zoned(municipal_tz()))
+            .and_then(|z| z.checked_add(SignedDuration::from_mins(i as i64 * 7)))
+            .map(|z| z.timestamp())
             .unwrap_or(now);
         let entered_by = if sample.channel == "web" || sample.channel == "email" {
             "citizen"

@@ -44,6 +44,9 @@ pub struct SubmitArgs {
     /// A complaint about bad administration.
     #[arg(long)]
     bad_administration: bool,
+    /// A complaint about an employee's service (goes to the Mayor's office).
+    #[arg(long)]
+    about_employee: bool,
     /// Override whether it was submitted in writing (true/false).
     #[arg(long)]
     in_writing: Option<bool>,
@@ -82,6 +85,7 @@ pub async fn run(args: SubmitArgs, calendar: WorkingCalendar) -> anyhow::Result<
         anonymous: args.anonymous.then_some(true),
         health_or_safety_threat: Some(args.threat),
         about_bad_administration: Some(args.bad_administration),
+        about_employee: Some(args.about_employee),
         in_writing: args.in_writing,
         violation_date: args.violation_date,
         address: args.location,

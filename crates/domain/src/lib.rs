@@ -5,6 +5,7 @@
 //! date or timestamp as a parameter, so that deadlines can be tested for any day of any year.
 //! It must never depend on HTTP or SQL crates.
 
+pub mod access;
 pub mod calendar;
 pub mod clock;
 pub mod deadline;
@@ -15,6 +16,7 @@ pub mod number;
 pub mod rules;
 pub mod screening;
 pub mod submission;
+pub mod workflow;
 
 pub use calendar::WorkingCalendar;
 pub use clock::Clock;

@@ -587,6 +587,7 @@ mod tests {
             }),
             health_or_safety_threat: false,
             about_bad_administration: false,
+            about_employee: false,
             in_writing: true,
             violation_date: None,
             address: None,

@@ -34,6 +34,8 @@ pub struct Draft {
     pub health_or_safety_threat: bool,
     /// A complaint about bad administration (лошо администриране).
     pub about_bad_administration: bool,
+    /// A complaint about an employee's service: the charter sends it to the Mayor.
+    pub about_employee: bool,
     /// Submitted in writing (defaults from the channel).
     pub in_writing: bool,
     /// For signals: when the reported violation was committed.
@@ -64,6 +66,7 @@ pub struct RawSubmission {
     pub anonymous: Option<bool>,
     pub health_or_safety_threat: Option<bool>,
     pub about_bad_administration: Option<bool>,
+    pub about_employee: Option<bool>,
     pub in_writing: Option<bool>,
     pub violation_date: Option<String>,
     pub address: Option<String>,
@@ -106,6 +109,11 @@ pub enum Problem {
     TooLong {
         max_chars: usize,
     },
+    TooShort {
+        min_chars: usize,
+    },
+    /// A password too easy to guess.
+    WeakPassword,
     /// NUL and other control characters (but newlines and tabs) are refused.
     ControlCharacter,
     InvalidDate,
@@ -135,6 +143,8 @@ impl Problem {
                 format!("непозната стойност; допустими са: {}", allowed.join(", "))
             }
             Problem::TooLong { max_chars } => format!("текстът е по-дълъг от {max_chars} знака"),
+            Problem::TooShort { min_chars } => format!("текстът е по-кратък от {min_chars} знака"),
+            Problem::WeakPassword => "паролата е твърде лесна за отгатване".into(),
             Problem::ControlCharacter => "текстът съдържа недопустими управляващи знаци".into(),
             Problem::InvalidDate => "невалидна дата; очаква се ГГГГ-ММ-ДД".into(),
             Problem::FutureDate => "датата е в бъдещето".into(),
@@ -161,6 +171,8 @@ impl Problem {
                 format!("unknown value; allowed: {}", allowed.join(", "))
             }
             Problem::TooLong { max_chars } => format!("longer than {max_chars} characters"),
+            Problem::TooShort { min_chars } => format!("shorter than {min_chars} characters"),
+            Problem::WeakPassword => "the password is too easy to guess".into(),
             Problem::ControlCharacter => "the text contains forbidden control characters".into(),
             Problem::InvalidDate => "not a valid date; expected YYYY-MM-DD".into(),
             Problem::FutureDate => "the date is in the future".into(),
@@ -186,6 +198,8 @@ impl Problem {
             Problem::WrongType { .. } => "wrong_type",
             Problem::UnknownValue { .. } => "unknown_value",
             Problem::TooLong { .. } => "too_long",
+            Problem::TooShort { .. } => "too_short",
+            Problem::WeakPassword => "weak_password",
             Problem::ControlCharacter => "control_character",
             Problem::InvalidDate => "invalid_date",
             Problem::FutureDate => "future_date",
@@ -343,6 +357,7 @@ pub fn validate(raw: &RawSubmission, today: Date) -> Result<Draft, Vec<FieldErro
         submitter,
         health_or_safety_threat: raw.health_or_safety_threat.unwrap_or(false),
         about_bad_administration: raw.about_bad_administration.unwrap_or(false),
+        about_employee: raw.about_employee.unwrap_or(false),
         in_writing: raw.in_writing.unwrap_or(channel.is_written()),
         violation_date,
         address,

@@ -29,8 +29,67 @@ pub enum ApiError {
     /// Unknown resource — also what a wrong tracking code gets, so numbers cannot be probed.
     #[error("not found")]
     NotFound,
+    /// Not signed in, or wrong credentials (never says which).
+    #[error("unauthorized")]
+    Unauthorized,
+    /// Too many failed logins.
+    #[error("account locked")]
+    Locked(jiff::Timestamp),
+    #[error("CSRF token missing or wrong")]
+    CsrfRejected,
+    /// The access rules or the case's state refuse the action, with their reason.
+    #[error("forbidden: {reason_en}")]
+    Forbidden {
+        reason_bg: String,
+        reason_en: String,
+    },
+    /// The action does not fit the case's state, or someone else acted first.
+    #[error("conflict: {reason_en}")]
+    Conflict {
+        reason_bg: String,
+        reason_en: String,
+    },
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(_) => ApiError::Conflict {
+                reason_bg:
+                    "Преписката беше променена междувременно от друг служител; заредете я отново."
+                        .into(),
+                reason_en: "The case was changed meanwhile by someone else; reload it.".into(),
+            },
+            StoreError::Duplicate(what) => ApiError::Conflict {
+                reason_bg: format!("Вече съществува: {what}."),
+                reason_en: format!("Already exists: {what}."),
+            },
+            StoreError::NotFound(_) => ApiError::NotFound,
+            other => ApiError::Store(other),
+        }
+    }
+}
+
+impl From<priemna_domain::access::Denied> for ApiError {
+    fn from(d: priemna_domain::access::Denied) -> Self {
+        ApiError::Forbidden {
+            reason_bg: d.reason_bg,
+            reason_en: d.reason_en,
+        }
+    }
+}
+
+impl From<priemna_domain::workflow::TransitionRefused> for ApiError {
+    fn from(d: priemna_domain::workflow::TransitionRefused) -> Self {
+        ApiError::Conflict {
+            reason_bg: d.reason_bg,
+            reason_en: d.reason_en,
+        }
+    }
 }
 
 /// The error as rendered, kept in the response so the language can be chosen afterwards.
@@ -145,6 +204,50 @@ impl ApiError {
                 "Няма такъв ресурс или кодът за проследяване не е верен.",
                 "No such resource, or the tracking code is wrong.",
             ),
+            ApiError::Unauthorized => plain(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Необходим е вход: грешно потребителско име или парола, или изтекла сесия.",
+                "Sign-in required: wrong username or password, or the session expired.",
+            ),
+            ApiError::Locked(until) => RenderedError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                code: "account_locked",
+                message_bg: format!(
+                    "Профилът е заключен след {} неуспешни опита за вход, до {}.",
+                    crate::auth::MAX_FAILED_LOGINS,
+                    crate::api::local_time(until)
+                ),
+                message_en: format!(
+                    "The account is locked after {} failed sign-ins, until {}.",
+                    crate::auth::MAX_FAILED_LOGINS,
+                    crate::api::local_time(until)
+                ),
+                fields: Vec::new(),
+            },
+            ApiError::CsrfRejected => plain(
+                StatusCode::FORBIDDEN,
+                "csrf_rejected",
+                "Формулярът е изтекъл или не е от нашия сайт (CSRF). Заредете страницата отново.",
+                "The form expired or did not come from our site (CSRF). Reload the page.",
+            ),
+            ApiError::Forbidden {
+                reason_bg,
+                reason_en,
+            } => plain(StatusCode::FORBIDDEN, "forbidden", &reason_bg, &reason_en),
+            ApiError::Conflict {
+                reason_bg,
+                reason_en,
+            } => plain(StatusCode::CONFLICT, "conflict", &reason_bg, &reason_en),
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                plain(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "Вътрешна грешка; опитайте отново.",
+                    "Internal error; please try again.",
+                )
+            }
             ApiError::Store(e) => {
                 tracing::error!(error = %e, "store error");
                 plain(

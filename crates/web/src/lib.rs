@@ -4,8 +4,11 @@
 //! result to the `Store`. Every failure becomes an `ApiError`, rendered in one place (`error`).
 
 mod api;
+pub mod auth;
+pub mod cases;
 mod error;
 pub mod intake;
+pub mod jobs;
 mod json;
 mod lang;
 
@@ -44,15 +47,27 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub calendar: Arc<WorkingCalendar>,
     pub clock: Arc<dyn Clock>,
+    /// Served over HTTPS (cookies get `Secure`); also detected per request from a proxy.
+    pub https: bool,
+    /// A hash to verify against when the user does not exist, so timing reveals nothing.
+    pub dummy_password_hash: Arc<String>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, calendar: WorkingCalendar, clock: Arc<dyn Clock>) -> Self {
+        let dummy = auth::hash_password("priemna-no-such-user").unwrap_or_default();
         AppState {
             store,
             calendar: Arc::new(calendar),
             clock,
+            https: false,
+            dummy_password_hash: Arc::new(dummy),
         }
+    }
+
+    pub fn with_https(mut self, https: bool) -> Self {
+        self.https = https;
+        self
     }
 }
 

@@ -1,6 +1,7 @@
 //! The versioned JSON API, `/api/v1/…`.
 
 mod calendar;
+pub mod staff;
 mod submissions;
 
 use crate::AppState;
@@ -23,6 +24,36 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/calendar/{year}", get(calendar::year))
         .route("/api/v1/deadline", get(calendar::deadline))
         .route("/api/v1/reception", get(calendar::reception))
+        .route("/api/v1/auth/login", post(staff::login))
+        .route("/api/v1/auth/logout", post(staff::logout))
+        .route("/api/v1/auth/me", get(staff::me))
+        .route("/api/v1/auth/password", post(staff::change_password))
+        .route("/api/v1/cases", get(staff::inbox))
+        .route("/api/v1/cases/{number}", get(staff::case))
+        .route(
+            "/api/v1/cases/{number}/personal-data",
+            get(staff::personal_data),
+        )
+        .route("/api/v1/cases/{number}/actions", post(staff::act))
+        .route(
+            "/api/v1/cases/{number}/conflicts",
+            post(staff::declare_conflict),
+        )
+        .route("/api/v1/reminders", get(staff::reminders))
+        .route("/api/v1/journal", get(staff::journal))
+        .route("/api/v1/users", get(staff::users).post(staff::add_user))
+        .route(
+            "/api/v1/users/{id}",
+            axum::routing::patch(staff::update_user),
+        )
+        .route(
+            "/api/v1/departments",
+            get(staff::departments).post(staff::add_department),
+        )
+        .route(
+            "/api/v1/departments/{id}/head",
+            axum::routing::put(staff::set_head),
+        )
 }
 
 async fn healthz(State(app): State<AppState>) -> Result<Json<Value>, ApiError> {

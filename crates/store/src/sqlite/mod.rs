@@ -5,8 +5,16 @@
 //! handed out in commit order, so they stay gap-free. Each submission has its own savepoint, so
 //! a bad one cannot take its neighbours down with it.
 
-use crate::journal::{self, GENESIS};
-use crate::model::{CaseEvent, CitizenView, NewSubmission, Registered, StoredDecision};
+mod cases;
+mod jobs;
+mod journal;
+mod staff;
+
+use crate::model::{
+    CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase, DeadlineRunReport,
+    Department, InboxFilter, JournalEntry, JournalVerdict, NewSubmission, NewUser, PersonalData,
+    Registered, Session, StaffReminder, StoredDecision, UrgencyUpdate, User,
+};
 use crate::tracking::{TrackingCode, hash_tracking_code};
 use crate::{Result, Store, StoreError};
 use async_trait::async_trait;
@@ -33,6 +41,7 @@ struct IntakeJob {
 
 pub struct SqliteStore {
     read: SqlitePool,
+    write: SqlitePool,
     intake: mpsc::Sender<IntakeJob>,
 }
 
@@ -60,8 +69,12 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         let (intake, jobs) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(intake_loop(write, jobs));
-        Ok(SqliteStore { read, intake })
+        tokio::spawn(intake_loop(write.clone(), jobs));
+        Ok(SqliteStore {
+            read,
+            write,
+            intake,
+        })
     }
 }
 
@@ -80,7 +93,7 @@ async fn intake_loop(write: SqlitePool, mut jobs: mpsc::Receiver<IntakeJob>) {
 }
 
 async fn commit_batch(write: &SqlitePool, batch: &mut Vec<IntakeJob>) {
-    let mut tx = match write.begin().await {
+    let mut tx = match write.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
         Err(e) => {
             let message = e.to_string();
@@ -183,9 +196,10 @@ async fn insert_submission(
             number, year, seq, kind, channel, subject, body, address, anonymous,
             health_or_safety_threat, about_bad_administration, in_writing, violation_date,
             received_at, received_date, status, considered, deadline_rule, answer_due,
-            acknowledge_due, decisions, tracking_code_hash, sealed, entered_by)
+            acknowledge_due, decisions, tracking_code_hash, sealed, entered_by, about_employee,
+            urgency)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22, ?23, ?24)
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
          RETURNING id",
     )
     .bind(number.to_string())
@@ -212,6 +226,12 @@ async fn insert_submission(
     .bind(hash_tracking_code(tracking_code.as_str()))
     .bind(sealed)
     .bind(&submission.entered_by)
+    .bind(draft.about_employee)
+    .bind(if assessment.answer_due.is_some() {
+        "on_track"
+    } else {
+        "no_deadline"
+    })
     .fetch_one(&mut **tx)
     .await?;
 
@@ -231,13 +251,6 @@ async fn insert_submission(
     .execute(&mut **tx)
     .await?;
 
-    let prev_hash = match chain_head {
-        Some(head) => head.to_owned(),
-        None => sqlx::query_scalar("SELECT hash FROM journal ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut **tx)
-            .await?
-            .unwrap_or_else(|| GENESIS.to_owned()),
-    };
     // The journal says what happened, not who the citizen is: no personal data here.
     let details = serde_json::json!({
         "number": number.to_string(),
@@ -246,27 +259,15 @@ async fn insert_submission(
         "status": status.as_str(),
     })
     .to_string();
-    let action = "register";
-    let hash = journal::entry_hash(
-        &prev_hash,
+    let hash = journal::append(
+        tx,
         &received_at,
         &submission.entered_by,
-        action,
+        "register",
         Some(id),
         &details,
-    );
-    sqlx::query(
-        "INSERT INTO journal (at, actor, action, submission_id, details, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        chain_head,
     )
-    .bind(&received_at)
-    .bind(&submission.entered_by)
-    .bind(action)
-    .bind(id)
-    .bind(&details)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut **tx)
     .await?;
 
     Ok((
@@ -306,12 +307,12 @@ async fn insert_submitter(
     Ok(())
 }
 
-fn parse_timestamp(s: &str) -> Result<Timestamp> {
+pub(crate) fn parse_timestamp(s: &str) -> Result<Timestamp> {
     s.parse()
         .map_err(|_| StoreError::Corrupt(format!("bad timestamp {s:?}")))
 }
 
-fn parse_date(s: Option<String>) -> Result<Option<Date>> {
+pub(crate) fn parse_date(s: Option<String>) -> Result<Option<Date>> {
     s.map(|s| {
         s.parse()
             .map_err(|_| StoreError::Corrupt(format!("bad date {s:?}")))
@@ -319,8 +320,13 @@ fn parse_date(s: Option<String>) -> Result<Option<Date>> {
     .transpose()
 }
 
-fn parse_status(s: &str) -> Result<Status> {
+pub(crate) fn parse_status(s: &str) -> Result<Status> {
     Status::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown status {s:?}")))
+}
+
+/// Whether a database error is a UNIQUE constraint violation.
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
 fn citizen_view(row: &SqliteRow, history: Vec<CaseEvent>) -> Result<CitizenView> {
@@ -416,5 +422,165 @@ impl Store for SqliteStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.read).await?;
         Ok(())
+    }
+
+    async fn create_department(
+        &self,
+        name: &str,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<Department> {
+        staff::create_department(&self.write, name, at, actor).await
+    }
+
+    async fn set_department_head(
+        &self,
+        department_id: i64,
+        head_user_id: Option<i64>,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<()> {
+        staff::set_department_head(&self.write, department_id, head_user_id, at, actor).await
+    }
+
+    async fn departments(&self) -> Result<Vec<Department>> {
+        staff::departments(&self.read).await
+    }
+
+    async fn create_user(&self, user: NewUser, at: Timestamp, actor: &str) -> Result<User> {
+        staff::create_user(&self.write, user, at, actor).await
+    }
+
+    async fn update_user(&self, user: &User, at: Timestamp, actor: &str) -> Result<()> {
+        staff::update_user(&self.write, user, at, actor).await
+    }
+
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        staff::user_by_username(&self.read, username).await
+    }
+
+    async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        staff::user_by_id(&self.read, id).await
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        staff::users(&self.read).await
+    }
+
+    async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<()> {
+        staff::set_password(&self.write, user_id, password_hash, at, actor).await
+    }
+
+    async fn record_login(
+        &self,
+        user_id: i64,
+        success: bool,
+        locked_until: Option<Timestamp>,
+        at: Timestamp,
+    ) -> Result<()> {
+        staff::record_login(&self.write, user_id, success, locked_until, at).await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        staff::create_session(&self.write, token_hash, user_id, csrf_token, at, expires_at).await
+    }
+
+    async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
+        staff::session(&self.read, token_hash, now).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        staff::delete_session(&self.write, token_hash).await
+    }
+
+    async fn delete_sessions_of(&self, user_id: i64) -> Result<()> {
+        staff::delete_sessions_of(&self.write, user_id).await
+    }
+
+    async fn case_by_number(&self, number: RegistrationNumber) -> Result<Option<CaseRecord>> {
+        cases::by_number(&self.read, number).await
+    }
+
+    async fn personal_data(
+        &self,
+        case: &CaseRecord,
+        reader: &str,
+        at: Timestamp,
+    ) -> Result<Option<PersonalData>> {
+        cases::personal_data(&self.write, case, reader, at).await
+    }
+
+    async fn inbox(&self, filter: &InboxFilter) -> Result<Vec<CaseSummary>> {
+        cases::inbox(&self.read, filter).await
+    }
+
+    async fn apply_change(&self, case_id: i64, change: CaseChange) -> Result<()> {
+        cases::apply_change(&self.write, case_id, change).await
+    }
+
+    async fn journal(&self, after_id: i64, limit: u32) -> Result<Vec<JournalEntry>> {
+        journal::list(&self.read, after_id, limit).await
+    }
+
+    async fn verify_journal(&self) -> Result<JournalVerdict> {
+        journal::verify(&self.read).await
+    }
+
+    async fn append_journal(
+        &self,
+        at: Timestamp,
+        actor: &str,
+        action: &str,
+        submission_id: Option<i64>,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        let details = journal::details_json(&details)?;
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        journal::append(
+            &mut tx,
+            &at.to_string(),
+            actor,
+            action,
+            submission_id,
+            &details,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn open_cases_for_deadlines(&self) -> Result<Vec<DeadlineCase>> {
+        jobs::open_cases(&self.read).await
+    }
+
+    async fn record_deadline_run(
+        &self,
+        run_key: &str,
+        at: Timestamp,
+        updates: Vec<UrgencyUpdate>,
+    ) -> Result<DeadlineRunReport> {
+        jobs::record_run(&self.write, run_key, at, updates).await
+    }
+
+    async fn job_runs(&self, job: &str) -> Result<Vec<String>> {
+        jobs::runs(&self.read, job).await
+    }
+
+    async fn reminders_for(&self, user_id: i64) -> Result<Vec<StaffReminder>> {
+        jobs::reminders_for(&self.read, user_id).await
     }
 }

@@ -1,0 +1,633 @@
+//! The back office's JSON API: sign-in, cases, the journal, users and departments. The same
+//! rules as the HTML pages, because both call `crate::cases` and `priemna_domain::access`.
+
+use super::local_time;
+use crate::AppState;
+use crate::auth::{self, Staff, session_cookie};
+use crate::cases::{self, ActionRequest, available_actions};
+use crate::error::ApiError;
+use crate::jobs::urgency_str;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::Cookie;
+use priemna_domain::access::{self, Permission, Role};
+use priemna_domain::submission::{FieldError, Problem};
+use priemna_domain::workflow::urgency;
+use priemna_domain::{Channel, Kind, Status, clock::local_date};
+use priemna_store::{CaseRecord, CaseSummary, InboxFilter, JournalVerdict, NewUser, User};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+pub fn user_json(u: &User) -> Value {
+    json!({
+        "id": u.id, "username": u.username, "display_name": u.display_name,
+        "role": u.role.as_str(), "role_label": u.role.label_bg(),
+        "department_id": u.department_id, "corruption_officer": u.corruption_officer,
+        "active": u.active,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+/// `POST /api/v1/auth/login`: opens a session; the token works as a cookie or a bearer token.
+pub async fn login(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Json(request): Json<LoginRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let session = auth::login(&app, &request.username, &request.password).await?;
+    let jar = jar.add(session_cookie(
+        &session.token,
+        auth::is_https(&app, &headers),
+    ));
+    Ok((
+        jar,
+        Json(json!({
+            "token": session.token,
+            "csrf_token": session.csrf_token,
+            "expires_at": local_time(session.expires_at),
+            "user": user_json(&session.user),
+        })),
+    ))
+}
+
+/// `POST /api/v1/auth/logout`.
+pub async fn logout(
+    State(app): State<AppState>,
+    staff: Staff,
+    jar: CookieJar,
+) -> Result<impl IntoResponse, ApiError> {
+    app.store.delete_session(&staff.token_hash).await?;
+    let jar = jar.remove(Cookie::build(auth::SESSION_COOKIE).path("/"));
+    Ok((jar, Json(json!({ "signed_out": true }))))
+}
+
+/// `GET /api/v1/auth/me`.
+pub async fn me(staff: Staff) -> Json<Value> {
+    Json(json!({ "user": user_json(&staff.user), "csrf_token": staff.csrf_token }))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordRequest {
+    current_password: String,
+    new_password: String,
+}
+
+/// `POST /api/v1/auth/password`: changes one's own password; other sessions end.
+pub async fn change_password(
+    State(app): State<AppState>,
+    staff: Staff,
+    Json(request): Json<PasswordRequest>,
+) -> Result<Json<Value>, ApiError> {
+    change_own_password(
+        &app,
+        &staff,
+        &request.current_password,
+        &request.new_password,
+    )
+    .await?;
+    Ok(Json(json!({ "changed": true })))
+}
+
+pub async fn change_own_password(
+    app: &AppState,
+    staff: &Staff,
+    current: &str,
+    new: &str,
+) -> Result<(), ApiError> {
+    // Re-check the current password through the normal sign-in path (counts failures too).
+    auth::login(app, &staff.user.username, current)
+        .await
+        .map_err(|e| match e {
+            ApiError::Unauthorized => ApiError::Validation(vec![FieldError::new(
+                "current_password",
+                Problem::UnknownValue { allowed: vec![] },
+            )]),
+            other => other,
+        })?;
+    auth::check_password_policy("new_password", new, &staff.user.username)?;
+    let hash = auth::hash_password(new)?;
+    app.store
+        .set_password(staff.user.id, &hash, app.clock.now(), &staff.actor_label())
+        .await?;
+    Ok(())
+}
+
+/// The inbox this member of staff may see, with the caller's filters applied.
+pub fn inbox_filter(
+    staff: &Staff,
+    query: &HashMap<String, String>,
+) -> Result<InboxFilter, ApiError> {
+    let actor = staff.user.actor();
+    let mut filter = InboxFilter {
+        limit: 200,
+        open_only: true,
+        include_sealed: actor.corruption_officer,
+        hide_conflicted_for: Some(staff.user.id),
+        ..InboxFilter::default()
+    };
+    match actor.role {
+        Role::RegistryClerk | Role::MayorsOffice | Role::Auditor => {}
+        Role::CaseOfficer => filter.assignee_id = Some(staff.user.id),
+        Role::DepartmentHead => {
+            filter.department_id = Some(actor.department_id.ok_or_else(|| ApiError::Forbidden {
+                reason_bg: "Нямате отдел.".into(),
+                reason_en: "You have no department.".into(),
+            })?)
+        }
+        Role::Administrator => {
+            return Err(ApiError::Forbidden {
+                reason_bg: "Администраторите нямат достъп до съдържанието на преписките.".into(),
+                reason_en: "Administrators have no access to the contents of cases.".into(),
+            });
+        }
+    }
+    let get = |k: &str| query.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
+    let mut errors = Vec::new();
+    if let Some(k) = get("kind") {
+        match Kind::parse(k) {
+            Some(k) => filter.kind = Some(k),
+            None => errors.push(FieldError::new(
+                "kind",
+                Problem::UnknownValue {
+                    allowed: Kind::ALL.iter().map(|k| k.as_str()).collect(),
+                },
+            )),
+        }
+    }
+    if let Some(c) = get("channel") {
+        match Channel::parse(c) {
+            Some(c) => filter.channel = Some(c),
+            None => errors.push(FieldError::new(
+                "channel",
+                Problem::UnknownValue {
+                    allowed: Channel::ALL.iter().map(|c| c.as_str()).collect(),
+                },
+            )),
+        }
+    }
+    if let Some(s) = get("status") {
+        if s == "all" {
+            filter.open_only = false;
+        } else {
+            match Status::parse(s) {
+                Some(s) => {
+                    filter.status = Some(s);
+                    filter.open_only = false;
+                }
+                None => errors.push(FieldError::new(
+                    "status",
+                    Problem::UnknownValue {
+                        allowed: Status::ALL.iter().map(|s| s.as_str()).collect(),
+                    },
+                )),
+            }
+        }
+    }
+    if let Some(d) = get("department_id") {
+        match d.parse::<i64>() {
+            // Heads stay within their department whatever they ask for.
+            Ok(d) if filter.department_id.is_none() || filter.department_id == Some(d) => {
+                filter.department_id = Some(d)
+            }
+            Ok(_) => errors.push(FieldError::new(
+                "department_id",
+                Problem::UnknownValue { allowed: vec![] },
+            )),
+            Err(_) => errors.push(FieldError::new(
+                "department_id",
+                Problem::WrongType { expected: "number" },
+            )),
+        }
+    }
+    if get("overdue").is_some_and(|v| v == "true" || v == "1" || v == "on") {
+        filter.overdue_only = true;
+    }
+    if let Some(p) = get("page") {
+        match p.parse::<u32>() {
+            Ok(p) if p >= 1 => filter.offset = (p - 1).saturating_mul(filter.limit),
+            _ => errors.push(FieldError::new(
+                "page",
+                Problem::WrongType { expected: "number" },
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(filter)
+    } else {
+        Err(ApiError::BadRequest(errors))
+    }
+}
+
+pub fn summary_json(c: &CaseSummary) -> Value {
+    json!({
+        "number": c.number.to_string(), "kind": c.kind.as_str(), "channel": c.channel.as_str(),
+        "subject": c.subject, "status": c.status.as_str(), "status_label": c.status.label_bg(),
+        "received_at": local_time(c.received_at),
+        "answer_due": c.answer_due.map(|d| d.to_string()), "urgency": c.urgency,
+        "department_id": c.department_id, "department": c.department_name,
+        "assignee_id": c.assignee_id, "assignee": c.assignee_name,
+    })
+}
+
+/// `GET /api/v1/cases`: my inbox, most urgent first.
+pub async fn inbox(
+    State(app): State<AppState>,
+    staff: Staff,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let filter = inbox_filter(&staff, &query)?;
+    let cases = app.store.inbox(&filter).await?;
+    Ok(Json(
+        json!({ "cases": cases.iter().map(summary_json).collect::<Vec<_>>() }),
+    ))
+}
+
+pub fn case_json(app: &AppState, staff: &Staff, c: &CaseRecord) -> Value {
+    let today = local_date(app.clock.now());
+    json!({
+        "number": c.number.to_string(), "kind": c.kind.as_str(), "channel": c.channel.as_str(),
+        "subject": c.subject, "body": c.body, "address": c.address, "anonymous": c.anonymous,
+        "health_or_safety_threat": c.health_or_safety_threat,
+        "about_bad_administration": c.about_bad_administration,
+        "about_employee": c.about_employee, "in_writing": c.in_writing,
+        "received_at": local_time(c.received_at), "received_date": c.received_date.to_string(),
+        "status": c.status.as_str(), "status_label": c.status.label_bg(),
+        "considered": c.considered, "deadline_rule": c.deadline_rule,
+        "answer_due": c.answer_due.map(|d| d.to_string()),
+        "acknowledge_due": c.acknowledge_due.map(|d| d.to_string()),
+        "urgency": urgency_str(urgency(c.answer_due, today, &app.calendar)),
+        "escalated": c.escalated_at.is_some(),
+        "decisions": c.decisions.iter().map(|d| json!({
+            "rule": d.rule, "reason": d.reason_bg, "reason_en": d.reason_en,
+            "needs_review": d.needs_review,
+        })).collect::<Vec<_>>(),
+        "sealed": c.sealed, "entered_by": c.entered_by,
+        "subject_employee_id": c.subject_employee_id,
+        "department_id": c.department_id, "assignee_id": c.assignee_id,
+        "triage_note": c.triage_note, "not_considered_rule": c.not_considered_rule,
+        "forwarded_to": c.forwarded_to, "forwarded_at": c.forwarded_at.map(local_time),
+        "duplicate_of": c.duplicate_of.map(|n| n.to_string()),
+        "answer": c.answer_text.as_ref().map(|t| json!({
+            "text": t, "signed_by": c.answered_by, "sent_at": c.answered_at.map(local_time),
+        })),
+        "history": c.history.iter().map(|e| json!({
+            "at": local_time(e.at), "status": e.status.as_str(), "note": e.note_bg,
+            "note_en": e.note_en,
+        })).collect::<Vec<_>>(),
+        "available_actions": available_actions(staff, c).iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/v1/cases/{number}`.
+pub async fn case(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let case = cases::load_visible(&app, &staff, &number).await?;
+    Ok(Json(case_json(&app, &staff, &case)))
+}
+
+/// `GET /api/v1/cases/{number}/personal-data`: the submitter (or, for designated officers, the
+/// whistleblower's sealed identity). Every reading is journalled.
+pub async fn personal_data(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let case = cases::load_visible(&app, &staff, &number).await?;
+    let permission = if case.sealed {
+        Permission::ViewSealedIdentity
+    } else {
+        Permission::ViewPersonalData
+    };
+    access::check(&staff.user.actor(), permission, Some(&case.facts()))?;
+    let data = app
+        .store
+        .personal_data(&case, &staff.actor_label(), app.clock.now())
+        .await?;
+    Ok(Json(json!({
+        "number": case.number.to_string(),
+        "anonymous": data.is_none(),
+        "submitter": data.map(|p| json!({
+            "name": p.name, "address": p.address, "phone": p.phone, "email": p.email, "egn": p.egn,
+        })),
+    })))
+}
+
+/// `POST /api/v1/cases/{number}/actions`.
+pub async fn act(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    Json(request): Json<ActionRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let case = cases::perform(&app, &staff, &number, &request).await?;
+    Ok(Json(case_json(&app, &staff, &case)))
+}
+
+#[derive(Deserialize)]
+pub struct ConflictRequest {
+    reason: Option<String>,
+}
+
+/// `POST /api/v1/cases/{number}/conflicts`: declare one's own conflict of interest.
+pub async fn declare_conflict(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    Json(request): Json<ConflictRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let case = cases::declare_conflict(&app, &staff, &number, request.reason.as_deref()).await?;
+    Ok(Json(
+        json!({ "number": case.number.to_string(), "status": case.status.as_str(),
+                    "assignee_id": case.assignee_id }),
+    ))
+}
+
+/// `GET /api/v1/reminders`: my reminders about deadlines.
+pub async fn reminders(State(app): State<AppState>, staff: Staff) -> Result<Json<Value>, ApiError> {
+    let list = app.store.reminders_for(staff.user.id).await?;
+    Ok(Json(json!({ "reminders": list.iter().map(|r| json!({
+        "number": r.number.to_string(), "subject": r.subject, "kind": r.kind,
+        "due": r.due.to_string(), "created_at": local_time(r.created_at),
+    })).collect::<Vec<_>>() })))
+}
+
+/// `GET /api/v1/journal?after=ID&limit=N` (auditors and administrators).
+pub async fn journal(
+    State(app): State<AppState>,
+    staff: Staff,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    access::check(&staff.user.actor(), Permission::ViewJournal, None)?;
+    let after = query.get("after").and_then(|a| a.parse().ok()).unwrap_or(0);
+    let limit = query
+        .get("limit")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100)
+        .min(1000);
+    let entries = app.store.journal(after, limit).await?;
+    let verdict = app.store.verify_journal().await?;
+    Ok(Json(json!({
+        "intact": matches!(verdict, JournalVerdict::Intact { .. }),
+        "entries": entries.iter().map(|e| json!({
+            "id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
+            "submission_id": e.submission_id,
+            "details": serde_json::from_str::<Value>(&e.details).unwrap_or(Value::Null),
+            "hash": e.hash,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+/// `GET /api/v1/users` (administrators; others get the list of colleagues for assignment).
+pub async fn users(State(app): State<AppState>, staff: Staff) -> Result<Json<Value>, ApiError> {
+    let actor = staff.user.actor();
+    if actor.role == Role::Auditor {
+        return Err(access::check(&actor, Permission::ManageUsers, None)
+            .err()
+            .map(ApiError::from)
+            .unwrap_or(ApiError::NotFound));
+    }
+    let list = app.store.users().await?;
+    Ok(Json(
+        json!({ "users": list.iter().map(user_json).collect::<Vec<_>>() }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct NewUserRequest {
+    username: String,
+    display_name: String,
+    role: String,
+    password: String,
+    #[serde(default)]
+    department_id: Option<i64>,
+    #[serde(default)]
+    corruption_officer: bool,
+}
+
+/// Checks and creates a user (the admin page, the API and the CLI all come here).
+pub async fn create_user(
+    app: &AppState,
+    actor_label: &str,
+    username: &str,
+    display_name: &str,
+    role: &str,
+    password: &str,
+    department_id: Option<i64>,
+    corruption_officer: bool,
+) -> Result<User, ApiError> {
+    let mut errors = Vec::new();
+    let username = username.trim();
+    let valid_username = !username.is_empty()
+        && username.len() <= 64
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if !valid_username {
+        errors.push(FieldError::new(
+            "username",
+            Problem::WrongType { expected: "string" },
+        ));
+    }
+    if display_name.trim().is_empty() {
+        errors.push(FieldError::new("display_name", Problem::Missing));
+    }
+    let role = Role::parse(role.trim());
+    if role.is_none() {
+        errors.push(FieldError::new(
+            "role",
+            Problem::UnknownValue {
+                allowed: Role::ALL.iter().map(|r| r.as_str()).collect(),
+            },
+        ));
+    }
+    if let Some(d) = department_id
+        && !app.store.departments().await?.iter().any(|x| x.id == d)
+    {
+        errors.push(FieldError::new(
+            "department_id",
+            Problem::UnknownValue { allowed: vec![] },
+        ));
+    }
+    if let Err(ApiError::Validation(mut e)) =
+        auth::check_password_policy("password", password, username)
+    {
+        errors.append(&mut e);
+    }
+    let Some(role) = role else {
+        return Err(ApiError::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let hash = auth::hash_password(password)?;
+    let user = app
+        .store
+        .create_user(
+            NewUser {
+                username: username.to_owned(),
+                display_name: display_name.trim().to_owned(),
+                role,
+                department_id,
+                corruption_officer,
+                password_hash: hash,
+            },
+            app.clock.now(),
+            actor_label,
+        )
+        .await?;
+    Ok(user)
+}
+
+/// `POST /api/v1/users` (administrators).
+pub async fn add_user(
+    State(app): State<AppState>,
+    staff: Staff,
+    Json(r): Json<NewUserRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
+    let user = create_user(
+        &app,
+        &staff.actor_label(),
+        &r.username,
+        &r.display_name,
+        &r.role,
+        &r.password,
+        r.department_id,
+        r.corruption_officer,
+    )
+    .await?;
+    Ok((axum::http::StatusCode::CREATED, Json(user_json(&user))))
+}
+
+#[derive(Deserialize)]
+pub struct UpdateUserRequest {
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    department_id: Option<Option<i64>>,
+    #[serde(default)]
+    corruption_officer: Option<bool>,
+    #[serde(default)]
+    active: Option<bool>,
+    #[serde(default)]
+    display_name: Option<String>,
+}
+
+/// `PATCH /api/v1/users/{id}` (administrators).
+pub async fn update_user(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Json(r): Json<UpdateUserRequest>,
+) -> Result<Json<Value>, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
+    let mut user = app.store.user_by_id(id).await?.ok_or(ApiError::NotFound)?;
+    if let Some(role) = r.role {
+        user.role = Role::parse(&role).ok_or_else(|| {
+            ApiError::Validation(vec![FieldError::new(
+                "role",
+                Problem::UnknownValue {
+                    allowed: Role::ALL.iter().map(|r| r.as_str()).collect(),
+                },
+            )])
+        })?;
+    }
+    if let Some(d) = r.department_id {
+        user.department_id = d;
+    }
+    if let Some(c) = r.corruption_officer {
+        user.corruption_officer = c;
+    }
+    if let Some(a) = r.active {
+        user.active = a;
+    }
+    if let Some(n) = r.display_name.filter(|n| !n.trim().is_empty()) {
+        user.display_name = n.trim().to_owned();
+    }
+    app.store
+        .update_user(&user, app.clock.now(), &staff.actor_label())
+        .await?;
+    Ok(Json(user_json(&user)))
+}
+
+/// `GET /api/v1/departments` (any member of staff).
+pub async fn departments(
+    State(app): State<AppState>,
+    _staff: Staff,
+) -> Result<Json<Value>, ApiError> {
+    let list = app.store.departments().await?;
+    Ok(Json(json!({ "departments": list.iter().map(|d| json!({
+        "id": d.id, "name": d.name, "head_user_id": d.head_user_id,
+    })).collect::<Vec<_>>() })))
+}
+
+#[derive(Deserialize)]
+pub struct NewDepartmentRequest {
+    name: String,
+    #[serde(default)]
+    head_user_id: Option<i64>,
+}
+
+/// `POST /api/v1/departments` (administrators).
+pub async fn add_department(
+    State(app): State<AppState>,
+    staff: Staff,
+    Json(r): Json<NewDepartmentRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageDepartments, None)?;
+    let name = r.name.trim();
+    if name.is_empty() {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "name",
+            Problem::Missing,
+        )]));
+    }
+    let now = app.clock.now();
+    let department = app
+        .store
+        .create_department(name, now, &staff.actor_label())
+        .await?;
+    if let Some(head) = r.head_user_id {
+        app.store
+            .set_department_head(department.id, Some(head), now, &staff.actor_label())
+            .await?;
+    }
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(
+            json!({ "id": department.id, "name": department.name, "head_user_id": r.head_user_id }),
+        ),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct HeadRequest {
+    head_user_id: Option<i64>,
+}
+
+/// `PUT /api/v1/departments/{id}/head` (administrators).
+pub async fn set_head(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Json(r): Json<HeadRequest>,
+) -> Result<Json<Value>, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageDepartments, None)?;
+    app.store
+        .set_department_head(id, r.head_user_id, app.clock.now(), &staff.actor_label())
+        .await?;
+    Ok(Json(json!({ "id": id, "head_user_id": r.head_user_id })))
+}

@@ -1,0 +1,98 @@
+//! Background jobs. The deadline job rates every open case against its deadline (due soon,
+//! overdue), reminds the assignee and the head of department, and escalates overdue cases to
+//! the Mayor's office. Each run claims a 10-minute slot in the database, so with several
+//! servers on one database it still runs once per slot.
+
+use crate::AppState;
+use priemna_domain::access::Role;
+use priemna_domain::clock::{local_date, municipal_tz};
+use priemna_domain::workflow::{Urgency, urgency};
+use priemna_store::{DeadlineRunReport, StoreError, UrgencyUpdate};
+use std::time::Duration;
+
+pub fn urgency_str(u: Urgency) -> &'static str {
+    match u {
+        Urgency::Overdue => "overdue",
+        Urgency::DueSoon => "due_soon",
+        Urgency::OnTrack => "on_track",
+        Urgency::NoDeadline => "no_deadline",
+    }
+}
+
+/// The slot a run belongs to: the municipal time, truncated to 10 minutes.
+fn run_key(app: &AppState) -> String {
+    let now = app.clock.now().to_zoned(municipal_tz());
+    let minute = now.minute() - now.minute() % 10;
+    format!("{}T{:02}:{:02}", now.date(), now.hour(), minute)
+}
+
+/// One run of the deadline job.
+pub async fn run_deadlines(app: &AppState) -> Result<DeadlineRunReport, StoreError> {
+    let now = app.clock.now();
+    let today = local_date(now);
+    let cases = app.store.open_cases_for_deadlines().await?;
+    let users = app.store.users().await?;
+    let departments = app.store.departments().await?;
+    let mayors: Vec<i64> = users
+        .iter()
+        .filter(|u| u.active && u.role == Role::MayorsOffice)
+        .map(|u| u.id)
+        .collect();
+    let mut updates = Vec::new();
+    for case in cases {
+        let rated = urgency_str(urgency(case.answer_due, today, &app.calendar));
+        let escalate = rated == "overdue" && !case.escalated;
+        if rated == case.urgency && !escalate {
+            continue;
+        }
+        let mut reminders = Vec::new();
+        if rated == "overdue" || rated == "due_soon" {
+            if let Some(assignee) = case.assignee_id {
+                reminders.push((assignee, rated.to_owned()));
+            }
+            let head = case
+                .department_id
+                .and_then(|d| departments.iter().find(|x| x.id == d))
+                .and_then(|d| d.head_user_id);
+            if let Some(head) = head
+                && Some(head) != case.assignee_id
+            {
+                reminders.push((head, rated.to_owned()));
+            }
+        }
+        if escalate {
+            reminders.extend(mayors.iter().map(|m| (*m, "escalated".to_owned())));
+        }
+        updates.push(UrgencyUpdate {
+            case_id: case.id,
+            urgency: rated.to_owned(),
+            due: case.answer_due,
+            escalate,
+            reminders,
+        });
+    }
+    app.store
+        .record_deadline_run(&run_key(app), now, updates)
+        .await
+}
+
+/// Runs the deadline job now and then every `every`, until the process ends.
+pub fn spawn_deadline_job(app: AppState, every: Duration) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        loop {
+            ticker.tick().await;
+            match run_deadlines(&app).await {
+                Ok(report) if report.ran => tracing::info!(
+                    due_soon = report.due_soon,
+                    overdue = report.overdue,
+                    escalated = report.escalated,
+                    reminders = report.reminders,
+                    "deadline job ran"
+                ),
+                Ok(_) => tracing::debug!("deadline job: this slot already ran elsewhere"),
+                Err(e) => tracing::error!(error = %e, "deadline job failed"),
+            }
+        }
+    });
+}
