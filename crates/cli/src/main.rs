@@ -3,6 +3,7 @@
 //! A thin shell: it parses arguments, opens the store and hands over to priemna-web (serving,
 //! intake) or priemna-domain (calendar, deadlines, identifier checks).
 
+mod admin;
 mod check;
 mod demo;
 mod submit;
@@ -59,6 +60,12 @@ enum Command {
         /// Load realistic demo data on first start (when the register is empty).
         #[arg(long)]
         demo: bool,
+        /// The site is served over HTTPS (session cookies get `Secure`).
+        #[arg(long, env = "PRIEMNA_HTTPS")]
+        https: bool,
+        /// Minutes between runs of the deadline job (reminders, escalation).
+        #[arg(long, default_value_t = 10)]
+        deadline_job_minutes: u64,
     },
     /// Register a paper, phone or signal-box submission (for clerks).
     Submit(Box<submit::SubmitArgs>),
@@ -78,6 +85,15 @@ enum Command {
         #[arg(long)]
         rule: String,
     },
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(admin::UserCommand),
+    /// Departments.
+    #[command(subcommand)]
+    Department(admin::DepartmentCommand),
+    /// The journal of every action.
+    #[command(subcommand)]
+    Journal(admin::JournalCommand),
     /// Check identifiers (ЕГН, ЕИК, phone, e-mail); reads standard input when no values are given.
     Check {
         #[arg(value_enum)]
@@ -117,14 +133,24 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let calendar = WorkingCalendar::with_builtin_decrees();
     match cli.command {
-        Command::Serve { addr, db, demo } => {
+        Command::Serve {
+            addr,
+            db,
+            demo,
+            https,
+            deadline_job_minutes,
+        } => {
             let store = priemna_store::connect(&db.url())
                 .await
                 .with_context(|| format!("opening the register at {}", db.url()))?;
-            let state = AppState::new(store, calendar, Arc::new(SystemClock));
+            let state = AppState::new(store, calendar, Arc::new(SystemClock)).with_https(https);
             if demo {
                 demo::load_if_empty(&state).await?;
             }
+            priemna_web::jobs::spawn_deadline_job(
+                state.clone(),
+                std::time::Duration::from_secs(deadline_job_minutes.max(1) * 60),
+            );
             let listener = TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("binding {addr}"))?;
@@ -177,6 +203,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { what, values } => check::run(what, values),
+        Command::User(c) => admin::user(c).await,
+        Command::Department(c) => admin::department(c).await,
+        Command::Journal(c) => admin::journal(c).await,
     }
 }
 

@@ -3,7 +3,7 @@
 //! Handlers are thin: they turn HTTP into domain values, ask the domain's rules, and hand the
 //! result to the `Store`. Every failure becomes an `ApiError`, rendered in one place (`error`).
 
-mod api;
+pub mod api;
 pub mod auth;
 pub mod cases;
 mod error;
@@ -11,7 +11,9 @@ pub mod intake;
 pub mod jobs;
 mod json;
 mod lang;
+pub mod pages;
 
+pub use api::staff as api_staff;
 pub use error::ApiError;
 
 use axum::Router;
@@ -74,6 +76,7 @@ impl AppState {
 /// The whole application as a router.
 pub fn router(state: AppState) -> Router {
     api::routes()
+        .merge(pages::routes())
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
         .layer(middleware::from_fn(error::json_errors_everywhere))

@@ -417,19 +417,32 @@ pub struct NewUserRequest {
     corruption_officer: bool,
 }
 
+/// A member of staff to create, as typed by an administrator.
+#[derive(Debug, Clone, Default)]
+pub struct StaffDraft {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password: String,
+    pub department_id: Option<i64>,
+    pub corruption_officer: bool,
+}
+
 /// Checks and creates a user (the admin page, the API and the CLI all come here).
 pub async fn create_user(
     app: &AppState,
     actor_label: &str,
-    username: &str,
-    display_name: &str,
-    role: &str,
-    password: &str,
-    department_id: Option<i64>,
-    corruption_officer: bool,
+    draft: &StaffDraft,
 ) -> Result<User, ApiError> {
+    let (display_name, password, department_id, corruption_officer) = (
+        draft.display_name.as_str(),
+        draft.password.as_str(),
+        draft.department_id,
+        draft.corruption_officer,
+    );
+    let role = draft.role.as_str();
     let mut errors = Vec::new();
-    let username = username.trim();
+    let username = draft.username.trim();
     let valid_username = !username.is_empty()
         && username.len() <= 64
         && username
@@ -498,17 +511,15 @@ pub async fn add_user(
     Json(r): Json<NewUserRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
-    let user = create_user(
-        &app,
-        &staff.actor_label(),
-        &r.username,
-        &r.display_name,
-        &r.role,
-        &r.password,
-        r.department_id,
-        r.corruption_officer,
-    )
-    .await?;
+    let draft = StaffDraft {
+        username: r.username,
+        display_name: r.display_name,
+        role: r.role,
+        password: r.password,
+        department_id: r.department_id,
+        corruption_officer: r.corruption_officer,
+    };
+    let user = create_user(&app, &staff.actor_label(), &draft).await?;
     Ok((axum::http::StatusCode::CREATED, Json(user_json(&user))))
 }
 

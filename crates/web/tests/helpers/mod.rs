@@ -1,20 +1,38 @@
 //! Spawns the real application on a random port with a fresh database and a fixed clock.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 use jiff::Timestamp;
 use priemna_domain::WorkingCalendar;
-use priemna_domain::clock::FixedClock;
+use priemna_domain::Clock;
 use priemna_store::Store;
 use priemna_web::AppState;
 use serde_json::{Value, json};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tempfile::TempDir;
+
+/// A clock the test moves forward by hand.
+#[derive(Clone)]
+pub struct TestClock(Arc<Mutex<Timestamp>>);
+
+impl TestClock {
+    pub fn set(&self, now: &str) {
+        *self.0.lock().unwrap() = now.parse().unwrap();
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap()
+    }
+}
 
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub store: Arc<dyn Store>,
+    pub state: AppState,
+    pub clock: TestClock,
     dir: TempDir,
 }
 
@@ -35,18 +53,25 @@ async fn start(dir: TempDir, now: &str) -> TestApp {
     let store = priemna_store::connect(&format!("sqlite:{}", path.display()))
         .await
         .unwrap();
+    let clock = TestClock(Arc::new(Mutex::new(at)));
     let state = AppState::new(
         store.clone(),
         WorkingCalendar::with_builtin_decrees(),
-        Arc::new(FixedClock(at)),
+        Arc::new(clock.clone()),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(priemna_web::serve(listener, state, std::future::pending()));
+    tokio::spawn(priemna_web::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
     TestApp {
         address,
         client: reqwest::Client::new(),
         store,
+        state,
+        clock,
         dir,
     }
 }
@@ -99,5 +124,100 @@ impl TestApp {
 
     pub async fn count(&self) -> u64 {
         self.store.count_submissions().await.unwrap()
+    }
+}
+
+/// A member of staff signed in through the API; requests carry the bearer token.
+pub struct StaffClient {
+    pub id: i64,
+    pub token: String,
+    base: String,
+    client: reqwest::Client,
+}
+
+impl StaffClient {
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(reqwest::Method::POST, path, body).await
+    }
+
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn act(&self, number: &str, body: Value) -> (u16, Value) {
+        self.post(&format!("/api/v1/cases/{number}/actions"), body).await
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+impl TestApp {
+    /// Creates a member of staff directly in the store.
+    pub async fn add_staff(
+        &self,
+        username: &str,
+        role: &str,
+        department: Option<i64>,
+        corruption_officer: bool,
+    ) -> i64 {
+        let draft = priemna_web::api_staff::StaffDraft {
+            username: username.into(),
+            display_name: format!("Служител {username}"),
+            role: role.into(),
+            password: PASSWORD.into(),
+            department_id: department,
+            corruption_officer,
+        };
+        priemna_web::api_staff::create_user(&self.state, "test", &draft)
+            .await
+        .unwrap()
+        .id
+    }
+
+    pub async fn add_department(&self, name: &str) -> i64 {
+        self.store
+            .create_department(name, self.clock.now(), "test")
+            .await
+            .unwrap()
+            .id
+    }
+
+    pub async fn login(&self, username: &str) -> StaffClient {
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "login {username}");
+        let body: Value = response.json().await.unwrap();
+        StaffClient {
+            id: body["user"]["id"].as_i64().unwrap(),
+            token: body["token"].as_str().unwrap().to_owned(),
+            base: self.address.clone(),
+            client: self.client.clone(),
+        }
     }
 }

@@ -1,0 +1,216 @@
+//! Administration from the terminal: the first administrator, departments, the journal check.
+
+use crate::DbArgs;
+use anyhow::Context;
+use priemna_domain::WorkingCalendar;
+use priemna_store::JournalVerdict;
+use priemna_web::api_staff::{StaffDraft, create_user};
+use priemna_web::{AppState, ApiError, SystemClock};
+use std::io::BufRead;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(clap::Subcommand)]
+pub enum UserCommand {
+    /// Create a member of staff (e.g. the first administrator).
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Full name as shown to colleagues and on signed answers.
+        #[arg(long)]
+        name: String,
+        /// registry_clerk, case_officer, department_head, mayors_office, auditor, administrator
+        #[arg(long)]
+        role: String,
+        /// Department id (see `priemna department list`).
+        #[arg(long)]
+        department: Option<i64>,
+        /// Designated to handle corruption signals.
+        #[arg(long)]
+        corruption_officer: bool,
+        /// Read the password from standard input (first line) instead of PRIEMNA_PASSWORD.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List staff.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub enum DepartmentCommand {
+    /// Create a department.
+    Add {
+        name: String,
+        /// The user id of its head.
+        #[arg(long)]
+        head: Option<i64>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub enum JournalCommand {
+    /// Check the hash chain; exits non-zero and names the first broken entry.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+async fn app(db: &DbArgs) -> anyhow::Result<AppState> {
+    let store = priemna_store::connect(&db.url())
+        .await
+        .with_context(|| format!("opening the register at {}", db.url()))?;
+    Ok(AppState::new(
+        store,
+        WorkingCalendar::with_builtin_decrees(),
+        Arc::new(SystemClock),
+    ))
+}
+
+fn operator() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "operator".into())
+    )
+}
+
+fn print_api_error(e: &ApiError) {
+    match e {
+        ApiError::Validation(fields) => {
+            for f in fields {
+                eprintln!(
+                    "  {}: {} / {}",
+                    f.field,
+                    f.problem.message_bg(),
+                    f.problem.message_en()
+                );
+            }
+        }
+        other => eprintln!("  {other}"),
+    }
+}
+
+pub async fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        UserCommand::Add {
+            username,
+            name,
+            role,
+            department,
+            corruption_officer,
+            password_stdin,
+            db,
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                std::env::var("PRIEMNA_PASSWORD").context(
+                    "give the password on standard input (--password-stdin) or in PRIEMNA_PASSWORD",
+                )?
+            };
+            let app = app(&db).await?;
+            let draft = StaffDraft {
+                username,
+                display_name: name,
+                role,
+                password,
+                department_id: department,
+                corruption_officer,
+            };
+            match create_user(&app, &operator(), &draft).await
+            {
+                Ok(user) => {
+                    println!(
+                        "Създаден е потребител {} ({}), id {} / user created",
+                        user.username,
+                        user.role.label_bg(),
+                        user.id
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("Потребителят не е създаден / user not created:");
+                    print_api_error(&e);
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        UserCommand::List { db } => {
+            let app = app(&db).await?;
+            for u in app.store.users().await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.id,
+                    u.username,
+                    u.role.as_str(),
+                    u.department_id.map(|d| d.to_string()).unwrap_or_default(),
+                    u.display_name
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub async fn department(command: DepartmentCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        DepartmentCommand::Add { name, head, db } => {
+            let app = app(&db).await?;
+            let now = priemna_domain::Clock::now(&SystemClock);
+            let department = app
+                .store
+                .create_department(name.trim(), now, &operator())
+                .await?;
+            if let Some(head) = head {
+                app.store
+                    .set_department_head(department.id, Some(head), now, &operator())
+                    .await?;
+            }
+            println!("{}\t{}", department.id, department.name);
+            Ok(ExitCode::SUCCESS)
+        }
+        DepartmentCommand::List { db } => {
+            let app = app(&db).await?;
+            for d in app.store.departments().await? {
+                println!(
+                    "{}\t{}\t{}",
+                    d.id,
+                    d.name,
+                    d.head_user_id.map(|h| h.to_string()).unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub async fn journal(command: JournalCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        JournalCommand::Verify { db } => {
+            let app = app(&db).await?;
+            match app.store.verify_journal().await? {
+                JournalVerdict::Intact { entries } => {
+                    println!("Журналът е непокътнат: {entries} записа. / The journal is intact: {entries} entries.");
+                    Ok(ExitCode::SUCCESS)
+                }
+                JournalVerdict::Broken { entry_id, problem } => {
+                    println!("Журналът е нарушен при запис {entry_id}. / The journal is broken at entry {entry_id}: {problem}.");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}
