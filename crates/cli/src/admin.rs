@@ -5,7 +5,7 @@ use anyhow::Context;
 use priemna_domain::WorkingCalendar;
 use priemna_store::JournalVerdict;
 use priemna_web::api_staff::{StaffDraft, create_user};
-use priemna_web::{AppState, ApiError, SystemClock};
+use priemna_web::{ApiError, AppState, SystemClock};
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -130,8 +130,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
                 department_id: department,
                 corruption_officer,
             };
-            match create_user(&app, &operator(), &draft).await
-            {
+            match create_user(&app, &operator(), &draft).await {
                 Ok(user) => {
                     println!(
                         "Създаден е потребител {} ({}), id {} / user created",
@@ -203,11 +202,15 @@ pub async fn journal(command: JournalCommand) -> anyhow::Result<ExitCode> {
             let app = app(&db).await?;
             match app.store.verify_journal().await? {
                 JournalVerdict::Intact { entries } => {
-                    println!("Журналът е непокътнат: {entries} записа. / The journal is intact: {entries} entries.");
+                    println!(
+                        "Журналът е непокътнат: {entries} записа. / The journal is intact: {entries} entries."
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 JournalVerdict::Broken { entry_id, problem } => {
-                    println!("Журналът е нарушен при запис {entry_id}. / The journal is broken at entry {entry_id}: {problem}.");
+                    println!(
+                        "Журналът е нарушен при запис {entry_id}. / The journal is broken at entry {entry_id}: {problem}."
+                    );
                     Ok(ExitCode::from(1))
                 }
             }

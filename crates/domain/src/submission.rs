@@ -114,6 +114,10 @@ pub enum Problem {
     },
     /// A password too easy to guess.
     WeakPassword,
+    /// A value that does not fit, with the parser's words.
+    Invalid {
+        detail: String,
+    },
     /// NUL and other control characters (but newlines and tabs) are refused.
     ControlCharacter,
     InvalidDate,
@@ -145,6 +149,7 @@ impl Problem {
             Problem::TooLong { max_chars } => format!("текстът е по-дълъг от {max_chars} знака"),
             Problem::TooShort { min_chars } => format!("текстът е по-кратък от {min_chars} знака"),
             Problem::WeakPassword => "паролата е твърде лесна за отгатване".into(),
+            Problem::Invalid { detail } => format!("невалидна стойност ({detail})"),
             Problem::ControlCharacter => "текстът съдържа недопустими управляващи знаци".into(),
             Problem::InvalidDate => "невалидна дата; очаква се ГГГГ-ММ-ДД".into(),
             Problem::FutureDate => "датата е в бъдещето".into(),
@@ -173,6 +178,7 @@ impl Problem {
             Problem::TooLong { max_chars } => format!("longer than {max_chars} characters"),
             Problem::TooShort { min_chars } => format!("shorter than {min_chars} characters"),
             Problem::WeakPassword => "the password is too easy to guess".into(),
+            Problem::Invalid { detail } => format!("invalid value ({detail})"),
             Problem::ControlCharacter => "the text contains forbidden control characters".into(),
             Problem::InvalidDate => "not a valid date; expected YYYY-MM-DD".into(),
             Problem::FutureDate => "the date is in the future".into(),
@@ -200,6 +206,7 @@ impl Problem {
             Problem::TooLong { .. } => "too_long",
             Problem::TooShort { .. } => "too_short",
             Problem::WeakPassword => "weak_password",
+            Problem::Invalid { .. } => "invalid",
             Problem::ControlCharacter => "control_character",
             Problem::InvalidDate => "invalid_date",
             Problem::FutureDate => "future_date",

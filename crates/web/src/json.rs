@@ -215,3 +215,36 @@ pub fn merge_errors(mut type_errors: Vec<FieldError>, more: Vec<FieldError>) -> 
     }
     type_errors
 }
+
+/// Reads a JSON body into `T`, naming the field that is missing or of the wrong type.
+pub fn typed_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiError> {
+    let object = parse_object(headers, body)?;
+    serde_path_to_error::deserialize::<_, T>(Value::Object(object)).map_err(|e| {
+        let message = e.inner().to_string();
+        let path = e.path().to_string();
+        // serde reports a missing field at the parent's path, naming the field in the message.
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next());
+        let error = match missing {
+            Some(field) => {
+                let full = if path == "." {
+                    field.to_owned()
+                } else {
+                    format!("{path}.{field}")
+                };
+                FieldError::new(full, Problem::Missing)
+            }
+            None => FieldError::new(
+                path,
+                Problem::Invalid {
+                    detail: message.split(" at line").next().unwrap_or("").to_owned(),
+                },
+            ),
+        };
+        ApiError::Validation(vec![error])
+    })
+}

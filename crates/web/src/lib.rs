@@ -9,7 +9,7 @@ pub mod cases;
 mod error;
 pub mod intake;
 pub mod jobs;
-mod json;
+pub mod json;
 mod lang;
 pub mod pages;
 

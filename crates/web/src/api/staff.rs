@@ -7,7 +7,10 @@ use crate::auth::{self, Staff, session_cookie};
 use crate::cases::{self, ActionRequest, available_actions};
 use crate::error::ApiError;
 use crate::jobs::urgency_str;
+use crate::json::typed_body;
 use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
@@ -42,8 +45,9 @@ pub async fn login(
     State(app): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
-    Json(request): Json<LoginRequest>,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let request: LoginRequest = typed_body(&headers, body)?;
     let session = auth::login(&app, &request.username, &request.password).await?;
     let jar = jar.add(session_cookie(
         &session.token,
@@ -86,8 +90,10 @@ pub struct PasswordRequest {
 pub async fn change_password(
     State(app): State<AppState>,
     staff: Staff,
-    Json(request): Json<PasswordRequest>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let request: PasswordRequest = typed_body(&headers, body)?;
     change_own_password(
         &app,
         &staff,
@@ -330,8 +336,10 @@ pub async fn act(
     State(app): State<AppState>,
     staff: Staff,
     Path(number): Path<String>,
-    Json(request): Json<ActionRequest>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let request: ActionRequest = typed_body(&headers, body)?;
     let case = cases::perform(&app, &staff, &number, &request).await?;
     Ok(Json(case_json(&app, &staff, &case)))
 }
@@ -346,8 +354,10 @@ pub async fn declare_conflict(
     State(app): State<AppState>,
     staff: Staff,
     Path(number): Path<String>,
-    Json(request): Json<ConflictRequest>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let request: ConflictRequest = typed_body(&headers, body)?;
     let case = cases::declare_conflict(&app, &staff, &number, request.reason.as_deref()).await?;
     Ok(Json(
         json!({ "number": case.number.to_string(), "status": case.status.as_str(),
@@ -508,9 +518,11 @@ pub async fn create_user(
 pub async fn add_user(
     State(app): State<AppState>,
     staff: Staff,
-    Json(r): Json<NewUserRequest>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
+    let r: NewUserRequest = typed_body(&headers, body)?;
     let draft = StaffDraft {
         username: r.username,
         display_name: r.display_name,
@@ -542,9 +554,11 @@ pub async fn update_user(
     State(app): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Json(r): Json<UpdateUserRequest>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
+    let r: UpdateUserRequest = typed_body(&headers, body)?;
     let mut user = app.store.user_by_id(id).await?.ok_or(ApiError::NotFound)?;
     if let Some(role) = r.role {
         user.role = Role::parse(&role).ok_or_else(|| {
@@ -596,9 +610,11 @@ pub struct NewDepartmentRequest {
 pub async fn add_department(
     State(app): State<AppState>,
     staff: Staff,
-    Json(r): Json<NewDepartmentRequest>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageDepartments, None)?;
+    let r: NewDepartmentRequest = typed_body(&headers, body)?;
     let name = r.name.trim();
     if name.is_empty() {
         return Err(ApiError::Validation(vec![FieldError::new(
@@ -634,9 +650,11 @@ pub async fn set_head(
     State(app): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Json(r): Json<HeadRequest>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageDepartments, None)?;
+    let r: HeadRequest = typed_body(&headers, body)?;
     app.store
         .set_department_head(id, r.head_user_id, app.clock.now(), &staff.actor_label())
         .await?;

@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 use jiff::Timestamp;
-use priemna_domain::WorkingCalendar;
 use priemna_domain::Clock;
+use priemna_domain::WorkingCalendar;
 use priemna_store::Store;
 use priemna_web::AppState;
 use serde_json::{Value, json};
@@ -166,7 +166,8 @@ impl StaffClient {
     }
 
     pub async fn act(&self, number: &str, body: Value) -> (u16, Value) {
-        self.post(&format!("/api/v1/cases/{number}/actions"), body).await
+        self.post(&format!("/api/v1/cases/{number}/actions"), body)
+            .await
     }
 }
 
@@ -191,8 +192,8 @@ impl TestApp {
         };
         priemna_web::api_staff::create_user(&self.state, "test", &draft)
             .await
-        .unwrap()
-        .id
+            .unwrap()
+            .id
     }
 
     pub async fn add_department(&self, name: &str) -> i64 {
