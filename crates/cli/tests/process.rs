@@ -312,3 +312,88 @@ fn calendar_and_deadline_commands() {
     assert!(text.contains("7501010011\tinvalid"), "{text}");
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[tokio::test]
+async fn journal_verify_names_the_first_edited_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("journal.db");
+    for subject in ["Първи", "Втори", "Трети"] {
+        let output = Command::new(BIN)
+            .args(["submit", "--kind", "proposal", "--channel", "post", "--subject", subject,
+                   "--body", "Текст.", "--name", "Иван Петров", "--phone", "0888123456", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let verify = || {
+        Command::new(BIN)
+            .args(["journal", "verify", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap()
+    };
+    let intact = verify();
+    assert!(intact.status.success());
+    assert!(String::from_utf8_lossy(&intact.stdout).contains("3"), "{intact:?}");
+
+    // Someone edits the second entry by hand, removing the guard trigger first.
+    let url = format!("sqlite:{}", db.display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("DROP TRIGGER journal_no_update").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE journal SET actor = 'clerk:someone-else' WHERE id = 2")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let broken = verify();
+    assert_eq!(broken.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&broken.stdout);
+    assert!(stdout.contains("entry 2"), "{stdout}");
+
+    // The trigger refuses edits made without removing it first.
+    let dir2 = tempfile::tempdir().unwrap();
+    let db2 = dir2.path().join("guarded.db");
+    let output = Command::new(BIN)
+        .args(["submit", "--kind", "praise", "--channel", "web", "--subject", "Благодаря",
+               "--body", "Благодаря.", "--db"])
+        .arg(&db2)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", db2.display())).await.unwrap();
+    let refused = sqlx::query("UPDATE journal SET actor = 'x' WHERE id = 1").execute(&pool).await;
+    assert!(refused.is_err(), "the journal is append-only");
+    let refused = sqlx::query("DELETE FROM journal").execute(&pool).await;
+    assert!(refused.is_err(), "the journal is append-only");
+}
+
+#[test]
+fn the_first_administrator_is_created_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("admin.db");
+    let add = |password: &str| {
+        let mut child = Command::new(BIN)
+            .args(["user", "add", "--username", "admin", "--name", "Администратор",
+                   "--role", "administrator", "--password-stdin", "--db"])
+            .arg(&db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = add("short");
+    assert_eq!(weak.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
+    let ok = add("a long admin passphrase");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let again = add("a long admin passphrase");
+    assert!(!again.status.success(), "usernames are unique");
+    let list = Command::new(BIN).args(["user", "list", "--db"]).arg(&db).output().unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout).contains("admin\tadministrator"));
+}
