@@ -8,11 +8,17 @@
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_priemna");
+
+/// A fresh database on the backend this test run targets (SQLite file or PostgreSQL).
+async fn fresh(dir: &tempfile::TempDir) -> String {
+    priemna_store::testing::fresh_database_url(dir.path())
+        .await
+        .unwrap()
+}
 
 struct Server {
     child: Child,
@@ -21,9 +27,9 @@ struct Server {
 }
 
 /// Starts `priemna serve` on a free port and waits for its "listening" line.
-fn start_server(db: &Path, extra: &[&str]) -> Server {
+fn start_server(db: &str, extra: &[&str]) -> Server {
     let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .args(["serve", "--addr", "127.0.0.1:0", "--database-url"])
         .arg(db)
         .args(extra)
         .env("RUST_LOG", "warn")
@@ -79,7 +85,7 @@ fn submission(i: usize) -> Value {
 #[tokio::test]
 async fn acknowledged_submissions_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("register.db");
+    let db = fresh(&dir).await;
     let server = start_server(&db, &[]);
     let client = reqwest::Client::new();
     let url = format!("{}/api/v1/submissions", server.base);
@@ -160,7 +166,7 @@ async fn acknowledged_submissions_survive_sigkill() {
 #[tokio::test]
 async fn demo_data_loads_on_first_start_only() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
+    let db = fresh(&dir).await;
     let server = start_server(&db, &["--demo"]);
     let demo: Vec<&String> = server
         .stdout_lines
@@ -195,7 +201,7 @@ async fn demo_data_loads_on_first_start_only() {
 #[tokio::test]
 async fn a_clerk_registers_a_signal_box_paper_from_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("clerk.db");
+    let db = fresh(&dir).await;
     let output = Command::new(BIN)
         .args([
             "submit",
@@ -214,7 +220,7 @@ async fn a_clerk_registers_a_signal_box_paper_from_the_terminal() {
             "--clerk",
             "registry1",
             "--json",
-            "--db",
+            "--database-url",
         ])
         .arg(&db)
         .output()
@@ -244,7 +250,7 @@ async fn a_clerk_registers_a_signal_box_paper_from_the_terminal() {
             "Елена",
             "--egn",
             "123",
-            "--db",
+            "--database-url",
         ])
         .arg(&db)
         .output()
@@ -316,36 +322,63 @@ fn calendar_and_deadline_commands() {
 #[tokio::test]
 async fn journal_verify_names_the_first_edited_entry() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("journal.db");
+    let db = fresh(&dir).await;
     for subject in ["Първи", "Втори", "Трети"] {
         let output = Command::new(BIN)
-            .args(["submit", "--kind", "proposal", "--channel", "post", "--subject", subject,
-                   "--body", "Текст.", "--name", "Иван Петров", "--phone", "0888123456", "--db"])
+            .args([
+                "submit",
+                "--kind",
+                "proposal",
+                "--channel",
+                "post",
+                "--subject",
+                subject,
+                "--body",
+                "Текст.",
+                "--name",
+                "Иван Петров",
+                "--phone",
+                "0888123456",
+                "--database-url",
+            ])
             .arg(&db)
             .output()
             .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let verify = || {
         Command::new(BIN)
-            .args(["journal", "verify", "--db"])
+            .args(["journal", "verify", "--database-url"])
             .arg(&db)
             .output()
             .unwrap()
     };
     let intact = verify();
     assert!(intact.status.success());
-    assert!(String::from_utf8_lossy(&intact.stdout).contains("3"), "{intact:?}");
+    assert!(
+        String::from_utf8_lossy(&intact.stdout).contains("3"),
+        "{intact:?}"
+    );
 
     // Someone edits the second entry by hand, removing the guard trigger first.
-    let url = format!("sqlite:{}", db.display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    sqlx::query("DROP TRIGGER journal_no_update").execute(&pool).await.unwrap();
-    sqlx::query("UPDATE journal SET actor = 'clerk:someone-else' WHERE id = 2")
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let drop_trigger = if db.starts_with("postgres") {
+        "DROP TRIGGER journal_no_update ON journal"
+    } else {
+        "DROP TRIGGER journal_no_update"
+    };
+    sql(
+        &db,
+        &[
+            drop_trigger,
+            "UPDATE journal SET actor = 'clerk:someone-else' WHERE id = 2",
+        ],
+    )
+    .await
+    .unwrap();
 
     let broken = verify();
     assert_eq!(broken.status.code(), Some(1));
@@ -354,29 +387,48 @@ async fn journal_verify_names_the_first_edited_entry() {
 
     // The trigger refuses edits made without removing it first.
     let dir2 = tempfile::tempdir().unwrap();
-    let db2 = dir2.path().join("guarded.db");
+    let db2 = fresh(&dir2).await;
     let output = Command::new(BIN)
-        .args(["submit", "--kind", "praise", "--channel", "web", "--subject", "Благодаря",
-               "--body", "Благодаря.", "--db"])
+        .args([
+            "submit",
+            "--kind",
+            "praise",
+            "--channel",
+            "web",
+            "--subject",
+            "Благодаря",
+            "--body",
+            "Благодаря.",
+            "--database-url",
+        ])
         .arg(&db2)
         .output()
         .unwrap();
     assert!(output.status.success());
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", db2.display())).await.unwrap();
-    let refused = sqlx::query("UPDATE journal SET actor = 'x' WHERE id = 1").execute(&pool).await;
+    let refused = sql(&db2, &["UPDATE journal SET actor = 'x' WHERE id = 1"]).await;
     assert!(refused.is_err(), "the journal is append-only");
-    let refused = sqlx::query("DELETE FROM journal").execute(&pool).await;
+    let refused = sql(&db2, &["DELETE FROM journal"]).await;
     assert!(refused.is_err(), "the journal is append-only");
 }
 
-#[test]
-fn the_first_administrator_is_created_from_the_terminal() {
+#[tokio::test]
+async fn the_first_administrator_is_created_from_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("admin.db");
+    let db = fresh(&dir).await;
     let add = |password: &str| {
         let mut child = Command::new(BIN)
-            .args(["user", "add", "--username", "admin", "--name", "Администратор",
-                   "--role", "administrator", "--password-stdin", "--db"])
+            .args([
+                "user",
+                "add",
+                "--username",
+                "admin",
+                "--name",
+                "Администратор",
+                "--role",
+                "administrator",
+                "--password-stdin",
+                "--database-url",
+            ])
             .arg(&db)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -391,9 +443,35 @@ fn the_first_administrator_is_created_from_the_terminal() {
     assert_eq!(weak.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
     let ok = add("a long admin passphrase");
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let again = add("a long admin passphrase");
     assert!(!again.status.success(), "usernames are unique");
-    let list = Command::new(BIN).args(["user", "list", "--db"]).arg(&db).output().unwrap();
+    let list = Command::new(BIN)
+        .args(["user", "list", "--database-url"])
+        .arg(&db)
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&list.stdout).contains("admin\tadministrator"));
+}
+
+/// Runs statements directly on the database, as someone with access to the server could.
+async fn sql(url: &str, statements: &[&str]) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        for s in statements {
+            sqlx::query(s).execute(&mut conn).await?;
+        }
+        conn.close().await
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(url).await?;
+        for s in statements {
+            sqlx::query(s).execute(&mut conn).await?;
+        }
+        conn.close().await
+    }
 }

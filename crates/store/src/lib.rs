@@ -6,7 +6,10 @@
 
 mod journal;
 mod model;
+mod postgres;
+mod rows;
 mod sqlite;
+pub mod testing;
 mod tracking;
 
 use async_trait::async_trait;
@@ -15,6 +18,7 @@ pub use model::{
     Department, InboxFilter, JournalEntry, JournalVerdict, NewSubmission, NewUser, PersonalData,
     Registered, Session, StaffReminder, StoredDecision, UrgencyUpdate, User,
 };
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use tracking::{TrackingCode, hash_tracking_code};
 
@@ -24,7 +28,7 @@ use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("unsupported database URL (use sqlite:PATH): {0}")]
+    #[error("unsupported database URL (use sqlite:PATH or postgres://…): {0}")]
     UnsupportedUrl(String),
     #[error("the register is unavailable: {0}")]
     Unavailable(String),
@@ -168,12 +172,11 @@ pub trait Store: Send + Sync + 'static {
     async fn reminders_for(&self, user_id: i64) -> Result<Vec<StaffReminder>>;
 }
 
-/// Opens the store a database URL names (`sqlite:PATH` or a plain file path), running migrations.
+/// Opens the store a database URL names — `postgres://…`, `sqlite:PATH` or a plain file path —
+/// and brings its schema up to date.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
     if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        return Err(StoreError::UnsupportedUrl(
-            "PostgreSQL support is not built yet".into(),
-        ));
+        return Ok(Arc::new(PostgresStore::open(url).await?));
     }
     let path = url
         .strip_prefix("sqlite://")

@@ -29,6 +29,8 @@ impl Clock for TestClock {
 
 pub struct TestApp {
     pub address: String,
+    /// The database this app runs on (SQLite file or PostgreSQL database).
+    pub database_url: String,
     pub client: reqwest::Client,
     pub store: Arc<dyn Store>,
     pub state: AppState,
@@ -47,12 +49,20 @@ pub async fn spawn_app_at(now: &str) -> TestApp {
     start(dir, now).await
 }
 
+pub async fn spawn_app_at_with_url(dir: TempDir, database_url: String, now: &str) -> TestApp {
+    start_on(dir, database_url, now).await
+}
+
 async fn start(dir: TempDir, now: &str) -> TestApp {
-    let at: Timestamp = now.parse().unwrap();
-    let path = dir.path().join("priemna.db");
-    let store = priemna_store::connect(&format!("sqlite:{}", path.display()))
+    let url = priemna_store::testing::fresh_database_url(dir.path())
         .await
         .unwrap();
+    start_on(dir, url, now).await
+}
+
+async fn start_on(dir: TempDir, database_url: String, now: &str) -> TestApp {
+    let at: Timestamp = now.parse().unwrap();
+    let store = priemna_store::connect(&database_url).await.unwrap();
     let clock = TestClock(Arc::new(Mutex::new(at)));
     let state = AppState::new(
         store.clone(),
@@ -68,6 +78,7 @@ async fn start(dir: TempDir, now: &str) -> TestApp {
     ));
     TestApp {
         address,
+        database_url,
         client: reqwest::Client::new(),
         store,
         state,
@@ -79,7 +90,7 @@ async fn start(dir: TempDir, now: &str) -> TestApp {
 impl TestApp {
     /// The same database, served again with the clock at `now`.
     pub async fn reopen(self, now: &str) -> TestApp {
-        start(self.dir, now).await
+        start_on(self.dir, self.database_url, now).await
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,17 +1,18 @@
-//! The deadline job's reads and writes on SQLite.
+// The deadline job's reads and writes.
 
 use super::cases::parse_number;
 use super::journal::{append, details_json};
-use super::{parse_date, parse_timestamp};
+use crate::rows::{parse_date, parse_timestamp};
 use crate::Result;
 use crate::model::{DeadlineCase, DeadlineRunReport, StaffReminder, UrgencyUpdate};
 use jiff::Timestamp;
 use serde_json::json;
-use sqlx::{Row, SqlitePool};
+use super::DbPool;
+use sqlx::Row;
 
 pub const DEADLINE_JOB: &str = "deadlines";
 
-pub async fn open_cases(read: &SqlitePool) -> Result<Vec<DeadlineCase>> {
+pub async fn open_cases(read: &DbPool) -> Result<Vec<DeadlineCase>> {
     let rows = sqlx::query(
         "SELECT id, number, answer_due, urgency, department_id, assignee_id, escalated_at
          FROM submissions
@@ -37,15 +38,15 @@ pub async fn open_cases(read: &SqlitePool) -> Result<Vec<DeadlineCase>> {
 }
 
 pub async fn record_run(
-    write: &SqlitePool,
+    write: &DbPool,
     run_key: &str,
     at: Timestamp,
     updates: Vec<UrgencyUpdate>,
 ) -> Result<DeadlineRunReport> {
     let at_text = at.to_string();
-    let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin_write(write).await?;
     let claimed = sqlx::query(
-        "INSERT INTO job_runs (job, run_key, started) VALUES (?1, ?2, ?3)
+        "INSERT INTO job_runs (job, run_key, started) VALUES ($1, $2, $3)
          ON CONFLICT (job, run_key) DO NOTHING",
     )
     .bind(DEADLINE_JOB)
@@ -68,13 +69,13 @@ pub async fn record_run(
             "due_soon" => report.due_soon += 1,
             _ => {}
         }
-        sqlx::query("UPDATE submissions SET urgency = ?1 WHERE id = ?2")
+        sqlx::query("UPDATE submissions SET urgency = $1 WHERE id = $2")
             .bind(&update.urgency)
             .bind(update.case_id)
             .execute(&mut *tx)
             .await?;
         if update.escalate {
-            sqlx::query("UPDATE submissions SET escalated_at = ?1 WHERE id = ?2")
+            sqlx::query("UPDATE submissions SET escalated_at = $1 WHERE id = $2")
                 .bind(&at_text)
                 .bind(update.case_id)
                 .execute(&mut *tx)
@@ -96,7 +97,7 @@ pub async fn record_run(
         for (user_id, kind) in &update.reminders {
             report.reminders += sqlx::query(
                 "INSERT INTO staff_reminders (submission_id, user_id, kind, due, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (submission_id, user_id, kind, due) DO NOTHING",
             )
             .bind(update.case_id)
@@ -113,7 +114,7 @@ pub async fn record_run(
         "due_soon": report.due_soon, "overdue": report.overdue,
         "escalated": report.escalated, "reminders": report.reminders,
     });
-    sqlx::query("UPDATE job_runs SET finished = ?1, details = ?2 WHERE job = ?3 AND run_key = ?4")
+    sqlx::query("UPDATE job_runs SET finished = $1, details = $2 WHERE job = $3 AND run_key = $4")
         .bind(&at_text)
         .bind(details_json(&details)?)
         .bind(DEADLINE_JOB)
@@ -124,20 +125,20 @@ pub async fn record_run(
     Ok(report)
 }
 
-pub async fn runs(read: &SqlitePool, job: &str) -> Result<Vec<String>> {
+pub async fn runs(read: &DbPool, job: &str) -> Result<Vec<String>> {
     Ok(
-        sqlx::query_scalar("SELECT run_key FROM job_runs WHERE job = ?1 ORDER BY id")
+        sqlx::query_scalar("SELECT run_key FROM job_runs WHERE job = $1 ORDER BY id")
             .bind(job)
             .fetch_all(read)
             .await?,
     )
 }
 
-pub async fn reminders_for(read: &SqlitePool, user_id: i64) -> Result<Vec<StaffReminder>> {
+pub async fn reminders_for(read: &DbPool, user_id: i64) -> Result<Vec<StaffReminder>> {
     let rows = sqlx::query(
         "SELECT r.id, s.number, s.subject, r.kind, r.due, r.created_at
          FROM staff_reminders r JOIN submissions s ON s.id = r.submission_id
-         WHERE r.user_id = ?1 ORDER BY r.id DESC LIMIT 200",
+         WHERE r.user_id = $1 ORDER BY r.id DESC LIMIT 200",
     )
     .bind(user_id)
     .fetch_all(read)

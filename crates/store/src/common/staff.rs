@@ -1,16 +1,16 @@
-//! Staff, departments and sessions on SQLite.
+// Staff, departments and sessions.
 
 use super::journal::{append, details_json};
-use super::{is_unique_violation, parse_timestamp};
+use crate::rows::{is_unique_violation, parse_timestamp};
 use crate::model::{Department, NewUser, Session, User};
 use crate::{Result, StoreError};
 use jiff::Timestamp;
 use priemna_domain::access::Role;
 use serde_json::json;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use super::{DbPool, DbRow};
+use sqlx::Row;
 
-fn user(row: &SqliteRow) -> Result<User> {
+fn user(row: &DbRow) -> Result<User> {
     let role: String = row.try_get("role")?;
     let locked: Option<String> = row.try_get("locked_until")?;
     Ok(User {
@@ -28,13 +28,13 @@ fn user(row: &SqliteRow) -> Result<User> {
 }
 
 pub async fn create_department(
-    write: &SqlitePool,
+    write: &DbPool,
     name: &str,
     at: Timestamp,
     actor: &str,
 ) -> Result<Department> {
-    let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
-    let id: i64 = sqlx::query_scalar("INSERT INTO departments (name) VALUES (?1) RETURNING id")
+    let mut tx = super::begin_write(write).await?;
+    let id: i64 = sqlx::query_scalar("INSERT INTO departments (name) VALUES ($1) RETURNING id")
         .bind(name)
         .fetch_one(&mut *tx)
         .await
@@ -65,22 +65,22 @@ pub async fn create_department(
 }
 
 pub async fn set_department_head(
-    write: &SqlitePool,
+    write: &DbPool,
     department_id: i64,
     head: Option<i64>,
     at: Timestamp,
     actor: &str,
 ) -> Result<()> {
-    let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin_write(write).await?;
     let before: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT head_user_id FROM departments WHERE id = ?1")
+        sqlx::query_scalar("SELECT head_user_id FROM departments WHERE id = $1")
             .bind(department_id)
             .fetch_optional(&mut *tx)
             .await?;
     let Some(before) = before else {
         return Err(StoreError::NotFound(format!("department {department_id}")));
     };
-    sqlx::query("UPDATE departments SET head_user_id = ?1 WHERE id = ?2")
+    sqlx::query("UPDATE departments SET head_user_id = $1 WHERE id = $2")
         .bind(head)
         .bind(department_id)
         .execute(&mut *tx)
@@ -103,7 +103,7 @@ pub async fn set_department_head(
     Ok(())
 }
 
-pub async fn departments(read: &SqlitePool) -> Result<Vec<Department>> {
+pub async fn departments(read: &DbPool) -> Result<Vec<Department>> {
     let rows = sqlx::query("SELECT id, name, head_user_id FROM departments ORDER BY name")
         .fetch_all(read)
         .await?;
@@ -119,16 +119,16 @@ pub async fn departments(read: &SqlitePool) -> Result<Vec<Department>> {
 }
 
 pub async fn create_user(
-    write: &SqlitePool,
+    write: &DbPool,
     new: NewUser,
     at: Timestamp,
     actor: &str,
 ) -> Result<User> {
-    let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin_write(write).await?;
     let row = sqlx::query(
         "INSERT INTO users (username, display_name, role, department_id, corruption_officer,
                             password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING *",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
     )
     .bind(&new.username)
     .bind(&new.display_name)
@@ -165,9 +165,9 @@ pub async fn create_user(
     Ok(created)
 }
 
-pub async fn update_user(write: &SqlitePool, u: &User, at: Timestamp, actor: &str) -> Result<()> {
-    let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
-    let Some(before) = sqlx::query("SELECT * FROM users WHERE id = ?1")
+pub async fn update_user(write: &DbPool, u: &User, at: Timestamp, actor: &str) -> Result<()> {
+    let mut tx = super::begin_write(write).await?;
+    let Some(before) = sqlx::query("SELECT * FROM users WHERE id = $1")
         .bind(u.id)
         .fetch_optional(&mut *tx)
         .await?
@@ -176,8 +176,8 @@ pub async fn update_user(write: &SqlitePool, u: &User, at: Timestamp, actor: &st
     };
     let before = user(&before)?;
     sqlx::query(
-        "UPDATE users SET display_name = ?1, role = ?2, department_id = ?3,
-                          corruption_officer = ?4, active = ?5 WHERE id = ?6",
+        "UPDATE users SET display_name = $1, role = $2, department_id = $3,
+                          corruption_officer = $4, active = $5 WHERE id = $6",
     )
     .bind(&u.display_name)
     .bind(u.role.as_str())
@@ -188,7 +188,7 @@ pub async fn update_user(write: &SqlitePool, u: &User, at: Timestamp, actor: &st
     .execute(&mut *tx)
     .await?;
     if !u.active {
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?1")
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(u.id)
             .execute(&mut *tx)
             .await?;
@@ -215,8 +215,8 @@ pub async fn update_user(write: &SqlitePool, u: &User, at: Timestamp, actor: &st
     Ok(())
 }
 
-pub async fn user_by_username(read: &SqlitePool, username: &str) -> Result<Option<User>> {
-    sqlx::query("SELECT * FROM users WHERE username = ?1")
+pub async fn user_by_username(read: &DbPool, username: &str) -> Result<Option<User>> {
+    sqlx::query("SELECT * FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(read)
         .await?
@@ -225,8 +225,8 @@ pub async fn user_by_username(read: &SqlitePool, username: &str) -> Result<Optio
         .transpose()
 }
 
-pub async fn user_by_id(read: &SqlitePool, id: i64) -> Result<Option<User>> {
-    sqlx::query("SELECT * FROM users WHERE id = ?1")
+pub async fn user_by_id(read: &DbPool, id: i64) -> Result<Option<User>> {
+    sqlx::query("SELECT * FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(read)
         .await?
@@ -235,7 +235,7 @@ pub async fn user_by_id(read: &SqlitePool, id: i64) -> Result<Option<User>> {
         .transpose()
 }
 
-pub async fn users(read: &SqlitePool) -> Result<Vec<User>> {
+pub async fn users(read: &DbPool) -> Result<Vec<User>> {
     let rows = sqlx::query("SELECT * FROM users ORDER BY display_name")
         .fetch_all(read)
         .await?;
@@ -243,15 +243,15 @@ pub async fn users(read: &SqlitePool) -> Result<Vec<User>> {
 }
 
 pub async fn set_password(
-    write: &SqlitePool,
+    write: &DbPool,
     user_id: i64,
     hash: &str,
     at: Timestamp,
     actor: &str,
 ) -> Result<()> {
-    let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin_write(write).await?;
     let changed = sqlx::query(
-        "UPDATE users SET password_hash = ?1, failed_logins = 0, locked_until = NULL WHERE id = ?2",
+        "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
     )
     .bind(hash)
     .bind(user_id)
@@ -262,7 +262,7 @@ pub async fn set_password(
         return Err(StoreError::NotFound(format!("user {user_id}")));
     }
     // A new password ends every other session of the account.
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?1")
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
@@ -282,21 +282,21 @@ pub async fn set_password(
 }
 
 pub async fn record_login(
-    write: &SqlitePool,
+    write: &DbPool,
     user_id: i64,
     success: bool,
     locked_until: Option<Timestamp>,
     at: Timestamp,
 ) -> Result<()> {
-    let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin_write(write).await?;
     if success {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1")
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
     } else {
         sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = ?1 WHERE id = ?2",
+            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
         )
         .bind(locked_until.map(|t| t.to_string()))
         .bind(user_id)
@@ -323,7 +323,7 @@ pub async fn record_login(
 }
 
 pub async fn create_session(
-    write: &SqlitePool,
+    write: &DbPool,
     token_hash: &str,
     user_id: i64,
     csrf: &str,
@@ -332,7 +332,7 @@ pub async fn create_session(
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(token_hash)
     .bind(user_id)
@@ -345,13 +345,13 @@ pub async fn create_session(
 }
 
 pub async fn session(
-    read: &SqlitePool,
+    read: &DbPool,
     token_hash: &str,
     now: Timestamp,
 ) -> Result<Option<Session>> {
     let Some(row) = sqlx::query(
         "SELECT s.csrf_token, s.expires_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ?1",
+         WHERE s.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(read)
@@ -372,16 +372,16 @@ pub async fn session(
     }))
 }
 
-pub async fn delete_session(write: &SqlitePool, token_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?1")
+pub async fn delete_session(write: &DbPool, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(write)
         .await?;
     Ok(())
 }
 
-pub async fn delete_sessions_of(write: &SqlitePool, user_id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?1")
+pub async fn delete_sessions_of(write: &DbPool, user_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(write)
         .await?;

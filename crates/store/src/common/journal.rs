@@ -1,14 +1,15 @@
-//! The journal on SQLite: appending to the chain, and walking it.
+// The journal: appending to the chain, and walking it.
 
 use crate::journal::{GENESIS, entry_hash};
 use crate::model::{JournalEntry, JournalVerdict};
 use crate::{Result, StoreError};
-use sqlx::{Row, Sqlite, SqliteConnection, SqlitePool};
+use super::{Db, DbConn, DbPool, DbRow};
+use sqlx::Row;
 
 /// Appends an entry chained to the current head (or to `known_head`, inside a batch) and
 /// returns its hash. Call it inside the write transaction that makes the change.
 pub async fn append(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     at: &str,
     actor: &str,
     action: &str,
@@ -18,7 +19,7 @@ pub async fn append(
 ) -> Result<String> {
     let prev_hash = match known_head {
         Some(head) => head.to_owned(),
-        None => sqlx::query_scalar::<Sqlite, String>(
+        None => sqlx::query_scalar::<Db, String>(
             "SELECT hash FROM journal ORDER BY id DESC LIMIT 1",
         )
         .fetch_optional(&mut *conn)
@@ -28,7 +29,7 @@ pub async fn append(
     let hash = entry_hash(&prev_hash, at, actor, action, submission_id, details);
     sqlx::query(
         "INSERT INTO journal (at, actor, action, submission_id, details, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(at)
     .bind(actor)
@@ -42,7 +43,7 @@ pub async fn append(
     Ok(hash)
 }
 
-fn entry(row: &sqlx::sqlite::SqliteRow) -> Result<JournalEntry> {
+fn entry(row: &DbRow) -> Result<JournalEntry> {
     Ok(JournalEntry {
         id: row.try_get("id")?,
         at: row.try_get("at")?,
@@ -55,8 +56,8 @@ fn entry(row: &sqlx::sqlite::SqliteRow) -> Result<JournalEntry> {
     })
 }
 
-pub async fn list(pool: &SqlitePool, after_id: i64, limit: u32) -> Result<Vec<JournalEntry>> {
-    let rows = sqlx::query("SELECT * FROM journal WHERE id > ?1 ORDER BY id LIMIT ?2")
+pub async fn list(pool: &DbPool, after_id: i64, limit: u32) -> Result<Vec<JournalEntry>> {
+    let rows = sqlx::query("SELECT * FROM journal WHERE id > $1 ORDER BY id LIMIT $2")
         .bind(after_id)
         .bind(i64::from(limit))
         .fetch_all(pool)
@@ -65,7 +66,7 @@ pub async fn list(pool: &SqlitePool, after_id: i64, limit: u32) -> Result<Vec<Jo
 }
 
 /// Walks the whole chain in pages, recomputing every hash.
-pub async fn verify(pool: &SqlitePool) -> Result<JournalVerdict> {
+pub async fn verify(pool: &DbPool) -> Result<JournalVerdict> {
     let mut expected_prev = GENESIS.to_owned();
     let mut after = 0;
     let mut count = 0u64;

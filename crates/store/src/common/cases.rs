@@ -1,7 +1,7 @@
-//! Cases in the back office on SQLite: reading, the inbox, and applying actions.
+// Cases in the back office: reading, the inbox, and applying actions.
 
 use super::journal::{append, details_json};
-use super::{parse_date, parse_status, parse_timestamp};
+use crate::rows::{parse_date, parse_status, parse_timestamp};
 use crate::model::{
     CaseChange, CaseEvent, CaseRecord, CaseSummary, InboxFilter, PersonalData, StoredDecision,
 };
@@ -9,8 +9,8 @@ use crate::{Result, StoreError};
 use jiff::Timestamp;
 use priemna_domain::{Channel, Kind, RegistrationNumber};
 use serde_json::json;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use super::{Db, DbPool, DbRow};
+use sqlx::{QueryBuilder, Row};
 
 pub(super) fn parse_number(s: &str) -> Result<RegistrationNumber> {
     s.parse()
@@ -29,9 +29,9 @@ fn opt_timestamp(s: Option<String>) -> Result<Option<Timestamp>> {
     s.as_deref().map(parse_timestamp).transpose()
 }
 
-pub(super) async fn history(read: &SqlitePool, id: i64) -> Result<Vec<CaseEvent>> {
+pub(super) async fn history(read: &DbPool, id: i64) -> Result<Vec<CaseEvent>> {
     let events = sqlx::query(
-        "SELECT at, status, note_bg, note_en FROM case_events WHERE submission_id = ?1 ORDER BY id",
+        "SELECT at, status, note_bg, note_en FROM case_events WHERE submission_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(read)
@@ -50,7 +50,7 @@ pub(super) async fn history(read: &SqlitePool, id: i64) -> Result<Vec<CaseEvent>
     Ok(history)
 }
 
-fn record(row: &SqliteRow, conflicts: Vec<i64>, history: Vec<CaseEvent>) -> Result<CaseRecord> {
+fn record(row: &DbRow, conflicts: Vec<i64>, history: Vec<CaseEvent>) -> Result<CaseRecord> {
     let number: String = row.try_get("number")?;
     let kind: String = row.try_get("kind")?;
     let channel: String = row.try_get("channel")?;
@@ -103,12 +103,12 @@ fn record(row: &SqliteRow, conflicts: Vec<i64>, history: Vec<CaseEvent>) -> Resu
 }
 
 pub async fn by_number(
-    read: &SqlitePool,
+    read: &DbPool,
     number: RegistrationNumber,
 ) -> Result<Option<CaseRecord>> {
     let Some(row) = sqlx::query(
         "SELECT s.*, d.number AS duplicate_of_number FROM submissions s
-         LEFT JOIN submissions d ON d.id = s.duplicate_of WHERE s.number = ?1",
+         LEFT JOIN submissions d ON d.id = s.duplicate_of WHERE s.number = $1",
     )
     .bind(number.to_string())
     .fetch_optional(read)
@@ -118,7 +118,7 @@ pub async fn by_number(
     };
     let id: i64 = row.try_get("id")?;
     let mut conflicts: Vec<i64> =
-        sqlx::query_scalar("SELECT user_id FROM conflicts WHERE submission_id = ?1")
+        sqlx::query_scalar("SELECT user_id FROM conflicts WHERE submission_id = $1")
             .bind(id)
             .fetch_all(read)
             .await?;
@@ -133,7 +133,7 @@ pub async fn by_number(
 }
 
 pub async fn personal_data(
-    write: &SqlitePool,
+    write: &DbPool,
     case: &CaseRecord,
     reader: &str,
     at: Timestamp,
@@ -144,9 +144,9 @@ pub async fn personal_data(
         "submitters"
     };
     // Reading and journalling the reading happen together: no unrecorded look.
-    let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin_write(write).await?;
     let row = sqlx::query(&format!(
-        "SELECT name, address, phone, email, egn FROM {table} WHERE submission_id = ?1"
+        "SELECT name, address, phone, email, egn FROM {table} WHERE submission_id = $1"
     ))
     .bind(case.id)
     .fetch_optional(&mut *tx)
@@ -181,8 +181,8 @@ pub async fn personal_data(
     }))
 }
 
-pub async fn inbox(read: &SqlitePool, filter: &InboxFilter) -> Result<Vec<CaseSummary>> {
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+pub async fn inbox(read: &DbPool, filter: &InboxFilter) -> Result<Vec<CaseSummary>> {
+    let mut q: QueryBuilder<Db> = QueryBuilder::new(
         "SELECT s.number, s.kind, s.channel, s.subject, s.status, s.received_at, s.answer_due,
                 s.urgency, s.department_id, d.name AS department_name, s.assignee_id,
                 u.display_name AS assignee_name
@@ -215,7 +215,7 @@ pub async fn inbox(read: &SqlitePool, filter: &InboxFilter) -> Result<Vec<CaseSu
         );
     }
     if !filter.include_sealed {
-        q.push(" AND s.sealed = 0");
+        q.push(" AND s.sealed = false");
     }
     if let Some(user) = filter.hide_conflicted_for {
         q.push(" AND (s.subject_employee_id IS NULL OR s.subject_employee_id <> ")
@@ -259,10 +259,10 @@ pub async fn inbox(read: &SqlitePool, filter: &InboxFilter) -> Result<Vec<CaseSu
         .collect()
 }
 
-pub async fn apply_change(write: &SqlitePool, case_id: i64, change: CaseChange) -> Result<()> {
+pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> Result<()> {
     let at = change.at.to_string();
-    let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE submissions SET status = ");
+    let mut tx = super::begin_write(write).await?;
+    let mut q: QueryBuilder<Db> = QueryBuilder::new("UPDATE submissions SET status = ");
     q.push_bind(change.new_status.as_str());
     q.push(", updated_at = ").push_bind(at.clone());
     if let Some(v) = change.department_id {
@@ -328,7 +328,7 @@ pub async fn apply_change(write: &SqlitePool, case_id: i64, change: CaseChange) 
     if let Some((user_id, reason)) = &change.conflict {
         sqlx::query(
             "INSERT INTO conflicts (submission_id, user_id, reason, declared_at)
-             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (submission_id, user_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4) ON CONFLICT (submission_id, user_id) DO NOTHING",
         )
         .bind(case_id)
         .bind(user_id)
@@ -340,7 +340,7 @@ pub async fn apply_change(write: &SqlitePool, case_id: i64, change: CaseChange) 
     if let Some((bg, en)) = &change.citizen_note {
         sqlx::query(
             "INSERT INTO case_events (submission_id, at, status, note_bg, note_en)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(case_id)
         .bind(&at)

@@ -1,0 +1,282 @@
+// Intake: one writer task per process gathers the submissions waiting at that moment into a
+// single transaction (group commit): one sync acknowledges many citizens, and numbers are handed
+// out in commit order, so they stay gap-free. Each submission has its own savepoint, so a bad one
+// cannot take its neighbours down with it.
+
+use super::journal;
+use super::{Db, DbPool, DbRow};
+use crate::model::{CaseEvent, CitizenView, NewSubmission, Registered, StoredDecision};
+use crate::rows::{parse_date, parse_status, parse_timestamp};
+use crate::tracking::{TrackingCode, hash_tracking_code};
+use crate::{Result, StoreError};
+use priemna_domain::clock::local_date;
+use priemna_domain::submission::Submitter;
+use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
+use sqlx::{Row, Transaction};
+use tokio::sync::{mpsc, oneshot};
+
+pub const MAX_BATCH: usize = 256;
+
+pub struct IntakeJob {
+    pub submission: NewSubmission,
+    pub reply: oneshot::Sender<Result<Registered>>,
+}
+
+pub async fn intake_loop(write: DbPool, mut jobs: mpsc::Receiver<IntakeJob>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = jobs.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        commit_batch(&write, &mut batch).await;
+    }
+}
+
+async fn commit_batch(write: &DbPool, batch: &mut Vec<IntakeJob>) {
+    let mut tx = match super::begin_write(write).await {
+        Ok(tx) => tx,
+        Err(e) => {
+            let message = e.to_string();
+            tracing::error!(error = %message, "cannot start an intake transaction");
+            for job in batch.drain(..) {
+                let _ = job
+                    .reply
+                    .send(Err(StoreError::Unavailable(message.clone())));
+            }
+            return;
+        }
+    };
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut chain_head: Option<String> = None;
+    for job in batch.drain(..) {
+        let outcome = register_one(&mut tx, &job.submission, &mut chain_head).await;
+        outcomes.push((job.reply, outcome));
+    }
+    match tx.commit().await {
+        Ok(()) => {
+            for (reply, outcome) in outcomes {
+                // A citizen who gave up waiting still has a registered submission; nothing to undo.
+                let _ = reply.send(outcome);
+            }
+        }
+        Err(e) => {
+            let message = e.to_string();
+            tracing::error!(error = %message, "intake commit failed; nothing was acknowledged");
+            for (reply, _) in outcomes {
+                let _ = reply.send(Err(StoreError::Unavailable(message.clone())));
+            }
+        }
+    }
+}
+
+/// Registers one submission inside its own savepoint of the batch transaction.
+async fn register_one(
+    tx: &mut Transaction<'static, Db>,
+    submission: &NewSubmission,
+    chain_head: &mut Option<String>,
+) -> Result<Registered> {
+    let mut savepoint = sqlx::Connection::begin(&mut **tx).await?;
+    match insert_submission(&mut savepoint, submission, chain_head.as_deref()).await {
+        Ok((registered, new_head)) => {
+            savepoint.commit().await?;
+            *chain_head = Some(new_head);
+            Ok(registered)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a submission could not be registered");
+            savepoint.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+async fn insert_submission(
+    tx: &mut Transaction<'_, Db>,
+    submission: &NewSubmission,
+    chain_head: Option<&str>,
+) -> Result<(Registered, String)> {
+    let draft = &submission.draft;
+    let assessment = &submission.assessment;
+    let received_date = local_date(submission.received_at);
+    let year = received_date.year();
+
+    // The first statement writes, so the transaction takes the write lock at once.
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO registration_counters (year, last_seq) VALUES ($1, 1)
+         ON CONFLICT (year) DO UPDATE SET last_seq = registration_counters.last_seq + 1
+         RETURNING last_seq",
+    )
+    .bind(i64::from(year))
+    .fetch_one(&mut **tx)
+    .await?;
+    let number = u32::try_from(seq)
+        .ok()
+        .and_then(|seq| RegistrationNumber::new(year, seq))
+        .ok_or(StoreError::SeriesExhausted(year))?;
+
+    let tracking_code = TrackingCode::generate();
+    let decisions: Vec<StoredDecision> = assessment
+        .decisions
+        .iter()
+        .map(|d| StoredDecision {
+            rule: d.rule.as_str().to_owned(),
+            reason_bg: d.reason_bg.clone(),
+            reason_en: d.reason_en.clone(),
+            needs_review: d.needs_review,
+        })
+        .collect();
+    let decisions_json =
+        serde_json::to_string(&decisions).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let sealed = draft.kind == Kind::CorruptionSignal;
+    let received_at = submission.received_at.to_string();
+    let status = Status::Registered;
+
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO submissions (
+            number, year, seq, kind, channel, subject, body, address, anonymous,
+            health_or_safety_threat, about_bad_administration, in_writing, violation_date,
+            received_at, received_date, status, considered, deadline_rule, answer_due,
+            acknowledge_due, decisions, tracking_code_hash, sealed, entered_by, about_employee,
+            urgency)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                 $19, $20, $21, $22, $23, $24, $25, $26)
+         RETURNING id",
+    )
+    .bind(number.to_string())
+    .bind(i64::from(year))
+    .bind(seq)
+    .bind(draft.kind.as_str())
+    .bind(draft.channel.as_str())
+    .bind(&draft.subject)
+    .bind(&draft.body)
+    .bind(&draft.address)
+    .bind(draft.is_anonymous())
+    .bind(draft.health_or_safety_threat)
+    .bind(draft.about_bad_administration)
+    .bind(draft.in_writing)
+    .bind(draft.violation_date.map(|d| d.to_string()))
+    .bind(&received_at)
+    .bind(received_date.to_string())
+    .bind(status.as_str())
+    .bind(assessment.considered)
+    .bind(assessment.deadline_rule.map(|r| r.as_str()))
+    .bind(assessment.answer_due.map(|d| d.to_string()))
+    .bind(assessment.acknowledge_due.map(|d| d.to_string()))
+    .bind(decisions_json)
+    .bind(hash_tracking_code(tracking_code.as_str()))
+    .bind(sealed)
+    .bind(&submission.entered_by)
+    .bind(draft.about_employee)
+    .bind(if assessment.answer_due.is_some() {
+        "on_track"
+    } else {
+        "no_deadline"
+    })
+    .fetch_one(&mut **tx)
+    .await?;
+
+    if let Some(submitter) = &draft.submitter {
+        insert_submitter(tx, id, submitter, sealed).await?;
+    }
+
+    sqlx::query(
+        "INSERT INTO case_events (submission_id, at, status, note_bg, note_en)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(&received_at)
+    .bind(status.as_str())
+    .bind(format!("Регистрирано с номер {number}."))
+    .bind(format!("Registered as {number}."))
+    .execute(&mut **tx)
+    .await?;
+
+    // The journal says what happened, not who the citizen is: no personal data here.
+    let details = serde_json::json!({
+        "number": number.to_string(),
+        "kind": draft.kind.as_str(),
+        "channel": draft.channel.as_str(),
+        "status": status.as_str(),
+    })
+    .to_string();
+    let hash = journal::append(
+        tx,
+        &received_at,
+        &submission.entered_by,
+        "register",
+        Some(id),
+        &details,
+        chain_head,
+    )
+    .await?;
+
+    Ok((
+        Registered {
+            number,
+            tracking_code: tracking_code.as_str().to_owned(),
+            received_at: submission.received_at,
+            status,
+        },
+        hash,
+    ))
+}
+
+async fn insert_submitter(
+    tx: &mut Transaction<'_, Db>,
+    submission_id: i64,
+    submitter: &Submitter,
+    sealed: bool,
+) -> Result<()> {
+    // Whistleblowers' identities go to their own table, read only by designated officers.
+    let sql = if sealed {
+        "INSERT INTO sealed_identities (submission_id, name, address, phone, email, egn)
+         VALUES ($1, $2, $3, $4, $5, $6)"
+    } else {
+        "INSERT INTO submitters (submission_id, name, address, phone, email, egn)
+         VALUES ($1, $2, $3, $4, $5, $6)"
+    };
+    sqlx::query(sql)
+        .bind(submission_id)
+        .bind(&submitter.name)
+        .bind(&submitter.address)
+        .bind(submitter.phone.as_ref().map(|p| p.as_str()))
+        .bind(submitter.email.as_ref().map(|e| e.as_str()))
+        .bind(submitter.egn.as_ref().map(|e| e.as_str()))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub fn citizen_view(row: &DbRow, history: Vec<CaseEvent>) -> Result<CitizenView> {
+    let number: String = row.try_get("number")?;
+    let kind: String = row.try_get("kind")?;
+    let channel: String = row.try_get("channel")?;
+    let decisions: String = row.try_get("decisions")?;
+    let received_at: String = row.try_get("received_at")?;
+    let status: String = row.try_get("status")?;
+    Ok(CitizenView {
+        number: number
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("bad number {number:?}")))?,
+        kind: Kind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind:?}")))?,
+        channel: Channel::parse(&channel)
+            .ok_or_else(|| StoreError::Corrupt(format!("channel {channel:?}")))?,
+        subject: row.try_get("subject")?,
+        body: row.try_get("body")?,
+        address: row.try_get("address")?,
+        anonymous: row.try_get("anonymous")?,
+        received_at: parse_timestamp(&received_at)?,
+        status: parse_status(&status)?,
+        considered: row.try_get("considered")?,
+        deadline_rule: row.try_get("deadline_rule")?,
+        answer_due: parse_date(row.try_get("answer_due")?)?,
+        acknowledge_due: parse_date(row.try_get("acknowledge_due")?)?,
+        decisions: serde_json::from_str(&decisions)
+            .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
+        history,
+    })
+}

@@ -1,0 +1,243 @@
+// The `Store` trait on this backend: each method delegates to the module that owns it.
+
+use super::intake::{IntakeJob, citizen_view};
+use super::{ThisStore, begin_write, cases, jobs, journal, staff};
+use crate::model::{
+    CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
+    DeadlineRunReport, Department, InboxFilter, JournalEntry, JournalVerdict, NewSubmission,
+    NewUser, PersonalData, Registered, Session, StaffReminder, UrgencyUpdate, User,
+};
+use crate::rows::{parse_status, parse_timestamp};
+use crate::tracking::hash_tracking_code;
+use crate::{Result, Store, StoreError};
+use async_trait::async_trait;
+use jiff::Timestamp;
+use priemna_domain::RegistrationNumber;
+use sqlx::Row;
+use tokio::sync::oneshot;
+
+#[async_trait]
+impl Store for ThisStore {
+    #[tracing::instrument(skip_all, fields(kind = submission.draft.kind.as_str()))]
+    async fn register(&self, submission: NewSubmission) -> Result<Registered> {
+        let (reply, answer) = oneshot::channel();
+        self.intake
+            .send(IntakeJob { submission, reply })
+            .await
+            .map_err(|_| StoreError::Unavailable("the intake writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Unavailable("the intake writer has stopped".into()))?
+    }
+
+    #[tracing::instrument(skip_all, fields(number = %number))]
+    async fn find_for_citizen(
+        &self,
+        number: RegistrationNumber,
+        tracking_code: &str,
+    ) -> Result<Option<CitizenView>> {
+        let Some(row) = sqlx::query("SELECT * FROM submissions WHERE number = $1")
+            .bind(number.to_string())
+            .fetch_optional(&self.read)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let stored_hash: String = row.try_get("tracking_code_hash")?;
+        if stored_hash != hash_tracking_code(tracking_code) {
+            return Ok(None);
+        }
+        let id: i64 = row.try_get("id")?;
+        let events = sqlx::query(
+            "SELECT at, status, note_bg, note_en FROM case_events
+             WHERE submission_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        let mut history = Vec::with_capacity(events.len());
+        for event in events {
+            let at: String = event.try_get("at")?;
+            let status: String = event.try_get("status")?;
+            history.push(CaseEvent {
+                at: parse_timestamp(&at)?,
+                status: parse_status(&status)?,
+                note_bg: event.try_get("note_bg")?,
+                note_en: event.try_get("note_en")?,
+            });
+        }
+        citizen_view(&row, history).map(Some)
+    }
+
+    async fn count_submissions(&self) -> Result<u64> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM submissions")
+            .fetch_one(&self.read)
+            .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    async fn create_department(
+        &self,
+        name: &str,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<Department> {
+        staff::create_department(&self.write, name, at, actor).await
+    }
+
+    async fn set_department_head(
+        &self,
+        department_id: i64,
+        head_user_id: Option<i64>,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<()> {
+        staff::set_department_head(&self.write, department_id, head_user_id, at, actor).await
+    }
+
+    async fn departments(&self) -> Result<Vec<Department>> {
+        staff::departments(&self.read).await
+    }
+
+    async fn create_user(&self, user: NewUser, at: Timestamp, actor: &str) -> Result<User> {
+        staff::create_user(&self.write, user, at, actor).await
+    }
+
+    async fn update_user(&self, user: &User, at: Timestamp, actor: &str) -> Result<()> {
+        staff::update_user(&self.write, user, at, actor).await
+    }
+
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        staff::user_by_username(&self.read, username).await
+    }
+
+    async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        staff::user_by_id(&self.read, id).await
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        staff::users(&self.read).await
+    }
+
+    async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<()> {
+        staff::set_password(&self.write, user_id, password_hash, at, actor).await
+    }
+
+    async fn record_login(
+        &self,
+        user_id: i64,
+        success: bool,
+        locked_until: Option<Timestamp>,
+        at: Timestamp,
+    ) -> Result<()> {
+        staff::record_login(&self.write, user_id, success, locked_until, at).await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        staff::create_session(&self.write, token_hash, user_id, csrf_token, at, expires_at).await
+    }
+
+    async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
+        staff::session(&self.read, token_hash, now).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        staff::delete_session(&self.write, token_hash).await
+    }
+
+    async fn delete_sessions_of(&self, user_id: i64) -> Result<()> {
+        staff::delete_sessions_of(&self.write, user_id).await
+    }
+
+    async fn case_by_number(&self, number: RegistrationNumber) -> Result<Option<CaseRecord>> {
+        cases::by_number(&self.read, number).await
+    }
+
+    async fn personal_data(
+        &self,
+        case: &CaseRecord,
+        reader: &str,
+        at: Timestamp,
+    ) -> Result<Option<PersonalData>> {
+        cases::personal_data(&self.write, case, reader, at).await
+    }
+
+    async fn inbox(&self, filter: &InboxFilter) -> Result<Vec<CaseSummary>> {
+        cases::inbox(&self.read, filter).await
+    }
+
+    async fn apply_change(&self, case_id: i64, change: CaseChange) -> Result<()> {
+        cases::apply_change(&self.write, case_id, change).await
+    }
+
+    async fn journal(&self, after_id: i64, limit: u32) -> Result<Vec<JournalEntry>> {
+        journal::list(&self.read, after_id, limit).await
+    }
+
+    async fn verify_journal(&self) -> Result<JournalVerdict> {
+        journal::verify(&self.read).await
+    }
+
+    async fn append_journal(
+        &self,
+        at: Timestamp,
+        actor: &str,
+        action: &str,
+        submission_id: Option<i64>,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        let details = journal::details_json(&details)?;
+        let mut tx = begin_write(&self.write).await?;
+        journal::append(
+            &mut tx,
+            &at.to_string(),
+            actor,
+            action,
+            submission_id,
+            &details,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn open_cases_for_deadlines(&self) -> Result<Vec<DeadlineCase>> {
+        jobs::open_cases(&self.read).await
+    }
+
+    async fn record_deadline_run(
+        &self,
+        run_key: &str,
+        at: Timestamp,
+        updates: Vec<UrgencyUpdate>,
+    ) -> Result<DeadlineRunReport> {
+        jobs::record_run(&self.write, run_key, at, updates).await
+    }
+
+    async fn job_runs(&self, job: &str) -> Result<Vec<String>> {
+        jobs::runs(&self.read, job).await
+    }
+
+    async fn reminders_for(&self, user_id: i64) -> Result<Vec<StaffReminder>> {
+        jobs::reminders_for(&self.read, user_id).await
+    }
+}

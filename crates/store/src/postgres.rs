@@ -1,0 +1,80 @@
+//! The PostgreSQL register: for municipalities that outgrow one file, and for several
+//! application servers on one database.
+//!
+//! The queries are shared with SQLite (`src/common/`); what differs lives here. Every write
+//! transaction first takes one transaction-scoped advisory lock, so that the journal's hash
+//! chain and the registration counters advance in one order across all servers.
+
+use crate::Result;
+use sqlx::Transaction;
+use sqlx::postgres::PgPoolOptions;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+type Db = sqlx::Postgres;
+type DbPool = sqlx::PgPool;
+type DbRow = sqlx::postgres::PgRow;
+type DbConn = sqlx::PgConnection;
+type ThisStore = PostgresStore;
+
+mod cases {
+    include!("common/cases.rs");
+}
+mod intake {
+    include!("common/intake.rs");
+}
+mod jobs {
+    include!("common/jobs.rs");
+}
+mod journal {
+    include!("common/journal.rs");
+}
+mod staff {
+    include!("common/staff.rs");
+}
+mod store_impl {
+    include!("common/store_impl.rs");
+}
+
+/// The advisory lock key that orders all writers ("priemna" on a phone keypad).
+const WRITE_LOCK: i64 = 77_436_62;
+
+pub struct PostgresStore {
+    read: DbPool,
+    write: DbPool,
+    intake: mpsc::Sender<intake::IntakeJob>,
+}
+
+impl PostgresStore {
+    /// Connects and brings the schema up to date (migrations take their own lock, so several
+    /// servers starting at once are safe).
+    pub async fn open(url: &str) -> Result<PostgresStore> {
+        let write = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&write).await?;
+        let read = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        let (sender, jobs) = mpsc::channel(4 * intake::MAX_BATCH);
+        tokio::spawn(intake::intake_loop(write.clone(), jobs));
+        Ok(PostgresStore {
+            read,
+            write,
+            intake: sender,
+        })
+    }
+}
+
+async fn begin_write(pool: &DbPool) -> Result<Transaction<'static, Db>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(WRITE_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}

@@ -1,0 +1,90 @@
+//! The SQLite register: one file, WAL, fully synced commits.
+//!
+//! The queries are shared with PostgreSQL (`src/common/`, compiled once per backend with this
+//! module's `Db` types); what differs lives here: opening the file and starting a write.
+
+use crate::Result;
+use sqlx::Transaction;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+type Db = sqlx::Sqlite;
+type DbPool = sqlx::SqlitePool;
+type DbRow = sqlx::sqlite::SqliteRow;
+type DbConn = sqlx::SqliteConnection;
+type ThisStore = SqliteStore;
+
+mod cases {
+    include!("common/cases.rs");
+}
+mod intake {
+    include!("common/intake.rs");
+}
+mod jobs {
+    include!("common/jobs.rs");
+}
+mod journal {
+    include!("common/journal.rs");
+}
+mod staff {
+    include!("common/staff.rs");
+}
+mod store_impl {
+    include!("common/store_impl.rs");
+}
+
+pub struct SqliteStore {
+    read: DbPool,
+    write: DbPool,
+    intake: mpsc::Sender<intake::IntakeJob>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub async fn open(path: &str) -> Result<SqliteStore> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a commit is on disk, not just in the OS cache, before we acknowledge it.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        // One writer connection: SQLite allows one writer at a time anyway, and funnelling all
+        // writes through it keeps numbering and the journal chain strictly ordered.
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        let (sender, jobs) = mpsc::channel(4 * intake::MAX_BATCH);
+        tokio::spawn(intake::intake_loop(write.clone(), jobs));
+        Ok(SqliteStore {
+            read,
+            write,
+            intake: sender,
+        })
+    }
+
+    /// Writes a consistent copy of the live database to `target` (SQLite's `VACUUM INTO`),
+    /// while the server keeps serving.
+    pub async fn backup(&self, target: &str) -> Result<()> {
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.read)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Starts a write transaction holding SQLite's write lock from the first statement, so that
+/// reading the journal's head and appending to it cannot interleave with another process.
+async fn begin_write(pool: &DbPool) -> Result<Transaction<'static, Db>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
