@@ -217,3 +217,58 @@ pub async fn journal(command: JournalCommand) -> anyhow::Result<ExitCode> {
         }
     }
 }
+
+/// `priemna backup`: a consistent copy of the live SQLite database, taken while serving.
+pub async fn backup(db: DbArgs, to: std::path::PathBuf) -> anyhow::Result<ExitCode> {
+    if to.exists() {
+        anyhow::bail!("{} already exists; choose a new file", to.display());
+    }
+    let app = app(&db).await?;
+    let target = to
+        .to_str()
+        .context("the backup path must be valid UTF-8")?;
+    app.store.backup(target).await?;
+    println!("Резервното копие е записано / backup written: {}", to.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `priemna restore`: puts a backup in place of a (stopped) server's database, after checking
+/// that the backup opens and its journal verifies.
+pub async fn restore(
+    from: std::path::PathBuf,
+    db: std::path::PathBuf,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
+    if !from.is_file() {
+        anyhow::bail!("no backup at {}", from.display());
+    }
+    if db.exists() && !force {
+        anyhow::bail!(
+            "{} exists; stop the server and pass --force to replace it",
+            db.display()
+        );
+    }
+    // Check a scratch copy, so that a bad backup never replaces a good database.
+    let scratch = db.with_extension("restoring");
+    std::fs::copy(&from, &scratch)
+        .with_context(|| format!("copying {} to {}", from.display(), scratch.display()))?;
+    let scratch_path = scratch
+        .to_str()
+        .context("the database path must be valid UTF-8")?;
+    let store = priemna_store::SqliteStore::open(scratch_path).await?;
+    let verdict = priemna_store::Store::verify_journal(&store).await;
+    store.close().await;
+    let verdict = verdict?;
+    if let JournalVerdict::Broken { entry_id, problem } = verdict {
+        let _ = std::fs::remove_file(&scratch);
+        anyhow::bail!("the backup's journal is broken at entry {entry_id}: {problem}");
+    }
+    // The old database's WAL must not be replayed onto the restored file.
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    std::fs::rename(&scratch, &db)
+        .with_context(|| format!("moving the restored database to {}", db.display()))?;
+    println!("Възстановено от {} / restored into {}", from.display(), db.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -63,9 +63,10 @@ enum Command {
         /// The site is served over HTTPS (session cookies get `Secure`).
         #[arg(long, env = "PRIEMNA_HTTPS")]
         https: bool,
-        /// Minutes between runs of the deadline job (reminders, escalation).
-        #[arg(long, default_value_t = 10)]
-        deadline_job_minutes: u64,
+        /// Seconds between runs of the deadline job (reminders, escalation). Each run claims a
+        /// 10-minute slot, so several servers on one database still run it once per slot.
+        #[arg(long, default_value_t = 600)]
+        deadline_job_every: u64,
     },
     /// Register a paper, phone or signal-box submission (for clerks).
     Submit(Box<submit::SubmitArgs>),
@@ -94,6 +95,26 @@ enum Command {
     /// The journal of every action.
     #[command(subcommand)]
     Journal(admin::JournalCommand),
+    /// Write a consistent copy of the live SQLite database (safe while serving).
+    Backup {
+        /// The new backup file.
+        #[arg(long)]
+        to: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Replace a stopped server's SQLite database with a backup (checked first).
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// The database file to restore into.
+        #[arg(long, default_value = "priemna.db")]
+        db: std::path::PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check identifiers (ЕГН, ЕИК, phone, e-mail); reads standard input when no values are given.
     Check {
         #[arg(value_enum)]
@@ -138,7 +159,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db,
             demo,
             https,
-            deadline_job_minutes,
+            deadline_job_every,
         } => {
             let store = priemna_store::connect(&db.url())
                 .await
@@ -149,7 +170,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             priemna_web::jobs::spawn_deadline_job(
                 state.clone(),
-                std::time::Duration::from_secs(deadline_job_minutes.max(1) * 60),
+                std::time::Duration::from_secs(deadline_job_every.max(1)),
             );
             let listener = TcpListener::bind(addr)
                 .await
@@ -206,6 +227,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(c) => admin::user(c).await,
         Command::Department(c) => admin::department(c).await,
         Command::Journal(c) => admin::journal(c).await,
+        Command::Backup { to, db } => admin::backup(db, to).await,
+        Command::Restore { from, db, force } => admin::restore(from, db, force).await,
     }
 }
 

@@ -475,3 +475,135 @@ async fn sql(url: &str, statements: &[&str]) -> Result<(), sqlx::Error> {
         conn.close().await
     }
 }
+
+#[tokio::test]
+async fn two_servers_share_one_database_with_gap_free_numbers_and_jobs_run_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(&dir).await;
+    // Both servers run the deadline job every second; each run claims its 10-minute slot.
+    let a = start_server(&db, &["--deadline-job-every", "1"]);
+    let b = start_server(&db, &["--deadline-job-every", "1"]);
+    let client = reqwest::Client::new();
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let client = client.clone();
+        let base = if i % 2 == 0 { a.base.clone() } else { b.base.clone() };
+        tasks.push(tokio::spawn(async move {
+            let response = client
+                .post(format!("{base}/api/v1/submissions"))
+                .json(&submission(i))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 201);
+            let receipt: Value = response.json().await.unwrap();
+            receipt["number"].as_str().unwrap()[5..].parse::<u32>().unwrap()
+        }));
+    }
+    let mut numbers = Vec::new();
+    for task in tasks {
+        numbers.push(task.await.unwrap());
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=200).collect::<Vec<u32>>(), "unique and gap-free across servers");
+
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    drop(a);
+    drop(b);
+    let store = priemna_store::connect(&db).await.unwrap();
+    let runs = store.job_runs("deadlines").await.unwrap();
+    let mut distinct = runs.clone();
+    distinct.dedup();
+    assert!(!runs.is_empty(), "the deadline job ran");
+    assert_eq!(runs, distinct, "each slot ran once, though both servers tried several times");
+    assert!(runs.len() <= 2, "{runs:?}");
+    assert!(matches!(
+        store.verify_journal().await.unwrap(),
+        priemna_store::JournalVerdict::Intact { entries: 200 }
+    ));
+}
+
+#[tokio::test]
+async fn backup_while_serving_and_restore() {
+    if priemna_store::testing::postgres_requested() {
+        return; // PostgreSQL is backed up with pg_dump; this covers the SQLite setup.
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("live.db");
+    let url = format!("sqlite:{}", db.display());
+    let server = start_server(&url, &[]);
+    let client = reqwest::Client::new();
+    let mut receipts = Vec::new();
+    for i in 0..20 {
+        let receipt: Value = client
+            .post(format!("{}/api/v1/submissions", server.base))
+            .json(&submission(i))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        receipts.push(receipt);
+    }
+    let backup = dir.path().join("backup.db");
+    let output = Command::new(BIN)
+        .args(["backup", "--database-url", &url, "--to"])
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // The live server goes on; what it registers after the backup is not in the copy.
+    let later: Value = client
+        .post(format!("{}/api/v1/submissions", server.base))
+        .json(&submission(99))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    drop(server);
+
+    let restored = dir.path().join("restored.db");
+    let output = Command::new(BIN)
+        .args(["restore", "--from"])
+        .arg(&backup)
+        .arg("--db")
+        .arg(&restored)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let again = Command::new(BIN)
+        .args(["restore", "--from"])
+        .arg(&backup)
+        .arg("--db")
+        .arg(&restored)
+        .output()
+        .unwrap();
+    assert!(!again.status.success(), "restore never overwrites without --force");
+
+    let restored_url = format!("sqlite:{}", restored.display());
+    let server = start_server(&restored_url, &[]);
+    for receipt in &receipts {
+        let response = client
+            .get(format!("{}/api/v1/submissions/{}", server.base, receipt["number"].as_str().unwrap()))
+            .query(&[("tracking_code", receipt["tracking_code"].as_str().unwrap())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    let missing = client
+        .get(format!("{}/api/v1/submissions/{}", server.base, later["number"].as_str().unwrap()))
+        .query(&[("tracking_code", later["tracking_code"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let verify = Command::new(BIN)
+        .args(["journal", "verify", "--database-url", &restored_url])
+        .output()
+        .unwrap();
+    assert!(verify.status.success());
+}

@@ -170,6 +170,16 @@ pub trait Store: Send + Sync + 'static {
     /// How many times a job ran for a run key (0 or 1): for tests and operators.
     async fn job_runs(&self, job: &str) -> Result<Vec<String>>;
     async fn reminders_for(&self, user_id: i64) -> Result<Vec<StaffReminder>>;
+
+    // ---- operations ----------------------------------------------------------------------
+
+    /// Writes a consistent copy of the live database to `target` (SQLite only; PostgreSQL is
+    /// backed up with its own tools, see docs/deployment.md).
+    async fn backup(&self, _target: &str) -> Result<()> {
+        Err(StoreError::UnsupportedUrl(
+            "online backup is for SQLite; back up PostgreSQL with pg_dump or WAL archiving".into(),
+        ))
+    }
 }
 
 /// Opens the store a database URL names — `postgres://…`, `sqlite:PATH` or a plain file path —

@@ -78,3 +78,10 @@ async fn begin_write(pool: &DbPool) -> Result<Transaction<'static, Db>> {
         .await?;
     Ok(tx)
 }
+
+/// PostgreSQL is backed up with its own tools (pg_dump, WAL archiving).
+async fn online_backup(_pool: &DbPool, _target: &str) -> Result<()> {
+    Err(crate::StoreError::UnsupportedUrl(
+        "online backup is for SQLite; back up PostgreSQL with pg_dump or WAL archiving".into(),
+    ))
+}

@@ -72,15 +72,18 @@ impl SqliteStore {
         })
     }
 
-    /// Writes a consistent copy of the live database to `target` (SQLite's `VACUUM INTO`),
-    /// while the server keeps serving.
-    pub async fn backup(&self, target: &str) -> Result<()> {
-        sqlx::query("VACUUM INTO $1")
-            .bind(target)
-            .execute(&self.read)
-            .await?;
-        Ok(())
+    /// Closes the connections; the last one checkpoints the WAL into the main file.
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
     }
+}
+
+/// Writes a consistent copy of the live database to `target` (SQLite's `VACUUM INTO`), while
+/// the server keeps serving.
+async fn online_backup(pool: &DbPool, target: &str) -> Result<()> {
+    sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+    Ok(())
 }
 
 /// Starts a write transaction holding SQLite's write lock from the first statement, so that

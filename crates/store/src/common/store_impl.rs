@@ -1,7 +1,7 @@
 // The `Store` trait on this backend: each method delegates to the module that owns it.
 
 use super::intake::{IntakeJob, citizen_view};
-use super::{ThisStore, begin_write, cases, jobs, journal, staff};
+use super::{ThisStore, begin_write, cases, jobs, journal, online_backup, staff};
 use crate::model::{
     CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
     DeadlineRunReport, Department, InboxFilter, JournalEntry, JournalVerdict, NewSubmission,
@@ -239,5 +239,9 @@ impl Store for ThisStore {
 
     async fn reminders_for(&self, user_id: i64) -> Result<Vec<StaffReminder>> {
         jobs::reminders_for(&self.read, user_id).await
+    }
+
+    async fn backup(&self, target: &str) -> Result<()> {
+        online_backup(&self.read, target).await
     }
 }
