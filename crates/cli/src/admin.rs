@@ -224,11 +224,12 @@ pub async fn backup(db: DbArgs, to: std::path::PathBuf) -> anyhow::Result<ExitCo
         anyhow::bail!("{} already exists; choose a new file", to.display());
     }
     let app = app(&db).await?;
-    let target = to
-        .to_str()
-        .context("the backup path must be valid UTF-8")?;
+    let target = to.to_str().context("the backup path must be valid UTF-8")?;
     app.store.backup(target).await?;
-    println!("Резервното копие е записано / backup written: {}", to.display());
+    println!(
+        "Резервното копие е записано / backup written: {}",
+        to.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -269,6 +270,10 @@ pub async fn restore(
     }
     std::fs::rename(&scratch, &db)
         .with_context(|| format!("moving the restored database to {}", db.display()))?;
-    println!("Възстановено от {} / restored into {}", from.display(), db.display());
+    println!(
+        "Възстановено от {} / restored into {}",
+        from.display(),
+        db.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -487,7 +487,11 @@ async fn two_servers_share_one_database_with_gap_free_numbers_and_jobs_run_once(
     let mut tasks = Vec::new();
     for i in 0..200 {
         let client = client.clone();
-        let base = if i % 2 == 0 { a.base.clone() } else { b.base.clone() };
+        let base = if i % 2 == 0 {
+            a.base.clone()
+        } else {
+            b.base.clone()
+        };
         tasks.push(tokio::spawn(async move {
             let response = client
                 .post(format!("{base}/api/v1/submissions"))
@@ -497,7 +501,9 @@ async fn two_servers_share_one_database_with_gap_free_numbers_and_jobs_run_once(
                 .unwrap();
             assert_eq!(response.status(), 201);
             let receipt: Value = response.json().await.unwrap();
-            receipt["number"].as_str().unwrap()[5..].parse::<u32>().unwrap()
+            receipt["number"].as_str().unwrap()[5..]
+                .parse::<u32>()
+                .unwrap()
         }));
     }
     let mut numbers = Vec::new();
@@ -505,7 +511,11 @@ async fn two_servers_share_one_database_with_gap_free_numbers_and_jobs_run_once(
         numbers.push(task.await.unwrap());
     }
     numbers.sort_unstable();
-    assert_eq!(numbers, (1..=200).collect::<Vec<u32>>(), "unique and gap-free across servers");
+    assert_eq!(
+        numbers,
+        (1..=200).collect::<Vec<u32>>(),
+        "unique and gap-free across servers"
+    );
 
     tokio::time::sleep(Duration::from_millis(2500)).await;
     drop(a);
@@ -515,7 +525,10 @@ async fn two_servers_share_one_database_with_gap_free_numbers_and_jobs_run_once(
     let mut distinct = runs.clone();
     distinct.dedup();
     assert!(!runs.is_empty(), "the deadline job ran");
-    assert_eq!(runs, distinct, "each slot ran once, though both servers tried several times");
+    assert_eq!(
+        runs, distinct,
+        "each slot ran once, though both servers tried several times"
+    );
     assert!(runs.len() <= 2, "{runs:?}");
     assert!(matches!(
         store.verify_journal().await.unwrap(),
@@ -552,7 +565,11 @@ async fn backup_while_serving_and_restore() {
         .arg(&backup)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     // The live server goes on; what it registers after the backup is not in the copy.
     let later: Value = client
         .post(format!("{}/api/v1/submissions", server.base))
@@ -573,7 +590,11 @@ async fn backup_while_serving_and_restore() {
         .arg(&restored)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let again = Command::new(BIN)
         .args(["restore", "--from"])
         .arg(&backup)
@@ -581,13 +602,20 @@ async fn backup_while_serving_and_restore() {
         .arg(&restored)
         .output()
         .unwrap();
-    assert!(!again.status.success(), "restore never overwrites without --force");
+    assert!(
+        !again.status.success(),
+        "restore never overwrites without --force"
+    );
 
     let restored_url = format!("sqlite:{}", restored.display());
     let server = start_server(&restored_url, &[]);
     for receipt in &receipts {
         let response = client
-            .get(format!("{}/api/v1/submissions/{}", server.base, receipt["number"].as_str().unwrap()))
+            .get(format!(
+                "{}/api/v1/submissions/{}",
+                server.base,
+                receipt["number"].as_str().unwrap()
+            ))
             .query(&[("tracking_code", receipt["tracking_code"].as_str().unwrap())])
             .send()
             .await
@@ -595,7 +623,11 @@ async fn backup_while_serving_and_restore() {
         assert_eq!(response.status(), 200);
     }
     let missing = client
-        .get(format!("{}/api/v1/submissions/{}", server.base, later["number"].as_str().unwrap()))
+        .get(format!(
+            "{}/api/v1/submissions/{}",
+            server.base,
+            later["number"].as_str().unwrap()
+        ))
         .query(&[("tracking_code", later["tracking_code"].as_str().unwrap())])
         .send()
         .await

@@ -211,6 +211,8 @@ pub struct InboxFilter {
     pub include_sealed: bool,
     /// Hide cases on which this user has a conflict of interest.
     pub hide_conflicted_for: Option<i64>,
+    /// Hide complaints about employees (they are for the Mayor's office).
+    pub hide_about_employee: bool,
     pub limit: u32,
     pub offset: u32,
 }

@@ -37,7 +37,7 @@ mod store_impl {
 }
 
 /// The advisory lock key that orders all writers ("priemna" on a phone keypad).
-const WRITE_LOCK: i64 = 77_436_62;
+const WRITE_LOCK: i64 = 7_743_662;
 
 pub struct PostgresStore {
     read: DbPool,

@@ -82,7 +82,10 @@ impl SqliteStore {
 /// Writes a consistent copy of the live database to `target` (SQLite's `VACUUM INTO`), while
 /// the server keeps serving.
 async fn online_backup(pool: &DbPool, target: &str) -> Result<()> {
-    sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(target)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 

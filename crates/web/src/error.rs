@@ -280,12 +280,15 @@ pub async fn json_errors_everywhere(request: Request, next: Next) -> Response {
         };
     }
     let status = response.status();
-    let is_json = response
+    let content_type = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        .unwrap_or("");
+    // JSON is already ours; HTML pages render their own errors.
+    let ours =
+        content_type.starts_with("application/json") || content_type.starts_with("text/html");
+    if !(status.is_client_error() || status.is_server_error()) || ours {
         return response;
     }
     let error = match status {

@@ -217,6 +217,9 @@ pub async fn inbox(read: &DbPool, filter: &InboxFilter) -> Result<Vec<CaseSummar
     if !filter.include_sealed {
         q.push(" AND s.sealed = false");
     }
+    if filter.hide_about_employee {
+        q.push(" AND s.about_employee = false");
+    }
     if let Some(user) = filter.hide_conflicted_for {
         q.push(" AND (s.subject_employee_id IS NULL OR s.subject_employee_id <> ")
             .push_bind(user)

@@ -137,8 +137,11 @@ pub fn inbox_filter(
     let mut filter = InboxFilter {
         limit: 200,
         open_only: true,
-        include_sealed: actor.corruption_officer,
+        // Only staff who handle cases and are designated see corruption signals.
+        include_sealed: actor.corruption_officer && actor.role.handles_cases(),
         hide_conflicted_for: Some(staff.user.id),
+        // Complaints about employees belong to the Mayor's office, not to the departments.
+        hide_about_employee: matches!(actor.role, Role::CaseOfficer | Role::DepartmentHead),
         ..InboxFilter::default()
     };
     match actor.role {

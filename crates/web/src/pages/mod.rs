@@ -1,8 +1,199 @@
-//! Server-rendered HTML pages (back office). PLACEHOLDER — being written.
+//! The back office as server-rendered HTML, Bulgarian first: sign-in, the inbox, a case with one
+//! form per action the user may take, the departments' deadlines, administration and the
+//! journal.
+//!
+//! The pages ask the same rules as the JSON API (`crate::cases`, `priemna_domain::access`), so
+//! a form is shown only for an action that would be accepted. Every form that changes anything
+//! carries the session's CSRF token, checked here before anything else happens. No JavaScript:
+//! each form posts, and then redirects (303) back to the page, or re-renders it with the errors
+//! next to the fields.
+
+mod admin;
+mod case;
+mod inbox;
+mod journal;
+mod layout;
+mod login;
+mod overview;
 
 use crate::AppState;
+use crate::auth::Staff;
+use crate::error::ApiError;
 use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use layout::Section;
+use maud::html;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The status of a page re-rendered with the user's errors (a refused form): the form and its
+/// messages come back as HTML with 422, so clients and assistive tools know it did not go through.
+const RERENDER_STATUS: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+/// Where a signed-out user is sent.
+const LOGIN_PATH: &str = "/staff/login";
+
+/// The pages' Content-Security-Policy: no scripts at all, styles only from our stylesheet.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                   frame-ancestors 'none'; base-uri 'none'";
 
 pub fn routes() -> Router<AppState> {
+    let pages = Router::new()
+        .route("/staff", get(inbox::page))
+        .route("/staff/login", get(login::form).post(login::submit))
+        .route("/staff/logout", post(login::logout))
+        .route(
+            "/staff/password",
+            get(login::password_form).post(login::password_submit),
+        )
+        .route("/staff/cases/{number}", get(case::page))
+        .route(
+            "/staff/cases/{number}/personal-data",
+            get(case::personal_data),
+        )
+        .route("/staff/cases/{number}/act", post(case::act))
+        .route("/staff/cases/{number}/conflict", post(case::conflict))
+        .route("/staff/overview", get(overview::page))
+        .route("/staff/admin", get(admin::page))
+        .route("/staff/admin/users", post(admin::add_user))
+        .route("/staff/admin/users/{id}", post(admin::update_user))
+        .route("/staff/admin/departments", post(admin::add_department))
+        .route("/staff/admin/departments/{id}/head", post(admin::set_head))
+        .route("/staff/journal", get(journal::page))
+        // Pages may show personal data: never keep them in a cache.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     Router::new()
+        .route("/staff/assets/style.css", get(layout::stylesheet))
+        .merge(pages)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+}
+
+/// A signed-in member of staff, for the pages: without a session, the browser is sent to the
+/// sign-in page instead of getting a JSON error.
+pub struct StaffPage(pub Staff);
+
+impl FromRequestParts<AppState> for StaffPage {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, PageError> {
+        Staff::from_request_parts(parts, app)
+            .await
+            .map(StaffPage)
+            .map_err(PageError::from)
+    }
+}
+
+/// A page that could not be shown, rendered as HTML (or, when signed out, a redirect to the
+/// sign-in page).
+pub struct PageError(Box<PageErrorInner>);
+
+struct PageErrorInner {
+    error: ApiError,
+    /// Who asked, when known: the error page keeps their navigation.
+    staff: Option<Staff>,
+}
+
+impl PageError {
+    pub fn new(error: ApiError, staff: Option<&Staff>) -> PageError {
+        PageError(Box::new(PageErrorInner {
+            error,
+            staff: staff.cloned(),
+        }))
+    }
+
+    /// For `map_err`: the error, shown to `staff`.
+    pub fn to(staff: &Staff) -> impl Fn(ApiError) -> PageError + '_ {
+        move |error| PageError::new(error, Some(staff))
+    }
+}
+
+impl From<ApiError> for PageError {
+    fn from(error: ApiError) -> Self {
+        PageError::new(error, None)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let PageErrorInner { error, staff } = *self.0;
+        let (status, title, message) = match error {
+            ApiError::Unauthorized | ApiError::Locked(_) => {
+                return Redirect::to(LOGIN_PATH).into_response();
+            }
+            ApiError::CsrfRejected => (
+                StatusCode::FORBIDDEN,
+                "Формулярът не е приет",
+                "Формулярът е изтекъл или не е изпратен от тази страница, затова нищо не е \
+                 променено. Заредете страницата отново и опитайте пак."
+                    .to_owned(),
+            ),
+            ApiError::Forbidden { reason_bg, .. } => {
+                (StatusCode::FORBIDDEN, "Нямате достъп", reason_bg)
+            }
+            ApiError::Conflict { reason_bg, .. } => {
+                (StatusCode::CONFLICT, "Действието не е възможно", reason_bg)
+            }
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Няма такава страница",
+                "Няма преписка или страница с този адрес.".to_owned(),
+            ),
+            ApiError::Validation(fields) | ApiError::BadRequest(fields) => (
+                StatusCode::BAD_REQUEST,
+                "Невалидна заявка",
+                layout::FormErrors::new(fields).summary(),
+            ),
+            ApiError::MalformedBody(_)
+            | ApiError::UnsupportedMediaType
+            | ApiError::PayloadTooLarge => (
+                StatusCode::BAD_REQUEST,
+                "Невалидна заявка",
+                "Формулярът не може да бъде прочетен. Заредете страницата отново.".to_owned(),
+            ),
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "internal error on a page");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Вътрешна грешка",
+                    "Вътрешна грешка; нищо не е променено. Опитайте отново.".to_owned(),
+                )
+            }
+            ApiError::Store(e) => {
+                tracing::error!(error = %e, "store error on a page");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Регистърът не е достъпен",
+                    "Регистърът временно не е достъпен; нищо не е записано. Опитайте отново."
+                        .to_owned(),
+                )
+            }
+        };
+        let body = html! {
+            h1 { (title) }
+            (layout::alert(&message))
+            p {
+                @if staff.is_some() {
+                    a href="/staff" { "Към началната страница" }
+                } @else {
+                    a href=(LOGIN_PATH) { "Към входа" }
+                }
+            }
+        };
+        let page = layout::page(title, staff.as_ref(), Section::None, body);
+        (status, page).into_response()
+    }
+}
+
+/// A page re-rendered with the user's errors.
+fn rerender(page: maud::Markup) -> Response {
+    (RERENDER_STATUS, page).into_response()
 }

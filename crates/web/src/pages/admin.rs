@@ -1,0 +1,677 @@
+//! `GET /staff/admin`: the administrator's page — the staff (role, department, designation for
+//! corruption signals, whether the account is active) and the departments with their heads,
+//! each with the forms to add and change them. Administrators see no case contents.
+
+use super::layout::{self, FormErrors, Input, Section, Select};
+use super::{PageError, StaffPage, rerender};
+use crate::AppState;
+use crate::api_staff::{StaffDraft, create_user};
+use crate::auth::{MIN_PASSWORD_CHARS, Staff};
+use crate::error::ApiError;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use priemna_domain::access::{self, Permission, Role};
+use priemna_domain::submission::Problem;
+use priemna_store::{Department, User};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The longest department name accepted.
+const MAX_DEPARTMENT_NAME_CHARS: usize = 200;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewUserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    department_id: String,
+    #[serde(default)]
+    corruption_officer: Option<String>,
+    #[serde(default)]
+    csrf_token: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UpdateUserForm {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    department_id: String,
+    #[serde(default)]
+    corruption_officer: Option<String>,
+    #[serde(default)]
+    active: Option<String>,
+    #[serde(default)]
+    csrf_token: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DepartmentForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    head_user_id: String,
+    #[serde(default)]
+    csrf_token: Option<String>,
+}
+
+/// A refused form: its errors, and a refusal of the whole form.
+#[derive(Default)]
+struct Refusal {
+    errors: FormErrors,
+    alert: Option<String>,
+}
+
+#[derive(Default)]
+struct AdminView {
+    done: Option<&'static str>,
+    new_user: NewUserForm,
+    new_user_refusal: Refusal,
+    /// The user whose change was refused, what was sent, and why.
+    edit: Option<(i64, UpdateUserForm, Refusal)>,
+    new_department: DepartmentForm,
+    new_department_refusal: Refusal,
+    /// The department whose head could not be set.
+    head: Option<(i64, Refusal)>,
+}
+
+fn done_message(done: &str) -> Option<&'static str> {
+    match done {
+        "user_added" => Some("Служителят е добавен."),
+        "user_updated" => Some("Промените по служителя са записани."),
+        "department_added" => Some("Отделът е добавен."),
+        "head_set" => Some("Началникът на отдела е записан."),
+        _ => None,
+    }
+}
+
+fn require(staff: &Staff, permission: Permission) -> Result<(), PageError> {
+    access::check(&staff.user.actor(), permission, None)
+        .map_err(|d| PageError::new(d.into(), Some(staff)))
+}
+
+/// Parses a select's value: empty is none, a number is an id, anything else an error.
+fn optional_id(errors: &mut FormErrors, field: &str, value: &str) -> Option<i64> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match value.parse() {
+        Ok(id) => Some(id),
+        Err(_) => {
+            errors.push(field, Problem::WrongType { expected: "number" });
+            None
+        }
+    }
+}
+
+/// `GET /staff/admin`.
+pub async fn page(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let actor = staff.user.actor();
+    if access::check(&actor, Permission::ManageDepartments, None).is_err() {
+        require(&staff, Permission::ManageUsers)?;
+    }
+    let view = AdminView {
+        done: query.get("done").and_then(|d| done_message(d)),
+        ..AdminView::default()
+    };
+    Ok(render(&app, &staff, &view).await?.into_response())
+}
+
+/// `POST /staff/admin/users`: add a member of staff.
+pub async fn add_user(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    form: Result<Form<NewUserForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(PageError::to(&staff))?;
+    require(&staff, Permission::ManageUsers)?;
+    let mut errors = FormErrors::default();
+    let department_id = optional_id(&mut errors, "department_id", &form.department_id);
+    let refusal = if errors.is_empty() {
+        let draft = StaffDraft {
+            username: form.username.clone(),
+            display_name: form.display_name.clone(),
+            role: form.role.clone(),
+            password: form.password.clone(),
+            department_id,
+            corruption_officer: form.corruption_officer.is_some(),
+        };
+        match create_user(&app, &staff.actor_label(), &draft).await {
+            Ok(_) => return Ok(Redirect::to("/staff/admin?done=user_added").into_response()),
+            Err(ApiError::Validation(fields)) => Refusal {
+                errors: FormErrors::new(fields),
+                alert: None,
+            },
+            Err(ApiError::Conflict { reason_bg, .. }) => Refusal {
+                errors: FormErrors::default(),
+                alert: Some(reason_bg),
+            },
+            Err(e) => return Err(PageError::new(e, Some(&staff))),
+        }
+    } else {
+        Refusal {
+            errors,
+            alert: None,
+        }
+    };
+    let view = AdminView {
+        new_user: NewUserForm {
+            password: String::new(),
+            ..form
+        },
+        new_user_refusal: refusal,
+        ..AdminView::default()
+    };
+    Ok(rerender(render(&app, &staff, &view).await?))
+}
+
+/// `POST /staff/admin/users/{id}`: change a member of staff's role, department, designation
+/// or whether the account is active.
+pub async fn update_user(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    Path(id): Path<i64>,
+    form: Result<Form<UpdateUserForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(PageError::to(&staff))?;
+    require(&staff, Permission::ManageUsers)?;
+    let to_page = PageError::to(&staff);
+    let mut user = app
+        .store
+        .user_by_id(id)
+        .await
+        .map_err(|e| to_page(e.into()))?
+        .ok_or_else(|| to_page(ApiError::NotFound))?;
+    let mut errors = FormErrors::default();
+    let role = Role::parse(form.role.trim());
+    if role.is_none() {
+        errors.push(
+            "role",
+            Problem::UnknownValue {
+                allowed: Role::ALL.iter().map(|r| r.as_str()).collect(),
+            },
+        );
+    }
+    let department_id = optional_id(&mut errors, "department_id", &form.department_id);
+    if let Some(d) = department_id {
+        let departments = app
+            .store
+            .departments()
+            .await
+            .map_err(|e| to_page(e.into()))?;
+        if !departments.iter().any(|x| x.id == d) {
+            errors.push("department_id", Problem::UnknownValue { allowed: vec![] });
+        }
+    }
+    let active = form.active.is_some();
+    let mut alert = None;
+    if id == staff.user.id && (role != Some(Role::Administrator) || !active) {
+        alert = Some(
+            "Не можете да отнемете собствения си администраторски достъп; помолете друг \
+             администратор."
+                .to_owned(),
+        );
+    }
+    if let (Some(role), true, None) = (role, errors.is_empty(), &alert) {
+        user.role = role;
+        user.department_id = department_id;
+        user.corruption_officer = form.corruption_officer.is_some();
+        user.active = active;
+        match app
+            .store
+            .update_user(&user, app.clock.now(), &staff.actor_label())
+            .await
+            .map_err(ApiError::from)
+        {
+            Ok(()) => return Ok(Redirect::to("/staff/admin?done=user_updated").into_response()),
+            Err(ApiError::Conflict { reason_bg, .. }) => alert = Some(reason_bg),
+            Err(e) => return Err(to_page(e)),
+        }
+    }
+    let view = AdminView {
+        edit: Some((id, form, Refusal { errors, alert })),
+        ..AdminView::default()
+    };
+    Ok(rerender(render(&app, &staff, &view).await?))
+}
+
+/// `POST /staff/admin/departments`: add a department (and, optionally, its head).
+pub async fn add_department(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    form: Result<Form<DepartmentForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(PageError::to(&staff))?;
+    require(&staff, Permission::ManageDepartments)?;
+    let to_page = PageError::to(&staff);
+    let mut errors = FormErrors::default();
+    let name = form.name.trim();
+    if name.is_empty() {
+        errors.push("name", Problem::Missing);
+    } else if name.chars().count() > MAX_DEPARTMENT_NAME_CHARS {
+        errors.push(
+            "name",
+            Problem::TooLong {
+                max_chars: MAX_DEPARTMENT_NAME_CHARS,
+            },
+        );
+    }
+    let head = optional_id(&mut errors, "head_user_id", &form.head_user_id);
+    if let Some(head) = head {
+        check_head(&app, &staff, head, &mut errors).await?;
+    }
+    let mut alert = None;
+    if errors.is_empty() {
+        let now = app.clock.now();
+        match app
+            .store
+            .create_department(name, now, &staff.actor_label())
+            .await
+            .map_err(ApiError::from)
+        {
+            Ok(department) => {
+                if head.is_some() {
+                    app.store
+                        .set_department_head(department.id, head, now, &staff.actor_label())
+                        .await
+                        .map_err(|e| to_page(e.into()))?;
+                }
+                return Ok(Redirect::to("/staff/admin?done=department_added").into_response());
+            }
+            Err(ApiError::Conflict { reason_bg, .. }) => alert = Some(reason_bg),
+            Err(e) => return Err(to_page(e)),
+        }
+    }
+    let view = AdminView {
+        new_department: form,
+        new_department_refusal: Refusal { errors, alert },
+        ..AdminView::default()
+    };
+    Ok(rerender(render(&app, &staff, &view).await?))
+}
+
+/// The head named must be an active member of staff.
+async fn check_head(
+    app: &AppState,
+    staff: &Staff,
+    head: i64,
+    errors: &mut FormErrors,
+) -> Result<(), PageError> {
+    let user = app
+        .store
+        .user_by_id(head)
+        .await
+        .map_err(|e| PageError::new(e.into(), Some(staff)))?;
+    if !user.is_some_and(|u| u.active) {
+        errors.push("head_user_id", Problem::UnknownValue { allowed: vec![] });
+    }
+    Ok(())
+}
+
+/// `POST /staff/admin/departments/{id}/head`: set (or clear) a department's head.
+pub async fn set_head(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    Path(id): Path<i64>,
+    form: Result<Form<DepartmentForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(PageError::to(&staff))?;
+    require(&staff, Permission::ManageDepartments)?;
+    let to_page = PageError::to(&staff);
+    let departments = app
+        .store
+        .departments()
+        .await
+        .map_err(|e| to_page(e.into()))?;
+    if !departments.iter().any(|d| d.id == id) {
+        return Err(to_page(ApiError::NotFound));
+    }
+    let mut errors = FormErrors::default();
+    let head = optional_id(&mut errors, "head_user_id", &form.head_user_id);
+    if let Some(head) = head {
+        check_head(&app, &staff, head, &mut errors).await?;
+    }
+    let mut alert = None;
+    if errors.is_empty() {
+        match app
+            .store
+            .set_department_head(id, head, app.clock.now(), &staff.actor_label())
+            .await
+            .map_err(ApiError::from)
+        {
+            Ok(()) => return Ok(Redirect::to("/staff/admin?done=head_set").into_response()),
+            Err(ApiError::Conflict { reason_bg, .. }) => alert = Some(reason_bg),
+            Err(e) => return Err(to_page(e)),
+        }
+    }
+    let view = AdminView {
+        head: Some((id, Refusal { errors, alert })),
+        ..AdminView::default()
+    };
+    Ok(rerender(render(&app, &staff, &view).await?))
+}
+
+fn role_options() -> Vec<(String, String)> {
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_owned(), layout::capitalise(r.label_bg())))
+        .collect()
+}
+
+fn department_options(none: &str, departments: &[Department]) -> Vec<(String, String)> {
+    layout::options_with_none(
+        none,
+        departments
+            .iter()
+            .map(|d| (d.id.to_string(), d.name.clone())),
+    )
+}
+
+fn user_options(users: &[User]) -> Vec<(String, String)> {
+    layout::options_with_none(
+        "— няма —",
+        users.iter().filter(|u| u.active).map(|u| {
+            (
+                u.id.to_string(),
+                format!("{} ({})", u.display_name, u.role.label_bg()),
+            )
+        }),
+    )
+}
+
+async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Markup, PageError> {
+    let to_page = PageError::to(staff);
+    let users = app.store.users().await.map_err(|e| to_page(e.into()))?;
+    let departments = app
+        .store
+        .departments()
+        .await
+        .map_err(|e| to_page(e.into()))?;
+    let actor = staff.user.actor();
+    let manage_users = access::check(&actor, Permission::ManageUsers, None).is_ok();
+    let manage_departments = access::check(&actor, Permission::ManageDepartments, None).is_ok();
+    let department_name = |id: Option<i64>| {
+        id.and_then(|id| departments.iter().find(|d| d.id == id))
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| "—".to_owned())
+    };
+    let user_name = |id: Option<i64>| {
+        id.and_then(|id| users.iter().find(|u| u.id == id))
+            .map(|u| u.display_name.clone())
+            .unwrap_or_else(|| "—".to_owned())
+    };
+    let failed_any = !view.new_user_refusal.errors.is_empty()
+        || view.new_user_refusal.alert.is_some()
+        || view.edit.is_some()
+        || !view.new_department_refusal.errors.is_empty()
+        || view.new_department_refusal.alert.is_some()
+        || view.head.is_some();
+
+    let body = html! {
+        h1 { "Администриране" }
+        @if let Some(done) = view.done { (layout::notice(done)) }
+        @if failed_any {
+            (layout::alert("Промяната не е записана — вижте съобщенията при формуляра."))
+        }
+        @if manage_users {
+            h2 id="users-title" { "Служители" }
+            div.table-wrap {
+                table aria-labelledby="users-title" {
+                    thead {
+                        tr {
+                            th scope="col" { "Име" }
+                            th scope="col" { "Потребителско име" }
+                            th scope="col" { "Роля" }
+                            th scope="col" { "Отдел" }
+                            th scope="col" { "Сигнали за корупция" }
+                            th scope="col" { "Активен" }
+                            th scope="col" { "Промяна" }
+                        }
+                    }
+                    tbody {
+                        @for u in &users {
+                            tr {
+                                th scope="row" { (u.display_name) }
+                                td { code { (u.username) } }
+                                td { (u.role.label_bg()) }
+                                td { (department_name(u.department_id)) }
+                                td { @if u.corruption_officer { "определен" } @else { "—" } }
+                                td { @if u.active { "да" } @else { strong { "не" } } }
+                                td { (edit_user_form(staff, u, &departments, view)) }
+                            }
+                        }
+                    }
+                }
+            }
+            (new_user_form(staff, &departments, view))
+        }
+        @if manage_departments {
+            h2 id="departments-title" { "Отдели" }
+            @if departments.is_empty() {
+                p { "Още няма отдели." }
+            } @else {
+                div.table-wrap {
+                    table aria-labelledby="departments-title" {
+                        thead {
+                            tr {
+                                th scope="col" { "Отдел" }
+                                th scope="col" { "Началник" }
+                                th scope="col" { "Промяна" }
+                            }
+                        }
+                        tbody {
+                            @for d in &departments {
+                                tr {
+                                    th scope="row" { (d.name) }
+                                    td { (user_name(d.head_user_id)) }
+                                    td { (head_form(staff, d, &users, view)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            (new_department_form(staff, &users, view))
+        }
+    };
+    Ok(layout::page(
+        "Администриране",
+        Some(staff),
+        Section::Admin,
+        body,
+    ))
+}
+
+fn new_user_form(staff: &Staff, departments: &[Department], view: &AdminView) -> Markup {
+    let form = &view.new_user;
+    let errors = &view.new_user_refusal.errors;
+    let password_hint = format!(
+        "Поне {MIN_PASSWORD_CHARS} знака. Съобщете я на служителя лично; той може да я смени."
+    );
+    let role = if form.role.is_empty() {
+        Role::CaseOfficer.as_str()
+    } else {
+        form.role.as_str()
+    };
+    html! {
+        section.panel aria-labelledby="new-user-title" {
+            h2 id="new-user-title" { "Нов служител" }
+            @if let Some(alert) = &view.new_user_refusal.alert { (layout::alert(alert)) }
+            @for message in errors.others(&["username", "display_name", "role", "password",
+                                            "department_id"]) {
+                (layout::alert(&message))
+            }
+            form method="post" action="/staff/admin/users" novalidate {
+                (layout::csrf_field(staff))
+                (Input {
+                    id: "new-username", name: "username", label: "Потребителско име",
+                    value: &form.username, required: true, autocomplete: Some("off"),
+                    hint: Some("Латински букви, цифри, точка, тире, долна черта."),
+                    error: errors.get("username"), maxlength: Some(64), ..Input::default()
+                }.render())
+                (Input {
+                    id: "new-display_name", name: "display_name", label: "Име и фамилия",
+                    value: &form.display_name, required: true, autocomplete: Some("off"),
+                    error: errors.get("display_name"), maxlength: Some(200), ..Input::default()
+                }.render())
+                (Select {
+                    id: "new-role", name: "role", label: "Роля", options: role_options(),
+                    selected: role, required: true, error: errors.get("role"),
+                    ..Select::default()
+                }.render())
+                (Select {
+                    id: "new-department_id", name: "department_id", label: "Отдел",
+                    options: department_options("— без отдел —", departments),
+                    selected: &form.department_id, error: errors.get("department_id"),
+                    hint: Some("Задължителен за служители (експерти) и началници на отдели."),
+                    ..Select::default()
+                }.render())
+                (layout::checkbox("new-corruption_officer", "corruption_officer",
+                    "Определен за сигнали за корупция", form.corruption_officer.is_some(),
+                    Some("Само за роли, които работят по преписки.")))
+                (Input {
+                    id: "new-password", name: "password", label: "Начална парола",
+                    kind: "password", required: true, autocomplete: Some("new-password"),
+                    hint: Some(&password_hint), error: errors.get("password"),
+                    ..Input::default()
+                }.render())
+                button type="submit" { "Добави служителя" }
+            }
+        }
+    }
+}
+
+fn edit_user_form(
+    staff: &Staff,
+    user: &User,
+    departments: &[Department],
+    view: &AdminView,
+) -> Markup {
+    let failed = view.edit.as_ref().filter(|(id, _, _)| *id == user.id);
+    let prefix = format!("user-{}", user.id);
+    let id = |field: &str| format!("{prefix}-{field}");
+    let (role, department, corruption, active) = match failed {
+        Some((_, form, _)) => (
+            form.role.clone(),
+            form.department_id.clone(),
+            form.corruption_officer.is_some(),
+            form.active.is_some(),
+        ),
+        None => (
+            user.role.as_str().to_owned(),
+            user.department_id
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            user.corruption_officer,
+            user.active,
+        ),
+    };
+    let empty = Refusal::default();
+    let refusal = failed.map(|(_, _, r)| r).unwrap_or(&empty);
+    html! {
+        details open[failed.is_some()] {
+            summary { "Промени" span.visually-hidden { " " (user.display_name) } }
+            @if let Some(alert) = &refusal.alert { (layout::alert(alert)) }
+            @for message in refusal.errors.others(&["role", "department_id"]) {
+                (layout::alert(&message))
+            }
+            form method="post" action=(format!("/staff/admin/users/{}", user.id)) novalidate {
+                (layout::csrf_field(staff))
+                (Select {
+                    id: &id("role"), name: "role", label: "Роля", options: role_options(),
+                    selected: &role, required: true, error: refusal.errors.get("role"),
+                    ..Select::default()
+                }.render())
+                (Select {
+                    id: &id("department_id"), name: "department_id", label: "Отдел",
+                    options: department_options("— без отдел —", departments),
+                    selected: &department, error: refusal.errors.get("department_id"),
+                    ..Select::default()
+                }.render())
+                (layout::checkbox(&id("corruption_officer"), "corruption_officer",
+                    "Определен за сигнали за корупция", corruption, None))
+                (layout::checkbox(&id("active"), "active", "Активен профил", active,
+                    Some("Деактивирането прекратява сесиите му веднага.")))
+                button type="submit" { "Запази" }
+            }
+        }
+    }
+}
+
+fn new_department_form(staff: &Staff, users: &[User], view: &AdminView) -> Markup {
+    let form = &view.new_department;
+    let errors = &view.new_department_refusal.errors;
+    html! {
+        section.panel aria-labelledby="new-department-title" {
+            h2 id="new-department-title" { "Нов отдел" }
+            @if let Some(alert) = &view.new_department_refusal.alert { (layout::alert(alert)) }
+            form method="post" action="/staff/admin/departments" novalidate {
+                (layout::csrf_field(staff))
+                (Input {
+                    id: "department-name", name: "name", label: "Наименование",
+                    value: &form.name, required: true, error: errors.get("name"),
+                    maxlength: Some(MAX_DEPARTMENT_NAME_CHARS), ..Input::default()
+                }.render())
+                (Select {
+                    id: "department-head_user_id", name: "head_user_id", label: "Началник",
+                    options: user_options(users), selected: &form.head_user_id,
+                    error: errors.get("head_user_id"), ..Select::default()
+                }.render())
+                button type="submit" { "Добави отдела" }
+            }
+        }
+    }
+}
+
+fn head_form(staff: &Staff, department: &Department, users: &[User], view: &AdminView) -> Markup {
+    let failed = view.head.as_ref().filter(|(id, _)| *id == department.id);
+    let empty = Refusal::default();
+    let refusal = failed.map(|(_, r)| r).unwrap_or(&empty);
+    let id = format!("department-{}-head", department.id);
+    let selected = department
+        .head_user_id
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    html! {
+        details open[failed.is_some()] {
+            summary { "Началник" span.visually-hidden { " на " (department.name) } }
+            @if let Some(alert) = &refusal.alert { (layout::alert(alert)) }
+            form method="post" action=(format!("/staff/admin/departments/{}/head", department.id))
+                novalidate {
+                (layout::csrf_field(staff))
+                (Select {
+                    id: &id, name: "head_user_id", label: "Началник на отдела",
+                    options: user_options(users), selected: &selected,
+                    error: refusal.errors.get("head_user_id"), ..Select::default()
+                }.render())
+                button type="submit" { "Запази" }
+            }
+        }
+    }
+}

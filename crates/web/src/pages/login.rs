@@ -1,0 +1,306 @@
+//! Signing in and out, and changing one's own password.
+
+use super::layout::{self, FormErrors, Input, Section};
+use super::{LOGIN_PATH, PageError, StaffPage, rerender};
+use crate::AppState;
+use crate::api_staff::change_own_password;
+use crate::auth::{self, MAX_FAILED_LOGINS, MIN_PASSWORD_CHARS, SESSION_COOKIE, Staff};
+use crate::error::ApiError;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::Cookie;
+use maud::{Markup, html};
+use priemna_domain::submission::Problem;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+struct LoginView<'a> {
+    username: &'a str,
+    errors: FormErrors,
+    alert: Option<String>,
+    notice: Option<&'a str>,
+}
+
+fn login_page(view: &LoginView) -> Markup {
+    let failed = view.alert.is_some();
+    // A failed sign-in marks both fields and points them at the message.
+    let described = failed.then_some("login-error");
+    let invalid = failed.then_some("true");
+    let body = html! {
+        h1 { "Вход за служители" }
+        @if let Some(notice) = view.notice { (layout::notice(notice)) }
+        form method="post" action=(LOGIN_PATH) novalidate {
+            @if let Some(alert) = &view.alert {
+                div.alert role="alert" id="login-error" { p { (alert) } }
+            }
+            @if failed {
+                div.field.invalid {
+                    label for="username" { "Потребителско име" }
+                    input type="text" id="username" name="username" value=(view.username)
+                        autocomplete="username" autocapitalize="none" spellcheck="false" required
+                        aria-describedby=[described] aria-invalid=[invalid];
+                }
+                div.field.invalid {
+                    label for="password" { "Парола" }
+                    input type="password" id="password" name="password"
+                        autocomplete="current-password" required
+                        aria-describedby=[described] aria-invalid=[invalid];
+                }
+            } @else {
+                (Input {
+                    id: "username", name: "username", label: "Потребителско име",
+                    value: view.username, required: true, autocomplete: Some("username"),
+                    error: view.errors.get("username"), ..Input::default()
+                }.render())
+                (Input {
+                    id: "password", name: "password", label: "Парола", kind: "password",
+                    required: true, autocomplete: Some("current-password"),
+                    error: view.errors.get("password"), ..Input::default()
+                }.render())
+            }
+            button type="submit" { "Вход" }
+        }
+        p.hint {
+            "След " (MAX_FAILED_LOGINS) " неуспешни опита подред профилът се заключва за "
+            (auth::LOCKOUT.as_mins()) " минути. Забравена парола — обърнете се към администратора."
+        }
+    };
+    layout::page("Вход", None, Section::None, body)
+}
+
+/// `GET /staff/login`.
+pub async fn form(
+    staff: Result<Staff, ApiError>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if staff.is_ok() {
+        return Redirect::to("/staff").into_response();
+    }
+    let notice = match query.get("done").map(String::as_str) {
+        Some("logout") => Some("Излязохте от системата."),
+        Some("password") => Some("Паролата е сменена. Влезте с новата парола."),
+        _ => None,
+    };
+    login_page(&LoginView {
+        username: "",
+        errors: FormErrors::default(),
+        alert: None,
+        notice,
+    })
+    .into_response()
+}
+
+/// `POST /staff/login`: on success, the session cookie and a redirect to the inbox.
+pub async fn submit(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let mut errors = FormErrors::default();
+    if form.username.trim().is_empty() {
+        errors.push("username", Problem::Missing);
+    }
+    if form.password.is_empty() {
+        errors.push("password", Problem::Missing);
+    }
+    if !errors.is_empty() {
+        return rerender(login_page(&LoginView {
+            username: &form.username,
+            errors,
+            alert: None,
+            notice: None,
+        }));
+    }
+    let alert = match auth::login(&app, &form.username, &form.password).await {
+        Ok(session) => {
+            // A session this browser had before is ended, not left behind.
+            if let Some(old) = jar.get(SESSION_COOKIE)
+                && let Err(e) = app
+                    .store
+                    .delete_session(&auth::token_hash(old.value()))
+                    .await
+            {
+                tracing::warn!(error = %e, "could not end the previous session");
+            }
+            let secure = auth::is_https(&app, &headers);
+            let jar = jar.add(auth::session_cookie(&session.token, secure));
+            let home = if session.user.role == priemna_domain::access::Role::Administrator {
+                "/staff/admin"
+            } else {
+                "/staff"
+            };
+            return (jar, Redirect::to(home)).into_response();
+        }
+        Err(ApiError::Unauthorized) => "Грешно потребителско име или парола.".to_owned(),
+        Err(ApiError::Locked(until)) => format!(
+            "Профилът е заключен след {MAX_FAILED_LOGINS} неуспешни опита за вход. Опитайте \
+             отново след {} или се обърнете към администратора.",
+            layout::time_bg(until)
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in failed");
+            "Входът временно не е възможен; опитайте отново след малко.".to_owned()
+        }
+    };
+    rerender(login_page(&LoginView {
+        username: &form.username,
+        errors: FormErrors::default(),
+        alert: Some(alert),
+        notice: None,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: Option<String>,
+}
+
+/// `POST /staff/logout`.
+pub async fn logout(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    jar: CookieJar,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(PageError::to(&staff))?;
+    app.store
+        .delete_session(&staff.token_hash)
+        .await
+        .map_err(|e| PageError::new(e.into(), Some(&staff)))?;
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok((jar, Redirect::to("/staff/login?done=logout")).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    repeat_password: String,
+    #[serde(default)]
+    csrf_token: Option<String>,
+}
+
+fn password_page(staff: &Staff, errors: &FormErrors, alert: Option<&str>, done: bool) -> Markup {
+    let rule = format!(
+        "Поне {MIN_PASSWORD_CHARS} знака; не може да съвпада с потребителското име. Смяната \
+         прекратява всички други ваши сесии."
+    );
+    let body = html! {
+        h1 { "Смяна на парола" }
+        @if done { (layout::notice("Паролата е сменена.")) }
+        @if let Some(alert) = alert { (layout::alert(alert)) }
+        form method="post" action="/staff/password" novalidate {
+            (layout::csrf_field(staff))
+            (Input {
+                id: "current_password", name: "current_password", label: "Текуща парола",
+                kind: "password", required: true, autocomplete: Some("current-password"),
+                error: errors.get("current_password"), ..Input::default()
+            }.render())
+            (Input {
+                id: "new_password", name: "new_password", label: "Нова парола",
+                kind: "password", required: true, autocomplete: Some("new-password"),
+                hint: Some(&rule), error: errors.get("new_password"), ..Input::default()
+            }.render())
+            (Input {
+                id: "repeat_password", name: "repeat_password", label: "Новата парола отново",
+                kind: "password", required: true, autocomplete: Some("new-password"),
+                error: errors.get("repeat_password"), ..Input::default()
+            }.render())
+            button type="submit" { "Смени паролата" }
+        }
+    };
+    layout::page("Смяна на парола", Some(staff), Section::Password, body)
+}
+
+/// `GET /staff/password`.
+pub async fn password_form(
+    StaffPage(staff): StaffPage,
+    Query(query): Query<HashMap<String, String>>,
+) -> Markup {
+    let done = query.get("done").is_some_and(|d| d == "1");
+    password_page(&staff, &FormErrors::default(), None, done)
+}
+
+/// `POST /staff/password`: the current password, the new one twice. The change ends every
+/// session of the account, so a fresh one is opened for this browser.
+pub async fn password_submit(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    StaffPage(staff): StaffPage,
+    form: Result<Form<PasswordForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(PageError::to(&staff))?;
+    let mut errors = FormErrors::default();
+    if form.current_password.is_empty() {
+        errors.push("current_password", Problem::Missing);
+    }
+    if form.new_password.is_empty() {
+        errors.push("new_password", Problem::Missing);
+    }
+    if form.repeat_password.is_empty() {
+        errors.push("repeat_password", Problem::Missing);
+    } else if form.repeat_password != form.new_password {
+        errors.push("repeat_password", Problem::UnknownValue { allowed: vec![] });
+    }
+    if !errors.is_empty() {
+        return Ok(rerender(password_page(&staff, &errors, None, false)));
+    }
+    match change_own_password(&app, &staff, &form.current_password, &form.new_password).await {
+        Ok(()) => {}
+        Err(ApiError::Validation(fields)) => {
+            let errors = FormErrors::new(fields);
+            return Ok(rerender(password_page(&staff, &errors, None, false)));
+        }
+        Err(ApiError::Locked(until)) => {
+            let alert = format!(
+                "След твърде много грешни пароли профилът е заключен до {}. Паролата не е \
+                 сменена.",
+                layout::time_bg(until)
+            );
+            return Ok(rerender(password_page(
+                &staff,
+                &FormErrors::default(),
+                Some(&alert),
+                false,
+            )));
+        }
+        Err(e) => return Err(PageError::new(e, Some(&staff))),
+    }
+    // Every session ended with the change; this browser gets a new one.
+    match auth::login(&app, &staff.user.username, &form.new_password).await {
+        Ok(session) => {
+            let secure = auth::is_https(&app, &headers);
+            let jar = jar.add(auth::session_cookie(&session.token, secure));
+            Ok((jar, Redirect::to("/staff/password?done=1")).into_response())
+        }
+        Err(_) => {
+            let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+            Ok((jar, Redirect::to("/staff/login?done=password")).into_response())
+        }
+    }
+}
