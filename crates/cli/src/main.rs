@@ -67,6 +67,15 @@ enum Command {
         /// 10-minute slot, so several servers on one database still run it once per slot.
         #[arg(long, default_value_t = 600)]
         deadline_job_every: u64,
+        /// Submissions allowed per client address and minute (0: no limit).
+        #[arg(long, default_value_t = 20, env = "PRIEMNA_INTAKE_PER_MINUTE")]
+        intake_per_minute: u32,
+        /// Sign-in attempts allowed per client address and minute (0: no limit).
+        #[arg(long, default_value_t = 10, env = "PRIEMNA_LOGIN_PER_MINUTE")]
+        login_per_minute: u32,
+        /// Behind a reverse proxy: take the client's address from X-Forwarded-For.
+        #[arg(long, env = "PRIEMNA_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Register a paper, phone or signal-box submission (for clerks).
     Submit(Box<submit::SubmitArgs>),
@@ -160,11 +169,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             https,
             deadline_job_every,
+            intake_per_minute,
+            login_per_minute,
+            trust_proxy,
         } => {
             let store = priemna_store::connect(&db.url())
                 .await
                 .with_context(|| format!("opening the register at {}", db.url()))?;
-            let state = AppState::new(store, calendar, Arc::new(SystemClock)).with_https(https);
+            let state = AppState::new(store, calendar, Arc::new(SystemClock))
+                .with_https(https)
+                .with_limits(priemna_web::limits::LimitConfig {
+                    intake_per_minute,
+                    login_per_minute,
+                    trust_proxy,
+                    limit_loopback: false,
+                });
             if demo {
                 demo::load_if_empty(&state).await?;
             }

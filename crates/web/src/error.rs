@@ -51,6 +51,9 @@ pub enum ApiError {
     },
     #[error("internal error: {0}")]
     Internal(String),
+    /// A rate limit was reached; try again after the given seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error(transparent)]
     Store(StoreError),
 }
@@ -239,6 +242,17 @@ impl ApiError {
                 reason_bg,
                 reason_en,
             } => plain(StatusCode::CONFLICT, "conflict", &reason_bg, &reason_en),
+            ApiError::TooManyRequests { retry_after_secs } => RenderedError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                code: "too_many_requests",
+                message_bg: format!(
+                    "Твърде много заявки от Вашия адрес. Опитайте отново след {retry_after_secs} s."
+                ),
+                message_en: format!(
+                    "Too many requests from your address. Try again in {retry_after_secs} s."
+                ),
+                fields: Vec::new(),
+            },
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 plain(

@@ -11,6 +11,7 @@ pub mod intake;
 pub mod jobs;
 pub mod json;
 mod lang;
+pub mod limits;
 pub mod pages;
 
 pub use api::staff as api_staff;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub https: bool,
     /// A hash to verify against when the user does not exist, so timing reveals nothing.
     pub dummy_password_hash: Arc<String>,
+    /// Per-address rate limits on intake and sign-in.
+    pub limits: Arc<limits::Limits>,
 }
 
 impl AppState {
@@ -64,7 +67,13 @@ impl AppState {
             clock,
             https: false,
             dummy_password_hash: Arc::new(dummy),
+            limits: limits::Limits::new(limits::LimitConfig::default()),
         }
+    }
+
+    pub fn with_limits(mut self, config: limits::LimitConfig) -> Self {
+        self.limits = limits::Limits::new(config);
+        self
     }
 
     pub fn with_https(mut self, https: bool) -> Self {
@@ -77,6 +86,10 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     api::routes()
         .merge(pages::routes())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::enforce,
+        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
         .layer(middleware::from_fn(error::json_errors_everywhere))
@@ -92,6 +105,14 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
+        // Pages may send a stricter policy of their own; this is the floor for everything else.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+                 form-action 'self'; frame-ancestors 'none'",
+            ),
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -101,7 +122,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    // The peer's address is needed for per-client rate limits.
+    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -159,6 +159,13 @@ impl IntoResponse for PageError {
                 "Невалидна заявка",
                 "Формулярът не може да бъде прочетен. Заредете страницата отново.".to_owned(),
             ),
+            ApiError::TooManyRequests { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Твърде много опити",
+                format!(
+                    "Твърде много заявки от Вашия адрес. Опитайте отново след {retry_after_secs} секунди."
+                ),
+            ),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error on a page");
                 (

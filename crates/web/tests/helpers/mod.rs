@@ -61,14 +61,35 @@ async fn start(dir: TempDir, now: &str) -> TestApp {
 }
 
 async fn start_on(dir: TempDir, database_url: String, now: &str) -> TestApp {
+    start_configured(dir, database_url, now, |state| state).await
+}
+
+/// Like `spawn_app_at`, with the application state adjusted first (limits, HTTPS, …).
+pub async fn spawn_app_configured(
+    now: &str,
+    configure: impl FnOnce(AppState) -> AppState,
+) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = priemna_store::testing::fresh_database_url(dir.path())
+        .await
+        .unwrap();
+    start_configured(dir, url, now, configure).await
+}
+
+async fn start_configured(
+    dir: TempDir,
+    database_url: String,
+    now: &str,
+    configure: impl FnOnce(AppState) -> AppState,
+) -> TestApp {
     let at: Timestamp = now.parse().unwrap();
     let store = priemna_store::connect(&database_url).await.unwrap();
     let clock = TestClock(Arc::new(Mutex::new(at)));
-    let state = AppState::new(
+    let state = configure(AppState::new(
         store.clone(),
         WorkingCalendar::with_builtin_decrees(),
         Arc::new(clock.clone()),
-    );
+    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(priemna_web::serve(
