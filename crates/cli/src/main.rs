@@ -76,6 +76,10 @@ enum Command {
         /// Behind a reverse proxy: take the client's address from X-Forwarded-For.
         #[arg(long, env = "PRIEMNA_TRUST_PROXY")]
         trust_proxy: bool,
+        /// Years to keep personal data after a case is finished, e.g. `--retention praise=2`
+        /// (repeatable; defaults: 5 years, 1 for opinions, comments and praise).
+        #[arg(long)]
+        retention: Vec<String>,
     },
     /// Register a paper, phone or signal-box submission (for clerks).
     Submit(Box<submit::SubmitArgs>),
@@ -172,7 +176,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             intake_per_minute,
             login_per_minute,
             trust_proxy,
+            retention,
         } => {
+            let mut policy = priemna_domain::retention::RetentionPolicy::default();
+            for rule in &retention {
+                policy = policy
+                    .with_override(rule)
+                    .with_context(|| format!("--retention {rule}"))?;
+            }
             let store = priemna_store::connect(&db.url())
                 .await
                 .with_context(|| format!("opening the register at {}", db.url()))?;
@@ -183,10 +194,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     login_per_minute,
                     trust_proxy,
                     limit_loopback: false,
-                });
+                })
+                .with_retention(policy);
             if demo {
                 demo::load_if_empty(&state).await?;
             }
+            priemna_web::jobs::spawn_retention_job(state.clone());
             priemna_web::jobs::spawn_deadline_job(
                 state.clone(),
                 std::time::Duration::from_secs(deadline_job_every.max(1)),

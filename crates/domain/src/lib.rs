@@ -13,6 +13,7 @@ pub mod identity;
 pub mod kinds;
 pub mod lifecycle;
 pub mod number;
+pub mod retention;
 pub mod rules;
 pub mod screening;
 pub mod submission;

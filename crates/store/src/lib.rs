@@ -171,6 +171,15 @@ pub trait Store: Send + Sync + 'static {
     async fn job_runs(&self, job: &str) -> Result<Vec<String>>;
     async fn reminders_for(&self, user_id: i64) -> Result<Vec<StaffReminder>>;
 
+    /// Erases the personal data of finished cases past their kind's cutoff date, once per
+    /// `run_key` across servers; `None` when another server already ran it.
+    async fn anonymise_expired(
+        &self,
+        cutoffs: &[(priemna_domain::Kind, jiff::civil::Date)],
+        run_key: &str,
+        at: Timestamp,
+    ) -> Result<Option<u64>>;
+
     // ---- operations ----------------------------------------------------------------------
 
     /// Writes a consistent copy of the live database to `target` (SQLite only; PostgreSQL is

@@ -180,6 +180,8 @@ pub struct CaseRecord {
     pub answered_at: Option<Timestamp>,
     pub conflicted_user_ids: Vec<i64>,
     pub history: Vec<CaseEvent>,
+    /// The personal data was erased after the retention period.
+    pub anonymised: bool,
 }
 
 impl CaseRecord {

@@ -32,6 +32,9 @@ mod journal {
 mod staff {
     include!("common/staff.rs");
 }
+mod retention {
+    include!("common/retention.rs");
+}
 mod store_impl {
     include!("common/store_impl.rs");
 }

@@ -96,3 +96,32 @@ pub fn spawn_deadline_job(app: AppState, every: Duration) {
         }
     });
 }
+
+/// One run of the retention job: erases personal data of finished cases past their period.
+/// Runs once a day across all servers (the run key is the municipal date).
+pub async fn run_retention(app: &AppState) -> Result<Option<u64>, StoreError> {
+    let now = app.clock.now();
+    let today = local_date(now);
+    let cutoffs: Vec<_> = priemna_domain::Kind::ALL
+        .iter()
+        .map(|k| (*k, app.retention.cutoff(*k, today)))
+        .collect();
+    app.store
+        .anonymise_expired(&cutoffs, &today.to_string(), now)
+        .await
+}
+
+/// Checks every hour whether today's retention run is still to do.
+pub fn spawn_retention_job(app: AppState) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            ticker.tick().await;
+            match run_retention(&app).await {
+                Ok(Some(n)) => tracing::info!(anonymised = n, "retention job ran"),
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "retention job failed"),
+            }
+        }
+    });
+}

@@ -56,6 +56,8 @@ pub struct AppState {
     pub dummy_password_hash: Arc<String>,
     /// Per-address rate limits on intake and sign-in.
     pub limits: Arc<limits::Limits>,
+    /// How long personal data is kept after a case is finished.
+    pub retention: Arc<priemna_domain::retention::RetentionPolicy>,
 }
 
 impl AppState {
@@ -68,7 +70,13 @@ impl AppState {
             https: false,
             dummy_password_hash: Arc::new(dummy),
             limits: limits::Limits::new(limits::LimitConfig::default()),
+            retention: Arc::new(priemna_domain::retention::RetentionPolicy::default()),
         }
+    }
+
+    pub fn with_retention(mut self, policy: priemna_domain::retention::RetentionPolicy) -> Self {
+        self.retention = Arc::new(policy);
+        self
     }
 
     pub fn with_limits(mut self, config: limits::LimitConfig) -> Self {

@@ -99,6 +99,7 @@ fn record(row: &DbRow, conflicts: Vec<i64>, history: Vec<CaseEvent>) -> Result<C
         answered_at: opt_timestamp(row.try_get("answered_at")?)?,
         conflicted_user_ids: conflicts,
         history,
+        anonymised: row.try_get::<Option<String>, _>("anonymised_at")?.is_some(),
     })
 }
 
@@ -315,8 +316,13 @@ pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> R
     }
     if !change.new_status.is_open() {
         q.push(", urgency = 'no_deadline'");
-    } else if change.expected_status != change.new_status && change.answer_due.is_none() {
-        // Reopened or moved along: the deadline job re-rates it on its next run.
+        // The retention period of personal data runs from here.
+        if change.expected_status.is_open() {
+            q.push(", finished_at = ").push_bind(at.clone());
+        }
+    } else if !change.expected_status.is_open() {
+        // Reopened: the case is live again (the deadline job re-rates it on its next run).
+        q.push(", finished_at = NULL");
     }
     q.push(" WHERE id = ").push_bind(case_id);
     q.push(" AND status = ")

@@ -241,6 +241,15 @@ impl Store for ThisStore {
         jobs::reminders_for(&self.read, user_id).await
     }
 
+    async fn anonymise_expired(
+        &self,
+        cutoffs: &[(priemna_domain::Kind, jiff::civil::Date)],
+        run_key: &str,
+        at: Timestamp,
+    ) -> Result<Option<u64>> {
+        super::retention::anonymise(&self.write, cutoffs, run_key, at).await
+    }
+
     async fn backup(&self, target: &str) -> Result<()> {
         online_backup(&self.read, target).await
     }

@@ -19,6 +19,10 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(healthz))
         .route("/api/v1/submissions", post(submissions::create))
         .route("/api/v1/submissions/{number}", get(submissions::track))
+        .route(
+            "/api/v1/submissions/{number}/export",
+            get(submissions::export),
+        )
         .route("/api/v1/kinds", get(submissions::kinds))
         .route("/api/v1/channels", get(submissions::channels))
         .route("/api/v1/calendar/{year}", get(calendar::year))

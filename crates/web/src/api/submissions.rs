@@ -147,6 +147,44 @@ pub async fn track(
     Ok(Json(view_json(&view)))
 }
 
+/// `GET /api/v1/submissions/{number}/export?tracking_code=…`: everything the municipality
+/// holds about the citizen in this case (their right of access under the GDPR), journalled.
+pub async fn export(
+    State(app): State<AppState>,
+    Path(number): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
+    let code = query
+        .get("tracking_code")
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .ok_or(ApiError::NotFound)?;
+    let view = app
+        .store
+        .find_for_citizen(number, code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let record = app
+        .store
+        .case_by_number(number)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let now = app.clock.now();
+    let personal = app
+        .store
+        .personal_data(&record, "citizen:export", now)
+        .await?;
+    Ok(Json(json!({
+        "exported_at": local_time(now),
+        "case": view_json(&view),
+        "submitter": personal.map(|p| json!({
+            "name": p.name, "address": p.address, "phone": p.phone, "email": p.email, "egn": p.egn,
+        })),
+        "personal_data_erased": record.anonymised,
+    })))
+}
+
 /// `GET /api/v1/kinds`: the kinds of submission with their labels.
 pub async fn kinds() -> Json<Value> {
     Json(
