@@ -4,6 +4,7 @@
 //! intake) or priemna-domain (calendar, deadlines, identifier checks).
 
 mod admin;
+mod bench;
 mod check;
 mod demo;
 mod submit;
@@ -128,6 +129,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Measure intake and tracking against same-run baselines (see docs/benchmarks.md).
+    Bench(bench::BenchArgs),
     /// Check identifiers (ЕГН, ЕИК, phone, e-mail); reads standard input when no values are given.
     Check {
         #[arg(value_enum)]
@@ -259,6 +262,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(c) => admin::user(c).await,
         Command::Department(c) => admin::department(c).await,
         Command::Journal(c) => admin::journal(c).await,
+        Command::Bench(args) => bench::run(args).await,
         Command::Backup { to, db } => admin::backup(db, to).await,
         Command::Restore { from, db, force } => admin::restore(from, db, force).await,
     }

@@ -639,3 +639,30 @@ async fn backup_while_serving_and_restore() {
         .unwrap();
     assert!(verify.status.success());
 }
+
+#[test]
+fn the_benchmark_still_runs() {
+    // A tiny smoke run: the real figures come from scripts/bench, never from the test suite.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bench.md");
+    let output = Command::new(BIN)
+        .args(["bench", "--seconds", "0.2", "--concurrency", "1,4", "--out"])
+        .arg(&out)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = std::fs::read_to_string(&out).unwrap();
+    for line in [
+        "HTTP baseline",
+        "database baseline",
+        "intake, vs HTTP baseline",
+        "tracking look-up",
+    ] {
+        assert!(report.contains(line), "{line} missing in {report}");
+    }
+}

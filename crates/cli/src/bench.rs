@@ -1,0 +1,402 @@
+//! `priemna bench`: measures intake and tracking over real HTTP against an in-process server,
+//! each beside a baseline measured in the same run on the same machine — the same HTTP stack
+//! answering a trivial handler, and the database doing the same durable writes one by one —
+//! so that the ratios mean something on a shared machine whose absolute speed drifts.
+
+use anyhow::Context;
+use jiff::Timestamp;
+use priemna_domain::WorkingCalendar;
+use priemna_web::limits::LimitConfig;
+use priemna_web::{AppState, SystemClock};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Database to measure: `sqlite:PATH` (default: a fresh file in a temporary folder) or a
+    /// `postgres://` URL of an empty database.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Seconds each measurement runs.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// Concurrent clients, comma separated.
+    #[arg(long, default_value = "1,64,1024", value_delimiter = ',')]
+    concurrency: Vec<usize>,
+    /// Append the results as a Markdown section to this file.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+/// Latencies and throughput of one measurement.
+struct Run {
+    requests: usize,
+    errors: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Run {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    fn percentile(&self, p: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return f64::NAN;
+        }
+        let mut sorted = self.latencies.clone();
+        sorted.sort_unstable();
+        let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+        sorted[rank.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+    }
+}
+
+fn submission(i: usize) -> Value {
+    let channel = ["web", "email", "phone", "signal_box"][i % 4];
+    json!({
+        "kind": if i.is_multiple_of(5) { "complaint" } else { "signal" },
+        "channel": channel,
+        "subject": format!("Не свети уличното осветление №{i}"),
+        "body": "От три вечери не свети уличното осветление по цялата улица зад блок 5 в кв. „Орфей“. \
+                 Моля, изпратете екип да го поправи, защото вечер е тъмно и опасно за децата.",
+        "about_bad_administration": i.is_multiple_of(5),
+        "submitter": {"name": "Мария Георгиева", "phone": "0888 123 456", "email": "maria@example.bg"},
+    })
+}
+
+/// Runs `clients` loops of `request` for `seconds`, measuring each call.
+async fn measure<F, Fut>(clients: usize, seconds: f64, request: F) -> Run
+where
+    F: Fn(usize) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(clients);
+    for client in 0..clients {
+        let (stop, request) = (stop.clone(), request.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0;
+            let mut i = client;
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                if request(i).await {
+                    latencies.push(t.elapsed());
+                } else {
+                    errors += 1;
+                }
+                i += clients;
+            }
+            (latencies, errors)
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        if let Ok((l, e)) = task.await {
+            latencies.extend(l);
+            errors += e;
+        }
+    }
+    Run {
+        requests: latencies.len(),
+        errors,
+        elapsed: started.elapsed(),
+        latencies,
+    }
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// The database alone: the same row written durably, one transaction per write.
+async fn raw_database_writes(url: &str, clients: usize, seconds: f64) -> anyhow::Result<Run> {
+    let body = submission(0).to_string();
+    if url.starts_with("postgres") {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(clients.clamp(1, 32) as u32)
+            .connect(url)
+            .await?;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS bench_raw (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL)",
+        )
+        .execute(&pool)
+        .await?;
+        let run = measure(clients, seconds, move |_| {
+            let (pool, body) = (pool.clone(), body.clone());
+            async move {
+                sqlx::query("INSERT INTO bench_raw (body) VALUES ($1)")
+                    .bind(body)
+                    .execute(&pool)
+                    .await
+                    .is_ok()
+            }
+        })
+        .await;
+        Ok(run)
+    } else {
+        let path = url.trim_start_matches("sqlite:").to_owned() + ".raw";
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",
+        )
+        .execute(&pool)
+        .await?;
+        let run = measure(clients, seconds, move |_| {
+            let (pool, body) = (pool.clone(), body.clone());
+            async move {
+                sqlx::query("INSERT INTO bench_raw (body) VALUES ($1)")
+                    .bind(body)
+                    .execute(&pool)
+                    .await
+                    .is_ok()
+            }
+        })
+        .await;
+        Ok(run)
+    }
+}
+
+fn row(name: &str, clients: usize, run: &Run, baseline: &Run) -> String {
+    format!(
+        "| {name} | {clients} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
+        run.per_second(),
+        run.percentile(50.0),
+        run.percentile(99.0),
+        run.per_second() / baseline.per_second().max(1e-9),
+        run.errors,
+    )
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
+    let scratch = tempfile::tempdir()?;
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite:{}", scratch.path().join("bench.db").display()));
+    let backend = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let store = priemna_store::connect(&url)
+        .await
+        .with_context(|| format!("opening {url}"))?;
+    let state = AppState::new(
+        store.clone(),
+        WorkingCalendar::with_builtin_decrees(),
+        Arc::new(SystemClock),
+    )
+    .with_limits(LimitConfig {
+        intake_per_minute: 0,
+        login_per_minute: 0,
+        trust_proxy: false,
+        limit_loopback: false,
+    });
+    // The baseline handler shares the whole stack (router, middleware, JSON errors, headers).
+    let app = axum::Router::new()
+        .route("/bench/noop", axum::routing::get(|| async { "ok" }))
+        .merge(priemna_web::router(state));
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await;
+    });
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(2048)
+        .build()?;
+
+    let mut lines = vec![
+        format!(
+            "### {backend}, {} s per measurement — {}",
+            args.seconds,
+            Timestamp::now_for_bench()
+        ),
+        String::new(),
+        "| measurement | clients | per second | p50 ms | p99 ms | ratio to baseline | errors |"
+            .into(),
+        "|---|---:|---:|---:|---:|---:|---:|".into(),
+    ];
+    let mut receipts: Vec<(String, String)> = Vec::new();
+    for &clients in &args.concurrency {
+        let (c, b) = (client.clone(), base.clone());
+        let noop = measure(clients, args.seconds, move |_| {
+            let (c, b) = (c.clone(), b.clone());
+            async move {
+                c.get(format!("{b}/bench/noop"))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            }
+        })
+        .await;
+        let raw = raw_database_writes(&url, clients, args.seconds).await?;
+        let (c, b) = (client.clone(), base.clone());
+        let collected = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = collected.clone();
+        let intake = measure(clients, args.seconds, move |i| {
+            let (c, b, sink) = (c.clone(), b.clone(), sink.clone());
+            async move {
+                let Ok(response) = c
+                    .post(format!("{b}/api/v1/submissions"))
+                    .json(&submission(i))
+                    .send()
+                    .await
+                else {
+                    return false;
+                };
+                if response.status() != 201 {
+                    return false;
+                }
+                let Ok(receipt) = response.json::<Value>().await else {
+                    return false;
+                };
+                if let (Some(n), Some(t)) = (
+                    receipt["number"].as_str(),
+                    receipt["tracking_code"].as_str(),
+                ) && let Ok(mut sink) = sink.lock()
+                    && sink.len() < 10_000
+                {
+                    sink.push((n.to_owned(), t.to_owned()));
+                }
+                true
+            }
+        })
+        .await;
+        if let Ok(mut got) = collected.lock() {
+            receipts.append(&mut got);
+        }
+        lines.push(row(
+            "HTTP baseline (trivial handler)",
+            clients,
+            &noop,
+            &noop,
+        ));
+        lines.push(row(
+            "database baseline (one durable write per transaction)",
+            clients,
+            &raw,
+            &raw,
+        ));
+        lines.push(row("intake, vs HTTP baseline", clients, &intake, &noop));
+        lines.push(row("intake, vs database baseline", clients, &intake, &raw));
+        eprintln!(
+            "{clients} clients: intake {:.0}/s (p99 {:.1} ms), raw db {:.0}/s, noop {:.0}/s",
+            intake.per_second(),
+            intake.percentile(99.0),
+            raw.per_second(),
+            noop.per_second()
+        );
+    }
+
+    // Tracking look-ups of cases just registered.
+    if !receipts.is_empty() {
+        let receipts = Arc::new(receipts);
+        for &clients in &args.concurrency {
+            let (c, b) = (client.clone(), base.clone());
+            let noop = measure(clients, args.seconds, move |_| {
+                let (c, b) = (c.clone(), b.clone());
+                async move { c.get(format!("{b}/bench/noop")).send().await.is_ok() }
+            })
+            .await;
+            let (c, b, r) = (client.clone(), base.clone(), receipts.clone());
+            let tracking = measure(clients, args.seconds, move |i| {
+                let (c, b, r) = (c.clone(), b.clone(), r.clone());
+                async move {
+                    let (number, code) = &r[i % r.len()];
+                    c.get(format!("{b}/api/v1/submissions/{number}"))
+                        .query(&[("tracking_code", code)])
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == 200)
+                }
+            })
+            .await;
+            lines.push(row(
+                "tracking look-up, vs HTTP baseline",
+                clients,
+                &tracking,
+                &noop,
+            ));
+        }
+    }
+    let count = store.count_submissions().await?;
+    let size = if url.starts_with("sqlite:") {
+        let path = url.trim_start_matches("sqlite:");
+        let wal = std::fs::metadata(format!("{path}-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) + wal
+    } else {
+        0
+    };
+    lines.push(String::new());
+    lines.push(format!(
+        "Peak memory (server and load generator in one process): {:.0} MiB. Cases stored: {count}.{}",
+        peak_rss_mib(),
+        if size > 0 && count > 0 {
+            format!(
+                " Database size: {:.1} MiB, about {:.0} MiB per million cases.",
+                size as f64 / 1048576.0,
+                size as f64 / count as f64 * 1e6 / 1048576.0
+            )
+        } else {
+            String::new()
+        }
+    ));
+    lines.push(String::new());
+    let report = lines.join("\n");
+    println!("{report}");
+    if let Some(out) = args.out {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&out)
+            .with_context(|| format!("opening {}", out.display()))?;
+        writeln!(file, "{report}")?;
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+trait NowForBench {
+    fn now_for_bench() -> String;
+}
+
+impl NowForBench for Timestamp {
+    /// The date of the run, for the report (the bench is the one tool allowed a wall clock).
+    #[allow(clippy::disallowed_methods)]
+    fn now_for_bench() -> String {
+        Timestamp::now().strftime("%Y-%m-%d").to_string()
+    }
+}
