@@ -3,7 +3,11 @@
 use jiff::{SignedDuration, Timestamp};
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::submission::{RawSubmission, RawSubmitter};
+use priemna_domain::clock::local_date;
 use priemna_web::AppState;
+use priemna_web::api_staff::{StaffDraft, create_user};
+use priemna_web::auth::Staff;
+use priemna_web::cases::{self, ActionRequest};
 use priemna_web::intake::{self, IntakeError};
 
 struct Sample {
@@ -281,5 +285,99 @@ pub async fn load_if_empty(app: &AppState) -> anyhow::Result<()> {
         }
     }
     tracing::info!(count, "demo data loaded");
+    load_staff_if_none(app).await
+}
+
+/// Demo departments and one member of staff per role, with random passwords printed once, and a
+/// few cases already routed and answered, so that the back office can be tried at once.
+async fn load_staff_if_none(app: &AppState) -> anyhow::Result<()> {
+    if !app.store.users().await?.is_empty() {
+        return Ok(());
+    }
+    let now = app.clock.now();
+    let actor = "demo";
+    let roads = app
+        .store
+        .create_department("Пътища и благоустройство", now, actor)
+        .await?;
+    let ecology = app
+        .store
+        .create_department("Екология и чистота", now, actor)
+        .await?;
+    let people = [
+        ("admin", "Администратор на системата", "administrator", None, false),
+        ("clerk", "Мария Деловодова", "registry_clerk", None, true),
+        ("head", "Петър Началников", "department_head", Some(roads.id), false),
+        ("officer", "Иванка Експертова", "case_officer", Some(roads.id), false),
+        ("eco", "Стоян Зеленков", "case_officer", Some(ecology.id), false),
+        ("mayor", "Кабинет на кмета", "mayors_office", None, false),
+        ("auditor", "Одитор Проверкин", "auditor", None, false),
+    ];
+    let mut accounts = Vec::new();
+    for (username, name, role, department_id, corruption_officer) in people {
+        let password: String = {
+            use rand::Rng;
+            const CHARS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+            let mut rng = rand::rng();
+            (0..14)
+                .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
+                .collect()
+        };
+        let draft = StaffDraft {
+            username: username.into(),
+            display_name: name.into(),
+            role: role.into(),
+            password: password.clone(),
+            department_id,
+            corruption_officer,
+        };
+        let user = create_user(app, actor, &draft)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo user {username}: {e}"))?;
+        println!("demo staff: {username} / {password} ({})", user.role.label_bg());
+        accounts.push(user);
+    }
+    app.store
+        .set_department_head(roads.id, accounts.iter().find(|u| u.username == "head").map(|u| u.id), now, actor)
+        .await?;
+    // Route the first signals and complaints; answer two of them.
+    let staff = |username: &str| {
+        accounts.iter().find(|u| u.username == username).map(|u| Staff {
+            user: u.clone(),
+            csrf_token: String::new(),
+            token_hash: String::new(),
+            via_cookie: false,
+        })
+    };
+    let (Some(clerk), Some(officer)) = (staff("clerk"), staff("officer")) else {
+        return Ok(());
+    };
+    let officer_id = officer.user.id;
+    let mut answered = 0;
+    for number in ["2026-000001", "2026-000002", "2026-000007", "2026-000010"] {
+        let number = format!("{}{}", local_date(now).year(), &number[4..]);
+        let assign = ActionRequest {
+            action: "assign".into(),
+            department_id: Some(roads.id),
+            assignee_id: Some(officer_id),
+            ..ActionRequest::default()
+        };
+        if cases::perform(app, &clerk, &number, &assign).await.is_err() {
+            continue;
+        }
+        if answered < 2 {
+            let answer = ActionRequest {
+                action: "answer".into(),
+                text: Some(
+                    "Благодарим за сигнала. Екип на общината отстрани проблема; ремонтът е приключен."
+                        .into(),
+                ),
+                ..ActionRequest::default()
+            };
+            if cases::perform(app, &officer, &number, &answer).await.is_ok() {
+                answered += 1;
+            }
+        }
+    }
     Ok(())
 }
