@@ -28,6 +28,9 @@ pub enum UserCommand {
         /// Designated to handle corruption signals.
         #[arg(long)]
         corruption_officer: bool,
+        /// E-mail address for deadline reminders.
+        #[arg(long)]
+        email: Option<String>,
         /// Read the password from standard input (first line) instead of PRIEMNA_PASSWORD.
         #[arg(long)]
         password_stdin: bool,
@@ -109,6 +112,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
             role,
             department,
             corruption_officer,
+            email,
             password_stdin,
             db,
         } => {
@@ -129,6 +133,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
                 password,
                 department_id: department,
                 corruption_officer,
+                email,
             };
             match create_user(&app, &operator(), &draft).await {
                 Ok(user) => {

@@ -1,9 +1,9 @@
 //! Demo data: a month of realistic submissions to a Bulgarian municipality, loaded on first start.
 
 use jiff::{SignedDuration, Timestamp};
+use priemna_domain::clock::local_date;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::submission::{RawSubmission, RawSubmitter};
-use priemna_domain::clock::local_date;
 use priemna_web::AppState;
 use priemna_web::api_staff::{StaffDraft, create_user};
 use priemna_web::auth::Staff;
@@ -284,6 +284,10 @@ pub async fn load_if_empty(app: &AppState) -> anyhow::Result<()> {
             Err(IntakeError::Store(e)) => return Err(e.into()),
         }
     }
+    // Requests as Open311 applications post them (with places on the map).
+    priemna_web::open311::demo::load(app, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo Open311 requests: {:?}", e.problems))?;
     tracing::info!(count, "demo data loaded");
     load_staff_if_none(app).await
 }
@@ -305,11 +309,35 @@ async fn load_staff_if_none(app: &AppState) -> anyhow::Result<()> {
         .create_department("Екология и чистота", now, actor)
         .await?;
     let people = [
-        ("admin", "Администратор на системата", "administrator", None, false),
+        (
+            "admin",
+            "Администратор на системата",
+            "administrator",
+            None,
+            false,
+        ),
         ("clerk", "Мария Деловодова", "registry_clerk", None, true),
-        ("head", "Петър Началников", "department_head", Some(roads.id), false),
-        ("officer", "Иванка Експертова", "case_officer", Some(roads.id), false),
-        ("eco", "Стоян Зеленков", "case_officer", Some(ecology.id), false),
+        (
+            "head",
+            "Петър Началников",
+            "department_head",
+            Some(roads.id),
+            false,
+        ),
+        (
+            "officer",
+            "Иванка Експертова",
+            "case_officer",
+            Some(roads.id),
+            false,
+        ),
+        (
+            "eco",
+            "Стоян Зеленков",
+            "case_officer",
+            Some(ecology.id),
+            false,
+        ),
         ("mayor", "Кабинет на кмета", "mayors_office", None, false),
         ("auditor", "Одитор Проверкин", "auditor", None, false),
     ];
@@ -330,24 +358,36 @@ async fn load_staff_if_none(app: &AppState) -> anyhow::Result<()> {
             password: password.clone(),
             department_id,
             corruption_officer,
+            email: None,
         };
         let user = create_user(app, actor, &draft)
             .await
             .map_err(|e| anyhow::anyhow!("demo user {username}: {e}"))?;
-        println!("demo staff: {username} / {password} ({})", user.role.label_bg());
+        println!(
+            "demo staff: {username} / {password} ({})",
+            user.role.label_bg()
+        );
         accounts.push(user);
     }
     app.store
-        .set_department_head(roads.id, accounts.iter().find(|u| u.username == "head").map(|u| u.id), now, actor)
+        .set_department_head(
+            roads.id,
+            accounts.iter().find(|u| u.username == "head").map(|u| u.id),
+            now,
+            actor,
+        )
         .await?;
     // Route the first signals and complaints; answer two of them.
     let staff = |username: &str| {
-        accounts.iter().find(|u| u.username == username).map(|u| Staff {
-            user: u.clone(),
-            csrf_token: String::new(),
-            token_hash: String::new(),
-            via_cookie: false,
-        })
+        accounts
+            .iter()
+            .find(|u| u.username == username)
+            .map(|u| Staff {
+                user: u.clone(),
+                csrf_token: String::new(),
+                token_hash: String::new(),
+                via_cookie: false,
+            })
     };
     let (Some(clerk), Some(officer)) = (staff("clerk"), staff("officer")) else {
         return Ok(());
@@ -374,7 +414,10 @@ async fn load_staff_if_none(app: &AppState) -> anyhow::Result<()> {
                 ),
                 ..ActionRequest::default()
             };
-            if cases::perform(app, &officer, &number, &answer).await.is_ok() {
+            if cases::perform(app, &officer, &number, &answer)
+                .await
+                .is_ok()
+            {
                 answered += 1;
             }
         }

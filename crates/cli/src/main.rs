@@ -4,9 +4,13 @@
 //! intake) or priemna-domain (calendar, deadlines, identifier checks).
 
 mod admin;
+mod api_key;
 mod bench;
+mod bench_search;
 mod check;
 mod demo;
+mod mail;
+mod reindex;
 mod submit;
 
 use anyhow::Context;
@@ -81,7 +85,27 @@ enum Command {
         /// (repeatable; defaults: 5 years, 1 for opinions, comments and praise).
         #[arg(long)]
         retention: Vec<String>,
+        /// The Open311 jurisdiction this server answers for (requests naming another get 404).
+        #[arg(long, default_value = "haskovo.bg", env = "PRIEMNA_JURISDICTION_ID")]
+        jurisdiction_id: String,
+        /// E-mail (SMTP, sender), the letterhead, the outbox worker.
+        #[command(flatten)]
+        mail: Box<mail::MailArgs>,
+        /// Folder of the search index (default: beside the SQLite file, `PATH.search/`; for
+        /// PostgreSQL `./priemna-search/`). Several servers need one folder each.
+        #[arg(long, env = "PRIEMNA_SEARCH_DIR")]
+        search_dir: Option<std::path::PathBuf>,
     },
+    /// Rebuild the search index from the register (stop the server first).
+    Reindex {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Folder of the search index (default as for `serve`).
+        #[arg(long, env = "PRIEMNA_SEARCH_DIR")]
+        search_dir: Option<std::path::PathBuf>,
+    },
+    /// Measure search latency on generated cases (median and 95th percentile beside a baseline).
+    BenchSearch(bench_search::BenchSearchArgs),
     /// Register a paper, phone or signal-box submission (for clerks).
     Submit(Box<submit::SubmitArgs>),
     /// Print the non-working days of a year.
@@ -106,6 +130,9 @@ enum Command {
     /// Departments.
     #[command(subcommand)]
     Department(admin::DepartmentCommand),
+    /// API keys for Open311 applications.
+    #[command(subcommand)]
+    ApiKey(api_key::ApiKeyCommand),
     /// The journal of every action.
     #[command(subcommand)]
     Journal(admin::JournalCommand),
@@ -180,7 +207,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             login_per_minute,
             trust_proxy,
             retention,
+            jurisdiction_id,
+            mail,
+            search_dir,
         } => {
+            let worker_config = mail.worker()?;
             let mut policy = priemna_domain::retention::RetentionPolicy::default();
             for rule in &retention {
                 policy = policy
@@ -198,7 +229,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     trust_proxy,
                     limit_loopback: false,
                 })
-                .with_retention(policy);
+                .with_retention(policy)
+                .with_notifier(mail.notifier())
+                .with_open311(priemna_web::open311::Open311Config {
+                    jurisdiction_id,
+                    ..priemna_web::open311::Open311Config::default()
+                });
+            let state = reindex::attach(state, &db.url(), search_dir.as_deref())?;
             if demo {
                 demo::load_if_empty(&state).await?;
             }
@@ -214,7 +251,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // Tests and scripts read this line to find the port.
             println!("Priemna listening on http://{local}");
             tracing::info!(%local, "serving");
+            let worker = match worker_config {
+                Some(config) => Some(priemna_web::notify::spawn_worker(state.clone(), config)?),
+                None => {
+                    tracing::warn!("no SMTP server configured: e-mails wait in the outbox");
+                    None
+                }
+            };
             priemna_web::serve(listener, state, shutdown_signal()).await?;
+            // Let the message in flight finish, so that it is recorded as sent.
+            if let Some(worker) = worker {
+                worker.stop(std::time::Duration::from_secs(40)).await;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Submit(args) => submit::run(*args, calendar).await,
@@ -261,8 +309,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { what, values } => check::run(what, values),
         Command::User(c) => admin::user(c).await,
         Command::Department(c) => admin::department(c).await,
+        Command::ApiKey(c) => api_key::run(c).await,
         Command::Journal(c) => admin::journal(c).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Reindex { db, search_dir } => reindex::run(db, search_dir.as_deref()).await,
+        Command::BenchSearch(args) => bench_search::run(args),
         Command::Backup { to, db } => admin::backup(db, to).await,
         Command::Restore { from, db, force } => admin::restore(from, db, force).await,
     }

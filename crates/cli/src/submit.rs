@@ -59,6 +59,9 @@ pub struct SubmitArgs {
     /// Print the receipt as JSON.
     #[arg(long)]
     json: bool,
+    /// Also write the printable receipt, with the tracking code, to this PDF file.
+    #[arg(long)]
+    receipt_pdf: Option<std::path::PathBuf>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -96,6 +99,23 @@ pub async fn run(args: SubmitArgs, calendar: WorkingCalendar) -> anyhow::Result<
         Ok(receipt) => {
             let r = &receipt.registered;
             let a = &receipt.assessment;
+            if let Some(path) = &args.receipt_pdf {
+                let facts = priemna_web::notify::compose::receipt_facts(
+                    r.number,
+                    r.received_at,
+                    receipt.kind,
+                    receipt.channel,
+                    raw.subject.as_deref().unwrap_or_default(),
+                    a,
+                    &entered_by,
+                );
+                let pdf = priemna_web::notify::compose::receipt_pdf(
+                    &app,
+                    &facts,
+                    Some(&r.tracking_code),
+                )?;
+                std::fs::write(path, pdf).with_context(|| format!("writing {}", path.display()))?;
+            }
             if args.json {
                 let decisions: Vec<_> = a
                     .decisions

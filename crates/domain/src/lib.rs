@@ -16,6 +16,7 @@ pub mod number;
 pub mod retention;
 pub mod rules;
 pub mod screening;
+pub mod services;
 pub mod submission;
 pub mod workflow;
 

@@ -6,19 +6,31 @@
 
 mod journal;
 mod model;
+mod portal;
 mod postgres;
 mod rows;
+mod search_types;
 mod sqlite;
 pub mod testing;
 mod tracking;
 
 use async_trait::async_trait;
 pub use model::{
+    ApiKey, NewApiKey, Open311Query, Open311Request, Open311Update, Open311UpdatesQuery,
+    SubmissionExtras,
+};
+pub use model::{
     CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase, DeadlineRunReport,
-    Department, InboxFilter, JournalEntry, JournalVerdict, NewSubmission, NewUser, PersonalData,
-    Registered, Session, StaffReminder, StoredDecision, UrgencyUpdate, User,
+    Department, InboxFilter, JournalEntry, JournalVerdict, NUMBER_PLACEHOLDER, NewDocument,
+    NewMessage, NewSubmission, NewUser, OutboxEntry, OutboxFilter, OutgoingMessage, PersonalData,
+    Recipient, Registered, Session, StaffReminder, StoredDecision, StoredDocument,
+    TRACKING_CODE_PLACEHOLDER, UrgencyUpdate, User,
+};
+pub use portal::{
+    Attachment, AttachmentInfo, Booking, NewAttachment, NewBooking, PortalPage, PortalStore, Survey,
 };
 pub use postgres::PostgresStore;
+pub use search_types::{IndexCase, IndexScan, RegisterMarker};
 pub use sqlite::SqliteStore;
 pub use tracking::{TrackingCode, hash_tracking_code};
 
@@ -54,7 +66,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The register of submissions.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: PortalStore + Send + Sync + 'static {
     /// Registers a submission: assigns the next gap-free number of the year of receipt and a
     /// fresh tracking code, journals the action, and returns only once the data is on disk.
     async fn register(&self, submission: NewSubmission) -> Result<Registered>;
@@ -179,6 +191,69 @@ pub trait Store: Send + Sync + 'static {
         run_key: &str,
         at: Timestamp,
     ) -> Result<Option<u64>>;
+
+    // ---- letters and the outbox ----------------------------------------------------------
+
+    /// The letters kept with a case, oldest first.
+    async fn documents(&self, case_id: i64) -> Result<Vec<StoredDocument>>;
+    /// One letter and its content.
+    async fn document_content(&self, id: i64) -> Result<Option<(StoredDocument, Vec<u8>)>>;
+    /// Keeps a letter with a case outside any action (e.g. a receipt printed at registration).
+    async fn add_document(&self, case_id: i64, document: NewDocument, at: Timestamp)
+    -> Result<i64>;
+    /// Claims up to `limit` due messages for `owner` until `lease_until` (see `common/outbox.rs`).
+    async fn claim_outbox(
+        &self,
+        owner: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<OutgoingMessage>>;
+    /// Marks a claimed message sent; false if `owner` no longer holds it.
+    async fn outbox_sent(
+        &self,
+        id: i64,
+        owner: &str,
+        at: Timestamp,
+        response: &str,
+    ) -> Result<bool>;
+    /// Records a failed attempt: queued again until `retry_at`, or failed for good (`None`).
+    async fn outbox_failed(
+        &self,
+        id: i64,
+        owner: &str,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> Result<bool>;
+    /// Puts a failed message back in the queue (journalled).
+    async fn outbox_requeue(&self, id: i64, at: Timestamp, actor: &str) -> Result<bool>;
+    /// The outbox for the back office, newest first.
+    async fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxEntry>>;
+    /// How many messages are in each state.
+    async fn outbox_counts(&self) -> Result<Vec<(String, u64)>>;
+
+    // ---- Open311 (GeoReport v2) ------------------------------------------------------------
+
+    /// Requests that came through Open311 (never whistleblower reports), newest first.
+    async fn open311_requests(&self, query: &Open311Query) -> Result<Vec<Open311Request>>;
+    /// The steps in the life of Open311 requests, oldest first (FixMyStreet's updates).
+    async fn open311_updates(&self, query: &Open311UpdatesQuery) -> Result<Vec<Open311Update>>;
+    /// The number of the request a batch client's token stands for.
+    async fn open311_token(&self, token: &str) -> Result<Option<RegistrationNumber>>;
+    /// Stores a new API key (its hash) and journals it.
+    async fn create_api_key(&self, key: NewApiKey, at: Timestamp, actor: &str) -> Result<ApiKey>;
+    async fn api_keys(&self) -> Result<Vec<ApiKey>>;
+    /// The live (not revoked) key with this hash.
+    async fn api_key_by_hash(&self, key_hash: &str) -> Result<Option<ApiKey>>;
+    /// Revokes a key (journalled); `None` when there is no such key.
+    async fn revoke_api_key(&self, id: i64, at: Timestamp, actor: &str) -> Result<Option<ApiKey>>;
+
+    // ---- search -------------------------------------------------------------------------
+
+    /// Cases as the search index reads them (no personal data).
+    async fn cases_for_index(&self, scan: IndexScan) -> Result<Vec<IndexCase>>;
+    /// What the register holds, for the search index to tell whether it is stale.
+    async fn register_marker(&self) -> Result<RegisterMarker>;
 
     // ---- operations ----------------------------------------------------------------------
 

@@ -16,6 +16,11 @@ pub struct NewSubmission {
     pub received_at: Timestamp,
     /// Who entered it: `citizen` (portal, API), or `clerk:<name>` for paper, phone and boxes.
     pub entered_by: String,
+    /// E-mails to queue in the same transaction (the receipt), with `NUMBER_PLACEHOLDER` and
+    /// `TRACKING_CODE_PLACEHOLDER` in their text.
+    pub messages: Vec<NewMessage>,
+    /// Location, and what an Open311 request adds (`Default` for the other channels).
+    pub extras: SubmissionExtras,
 }
 
 /// The receipt: what the citizen gets back once the submission is safely stored.
@@ -64,6 +69,9 @@ pub struct CitizenView {
     pub acknowledge_due: Option<Date>,
     pub decisions: Vec<StoredDecision>,
     pub history: Vec<CaseEvent>,
+    /// The written answer, once there is one.
+    pub answer_text: Option<String>,
+    pub answered_at: Option<Timestamp>,
 }
 
 /// A member of staff as stored.
@@ -80,6 +88,8 @@ pub struct User {
     pub password_hash: String,
     pub failed_logins: i64,
     pub locked_until: Option<Timestamp>,
+    /// Where deadline reminders are e-mailed, if anywhere.
+    pub email: Option<String>,
 }
 
 impl std::fmt::Debug for User {
@@ -113,6 +123,7 @@ pub struct NewUser {
     pub department_id: Option<i64>,
     pub corruption_officer: bool,
     pub password_hash: String,
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,6 +275,10 @@ pub struct CaseChange {
     pub citizen_note: Option<(String, String)>,
     /// Before/after and the reason, for the journal. No personal data.
     pub journal_details: serde_json::Value,
+    /// Letters (PDF) to keep with the case, written in the same transaction.
+    pub documents: Vec<NewDocument>,
+    /// E-mails to queue in the same transaction.
+    pub messages: Vec<NewMessage>,
 }
 
 impl CaseChange {
@@ -288,6 +303,8 @@ impl CaseChange {
             conflict: None,
             citizen_note: None,
             journal_details: serde_json::Value::Null,
+            documents: Vec::new(),
+            messages: Vec::new(),
         }
     }
 }
@@ -362,4 +379,227 @@ pub struct UrgencyUpdate {
     pub escalate: bool,
     /// (user id, reminder kind)
     pub reminders: Vec<(i64, String)>,
+    /// E-mails about the reminders (each with a `dedupe_key`, so a reminder is mailed once).
+    pub messages: Vec<NewMessage>,
+}
+
+// ---- written answers and notifications -------------------------------------------------------
+
+/// In a message's subject and bodies, replaced by the registration number when the intake
+/// transaction assigns it.
+pub const NUMBER_PLACEHOLDER: &str = "{{number}}";
+/// In a receipt's bodies, replaced by the tracking code only when the message is sent: the code
+/// is kept beside the message until then (never in its text), and forgotten once it is sent.
+pub const TRACKING_CODE_PLACEHOLDER: &str = "{{tracking_code}}";
+
+/// Who an e-mail goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// The case's submitter, at the address they gave (read inside the transaction; nothing is
+    /// queued when they gave none).
+    Submitter,
+    /// A given address (staff).
+    Address { email: String, name: Option<String> },
+}
+
+/// An e-mail to write to the outbox together with the action that causes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// `receipt`, `delay_notice`, `answer`, `staff_reminder`, `booking_confirmation`.
+    pub kind: String,
+    /// The RFC 5322 Message-ID (`<…@…>`), fixed now and the same on every attempt.
+    pub message_id: String,
+    pub recipient: Recipient,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The document (index into the same change's `documents`) to attach.
+    pub attach_document: Option<usize>,
+    /// At most one message per key (e.g. one reminder per case, person, kind and date).
+    pub dedupe_key: Option<String>,
+}
+
+/// A letter (PDF) to keep with the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDocument {
+    /// `answer`, `delay_notice`, `receipt`.
+    pub kind: String,
+    /// The outgoing number printed on the letter, e.g. `2026-000123-2`.
+    pub outgoing_number: Option<String>,
+    pub filename: String,
+    pub content: Vec<u8>,
+    /// Who issued it (staff label or `system:…`).
+    pub created_by: String,
+}
+
+/// A letter kept with a case (its content is read separately).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    pub id: i64,
+    pub submission_id: i64,
+    pub kind: String,
+    pub outgoing_number: Option<String>,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: Timestamp,
+    pub created_by: String,
+}
+
+/// A message the worker has claimed and now sends.
+#[derive(Debug, Clone)]
+pub struct OutgoingMessage {
+    pub id: i64,
+    pub message_id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub recipient_name: Option<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The tracking code for `TRACKING_CODE_PLACEHOLDER`, while the message is unsent.
+    pub secret: Option<String>,
+    /// (file name, content type, content)
+    pub attachment: Option<(String, String, Vec<u8>)>,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+    pub created_at: Timestamp,
+    /// The previous attempt ended without a record (a crash, or a lease that ran out): the
+    /// server may have accepted it already.
+    pub in_doubt: bool,
+}
+
+/// One line of the outbox as the back office sees it (no bodies, no secrets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub message_id: String,
+    pub kind: String,
+    pub number: Option<RegistrationNumber>,
+    pub recipient: String,
+    /// The case is a whistleblower report: the recipient is not shown.
+    pub sealed: bool,
+    pub subject: String,
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: Option<Timestamp>,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+    pub sent_at: Option<Timestamp>,
+    pub has_attachment: bool,
+}
+
+/// How the outbox listing is filtered.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxFilter {
+    pub state: Option<String>,
+    pub submission_id: Option<i64>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+// ---- Open311 (GeoReport v2) ------------------------------------------------------------------
+
+/// What a submission may carry besides the charter's fields: where it is on the map and, for
+/// requests posted through Open311, the service, the answers to its questions, a photo's URL and
+/// the token given to batch clients. All empty for the other channels.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SubmissionExtras {
+    pub location: Option<priemna_domain::services::GeoPoint>,
+    pub service_code: Option<String>,
+    pub media_url: Option<String>,
+    /// `code → values`: the answers to the service's questions.
+    pub attributes: std::collections::BTreeMap<String, Vec<String>>,
+    pub open311_token: Option<String>,
+}
+
+/// Which Open311 requests to list (only submissions that came through Open311, never
+/// whistleblower reports), newest first.
+#[derive(Debug, Clone, Default)]
+pub struct Open311Query {
+    /// Only these numbers; the other filters are then ignored.
+    pub numbers: Vec<RegistrationNumber>,
+    /// Only these services (empty: all).
+    pub service_codes: Vec<String>,
+    /// Received at or after this instant.
+    pub from: Option<Timestamp>,
+    /// Received at or before this instant.
+    pub to: Option<Timestamp>,
+    /// `Some(true)`: open cases only; `Some(false)`: finished ones only.
+    pub open: Option<bool>,
+    /// Load each request's history too.
+    pub with_history: bool,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// An Open311 request as the register holds it: the case without its submitter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Open311Request {
+    pub number: RegistrationNumber,
+    pub service_code: String,
+    pub kind: Kind,
+    pub subject: String,
+    pub body: String,
+    pub address: Option<String>,
+    pub location: Option<priemna_domain::services::GeoPoint>,
+    pub media_url: Option<String>,
+    pub attributes: std::collections::BTreeMap<String, Vec<String>>,
+    pub status: Status,
+    pub considered: bool,
+    /// The rules that applied at registration (identifiers only).
+    pub rules: Vec<String>,
+    pub received_at: Timestamp,
+    pub updated_at: Option<Timestamp>,
+    pub answer_due: Option<Date>,
+    pub department_name: Option<String>,
+    pub forwarded_to: Option<String>,
+    pub not_considered_rule: Option<String>,
+    pub duplicate_of: Option<RegistrationNumber>,
+    /// The personal data (and text) were erased after the retention period.
+    pub anonymised: bool,
+    /// Filled when asked for (`Open311Query::with_history`).
+    pub history: Vec<CaseEvent>,
+}
+
+/// Which changes of Open311 requests to list (FixMyStreet's `servicerequestupdates`).
+#[derive(Debug, Clone, Default)]
+pub struct Open311UpdatesQuery {
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// One step in the life of an Open311 request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Open311Update {
+    pub id: i64,
+    pub number: RegistrationNumber,
+    pub service_code: String,
+    pub status: Status,
+    pub at: Timestamp,
+}
+
+/// A key an application posts Open311 requests with (the key itself is never stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub id: i64,
+    pub name: String,
+    pub key_prefix: String,
+    /// Answer this application's POSTs with a token instead of the number.
+    pub token_responses: bool,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub revoked_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewApiKey {
+    pub name: String,
+    /// SHA-256 of the key, hex.
+    pub key_hash: String,
+    pub key_prefix: String,
+    pub token_responses: bool,
 }

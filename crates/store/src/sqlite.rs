@@ -33,6 +33,18 @@ mod staff {
 mod retention {
     include!("common/retention.rs");
 }
+mod outbox {
+    include!("common/outbox.rs");
+}
+mod portal {
+    include!("common/portal.rs");
+}
+mod open311 {
+    include!("common/open311.rs");
+}
+mod search {
+    include!("common/search.rs");
+}
 mod store_impl {
     include!("common/store_impl.rs");
 }

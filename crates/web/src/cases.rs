@@ -384,7 +384,22 @@ pub async fn perform(
         "after": after,
         "reason": reason,
     });
+    // The letters and e-mails the action sends, written by the same transaction.
+    crate::notify::compose::attach_letters(
+        app,
+        staff,
+        &case,
+        action,
+        reason.as_deref(),
+        &mut change,
+    )
+    .await?;
+    let sends = !change.messages.is_empty();
     app.store.apply_change(case.id, change).await?;
+    crate::search::case_changed(app, case.id, action == CaseAction::Answer);
+    if sends {
+        app.notify.wake();
+    }
     app.store
         .case_by_number(case.number)
         .await?
@@ -456,6 +471,7 @@ pub async fn declare_conflict(
         "number": case.number.to_string(), "user_id": staff.user.id, "reason": reason,
     });
     app.store.apply_change(case.id, change).await?;
+    crate::search::case_changed(app, case.id, false);
     app.store
         .case_by_number(case.number)
         .await?

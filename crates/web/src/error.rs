@@ -299,9 +299,10 @@ pub async fn json_errors_everywhere(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    // JSON is already ours; HTML pages render their own errors.
-    let ours =
-        content_type.starts_with("application/json") || content_type.starts_with("text/html");
+    // JSON is already ours; HTML pages render their own errors; Open311 answers in XML too.
+    let ours = content_type.starts_with("application/json")
+        || content_type.starts_with("text/html")
+        || content_type.starts_with("text/xml");
     if !(status.is_client_error() || status.is_server_error()) || ours {
         return response;
     }

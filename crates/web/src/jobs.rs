@@ -63,17 +63,25 @@ pub async fn run_deadlines(app: &AppState) -> Result<DeadlineRunReport, StoreErr
         if escalate {
             reminders.extend(mayors.iter().map(|m| (*m, "escalated".to_owned())));
         }
+        // E-mail the reminders to those with an address (queued with the run, once each).
+        let messages = crate::notify::compose::reminder_messages(app, &users, &case, &reminders);
         updates.push(UrgencyUpdate {
             case_id: case.id,
             urgency: rated.to_owned(),
             due: case.answer_due,
             escalate,
             reminders,
+            messages,
         });
     }
-    app.store
+    let report = app
+        .store
         .record_deadline_run(&run_key(app), now, updates)
-        .await
+        .await?;
+    if report.reminders > 0 {
+        app.notify.wake();
+    }
+    Ok(report)
 }
 
 /// Runs the deadline job now and then every `every`, until the process ends.

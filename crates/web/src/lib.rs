@@ -1,4 +1,5 @@
-//! Priemna's HTTP server: the versioned JSON API (and, later, the portal and back office).
+//! Priemna's HTTP server: the versioned JSON API, the back office (`pages`) and the citizens'
+//! portal (`portal`).
 //!
 //! Handlers are thin: they turn HTTP into domain values, ask the domain's rules, and hand the
 //! result to the `Store`. Every failure becomes an `ApiError`, rendered in one place (`error`).
@@ -11,8 +12,13 @@ pub mod intake;
 pub mod jobs;
 pub mod json;
 mod lang;
+pub mod letters;
 pub mod limits;
+pub mod notify;
+pub mod open311;
 pub mod pages;
+pub mod portal;
+pub mod search;
 
 pub use api::staff as api_staff;
 pub use error::ApiError;
@@ -58,12 +64,24 @@ pub struct AppState {
     pub limits: Arc<limits::Limits>,
     /// How long personal data is kept after a case is finished.
     pub retention: Arc<priemna_domain::retention::RetentionPolicy>,
+    /// The full-text index of cases (in memory unless `with_search_index` gives it a folder);
+    /// `None` only if it could not be created.
+    pub search: Option<Arc<search::SearchService>>,
+    /// Letterhead, sender and the outbox worker's wake-up (e-mails and PDF letters).
+    pub notify: Arc<notify::Notifier>,
+    /// The Open311 endpoint's jurisdiction and contacts.
+    pub open311: Arc<open311::Open311Config>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, calendar: WorkingCalendar, clock: Arc<dyn Clock>) -> Self {
         let dummy = auth::hash_password("priemna-no-such-user").unwrap_or_default();
+        let search = search::SearchService::in_memory(store.clone())
+            .map(Arc::new)
+            .inspect_err(|e| tracing::error!(error = %e, "no search index"))
+            .ok();
         AppState {
+            search,
             store,
             calendar: Arc::new(calendar),
             clock,
@@ -71,6 +89,8 @@ impl AppState {
             dummy_password_hash: Arc::new(dummy),
             limits: limits::Limits::new(limits::LimitConfig::default()),
             retention: Arc::new(priemna_domain::retention::RetentionPolicy::default()),
+            notify: Arc::new(notify::Notifier::default()),
+            open311: Arc::new(open311::Open311Config::default()),
         }
     }
 
@@ -79,9 +99,38 @@ impl AppState {
         self
     }
 
+    pub fn with_open311(mut self, config: open311::Open311Config) -> Self {
+        self.open311 = Arc::new(config);
+        self
+    }
+
+    pub fn with_notifier(mut self, notifier: notify::Notifier) -> Self {
+        self.notify = Arc::new(notifier);
+        self
+    }
+
     pub fn with_limits(mut self, config: limits::LimitConfig) -> Self {
         self.limits = limits::Limits::new(config);
         self
+    }
+
+    /// Keeps the search index in `dir` (created, or rebuilt when stale, by its worker). When
+    /// another process is writing to that folder, the index stays in memory instead.
+    pub fn with_search_index(
+        mut self,
+        dir: &std::path::Path,
+    ) -> Result<Self, priemna_search::SearchError> {
+        let index = search::open_index_dir(dir)?;
+        if let Err(e) = index.lock_writer() {
+            tracing::warn!(dir = %dir.display(), error = %e,
+                "search index folder in use by another process; keeping the index in memory");
+            return Ok(self);
+        }
+        self.search = Some(Arc::new(search::SearchService::new(
+            index,
+            self.store.clone(),
+        )));
+        Ok(self)
     }
 
     pub fn with_https(mut self, https: bool) -> Self {
@@ -93,7 +142,12 @@ impl AppState {
 /// The whole application as a router.
 pub fn router(state: AppState) -> Router {
     api::routes()
+        .merge(notify::api::routes())
         .merge(pages::routes())
+        .merge(portal::routes())
+        .merge(open311::routes())
+        .merge(api::openapi::routes())
+        .merge(api::search::routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             limits::enforce,

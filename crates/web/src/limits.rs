@@ -82,6 +82,7 @@ fn door(method: &Method, path: &str) -> Option<Door> {
         "/api/v1/auth/login" | "/staff/login" => Some(Door::Login),
         "/api/v1/submissions"
         | "/submit"
+        | "/reception"
         | "/open311/v2/requests.json"
         | "/open311/v2/requests.xml"
         | "/open311/v2/requests" => Some(Door::Intake),

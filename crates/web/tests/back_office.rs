@@ -266,7 +266,11 @@ async fn a_complaint_goes_through_its_whole_life_and_the_citizen_is_told_each_st
             "triage",
             "assign",
             "start_work",
+            // The delay notice and the answer letter are addressed to the submitter: reading
+            // their name and address for the letter is journalled too.
+            "read_personal_data",
             "require_inspection",
+            "read_personal_data",
             "answer",
             "close",
             "reopen"

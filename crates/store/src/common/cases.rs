@@ -334,6 +334,8 @@ pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> R
             change.expected_status.as_str()
         )));
     }
+    // An answer reaches the citizens of the cases merged into this one.
+    super::search::answer_duplicates(&mut tx, case_id, &change, &at).await?;
     if let Some((user_id, reason)) = &change.conflict {
         sqlx::query(
             "INSERT INTO conflicts (submission_id, user_id, reason, declared_at)
@@ -359,6 +361,19 @@ pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> R
         .execute(&mut *tx)
         .await?;
     }
+    // Letters and e-mails the action causes, in the same transaction.
+    let document_ids =
+        super::outbox::insert_documents(&mut tx, case_id, &change.documents, &at).await?;
+    super::outbox::enqueue(
+        &mut tx,
+        Some(case_id),
+        &change.messages,
+        &document_ids,
+        &at,
+        None,
+        None,
+    )
+    .await?;
     let details = details_json(&change.journal_details)?;
     append(
         &mut tx,

@@ -134,6 +134,15 @@ async fn insert_submission(
     let sealed = draft.kind == Kind::CorruptionSignal;
     let received_at = submission.received_at.to_string();
     let status = Status::Registered;
+    let extras = &submission.extras;
+    let attributes_json = if extras.attributes.is_empty() {
+        None
+    } else {
+        Some(
+            serde_json::to_string(&extras.attributes)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        )
+    };
 
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO submissions (
@@ -141,9 +150,10 @@ async fn insert_submission(
             health_or_safety_threat, about_bad_administration, in_writing, violation_date,
             received_at, received_date, status, considered, deadline_rule, answer_due,
             acknowledge_due, decisions, tracking_code_hash, sealed, entered_by, about_employee,
-            urgency)
+            urgency, latitude, longitude, service_code, media_url, service_attributes,
+            open311_token)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22, $23, $24, $25, $26)
+                 $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)
          RETURNING id",
     )
     .bind(number.to_string())
@@ -176,6 +186,12 @@ async fn insert_submission(
     } else {
         "no_deadline"
     })
+    .bind(extras.location.map(|p| p.lat))
+    .bind(extras.location.map(|p| p.long))
+    .bind(&extras.service_code)
+    .bind(&extras.media_url)
+    .bind(attributes_json)
+    .bind(&extras.open311_token)
     .fetch_one(&mut **tx)
     .await?;
 
@@ -213,6 +229,21 @@ async fn insert_submission(
         chain_head,
     )
     .await?;
+
+    // The receipt e-mail, in the same transaction: the number filled in now, the tracking code
+    // kept beside the message until it is sent.
+    if !submission.messages.is_empty() {
+        super::outbox::enqueue(
+            tx,
+            Some(id),
+            &submission.messages,
+            &[],
+            &received_at,
+            Some(&number.to_string()),
+            Some(tracking_code.as_str()),
+        )
+        .await?;
+    }
 
     Ok((
         Registered {
@@ -278,5 +309,11 @@ pub fn citizen_view(row: &DbRow, history: Vec<CaseEvent>) -> Result<CitizenView>
         decisions: serde_json::from_str(&decisions)
             .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
         history,
+        answer_text: row.try_get("answer_text")?,
+        answered_at: row
+            .try_get::<Option<String>, _>("answered_at")?
+            .as_deref()
+            .map(parse_timestamp)
+            .transpose()?,
     })
 }

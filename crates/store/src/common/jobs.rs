@@ -109,6 +109,17 @@ pub async fn record_run(
             .await?
             .rows_affected();
         }
+        // E-mails about the reminders (deduplicated by key, like the reminders themselves).
+        super::outbox::enqueue(
+            &mut tx,
+            Some(update.case_id),
+            &update.messages,
+            &[],
+            &at_text,
+            None,
+            None,
+        )
+        .await?;
     }
     let details = json!({
         "due_soon": report.due_soon, "overdue": report.overdue,

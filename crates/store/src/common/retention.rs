@@ -53,7 +53,8 @@ pub async fn anonymise(
         for row in due {
             let id: i64 = row.try_get("id")?;
             let number: String = row.try_get("number")?;
-            for table in ["submitters", "sealed_identities"] {
+            // Attachments (photos, letters) may show the person too.
+            for table in ["submitters", "sealed_identities", "attachments"] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE submission_id = $1"))
                     .bind(id)
                     .execute(&mut *tx)
@@ -61,6 +62,7 @@ pub async fn anonymise(
             }
             sqlx::query(
                 "UPDATE submissions SET subject = $1, body = $1, address = NULL,
+                        latitude = NULL, longitude = NULL, media_url = NULL,
                         answer_text = CASE WHEN answer_text IS NULL THEN NULL ELSE $1 END,
                         triage_note = NULL, anonymised_at = $2
                  WHERE id = $3",
@@ -70,6 +72,7 @@ pub async fn anonymise(
             .bind(id)
             .execute(&mut *tx)
             .await?;
+            super::outbox::erase_for_case(&mut tx, id, ERASED).await?;
             let details = details_json(&json!({
                 "number": number, "kind": kind.as_str(), "cutoff": cutoff.to_string(),
             }))?;

@@ -24,6 +24,7 @@ fn user(row: &DbRow) -> Result<User> {
         password_hash: row.try_get("password_hash")?,
         failed_logins: row.try_get("failed_logins")?,
         locked_until: locked.as_deref().map(parse_timestamp).transpose()?,
+        email: row.try_get("email")?,
     })
 }
 
@@ -127,8 +128,8 @@ pub async fn create_user(
     let mut tx = super::begin_write(write).await?;
     let row = sqlx::query(
         "INSERT INTO users (username, display_name, role, department_id, corruption_officer,
-                            password_hash, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
+                            password_hash, created_at, email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
     )
     .bind(&new.username)
     .bind(&new.display_name)
@@ -137,6 +138,7 @@ pub async fn create_user(
     .bind(new.corruption_officer)
     .bind(&new.password_hash)
     .bind(at.to_string())
+    .bind(&new.email)
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| {
@@ -177,13 +179,14 @@ pub async fn update_user(write: &DbPool, u: &User, at: Timestamp, actor: &str) -
     let before = user(&before)?;
     sqlx::query(
         "UPDATE users SET display_name = $1, role = $2, department_id = $3,
-                          corruption_officer = $4, active = $5 WHERE id = $6",
+                          corruption_officer = $4, active = $5, email = $6 WHERE id = $7",
     )
     .bind(&u.display_name)
     .bind(u.role.as_str())
     .bind(u.department_id)
     .bind(u.corruption_officer)
     .bind(u.active)
+    .bind(&u.email)
     .bind(u.id)
     .execute(&mut *tx)
     .await?;
@@ -196,7 +199,7 @@ pub async fn update_user(write: &DbPool, u: &User, at: Timestamp, actor: &str) -
     let summary = |x: &User| {
         json!({ "role": x.role.as_str(), "department_id": x.department_id,
                 "corruption_officer": x.corruption_officer, "active": x.active,
-                "display_name": x.display_name })
+                "display_name": x.display_name, "has_email": x.email.is_some() })
     };
     let details = details_json(&json!({
         "user_id": u.id, "before": summary(&before), "after": summary(u),

@@ -1,11 +1,12 @@
 // The `Store` trait on this backend: each method delegates to the module that owns it.
 
 use super::intake::{IntakeJob, citizen_view};
-use super::{ThisStore, begin_write, cases, jobs, journal, online_backup, staff};
+use super::{ThisStore, begin_write, cases, jobs, journal, online_backup, outbox, staff};
 use crate::model::{
     CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
-    DeadlineRunReport, Department, InboxFilter, JournalEntry, JournalVerdict, NewSubmission,
-    NewUser, PersonalData, Registered, Session, StaffReminder, UrgencyUpdate, User,
+    DeadlineRunReport, Department, InboxFilter, JournalEntry, JournalVerdict, NewDocument,
+    NewSubmission, NewUser, OutboxEntry, OutboxFilter, OutgoingMessage, PersonalData,
+    Registered, Session, StaffReminder, StoredDocument, UrgencyUpdate, User,
 };
 use crate::rows::{parse_status, parse_timestamp};
 use crate::tracking::hash_tracking_code;
@@ -248,6 +249,120 @@ impl Store for ThisStore {
         at: Timestamp,
     ) -> Result<Option<u64>> {
         super::retention::anonymise(&self.write, cutoffs, run_key, at).await
+    }
+
+    async fn documents(&self, case_id: i64) -> Result<Vec<StoredDocument>> {
+        outbox::documents(&self.read, case_id).await
+    }
+
+    async fn document_content(&self, id: i64) -> Result<Option<(StoredDocument, Vec<u8>)>> {
+        outbox::document_content(&self.read, id).await
+    }
+
+    async fn add_document(
+        &self,
+        case_id: i64,
+        document: NewDocument,
+        at: Timestamp,
+    ) -> Result<i64> {
+        outbox::add_document(&self.write, case_id, &document, at).await
+    }
+
+    async fn claim_outbox(
+        &self,
+        owner: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<OutgoingMessage>> {
+        outbox::claim(&self.write, owner, now, lease_until, limit).await
+    }
+
+    async fn outbox_sent(
+        &self,
+        id: i64,
+        owner: &str,
+        at: Timestamp,
+        response: &str,
+    ) -> Result<bool> {
+        outbox::mark_sent(&self.write, id, owner, at, response).await
+    }
+
+    async fn outbox_failed(
+        &self,
+        id: i64,
+        owner: &str,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> Result<bool> {
+        outbox::mark_failed(&self.write, id, owner, error, retry_at).await
+    }
+
+    async fn outbox_requeue(&self, id: i64, at: Timestamp, actor: &str) -> Result<bool> {
+        outbox::requeue(&self.write, id, at, actor).await
+    }
+
+    async fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxEntry>> {
+        outbox::list(&self.read, filter).await
+    }
+
+    async fn outbox_counts(&self) -> Result<Vec<(String, u64)>> {
+        outbox::counts(&self.read).await
+    }
+
+    async fn open311_requests(
+        &self,
+        query: &crate::model::Open311Query,
+    ) -> Result<Vec<crate::model::Open311Request>> {
+        super::open311::requests(&self.read, query).await
+    }
+
+    async fn open311_updates(
+        &self,
+        query: &crate::model::Open311UpdatesQuery,
+    ) -> Result<Vec<crate::model::Open311Update>> {
+        super::open311::updates(&self.read, query).await
+    }
+
+    async fn open311_token(&self, token: &str) -> Result<Option<RegistrationNumber>> {
+        super::open311::token(&self.read, token).await
+    }
+
+    async fn create_api_key(
+        &self,
+        key: crate::model::NewApiKey,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<crate::model::ApiKey> {
+        super::open311::create_api_key(&self.write, key, at, actor).await
+    }
+
+    async fn api_keys(&self) -> Result<Vec<crate::model::ApiKey>> {
+        super::open311::api_keys(&self.read).await
+    }
+
+    async fn api_key_by_hash(&self, key_hash: &str) -> Result<Option<crate::model::ApiKey>> {
+        super::open311::api_key_by_hash(&self.read, key_hash).await
+    }
+
+    async fn revoke_api_key(
+        &self,
+        id: i64,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<Option<crate::model::ApiKey>> {
+        super::open311::revoke_api_key(&self.write, id, at, actor).await
+    }
+
+    async fn cases_for_index(
+        &self,
+        scan: crate::IndexScan,
+    ) -> Result<Vec<crate::IndexCase>> {
+        super::search::cases_for_index(&self.read, &scan).await
+    }
+
+    async fn register_marker(&self) -> Result<crate::RegisterMarker> {
+        super::search::marker(&self.read).await
     }
 
     async fn backup(&self, target: &str) -> Result<()> {

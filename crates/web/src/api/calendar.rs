@@ -60,6 +60,16 @@ fn supported_year(date: Date, field: &str) -> Result<Date, ApiError> {
 }
 
 /// `GET /api/v1/calendar/{year}`: the named non-working days of a year.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calendar/{year}",
+    tag = "calendar",
+    params(("year" = i32, Path, minimum = 1990, maximum = 2200, description = "A year from 1990 to 2200")),
+    responses(
+        (status = 200, description = "The year's named non-working days", body = super::openapi::CalendarYear),
+        (status = 400, response = super::openapi::BadRequest),
+    )
+)]
 pub async fn year(
     State(app): State<AppState>,
     Path(year): Path<String>,
@@ -106,6 +116,19 @@ pub async fn year(
 }
 
 /// `GET /api/v1/deadline?received=YYYY-MM-DD&rule=RULE`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/deadline",
+    tag = "calendar",
+    params(
+        ("received" = String, Query, format = Date, pattern = r"^((199[0-9]|2[01][0-9]{2})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|(199[26]|20([02468][048]|[13579][26])|21(0[48]|[2468][048]|[13579][26]))-02-29)$", description = "The date of receipt, YYYY-MM-DD (1990–2199)"),
+        ("rule" = super::openapi::DeadlineRuleParam, Query, description = "The rule (the `deadline_` prefix is optional)"),
+    ),
+    responses(
+        (status = 200, description = "The due date, moved off non-working days, with the reason", body = super::openapi::DeadlineAnswer),
+        (status = 400, response = super::openapi::BadRequest),
+    )
+)]
 pub async fn deadline(
     State(app): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
@@ -198,6 +221,18 @@ pub async fn deadline(
 }
 
 /// `GET /api/v1/reception?date=YYYY-MM-DD` (today when no date is given).
+#[utoipa::path(
+    get,
+    path = "/api/v1/reception",
+    tag = "calendar",
+    params(
+        ("date" = Option<String>, Query, pattern = r"^((199[0-9]|2[01][0-9]{2})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|(199[26]|20([02468][048]|[13579][26])|21(0[48]|[2468][048]|[13579][26]))-02-29)?$", description = "The day, YYYY-MM-DD (1990–2199); today when left out or empty"),
+    ),
+    responses(
+        (status = 200, description = "Whether reception is open that day, its hours and the next open day", body = super::openapi::ReceptionDay),
+        (status = 400, response = super::openapi::BadRequest),
+    )
+)]
 pub async fn reception(
     State(app): State<AppState>,
     Query(query): Query<HashMap<String, String>>,

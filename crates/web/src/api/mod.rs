@@ -1,6 +1,8 @@
 //! The versioned JSON API, `/api/v1/…`.
 
 mod calendar;
+pub mod openapi;
+pub mod search;
 pub mod staff;
 mod submissions;
 
@@ -60,6 +62,15 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "citizens",
+    responses(
+        (status = 200, description = "The server and its database answer", body = openapi::Health),
+        (status = 503, response = openapi::Unavailable),
+    )
+)]
 async fn healthz(State(app): State<AppState>) -> Result<Json<Value>, ApiError> {
     app.store.ping().await?;
     Ok(Json(json!({ "status": "ok" })))

@@ -30,6 +30,7 @@ pub fn user_json(u: &User) -> Value {
         "id": u.id, "username": u.username, "display_name": u.display_name,
         "role": u.role.as_str(), "role_label": u.role.label_bg(),
         "department_id": u.department_id, "corruption_officer": u.corruption_officer,
+        "email": u.email,
         "active": u.active,
     })
 }
@@ -41,6 +42,22 @@ pub struct LoginRequest {
 }
 
 /// `POST /api/v1/auth/login`: opens a session; the token works as a cookie or a bearer token.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "staff",
+    request_body(content = super::openapi::LoginRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Signed in: the session's token", body = super::openapi::LoginAnswer),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 413, response = super::openapi::TooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::Unprocessable),
+        (status = 429, response = super::openapi::TooManyRequests),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn login(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -65,6 +82,18 @@ pub async fn login(
 }
 
 /// `POST /api/v1/auth/logout`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "staff",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Signed out", body = super::openapi::SignedOut),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn logout(
     State(app): State<AppState>,
     staff: Staff,
@@ -76,6 +105,17 @@ pub async fn logout(
 }
 
 /// `GET /api/v1/auth/me`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/me",
+    tag = "staff",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in member of staff", body = super::openapi::Me),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn me(staff: Staff) -> Json<Value> {
     Json(json!({ "user": user_json(&staff.user), "csrf_token": staff.csrf_token }))
 }
@@ -87,6 +127,24 @@ pub struct PasswordRequest {
 }
 
 /// `POST /api/v1/auth/password`: changes one's own password; other sessions end.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/password",
+    tag = "staff",
+    security(("bearer" = [])),
+    request_body(content = super::openapi::PasswordRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Changed; other sessions end", body = super::openapi::PasswordChanged),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 413, response = super::openapi::TooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::Unprocessable),
+        (status = 429, response = super::openapi::TooManyRequests),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn change_password(
     State(app): State<AppState>,
     staff: Staff,
@@ -249,6 +307,27 @@ pub fn summary_json(c: &CaseSummary) -> Value {
 }
 
 /// `GET /api/v1/cases`: my inbox, most urgent first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(
+        ("kind" = Option<super::openapi::KindName>, Query),
+        ("channel" = Option<super::openapi::ChannelName>, Query),
+        ("status" = Option<String>, Query, description = "A status, or `all` (default: open cases)"),
+        ("department_id" = Option<i64>, Query),
+        ("overdue" = Option<String>, Query, description = "`true`: overdue cases only"),
+        ("page" = Option<i64>, Query, minimum = 1, description = "200 cases a page"),
+    ),
+    responses(
+        (status = 200, description = "My inbox, most urgent first", body = super::openapi::Inbox),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn inbox(
     State(app): State<AppState>,
     staff: Staff,
@@ -298,17 +377,48 @@ pub fn case_json(app: &AppState, staff: &Staff, c: &CaseRecord) -> Value {
 }
 
 /// `GET /api/v1/cases/{number}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{number}",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
+    responses(
+        (status = 200, description = "The case, its history and the actions I may take now", body = super::openapi::CaseBody),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn case(
     State(app): State<AppState>,
     staff: Staff,
     Path(number): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let case = cases::load_visible(&app, &staff, &number).await?;
-    Ok(Json(case_json(&app, &staff, &case)))
+    let mut json = case_json(&app, &staff, &case);
+    json["possible_duplicates"] =
+        crate::search::possible_duplicates_json(&app, &staff, &case).await;
+    Ok(Json(json))
 }
 
 /// `GET /api/v1/cases/{number}/personal-data`: the submitter (or, for designated officers, the
 /// whistleblower's sealed identity). Every reading is journalled.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{number}/personal-data",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
+    responses(
+        (status = 200, description = "The submitter's details (the reading is journalled)", body = super::openapi::PersonalDataBody),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn personal_data(
     State(app): State<AppState>,
     staff: Staff,
@@ -335,6 +445,26 @@ pub async fn personal_data(
 }
 
 /// `POST /api/v1/cases/{number}/actions`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{number}/actions",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
+    request_body(content = super::openapi::ActionRequestBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Done: the case as it is now", body = super::openapi::CaseBody),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::TooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::Unprocessable),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn act(
     State(app): State<AppState>,
     staff: Staff,
@@ -353,6 +483,26 @@ pub struct ConflictRequest {
 }
 
 /// `POST /api/v1/cases/{number}/conflicts`: declare one's own conflict of interest.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{number}/conflicts",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
+    request_body(content = super::openapi::ConflictRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Recorded; the case leaves me", body = super::openapi::ConflictDeclared),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::TooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::Unprocessable),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn declare_conflict(
     State(app): State<AppState>,
     staff: Staff,
@@ -369,6 +519,17 @@ pub async fn declare_conflict(
 }
 
 /// `GET /api/v1/reminders`: my reminders about deadlines.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reminders",
+    tag = "staff",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "My deadline reminders", body = super::openapi::Reminders),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn reminders(State(app): State<AppState>, staff: Staff) -> Result<Json<Value>, ApiError> {
     let list = app.store.reminders_for(staff.user.id).await?;
     Ok(Json(json!({ "reminders": list.iter().map(|r| json!({
@@ -378,6 +539,22 @@ pub async fn reminders(State(app): State<AppState>, staff: Staff) -> Result<Json
 }
 
 /// `GET /api/v1/journal?after=ID&limit=N` (auditors and administrators).
+#[utoipa::path(
+    get,
+    path = "/api/v1/journal",
+    tag = "administration",
+    security(("bearer" = [])),
+    params(
+        ("after" = Option<i64>, Query, description = "Entries after this id"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "At most this many (default 100)"),
+    ),
+    responses(
+        (status = 200, description = "Journal entries and whether the chain is intact", body = super::openapi::JournalPage),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn journal(
     State(app): State<AppState>,
     staff: Staff,
@@ -404,6 +581,18 @@ pub async fn journal(
 }
 
 /// `GET /api/v1/users` (administrators; others get the list of colleagues for assignment).
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "administration",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Staff", body = super::openapi::UserList),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn users(State(app): State<AppState>, staff: Staff) -> Result<Json<Value>, ApiError> {
     let actor = staff.user.actor();
     if actor.role == Role::Auditor {
@@ -428,6 +617,9 @@ pub struct NewUserRequest {
     department_id: Option<i64>,
     #[serde(default)]
     corruption_officer: bool,
+    /// Where deadline reminders are e-mailed.
+    #[serde(default)]
+    email: Option<String>,
 }
 
 /// A member of staff to create, as typed by an administrator.
@@ -439,6 +631,18 @@ pub struct StaffDraft {
     pub password: String,
     pub department_id: Option<i64>,
     pub corruption_officer: bool,
+    /// Where deadline reminders are e-mailed.
+    pub email: Option<String>,
+}
+
+/// A staff e-mail address, checked (empty means none).
+pub fn staff_email(field: &str, email: Option<&str>) -> Result<Option<String>, FieldError> {
+    match email.map(str::trim).filter(|e| !e.is_empty()) {
+        None => Ok(None),
+        Some(e) => priemna_domain::identity::Email::parse(e)
+            .map(|e| Some(e.as_str().to_owned()))
+            .map_err(|_| FieldError::new(field, Problem::WrongType { expected: "e-mail" })),
+    }
 }
 
 /// Checks and creates a user (the admin page, the API and the CLI all come here).
@@ -487,6 +691,10 @@ pub async fn create_user(
             Problem::UnknownValue { allowed: vec![] },
         ));
     }
+    let email = staff_email("email", draft.email.as_deref()).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
     if let Err(ApiError::Validation(mut e)) =
         auth::check_password_policy("password", password, username)
     {
@@ -509,6 +717,7 @@ pub async fn create_user(
                 department_id,
                 corruption_officer,
                 password_hash: hash,
+                email,
             },
             app.clock.now(),
             actor_label,
@@ -518,6 +727,24 @@ pub async fn create_user(
 }
 
 /// `POST /api/v1/users` (administrators).
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "administration",
+    security(("bearer" = [])),
+    request_body(content = super::openapi::NewUserRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = super::openapi::UserBody),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::TooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::Unprocessable),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn add_user(
     State(app): State<AppState>,
     staff: Staff,
@@ -533,6 +760,7 @@ pub async fn add_user(
         password: r.password,
         department_id: r.department_id,
         corruption_officer: r.corruption_officer,
+        email: r.email,
     };
     let user = create_user(&app, &staff.actor_label(), &draft).await?;
     Ok((axum::http::StatusCode::CREATED, Json(user_json(&user))))
@@ -550,9 +778,32 @@ pub struct UpdateUserRequest {
     active: Option<bool>,
     #[serde(default)]
     display_name: Option<String>,
+    /// Where deadline reminders are e-mailed (`null` or "" removes it).
+    #[serde(default)]
+    email: Option<Option<String>>,
 }
 
 /// `PATCH /api/v1/users/{id}` (administrators).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/users/{id}",
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body(content = super::openapi::UpdateUserRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Changed", body = super::openapi::UserBody),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::TooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::Unprocessable),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn update_user(
     State(app): State<AppState>,
     staff: Staff,
@@ -585,6 +836,10 @@ pub async fn update_user(
     if let Some(n) = r.display_name.filter(|n| !n.trim().is_empty()) {
         user.display_name = n.trim().to_owned();
     }
+    if let Some(email) = r.email {
+        user.email =
+            staff_email("email", email.as_deref()).map_err(|e| ApiError::Validation(vec![e]))?;
+    }
     app.store
         .update_user(&user, app.clock.now(), &staff.actor_label())
         .await?;
@@ -592,6 +847,17 @@ pub async fn update_user(
 }
 
 /// `GET /api/v1/departments` (any member of staff).
+#[utoipa::path(
+    get,
+    path = "/api/v1/departments",
+    tag = "administration",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The departments", body = super::openapi::DepartmentList),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn departments(
     State(app): State<AppState>,
     _staff: Staff,
@@ -610,6 +876,25 @@ pub struct NewDepartmentRequest {
 }
 
 /// `POST /api/v1/departments` (administrators).
+#[utoipa::path(
+    post,
+    path = "/api/v1/departments",
+    tag = "administration",
+    security(("bearer" = [])),
+    request_body(content = super::openapi::NewDepartmentRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = super::openapi::DepartmentBody),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::TooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::Unprocessable),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn add_department(
     State(app): State<AppState>,
     staff: Staff,
@@ -649,6 +934,26 @@ pub struct HeadRequest {
 }
 
 /// `PUT /api/v1/departments/{id}/head` (administrators).
+#[utoipa::path(
+    put,
+    path = "/api/v1/departments/{id}/head",
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body(content = super::openapi::HeadRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Set", body = super::openapi::HeadSet),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::TooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::Unprocessable),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn set_head(
     State(app): State<AppState>,
     staff: Staff,

@@ -33,6 +33,27 @@ fn decisions_json(decisions: &[StoredDecision]) -> Value {
 }
 
 /// `POST /api/v1/submissions`: registers a submission and returns the citizen's receipt.
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions",
+    tag = "citizens",
+    request_body(content = super::openapi::SubmissionRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Registered: the receipt, with the tracking code shown this once", body = super::openapi::Receipt,
+            headers(("Location" = String, description = "Where to track the case (with the tracking code)")),
+            links(("track" = (
+                operation_id = "track",
+                parameters(("number" = "$response.body#/number"), ("tracking_code" = "$response.body#/tracking_code")),
+                description = "Follow the case with its tracking code"
+            )))),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 413, response = super::openapi::TooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::Unprocessable),
+        (status = 429, response = super::openapi::TooManyRequests),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn create(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -128,6 +149,21 @@ fn view_json(view: &CitizenView) -> Value {
 
 /// `GET /api/v1/submissions/{number}?tracking_code=…`: what the citizen may see. A wrong or
 /// missing code and an unknown number get the same 404, so numbers cannot be probed.
+#[utoipa::path(
+    get,
+    path = "/api/v1/submissions/{number}",
+    tag = "citizens",
+    operation_id = "track",
+    params(
+        ("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$"),
+        ("tracking_code" = String, Query, description = "The tracking code from the receipt"),
+    ),
+    responses(
+        (status = 200, description = "What the citizen may see of the case", body = super::openapi::CitizenCase),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn track(
     State(app): State<AppState>,
     Path(number): Path<String>,
@@ -149,6 +185,20 @@ pub async fn track(
 
 /// `GET /api/v1/submissions/{number}/export?tracking_code=…`: everything the municipality
 /// holds about the citizen in this case (their right of access under the GDPR), journalled.
+#[utoipa::path(
+    get,
+    path = "/api/v1/submissions/{number}/export",
+    tag = "citizens",
+    params(
+        ("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$"),
+        ("tracking_code" = String, Query, description = "The tracking code from the receipt"),
+    ),
+    responses(
+        (status = 200, description = "Everything held about the citizen in this case (journalled)", body = super::openapi::CitizenExport),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
 pub async fn export(
     State(app): State<AppState>,
     Path(number): Path<String>,
@@ -186,6 +236,12 @@ pub async fn export(
 }
 
 /// `GET /api/v1/kinds`: the kinds of submission with their labels.
+#[utoipa::path(
+    get,
+    path = "/api/v1/kinds",
+    tag = "citizens",
+    responses((status = 200, description = "The kinds of submission", body = Vec<super::openapi::KindItem>))
+)]
 pub async fn kinds() -> Json<Value> {
     Json(
         Kind::ALL
@@ -196,6 +252,12 @@ pub async fn kinds() -> Json<Value> {
 }
 
 /// `GET /api/v1/channels`: the channels with their labels.
+#[utoipa::path(
+    get,
+    path = "/api/v1/channels",
+    tag = "citizens",
+    responses((status = 200, description = "The channels", body = Vec<super::openapi::ChannelItem>))
+)]
 pub async fn channels() -> Json<Value> {
     Json(
         Channel::ALL

@@ -152,6 +152,7 @@ pub async fn add_user(
             password: form.password.clone(),
             department_id,
             corruption_officer: form.corruption_officer.is_some(),
+            email: None,
         };
         match create_user(&app, &staff.actor_label(), &draft).await {
             Ok(_) => return Ok(Redirect::to("/staff/admin?done=user_added").into_response()),

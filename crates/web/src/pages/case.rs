@@ -99,6 +99,8 @@ struct Failed {
 struct View {
     done: Option<&'static str>,
     failed: Option<Failed>,
+    /// Open cases that look like the same problem (`pages::search`).
+    duplicates: Option<Markup>,
 }
 
 /// One action form's ids, values and errors.
@@ -173,6 +175,7 @@ pub async fn page(
     let view = View {
         done: query.get("done").and_then(|d| done_label(d)),
         failed: None,
+        duplicates: Some(super::search::duplicates_panel(&app, &staff, &case).await),
     };
     Ok(render(&app, &staff, &case, &directory, &view).into_response())
 }
@@ -303,6 +306,7 @@ async fn refused(
             errors,
             reason,
         }),
+        duplicates: None,
     };
     Ok(rerender(render(app, staff, &case, &directory, &view)))
 }
@@ -438,6 +442,8 @@ fn render(
             p { "Нямате право да виждате личните данни по тази преписка." }
         }
 
+        p { a href=(format!("/staff/cases/{}/portal", case.number)) { "Прикачени файлове и оценка от гражданина" } }
+
         h2 { "Решения по хартата" }
         @if case.decisions.is_empty() {
             p { "Няма." }
@@ -487,6 +493,8 @@ fn render(
                 }
             }
         }
+
+        @if let Some(panel) = &view.duplicates { (panel) }
 
         h2 { "Действия" }
         @if actions.is_empty() && !may_declare_conflict {

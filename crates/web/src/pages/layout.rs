@@ -127,10 +127,13 @@ pub async fn stylesheet() -> impl IntoResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Inbox,
+    Search,
     Overview,
     Admin,
     Journal,
     Password,
+    Reception,
+    PortalPages,
     None,
 }
 
@@ -140,6 +143,7 @@ fn nav_items(staff: &Staff) -> Vec<(Section, &'static str, &'static str)> {
     let mut items = Vec::new();
     if actor.role != Role::Administrator {
         items.push((Section::Inbox, "/staff", "Входящи"));
+        items.push((Section::Search, "/staff/search", "Търсене"));
     }
     if access::check(&actor, Permission::ViewDepartmentOverview, None).is_ok() {
         items.push((Section::Overview, "/staff/overview", "Срокове по отдели"));
@@ -151,6 +155,16 @@ fn nav_items(staff: &Staff) -> Vec<(Section, &'static str, &'static str)> {
     }
     if access::check(&actor, Permission::ViewJournal, None).is_ok() {
         items.push((Section::Journal, "/staff/journal", "Дневник"));
+    }
+    if super::reception::may_see_bookings(staff) {
+        items.push((Section::Reception, "/staff/reception", "Прием"));
+    }
+    if actor.role == Role::Administrator {
+        items.push((
+            Section::PortalPages,
+            "/staff/admin/pages",
+            "Страници на портала",
+        ));
     }
     items.push((Section::Password, "/staff/password", "Смяна на парола"));
     items

@@ -15,6 +15,8 @@ mod journal;
 mod layout;
 mod login;
 mod overview;
+mod reception;
+mod search;
 
 use crate::AppState;
 use crate::auth::Staff;
@@ -43,6 +45,7 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-ac
 pub fn routes() -> Router<AppState> {
     let pages = Router::new()
         .route("/staff", get(inbox::page))
+        .merge(search::routes())
         .route("/staff/login", get(login::form).post(login::submit))
         .route("/staff/logout", post(login::logout))
         .route(
@@ -63,6 +66,17 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/admin/departments", post(admin::add_department))
         .route("/staff/admin/departments/{id}/head", post(admin::set_head))
         .route("/staff/journal", get(journal::page))
+        .route("/staff/reception", get(reception::bookings))
+        .route("/staff/cases/{number}/portal", get(reception::case_extras))
+        .route(
+            "/staff/cases/{number}/attachments/{id}",
+            get(reception::attachment),
+        )
+        .route("/staff/admin/pages", get(reception::pages_list))
+        .route(
+            "/staff/admin/pages/{slug}",
+            get(reception::page_form).post(reception::page_save),
+        )
         // Pages may show personal data: never keep them in a cache.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

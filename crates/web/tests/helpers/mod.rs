@@ -221,6 +221,7 @@ impl TestApp {
             password: PASSWORD.into(),
             department_id: department,
             corruption_officer,
+            email: None,
         };
         priemna_web::api_staff::create_user(&self.state, "test", &draft)
             .await

@@ -1,0 +1,489 @@
+// The outbox (e-mails waiting to be sent) and the letters kept with cases.
+//
+// A message is written by the same transaction as the action that causes it (`enqueue`, called
+// from intake, `apply_change` and the deadline job). The worker then `claim`s a few at a time:
+// each claimed message is marked `sending` with a lease (owner and expiry), so two servers never
+// send the same one — PostgreSQL skips rows another server has locked (`FOR UPDATE SKIP
+// LOCKED`); SQLite has one writer. A sent message is marked `sent` (and its tracking code
+// forgotten); a failed attempt goes back to `queued` with a later `next_attempt_at`, or to
+// `failed` when it cannot succeed. A message whose lease ran out without a record (the process
+// died mid-send) is claimed again and marked in doubt: it keeps its Message-ID, so a second
+// delivery is recognisable as the same message.
+
+use super::journal::{append, details_json};
+use super::{Db, DbConn, DbPool, DbRow};
+use crate::model::{
+    NUMBER_PLACEHOLDER, NewDocument, NewMessage, OutboxEntry, OutboxFilter, OutgoingMessage,
+    Recipient, StoredDocument, TRACKING_CODE_PLACEHOLDER,
+};
+use crate::rows::parse_timestamp;
+use crate::{Result, StoreError};
+use jiff::Timestamp;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+pub const PDF: &str = "application/pdf";
+
+/// Instants in the outbox, in whole seconds, so that they compare correctly as text.
+pub fn db_time(at: Timestamp) -> String {
+    Timestamp::from_second(at.as_second())
+        .unwrap_or(at)
+        .to_string()
+}
+
+fn is_postgres() -> bool {
+    <Db as sqlx::Database>::NAME == "PostgreSQL"
+}
+
+fn opt_time(s: Option<String>) -> Result<Option<Timestamp>> {
+    s.as_deref().map(parse_timestamp).transpose()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Keeps `documents` with case `submission_id`; returns their ids in order.
+pub async fn insert_documents(
+    conn: &mut DbConn,
+    submission_id: i64,
+    documents: &[NewDocument],
+    at: &str,
+) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(documents.len());
+    for d in documents {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO documents (submission_id, kind, outgoing_number, filename, content_type,
+                                    content, sha256, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(submission_id)
+        .bind(&d.kind)
+        .bind(&d.outgoing_number)
+        .bind(&d.filename)
+        .bind(PDF)
+        .bind(&d.content)
+        .bind(sha256_hex(&d.content))
+        .bind(at)
+        .bind(&d.created_by)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| {
+            if crate::rows::is_unique_violation(&e) {
+                StoreError::Conflict(format!(
+                    "outgoing number {:?} is taken",
+                    d.outgoing_number
+                ))
+            } else {
+                e.into()
+            }
+        })?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// The submitter's address (named submitter or sealed identity), if they gave one.
+async fn submitter_address(
+    conn: &mut DbConn,
+    submission_id: i64,
+) -> Result<Option<(String, String)>> {
+    for table in ["submitters", "sealed_identities"] {
+        let row = sqlx::query(&format!(
+            "SELECT email, name FROM {table} WHERE submission_id = $1"
+        ))
+        .bind(submission_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(row) = row {
+            let email: Option<String> = row.try_get("email")?;
+            let name: String = row.try_get("name")?;
+            return Ok(email
+                .filter(|e| !e.trim().is_empty())
+                .map(|e| (e, name)));
+        }
+    }
+    Ok(None)
+}
+
+/// Writes `messages` to the outbox inside the caller's transaction. `document_ids` are the ids
+/// of the documents the same change kept (a message attaches one by index); `number` replaces
+/// `NUMBER_PLACEHOLDER`; `secret` is kept for `TRACKING_CODE_PLACEHOLDER` until sending.
+/// Messages to a submitter without an address, and repeated `dedupe_key`s, are skipped.
+/// Returns how many were queued.
+#[allow(clippy::too_many_arguments)]
+pub async fn enqueue(
+    conn: &mut DbConn,
+    submission_id: Option<i64>,
+    messages: &[NewMessage],
+    document_ids: &[i64],
+    at: &str,
+    number: Option<&str>,
+    secret: Option<&str>,
+) -> Result<u64> {
+    let mut queued = 0;
+    for m in messages {
+        let (email, name) = match &m.recipient {
+            Recipient::Address { email, name } => (email.clone(), name.clone()),
+            Recipient::Submitter => {
+                let Some(id) = submission_id else { continue };
+                match submitter_address(conn, id).await? {
+                    Some((email, name)) => (email, Some(name)),
+                    None => continue,
+                }
+            }
+        };
+        let fill = |s: &str| match number {
+            Some(n) => s.replace(NUMBER_PLACEHOLDER, n),
+            None => s.to_owned(),
+        };
+        let (subject, text, html) = (fill(&m.subject), fill(&m.text), fill(&m.html));
+        let needs_secret = text.contains(TRACKING_CODE_PLACEHOLDER)
+            || html.contains(TRACKING_CODE_PLACEHOLDER);
+        let document_id = match m.attach_document {
+            Some(i) => Some(*document_ids.get(i).ok_or_else(|| {
+                StoreError::Corrupt(format!("message attaches document {i}, not in the change"))
+            })?),
+            None => None,
+        };
+        queued += sqlx::query(
+            "INSERT INTO outbox (message_id, dedupe_key, kind, submission_id, recipient,
+                                 recipient_name, subject, body_text, body_html, document_id,
+                                 secret, state, attempts, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', 0, $12)
+             ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(&m.message_id)
+        .bind(&m.dedupe_key)
+        .bind(&m.kind)
+        .bind(submission_id)
+        .bind(email)
+        .bind(name)
+        .bind(subject)
+        .bind(text)
+        .bind(html)
+        .bind(document_id)
+        .bind(if needs_secret { secret } else { None })
+        .bind(at)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
+    Ok(queued)
+}
+
+/// Claims up to `limit` messages that are due at `now` (or whose lease ran out) for `owner`,
+/// until `lease_until`, and returns them ready to send.
+pub async fn claim(
+    write: &DbPool,
+    owner: &str,
+    now: Timestamp,
+    lease_until: Timestamp,
+    limit: u32,
+) -> Result<Vec<OutgoingMessage>> {
+    let now_text = db_time(now);
+    // PostgreSQL: rows another server is claiming are skipped, not waited for. SQLite: the
+    // write transaction is the only writer.
+    let mut tx = if is_postgres() {
+        write.begin().await?
+    } else {
+        super::begin_write(write).await?
+    };
+    let lock = if is_postgres() {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    let due = sqlx::query(&format!(
+        "SELECT id, state FROM outbox
+         WHERE (state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= $1))
+            OR (state = 'sending' AND lease_until < $1)
+         ORDER BY id LIMIT $2{lock}"
+    ))
+    .bind(&now_text)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut claimed = Vec::with_capacity(due.len());
+    for row in &due {
+        let id: i64 = row.try_get("id")?;
+        let state: String = row.try_get("state")?;
+        sqlx::query(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_owner = $1,
+                               lease_until = $2
+             WHERE id = $3",
+        )
+        .bind(owner)
+        .bind(db_time(lease_until))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        claimed.push((id, state == "sending"));
+    }
+    tx.commit().await?;
+    let mut messages = Vec::with_capacity(claimed.len());
+    for (id, in_doubt) in claimed {
+        let row = sqlx::query(
+            "SELECT o.*, d.filename, d.content_type, d.content
+             FROM outbox o LEFT JOIN documents d ON d.id = o.document_id WHERE o.id = $1",
+        )
+        .bind(id)
+        .fetch_one(write)
+        .await?;
+        messages.push(outgoing(&row, in_doubt)?);
+    }
+    Ok(messages)
+}
+
+fn outgoing(row: &DbRow, in_doubt: bool) -> Result<OutgoingMessage> {
+    let created: String = row.try_get("created_at")?;
+    let filename: Option<String> = row.try_get("filename")?;
+    let attachment = match filename {
+        Some(filename) => Some((
+            filename,
+            row.try_get::<String, _>("content_type")?,
+            row.try_get::<Vec<u8>, _>("content")?,
+        )),
+        None => None,
+    };
+    Ok(OutgoingMessage {
+        id: row.try_get("id")?,
+        message_id: row.try_get("message_id")?,
+        kind: row.try_get("kind")?,
+        recipient: row.try_get("recipient")?,
+        recipient_name: row.try_get("recipient_name")?,
+        subject: row.try_get("subject")?,
+        text: row.try_get("body_text")?,
+        html: row.try_get("body_html")?,
+        secret: row.try_get("secret")?,
+        attachment,
+        attempts: row.try_get("attempts")?,
+        created_at: parse_timestamp(&created)?,
+        in_doubt,
+    })
+}
+
+/// Marks a message sent (if `owner` still holds it) and forgets its secret.
+pub async fn mark_sent(
+    write: &DbPool,
+    id: i64,
+    owner: &str,
+    at: Timestamp,
+    response: &str,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'sent', sent_at = $1, smtp_response = $2, secret = NULL,
+                           lease_owner = NULL, lease_until = NULL, next_attempt_at = NULL
+         WHERE id = $3 AND lease_owner = $4 AND state = 'sending'",
+    )
+    .bind(db_time(at))
+    .bind(response)
+    .bind(id)
+    .bind(owner)
+    .execute(write)
+    .await?
+    .rows_affected();
+    Ok(done == 1)
+}
+
+/// Records a failed attempt: back to `queued` until `retry_at`, or `failed` for good (`None`).
+pub async fn mark_failed(
+    write: &DbPool,
+    id: i64,
+    owner: &str,
+    error: &str,
+    retry_at: Option<Timestamp>,
+) -> Result<bool> {
+    let error: String = error.chars().take(1000).collect();
+    let done = sqlx::query(
+        "UPDATE outbox SET state = $1, next_attempt_at = $2, last_error = $3,
+                           lease_owner = NULL, lease_until = NULL
+         WHERE id = $4 AND lease_owner = $5 AND state = 'sending'",
+    )
+    .bind(if retry_at.is_some() { "queued" } else { "failed" })
+    .bind(retry_at.map(db_time))
+    .bind(error)
+    .bind(id)
+    .bind(owner)
+    .execute(write)
+    .await?
+    .rows_affected();
+    Ok(done == 1)
+}
+
+/// Puts a failed message back in the queue, to be tried again at once (journalled).
+pub async fn requeue(write: &DbPool, id: i64, at: Timestamp, actor: &str) -> Result<bool> {
+    let mut tx = super::begin_write(write).await?;
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = NULL
+         WHERE id = $1 AND state = 'failed'",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 1 {
+        let details = details_json(&json!({ "outbox_id": id }))?;
+        append(
+            &mut tx,
+            &at.to_string(),
+            actor,
+            "outbox_retry",
+            None,
+            &details,
+            None,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(done == 1)
+}
+
+pub async fn list(read: &DbPool, filter: &OutboxFilter) -> Result<Vec<OutboxEntry>> {
+    let mut q: sqlx::QueryBuilder<Db> = sqlx::QueryBuilder::new(
+        "SELECT o.id, o.message_id, o.kind, s.number, o.recipient, s.sealed, o.subject, o.state,
+                o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.sent_at,
+                o.document_id
+         FROM outbox o LEFT JOIN submissions s ON s.id = o.submission_id WHERE 1 = 1",
+    );
+    if let Some(state) = &filter.state {
+        q.push(" AND o.state = ").push_bind(state.clone());
+    }
+    if let Some(id) = filter.submission_id {
+        q.push(" AND o.submission_id = ").push_bind(id);
+    }
+    q.push(" ORDER BY o.id DESC LIMIT ")
+        .push_bind(i64::from(filter.limit.clamp(1, 1000)))
+        .push(" OFFSET ")
+        .push_bind(i64::from(filter.offset));
+    let rows = q.build().fetch_all(read).await?;
+    rows.iter()
+        .map(|r| {
+            let number: Option<String> = r.try_get("number")?;
+            let created: String = r.try_get("created_at")?;
+            let document: Option<i64> = r.try_get("document_id")?;
+            Ok(OutboxEntry {
+                id: r.try_get("id")?,
+                message_id: r.try_get("message_id")?,
+                kind: r.try_get("kind")?,
+                number: number
+                    .as_deref()
+                    .map(super::cases::parse_number)
+                    .transpose()?,
+                recipient: r.try_get("recipient")?,
+                sealed: r.try_get::<Option<bool>, _>("sealed")?.unwrap_or(false),
+                subject: r.try_get("subject")?,
+                state: r.try_get("state")?,
+                attempts: r.try_get("attempts")?,
+                next_attempt_at: opt_time(r.try_get("next_attempt_at")?)?,
+                last_error: r.try_get("last_error")?,
+                created_at: parse_timestamp(&created)?,
+                sent_at: opt_time(r.try_get("sent_at")?)?,
+                has_attachment: document.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// How many messages are in each state.
+pub async fn counts(read: &DbPool) -> Result<Vec<(String, u64)>> {
+    let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state")
+        .fetch_all(read)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let n: i64 = r.try_get("n")?;
+            Ok((r.try_get("state")?, u64::try_from(n).unwrap_or(0)))
+        })
+        .collect()
+}
+
+fn document(row: &DbRow) -> Result<StoredDocument> {
+    let created: String = row.try_get("created_at")?;
+    Ok(StoredDocument {
+        id: row.try_get("id")?,
+        submission_id: row.try_get("submission_id")?,
+        kind: row.try_get("kind")?,
+        outgoing_number: row.try_get("outgoing_number")?,
+        filename: row.try_get("filename")?,
+        content_type: row.try_get("content_type")?,
+        size: row.try_get("size")?,
+        sha256: row.try_get("sha256")?,
+        created_at: parse_timestamp(&created)?,
+        created_by: row.try_get("created_by")?,
+    })
+}
+
+const DOCUMENT_COLUMNS: &str = "id, submission_id, kind, outgoing_number, filename, content_type,
+     CAST(length(content) AS BIGINT) AS size, sha256, created_at, created_by";
+
+pub async fn documents(read: &DbPool, submission_id: i64) -> Result<Vec<StoredDocument>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE submission_id = $1 ORDER BY id"
+    ))
+    .bind(submission_id)
+    .fetch_all(read)
+    .await?;
+    rows.iter().map(document).collect()
+}
+
+pub async fn document_content(
+    read: &DbPool,
+    id: i64,
+) -> Result<Option<(StoredDocument, Vec<u8>)>> {
+    let Some(row) = sqlx::query(&format!(
+        "SELECT {DOCUMENT_COLUMNS}, content FROM documents WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(read)
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some((document(&row)?, row.try_get("content")?)))
+}
+
+pub async fn add_document(
+    write: &DbPool,
+    submission_id: i64,
+    new: &NewDocument,
+    at: Timestamp,
+) -> Result<i64> {
+    let mut tx = super::begin_write(write).await?;
+    let ids = insert_documents(
+        &mut tx,
+        submission_id,
+        std::slice::from_ref(new),
+        &at.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| StoreError::Corrupt("no document id".into()))
+}
+
+/// Erases what the outbox and the letters hold about a case (the retention job): recipients,
+/// bodies and PDFs go; the skeleton (kind, state, dates, Message-ID, checksum) stays.
+pub async fn erase_for_case(conn: &mut DbConn, submission_id: i64, erased: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET recipient = $1, recipient_name = NULL, body_text = $1, body_html = $1,
+                           secret = NULL,
+                           state = CASE WHEN state = 'sent' THEN 'sent' ELSE 'failed' END
+         WHERE submission_id = $2",
+    )
+    .bind(erased)
+    .bind(submission_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE documents SET content = $1 WHERE submission_id = $2")
+        .bind(Vec::<u8>::new())
+        .bind(submission_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,424 @@
+// The portal's tables: attachments, surveys, reception bookings, editable pages.
+
+use super::journal::{append, details_json};
+use super::{DbPool, DbRow, ThisStore, begin_write};
+use crate::portal::{
+    Attachment, AttachmentInfo, Booking, NewAttachment, NewBooking, PortalPage, PortalStore, Survey,
+};
+use crate::rows::{is_unique_violation, parse_date, parse_timestamp};
+use crate::{Result, StoreError};
+use async_trait::async_trait;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use priemna_domain::RegistrationNumber;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+const ATTACHMENT_COLUMNS: &str = "id, filename, content_type, size, sha256, created_at";
+const BOOKING_COLUMNS: &str =
+    "id, official, day, slot, name, phone, topic, created_at, cancelled_at";
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn submission_id(pool: &DbPool, number: RegistrationNumber) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM submissions WHERE number = $1")
+            .bind(number.to_string())
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+fn attachment_info(row: &DbRow) -> Result<AttachmentInfo> {
+    let created_at: String = row.try_get("created_at")?;
+    Ok(AttachmentInfo {
+        id: row.try_get("id")?,
+        filename: row.try_get("filename")?,
+        content_type: row.try_get("content_type")?,
+        size: row.try_get("size")?,
+        sha256: row.try_get("sha256")?,
+        created_at: parse_timestamp(&created_at)?,
+    })
+}
+
+fn booking(row: &DbRow) -> Result<Booking> {
+    let day: String = row.try_get("day")?;
+    let created_at: String = row.try_get("created_at")?;
+    let cancelled_at: Option<String> = row.try_get("cancelled_at")?;
+    Ok(Booking {
+        id: row.try_get("id")?,
+        official: row.try_get("official")?,
+        day: parse_date(Some(day))?.ok_or_else(|| StoreError::Corrupt("booking day".into()))?,
+        slot: row.try_get("slot")?,
+        name: row.try_get("name")?,
+        phone: row.try_get("phone")?,
+        topic: row.try_get("topic")?,
+        created_at: parse_timestamp(&created_at)?,
+        cancelled_at: cancelled_at.as_deref().map(parse_timestamp).transpose()?,
+    })
+}
+
+fn rating_from(value: i64) -> Result<u8> {
+    u8::try_from(value)
+        .ok()
+        .filter(|r| (1..=5).contains(r))
+        .ok_or_else(|| StoreError::Corrupt(format!("survey rating {value}")))
+}
+
+#[async_trait]
+impl PortalStore for ThisStore {
+    async fn add_attachments(
+        &self,
+        number: RegistrationNumber,
+        files: Vec<NewAttachment>,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<Vec<AttachmentInfo>> {
+        let at_text = at.to_string();
+        let mut tx = begin_write(&self.write).await?;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM submissions WHERE number = $1")
+            .bind(number.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("case {number}")))?;
+        let mut stored = Vec::with_capacity(files.len());
+        for file in files {
+            let sha256 = hex(&Sha256::digest(&file.data));
+            let size = i64::try_from(file.data.len())
+                .map_err(|_| StoreError::Corrupt("attachment too large".into()))?;
+            let attachment_id: i64 = sqlx::query_scalar(
+                "INSERT INTO attachments
+                    (submission_id, filename, content_type, size, sha256, data, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(id)
+            .bind(&file.filename)
+            .bind(&file.content_type)
+            .bind(size)
+            .bind(&sha256)
+            .bind(&file.data)
+            .bind(&at_text)
+            .fetch_one(&mut *tx)
+            .await?;
+            // The journal names the file by its hash, not by its (possibly personal) name.
+            let details = details_json(&json!({
+                "number": number.to_string(),
+                "attachment_id": attachment_id,
+                "content_type": file.content_type,
+                "size": size,
+                "sha256": sha256,
+            }))?;
+            append(&mut tx, &at_text, actor, "attach", Some(id), &details, None).await?;
+            stored.push(AttachmentInfo {
+                id: attachment_id,
+                filename: file.filename,
+                content_type: file.content_type,
+                size,
+                sha256,
+                created_at: at,
+            });
+        }
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn attachments(&self, number: RegistrationNumber) -> Result<Vec<AttachmentInfo>> {
+        let Some(id) = submission_id(&self.read, number).await? else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE submission_id = $1 ORDER BY id"
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(attachment_info).collect()
+    }
+
+    async fn attachment(&self, number: RegistrationNumber, id: i64) -> Result<Option<Attachment>> {
+        let Some(submission) = submission_id(&self.read, number).await? else {
+            return Ok(None);
+        };
+        let Some(row) = sqlx::query(&format!(
+            "SELECT {ATTACHMENT_COLUMNS}, data FROM attachments
+             WHERE submission_id = $1 AND id = $2"
+        ))
+        .bind(submission)
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Attachment {
+            info: attachment_info(&row)?,
+            data: row.try_get("data")?,
+        }))
+    }
+
+    async fn record_survey(
+        &self,
+        number: RegistrationNumber,
+        survey: Survey,
+        at: Timestamp,
+    ) -> Result<()> {
+        let at_text = at.to_string();
+        let mut tx = begin_write(&self.write).await?;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM submissions WHERE number = $1")
+            .bind(number.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("case {number}")))?;
+        let inserted = sqlx::query(
+            "INSERT INTO surveys (submission_id, rating, on_time, clear, comment, at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (submission_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(i64::from(survey.rating))
+        .bind(survey.on_time)
+        .bind(survey.clear)
+        .bind(&survey.comment)
+        .bind(&at_text)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            tx.rollback().await?;
+            return Err(StoreError::Duplicate(format!("survey for {number}")));
+        }
+        let details = details_json(&json!({
+            "number": number.to_string(), "rating": survey.rating,
+        }))?;
+        append(
+            &mut tx,
+            &at_text,
+            "citizen",
+            "survey",
+            Some(id),
+            &details,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn survey(&self, number: RegistrationNumber) -> Result<Option<Survey>> {
+        let Some(id) = submission_id(&self.read, number).await? else {
+            return Ok(None);
+        };
+        let Some(row) = sqlx::query(
+            "SELECT rating, on_time, clear, comment FROM surveys WHERE submission_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Survey {
+            rating: rating_from(row.try_get("rating")?)?,
+            on_time: row.try_get("on_time")?,
+            clear: row.try_get("clear")?,
+            comment: row.try_get("comment")?,
+        }))
+    }
+
+    async fn book(&self, new: NewBooking, code_hash: &str, at: Timestamp) -> Result<Booking> {
+        let at_text = at.to_string();
+        let mut tx = begin_write(&self.write).await?;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO bookings (official, day, slot, name, phone, topic, code_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(&new.official)
+        .bind(new.day.to_string())
+        .bind(&new.slot)
+        .bind(&new.name)
+        .bind(&new.phone)
+        .bind(&new.topic)
+        .bind(code_hash)
+        .bind(&at_text)
+        .fetch_one(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                tx.rollback().await?;
+                return Err(StoreError::Duplicate(format!(
+                    "booking {} {} {}",
+                    new.official, new.day, new.slot
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let details = details_json(&json!({
+            "booking_id": id, "official": new.official, "day": new.day.to_string(),
+            "slot": new.slot,
+        }))?;
+        append(
+            &mut tx,
+            &at_text,
+            "citizen",
+            "book_reception",
+            None,
+            &details,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Booking {
+            id,
+            official: new.official,
+            day: new.day,
+            slot: new.slot,
+            name: new.name,
+            phone: new.phone,
+            topic: new.topic,
+            created_at: at,
+            cancelled_at: None,
+        })
+    }
+
+    async fn booked_slots(&self, official: &str, day: Date) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT slot FROM bookings
+             WHERE official = $1 AND day = $2 AND cancelled_at IS NULL ORDER BY slot",
+        )
+        .bind(official)
+        .bind(day.to_string())
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    async fn booking_by_code(&self, code_hash: &str) -> Result<Option<Booking>> {
+        sqlx::query(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE code_hash = $1"
+        ))
+        .bind(code_hash)
+        .fetch_optional(&self.read)
+        .await?
+        .as_ref()
+        .map(booking)
+        .transpose()
+    }
+
+    async fn cancel_booking(&self, code_hash: &str, at: Timestamp) -> Result<Option<Booking>> {
+        let at_text = at.to_string();
+        let mut tx = begin_write(&self.write).await?;
+        let Some(row) = sqlx::query(&format!(
+            "UPDATE bookings SET cancelled_at = $1
+             WHERE code_hash = $2 AND cancelled_at IS NULL RETURNING {BOOKING_COLUMNS}"
+        ))
+        .bind(&at_text)
+        .bind(code_hash)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let cancelled = booking(&row)?;
+        let details = details_json(&json!({
+            "booking_id": cancelled.id, "official": cancelled.official,
+            "day": cancelled.day.to_string(), "slot": cancelled.slot,
+        }))?;
+        append(
+            &mut tx,
+            &at_text,
+            "citizen",
+            "cancel_reception",
+            None,
+            &details,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(cancelled))
+    }
+
+    async fn bookings_on(&self, day: Date, reader: &str, at: Timestamp) -> Result<Vec<Booking>> {
+        let at_text = at.to_string();
+        // Reading and journalling the reading happen together: no unrecorded look.
+        let mut tx = begin_write(&self.write).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE day = $1 ORDER BY official, slot, id"
+        ))
+        .bind(day.to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        let list = rows.iter().map(booking).collect::<Result<Vec<_>>>()?;
+        let details = details_json(&json!({ "day": day.to_string(), "bookings": list.len() }))?;
+        append(
+            &mut tx,
+            &at_text,
+            reader,
+            "read_bookings",
+            None,
+            &details,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(list)
+    }
+
+    async fn portal_page(&self, slug: &str) -> Result<Option<PortalPage>> {
+        let Some(row) = sqlx::query(
+            "SELECT slug, body_bg, body_en, updated_at, updated_by FROM portal_pages WHERE slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.read)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let updated_at: String = row.try_get("updated_at")?;
+        Ok(Some(PortalPage {
+            slug: row.try_get("slug")?,
+            body_bg: row.try_get("body_bg")?,
+            body_en: row.try_get("body_en")?,
+            updated_at: parse_timestamp(&updated_at)?,
+            updated_by: row.try_get("updated_by")?,
+        }))
+    }
+
+    async fn save_portal_page(&self, page: PortalPage) -> Result<()> {
+        let at_text = page.updated_at.to_string();
+        let mut tx = begin_write(&self.write).await?;
+        sqlx::query(
+            "INSERT INTO portal_pages (slug, body_bg, body_en, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (slug) DO UPDATE SET body_bg = excluded.body_bg,
+                 body_en = excluded.body_en, updated_at = excluded.updated_at,
+                 updated_by = excluded.updated_by",
+        )
+        .bind(&page.slug)
+        .bind(&page.body_bg)
+        .bind(&page.body_en)
+        .bind(&at_text)
+        .bind(&page.updated_by)
+        .execute(&mut *tx)
+        .await?;
+        let details = details_json(&json!({
+            "slug": page.slug,
+            "sha256_bg": hex(&Sha256::digest(page.body_bg.as_bytes())),
+            "sha256_en": hex(&Sha256::digest(page.body_en.as_bytes())),
+        }))?;
+        append(
+            &mut tx,
+            &at_text,
+            &page.updated_by,
+            "edit_page",
+            None,
+            &details,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,203 @@
+// What the search index reads, and the answer that reaches the duplicates of a case.
+
+use super::cases::{parse_channel, parse_kind, parse_number};
+use super::journal::{append, details_json};
+use super::{Db, DbConn, DbPool};
+use crate::model::CaseChange;
+use crate::rows::{parse_date, parse_status, parse_timestamp};
+use crate::search_types::{IndexCase, IndexScan, RegisterMarker};
+use crate::{Result, StoreError};
+use serde_json::json;
+use sqlx::{QueryBuilder, Row};
+use std::collections::HashMap;
+
+pub async fn cases_for_index(read: &DbPool, scan: &IndexScan) -> Result<Vec<IndexCase>> {
+    let mut q: QueryBuilder<Db> = QueryBuilder::new(
+        "SELECT s.id, s.number, s.kind, s.channel, s.status, s.subject, s.body, s.address,
+                s.answer_text, s.department_id, s.assignee_id, s.sealed, s.about_employee,
+                s.subject_employee_id, s.received_at, s.received_date, s.updated_at,
+                s.duplicate_of
+         FROM submissions s WHERE ",
+    );
+    match scan {
+        IndexScan::After { after_id, limit } => {
+            q.push("s.id > ")
+                .push_bind(*after_id)
+                .push(" ORDER BY s.id LIMIT ")
+                .push_bind(i64::from(*limit));
+        }
+        IndexScan::Ids(ids) => {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            q.push("s.id IN (");
+            let mut list = q.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            q.push(") ORDER BY s.id");
+        }
+        IndexScan::Numbers(numbers) => {
+            if numbers.is_empty() {
+                return Ok(Vec::new());
+            }
+            q.push("s.number IN (");
+            let mut list = q.separated(", ");
+            for number in numbers {
+                list.push_bind(number.to_string());
+            }
+            q.push(") ORDER BY s.id");
+        }
+        IndexScan::ChangedSince {
+            after_id,
+            changed_since,
+            limit,
+        } => {
+            q.push("(s.id > ").push_bind(*after_id);
+            if let Some(since) = changed_since {
+                q.push(" OR s.updated_at >= ").push_bind(since.clone());
+            }
+            q.push(") ORDER BY s.id LIMIT ")
+                .push_bind(i64::from(*limit));
+        }
+        IndexScan::DuplicatesOf(id) => {
+            q.push("s.duplicate_of = ")
+                .push_bind(*id)
+                .push(" ORDER BY s.id");
+        }
+    }
+    let rows = q.build().fetch_all(read).await?;
+    let mut conflicts: HashMap<i64, Vec<i64>> = HashMap::new();
+    if !rows.is_empty() {
+        let mut c: QueryBuilder<Db> = QueryBuilder::new(
+            "SELECT submission_id, user_id FROM conflicts WHERE submission_id IN (",
+        );
+        let mut list = c.separated(", ");
+        for row in &rows {
+            list.push_bind(row.try_get::<i64, _>("id")?);
+        }
+        c.push(")");
+        for row in c.build().fetch_all(read).await? {
+            conflicts
+                .entry(row.try_get("submission_id")?)
+                .or_default()
+                .push(row.try_get("user_id")?);
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get("id")?;
+            let mut conflicted = conflicts.remove(&id).unwrap_or_default();
+            if let Some(subject) = row.try_get::<Option<i64>, _>("subject_employee_id")?
+                && !conflicted.contains(&subject)
+            {
+                conflicted.push(subject);
+            }
+            let number: String = row.try_get("number")?;
+            let kind: String = row.try_get("kind")?;
+            let channel: String = row.try_get("channel")?;
+            let status: String = row.try_get("status")?;
+            let received_at: String = row.try_get("received_at")?;
+            Ok(IndexCase {
+                id,
+                number: parse_number(&number)?,
+                kind: parse_kind(&kind)?,
+                channel: parse_channel(&channel)?,
+                status: parse_status(&status)?,
+                subject: row.try_get("subject")?,
+                body: row.try_get("body")?,
+                address: row.try_get("address")?,
+                answer_text: row.try_get("answer_text")?,
+                department_id: row.try_get("department_id")?,
+                assignee_id: row.try_get("assignee_id")?,
+                sealed: row.try_get("sealed")?,
+                about_employee: row.try_get("about_employee")?,
+                conflicted_user_ids: conflicted,
+                received_at: parse_timestamp(&received_at)?,
+                received_date: parse_date(row.try_get("received_date")?)?
+                    .ok_or_else(|| StoreError::Corrupt("missing received_date".into()))?,
+                updated_at: row.try_get("updated_at")?,
+                duplicate_of: row.try_get("duplicate_of")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn marker(read: &DbPool) -> Result<RegisterMarker> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS max_id, MAX(updated_at) AS last
+         FROM submissions",
+    )
+    .fetch_one(read)
+    .await?;
+    let count: i64 = row.try_get("n")?;
+    Ok(RegisterMarker {
+        count: u64::try_from(count).unwrap_or(0),
+        max_id: row.try_get("max_id")?,
+        max_updated_at: row.try_get("last")?,
+    })
+}
+
+/// When a case is answered, the cases merged into it as duplicates get the same answer and a
+/// history event telling their citizens, in the same transaction.
+pub async fn answer_duplicates(
+    tx: &mut DbConn,
+    case_id: i64,
+    change: &CaseChange,
+    at: &str,
+) -> Result<()> {
+    let Some((text, signer)) = &change.answer else {
+        return Ok(());
+    };
+    let original: String = sqlx::query_scalar("SELECT number FROM submissions WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let duplicates =
+        sqlx::query("SELECT id, number, status FROM submissions WHERE duplicate_of = $1")
+            .bind(case_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    for row in duplicates {
+        let id: i64 = row.try_get("id")?;
+        let number: String = row.try_get("number")?;
+        let status: String = row.try_get("status")?;
+        sqlx::query(
+            "UPDATE submissions SET answer_text = $1, answered_by = $2, answered_at = $3,
+                    updated_at = $3 WHERE id = $4",
+        )
+        .bind(text)
+        .bind(*signer)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO case_events (submission_id, at, status, note_bg, note_en)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(&status)
+        .bind(format!(
+            "Изпратен е писменият отговор по преписка {original}, с която е обединена Вашата: {text}"
+        ))
+        .bind(format!(
+            "The written answer to case {original}, with which yours was merged, was sent: {text}"
+        ))
+        .execute(&mut *tx)
+        .await?;
+        let details = details_json(&json!({ "number": number, "original": original }))?;
+        append(
+            &mut *tx,
+            at,
+            &change.actor,
+            "answer_duplicate",
+            Some(id),
+            &details,
+            None,
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! What the citizens' portal keeps besides the register: attachments sent with a submission,
+//! satisfaction surveys, reception bookings, and the public pages an administrator edits.
+//!
+//! `PortalStore` is a part of `Store` (a supertrait), implemented for each backend from the
+//! shared queries in `common/portal.rs`.
+
+use crate::Result;
+use async_trait::async_trait;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use priemna_domain::RegistrationNumber;
+
+/// A file checked by the portal (type decided from its bytes), ready to be stored.
+#[derive(Clone)]
+pub struct NewAttachment {
+    pub filename: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+impl std::fmt::Debug for NewAttachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAttachment")
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .field("size", &self.data.len())
+            .finish()
+    }
+}
+
+/// A stored attachment, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: Timestamp,
+}
+
+/// A stored attachment with its bytes.
+#[derive(Clone)]
+pub struct Attachment {
+    pub info: AttachmentInfo,
+    pub data: Vec<u8>,
+}
+
+/// A citizen's rating of how their case was handled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Survey {
+    /// 1 (very dissatisfied) … 5 (very satisfied).
+    pub rating: u8,
+    pub on_time: Option<bool>,
+    pub clear: Option<bool>,
+    pub comment: Option<String>,
+}
+
+/// A reception visit to book. `slot` is the start, `HH:MM`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBooking {
+    pub official: String,
+    pub day: Date,
+    pub slot: String,
+    pub name: String,
+    pub phone: String,
+    pub topic: Option<String>,
+}
+
+/// A booking as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booking {
+    pub id: i64,
+    pub official: String,
+    pub day: Date,
+    pub slot: String,
+    pub name: String,
+    pub phone: String,
+    pub topic: Option<String>,
+    pub created_at: Timestamp,
+    pub cancelled_at: Option<Timestamp>,
+}
+
+/// The text of a public page as an administrator saved it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalPage {
+    pub slug: String,
+    pub body_bg: String,
+    pub body_en: String,
+    pub updated_at: Timestamp,
+    pub updated_by: String,
+}
+
+#[async_trait]
+pub trait PortalStore: Send + Sync {
+    /// Stores files sent with a registered submission, in one transaction, journalled.
+    async fn add_attachments(
+        &self,
+        number: RegistrationNumber,
+        files: Vec<NewAttachment>,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<Vec<AttachmentInfo>>;
+    /// The files of a case, oldest first.
+    async fn attachments(&self, number: RegistrationNumber) -> Result<Vec<AttachmentInfo>>;
+    /// One file of a case, with its bytes.
+    async fn attachment(&self, number: RegistrationNumber, id: i64) -> Result<Option<Attachment>>;
+
+    /// Records the case's one survey; `Duplicate` if it was already rated.
+    async fn record_survey(
+        &self,
+        number: RegistrationNumber,
+        survey: Survey,
+        at: Timestamp,
+    ) -> Result<()>;
+    /// The case's survey, if the citizen gave one.
+    async fn survey(&self, number: RegistrationNumber) -> Result<Option<Survey>>;
+
+    /// Books a slot; `Duplicate` if an active booking holds it already (the database's unique
+    /// index decides, so two servers cannot both win).
+    async fn book(&self, booking: NewBooking, code_hash: &str, at: Timestamp) -> Result<Booking>;
+    /// The slots of `official` on `day` held by active bookings.
+    async fn booked_slots(&self, official: &str, day: Date) -> Result<Vec<String>>;
+    /// The booking with this confirmation code hash, active or cancelled.
+    async fn booking_by_code(&self, code_hash: &str) -> Result<Option<Booking>>;
+    /// Cancels the active booking with this code hash; `None` when there is none.
+    async fn cancel_booking(&self, code_hash: &str, at: Timestamp) -> Result<Option<Booking>>;
+    /// Every booking of a day (cancelled ones too), by official and time. Journalled as a
+    /// reading of personal data by `reader`.
+    async fn bookings_on(&self, day: Date, reader: &str, at: Timestamp) -> Result<Vec<Booking>>;
+
+    async fn portal_page(&self, slug: &str) -> Result<Option<PortalPage>>;
+    async fn save_portal_page(&self, page: PortalPage) -> Result<()>;
+}

@@ -1,0 +1,386 @@
+//! The letters the municipality issues, as PDF: the written answer, the notice that a case needs
+//! an inspection (the reason and the new final date), and the printable receipt of a paper,
+//! phone or signal-box submission. Bulgarian, on the municipality's letterhead (from
+//! configuration), with the outgoing number and date and the citizen's registration number and
+//! date. Letters sent to the citizen are kept with the case as they were sent (`documents`).
+
+mod pdf;
+
+pub use pdf::PdfError;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use pdf::{Align, Document, Style};
+use priemna_domain::clock::municipal_tz;
+use priemna_domain::{Channel, Kind, RegistrationNumber};
+
+/// The municipality's letterhead and contact details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letterhead {
+    pub organisation: String,
+    pub address: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    /// Where citizens track their cases (printed on receipts and in e-mails).
+    pub tracking_url: Option<String>,
+}
+
+impl Default for Letterhead {
+    fn default() -> Self {
+        Letterhead {
+            organisation: "Община Хасково".into(),
+            address: "пл. „Общински“ №1, 6300 Хасково".into(),
+            phone: "038 603330".into(),
+            email: None,
+            website: Some("www.haskovo.bg".into()),
+            tracking_url: None,
+        }
+    }
+}
+
+impl Letterhead {
+    /// One line: address, phone, e-mail, website.
+    pub fn contact_line(&self) -> String {
+        let mut parts = vec![self.address.clone(), format!("тел. {}", self.phone)];
+        if let Some(e) = &self.email {
+            parts.push(e.clone());
+        }
+        if let Some(w) = &self.website {
+            parts.push(w.clone());
+        }
+        parts.join(" · ")
+    }
+}
+
+/// Who a letter is addressed to, when the sender may know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addressee {
+    pub name: String,
+    pub address: Option<String>,
+}
+
+/// What every letter about a case shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRef {
+    pub number: RegistrationNumber,
+    pub received_date: Date,
+    pub kind: Kind,
+    pub subject: String,
+}
+
+/// The written answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerLetter {
+    pub outgoing_number: String,
+    pub issued_at: Timestamp,
+    pub case: CaseRef,
+    pub addressee: Option<Addressee>,
+    pub text: String,
+    pub signatory_name: String,
+    pub signatory_title: String,
+}
+
+/// The notice that a case needs an inspection: the reason and the new final date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DelayNotice {
+    pub outgoing_number: String,
+    pub issued_at: Timestamp,
+    pub case: CaseRef,
+    pub addressee: Option<Addressee>,
+    pub reason: String,
+    pub previous_due: Option<Date>,
+    pub new_due: Date,
+    pub signatory_name: String,
+    pub signatory_title: String,
+}
+
+/// The receipt of a submission, printed for the citizen who brought or phoned it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub case: CaseRef,
+    pub received_at: Timestamp,
+    pub channel: Channel,
+    pub answer_due: Option<Date>,
+    pub considered: bool,
+    /// The charter's decisions, in Bulgarian.
+    pub decisions: Vec<String>,
+    /// Shown only on the copy handed to the citizen; the copy kept says where it went.
+    pub tracking_code: Option<String>,
+    pub registered_by: Option<String>,
+}
+
+/// A date as Bulgarian letters write it: `15.05.2026`.
+pub fn bg_date(d: Date) -> String {
+    d.strftime("%d.%m.%Y").to_string()
+}
+
+fn local(at: Timestamp) -> jiff::civil::DateTime {
+    at.to_zoned(municipal_tz()).datetime()
+}
+
+const BODY: f32 = 11.0;
+const SMALL: f32 = 9.0;
+const ADDRESS_INDENT: f32 = 270.0;
+
+fn letterhead(doc: &mut Document, head: &Letterhead) {
+    doc.line(
+        Style::Bold,
+        17.0,
+        Align::Center,
+        &head.organisation.to_uppercase(),
+    );
+    doc.line(Style::Regular, SMALL, Align::Center, &head.contact_line());
+    doc.rule();
+    doc.space(6.0);
+}
+
+fn references(doc: &mut Document, outgoing: Option<&str>, issued: Date, case: &CaseRef) {
+    if let Some(outgoing) = outgoing {
+        doc.line(
+            Style::Regular,
+            BODY,
+            Align::Left,
+            &format!("Изх. № {outgoing} / {} г.", bg_date(issued)),
+        );
+    }
+    doc.line(
+        Style::Regular,
+        BODY,
+        Align::Left,
+        &format!(
+            "Във връзка с Ваш вх. № {} / {} г.",
+            case.number,
+            bg_date(case.received_date)
+        ),
+    );
+    doc.space(14.0);
+}
+
+fn addressee(doc: &mut Document, to: Option<&Addressee>, case: &CaseRef) {
+    doc.line_at(ADDRESS_INDENT, Style::Bold, BODY, Align::Left, "ДО");
+    match to {
+        Some(a) => {
+            doc.paragraph_at(ADDRESS_INDENT, Style::Bold, BODY, &a.name.to_uppercase());
+            if let Some(address) = &a.address {
+                doc.paragraph_at(ADDRESS_INDENT, Style::Regular, BODY, address);
+            }
+        }
+        None => doc.paragraph_at(
+            ADDRESS_INDENT,
+            Style::Bold,
+            BODY,
+            &format!("ПОДАТЕЛЯ НА {} № {}", genitive(case.kind), case.number),
+        ),
+    }
+    doc.space(16.0);
+}
+
+/// "the submitter of the …" (the kind in the form that follows "на").
+fn genitive(kind: Kind) -> String {
+    kind.label_bg().to_uppercase()
+}
+
+fn regarding(doc: &mut Document, case: &CaseRef) {
+    doc.paragraph(
+        Style::Bold,
+        BODY,
+        &format!("ОТНОСНО: {} ({})", case.subject, case.kind.label_bg()),
+    );
+    doc.space(10.0);
+}
+
+fn salutation(doc: &mut Document, to: Option<&Addressee>) {
+    let line = match to {
+        Some(a) => format!("Уважаеми/а {},", a.name),
+        None => "Уважаеми господине/госпожо,".to_owned(),
+    };
+    doc.line(Style::Regular, BODY, Align::Left, &line);
+    doc.space(4.0);
+}
+
+fn signature(doc: &mut Document, name: &str, title: &str) {
+    doc.space(18.0);
+    doc.keep_together(90.0);
+    doc.line(Style::Regular, BODY, Align::Left, "С уважение,");
+    doc.space(30.0);
+    doc.line(Style::Bold, BODY, Align::Left, &name.to_uppercase());
+    doc.paragraph(Style::Regular, BODY, title);
+}
+
+fn footer(head: &Letterhead, reference: String) -> impl Fn(usize, usize) -> String {
+    let organisation = head.organisation.clone();
+    move |page, pages| format!("{organisation} · {reference} · стр. {page} от {pages}")
+}
+
+/// The written answer as PDF.
+pub fn answer_pdf(head: &Letterhead, letter: &AnswerLetter) -> Result<Vec<u8>, PdfError> {
+    let issued = local(letter.issued_at);
+    let mut doc = Document::new()?;
+    letterhead(&mut doc, head);
+    references(
+        &mut doc,
+        Some(&letter.outgoing_number),
+        issued.date(),
+        &letter.case,
+    );
+    addressee(&mut doc, letter.addressee.as_ref(), &letter.case);
+    regarding(&mut doc, &letter.case);
+    salutation(&mut doc, letter.addressee.as_ref());
+    doc.paragraph(Style::Regular, BODY, &letter.text);
+    signature(&mut doc, &letter.signatory_name, &letter.signatory_title);
+    doc.finish(
+        &format!(
+            "Отговор изх. № {} по преписка № {}",
+            letter.outgoing_number, letter.case.number
+        ),
+        issued,
+        footer(head, format!("Изх. № {}", letter.outgoing_number)),
+    )
+}
+
+/// The notice of an inspection (a later final date) as PDF.
+pub fn delay_notice_pdf(head: &Letterhead, notice: &DelayNotice) -> Result<Vec<u8>, PdfError> {
+    let issued = local(notice.issued_at);
+    let mut doc = Document::new()?;
+    letterhead(&mut doc, head);
+    references(
+        &mut doc,
+        Some(&notice.outgoing_number),
+        issued.date(),
+        &notice.case,
+    );
+    addressee(&mut doc, notice.addressee.as_ref(), &notice.case);
+    doc.line(
+        Style::Bold,
+        13.0,
+        Align::Center,
+        "УВЕДОМЛЕНИЕ ЗА УДЪЛЖАВАНЕ НА СРОКА",
+    );
+    doc.space(8.0);
+    regarding(&mut doc, &notice.case);
+    salutation(&mut doc, notice.addressee.as_ref());
+    let previous = notice
+        .previous_due
+        .map(|d| format!(" вместо до {} г.", bg_date(d)))
+        .unwrap_or_default();
+    doc.paragraph(
+        Style::Regular,
+        BODY,
+        &format!(
+            "Уведомяваме Ви, че за отговора по Вашата преписка № {} е необходима проверка.",
+            notice.case.number
+        ),
+    );
+    doc.space(4.0);
+    doc.paragraph(Style::Regular, BODY, &format!("Причина: {}", notice.reason));
+    doc.space(4.0);
+    doc.paragraph(
+        Style::Bold,
+        BODY,
+        &format!(
+            "Новият краен срок за отговор е {} г.{previous}",
+            bg_date(notice.new_due)
+        ),
+    );
+    doc.space(4.0);
+    doc.paragraph(
+        Style::Regular,
+        BODY,
+        "Ще получите писмения отговор не по-късно от тази дата. Можете да следите хода на \
+         преписката с нейния номер и кода за проследяване.",
+    );
+    signature(&mut doc, &notice.signatory_name, &notice.signatory_title);
+    doc.finish(
+        &format!(
+            "Уведомление изх. № {} по преписка № {}",
+            notice.outgoing_number, notice.case.number
+        ),
+        issued,
+        footer(head, format!("Изх. № {}", notice.outgoing_number)),
+    )
+}
+
+/// The receipt of a submission as PDF.
+pub fn receipt_pdf(head: &Letterhead, receipt: &Receipt) -> Result<Vec<u8>, PdfError> {
+    let received = local(receipt.received_at);
+    let mut doc = Document::new()?;
+    letterhead(&mut doc, head);
+    doc.line(
+        Style::Bold,
+        14.0,
+        Align::Center,
+        "ПОТВЪРЖДЕНИЕ ЗА РЕГИСТРАЦИЯ",
+    );
+    doc.space(12.0);
+    let rows: Vec<(&str, String)> = vec![
+        ("Входящ №", receipt.case.number.to_string()),
+        (
+            "Дата и час",
+            format!(
+                "{} г., {} ч.",
+                bg_date(received.date()),
+                received.strftime("%H:%M")
+            ),
+        ),
+        ("Вид", receipt.case.kind.label_bg().to_owned()),
+        ("Подадено чрез", receipt.channel.label_bg().to_owned()),
+        ("Относно", receipt.case.subject.clone()),
+        (
+            "Срок за отговор",
+            match (receipt.considered, receipt.answer_due) {
+                (true, Some(d)) => format!("до {} г.", bg_date(d)),
+                (true, None) => "без законов срок".to_owned(),
+                (false, _) => "не се разглежда (вижте решенията по-долу)".to_owned(),
+            },
+        ),
+        (
+            "Код за проследяване",
+            receipt.tracking_code.clone().unwrap_or_else(|| {
+                "даден на подателя при регистрацията (пази се само като отпечатък)".to_owned()
+            }),
+        ),
+    ];
+    for (label, value) in rows {
+        doc.label(Style::Bold, BODY, label);
+        doc.paragraph_at(150.0, Style::Regular, BODY, &value);
+        doc.space(3.0);
+    }
+    if !receipt.decisions.is_empty() {
+        doc.space(8.0);
+        doc.line(
+            Style::Bold,
+            BODY,
+            Align::Left,
+            "Решения по хартата на клиента:",
+        );
+        for d in &receipt.decisions {
+            doc.paragraph_at(12.0, Style::Regular, BODY, &format!("• {d}"));
+        }
+    }
+    doc.space(12.0);
+    let track = match &head.tracking_url {
+        Some(url) => format!(
+            "Проследявайте преписката на {url} с входящия номер и кода за проследяване. Пазете кода: \
+             той не може да бъде показан отново."
+        ),
+        None => "Проследявайте преписката с входящия номер и кода за проследяване. Пазете кода: \
+                 той не може да бъде показан отново."
+            .to_owned(),
+    };
+    doc.paragraph(Style::Regular, BODY, &track);
+    if let Some(by) = &receipt.registered_by {
+        doc.space(18.0);
+        doc.line(
+            Style::Regular,
+            BODY,
+            Align::Left,
+            &format!("Регистрирал: {by}"),
+        );
+    }
+    doc.finish(
+        &format!("Потвърждение за регистрация № {}", receipt.case.number),
+        received,
+        footer(head, format!("Вх. № {}", receipt.case.number)),
+    )
+}

@@ -1,0 +1,477 @@
+//! The outbox and the letters over HTTP.
+//!
+//! - `GET /api/v1/outbox` (auditors, administrators): every message with its state, attempts,
+//!   next attempt and last error — recipients masked, no bodies.
+//! - `POST /api/v1/outbox/{id}/retry` (administrators): a failed message back in the queue.
+//! - `GET /api/v1/cases/{number}/documents`, `…/documents/{id}`: the letters kept with a case.
+//! - `GET /api/v1/cases/{number}/receipt.pdf`: the printable receipt (without the code).
+//! - `POST /api/v1/cases/{number}/letters/preview`: an answer or delay notice rendered before
+//!   it is sent (`{"kind": "answer", "text"}` or `{"kind": "delay_notice", "reason", "new_due"}`).
+//! - `GET /api/v1/submissions/{number}/answer.pdf?tracking_code=…`: the citizen's answer.
+
+use super::{compose, mask_address};
+use crate::AppState;
+use crate::api::local_time;
+use crate::auth::Staff;
+use crate::cases::load_visible;
+use crate::error::ApiError;
+use crate::json::typed_body;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jiff::civil::Date;
+use priemna_domain::RegistrationNumber;
+use priemna_domain::access::{self, Permission};
+use priemna_domain::submission::{FieldError, Problem};
+use priemna_store::{OutboxFilter, StoredDocument};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/outbox", get(outbox))
+        .route("/api/v1/outbox/{id}/retry", post(retry))
+        .route("/api/v1/cases/{number}/documents", get(documents))
+        .route("/api/v1/cases/{number}/documents/{id}", get(document))
+        .route("/api/v1/cases/{number}/receipt.pdf", get(receipt))
+        .route("/api/v1/cases/{number}/letters/preview", post(preview))
+        .route(
+            "/api/v1/submissions/{number}/answer.pdf",
+            get(citizen_answer),
+        )
+}
+
+/// A PDF response, shown in the browser, never cached.
+pub fn pdf_response(filename: &str, content: Vec<u8>) -> Response {
+    let disposition = format!("inline; filename=\"{}\"", filename.replace('"', ""));
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        content,
+    )
+        .into_response()
+}
+
+/// Addresses in a server's error message, masked (SMTP errors often quote the recipient).
+fn redact(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                let trimmed = word.trim_matches(|c: char| "<>,;:()[]\"'".contains(c));
+                word.replace(trimmed, &mask_address(trimmed))
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const STATES: [&str; 4] = ["queued", "sending", "sent", "failed"];
+
+/// `GET /api/v1/outbox?state=…&number=…&page=…`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/outbox",
+    tag = "administration",
+    security(("bearer" = [])),
+    params(
+        ("state" = Option<String>, Query, description = "`queued`, `sending`, `sent` or `failed`"),
+        ("number" = Option<String>, Query, description = "Only the messages of this case"),
+        ("page" = Option<i64>, Query, minimum = 1, description = "200 messages a page"),
+    ),
+    responses(
+        (status = 200, description = "The e-mail outbox (recipients masked, no bodies)", body = crate::api::openapi::OutboxPage),
+        (status = 400, response = crate::api::openapi::BadRequest),
+        (status = 401, response = crate::api::openapi::Unauthorized),
+        (status = 403, response = crate::api::openapi::Forbidden),
+        (status = 404, response = crate::api::openapi::NotFound),
+        (status = 503, response = crate::api::openapi::Unavailable),
+    )
+)]
+async fn outbox(
+    State(app): State<AppState>,
+    staff: Staff,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    access::check(&staff.user.actor(), Permission::ViewJournal, None)?;
+    let mut filter = OutboxFilter {
+        limit: 200,
+        ..OutboxFilter::default()
+    };
+    if let Some(state) = query
+        .get("state")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        if !STATES.contains(&state) {
+            return Err(ApiError::BadRequest(vec![FieldError::new(
+                "state",
+                Problem::UnknownValue {
+                    allowed: STATES.to_vec(),
+                },
+            )]));
+        }
+        filter.state = Some(state.to_owned());
+    }
+    if let Some(number) = query
+        .get("number")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
+        let case = app
+            .store
+            .case_by_number(number)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        filter.submission_id = Some(case.id);
+    }
+    if let Some(page) = query.get("page") {
+        let page: u32 = page.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
+            ApiError::BadRequest(vec![FieldError::new(
+                "page",
+                Problem::WrongType { expected: "number" },
+            )])
+        })?;
+        filter.offset = (page - 1).saturating_mul(filter.limit);
+    }
+    let entries = app.store.outbox(&filter).await?;
+    let counts = app.store.outbox_counts().await?;
+    let mut by_state = serde_json::Map::new();
+    for state in STATES {
+        let n = counts
+            .iter()
+            .find(|(s, _)| s == state)
+            .map(|(_, n)| *n)
+            .unwrap_or(0);
+        by_state.insert(state.to_owned(), json!(n));
+    }
+    Ok(Json(json!({
+        "smtp_configured": app.notify.smtp_configured,
+        "counts": by_state,
+        "messages": entries.iter().map(|e| json!({
+            "id": e.id,
+            "message_id": e.message_id,
+            "kind": e.kind,
+            "number": e.number.map(|n| n.to_string()),
+            "recipient": if e.sealed { "(запечатано)".to_owned() } else { mask_address(&e.recipient) },
+            "subject": e.subject,
+            "state": e.state,
+            "attempts": e.attempts,
+            "next_attempt_at": e.next_attempt_at.map(local_time),
+            "last_error": e.last_error.as_deref().map(redact),
+            "created_at": local_time(e.created_at),
+            "sent_at": e.sent_at.map(local_time),
+            "has_attachment": e.has_attachment,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+/// `POST /api/v1/outbox/{id}/retry`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/outbox/{id}/retry",
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "Back in the queue", body = crate::api::openapi::Requeued),
+        (status = 400, response = crate::api::openapi::BadRequest),
+        (status = 401, response = crate::api::openapi::Unauthorized),
+        (status = 403, response = crate::api::openapi::Forbidden),
+        (status = 409, response = crate::api::openapi::Conflict),
+        (status = 503, response = crate::api::openapi::Unavailable),
+    )
+)]
+async fn retry(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
+    let requeued = app
+        .store
+        .outbox_requeue(id, app.clock.now(), &staff.actor_label())
+        .await?;
+    if !requeued {
+        return Err(ApiError::Conflict {
+            reason_bg: "Само неуспешно изпратени съобщения могат да бъдат върнати в опашката."
+                .into(),
+            reason_en: "Only failed messages can be put back in the queue.".into(),
+        });
+    }
+    app.notify.wake();
+    Ok(Json(json!({ "id": id, "state": "queued" })))
+}
+
+fn document_json(number: RegistrationNumber, d: &StoredDocument) -> Value {
+    json!({
+        "id": d.id, "kind": d.kind, "outgoing_number": d.outgoing_number,
+        "filename": d.filename, "content_type": d.content_type, "size": d.size,
+        "sha256": d.sha256, "created_at": local_time(d.created_at),
+        "url": format!("/api/v1/cases/{number}/documents/{}", d.id),
+    })
+}
+
+/// `GET /api/v1/cases/{number}/documents`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{number}/documents",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
+    responses(
+        (status = 200, description = "The letters kept with the case", body = crate::api::openapi::DocumentList),
+        (status = 401, response = crate::api::openapi::Unauthorized),
+        (status = 403, response = crate::api::openapi::Forbidden),
+        (status = 404, response = crate::api::openapi::NotFound),
+        (status = 503, response = crate::api::openapi::Unavailable),
+    )
+)]
+async fn documents(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let case = load_visible(&app, &staff, &number).await?;
+    let list = app.store.documents(case.id).await?;
+    Ok(Json(json!({
+        "number": case.number.to_string(),
+        "documents": list.iter().map(|d| document_json(case.number, d)).collect::<Vec<_>>(),
+    })))
+}
+
+/// `GET /api/v1/cases/{number}/documents/{id}` (journalled: letters carry personal data).
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{number}/documents/{id}",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$"), ("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The letter as sent (the reading is journalled)", content_type = "application/pdf", body = crate::api::openapi::PdfFile),
+        (status = 400, response = crate::api::openapi::BadRequest),
+        (status = 401, response = crate::api::openapi::Unauthorized),
+        (status = 403, response = crate::api::openapi::Forbidden),
+        (status = 404, response = crate::api::openapi::NotFound),
+        (status = 503, response = crate::api::openapi::Unavailable),
+    )
+)]
+async fn document(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path((number, id)): Path<(String, i64)>,
+) -> Result<Response, ApiError> {
+    let case = load_visible(&app, &staff, &number).await?;
+    let (doc, content) = app
+        .store
+        .document_content(id)
+        .await?
+        .filter(|(d, _)| d.submission_id == case.id)
+        .ok_or(ApiError::NotFound)?;
+    app.store
+        .append_journal(
+            app.clock.now(),
+            &staff.actor_label(),
+            "read_document",
+            Some(case.id),
+            json!({ "number": case.number.to_string(), "document_id": doc.id, "kind": doc.kind }),
+        )
+        .await?;
+    Ok(pdf_response(&doc.filename, content))
+}
+
+/// `GET /api/v1/cases/{number}/receipt.pdf`: the receipt as kept (the code is not stored).
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{number}/receipt.pdf",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
+    responses(
+        (status = 200, description = "The printable receipt (without the tracking code)", content_type = "application/pdf", body = crate::api::openapi::PdfFile),
+        (status = 401, response = crate::api::openapi::Unauthorized),
+        (status = 403, response = crate::api::openapi::Forbidden),
+        (status = 404, response = crate::api::openapi::NotFound),
+        (status = 503, response = crate::api::openapi::Unavailable),
+    )
+)]
+async fn receipt(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+) -> Result<Response, ApiError> {
+    let case = load_visible(&app, &staff, &number).await?;
+    let stored = app
+        .store
+        .documents(case.id)
+        .await?
+        .into_iter()
+        .rfind(|d| d.kind == "receipt");
+    if let Some(doc) = stored
+        && let Some((doc, content)) = app.store.document_content(doc.id).await?
+    {
+        return Ok(pdf_response(&doc.filename, content));
+    }
+    let pdf = compose::receipt_of_case(&app, &case)?;
+    Ok(pdf_response(&format!("razpiska-{}.pdf", case.number), pdf))
+}
+
+#[derive(Deserialize)]
+struct PreviewRequest {
+    kind: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    new_due: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    csrf_token: Option<String>,
+}
+
+/// `POST /api/v1/cases/{number}/letters/preview`: the letter as it would be sent now.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{number}/letters/preview",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
+    request_body(content = crate::api::openapi::LetterPreviewRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The letter as it would be sent now", content_type = "application/pdf", body = crate::api::openapi::PdfFile),
+        (status = 400, response = crate::api::openapi::BadRequest),
+        (status = 401, response = crate::api::openapi::Unauthorized),
+        (status = 403, response = crate::api::openapi::Forbidden),
+        (status = 404, response = crate::api::openapi::NotFound),
+        (status = 409, response = crate::api::openapi::Conflict),
+        (status = 413, response = crate::api::openapi::TooLarge),
+        (status = 415, response = crate::api::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::api::openapi::Unprocessable),
+        (status = 503, response = crate::api::openapi::Unavailable),
+    )
+)]
+async fn preview(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let request: PreviewRequest = typed_body(&headers, body)?;
+    let case = load_visible(&app, &staff, &number).await?;
+    let invalid =
+        |field: &str, problem| ApiError::Validation(vec![FieldError::new(field, problem)]);
+    let now = app.clock.now();
+    let draft_number = format!("{}-(проект)", case.number);
+    let pdf = match request.kind.as_str() {
+        "answer" => {
+            access::check(&staff.user.actor(), Permission::Answer, Some(&case.facts()))?;
+            let text = request
+                .text
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| invalid("text", Problem::Missing))?;
+            compose::answer_letter(&app, &staff, &case, &draft_number, text, now).await?
+        }
+        "delay_notice" => {
+            access::check(
+                &staff.user.actor(),
+                Permission::RequireInspection,
+                Some(&case.facts()),
+            )?;
+            let reason = request
+                .reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| invalid("reason", Problem::Missing))?;
+            let new_due: Date = request
+                .new_due
+                .as_deref()
+                .ok_or_else(|| invalid("new_due", Problem::Missing))?
+                .trim()
+                .parse()
+                .map_err(|_| invalid("new_due", Problem::InvalidDate))?;
+            compose::delay_letter(&app, &staff, &case, &draft_number, reason, new_due, now).await?
+        }
+        _ => {
+            return Err(invalid(
+                "kind",
+                Problem::UnknownValue {
+                    allowed: vec!["answer", "delay_notice"],
+                },
+            ));
+        }
+    };
+    Ok(pdf_response(
+        &format!("proekt-{}-{}.pdf", request.kind, case.number),
+        pdf,
+    ))
+}
+
+/// `GET /api/v1/submissions/{number}/answer.pdf?tracking_code=…`: the written answer, as sent.
+/// A wrong code, an unknown number and a case without an answer all get the same 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/submissions/{number}/answer.pdf",
+    tag = "citizens",
+    params(
+        ("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$"),
+        ("tracking_code" = String, Query, description = "The tracking code from the receipt"),
+    ),
+    responses(
+        (status = 200, description = "The written answer, as sent", content_type = "application/pdf", body = crate::api::openapi::PdfFile),
+        (status = 404, response = crate::api::openapi::NotFound),
+        (status = 503, response = crate::api::openapi::Unavailable),
+    )
+)]
+async fn citizen_answer(
+    State(app): State<AppState>,
+    Path(number): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
+    let code = query
+        .get("tracking_code")
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .ok_or(ApiError::NotFound)?;
+    app.store
+        .find_for_citizen(number, code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let case = app
+        .store
+        .case_by_number(number)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let answer = app
+        .store
+        .documents(case.id)
+        .await?
+        .into_iter()
+        .rfind(|d| d.kind == "answer")
+        .ok_or(ApiError::NotFound)?;
+    let (doc, content) = app
+        .store
+        .document_content(answer.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if content.is_empty() {
+        // Erased after the retention period.
+        return Err(ApiError::NotFound);
+    }
+    Ok(pdf_response(&doc.filename, content))
+}

@@ -1,0 +1,373 @@
+//! What an action sends: the letters (PDF) kept with the case and the e-mails that go with them,
+//! added to the action's `CaseChange` so that the store writes them in its transaction.
+
+use super::messages;
+use crate::AppState;
+use crate::auth::Staff;
+use crate::error::ApiError;
+use crate::letters::{self, Addressee, AnswerLetter, CaseRef, DelayNotice, PdfError, Receipt};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use priemna_domain::access::{self, Permission};
+use priemna_domain::clock::local_date;
+use priemna_domain::rules::Assessment;
+use priemna_domain::workflow::CaseAction;
+use priemna_domain::{Channel, Kind, RegistrationNumber};
+use priemna_store::{CaseChange, CaseRecord, NewDocument};
+
+impl From<PdfError> for ApiError {
+    fn from(e: PdfError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+fn case_ref(case: &CaseRecord) -> CaseRef {
+    CaseRef {
+        number: case.number,
+        received_date: case.received_date,
+        kind: case.kind,
+        subject: case.subject.clone(),
+    }
+}
+
+/// The signatory's title: role and department.
+async fn signatory_title(app: &AppState, staff: &Staff) -> Result<String, ApiError> {
+    let role = staff.user.role.label_bg();
+    let mut title: String = role
+        .chars()
+        .take(1)
+        .flat_map(char::to_uppercase)
+        .chain(role.chars().skip(1))
+        .collect();
+    if let Some(id) = staff.user.department_id
+        && let Some(d) = app
+            .store
+            .departments()
+            .await?
+            .into_iter()
+            .find(|d| d.id == id)
+    {
+        title.push_str(&format!(", „{}“", d.name));
+    }
+    Ok(title)
+}
+
+/// The addressee, read for the letter when this member of staff may see it (the reading is
+/// journalled); otherwise the letter is addressed to "the submitter of No. …".
+async fn addressee(
+    app: &AppState,
+    staff: &Staff,
+    case: &CaseRecord,
+) -> Result<Option<Addressee>, ApiError> {
+    let permission = if case.sealed {
+        Permission::ViewSealedIdentity
+    } else {
+        Permission::ViewPersonalData
+    };
+    if case.anonymous
+        || case.anonymised
+        || access::check(&staff.user.actor(), permission, Some(&case.facts())).is_err()
+    {
+        return Ok(None);
+    }
+    let data = app
+        .store
+        .personal_data(
+            case,
+            &format!("{} (letter)", staff.actor_label()),
+            app.clock.now(),
+        )
+        .await?;
+    Ok(data.map(|p| Addressee {
+        name: p.name,
+        address: p.address,
+    }))
+}
+
+/// The next outgoing number of a case's letters: `2026-000123-1`, `-2`, …
+async fn next_outgoing_number(app: &AppState, case: &CaseRecord) -> Result<String, ApiError> {
+    let issued = app
+        .store
+        .documents(case.id)
+        .await?
+        .iter()
+        .filter(|d| d.outgoing_number.is_some())
+        .count();
+    Ok(format!("{}-{}", case.number, issued + 1))
+}
+
+pub async fn answer_letter(
+    app: &AppState,
+    staff: &Staff,
+    case: &CaseRecord,
+    outgoing_number: &str,
+    text: &str,
+    at: Timestamp,
+) -> Result<Vec<u8>, ApiError> {
+    let letter = AnswerLetter {
+        outgoing_number: outgoing_number.to_owned(),
+        issued_at: at,
+        case: case_ref(case),
+        addressee: addressee(app, staff, case).await?,
+        text: text.to_owned(),
+        signatory_name: staff.user.display_name.clone(),
+        signatory_title: signatory_title(app, staff).await?,
+    };
+    Ok(letters::answer_pdf(&app.notify.letterhead, &letter)?)
+}
+
+pub async fn delay_letter(
+    app: &AppState,
+    staff: &Staff,
+    case: &CaseRecord,
+    outgoing_number: &str,
+    reason: &str,
+    new_due: Date,
+    at: Timestamp,
+) -> Result<Vec<u8>, ApiError> {
+    let notice = DelayNotice {
+        outgoing_number: outgoing_number.to_owned(),
+        issued_at: at,
+        case: case_ref(case),
+        addressee: addressee(app, staff, case).await?,
+        reason: reason.to_owned(),
+        previous_due: case.answer_due,
+        new_due,
+        signatory_name: staff.user.display_name.clone(),
+        signatory_title: signatory_title(app, staff).await?,
+    };
+    Ok(letters::delay_notice_pdf(&app.notify.letterhead, &notice)?)
+}
+
+/// Adds the letters and e-mails an action sends to its change: the delay notice for an
+/// inspection, the answer letter for an answer. The letter is kept with the case whether or
+/// not the citizen gave an e-mail address (the store queues e-mail only to those who did).
+pub async fn attach_letters(
+    app: &AppState,
+    staff: &Staff,
+    case: &CaseRecord,
+    action: CaseAction,
+    reason: Option<&str>,
+    change: &mut CaseChange,
+) -> Result<(), ApiError> {
+    let at = change.at;
+    match action {
+        CaseAction::RequireInspection => {
+            let Some(Some(new_due)) = change.answer_due else {
+                return Ok(());
+            };
+            let reason = reason.unwrap_or_default();
+            let outgoing = next_outgoing_number(app, case).await?;
+            let pdf = delay_letter(app, staff, case, &outgoing, reason, new_due, at).await?;
+            change.documents.push(NewDocument {
+                kind: "delay_notice".into(),
+                outgoing_number: Some(outgoing.clone()),
+                filename: format!("uvedomlenie-{outgoing}.pdf"),
+                content: pdf,
+                created_by: staff.actor_label(),
+            });
+            let index = change.documents.len() - 1;
+            change.messages.push(messages::delay_notice(
+                &app.notify,
+                case.number,
+                &case.subject,
+                reason,
+                new_due,
+                index,
+            ));
+        }
+        CaseAction::Answer => {
+            let Some((text, _)) = change.answer.clone() else {
+                return Ok(());
+            };
+            let outgoing = next_outgoing_number(app, case).await?;
+            let pdf = answer_letter(app, staff, case, &outgoing, &text, at).await?;
+            change.documents.push(NewDocument {
+                kind: "answer".into(),
+                outgoing_number: Some(outgoing.clone()),
+                filename: format!("otgovor-{outgoing}.pdf"),
+                content: pdf,
+                created_by: staff.actor_label(),
+            });
+            let index = change.documents.len() - 1;
+            change.messages.push(messages::answer(
+                &app.notify,
+                case.number,
+                &case.subject,
+                &outgoing,
+                &text,
+                &staff.user.display_name,
+                index,
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// What a receipt shows.
+pub struct ReceiptFacts<'a> {
+    pub number: RegistrationNumber,
+    pub received_at: Timestamp,
+    pub kind: Kind,
+    pub channel: Channel,
+    pub subject: &'a str,
+    pub assessment_considered: bool,
+    pub answer_due: Option<Date>,
+    pub decisions: Vec<String>,
+    pub registered_by: Option<String>,
+}
+
+/// The printable receipt: with the tracking code for the citizen's copy, without it for the
+/// copy kept with the case.
+pub fn receipt_pdf(
+    app: &AppState,
+    facts: &ReceiptFacts,
+    tracking_code: Option<&str>,
+) -> Result<Vec<u8>, PdfError> {
+    letters::receipt_pdf(
+        &app.notify.letterhead,
+        &Receipt {
+            case: CaseRef {
+                number: facts.number,
+                received_date: local_date(facts.received_at),
+                kind: facts.kind,
+                subject: facts.subject.to_owned(),
+            },
+            received_at: facts.received_at,
+            channel: facts.channel,
+            answer_due: facts.answer_due,
+            considered: facts.assessment_considered,
+            decisions: facts.decisions.clone(),
+            tracking_code: tracking_code.map(str::to_owned),
+            registered_by: facts.registered_by.clone(),
+        },
+    )
+}
+
+/// Whether a submission came in on paper, by phone or through a box: a clerk registers it and
+/// prints a receipt for the citizen.
+pub fn needs_printed_receipt(channel: Channel) -> bool {
+    !matches!(channel, Channel::Web | Channel::Email)
+}
+
+/// The facts of a receipt from what intake knows.
+pub fn receipt_facts<'a>(
+    number: RegistrationNumber,
+    received_at: Timestamp,
+    kind: Kind,
+    channel: Channel,
+    subject: &'a str,
+    assessment: &Assessment,
+    entered_by: &str,
+) -> ReceiptFacts<'a> {
+    ReceiptFacts {
+        number,
+        received_at,
+        kind,
+        channel,
+        subject,
+        assessment_considered: assessment.considered,
+        answer_due: assessment.answer_due,
+        decisions: assessment
+            .decisions
+            .iter()
+            .map(|d| d.reason_bg.clone())
+            .collect(),
+        registered_by: entered_by.strip_prefix("clerk:").map(str::to_owned),
+    }
+}
+
+/// The receipt of a case as kept (no tracking code), from the register.
+pub fn receipt_of_case(app: &AppState, case: &CaseRecord) -> Result<Vec<u8>, PdfError> {
+    let facts = ReceiptFacts {
+        number: case.number,
+        received_at: case.received_at,
+        kind: case.kind,
+        channel: case.channel,
+        subject: &case.subject,
+        assessment_considered: case.considered,
+        answer_due: case.answer_due,
+        decisions: case.decisions.iter().map(|d| d.reason_bg.clone()).collect(),
+        registered_by: case.entered_by.strip_prefix("clerk:").map(str::to_owned),
+    };
+    receipt_pdf(app, &facts, None)
+}
+
+/// Keeps the receipt of a paper, phone or signal-box submission with the case (without the
+/// tracking code, which only the citizen's printed copy shows). The receipt can always be
+/// rendered again from the register, so a failure here is logged, not returned.
+pub async fn keep_printed_receipt(
+    app: &AppState,
+    registered: &priemna_store::Registered,
+    kind: Kind,
+    channel: Channel,
+    subject: &str,
+    assessment: &Assessment,
+    entered_by: &str,
+) {
+    if !needs_printed_receipt(channel) {
+        return;
+    }
+    let number = registered.number;
+    let Some(case) = app.store.case_by_number(number).await.ok().flatten() else {
+        return;
+    };
+    let facts = receipt_facts(
+        number,
+        registered.received_at,
+        kind,
+        channel,
+        subject,
+        assessment,
+        entered_by,
+    );
+    let stored = match receipt_pdf(app, &facts, None) {
+        Ok(pdf) => app
+            .store
+            .add_document(
+                case.id,
+                NewDocument {
+                    kind: "receipt".into(),
+                    outgoing_number: None,
+                    filename: format!("razpiska-{number}.pdf"),
+                    content: pdf,
+                    created_by: entered_by.to_owned(),
+                },
+                registered.received_at,
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(error) = stored {
+        tracing::error!(%number, %error, "the printed receipt could not be kept with the case");
+    }
+}
+
+/// The e-mails for a case's deadline reminders, to the members of staff who have an address.
+pub fn reminder_messages(
+    app: &AppState,
+    users: &[priemna_store::User],
+    case: &priemna_store::DeadlineCase,
+    reminders: &[(i64, String)],
+) -> Vec<priemna_store::NewMessage> {
+    reminders
+        .iter()
+        .filter_map(|(user_id, kind)| {
+            let user = users.iter().find(|u| u.id == *user_id && u.active)?;
+            let email = user.email.as_deref()?;
+            Some(super::messages::staff_reminder(
+                &app.notify,
+                email,
+                &user.display_name,
+                case.id,
+                user.id,
+                case.number,
+                kind,
+                case.answer_due,
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,499 @@
+//! The e-mails, each in plain text and HTML, Bulgarian first and English after.
+//!
+//! A receipt is rendered before the store has given the submission its number and tracking
+//! code, so it carries `NUMBER_PLACEHOLDER` (filled by the intake transaction) and
+//! `TRACKING_CODE_PLACEHOLDER` (filled by the worker at sending, from a secret the outbox keeps
+//! only until then).
+
+use super::Notifier;
+use crate::letters::bg_date;
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use maud::{DOCTYPE, Markup, html};
+use priemna_domain::clock::municipal_tz;
+use priemna_domain::rules::Assessment;
+use priemna_domain::submission::Draft;
+use priemna_domain::{Kind, RegistrationNumber};
+use priemna_store::{NUMBER_PLACEHOLDER, NewMessage, Recipient, TRACKING_CODE_PLACEHOLDER};
+
+fn local(at: Timestamp) -> DateTime {
+    at.to_zoned(municipal_tz()).datetime()
+}
+
+/// A table row of label and value in both languages.
+struct Fact {
+    bg: String,
+    en: String,
+    value_bg: String,
+    value_en: String,
+}
+
+fn fact(bg: &str, en: &str, value_bg: impl Into<String>, value_en: impl Into<String>) -> Fact {
+    Fact {
+        bg: bg.to_owned(),
+        en: en.to_owned(),
+        value_bg: value_bg.into(),
+        value_en: value_en.into(),
+    }
+}
+
+/// What one e-mail says, in both languages.
+struct Letter {
+    greeting_bg: String,
+    greeting_en: String,
+    intro_bg: Vec<String>,
+    intro_en: Vec<String>,
+    facts: Vec<Fact>,
+    outro_bg: Vec<String>,
+    outro_en: Vec<String>,
+}
+
+fn signature_text(n: &Notifier) -> String {
+    format!(
+        "{}\n{}",
+        n.letterhead.organisation,
+        n.letterhead.contact_line()
+    )
+}
+
+fn render_text(n: &Notifier, l: &Letter) -> String {
+    let mut out = String::new();
+    out.push_str(&l.greeting_bg);
+    out.push_str("\n\n");
+    for p in &l.intro_bg {
+        out.push_str(p);
+        out.push_str("\n\n");
+    }
+    for f in &l.facts {
+        out.push_str(&format!("{}: {}\n", f.bg, f.value_bg));
+    }
+    if !l.facts.is_empty() {
+        out.push('\n');
+    }
+    for p in &l.outro_bg {
+        out.push_str(p);
+        out.push_str("\n\n");
+    }
+    out.push_str(&signature_text(n));
+    out.push_str("\n\n-- English --\n\n");
+    out.push_str(&l.greeting_en);
+    out.push_str("\n\n");
+    for p in &l.intro_en {
+        out.push_str(p);
+        out.push_str("\n\n");
+    }
+    for f in &l.facts {
+        out.push_str(&format!("{}: {}\n", f.en, f.value_en));
+    }
+    if !l.facts.is_empty() {
+        out.push('\n');
+    }
+    for p in &l.outro_en {
+        out.push_str(p);
+        out.push_str("\n\n");
+    }
+    out.push_str(&n.letterhead.organisation);
+    out.push('\n');
+    out
+}
+
+fn render_html(n: &Notifier, title: &str, l: &Letter) -> String {
+    let part = |greeting: &str,
+                intro: &[String],
+                facts: Vec<(&str, &str)>,
+                outro: &[String]|
+     -> Markup {
+        html! {
+            p { (greeting) }
+            @for p in intro { p { (p) } }
+            @if !facts.is_empty() {
+                table style="border-collapse:collapse" {
+                    @for (label, value) in &facts {
+                        tr {
+                            th style="text-align:left;padding:2px 12px 2px 0;vertical-align:top" { (label) }
+                            td style="padding:2px 0" { (value) }
+                        }
+                    }
+                }
+            }
+            @for p in outro { p { (p) } }
+        }
+    };
+    let bg = part(
+        &l.greeting_bg,
+        &l.intro_bg,
+        l.facts
+            .iter()
+            .map(|f| (f.bg.as_str(), f.value_bg.as_str()))
+            .collect(),
+        &l.outro_bg,
+    );
+    let en = part(
+        &l.greeting_en,
+        &l.intro_en,
+        l.facts
+            .iter()
+            .map(|f| (f.en.as_str(), f.value_en.as_str()))
+            .collect(),
+        &l.outro_en,
+    );
+    html! {
+        (DOCTYPE)
+        html lang="bg" {
+            head { meta charset="utf-8"; title { (title) } }
+            body style="font-family:Georgia,'DejaVu Serif',serif;color:#1a1a1a;max-width:640px" {
+                p style="font-weight:bold;font-size:18px;margin-bottom:0" { (n.letterhead.organisation) }
+                p style="color:#555;font-size:12px;margin-top:2px" { (n.letterhead.contact_line()) }
+                hr;
+                div lang="bg" { (bg) }
+                p { (n.letterhead.organisation) }
+                hr;
+                div lang="en" style="color:#333" { (en) }
+            }
+        }
+    }
+    .into_string()
+}
+
+fn message(
+    n: &Notifier,
+    kind: &str,
+    recipient: Recipient,
+    subject: String,
+    letter: &Letter,
+) -> NewMessage {
+    NewMessage {
+        kind: kind.to_owned(),
+        message_id: n.message_id(kind),
+        recipient,
+        text: render_text(n, letter),
+        html: render_html(n, &subject, letter),
+        subject,
+        attach_document: None,
+        dedupe_key: None,
+    }
+}
+
+fn tracking_outro(n: &Notifier) -> (String, String) {
+    match &n.letterhead.tracking_url {
+        Some(url) => (
+            format!("Проследявайте преписката на {url} с входящия номер и кода за проследяване."),
+            format!("Track your case at {url} with the registration number and the tracking code."),
+        ),
+        None => (
+            "Проследявайте преписката с входящия номер и кода за проследяване.".to_owned(),
+            "Track your case with the registration number and the tracking code.".to_owned(),
+        ),
+    }
+}
+
+/// The receipt of a submission, for a submitter who gave an e-mail address.
+pub fn receipt(
+    n: &Notifier,
+    draft: &Draft,
+    assessment: &Assessment,
+    received_at: Timestamp,
+) -> Option<NewMessage> {
+    let submitter = draft.submitter.as_ref()?;
+    submitter.email.as_ref()?;
+    let received = local(received_at);
+    let (due_bg, due_en) = match (assessment.considered, assessment.answer_due) {
+        (true, Some(d)) => (format!("до {} г.", bg_date(d)), d.to_string()),
+        (true, None) => (
+            "без законов срок".to_owned(),
+            "no legal deadline".to_owned(),
+        ),
+        (false, _) => (
+            "не се разглежда (вижте по-долу)".to_owned(),
+            "not considered (see below)".to_owned(),
+        ),
+    };
+    let facts = vec![
+        fact(
+            "Входящ номер",
+            "Registration number",
+            NUMBER_PLACEHOLDER,
+            NUMBER_PLACEHOLDER,
+        ),
+        fact(
+            "Код за проследяване",
+            "Tracking code",
+            TRACKING_CODE_PLACEHOLDER,
+            TRACKING_CODE_PLACEHOLDER,
+        ),
+        fact(
+            "Регистрирано на",
+            "Registered on",
+            format!(
+                "{} г., {} ч.",
+                bg_date(received.date()),
+                received.strftime("%H:%M")
+            ),
+            received.strftime("%Y-%m-%d %H:%M").to_string(),
+        ),
+        fact("Вид", "Kind", draft.kind.label_bg(), draft.kind.label_en()),
+        fact(
+            "Относно",
+            "Subject",
+            draft.subject.clone(),
+            draft.subject.clone(),
+        ),
+        fact("Срок за отговор", "Answer due", due_bg, due_en),
+    ];
+    let (track_bg, track_en) = tracking_outro(n);
+    let mut outro_bg: Vec<String> = assessment
+        .decisions
+        .iter()
+        .map(|d| format!("Решение по хартата: {}", d.reason_bg))
+        .collect();
+    let mut outro_en: Vec<String> = assessment
+        .decisions
+        .iter()
+        .map(|d| format!("Charter decision: {}", d.reason_en))
+        .collect();
+    outro_bg.push(track_bg);
+    outro_bg.push(
+        "Пазете кода: той е Вашият ключ към преписката и не може да бъде показан отново.".into(),
+    );
+    outro_en.push(track_en);
+    outro_en.push("Keep the code: it is your key to the case and cannot be shown again.".into());
+    let letter = Letter {
+        greeting_bg: format!("Здравейте, {}!", submitter.name),
+        greeting_en: format!("Dear {},", submitter.name),
+        intro_bg: vec![format!(
+            "Вашето {} е регистрирано в {}.",
+            draft.kind.label_bg(),
+            n.letterhead.organisation
+        )],
+        intro_en: vec![format!(
+            "Your {} has been registered by {}.",
+            draft.kind.label_en(),
+            n.letterhead.organisation
+        )],
+        facts,
+        outro_bg,
+        outro_en,
+    };
+    Some(message(
+        n,
+        "receipt",
+        Recipient::Submitter,
+        format!(
+            "Регистрирано с вх. № {NUMBER_PLACEHOLDER} – {}",
+            n.letterhead.organisation
+        ),
+        &letter,
+    ))
+}
+
+/// The notice that a case needs an inspection: the reason and the new final date (the PDF
+/// notice attached, by index into the change's documents).
+pub fn delay_notice(
+    n: &Notifier,
+    number: RegistrationNumber,
+    subject: &str,
+    reason: &str,
+    new_due: Date,
+    document: usize,
+) -> NewMessage {
+    let letter = Letter {
+        greeting_bg: "Здравейте,".into(),
+        greeting_en: "Hello,".into(),
+        intro_bg: vec![format!(
+            "За отговора по Вашата преписка № {number} „{subject}“ е необходима проверка. \
+             Срокът за отговор е удължен."
+        )],
+        intro_en: vec![format!(
+            "Your case No. {number} “{subject}” needs an inspection before it can be answered. \
+             The deadline has been extended."
+        )],
+        facts: vec![
+            fact("Причина", "Reason", reason, reason),
+            fact(
+                "Нов краен срок",
+                "New final date",
+                format!("{} г.", bg_date(new_due)),
+                new_due.to_string(),
+            ),
+        ],
+        outro_bg: vec![
+            "Уведомлението е приложено като PDF.".into(),
+            tracking_outro(n).0,
+        ],
+        outro_en: vec![
+            "The notice is attached as a PDF.".into(),
+            tracking_outro(n).1,
+        ],
+    };
+    let mut m = message(
+        n,
+        "delay_notice",
+        Recipient::Submitter,
+        format!(
+            "Удължен срок по преписка № {number}: нов краен срок {}",
+            bg_date(new_due)
+        ),
+        &letter,
+    );
+    m.attach_document = Some(document);
+    m
+}
+
+/// The written answer, its PDF letter attached.
+pub fn answer(
+    n: &Notifier,
+    number: RegistrationNumber,
+    subject: &str,
+    outgoing_number: &str,
+    text: &str,
+    signatory: &str,
+    document: usize,
+) -> NewMessage {
+    let letter = Letter {
+        greeting_bg: "Здравейте,".into(),
+        greeting_en: "Hello,".into(),
+        intro_bg: vec![
+            format!(
+                "Изпращаме Ви писмения отговор по Вашата преписка № {number} „{subject}“ \
+                 (изх. № {outgoing_number}). Подписаното писмо е приложено като PDF."
+            ),
+            text.to_owned(),
+        ],
+        intro_en: vec![format!(
+            "Please find attached the written answer to your case No. {number} “{subject}” \
+             (outgoing No. {outgoing_number}), in Bulgarian."
+        )],
+        facts: vec![fact("Подписал", "Signed by", signatory, signatory)],
+        outro_bg: vec![tracking_outro(n).0],
+        outro_en: vec![tracking_outro(n).1],
+    };
+    let mut m = message(
+        n,
+        "answer",
+        Recipient::Submitter,
+        format!("Отговор по преписка № {number} (изх. № {outgoing_number})"),
+        &letter,
+    );
+    m.attach_document = Some(document);
+    m
+}
+
+/// A reminder to a member of staff about a case's deadline.
+#[allow(clippy::too_many_arguments)]
+pub fn staff_reminder(
+    n: &Notifier,
+    email: &str,
+    name: &str,
+    case_id: i64,
+    user_id: i64,
+    number: RegistrationNumber,
+    kind: &str,
+    due: Option<Date>,
+) -> NewMessage {
+    let due_bg = due
+        .map(|d| format!("{} г.", bg_date(d)))
+        .unwrap_or_else(|| "—".into());
+    let due_en = due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+    let (subject, what_bg, what_en) = match kind {
+        "overdue" => (
+            format!("Просрочена преписка № {number} (срок {due_bg})"),
+            format!("Срокът за отговор по преписка № {number} изтече на {due_bg}."),
+            format!("The answer to case No. {number} was due on {due_en}."),
+        ),
+        "escalated" => (
+            format!("Ескалирана просрочена преписка № {number}"),
+            format!(
+                "Преписка № {number} е просрочена (срок {due_bg}) и е ескалирана към кабинета на кмета."
+            ),
+            format!(
+                "Case No. {number} is overdue (due {due_en}) and was escalated to the Mayor's office."
+            ),
+        ),
+        _ => (
+            format!("Напомняне: срокът по преписка № {number} изтича на {due_bg}"),
+            format!("Срокът за отговор по преписка № {number} изтича скоро: {due_bg}."),
+            format!("The answer to case No. {number} is due soon: {due_en}."),
+        ),
+    };
+    let link = n
+        .public_url
+        .as_ref()
+        .map(|u| format!("{u}/staff/cases/{number}"));
+    let letter = Letter {
+        greeting_bg: format!("Здравейте, {name},"),
+        greeting_en: format!("Hello {name},"),
+        intro_bg: vec![what_bg],
+        intro_en: vec![what_en],
+        facts: Vec::new(),
+        outro_bg: link.iter().map(|l| format!("Преписката: {l}")).collect(),
+        outro_en: link.iter().map(|l| format!("The case: {l}")).collect(),
+    };
+    let mut m = message(
+        n,
+        "staff_reminder",
+        Recipient::Address {
+            email: email.to_owned(),
+            name: Some(name.to_owned()),
+        },
+        subject,
+        &letter,
+    );
+    m.dedupe_key = Some(format!(
+        "reminder:{case_id}:{user_id}:{kind}:{}",
+        due.map(|d| d.to_string()).unwrap_or_default()
+    ));
+    m
+}
+
+/// A confirmation of a booked reception visit (for the portal's bookings: queue it in the same
+/// transaction as the booking).
+pub fn booking_confirmation(
+    n: &Notifier,
+    email: &str,
+    name: &str,
+    reference: &str,
+    at: DateTime,
+    place: &str,
+    topic: Option<Kind>,
+) -> NewMessage {
+    let when_bg = format!("{} г., {} ч.", bg_date(at.date()), at.strftime("%H:%M"));
+    let when_en = at.strftime("%Y-%m-%d %H:%M").to_string();
+    let mut facts = vec![
+        fact(
+            "Номер на записването",
+            "Booking reference",
+            reference,
+            reference,
+        ),
+        fact("Дата и час", "Date and time", when_bg.clone(), when_en),
+        fact("Място", "Place", place, place),
+    ];
+    if let Some(k) = topic {
+        facts.push(fact("Тема", "Topic", k.label_bg(), k.label_en()));
+    }
+    let letter = Letter {
+        greeting_bg: format!("Здравейте, {name}!"),
+        greeting_en: format!("Dear {name},"),
+        intro_bg: vec![format!(
+            "Потвърждаваме записването Ви за приемно време в {}.",
+            n.letterhead.organisation
+        )],
+        intro_en: vec![format!(
+            "We confirm your appointment at the reception office of {}.",
+            n.letterhead.organisation
+        )],
+        facts,
+        outro_bg: vec!["Моля, носете документ за самоличност.".into()],
+        outro_en: vec!["Please bring an identity document.".into()],
+    };
+    message(
+        n,
+        "booking_confirmation",
+        Recipient::Address {
+            email: email.to_owned(),
+            name: Some(name.to_owned()),
+        },
+        format!("Записване за приемно време на {when_bg}"),
+        &letter,
+    )
+}

@@ -1,0 +1,402 @@
+//! The outbox worker: claims due messages, sends them over SMTP, records the outcome.
+//!
+//! Delivery is at least once, made as close to exactly once as SMTP allows:
+//! - a message is claimed with a lease (`sending`, owner, expiry), so two workers — in one
+//!   process or on two servers — never hold the same message;
+//! - it is marked `sent` right after the server accepts it (retried a few times if the
+//!   database hiccups), in one short statement;
+//! - the only window left is a crash between the server's acceptance and that statement: the
+//!   lease then runs out and the message is sent again, marked in doubt, with the same
+//!   Message-ID — so a mail client (and our tests) can tell it is the same message;
+//! - the SMTP timeout is shorter than the lease, so a slow send cannot outlive its claim.
+//!
+//! Failures are retried with exponential backoff; a permanent refusal of the recipient (5xx to
+//! the address), an address that cannot be parsed, or too many attempts mark it `failed`,
+//! which an administrator can put back in the queue.
+
+use crate::AppState;
+use jiff::{SignedDuration, Timestamp};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use priemna_domain::Clock;
+use priemna_store::{OutgoingMessage, TRACKING_CODE_PLACEHOLDER};
+use rand::Rng;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// How the connection to the SMTP server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsMode {
+    /// Plain SMTP (a relay on the same host or network).
+    None,
+    /// STARTTLS, required (port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+impl TlsMode {
+    pub fn parse(s: &str) -> Option<TlsMode> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "none" | "plain" | "off" => Some(TlsMode::None),
+            "starttls" => Some(TlsMode::StartTls),
+            "tls" | "smtps" | "implicit" => Some(TlsMode::Tls),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    /// Defaults by `tls`: 25, 587 or 465.
+    pub port: Option<u16>,
+    pub tls: TlsMode,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// For one whole SMTP conversation; keep it well under the lease.
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone)]
+pub struct WorkerConfig {
+    pub smtp: SmtpConfig,
+    /// How often to look for due messages when nothing wakes the worker.
+    pub poll: Duration,
+    /// How long a claim lasts before another worker may take the message over.
+    pub lease: Duration,
+    /// The first retry waits this long; each next one twice as long…
+    pub retry_base: Duration,
+    /// …up to this.
+    pub retry_max: Duration,
+    /// After this many attempts the message is marked failed.
+    pub max_attempts: u32,
+    /// Messages claimed at once.
+    pub batch: u32,
+    /// The worker's own clock (retries and leases are real time, whatever the app's clock).
+    pub clock: Arc<dyn Clock>,
+}
+
+impl WorkerConfig {
+    pub fn new(smtp: SmtpConfig) -> WorkerConfig {
+        WorkerConfig {
+            smtp,
+            poll: Duration::from_secs(5),
+            lease: Duration::from_secs(120),
+            retry_base: Duration::from_secs(30),
+            retry_max: Duration::from_secs(3600),
+            max_attempts: 12,
+            batch: 10,
+            clock: Arc::new(crate::SystemClock),
+        }
+    }
+
+    /// The wait before attempt `attempts + 1`: base · 2^(attempts − 1), capped, ±10 %.
+    pub fn backoff(&self, attempts: i64) -> Duration {
+        let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
+        let wait = self
+            .retry_base
+            .saturating_mul(2u32.saturating_pow(exponent))
+            .min(self.retry_max);
+        let jitter = rand::rng().random_range(0.9..1.1);
+        wait.mul_f64(jitter)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error("SMTP configuration: {0}")]
+    Config(String),
+}
+
+/// The running worker; `stop` lets the message in flight finish.
+pub struct WorkerHandle {
+    stop: watch::Sender<bool>,
+    join: JoinHandle<()>,
+}
+
+impl WorkerHandle {
+    /// Stops claiming, lets the message in flight finish (bounded by `wait`), and returns.
+    pub async fn stop(self, wait: Duration) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(wait, self.join).await.is_err() {
+            tracing::warn!("the outbox worker did not stop in time");
+        }
+    }
+}
+
+type Transport = AsyncSmtpTransport<Tokio1Executor>;
+
+fn transport(config: &SmtpConfig) -> Result<Transport, NotifyError> {
+    let builder = match config.tls {
+        TlsMode::None => {
+            Transport::builder_dangerous(config.host.as_str()).port(config.port.unwrap_or(25))
+        }
+        TlsMode::StartTls => Transport::starttls_relay(&config.host)
+            .map_err(|e| NotifyError::Config(e.to_string()))?
+            .port(config.port.unwrap_or(587)),
+        TlsMode::Tls => Transport::relay(&config.host)
+            .map_err(|e| NotifyError::Config(e.to_string()))?
+            .port(config.port.unwrap_or(465)),
+    };
+    let builder = builder.timeout(Some(config.timeout));
+    let builder = match (&config.username, &config.password) {
+        (Some(user), Some(password)) => {
+            builder.credentials(Credentials::new(user.clone(), password.clone()))
+        }
+        _ => builder,
+    };
+    Ok(builder.build())
+}
+
+/// Starts the worker for `app`'s outbox.
+pub fn spawn_worker(app: AppState, config: WorkerConfig) -> Result<WorkerHandle, NotifyError> {
+    let transport = transport(&config.smtp)?;
+    let instance: [u8; 6] = rand::rng().random();
+    let owner = format!(
+        "worker:{}:{}",
+        std::process::id(),
+        instance
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let (stop, stopped) = watch::channel(false);
+    tracing::info!(host = %config.smtp.host, %owner, "outbox worker started");
+    let join = tokio::spawn(run(app, config, transport, owner, stopped));
+    Ok(WorkerHandle { stop, join })
+}
+
+fn after(now: Timestamp, wait: Duration) -> Timestamp {
+    SignedDuration::try_from(wait)
+        .ok()
+        .and_then(|d| now.checked_add(d).ok())
+        .unwrap_or(now)
+}
+
+async fn run(
+    app: AppState,
+    config: WorkerConfig,
+    transport: Transport,
+    owner: String,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        if *stopped.borrow() {
+            break;
+        }
+        let now = config.clock.now();
+        let claimed = app
+            .store
+            .claim_outbox(&owner, now, after(now, config.lease), config.batch)
+            .await;
+        match claimed {
+            Ok(batch) if !batch.is_empty() => {
+                let mut batch = batch.into_iter();
+                for message in batch.by_ref() {
+                    send_one(&app, &config, &transport, &owner, message).await;
+                    if *stopped.borrow() {
+                        break;
+                    }
+                }
+                // Claimed but not tried (stopping): back to the queue at once.
+                for message in batch {
+                    let _ = app
+                        .store
+                        .outbox_failed(
+                            message.id,
+                            &owner,
+                            "not attempted: the server stopped",
+                            Some(config.clock.now()),
+                        )
+                        .await;
+                }
+                continue;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "outbox: cannot claim messages"),
+        }
+        tokio::select! {
+            () = app.notify.woken() => {}
+            () = tokio::time::sleep(config.poll) => {}
+            _ = stopped.changed() => {}
+        }
+    }
+    tracing::info!("outbox worker stopped");
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834): no out-of-office replies to notifications.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
+}
+
+/// `Content-Language: bg, en`.
+#[derive(Clone)]
+struct ContentLanguage;
+
+impl Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ContentLanguage)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "bg, en".to_owned())
+    }
+}
+
+/// The e-mail as it goes on the wire. Errors here are the message's own (e.g. a bad address):
+/// retrying will not help.
+pub fn build_email(app: &AppState, m: &OutgoingMessage) -> Result<Message, String> {
+    let notifier = &app.notify;
+    let from = Mailbox::new(
+        Some(notifier.from_name.clone()),
+        notifier
+            .from_address
+            .parse()
+            .map_err(|e| format!("sender address: {e}"))?,
+    );
+    let to = Mailbox::new(
+        m.recipient_name.clone(),
+        m.recipient
+            .parse()
+            .map_err(|e| format!("recipient address: {e}"))?,
+    );
+    let code = m.secret.as_deref().unwrap_or("(показан при регистрацията)");
+    let text = m.text.replace(TRACKING_CODE_PLACEHOLDER, code);
+    let html = m.html.replace(TRACKING_CODE_PLACEHOLDER, code);
+    let alternative = MultiPart::alternative_plain_html(text, html);
+    let body = match &m.attachment {
+        Some((filename, content_type, content)) => MultiPart::mixed()
+            .multipart(alternative)
+            .singlepart(Attachment::new(filename.clone()).body(
+                content.clone(),
+                ContentType::parse(content_type).map_err(|e| e.to_string())?,
+            )),
+        None => alternative,
+    };
+    Message::builder()
+        .from(from)
+        .to(to)
+        .subject(m.subject.clone())
+        .message_id(Some(m.message_id.clone()))
+        .date(SystemTime::from(m.created_at))
+        .header(AutoSubmitted)
+        .header(ContentLanguage)
+        .multipart(body)
+        .map_err(|e| e.to_string())
+}
+
+/// A refusal that will not change by retrying: the server says the mailbox is unknown or
+/// unacceptable (550–553). Other errors — connection, authentication, temporary refusals —
+/// are retried.
+fn permanent(e: &lettre::transport::smtp::Error) -> bool {
+    e.is_permanent()
+        && e.status()
+            .is_some_and(|c| (550..=553).contains(&u16::from(c)))
+}
+
+async fn send_one(
+    app: &AppState,
+    config: &WorkerConfig,
+    transport: &Transport,
+    owner: &str,
+    message: OutgoingMessage,
+) {
+    if message.in_doubt {
+        tracing::warn!(
+            id = message.id,
+            message_id = %message.message_id,
+            "outbox: resending a message whose last attempt ended without a record \
+             (same Message-ID; the server may have it already)"
+        );
+    }
+    let email = match build_email(app, &message) {
+        Ok(email) => email,
+        Err(error) => {
+            tracing::error!(id = message.id, %error, "outbox: message cannot be sent");
+            let _ = app
+                .store
+                .outbox_failed(message.id, owner, &error, None)
+                .await;
+            return;
+        }
+    };
+    match transport.send(email).await {
+        Ok(response) => {
+            let reply = format!(
+                "{} {}",
+                response.code(),
+                response.message().collect::<Vec<_>>().join(" ")
+            );
+            // The server has it: record that now, and insist a little if the database hiccups
+            // (until then, a crash would mean sending it again).
+            for attempt in 0..5 {
+                match app
+                    .store
+                    .outbox_sent(message.id, owner, config.clock.now(), &reply)
+                    .await
+                {
+                    Ok(true) => break,
+                    Ok(false) => {
+                        tracing::warn!(
+                            id = message.id,
+                            "outbox: the claim was lost before the message was marked sent"
+                        );
+                        break;
+                    }
+                    Err(e) => {
+                        tracing::error!(id = message.id, error = %e, attempt, "outbox: cannot mark sent");
+                        tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
+                    }
+                }
+            }
+            tracing::info!(id = message.id, kind = %message.kind, "outbox: sent");
+        }
+        Err(e) => {
+            let error = e.to_string();
+            let give_up = permanent(&e) || message.attempts >= i64::from(config.max_attempts);
+            let retry_at =
+                (!give_up).then(|| after(config.clock.now(), config.backoff(message.attempts)));
+            tracing::warn!(id = message.id, attempts = message.attempts, %error, give_up, "outbox: sending failed");
+            if let Err(e) = app
+                .store
+                .outbox_failed(message.id, owner, &error, retry_at)
+                .await
+            {
+                tracing::error!(id = message.id, error = %e, "outbox: cannot record the failure");
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! API keys for the applications that post Open311 requests: administrators create, list and
+//! revoke them (`/api/v1/api-keys`, or `priemna api-key`). A key is shown once, when it is
+//! created; only its SHA-256 is kept.
+
+use super::post::{key_hash, new_key};
+use crate::AppState;
+use crate::api::local_time;
+use crate::api::openapi::{ApiKeyCreated, ApiKeyInfo, ApiKeyList};
+use crate::auth::Staff;
+use crate::error::ApiError;
+use crate::json::typed_body;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use priemna_domain::access::{self, Permission};
+use priemna_domain::submission::{FieldError, Problem};
+use priemna_store::{ApiKey, NewApiKey};
+use serde::Deserialize;
+
+/// The longest name of a key.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// A new key, as an administrator asks for it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct NewApiKeyRequest {
+    /// Who the key is for, e.g. the application's name (1–100 characters).
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// Answer this application's POSTs with a token instead of the request's number (for
+    /// clients written for batch servers). Default false.
+    #[serde(default)]
+    pub token_responses: bool,
+}
+
+pub fn info(key: &ApiKey) -> ApiKeyInfo {
+    ApiKeyInfo {
+        id: key.id,
+        name: key.name.clone(),
+        key_prefix: key.key_prefix.clone(),
+        token_responses: key.token_responses,
+        created_at: local_time(key.created_at),
+        created_by: key.created_by.clone(),
+        revoked_at: key.revoked_at.map(local_time),
+    }
+}
+
+/// Checks the name and creates a key; returns it with the key itself (shown this once).
+pub async fn create_key(
+    app: &AppState,
+    actor: &str,
+    name: &str,
+    token_responses: bool,
+) -> Result<(ApiKey, String), ApiError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "name",
+            Problem::Missing,
+        )]));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "name",
+            Problem::TooLong {
+                max_chars: MAX_NAME_CHARS,
+            },
+        )]));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "name",
+            Problem::ControlCharacter,
+        )]));
+    }
+    let key = new_key();
+    let stored = app
+        .store
+        .create_api_key(
+            NewApiKey {
+                name: name.to_owned(),
+                key_hash: key_hash(&key),
+                key_prefix: key.chars().take(12).collect(),
+                token_responses,
+            },
+            app.clock.now(),
+            actor,
+        )
+        .await?;
+    Ok((stored, key))
+}
+
+/// Create an API key for an Open311 application (administrators).
+///
+/// The key is in this answer only; Priemna keeps its SHA-256.
+#[utoipa::path(
+    post,
+    path = "/api/v1/api-keys",
+    tag = "administration",
+    security(("bearer" = [])),
+    request_body = NewApiKeyRequest,
+    responses(
+        (status = 201, description = "The key, shown this once", body = ApiKeyCreated),
+        (status = 400, response = crate::api::openapi::BadRequest),
+        (status = 401, response = crate::api::openapi::Unauthorized),
+        (status = 403, response = crate::api::openapi::Forbidden),
+        (status = 413, response = crate::api::openapi::TooLarge),
+        (status = 415, response = crate::api::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::api::openapi::Unprocessable),
+        (status = 503, response = crate::api::openapi::Unavailable),
+    )
+)]
+pub async fn create(
+    State(app): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
+    let request: NewApiKeyRequest = typed_body(&headers, body)?;
+    let (stored, key) = create_key(
+        &app,
+        &staff.actor_label(),
+        &request.name,
+        request.token_responses,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ApiKeyCreated {
+            key,
+            api_key: info(&stored),
+        }),
+    ))
+}
+
+/// The API keys, live and revoked (administrators); never the keys themselves.
+#[utoipa::path(
+    get,
+    path = "/api/v1/api-keys",
+    tag = "administration",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The keys", body = ApiKeyList),
+        (status = 401, response = crate::api::openapi::Unauthorized),
+        (status = 403, response = crate::api::openapi::Forbidden),
+        (status = 503, response = crate::api::openapi::Unavailable),
+    )
+)]
+pub async fn list(State(app): State<AppState>, staff: Staff) -> Result<Json<ApiKeyList>, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
+    let keys = app.store.api_keys().await?;
+    Ok(Json(ApiKeyList {
+        api_keys: keys.iter().map(info).collect(),
+    }))
+}
+
+/// Revoke an API key (administrators): the application can no longer post.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/api-keys/{id}",
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The key's id")),
+    responses(
+        (status = 200, description = "The revoked key", body = ApiKeyInfo),
+        (status = 400, response = crate::api::openapi::BadRequest),
+        (status = 401, response = crate::api::openapi::Unauthorized),
+        (status = 403, response = crate::api::openapi::Forbidden),
+        (status = 404, response = crate::api::openapi::NotFound),
+        (status = 503, response = crate::api::openapi::Unavailable),
+    )
+)]
+pub async fn revoke(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Json<ApiKeyInfo>, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
+    let key = app
+        .store
+        .revoke_api_key(id, app.clock.now(), &staff.actor_label())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(info(&key)))
+}

@@ -1,0 +1,568 @@
+//! `/reception`: booking a visit to the Mayor or an official during reception hours (working
+//! days 9:00–17:00, from the working calendar), in 20-minute slots; the confirmation code, and
+//! cancelling with it. The database's unique index is what stops two people taking one slot.
+
+use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box};
+use crate::AppState;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::civil::{Date, Time};
+use jiff::{SignedDuration, Timestamp};
+use maud::{Markup, html};
+use priemna_domain::WorkingCalendar;
+use priemna_domain::clock::municipal_tz;
+use priemna_domain::deadline::reception;
+use priemna_domain::identity::Phone;
+use priemna_domain::submission::MAX_NAME_CHARS;
+use priemna_store::{Booking, NewBooking, StoreError, TrackingCode, hash_tracking_code};
+use serde::Deserialize;
+
+/// Who receives citizens: (id, Bulgarian, English).
+pub const OFFICIALS: [(&str, &str, &str); 3] = [
+    ("mayor", "Кметът на Община Хасково", "The Mayor of Haskovo"),
+    ("deputy_mayor", "Заместник-кмет", "A Deputy Mayor"),
+    (
+        "secretary",
+        "Секретарят на общината",
+        "The Municipal Secretary",
+    ),
+];
+/// The length of one visit.
+pub const SLOT_MINUTES: i64 = 20;
+/// How many working days ahead a visit can be booked.
+pub const DAYS_AHEAD: usize = 15;
+const MAX_TOPIC_CHARS: usize = 300;
+
+pub fn official_label(id: &str) -> Option<(&'static str, &'static str)> {
+    OFFICIALS
+        .iter()
+        .find(|(o, _, _)| *o == id)
+        .map(|(_, bg, en)| (*bg, *en))
+}
+
+/// The starts of a day's slots (`HH:MM`) during its reception hours; none on a closed day.
+pub fn day_slots(day: Date, calendar: &WorkingCalendar) -> Vec<String> {
+    let Some((opens, closes)) = reception(day, calendar).hours else {
+        return Vec::new();
+    };
+    let mut slots = Vec::new();
+    let mut at = opens;
+    while let Ok(end) = at.checked_add(SignedDuration::from_mins(SLOT_MINUTES)) {
+        if end > closes || end <= at {
+            break;
+        }
+        slots.push(at.strftime("%H:%M").to_string());
+        at = end;
+    }
+    slots
+}
+
+/// Whether a slot has already begun at `now`.
+fn started(day: Date, slot: &str, now: Timestamp) -> bool {
+    let Ok(time) = slot.parse::<Time>() else {
+        return true;
+    };
+    day.to_datetime(time)
+        .to_zoned(municipal_tz())
+        .map(|z| z.timestamp() <= now)
+        .unwrap_or(true)
+}
+
+/// The days a visit can be booked on: working days from today, while today still has a slot.
+pub fn bookable_days(now: Timestamp, calendar: &WorkingCalendar) -> Vec<Date> {
+    let today = now.to_zoned(municipal_tz()).date();
+    let mut days = Vec::new();
+    let mut day = today;
+    for _ in 0..(DAYS_AHEAD * 3) {
+        if days.len() >= DAYS_AHEAD {
+            break;
+        }
+        let slots = day_slots(day, calendar);
+        if slots.iter().any(|s| !started(day, s, now)) {
+            days.push(day);
+        }
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+    days
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct Choice {
+    #[serde(default)]
+    official: String,
+    #[serde(default)]
+    day: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct BookingForm {
+    #[serde(default)]
+    official: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    slot: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    consent: Option<String>,
+}
+
+/// `GET /reception`: choose whom and which day; then the free times and the booking form.
+pub async fn page(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    Query(choice): Query<Choice>,
+) -> Response {
+    let form = BookingForm {
+        official: choice.official.clone(),
+        day: choice.day.clone(),
+        ..BookingForm::default()
+    };
+    render(&app, &prefs, &form, &Errors::default(), StatusCode::OK).await
+}
+
+/// The chosen official and day, if both are valid and bookable.
+fn chosen(app: &AppState, official: &str, day: &str) -> (Option<&'static str>, Option<Date>) {
+    let official = OFFICIALS
+        .iter()
+        .find(|(o, _, _)| *o == official)
+        .map(|(o, _, _)| *o);
+    let days = bookable_days(app.clock.now(), &app.calendar);
+    let day = day.parse::<Date>().ok().filter(|d| days.contains(d));
+    (official, day)
+}
+
+async fn render(
+    app: &AppState,
+    prefs: &Prefs,
+    form: &BookingForm,
+    errors: &Errors,
+    status: StatusCode,
+) -> Response {
+    let now = app.clock.now();
+    let days = bookable_days(now, &app.calendar);
+    let (official, day) = chosen(app, &form.official, &form.day);
+    let mut choice_errors = Errors::default();
+    let asked = !form.official.is_empty() || !form.day.is_empty();
+    if asked && official.is_none() {
+        choice_errors.add(
+            "official",
+            prefs.t(
+                "Изберете при кого искате да бъдете приети.",
+                "Choose whom you want to see.",
+            ),
+        );
+    }
+    if asked && day.is_none() {
+        choice_errors.add(
+            "day",
+            prefs.t("Изберете ден от списъка.", "Choose a day from the list."),
+        );
+    }
+    let free = match (official, day) {
+        (Some(o), Some(d)) => match app.store.booked_slots(o, d).await {
+            Ok(booked) => Some(
+                day_slots(d, &app.calendar)
+                    .into_iter()
+                    .filter(|s| !booked.contains(s) && !started(d, s, now))
+                    .collect::<Vec<_>>(),
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "free slots unavailable");
+                return layout::error_page(
+                    prefs,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    prefs.t("Регистърът не е достъпен", "The register is unavailable"),
+                    prefs.t(
+                        "Опитайте отново след малко.",
+                        "Please try again in a moment.",
+                    ),
+                );
+            }
+        },
+        _ => None,
+    };
+    let title = prefs.t("Записване за прием", "Book a reception visit");
+    let official_error = choice_errors.get("official");
+    let day_error = choice_errors.get("day");
+    let slot_error = errors.get("slot");
+    let body = html! {
+        h1 { (title) }
+        (choice_errors.summary(prefs))
+        (errors.summary(prefs))
+        p.lead { (prefs.t(
+            "Кметът, заместник-кметът и секретарят приемат граждани всеки работен ден от 9:00 до 17:00 ч. Една среща е 20 минути.",
+            "The Mayor, the Deputy Mayor and the Secretary receive citizens every working day from 9:00 to 17:00. A visit lasts 20 minutes.")) }
+        p { a href="/reception/cancel" { (prefs.t("Искате да отмените записан час?", "Want to cancel a booking?")) } }
+        form method="get" action="/reception" novalidate {
+            h2 { (prefs.t("1. При кого и кога", "1. Whom and when")) }
+            fieldset.invalid[official_error.is_some()] id="official" tabindex="-1"
+                aria-describedby=[official_error.is_some().then_some("official-error")] {
+                legend { (prefs.t("При кого искате да бъдете приети?", "Whom do you want to see?")) }
+                (layout::error_line(prefs, "official", official_error.as_deref()))
+                @for (id, bg, en) in OFFICIALS {
+                    @let control = format!("official-{id}");
+                    div.choice {
+                        input type="radio" id=(control) name="official" value=(id) checked[form.official == id];
+                        label for=(control) { (prefs.t(bg, en)) }
+                    }
+                }
+            }
+            div.field.invalid[day_error.is_some()] {
+                label for="day" { (prefs.t("Ден", "Day")) }
+                p.hint id="day-hint" { (prefs.t("Само работни дни; празниците са изключени.", "Working days only; public holidays are left out.")) }
+                (layout::error_line(prefs, "day", day_error.as_deref()))
+                select id="day" name="day"
+                    aria-describedby=(if day_error.is_some() { "day-hint day-error" } else { "day-hint" })
+                    aria-invalid=[day_error.is_some().then_some("true")] {
+                    option value="" { (prefs.t("— изберете ден —", "— choose a day —")) }
+                    @for d in &days {
+                        option value=(d.to_string()) selected[form.day == d.to_string()] { (prefs.day(*d)) }
+                    }
+                }
+            }
+            button.secondary type="submit" { (prefs.t("Покажи свободните часове", "Show free times")) }
+        }
+        @if let (Some(o), Some(d), Some(free)) = (official, day, &free) {
+            @let (who_bg, who_en) = official_label(o).unwrap_or(("", ""));
+            h2 id="slots-title" { (prefs.t("2. Свободни часове", "2. Free times")) }
+            p { strong { (prefs.t(who_bg, who_en)) } " — " (prefs.day(d)) }
+            @if free.is_empty() {
+                p { (prefs.t("Няма свободни часове в този ден. Изберете друг ден.", "No free times on this day. Choose another day.")) }
+            } @else {
+                form method="post" action="/reception" novalidate {
+                    input type="hidden" name="official" value=(o);
+                    input type="hidden" name="day" value=(d.to_string());
+                    fieldset.invalid[slot_error.is_some()] id="slot" tabindex="-1"
+                        aria-describedby=[slot_error.is_some().then_some("slot-error")] {
+                        legend { (prefs.t("Изберете час", "Choose a time")) }
+                        (layout::error_line(prefs, "slot", slot_error.as_deref()))
+                        div.slots {
+                            @for s in free {
+                                @let control = format!("slot-{}", s.replace(':', ""));
+                                div.choice {
+                                    input type="radio" id=(control) name="slot" value=(s) checked[form.slot == *s];
+                                    label for=(control) { (s) }
+                                }
+                            }
+                        }
+                    }
+                    (TextInput { required: true, autocomplete: Some("name"), maxlength: Some(MAX_NAME_CHARS),
+                        ..TextInput::new("name", prefs.t("Име и фамилия", "Full name"), &form.name) }.render(prefs, errors))
+                    (TextInput { kind: "tel", required: true, autocomplete: Some("tel"), class: Some("short"), inputmode: Some("tel"),
+                        hint: Some(prefs.t("За да Ви се обадим, ако срещата се промени. Например 0888 123 456.", "So that we can call you if the visit changes. For example 0888 123 456.")),
+                        ..TextInput::new("phone", prefs.t("Телефон", "Phone"), &form.phone) }.render(prefs, errors))
+                    (TextInput { maxlength: Some(MAX_TOPIC_CHARS),
+                        hint: Some(prefs.t("С няколко думи — за да се подготвим.", "In a few words — so that we can prepare.")),
+                        ..TextInput::new("topic", prefs.t("По какъв въпрос?", "What about?"), &form.topic) }.render(prefs, errors))
+                    (check_box(prefs, errors,
+                        ("consent", prefs.t("Съгласен/съгласна съм името и телефонът ми да бъдат обработвани за организиране на приема", "I agree that my name and phone are processed to arrange the visit")),
+                        form.consent.is_some(), None, true))
+                    button type="submit" { (prefs.t("Запиши ме", "Book")) }
+                }
+            }
+        }
+    };
+    (status, layout::page(prefs, Nav::Reception, title, body)).into_response()
+}
+
+/// `POST /reception`: books the chosen slot.
+pub async fn book(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    form: Result<Form<BookingForm>, FormRejection>,
+) -> Response {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let now = app.clock.now();
+    let (official, day) = chosen(&app, &form.official, &form.day);
+    let (Some(official), Some(day)) = (official, day) else {
+        return render(
+            &app,
+            &prefs,
+            &form,
+            &Errors::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let mut errors = Errors::default();
+    let slot = form.slot.trim();
+    let valid_slot =
+        day_slots(day, &app.calendar).iter().any(|s| s == slot) && !started(day, slot, now);
+    if !valid_slot {
+        errors.add(
+            "slot",
+            prefs.t("Изберете свободен час.", "Choose a free time."),
+        );
+    }
+    let name = form.name.trim();
+    if name.is_empty() {
+        errors.add("name", prefs.t("Напишете името си.", "Write your name."));
+    } else if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        errors.add(
+            "name",
+            prefs.t(
+                "Името е твърде дълго или съдържа недопустими знаци.",
+                "The name is too long or contains characters that are not allowed.",
+            ),
+        );
+    }
+    let phone = match Phone::parse(form.phone.trim()) {
+        Ok(phone) => Some(phone),
+        Err(e) => {
+            if form.phone.trim().is_empty() {
+                errors.add(
+                    "phone",
+                    prefs.t("Напишете телефон за връзка.", "Write a phone number."),
+                );
+            } else {
+                errors.add(
+                    "phone",
+                    layout::sentence(prefs.t(e.message_bg(), &e.to_string())),
+                );
+            }
+            None
+        }
+    };
+    let topic = form.topic.trim();
+    if topic.chars().count() > MAX_TOPIC_CHARS || topic.chars().any(char::is_control) {
+        errors.add(
+            "topic",
+            prefs.t(
+                "Темата е твърде дълга или съдържа недопустими знаци.",
+                "The topic is too long or contains characters that are not allowed.",
+            ),
+        );
+    }
+    if form.consent.is_none() {
+        errors.add(
+            "consent",
+            prefs.t(
+                "Без съгласие не можем да запишем час.",
+                "Without consent we cannot book a visit.",
+            ),
+        );
+    }
+    let Some(phone) = phone.filter(|_| errors.is_empty()) else {
+        return render(
+            &app,
+            &prefs,
+            &form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let code = TrackingCode::generate();
+    let new = NewBooking {
+        official: official.to_owned(),
+        day,
+        slot: slot.to_owned(),
+        name: name.to_owned(),
+        phone: phone.as_str().to_owned(),
+        topic: (!topic.is_empty()).then(|| topic.to_owned()),
+    };
+    match app
+        .store
+        .book(new, &hash_tracking_code(code.as_str()), now)
+        .await
+    {
+        Ok(booking) => (
+            [(header::CACHE_CONTROL, "no-store")],
+            confirmation(&prefs, &booking, code.as_str()),
+        )
+            .into_response(),
+        Err(StoreError::Duplicate(_)) => {
+            errors.add(
+                "slot",
+                prefs.t(
+                    "Този час току-що беше зает от друг гражданин. Изберете друг.",
+                    "Someone has just booked this time. Choose another.",
+                ),
+            );
+            let form = BookingForm {
+                slot: String::new(),
+                ..form
+            };
+            render(&app, &prefs, &form, &errors, StatusCode::CONFLICT).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "booking failed");
+            layout::error_page(
+                &prefs,
+                StatusCode::SERVICE_UNAVAILABLE,
+                prefs.t("Регистърът не е достъпен", "The register is unavailable"),
+                prefs.t(
+                    "Часът не е записан. Опитайте отново след малко.",
+                    "The visit was not booked. Please try again in a moment.",
+                ),
+            )
+        }
+    }
+}
+
+fn booking_facts(prefs: &Prefs, booking: &Booking) -> Markup {
+    let (who_bg, who_en) = official_label(&booking.official).unwrap_or(("", ""));
+    html! {
+        dl.facts {
+            dt { (prefs.t("При", "With")) } dd { (prefs.t(who_bg, who_en)) }
+            dt { (prefs.t("Ден", "Day")) } dd id="booking-day" { (prefs.day(booking.day)) }
+            dt { (prefs.t("Час", "Time")) } dd.big id="booking-slot" { (booking.slot) }
+            dt { (prefs.t("Име", "Name")) } dd { (booking.name) }
+            dt { (prefs.t("Място", "Place")) }
+            dd { (prefs.t("Община Хасково, пл. „Общински“ № 1, приемна на партерния етаж", "Haskovo Municipality, 1 Obshtinski Square, reception on the ground floor")) }
+        }
+    }
+}
+
+fn confirmation(prefs: &Prefs, booking: &Booking, code: &str) -> Markup {
+    let title = prefs.t("Часът е записан", "Your visit is booked");
+    let body = html! {
+        div.notice role="status" { p { strong { (title) } } }
+        h1 { (prefs.t("Потвърждение на записан час", "Booking confirmation")) }
+        div.receipt {
+            (booking_facts(prefs, booking))
+            p { (prefs.t("Код за потвърждение: ", "Confirmation code: ")) span.code id="booking-code" { (code) } }
+        }
+        p { strong { (prefs.t(
+            "Запазете кода: с него можете да отмените часа. Моля, елате 5 минути по-рано и носете документ за самоличност.",
+            "Keep the code: you need it to cancel. Please come 5 minutes early and bring an identity document.")) } }
+        p.no-print { (prefs.t("Отпечатайте страницата или я запазете като PDF (Ctrl+P).", "Print this page or save it as a PDF (Ctrl+P).")) }
+        p.no-print { a href="/reception/cancel" { (prefs.t("Отмяна на записан час", "Cancel a booking")) } }
+    };
+    layout::page(prefs, Nav::Reception, title, body)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CancelForm {
+    #[serde(default)]
+    code: String,
+}
+
+fn cancel_page(prefs: &Prefs, code: &str, errors: &Errors) -> Markup {
+    let title = prefs.t("Отмяна на записан час", "Cancel a booking");
+    let body = html! {
+        h1 { (title) }
+        (errors.summary(prefs))
+        p.lead { (prefs.t("Въведете кода за потвърждение, който получихте при записването.", "Enter the confirmation code you got when you booked.")) }
+        form method="post" action="/reception/cancel" novalidate {
+            (TextInput { required: true, class: Some("short"), autocomplete: Some("off"),
+                hint: Some(prefs.t("12 букви и цифри, например K7QM-3XHD-92TF.", "12 letters and digits, for example K7QM-3XHD-92TF.")),
+                ..TextInput::new("code", prefs.t("Код за потвърждение", "Confirmation code"), code) }.render(prefs, errors))
+            button.warning type="submit" { (prefs.t("Отмени часа", "Cancel the visit")) }
+        }
+    };
+    layout::page(prefs, Nav::Reception, title, body)
+}
+
+/// `GET /reception/cancel`.
+pub async fn cancel_form(prefs: Prefs) -> Markup {
+    cancel_page(&prefs, "", &Errors::default())
+}
+
+/// `POST /reception/cancel`.
+pub async fn cancel(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    form: Result<Form<CancelForm>, FormRejection>,
+) -> Response {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let code = form.code.trim();
+    let mut errors = Errors::default();
+    if code.is_empty() {
+        errors.add(
+            "code",
+            prefs.t(
+                "Въведете кода за потвърждение.",
+                "Enter the confirmation code.",
+            ),
+        );
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            cancel_page(&prefs, code, &errors),
+        )
+            .into_response();
+    }
+    match app
+        .store
+        .cancel_booking(&hash_tracking_code(code), app.clock.now())
+        .await
+    {
+        Ok(Some(booking)) => {
+            let title = prefs.t("Часът е отменен", "The visit is cancelled");
+            let body = html! {
+                div.notice role="status" { p { strong { (title) } } }
+                h1 { (title) }
+                (booking_facts(&prefs, &booking))
+                p { a href="/reception" { (prefs.t("Запишете друг час", "Book another time")) } }
+            };
+            (
+                [(header::CACHE_CONTROL, "no-store")],
+                layout::page(&prefs, Nav::Reception, title, body),
+            )
+                .into_response()
+        }
+        Ok(None) => {
+            errors.add(
+                "code",
+                prefs.t(
+                    "Няма записан час с този код, или той вече е отменен.",
+                    "There is no booking with this code, or it is already cancelled.",
+                ),
+            );
+            (StatusCode::NOT_FOUND, cancel_page(&prefs, code, &errors)).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cancellation failed");
+            layout::error_page(
+                &prefs,
+                StatusCode::SERVICE_UNAVAILABLE,
+                prefs.t("Регистърът не е достъпен", "The register is unavailable"),
+                prefs.t(
+                    "Часът не е отменен. Опитайте отново след малко.",
+                    "The visit was not cancelled. Please try again in a moment.",
+                ),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_working_day_has_24_slots_and_a_holiday_none() {
+        let calendar = WorkingCalendar::with_builtin_decrees();
+        let monday: Date = "2026-03-02".parse().unwrap();
+        let slots = day_slots(monday, &calendar);
+        assert_eq!(slots.len(), 24);
+        assert_eq!(slots.first().map(String::as_str), Some("09:00"));
+        assert_eq!(slots.last().map(String::as_str), Some("16:40"));
+        // 3 March, Liberation Day.
+        assert!(day_slots("2026-03-03".parse().unwrap(), &calendar).is_empty());
+        assert!(day_slots("2026-03-07".parse().unwrap(), &calendar).is_empty());
+    }
+
+    #[test]
+    fn bookable_days_skip_closed_days_and_todays_past() {
+        let calendar = WorkingCalendar::with_builtin_decrees();
+        // Monday 2 March 2026 at 16:50 local: today's last slot has begun.
+        let now: Timestamp = "2026-03-02T14:50:00Z".parse().unwrap();
+        let days = bookable_days(now, &calendar);
+        assert_eq!(days.len(), DAYS_AHEAD);
+        assert_eq!(days[0], "2026-03-04".parse::<Date>().unwrap());
+        assert!(days.iter().all(|d| !day_slots(*d, &calendar).is_empty()));
+    }
+}

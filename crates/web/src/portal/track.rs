@@ -1,0 +1,478 @@
+//! `/track`: a case by number and tracking code — its status, its history as the citizen may
+//! see it, delay notices with their reasons and new dates, the written answer, and once answered
+//! a short satisfaction survey (one per case).
+//!
+//! The code travels in a POST body, never in the address, so it stays out of logs and history.
+
+use super::layout::{self, Errors, Nav, Prefs, TextInput};
+use super::submit::kind_text;
+use crate::AppState;
+use axum::Form;
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use priemna_domain::{RegistrationNumber, Status};
+use priemna_store::{CitizenView, StoreError, Survey};
+use serde::Deserialize;
+
+const MAX_COMMENT_CHARS: usize = 2000;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TrackForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    code: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct SurveyForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    on_time: String,
+    #[serde(default)]
+    clear: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// `GET /track`.
+pub async fn form(prefs: Prefs) -> Markup {
+    lookup_page(&prefs, &TrackForm::default(), &Errors::default(), false)
+}
+
+fn lookup_page(prefs: &Prefs, form: &TrackForm, errors: &Errors, not_found: bool) -> Markup {
+    let title = prefs.t("Проследяване на преписка", "Track a case");
+    let body = html! {
+        h1 { (title) }
+        (errors.summary(prefs))
+        @if not_found {
+            div.alert role="alert" id="not-found" {
+                p { (prefs.t(
+                    "Няма преписка с този номер и код. Проверете ги в разписката — кодът е от 12 знака, например K7QM-3XHD-92TF.",
+                    "There is no case with this number and code. Check them on your receipt — the code has 12 characters, for example K7QM-3XHD-92TF.")) }
+            }
+        }
+        p.lead { (prefs.t(
+            "Въведете регистрационния номер и кода за проследяване от разписката.",
+            "Enter the registration number and the tracking code from your receipt.")) }
+        form method="post" action="/track" novalidate {
+            (TextInput { required: true, class: Some("short"), autocomplete: Some("off"),
+                hint: Some(prefs.t("Например 2026-000123.", "For example 2026-000123.")),
+                ..TextInput::new("number", prefs.t("Регистрационен номер", "Registration number"), &form.number) }
+                .render(prefs, errors))
+            (TextInput { required: true, class: Some("short"), autocomplete: Some("off"),
+                hint: Some(prefs.t("12 букви и цифри; тиретата не са задължителни.", "12 letters and digits; the dashes are optional.")),
+                ..TextInput::new("code", prefs.t("Код за проследяване", "Tracking code"), &form.code) }
+                .render(prefs, errors))
+            button type="submit" { (prefs.t("Покажи преписката", "Show the case")) }
+        }
+        p { (prefs.t("Изгубили сте кода? Обадете се на 038 603330 — ще Ви помогнем, след като установим самоличността Ви.",
+                     "Lost the code? Call +359 38 603330 — we will help once we have confirmed who you are.")) }
+    };
+    layout::page(prefs, Nav::Track, title, body)
+}
+
+fn check_lookup(prefs: &Prefs, number: &str, code: &str) -> (Option<RegistrationNumber>, Errors) {
+    let mut errors = Errors::default();
+    let parsed = if number.trim().is_empty() {
+        errors.add(
+            "number",
+            prefs.t(
+                "Въведете регистрационния номер.",
+                "Enter the registration number.",
+            ),
+        );
+        None
+    } else {
+        let parsed = number.trim().parse::<RegistrationNumber>().ok();
+        if parsed.is_none() {
+            errors.add(
+                "number",
+                prefs.t(
+                    "Номерът е година, тире и шест цифри, например 2026-000123.",
+                    "The number is a year, a dash and six digits, for example 2026-000123.",
+                ),
+            );
+        }
+        parsed
+    };
+    if code.trim().is_empty() {
+        errors.add(
+            "code",
+            prefs.t("Въведете кода за проследяване.", "Enter the tracking code."),
+        );
+    }
+    (parsed, errors)
+}
+
+fn unavailable(prefs: &Prefs, e: &StoreError) -> Response {
+    tracing::error!(error = %e, "tracking failed");
+    layout::error_page(
+        prefs,
+        StatusCode::SERVICE_UNAVAILABLE,
+        prefs.t("Регистърът не е достъпен", "The register is unavailable"),
+        prefs.t(
+            "Опитайте отново след малко.",
+            "Please try again in a moment.",
+        ),
+    )
+}
+
+/// `POST /track`.
+pub async fn show(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    form: Result<Form<TrackForm>, FormRejection>,
+) -> Response {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let (number, errors) = check_lookup(&prefs, &form.number, &form.code);
+    let Some(number) = number.filter(|_| errors.is_empty()) else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lookup_page(&prefs, &form, &errors, false),
+        )
+            .into_response();
+    };
+    match app.store.find_for_citizen(number, form.code.trim()).await {
+        Ok(Some(view)) => {
+            case_response(
+                &app,
+                &prefs,
+                &view,
+                form.code.trim(),
+                &SurveyState::default(),
+            )
+            .await
+        }
+        Ok(None) => {
+            let mut errors = Errors::default();
+            errors.add("number", prefs.t("Проверете номера.", "Check the number."));
+            errors.add("code", prefs.t("Проверете кода.", "Check the code."));
+            (
+                StatusCode::NOT_FOUND,
+                lookup_page(&prefs, &form, &errors, true),
+            )
+                .into_response()
+        }
+        Err(e) => unavailable(&prefs, &e),
+    }
+}
+
+/// The survey part of the case page.
+#[derive(Default)]
+struct SurveyState {
+    form: Option<SurveyForm>,
+    errors: Errors,
+    thanks: bool,
+    already: bool,
+}
+
+async fn case_response(
+    app: &AppState,
+    prefs: &Prefs,
+    view: &CitizenView,
+    code: &str,
+    survey: &SurveyState,
+) -> Response {
+    let existing = match app.store.survey(view.number).await {
+        Ok(s) => s,
+        Err(e) => return unavailable(prefs, &e),
+    };
+    let status = if survey.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        case_page(prefs, view, code, existing.as_ref(), survey),
+    )
+        .into_response()
+}
+
+fn status_text(prefs: &Prefs, status: Status) -> &'static str {
+    prefs.t(status.label_bg(), status.label_en())
+}
+
+fn case_page(
+    prefs: &Prefs,
+    view: &CitizenView,
+    code: &str,
+    existing: Option<&Survey>,
+    survey: &SurveyState,
+) -> Markup {
+    let title = format!("{} {}", prefs.t("Преписка", "Case"), view.number);
+    let (kind_name, _) = kind_text(prefs, view.kind);
+    let delays: Vec<_> = view
+        .history
+        .iter()
+        .filter(|e| e.status == Status::Inspection)
+        .collect();
+    let body = html! {
+        (survey.errors.summary(prefs))
+        @if survey.thanks {
+            div.notice role="status" { p { (prefs.t("Благодарим! Оценката Ви е записана.", "Thank you! Your rating is recorded.")) } }
+        }
+        @if survey.already {
+            div.notice role="status" { p { (prefs.t("Тази преписка вече е оценена. Благодарим!", "This case has already been rated. Thank you!")) } }
+        }
+        h1 { (title) }
+        dl.facts {
+            dt { (prefs.t("Статус", "Status")) }
+            dd { span.status id="case-status" { (status_text(prefs, view.status)) } }
+            dt { (prefs.t("Относно", "Subject")) } dd { (view.subject) }
+            dt { (prefs.t("Вид", "Kind")) } dd { (kind_name) }
+            dt { (prefs.t("Получено на", "Received on")) } dd { (prefs.time(view.received_at)) }
+            dt { (prefs.t("Срок за отговор", "Answer due by")) }
+            dd {
+                @match view.answer_due {
+                    Some(due) => strong { (prefs.day(due)) },
+                    None => (prefs.t("няма", "none")),
+                }
+            }
+            @if let Some(address) = &view.address {
+                dt { (prefs.t("Място", "Location")) } dd { (address) }
+            }
+            @if !view.considered {
+                dt { (prefs.t("Разглеждане", "Consideration")) }
+                dd { (prefs.t("по хартата подаденото не се разглежда по същество", "under the charter this submission is not considered on its merits")) }
+            }
+        }
+        @if !delays.is_empty() {
+            h2 { (prefs.t("Удължен срок", "Deadline extended")) }
+            @for e in &delays {
+                div.delay {
+                    p { strong { (prefs.time(e.at)) } }
+                    p { (prefs.t(&e.note_bg, &e.note_en)) }
+                }
+            }
+        }
+        @if let Some(answer) = &view.answer_text {
+            h2 id="answer-title" { (prefs.t("Отговор", "Answer")) }
+            @if let Some(at) = view.answered_at {
+                p.hint { (prefs.t("Изпратен на ", "Sent on ")) (prefs.time(at)) }
+            }
+            div.text id="answer" aria-labelledby="answer-title" { (answer) }
+        }
+        @if !view.decisions.is_empty() {
+            h2 { (prefs.t("Какво казва хартата", "What the charter says")) }
+            ul { @for d in &view.decisions { li { (prefs.t(&d.reason_bg, &d.reason_en)) } } }
+        }
+        h2 { (prefs.t("История", "History")) }
+        div.table-wrap {
+            table {
+                caption.visually-hidden { (prefs.t("История на преписката", "History of the case")) }
+                thead { tr {
+                    th scope="col" { (prefs.t("Дата и час", "Date and time")) }
+                    th scope="col" { (prefs.t("Статус", "Status")) }
+                    th scope="col" { (prefs.t("Какво стана", "What happened")) }
+                } }
+                tbody {
+                    @for e in &view.history {
+                        tr {
+                            td { (prefs.time(e.at)) }
+                            td { (status_text(prefs, e.status)) }
+                            td { (prefs.t(&e.note_bg, &e.note_en)) }
+                        }
+                    }
+                }
+            }
+        }
+        @if view.answer_text.is_some() {
+            @if let Some(s) = existing {
+                h2 { (prefs.t("Вашата оценка", "Your rating")) }
+                p { (prefs.t("Оценихте обслужването с ", "You rated the service ")) strong { (s.rating) } (prefs.t(" от 5.", " out of 5.")) }
+            } @else {
+                (survey_form(prefs, view, code, survey))
+            }
+        }
+        p { a href="/track" { (prefs.t("Друга преписка", "Another case")) } }
+    };
+    layout::page(prefs, Nav::Track, &title, body)
+}
+
+fn yes_no(prefs: &Prefs, errors: &Errors, (id, legend): (&str, &str), value: &str) -> Markup {
+    let error = errors.get(id);
+    html! {
+        fieldset.invalid[error.is_some()] id=(id) tabindex="-1"
+            aria-describedby=[error.is_some().then(|| format!("{id}-error"))] {
+            legend { (legend) " " span { (prefs.t("(по желание)", "(optional)")) } }
+            (layout::error_line(prefs, id, error.as_deref()))
+            @for (v, bg, en) in [("yes", "Да", "Yes"), ("no", "Не", "No")] {
+                @let control = format!("{id}-{v}");
+                div.choice {
+                    input type="radio" id=(control) name=(id) value=(v) checked[value == v];
+                    label for=(control) { (prefs.t(bg, en)) }
+                }
+            }
+        }
+    }
+}
+
+fn survey_form(prefs: &Prefs, view: &CitizenView, code: &str, survey: &SurveyState) -> Markup {
+    let empty = SurveyForm::default();
+    let form = survey.form.as_ref().unwrap_or(&empty);
+    let errors = &survey.errors;
+    let rating_error = errors.get("rating");
+    let comment_error = errors.get("comment");
+    html! {
+        section.panel aria-labelledby="survey-title" {
+            h2 id="survey-title" { (prefs.t("Оценете обслужването", "Rate the service")) }
+            p { (prefs.t("Три кратки въпроса. Оценката е една за преписката и ни помага да работим по-добре.",
+                         "Three short questions. There is one rating per case, and it helps us do better.")) }
+            form method="post" action="/track/survey" novalidate {
+                input type="hidden" name="number" value=(view.number.to_string());
+                input type="hidden" name="code" value=(code);
+                fieldset.invalid[rating_error.is_some()] id="rating" tabindex="-1"
+                    aria-describedby=[rating_error.is_some().then_some("rating-error")] {
+                    legend { (prefs.t("Колко сте доволни от отговора и обслужването?", "How satisfied are you with the answer and the service?")) }
+                    (layout::error_line(prefs, "rating", rating_error.as_deref()))
+                    @for (v, bg, en) in [("5", "5 — много доволен/доволна", "5 — very satisfied"),
+                                         ("4", "4 — доволен/доволна", "4 — satisfied"),
+                                         ("3", "3 — нито доволен, нито недоволен", "3 — neither satisfied nor dissatisfied"),
+                                         ("2", "2 — недоволен/недоволна", "2 — dissatisfied"),
+                                         ("1", "1 — много недоволен/недоволна", "1 — very dissatisfied")] {
+                        @let control = format!("rating-{v}");
+                        div.choice {
+                            input type="radio" id=(control) name="rating" value=(v) checked[form.rating == v];
+                            label for=(control) { (prefs.t(bg, en)) }
+                        }
+                    }
+                }
+                (yes_no(prefs, errors, ("on_time", prefs.t("Получихте ли отговор в срок?", "Did you get the answer in time?")), &form.on_time))
+                (yes_no(prefs, errors, ("clear", prefs.t("Ясен ли беше отговорът?", "Was the answer clear?")), &form.clear))
+                div.field.invalid[comment_error.is_some()] {
+                    label for="comment" { (prefs.t("Какво да подобрим?", "What should we improve?")) " " (prefs.t("(по желание)", "(optional)")) }
+                    (layout::error_line(prefs, "comment", comment_error.as_deref()))
+                    textarea id="comment" name="comment" rows="3" maxlength=(MAX_COMMENT_CHARS)
+                        aria-describedby=[comment_error.is_some().then_some("comment-error")]
+                        aria-invalid=[comment_error.is_some().then_some("true")] { (form.comment) }
+                }
+                button type="submit" { (prefs.t("Изпрати оценката", "Send the rating")) }
+            }
+        }
+    }
+}
+
+fn yes_no_value(s: &str) -> Option<bool> {
+    match s {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// `POST /track/survey`: the case's one rating, after its answer.
+pub async fn survey(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    form: Result<Form<SurveyForm>, FormRejection>,
+) -> Response {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let (number, lookup_errors) = check_lookup(&prefs, &form.number, &form.code);
+    let code = form.code.trim().to_owned();
+    let view = match number.filter(|_| lookup_errors.is_empty()) {
+        None => None,
+        Some(number) => match app.store.find_for_citizen(number, &code).await {
+            Ok(view) => view,
+            Err(e) => return unavailable(&prefs, &e),
+        },
+    };
+    let Some(view) = view else {
+        let lookup = TrackForm {
+            number: form.number.clone(),
+            code: form.code.clone(),
+        };
+        return (
+            StatusCode::NOT_FOUND,
+            lookup_page(&prefs, &lookup, &Errors::default(), true),
+        )
+            .into_response();
+    };
+    if view.answer_text.is_none() {
+        return layout::error_page(
+            &prefs,
+            StatusCode::CONFLICT,
+            prefs.t("Още няма отговор", "No answer yet"),
+            prefs.t(
+                "Обслужването може да се оцени след отговора.",
+                "The service can be rated once the answer is given.",
+            ),
+        );
+    }
+    let mut errors = Errors::default();
+    let rating = form
+        .rating
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|r| (1..=5).contains(r));
+    if rating.is_none() {
+        errors.add(
+            "rating",
+            prefs.t("Изберете оценка от 1 до 5.", "Choose a rating from 1 to 5."),
+        );
+    }
+    let comment = form.comment.trim();
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        errors.add(
+            "comment",
+            if prefs.en() {
+                format!("Write at most {MAX_COMMENT_CHARS} characters.")
+            } else {
+                format!("Напишете най-много {MAX_COMMENT_CHARS} знака.")
+            },
+        );
+    }
+    if comment
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        errors.add(
+            "comment",
+            prefs.t(
+                "Текстът съдържа недопустими знаци.",
+                "The text contains characters that are not allowed.",
+            ),
+        );
+    }
+    let Some(rating) = rating.filter(|_| errors.is_empty()) else {
+        let state = SurveyState {
+            form: Some(form.clone()),
+            errors,
+            ..SurveyState::default()
+        };
+        return case_response(&app, &prefs, &view, &code, &state).await;
+    };
+    let record = Survey {
+        rating,
+        on_time: yes_no_value(&form.on_time),
+        clear: yes_no_value(&form.clear),
+        comment: (!comment.is_empty()).then(|| comment.to_owned()),
+    };
+    let state = match app
+        .store
+        .record_survey(view.number, record, app.clock.now())
+        .await
+    {
+        Ok(()) => SurveyState {
+            thanks: true,
+            ..SurveyState::default()
+        },
+        Err(StoreError::Duplicate(_)) => SurveyState {
+            already: true,
+            ..SurveyState::default()
+        },
+        Err(e) => return unavailable(&prefs, &e),
+    };
+    case_response(&app, &prefs, &view, &code, &state).await
+}

@@ -1,0 +1,873 @@
+//! The citizens' portal over HTTP, as a browser without JavaScript uses it: multipart and
+//! urlencoded forms, cookies carried by hand, redirects not followed. Runs on SQLite and (with
+//! `PRIEMNA_TEST_BACKEND=postgres`) on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+
+use helpers::{PASSWORD, TestApp, spawn_app_at};
+use priemna_domain::Clock;
+use serde_json::json;
+
+/// Monday 2 March 2026, 10:00 in Haskovo. Tuesday 3 March is a holiday (Liberation Day).
+const NOW: &str = "2026-03-02T10:00:00+02:00";
+const BOOKING_DAY: &str = "2026-03-04";
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    content_type: String,
+    set_cookies: Vec<String>,
+    body: String,
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn read(response: reqwest::Response) -> Page {
+    let header = |name: reqwest::header::HeaderName| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let location = header(reqwest::header::LOCATION);
+    let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
+    let set_cookies = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    Page {
+        status: response.status().as_u16(),
+        location,
+        content_type,
+        set_cookies,
+        body: response.text().await.unwrap(),
+    }
+}
+
+async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> Page {
+    let mut request = client().get(app.url(path));
+    if let Some(cookie) = cookie {
+        request = request.header(reqwest::header::COOKIE, cookie);
+    }
+    read(request.send().await.unwrap()).await
+}
+
+async fn post(app: &TestApp, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Page {
+    let mut request = client().post(app.url(path)).form(form);
+    if let Some(cookie) = cookie {
+        request = request.header(reqwest::header::COOKIE, cookie);
+    }
+    read(request.send().await.unwrap()).await
+}
+
+/// A part of a multipart form: a text field, or a file (name, bytes).
+enum Part<'a> {
+    Text(&'a str, &'a str),
+    File(&'a str, &'a str, Vec<u8>),
+}
+
+async fn post_multipart(app: &TestApp, path: &str, parts: &[Part<'_>]) -> Page {
+    let boundary = "----priemna-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match part {
+            Part::Text(name, value) => {
+                body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                        .as_bytes(),
+                );
+            }
+            Part::File(name, filename, data) => {
+                body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n\
+                         Content-Type: application/octet-stream\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                body.extend_from_slice(data);
+                body.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let response = client()
+        .post(app.url(path))
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    read(response).await
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let from = body
+        .find(start)
+        .unwrap_or_else(|| panic!("{start:?} in {body}"))
+        + start.len();
+    let to = body[from..].find(end).unwrap() + from;
+    &body[from..to]
+}
+
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+fn complaint<'a>() -> Vec<Part<'a>> {
+    vec![
+        Part::Text("kind", "complaint"),
+        Part::Text("subject", "Забавено удостоверение"),
+        Part::Text("body", "Чакам удостоверение за наследници от месец."),
+        Part::Text("address", "Център за услуги, гише 3"),
+        Part::Text("bad_administration", "on"),
+        Part::Text("identity", "named"),
+        Part::Text("name", "Иван Петров"),
+        Part::Text("phone", "0888 123 456"),
+        Part::Text("email", ""),
+        Part::Text("postal_address", ""),
+        Part::Text("consent", "on"),
+    ]
+}
+
+/// Submits through the portal: (number, tracking code, receipt page).
+async fn submit_complaint(app: &TestApp, files: Vec<Part<'_>>) -> (String, String, Page) {
+    let mut parts = complaint();
+    parts.extend(files);
+    let page = post_multipart(app, "/submit", &parts).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let number = between(&page.body, r#"id="receipt-number">"#, "<").to_owned();
+    let code = between(&page.body, r#"id="receipt-code">"#, "<").to_owned();
+    (number, code, page)
+}
+
+#[tokio::test]
+async fn every_public_page_answers_in_bulgarian_and_english() {
+    let app = spawn_app_at(NOW).await;
+    for path in [
+        "/",
+        "/submit",
+        "/track",
+        "/reception",
+        "/reception/cancel",
+        "/charter",
+        "/contacts",
+        "/channels",
+        "/privacy",
+    ] {
+        let page = get(&app, path, None).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.content_type.starts_with("text/html"), "{path}");
+        assert!(page.body.contains(r#"<html lang="bg""#), "{path}");
+        assert!(
+            page.body.contains(r##"<a class="skip" href="#main">"##),
+            "{path}"
+        );
+        assert!(
+            page.body.contains(r#"<main id="main" tabindex="-1">"#),
+            "{path}"
+        );
+        let english = get(&app, &format!("{path}?lang=en"), None).await;
+        assert!(english.body.contains(r#"<html lang="en""#), "{path}");
+        assert!(
+            english
+                .set_cookies
+                .iter()
+                .any(|c| c.starts_with("priemna_lang=en")),
+            "{path}: ?lang=en is remembered"
+        );
+        // The cookie alone keeps English.
+        let again = get(&app, path, Some("priemna_lang=en")).await;
+        assert!(again.body.contains(r#"<html lang="en""#), "{path}");
+    }
+    let charter = get(&app, "/charter", None).await;
+    assert!(
+        charter
+            .body
+            .contains("Анонимни сигнали и оплаквания не се разглеждат")
+    );
+    let contacts = get(&app, "/contacts", None).await;
+    assert!(
+        contacts.body.contains("Ден на Освобождението"),
+        "the holiday on 3 March is named"
+    );
+}
+
+#[tokio::test]
+async fn text_size_and_contrast_persist_without_javascript() {
+    let app = spawn_app_at(NOW).await;
+    let page = post(
+        &app,
+        "/preferences",
+        &[("size", "large"), ("back", "/track")],
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location.as_deref(), Some("/track"));
+    let cookie = page
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("priemna_size=large"))
+        .expect("a size cookie");
+    assert!(cookie.contains("Max-Age=31536000"), "{cookie}");
+    let page = post(
+        &app,
+        "/preferences",
+        &[("contrast", "high"), ("back", "//evil.example")],
+        None,
+    )
+    .await;
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/"),
+        "never sent off the site"
+    );
+    let styled = get(&app, "/", Some("priemna_size=large; priemna_contrast=high")).await;
+    assert!(
+        styled.body.contains(r#"class="size-large contrast""#),
+        "{}",
+        styled.body
+    );
+    assert!(styled.body.contains(r#"value="large" aria-pressed="true""#));
+    let language = get(&app, "/preferences?lang=en&back=/charter", None).await;
+    assert_eq!(language.location.as_deref(), Some("/charter"));
+    assert!(
+        language
+            .set_cookies
+            .iter()
+            .any(|c| c.starts_with("priemna_lang=en"))
+    );
+    let css = get(&app, "/assets/portal.css", None).await;
+    assert!(css.content_type.starts_with("text/css"));
+    assert!(css.body.contains("@media print"));
+}
+
+#[tokio::test]
+async fn form_errors_are_shown_next_to_their_fields_and_nothing_is_registered() {
+    let app = spawn_app_at(NOW).await;
+    let page = post_multipart(
+        &app,
+        "/submit",
+        &[
+            Part::Text("identity", "named"),
+            Part::Text("subject", ""),
+            Part::Text("phone", "12"),
+        ],
+    )
+    .await;
+    assert_eq!(page.status, 422);
+    for id in ["kind", "subject", "body", "phone", "consent"] {
+        assert!(
+            page.body.contains(&format!(r#"id="{id}-error""#)),
+            "{id}: {}",
+            page.body
+        );
+        assert!(
+            page.body.contains(&format!(r##"href="#{id}""##)),
+            "{id} in the summary"
+        );
+    }
+    assert!(
+        page.body
+            .contains(r#"aria-describedby="subject-hint subject-error""#)
+    );
+    assert!(page.body.contains(r#"aria-invalid="true""#));
+    assert!(page.body.contains("Напишете кратко заглавие."));
+    // What was typed comes back.
+    assert!(page.body.contains(r#"value="12""#));
+    assert_eq!(app.count().await, 0);
+
+    // Anonymous, but with a name: said so, on the choice itself.
+    let mut parts = complaint();
+    parts.retain(|p| !matches!(p, Part::Text("identity", _)));
+    parts.push(Part::Text("identity", "anonymous"));
+    let page = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains(r#"id="identity-error""#),
+        "{}",
+        page.body
+    );
+    assert_eq!(app.count().await, 0);
+
+    // In English.
+    let page = post_multipart(&app, "/submit?lang=en", &[Part::Text("identity", "named")]).await;
+    assert!(page.body.contains("Write a short title."));
+}
+
+#[tokio::test]
+async fn attachments_are_checked_by_their_bytes_and_kept() {
+    let app = spawn_app_at(NOW).await;
+    // An executable named like a photo is refused, and nothing is registered.
+    let mut parts = complaint();
+    parts.push(Part::File(
+        "attachments",
+        "photo.jpg",
+        b"MZ\x90\0\x03\0\0\0 not a photo".to_vec(),
+    ));
+    let page = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains(r#"id="attachments-error""#));
+    assert!(page.body.contains("photo.jpg"));
+    assert_eq!(app.count().await, 0);
+
+    // Too large.
+    let mut parts = complaint();
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(5 * 1024 * 1024 + 1, b'a');
+    parts.push(Part::File("attachments", "big.pdf", big));
+    let page = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("5 MB"), "{}", page.body);
+    assert_eq!(app.count().await, 0);
+
+    // A PNG and a PDF, whatever the names say.
+    let (number, _, receipt) = submit_complaint(
+        &app,
+        vec![
+            Part::File("attachments", "../../снимка.bin", PNG.to_vec()),
+            Part::File("attachments", "писмо.pdf", b"%PDF-1.4\n%test\n".to_vec()),
+        ],
+    )
+    .await;
+    assert!(receipt.body.contains("снимка.bin"));
+    let stored = app
+        .store
+        .attachments(number.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0].content_type, "image/png");
+    assert_eq!(stored[0].filename, "снимка.bin");
+    assert_eq!(stored[1].content_type, "application/pdf");
+    let file = app
+        .store
+        .attachment(number.parse().unwrap(), stored[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(file.data, PNG);
+
+    // Staff who may see the case download it; the download is journalled.
+    let department = app.add_department("Административно обслужване").await;
+    app.add_staff("kmet", "mayors_office", None, false).await;
+    let _ = department;
+    let cookie = sign_in(&app, "kmet").await;
+    let list = get(
+        &app,
+        &format!("/staff/cases/{number}/portal"),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let href = format!("/staff/cases/{number}/attachments/{}", stored[0].id);
+    assert!(list.body.contains(&href));
+    let download = client()
+        .get(app.url(&href))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.headers()["content-type"], "image/png");
+    assert!(
+        download.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(download.bytes().await.unwrap().as_ref(), PNG);
+    let journal = app.store.journal(0, 1000).await.unwrap();
+    assert!(journal.iter().any(|e| e.action == "attach"));
+    assert!(journal.iter().any(|e| e.action == "read_attachment"));
+    // Not without signing in.
+    let anonymous = get(&app, &href, None).await;
+    assert_eq!(anonymous.status, 303);
+}
+
+/// Signs in through the staff login form: the session cookie.
+async fn sign_in(app: &TestApp, username: &str) -> String {
+    let page = post(
+        app,
+        "/staff/login",
+        &[("username", username), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    page.set_cookies
+        .iter()
+        .find(|c| c.starts_with("priemna_session="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn submit_receipt_track_answer_and_rate() {
+    let app = spawn_app_at(NOW).await;
+    let (number, code, receipt) = submit_complaint(&app, Vec::new()).await;
+    assert!(number.starts_with("2026-"));
+    assert_eq!(code.len(), 14);
+    // The 7-day promise: 2 March + 7 days = Monday 9 March.
+    assert!(receipt.body.contains("09.03.2026"), "{}", receipt.body);
+    assert!(receipt.body.contains("@media print") || receipt.body.contains("/assets/portal.css"));
+    let case = app
+        .store
+        .case_by_number(number.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.entered_by, "citizen");
+    assert_eq!(case.channel.as_str(), "web");
+
+    // The receipt as a file, from the register.
+    let file = post(
+        &app,
+        "/receipt",
+        &[("number", &number), ("code", &code)],
+        None,
+    )
+    .await;
+    assert_eq!(file.status, 200);
+    assert!(file.content_type.starts_with("text/plain"));
+    assert!(file.body.contains(&number) && file.body.contains(&code));
+
+    // Tracking: a wrong code is told apart from nothing, and marks both fields.
+    let wrong = post(
+        &app,
+        "/track",
+        &[("number", &number), ("code", "AAAA-BBBB-CCCC")],
+        None,
+    )
+    .await;
+    assert_eq!(wrong.status, 404);
+    assert!(wrong.body.contains(r#"id="code-error""#));
+    let bad = post(&app, "/track", &[("number", "123"), ("code", "")], None).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains(r#"id="number-error""#) && bad.body.contains(r#"id="code-error""#));
+    let tracked = post(
+        &app,
+        "/track",
+        &[("number", &number), ("code", &code.to_lowercase())],
+        None,
+    )
+    .await;
+    assert_eq!(tracked.status, 200, "{}", tracked.body);
+    assert!(tracked.body.contains("регистрирано"));
+    assert!(
+        !tracked.body.contains("survey-title"),
+        "no survey before the answer"
+    );
+    let early = post(
+        &app,
+        "/track/survey",
+        &[("number", &number), ("code", &code), ("rating", "5")],
+        None,
+    )
+    .await;
+    assert_eq!(early.status, 409);
+
+    // The Mayor's office assigns, asks for an inspection (a delay notice), and answers.
+    let department = app.add_department("Административно обслужване").await;
+    app.add_staff("kmet", "mayors_office", None, false).await;
+    let staff = app.login("kmet").await;
+    let (status, body) = staff
+        .act(
+            &number,
+            json!({"action": "assign", "department_id": department}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = staff
+        .act(
+            &number,
+            json!({"action": "require_inspection", "reason": "нужна е справка от архива", "new_due": "2026-03-16"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = staff
+        .act(
+            &number,
+            json!({"action": "answer", "text": "Удостоверението е готово; можете да го получите на гише 3."}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    let tracked = post(
+        &app,
+        "/track",
+        &[("number", &number), ("code", &code)],
+        None,
+    )
+    .await;
+    assert_eq!(tracked.status, 200);
+    assert!(
+        tracked.body.contains("Удостоверението е готово"),
+        "{}",
+        tracked.body
+    );
+    assert!(
+        tracked.body.contains("нужна е справка от архива"),
+        "the delay's reason"
+    );
+    assert!(tracked.body.contains("16.03.2026"), "the new date");
+    assert!(tracked.body.contains("survey-title"));
+
+    // The survey: errors next to the field, then once per case.
+    let missing = post(
+        &app,
+        "/track/survey",
+        &[("number", &number), ("code", &code)],
+        None,
+    )
+    .await;
+    assert_eq!(missing.status, 422);
+    assert!(missing.body.contains(r#"id="rating-error""#));
+    let rated = post(
+        &app,
+        "/track/survey",
+        &[
+            ("number", &number),
+            ("code", &code),
+            ("rating", "4"),
+            ("on_time", "yes"),
+            ("clear", "no"),
+            ("comment", "По-бързо, моля."),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(rated.status, 200, "{}", rated.body);
+    assert!(rated.body.contains("Оценката Ви е записана"));
+    let again = post(
+        &app,
+        "/track/survey",
+        &[("number", &number), ("code", &code), ("rating", "1")],
+        None,
+    )
+    .await;
+    assert!(again.body.contains("вече е оценена"));
+    let survey = app
+        .store
+        .survey(number.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (survey.rating, survey.on_time, survey.clear),
+        (4, Some(true), Some(false))
+    );
+}
+
+async fn free_slots(app: &TestApp, official: &str, day: &str) -> Vec<String> {
+    let page = get(
+        app,
+        &format!("/reception?official={official}&day={day}"),
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    page.body
+        .match_indices(r#"name="slot" value=""#)
+        .map(|(i, m)| page.body[i + m.len()..i + m.len() + 5].to_owned())
+        .collect()
+}
+
+async fn book(app: &TestApp, official: &str, day: &str, slot: &str) -> Page {
+    post(
+        app,
+        "/reception",
+        &[
+            ("official", official),
+            ("day", day),
+            ("slot", slot),
+            ("name", "Мария Георгиева"),
+            ("phone", "0888 123 456"),
+            ("topic", "Ремонт на улицата"),
+            ("consent", "on"),
+        ],
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_visit_is_booked_listed_for_staff_and_cancelled() {
+    let app = spawn_app_at(NOW).await;
+    let choose = get(&app, "/reception", None).await;
+    assert!(
+        !choose.body.contains("2026-03-03"),
+        "the holiday is not offered"
+    );
+    assert!(choose.body.contains(BOOKING_DAY));
+    // Today: only the slots still ahead (it is 10:00).
+    let today = free_slots(&app, "mayor", "2026-03-02").await;
+    assert_eq!(today.first().map(String::as_str), Some("10:20"));
+    let slots = free_slots(&app, "mayor", BOOKING_DAY).await;
+    assert_eq!(slots.len(), 24);
+    assert!(free_slots(&app, "mayor", "2026-03-03").await.is_empty());
+
+    // Errors next to their fields.
+    let refused = post(
+        &app,
+        "/reception",
+        &[
+            ("official", "mayor"),
+            ("day", BOOKING_DAY),
+            ("phone", "abc"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    for id in ["slot", "name", "phone", "consent"] {
+        assert!(
+            refused.body.contains(&format!(r#"id="{id}-error""#)),
+            "{id}"
+        );
+    }
+
+    let booked = book(&app, "mayor", BOOKING_DAY, "10:00").await;
+    assert_eq!(booked.status, 200, "{}", booked.body);
+    let code = between(&booked.body, r#"id="booking-code">"#, "<").to_owned();
+    assert!(
+        !free_slots(&app, "mayor", BOOKING_DAY)
+            .await
+            .contains(&"10:00".to_owned())
+    );
+    assert!(
+        free_slots(&app, "secretary", BOOKING_DAY)
+            .await
+            .contains(&"10:00".to_owned())
+    );
+    let twice = book(&app, "mayor", BOOKING_DAY, "10:00").await;
+    assert_eq!(twice.status, 409);
+    assert!(twice.body.contains(r#"id="slot-error""#));
+
+    // The day's list in the back office, for the registry; not for case officers.
+    app.add_staff("clerk", "registry_clerk", None, false).await;
+    let department = app.add_department("Пътища").await;
+    app.add_staff("officer", "case_officer", Some(department), false)
+        .await;
+    let clerk = sign_in(&app, "clerk").await;
+    let list = get(
+        &app,
+        &format!("/staff/reception?day={BOOKING_DAY}"),
+        Some(&clerk),
+    )
+    .await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert!(list.body.contains("Мария Георгиева") && list.body.contains("0888123456"));
+    let officer = sign_in(&app, "officer").await;
+    let denied = get(
+        &app,
+        &format!("/staff/reception?day={BOOKING_DAY}"),
+        Some(&officer),
+    )
+    .await;
+    assert_eq!(denied.status, 403);
+    assert!(get(&app, "/staff/reception", None).await.status == 303);
+
+    // Cancelled with the code: the slot is free again; a second cancellation finds nothing.
+    let wrong = post(
+        &app,
+        "/reception/cancel",
+        &[("code", "AAAA-BBBB-CCCC")],
+        None,
+    )
+    .await;
+    assert_eq!(wrong.status, 404);
+    assert!(wrong.body.contains(r#"id="code-error""#));
+    let cancelled = post(&app, "/reception/cancel", &[("code", &code)], None).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert!(cancelled.body.contains("10:00"));
+    assert!(
+        free_slots(&app, "mayor", BOOKING_DAY)
+            .await
+            .contains(&"10:00".to_owned())
+    );
+    let again = post(&app, "/reception/cancel", &[("code", &code)], None).await;
+    assert_eq!(again.status, 404);
+    let list = get(
+        &app,
+        &format!("/staff/reception?day={BOOKING_DAY}"),
+        Some(&clerk),
+    )
+    .await;
+    assert!(list.body.contains("отменен"));
+    // A new booking of the freed slot works.
+    assert_eq!(book(&app, "mayor", BOOKING_DAY, "10:00").await.status, 200);
+}
+
+#[tokio::test]
+async fn one_slot_goes_to_one_citizen_under_concurrency() {
+    let app = spawn_app_at(NOW).await;
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let url = app.url("/reception");
+        tasks.push(tokio::spawn(async move {
+            client()
+                .post(url)
+                .form(&[
+                    ("official", "deputy_mayor"),
+                    ("day", BOOKING_DAY),
+                    ("slot", "11:00"),
+                    ("name", "Гражданин"),
+                    ("phone", "0888 123 456"),
+                    ("consent", "on"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+    let day = BOOKING_DAY.parse().unwrap();
+    let list = app
+        .store
+        .bookings_on(day, "test", app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+}
+
+#[tokio::test]
+async fn an_administrator_edits_the_charter() {
+    let app = spawn_app_at(NOW).await;
+    app.add_staff("admin", "administrator", None, false).await;
+    app.add_staff("clerk", "registry_clerk", None, false).await;
+    let admin = sign_in(&app, "admin").await;
+    let editor = get(&app, "/staff/admin/pages/charter", Some(&admin)).await;
+    assert_eq!(editor.status, 200, "{}", editor.body);
+    assert!(editor.body.contains("Харта"));
+    let csrf = between(&editor.body, r#"name="csrf_token" value=""#, "\"").to_owned();
+
+    // An empty text is refused next to its field; a forged form changes nothing.
+    let empty = post(
+        &app,
+        "/staff/admin/pages/charter",
+        &[("body_bg", ""), ("body_en", "x"), ("csrf_token", &csrf)],
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains(r#"id="body_bg-error""#));
+    let forged = post(
+        &app,
+        "/staff/admin/pages/charter",
+        &[("body_bg", "подправено"), ("body_en", "forged")],
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+
+    let saved = post(
+        &app,
+        "/staff/admin/pages/charter",
+        &[
+            (
+                "body_bg",
+                "## Нова харта\nОбещаваме <b>отговор</b>.\n\n- първо\n- второ",
+            ),
+            ("body_en", "## New charter\nWe promise an answer."),
+            ("csrf_token", &csrf),
+        ],
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let charter = get(&app, "/charter", None).await;
+    assert!(
+        charter.body.contains("<h2>Нова харта</h2>"),
+        "{}",
+        charter.body
+    );
+    assert!(
+        charter.body.contains("&lt;b&gt;отговор&lt;/b&gt;"),
+        "escaped"
+    );
+    assert!(charter.body.contains("<li>първо</li>"));
+    let english = get(&app, "/charter?lang=en", None).await;
+    assert!(english.body.contains("We promise an answer."));
+    assert!(
+        app.store
+            .journal(0, 1000)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "edit_page")
+    );
+
+    // Only administrators edit.
+    let clerk = sign_in(&app, "clerk").await;
+    assert_eq!(
+        get(&app, "/staff/admin/pages/charter", Some(&clerk))
+            .await
+            .status,
+        403
+    );
+}
+
+#[tokio::test]
+async fn attachments_go_with_the_personal_data_after_the_retention_period() {
+    let app = spawn_app_at(NOW).await;
+    let (number, _, _) = submit_complaint(
+        &app,
+        vec![Part::File("attachments", "лице.png", PNG.to_vec())],
+    )
+    .await;
+    let department = app.add_department("Административно обслужване").await;
+    app.add_staff("kmet", "mayors_office", None, false).await;
+    let staff = app.login("kmet").await;
+    for action in [
+        json!({"action": "assign", "department_id": department}),
+        json!({"action": "answer", "text": "Отговор."}),
+    ] {
+        let (status, body) = staff.act(&number, action).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let number = number.parse().unwrap();
+    assert_eq!(app.store.attachments(number).await.unwrap().len(), 1);
+    let cutoff = "2030-01-01".parse().unwrap();
+    let erased = app
+        .store
+        .anonymise_expired(
+            &[(priemna_domain::Kind::Complaint, cutoff)],
+            "test-run",
+            app.clock.now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(erased, Some(1));
+    assert!(app.store.attachments(number).await.unwrap().is_empty());
+}

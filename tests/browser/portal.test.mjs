@@ -1,0 +1,416 @@
+// The citizens' portal and the back office in a real headless Chromium (Debian's package),
+// driven by Playwright against the real `priemna serve --demo` binary on a free port:
+//   submit → receipt → track; a member of staff answers in the back office → the citizen sees
+//   the answer and rates it; a reception visit is booked and cancelled; form errors sit next to
+//   their fields; the keyboard reaches everything; axe-core finds no serious or critical
+//   violation on any public or back-office page; screenshots at phone and desktop width.
+//
+// Run through scripts/browser-tests (which installs what is missing). Environment:
+//   PRIEMNA_BIN          the priemna binary (default: target/debug/priemna)
+//   CHROMIUM             the browser (default: /usr/bin/chromium)
+//   PRIEMNA_SCREENS_DIR  where screenshots go (default: target/screens; docs/screens to refresh
+//                        the committed ones)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = process.env.PRIEMNA_BIN || join(ROOT, 'target', 'debug', 'priemna');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SCREENS = resolve(ROOT, process.env.PRIEMNA_SCREENS_DIR || join('target', 'screens'));
+const PASSWORD = 'browser-tests-password-1';
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+let dir;
+let server;
+let base;
+let browser;
+const axeResults = [];
+
+function priemna(args, input) {
+  const run = spawnSync(BIN, [...args, '--db', join(dir, 'priemna.db')], {
+    input,
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 0, `priemna ${args.join(' ')}: ${run.stderr}`);
+  return run.stdout;
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'priemna-browser-'));
+  mkdirSync(SCREENS, { recursive: true });
+  priemna(['department', 'add', 'Административно обслужване']);
+  const users = [
+    ['kmet', 'Мария Кметова', 'mayors_office'],
+    ['clerk', 'Петър Деловодов', 'registry_clerk'],
+    ['admin', 'Анна Администраторова', 'administrator'],
+  ];
+  for (const [username, name, role] of users) {
+    priemna(['user', 'add', '--username', username, '--name', name, '--role', role, '--password-stdin'], `${PASSWORD}\n`);
+  }
+  server = spawn(BIN, ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', join(dir, 'priemna.db')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: 'warn' },
+  });
+  base = await new Promise((resolveBase, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30000);
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/Priemna listening on (http:\/\/[0-9.:]+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolveBase(match[1]);
+      }
+    });
+    server.stderr.on('data', (chunk) => { out += chunk; });
+    server.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  const pages = axeResults.map((r) => r.page);
+  if (pages.length) console.log(`axe-core checked ${pages.length} pages: ${pages.join(', ')}`);
+});
+
+async function newPage(viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, locale: 'bg-BG' });
+  return context.newPage();
+}
+
+/** Runs axe-core on the page as it is; fails on any serious or critical violation. */
+async function checkA11y(page, name) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  axeResults.push({ page: name, violations: results.violations.length });
+  assert.deepEqual(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`),
+    [],
+    `axe-core on ${name}`,
+  );
+}
+
+async function shoot(page, name) {
+  await page.screenshot({ path: join(SCREENS, `${name}.png`) });
+}
+
+/** Screenshots of a page at phone and desktop width. */
+async function shootBoth(page, name) {
+  const viewport = page.viewportSize();
+  await page.setViewportSize(PHONE);
+  await shoot(page, `${name}-phone`);
+  await page.setViewportSize(DESKTOP);
+  await shoot(page, `${name}-desktop`);
+  await page.setViewportSize(viewport);
+}
+
+async function staffPage(username) {
+  const page = await newPage();
+  await page.goto(`${base}/staff/login`);
+  await page.getByLabel('Потребителско име').fill(username);
+  await page.getByLabel('Парола').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Вход' }).click();
+  await page.waitForURL(/\/staff(\/admin)?$/);
+  return page;
+}
+
+// A 1×1 PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+const shared = {};
+
+test('form errors are shown next to their fields', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/submit`);
+  await page.getByLabel(/^Телефон/).fill('12');
+  await page.getByRole('button', { name: 'Изпрати' }).click();
+  const summary = page.getByRole('alert').filter({ hasText: 'Има проблем' });
+  await summary.waitFor();
+  for (const id of ['kind', 'subject', 'body', 'phone', 'consent']) {
+    const error = page.locator(`#${id}-error`);
+    assert.ok(await error.isVisible(), `${id}: its error is visible`);
+    const described = await page.locator(`#${id}`).getAttribute('aria-describedby');
+    assert.ok(described && described.split(' ').includes(`${id}-error`), `${id}: aria-describedby ${described}`);
+  }
+  // The error sits right by its field: above the input, inside the field's box.
+  const field = page.locator('.field', { has: page.locator('#subject') });
+  assert.ok(await field.locator('#subject-error').isVisible());
+  assert.equal(await page.locator('#phone').inputValue(), '12', 'what was typed comes back');
+  await checkA11y(page, 'submit (errors)');
+  await shootBoth(page, 'submit-errors');
+  // The summary links take the keyboard to the field.
+  await summary.getByRole('link', { name: /заглавие/ }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'subject');
+  await page.context().close();
+});
+
+test('submit → receipt → track', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/submit`);
+  await shootBoth(page, 'submit');
+  await page.getByLabel('Жалба', { exact: true }).check();
+  await page.getByLabel('Заглавие', { exact: true }).fill('Забавено удостоверение за наследници');
+  await page.getByLabel('Текст', { exact: true }).fill('Подадох искане преди месец и още не съм получил удостоверението.');
+  await page.getByLabel(/лошо администриране/).check();
+  await page.locator('#attachments').setInputFiles({ name: 'искане.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByLabel(/^Име и фамилия/).fill('Иван Петров');
+  await page.getByLabel(/^Телефон/).fill('0888 123 456');
+  await page.getByLabel(/Съгласен/).check();
+  await page.getByRole('button', { name: 'Изпрати' }).click();
+  await page.locator('#receipt-number').waitFor();
+  const number = (await page.locator('#receipt-number').textContent()).trim();
+  const code = (await page.locator('#receipt-code').textContent()).trim();
+  assert.match(number, /^\d{4}-\d{6}$/);
+  assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  assert.match(await page.locator('#receipt-due').textContent(), /\d{2}\.\d{2}\.\d{4}/);
+  assert.ok(await page.getByText('искане.png').isVisible());
+  await checkA11y(page, 'receipt');
+  await shootBoth(page, 'receipt');
+  // Printed, the receipt drops the site's furniture and keeps the number and code.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('nav.nav').isVisible(), false);
+  assert.ok(await page.locator('#receipt-code').isVisible());
+  await page.emulateMedia({ media: 'screen' });
+
+  await page.getByRole('link', { name: 'Проследяване на преписка' }).click();
+  await page.getByLabel('Регистрационен номер', { exact: true }).fill(number);
+  await page.getByLabel('Код за проследяване', { exact: true }).fill(code.toLowerCase());
+  await page.getByRole('button', { name: 'Покажи преписката' }).click();
+  await page.locator('#case-status').waitFor();
+  assert.equal((await page.locator('#case-status').textContent()).trim(), 'регистрирано');
+  await checkA11y(page, 'track (case)');
+  shared.number = number;
+  shared.code = code;
+  await page.context().close();
+});
+
+test('a member of staff answers in the back office → the citizen sees the answer and rates it', async () => {
+  assert.ok(shared.number, 'the previous test registered a case');
+  const staff = await staffPage('kmet');
+  await checkA11y(staff, 'staff inbox');
+  await staff.goto(`${base}/staff/cases/${shared.number}`);
+  await checkA11y(staff, 'staff case');
+  await staff.locator('#assign-department_id').selectOption({ label: 'Административно обслужване' });
+  await staff.locator('#action-assign').getByRole('button').click();
+  await staff.locator('#answer-text').waitFor();
+  await staff.locator('#answer-text').fill('Удостоверението е готово. Можете да го получите на гише 3.');
+  await staff.locator('#action-answer').getByRole('button').click();
+  await staff.getByText('Извършено').waitFor();
+  await shootBoth(staff, 'staff-case');
+  await staff.goto(`${base}/staff/cases/${shared.number}/portal`);
+  assert.ok(await staff.getByRole('link', { name: 'искане.png' }).isVisible());
+  await checkA11y(staff, 'staff case files and rating');
+  await staff.goto(`${base}/staff/cases/${shared.number}/personal-data`);
+  await checkA11y(staff, 'staff personal data');
+  await staff.goto(`${base}/staff/overview`);
+  await checkA11y(staff, 'staff overview');
+  await staff.goto(`${base}/staff/search?q=${encodeURIComponent('удостоверение')}`);
+  await checkA11y(staff, 'staff search');
+  await staff.goto(`${base}/staff/password`);
+  await checkA11y(staff, 'staff password');
+  await staff.context().close();
+
+  const page = await newPage();
+  await page.goto(`${base}/track`);
+  await page.getByLabel('Регистрационен номер', { exact: true }).fill(shared.number);
+  await page.getByLabel('Код за проследяване', { exact: true }).fill(shared.code);
+  await page.getByRole('button', { name: 'Покажи преписката' }).click();
+  await page.locator('#answer').waitFor();
+  assert.match(await page.locator('#answer').textContent(), /Удостоверението е готово/);
+  assert.equal((await page.locator('#case-status').textContent()).trim(), 'отговорено');
+  await checkA11y(page, 'track (answered, survey)');
+  await shootBoth(page, 'track-answer');
+  await page.getByLabel('4 — доволен/доволна').check();
+  await page.locator('#on_time-yes').check();
+  await page.getByRole('button', { name: 'Изпрати оценката' }).click();
+  await page.getByText('Оценката Ви е записана').waitFor();
+  assert.ok(await page.getByText('Оценихте обслужването с').isVisible());
+  await page.context().close();
+});
+
+test('a reception visit is booked and cancelled', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/reception`);
+  await checkA11y(page, 'reception');
+  await page.getByLabel('Кметът на Община Хасково').check();
+  const options = page.locator('#day option');
+  const day = await options.nth(1).getAttribute('value');
+  await page.locator('#day').selectOption(day);
+  await page.getByRole('button', { name: 'Покажи свободните часове' }).click();
+  const slot = page.locator('input[name="slot"]').first();
+  await slot.waitFor();
+  const time = await slot.getAttribute('value');
+  await checkA11y(page, 'reception (free times)');
+  await shootBoth(page, 'reception');
+
+  // Missing fields are named next to them.
+  await page.getByRole('button', { name: 'Запиши ме' }).click();
+  await page.locator('#name-error').waitFor();
+  assert.ok(await page.locator('#slot-error').isVisible());
+  assert.ok(await page.locator('#consent-error').isVisible());
+
+  await page.locator(`input[name="slot"][value="${time}"]`).check();
+  await page.getByLabel(/^Име и фамилия/).fill('Мария Георгиева');
+  await page.getByLabel(/^Телефон/).fill('0877 555 010');
+  await page.getByLabel('По какъв въпрос?').fill('Ремонт на улицата');
+  await page.getByLabel(/Съгласен/).check();
+  await page.getByRole('button', { name: 'Запиши ме' }).click();
+  await page.locator('#booking-code').waitFor();
+  const code = (await page.locator('#booking-code').textContent()).trim();
+  assert.equal((await page.locator('#booking-slot').textContent()).trim(), time);
+  await checkA11y(page, 'reception (confirmation)');
+
+  // The slot is gone from the free times.
+  await page.goto(`${base}/reception?official=mayor&day=${day}`);
+  assert.equal(await page.locator(`input[name="slot"][value="${time}"]`).count(), 0);
+
+  // Staff see the day's list.
+  const clerk = await staffPage('clerk');
+  await clerk.goto(`${base}/staff/reception?day=${day}`);
+  assert.ok(await clerk.getByRole('cell', { name: 'Мария Георгиева' }).isVisible());
+  await checkA11y(clerk, 'staff reception list');
+  await shootBoth(clerk, 'staff-reception');
+
+  await page.goto(`${base}/reception/cancel`);
+  await checkA11y(page, 'reception cancel');
+  await page.getByLabel('Код за потвърждение', { exact: true }).fill(code);
+  await page.getByRole('button', { name: 'Отмени часа' }).click();
+  await page.getByRole('heading', { name: 'Часът е отменен' }).waitFor();
+  await page.goto(`${base}/reception?official=mayor&day=${day}`);
+  assert.equal(await page.locator(`input[name="slot"][value="${time}"]`).count(), 1, 'free again');
+  await clerk.reload();
+  assert.ok(await clerk.getByText(/отменен на/).isVisible());
+  await clerk.context().close();
+  await page.context().close();
+});
+
+test('the keyboard reaches everything; text size, contrast and language persist', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/`);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+  assert.ok(await page.locator('a.skip').isVisible(), 'the skip link shows when focused');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+  // A focused link is visibly marked.
+  await page.keyboard.press('Tab');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).backgroundColor);
+  assert.notEqual(outline, 'rgba(0, 0, 0, 0)', 'focus is visible');
+
+  // A+ and high contrast by keyboard, and they stay on the next page.
+  await page.getByRole('button', { name: /A\+/ }).focus();
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  await page.getByRole('button', { name: 'Висок контраст' }).focus();
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  await page.goto(`${base}/track`);
+  assert.equal(await page.locator('html').getAttribute('class'), 'size-large contrast');
+  await checkA11y(page, 'track (large text, high contrast)');
+  await page.goto(`${base}/`);
+  await checkA11y(page, 'home (large text, high contrast)');
+  await shootBoth(page, 'home-contrast');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /^A\s/ }).click()]);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Висок контраст' }).click()]);
+  assert.equal(await page.locator('html').getAttribute('class'), null);
+
+  await page.getByRole('link', { name: 'English' }).click();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  await page.goto(`${base}/submit`);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  assert.ok(await page.getByRole('heading', { name: /What are you sending/ }).isVisible());
+  await checkA11y(page, 'submit (English)');
+  await page.getByRole('link', { name: 'Български' }).click();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'bg');
+  await page.context().close();
+});
+
+test('axe-core: every public page', async () => {
+  const page = await newPage();
+  for (const [path, name] of [
+    ['/', 'home'], ['/submit', 'submit'], ['/track', 'track'], ['/charter', 'charter'],
+    ['/contacts', 'contacts'], ['/channels', 'channels'], ['/privacy', 'privacy'],
+    ['/?lang=en', 'home (English)'], ['/charter?lang=en', 'charter (English)'],
+  ]) {
+    await page.goto(`${base}${path}`);
+    await checkA11y(page, name);
+  }
+  for (const [path, name] of [['/', 'home'], ['/charter', 'charter'], ['/track', 'track'], ['/contacts', 'contacts']]) {
+    await page.goto(`${base}${path}?lang=bg`);
+    await shootBoth(page, name);
+  }
+  // A wrong tracking code: the error page.
+  await page.goto(`${base}/track`);
+  await page.getByLabel('Регистрационен номер', { exact: true }).fill('2026-000001');
+  await page.getByLabel('Код за проследяване', { exact: true }).fill('AAAA-BBBB-CCCC');
+  await page.getByRole('button', { name: 'Покажи преписката' }).click();
+  await page.locator('#not-found').waitFor();
+  await checkA11y(page, 'track (not found)');
+  await page.context().close();
+});
+
+test('axe-core: every back-office page', async () => {
+  const login = await newPage();
+  await login.goto(`${base}/staff/login`);
+  await checkA11y(login, 'staff login');
+  await login.getByRole('button', { name: 'Вход' }).click();
+  await checkA11y(login, 'staff login (errors)');
+  await login.context().close();
+
+  const admin = await staffPage('admin');
+  for (const [path, name] of [
+    ['/staff/admin', 'staff admin'], ['/staff/journal', 'staff journal'],
+    ['/staff/admin/pages', 'staff portal pages'], ['/staff/admin/pages/charter', 'staff page editor'],
+    ['/staff/reception', 'staff reception (today)'], ['/staff/password', 'staff password (admin)'],
+  ]) {
+    await admin.goto(`${base}${path}`);
+    await checkA11y(admin, name);
+  }
+  // The administrator edits the charter; citizens see the new text.
+  await admin.goto(`${base}/staff/admin/pages/charter`);
+  const text = await admin.locator('#body_bg').inputValue();
+  await admin.locator('#body_bg').fill(`${text}\n\n## Допълнение\nПриемът в петък е до 16:00 ч.`);
+  await admin.getByRole('button', { name: 'Запиши' }).click();
+  await admin.getByText('Текстът е записан').waitFor();
+  await checkA11y(admin, 'staff page editor (saved)');
+  await admin.goto(`${base}/charter`);
+  assert.ok(await admin.getByRole('heading', { name: 'Допълнение' }).isVisible());
+  await admin.context().close();
+
+  const clerk = await staffPage('clerk');
+  await clerk.goto(`${base}/staff`);
+  await checkA11y(clerk, 'staff inbox (clerk)');
+  const first = clerk.locator('table a[href^="/staff/cases/"]').first();
+  await first.click();
+  await clerk.locator('h1').waitFor();
+  await checkA11y(clerk, 'staff case (clerk, with forms)');
+  // A refused form: errors next to the fields.
+  const triage = clerk.locator('#action-assign');
+  if (await triage.count()) {
+    await triage.getByRole('button').click();
+    await clerk.locator('.alert, .error').first().waitFor();
+    await checkA11y(clerk, 'staff case (refused form)');
+  }
+  await clerk.goto(`${base}/staff/admin`);
+  await checkA11y(clerk, 'staff error page (forbidden)');
+  await clerk.context().close();
+});
