@@ -147,6 +147,27 @@ fn view_json(view: &CitizenView) -> Value {
     })
 }
 
+/// The case behind a number and its tracking code; a wrong code, a missing code and an unknown
+/// number are the same 404.
+async fn citizen_case(
+    app: &AppState,
+    number: &str,
+    query: &HashMap<String, String>,
+) -> Result<(RegistrationNumber, CitizenView), ApiError> {
+    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
+    let code = query
+        .get("tracking_code")
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .ok_or(ApiError::NotFound)?;
+    let view = app
+        .store
+        .find_for_citizen(number, code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((number, view))
+}
+
 /// `GET /api/v1/submissions/{number}?tracking_code=…`: what the citizen may see. A wrong or
 /// missing code and an unknown number get the same 404, so numbers cannot be probed.
 #[utoipa::path(
@@ -169,17 +190,7 @@ pub async fn track(
     Path(number): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
-    let code = query
-        .get("tracking_code")
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-        .ok_or(ApiError::NotFound)?;
-    let view = app
-        .store
-        .find_for_citizen(number, code)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (_, view) = citizen_case(&app, &number, &query).await?;
     Ok(Json(view_json(&view)))
 }
 
@@ -204,17 +215,7 @@ pub async fn export(
     Path(number): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
-    let code = query
-        .get("tracking_code")
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-        .ok_or(ApiError::NotFound)?;
-    let view = app
-        .store
-        .find_for_citizen(number, code)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (number, view) = citizen_case(&app, &number, &query).await?;
     let record = app
         .store
         .case_by_number(number)
