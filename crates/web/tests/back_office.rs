@@ -195,6 +195,11 @@ async fn a_complaint_goes_through_its_whole_life_and_the_citizen_is_told_each_st
     assert_eq!(status, 200, "{case}");
     assert_eq!(case["status"], "answered");
     assert_eq!(case["answer"]["signed_by"], t.officer_roads.id);
+    let (_, tracked) = t.app.track(&number, Some(&code)).await;
+    assert_eq!(
+        tracked["answer"]["text"],
+        "Удостоверението е издадено и може да бъде получено."
+    );
 
     // An officer may not close; the head of department may.
     assert_refused(

@@ -352,6 +352,17 @@ pub struct CitizenCase {
     pub acknowledge_due: Option<String>,
     pub decisions: Vec<DecisionBody>,
     pub history: Vec<HistoryEvent>,
+    /// The written answer, once it has been sent.
+    pub answer: Option<CitizenAnswer>,
+}
+
+/// The municipality's written answer, as the citizen reads it.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitizenAnswer {
+    pub text: String,
+    #[schema(format = DateTime)]
+    pub sent_at: Option<String>,
 }
 
 /// The submitter's details as held by the municipality.

@@ -138,6 +138,10 @@ fn view_json(view: &CitizenView) -> Value {
         "answer_due": view.answer_due.map(|d| d.to_string()),
         "acknowledge_due": view.acknowledge_due.map(|d| d.to_string()),
         "decisions": decisions_json(&view.decisions),
+        "answer": view.answer_text.as_ref().map(|text| json!({
+            "text": text,
+            "sent_at": view.answered_at.map(local_time),
+        })),
         "history": view.history.iter().map(|e| json!({
             "at": local_time(e.at),
             "status": e.status.as_str(),
