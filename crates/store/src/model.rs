@@ -42,6 +42,17 @@ pub struct StoredDecision {
     pub needs_review: bool,
 }
 
+impl From<&priemna_domain::rules::Decision> for StoredDecision {
+    fn from(d: &priemna_domain::rules::Decision) -> Self {
+        StoredDecision {
+            rule: d.rule.as_str().to_owned(),
+            reason_bg: d.reason_bg.clone(),
+            reason_en: d.reason_en.clone(),
+            needs_review: d.needs_review,
+        }
+    }
+}
+
 /// One step of the case as the citizen sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseEvent {

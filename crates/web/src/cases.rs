@@ -103,18 +103,22 @@ fn bg_date(d: Date) -> String {
     d.strftime("%d.%m.%Y").to_string()
 }
 
+/// The case with this number, whoever asks (callers check access).
+async fn load(app: &AppState, number: &str) -> Result<CaseRecord, ApiError> {
+    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
+    app.store
+        .case_by_number(number)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
 /// Loads a case the member of staff may see, or says why not.
 pub async fn load_visible(
     app: &AppState,
     staff: &Staff,
     number: &str,
 ) -> Result<CaseRecord, ApiError> {
-    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
-    let case = app
-        .store
-        .case_by_number(number)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let case = load(app, number).await?;
     access::check(
         &staff.user.actor(),
         Permission::ViewCase,
@@ -437,12 +441,7 @@ pub async fn declare_conflict(
     number: &str,
     reason: Option<&str>,
 ) -> Result<CaseRecord, ApiError> {
-    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
-    let case = app
-        .store
-        .case_by_number(number)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let case = load(app, number).await?;
     access::check(
         &staff.user.actor(),
         Permission::DeclareConflict,

@@ -122,12 +122,7 @@ async fn insert_submission(
     let decisions: Vec<StoredDecision> = assessment
         .decisions
         .iter()
-        .map(|d| StoredDecision {
-            rule: d.rule.as_str().to_owned(),
-            reason_bg: d.reason_bg.clone(),
-            reason_en: d.reason_en.clone(),
-            needs_review: d.needs_review,
-        })
+        .map(StoredDecision::from)
         .collect();
     let decisions_json =
         serde_json::to_string(&decisions).map_err(|e| StoreError::Corrupt(e.to_string()))?;

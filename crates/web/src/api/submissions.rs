@@ -82,12 +82,7 @@ pub async fn create(
     let stored: Vec<StoredDecision> = assessment
         .decisions
         .iter()
-        .map(|d| StoredDecision {
-            rule: d.rule.as_str().to_owned(),
-            reason_bg: d.reason_bg.clone(),
-            reason_en: d.reason_en.clone(),
-            needs_review: d.needs_review,
-        })
+        .map(StoredDecision::from)
         .collect();
     let receipt = json!({
         "number": number,
