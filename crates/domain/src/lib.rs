@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod clock;
 pub mod deadline;
 pub mod identity;
+pub mod import;
 pub mod kinds;
 pub mod lifecycle;
 pub mod number;
