@@ -72,6 +72,10 @@ enum Command {
         /// 10-minute slot, so several servers on one database still run it once per slot.
         #[arg(long, default_value_t = 600)]
         deadline_job_every: u64,
+        /// Seconds between refreshes of the statistics (only months whose cases changed are
+        /// recomputed).
+        #[arg(long, default_value_t = 30)]
+        stats_every: u64,
         /// Submissions allowed per client address and minute (0: no limit).
         #[arg(long, default_value_t = 20, env = "PRIEMNA_INTAKE_PER_MINUTE")]
         intake_per_minute: u32,
@@ -203,6 +207,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             https,
             deadline_job_every,
+            stats_every,
             intake_per_minute,
             login_per_minute,
             trust_proxy,
@@ -243,6 +248,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             priemna_web::jobs::spawn_deadline_job(
                 state.clone(),
                 std::time::Duration::from_secs(deadline_job_every.max(1)),
+            );
+            priemna_web::stats::spawn_stats_job(
+                state.clone(),
+                std::time::Duration::from_secs(stats_every.max(1)),
             );
             let listener = TcpListener::bind(addr)
                 .await

@@ -18,6 +18,7 @@ pub mod retention;
 pub mod rules;
 pub mod screening;
 pub mod services;
+pub mod stats;
 pub mod submission;
 pub mod workflow;
 

@@ -11,6 +11,7 @@ mod postgres;
 mod rows;
 mod search_types;
 mod sqlite;
+mod stats;
 pub mod testing;
 mod tracking;
 
@@ -32,6 +33,7 @@ pub use portal::{
 pub use postgres::PostgresStore;
 pub use search_types::{IndexCase, IndexScan, RegisterMarker};
 pub use sqlite::SqliteStore;
+pub use stats::{StatRow, StatsFreshness, StatsStore, Topic};
 pub use tracking::{TrackingCode, hash_tracking_code};
 
 use jiff::Timestamp;
@@ -66,7 +68,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The register of submissions.
 #[async_trait]
-pub trait Store: PortalStore + Send + Sync + 'static {
+pub trait Store: PortalStore + StatsStore + Send + Sync + 'static {
     /// Registers a submission: assigns the next gap-free number of the year of receipt and a
     /// fresh tracking code, journals the action, and returns only once the data is on disk.
     async fn register(&self, submission: NewSubmission) -> Result<Registered>;

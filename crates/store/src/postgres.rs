@@ -47,6 +47,9 @@ mod open311 {
 mod search {
     include!("common/search.rs");
 }
+mod stats {
+    include!("common/stats.rs");
+}
 mod store_impl {
     include!("common/store_impl.rs");
 }

@@ -19,6 +19,7 @@ pub mod open311;
 pub mod pages;
 pub mod portal;
 pub mod search;
+pub mod stats;
 
 pub use api::staff as api_staff;
 pub use error::ApiError;

@@ -7,7 +7,7 @@ use crate::model::{
 };
 use crate::{Result, StoreError};
 use jiff::Timestamp;
-use priemna_domain::{Channel, Kind, RegistrationNumber};
+use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
 use serde_json::json;
 use super::{Db, DbPool, DbRow};
 use sqlx::{QueryBuilder, Row};
@@ -282,6 +282,10 @@ pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> R
         q.push(", answer_due = ")
             .push_bind(v.map(|d| d.to_string()))
             .push(", urgency = 'on_track', escalated_at = NULL");
+        // A new date set with an inspection is an extension (the statistics count them).
+        if change.new_status == Status::Inspection {
+            q.push(", deadline_extended = ").push_bind(true);
+        }
     }
     if let Some(v) = change.considered {
         q.push(", considered = ").push_bind(v);

@@ -1,0 +1,154 @@
+//! Statistics: how the charter is kept, in figures.
+//!
+//! The figures are pre-aggregated per month of receipt (`priemna_domain::stats`, stored by
+//! `priemna_store::StatsStore`). The schema's triggers mark a month stale when one of its cases
+//! changes; [`refresh`] — run by a background job, and by tests directly — recomputes the stale
+//! months, and [`load`] merges a period's cells into a report. A page therefore costs a read of
+//! a few thousand small rows, whatever the size of the register.
+
+use crate::AppState;
+use jiff::Timestamp;
+use priemna_domain::stats::{Period, Report, tally};
+use priemna_store::{StatRow, StatsFreshness, Store, StoreError, Topic};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Duration;
+
+/// Topics kept per month; a period shows the most frequent of their union.
+const TOPICS_PER_MONTH: usize = 40;
+/// Words shorter than this say little about a topic ("ул", "бл").
+const MIN_TOPIC_WORD_CHARS: usize = 4;
+
+/// What one refresh did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RefreshReport {
+    pub months: usize,
+    pub cases: usize,
+}
+
+/// Recomputes every stale month's figures.
+pub async fn refresh(store: &dyn Store, now: Timestamp) -> Result<RefreshReport, StoreError> {
+    let mut report = RefreshReport::default();
+    for (month, version) in store.stale_stats_months().await? {
+        let rows = store.stat_cases(month).await?;
+        let cells = tally(rows.iter().map(|row| &row.case));
+        let topics = topics(&rows);
+        report.months += 1;
+        report.cases += rows.len();
+        store
+            .save_stats_month(month, version, cells.into_iter().collect(), topics, now)
+            .await?;
+    }
+    Ok(report)
+}
+
+/// The month's most frequent words of the subjects, counted once per case, by stem; each shown
+/// in its commonest spelling.
+fn topics(rows: &[StatRow]) -> Vec<Topic> {
+    let mut cases_per_term: HashMap<String, u64> = HashMap::new();
+    let mut spellings: HashMap<String, HashMap<String, u64>> = HashMap::new();
+    for subject in rows.iter().filter_map(|row| row.subject.as_deref()) {
+        let mut seen = BTreeSet::new();
+        for (_, word) in priemna_search::analysis::words(subject) {
+            if word.chars().count() < MIN_TOPIC_WORD_CHARS || word.chars().any(|c| c.is_numeric()) {
+                continue;
+            }
+            let Some(term) = priemna_search::analysis::normalise_word(word) else {
+                continue;
+            };
+            *spellings
+                .entry(term.clone())
+                .or_default()
+                .entry(word.to_lowercase())
+                .or_default() += 1;
+            if seen.insert(term.clone()) {
+                *cases_per_term.entry(term).or_default() += 1;
+            }
+        }
+    }
+    let mut topics: Vec<Topic> = cases_per_term
+        .into_iter()
+        .map(|(term, count)| {
+            let label = spellings
+                .remove(&term)
+                .and_then(|s| {
+                    s.into_iter()
+                        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                })
+                .map(|(label, _)| label)
+                .unwrap_or_else(|| term.clone());
+            Topic { term, label, count }
+        })
+        .collect();
+    topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.term.cmp(&b.term)));
+    topics.truncate(TOPICS_PER_MONTH);
+    topics
+}
+
+/// Refreshes now and then every `every`, until the process ends.
+pub fn spawn_stats_job(app: AppState, every: Duration) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        loop {
+            ticker.tick().await;
+            match refresh(app.store.as_ref(), app.clock.now()).await {
+                Ok(report) if report.months > 0 => tracing::info!(
+                    months = report.months,
+                    cases = report.cases,
+                    "statistics refreshed"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "statistics refresh failed"),
+            }
+        }
+    });
+}
+
+/// A period's figures, ready to show or export.
+#[derive(Debug, Clone)]
+pub struct StatsView {
+    pub period: Period,
+    pub report: Report,
+    pub topics: Vec<Topic>,
+    pub freshness: StatsFreshness,
+    /// Department names by id, for the breakdowns.
+    pub departments: BTreeMap<i64, String>,
+}
+
+/// How many topics a period shows.
+pub const TOPICS_SHOWN: u32 = 15;
+
+/// Reads a period's figures from the pre-aggregated cells.
+pub async fn load(store: &dyn Store, period: Period) -> Result<StatsView, StoreError> {
+    let cells = store.stats_cells(period).await?;
+    let report = Report::from_cells(cells.iter().map(|(k, t)| (k, t)), period);
+    let topics = store.stats_topics(period, TOPICS_SHOWN).await?;
+    let freshness = store.stats_freshness().await?;
+    let departments = store
+        .departments()
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    Ok(StatsView {
+        period,
+        report,
+        topics,
+        freshness,
+        departments,
+    })
+}
+
+impl StatsView {
+    /// A department's name; "not yet routed" for none, the id for a department since removed.
+    pub fn department_name(&self, id: Option<i64>, lang_bg: bool) -> String {
+        match id {
+            None if lang_bg => "неразпределени".into(),
+            None => "not yet routed".into(),
+            Some(id) => self
+                .departments
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| format!("#{id}")),
+        }
+    }
+}
