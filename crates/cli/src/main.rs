@@ -9,6 +9,7 @@ mod bench;
 mod bench_search;
 mod check;
 mod demo;
+mod import;
 mod mail;
 mod reindex;
 mod submit;
@@ -112,6 +113,8 @@ enum Command {
     BenchSearch(bench_search::BenchSearchArgs),
     /// Register a paper, phone or signal-box submission (for clerks).
     Submit(Box<submit::SubmitArgs>),
+    /// Import an existing register from CSV: all rows or none (see --skip-invalid).
+    Import(Box<import::ImportArgs>),
     /// Print the non-working days of a year.
     Calendar {
         year: i16,
@@ -275,6 +278,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Submit(args) => submit::run(*args, calendar).await,
+        Command::Import(args) => import::run(*args, calendar).await,
         Command::Calendar { year, json } => {
             if !priemna_domain::calendar::SUPPORTED_YEARS.contains(&year) {
                 anyhow::bail!("the calendar covers the years 1990–2200");

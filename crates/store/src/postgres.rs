@@ -20,6 +20,9 @@ type ThisStore = PostgresStore;
 mod cases {
     include!("common/cases.rs");
 }
+mod import {
+    include!("common/import.rs");
+}
 mod intake {
     include!("common/intake.rs");
 }

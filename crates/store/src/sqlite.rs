@@ -18,6 +18,9 @@ type ThisStore = SqliteStore;
 mod cases {
     include!("common/cases.rs");
 }
+mod import {
+    include!("common/import.rs");
+}
 mod intake {
     include!("common/intake.rs");
 }
