@@ -32,19 +32,19 @@ pub struct BenchArgs {
 }
 
 /// Latencies and throughput of one measurement.
-struct Run {
+pub(crate) struct Run {
     requests: usize,
-    errors: usize,
+    pub(crate) errors: usize,
     elapsed: Duration,
     latencies: Vec<Duration>,
 }
 
 impl Run {
-    fn per_second(&self) -> f64 {
+    pub(crate) fn per_second(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 
-    fn percentile(&self, p: f64) -> f64 {
+    pub(crate) fn percentile(&self, p: f64) -> f64 {
         if self.latencies.is_empty() {
             return f64::NAN;
         }
@@ -55,7 +55,7 @@ impl Run {
     }
 }
 
-fn submission(i: usize) -> Value {
+pub(crate) fn submission(i: usize) -> Value {
     let channel = ["web", "email", "phone", "signal_box"][i % 4];
     json!({
         "kind": if i.is_multiple_of(5) { "complaint" } else { "signal" },
@@ -69,7 +69,7 @@ fn submission(i: usize) -> Value {
 }
 
 /// Runs `clients` loops of `request` for `seconds`, measuring each call.
-async fn measure<F, Fut>(clients: usize, seconds: f64, request: F) -> Run
+pub(crate) async fn measure<F, Fut>(clients: usize, seconds: f64, request: F) -> Run
 where
     F: Fn(usize) -> Fut + Send + Sync + Clone + 'static,
     Fut: std::future::Future<Output = bool> + Send,
@@ -113,7 +113,7 @@ where
     }
 }
 
-fn peak_rss_mib() -> f64 {
+pub(crate) fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -183,7 +183,7 @@ async fn raw_database_writes(url: &str, clients: usize, seconds: f64) -> anyhow:
     }
 }
 
-fn row(name: &str, clients: usize, run: &Run, baseline: &Run) -> String {
+pub(crate) fn row(name: &str, clients: usize, run: &Run, baseline: &Run) -> String {
     format!(
         "| {name} | {clients} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
         run.per_second(),
@@ -389,7 +389,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-trait NowForBench {
+pub(crate) trait NowForBench {
     fn now_for_bench() -> String;
 }
 

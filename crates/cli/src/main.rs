@@ -6,9 +6,11 @@
 mod admin;
 mod api_key;
 mod bench;
+mod bench_scale;
 mod bench_search;
 mod check;
 mod demo;
+mod generate;
 mod import;
 mod mail;
 mod reindex;
@@ -165,6 +167,10 @@ enum Command {
     },
     /// Measure intake and tracking against same-run baselines (see docs/benchmarks.md).
     Bench(bench::BenchArgs),
+    /// Fill a register with realistic synthetic cases, for benchmarks at scale.
+    Generate(generate::GenerateArgs),
+    /// Measure tracking, the inbox and the statistics over a generated register.
+    BenchScale(bench_scale::BenchScaleArgs),
     /// Check identifiers (ЕГН, ЕИК, phone, e-mail); reads standard input when no values are given.
     Check {
         #[arg(value_enum)]
@@ -325,6 +331,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ApiKey(c) => api_key::run(c).await,
         Command::Journal(c) => admin::journal(c).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::BenchScale(args) => bench_scale::run(args).await,
+        Command::Generate(args) => {
+            generate::run(args, priemna_domain::Clock::now(&SystemClock)).await
+        }
         Command::Reindex { db, search_dir } => reindex::run(db, search_dir.as_deref()).await,
         Command::BenchSearch(args) => bench_search::run(args),
         Command::Backup { to, db } => admin::backup(db, to).await,

@@ -15,6 +15,10 @@ type DbRow = sqlx::sqlite::SqliteRow;
 type DbConn = sqlx::SqliteConnection;
 type ThisStore = SqliteStore;
 
+// SQLite's planner, without exact statistics, prefers the status index and sorts every open
+// case; the inbox's whole queue is read off its own partial index instead (migration 0009).
+const OPEN_QUEUE_INDEX_HINT: &str = "INDEXED BY submissions_open_queue";
+
 mod cases {
     include!("common/cases.rs");
 }
@@ -80,6 +84,11 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        // Fresh planner statistics (bounded work, only where stale): without them SQLite may not
+        // pick partial indexes such as the inbox's queue.
+        sqlx::raw_sql("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+            .execute(&write)
+            .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
@@ -114,4 +123,28 @@ async fn online_backup(pool: &DbPool, target: &str) -> Result<()> {
 /// reading the journal's head and appending to it cannot interleave with another process.
 async fn begin_write(pool: &DbPool) -> Result<Transaction<'static, Db>> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use priemna_domain::Status;
+
+    #[test]
+    fn the_inbox_queue_index_lists_exactly_the_open_statuses() {
+        let open: Vec<String> = Status::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        assert_eq!(
+            super::cases::OPEN_STATUSES_SQL,
+            format!("({})", open.join(", "))
+        );
+        for migration in [
+            include_str!("../migrations/sqlite/0009_inbox_queue.sql"),
+            include_str!("../migrations/postgres/0009_inbox_queue.sql"),
+        ] {
+            assert!(migration.contains(&format!("status IN {}", super::cases::OPEN_STATUSES_SQL)));
+        }
+    }
 }

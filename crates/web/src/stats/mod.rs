@@ -27,8 +27,20 @@ pub struct RefreshReport {
 
 /// Recomputes every stale month's figures.
 pub async fn refresh(store: &dyn Store, now: Timestamp) -> Result<RefreshReport, StoreError> {
+    refresh_with_progress(store, now, &|_, _| {}).await
+}
+
+/// [`refresh`], calling `progress(done, stale)` after each month (for a terminal's progress bar
+/// after a large import).
+pub async fn refresh_with_progress(
+    store: &dyn Store,
+    now: Timestamp,
+    progress: &(dyn Fn(usize, usize) + Send + Sync),
+) -> Result<RefreshReport, StoreError> {
     let mut report = RefreshReport::default();
-    for (month, version) in store.stale_stats_months().await? {
+    let stale = store.stale_stats_months().await?;
+    let months = stale.len();
+    for (month, version) in stale {
         let rows = store.stat_cases(month).await?;
         let cells = tally(rows.iter().map(|row| &row.case));
         let topics = topics(&rows);
@@ -37,6 +49,7 @@ pub async fn refresh(store: &dyn Store, now: Timestamp) -> Result<RefreshReport,
         store
             .save_stats_month(month, version, cells.into_iter().collect(), topics, now)
             .await?;
+        progress(report.months, months);
     }
     Ok(report)
 }
