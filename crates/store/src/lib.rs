@@ -4,6 +4,7 @@
 //! its own module with its own migrations. The backend is chosen from the database URL at start.
 //! A submission is durable (committed and synced) before `register` returns its number.
 
+mod export;
 mod import;
 mod journal;
 mod model;
@@ -17,6 +18,7 @@ pub mod testing;
 mod tracking;
 
 use async_trait::async_trait;
+pub use export::{ExportCase, ExportFilter, ExportStore, ExportSubmitter};
 pub use import::{ImportBatch, ImportOutcome, ImportStore, ImportedCase, NumberRange};
 pub use model::{
     ApiKey, NewApiKey, Open311Query, Open311Request, Open311Update, Open311UpdatesQuery,
@@ -70,7 +72,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The register of submissions.
 #[async_trait]
-pub trait Store: PortalStore + ImportStore + StatsStore + Send + Sync + 'static {
+pub trait Store:
+    PortalStore + ImportStore + StatsStore + ExportStore + Send + Sync + 'static
+{
     /// Registers a submission: assigns the next gap-free number of the year of receipt and a
     /// fresh tracking code, journals the action, and returns only once the data is on disk.
     async fn register(&self, submission: NewSubmission) -> Result<Registered>;

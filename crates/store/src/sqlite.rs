@@ -55,6 +55,9 @@ mod search {
 mod stats {
     include!("common/stats.rs");
 }
+mod export {
+    include!("common/export.rs");
+}
 mod store_impl {
     include!("common/store_impl.rs");
 }
