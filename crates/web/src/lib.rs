@@ -149,6 +149,8 @@ pub fn router(state: AppState) -> Router {
         .merge(open311::routes())
         .merge(api::openapi::routes())
         .merge(api::search::routes())
+        .merge(api::statistics::routes())
+        .merge(stats::public::routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             limits::enforce,

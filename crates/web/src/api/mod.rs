@@ -4,6 +4,7 @@ mod calendar;
 pub mod openapi;
 pub mod search;
 pub mod staff;
+pub mod statistics;
 mod submissions;
 
 use crate::AppState;

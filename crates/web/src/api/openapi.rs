@@ -991,6 +991,102 @@ pub struct ApiKeyList {
     pub api_keys: Vec<ApiKeyInfo>,
 }
 
+// ---- statistics ----------------------------------------------------------------------------
+
+/// The months a statistics document covers, both included.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatsPeriod {
+    #[schema(pattern = "^[0-9]{4}-[0-9]{2}$")]
+    pub from: String,
+    #[schema(pattern = "^[0-9]{4}-[0-9]{2}$")]
+    pub to: String,
+}
+
+/// Every measure of a set of cases (all of a period, or one value of a breakdown).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatsMeasures {
+    pub received: u64,
+    /// Answered in writing, on time or late.
+    pub answered: u64,
+    pub on_time: u64,
+    pub late: u64,
+    /// The deadline was extended for an inspection.
+    pub extended: u64,
+    /// Left unanswered under a charter rule.
+    pub not_considered: u64,
+    pub forwarded: u64,
+    pub merged: u64,
+    pub closed_without_answer: u64,
+    /// Open, within the deadline.
+    pub open: u64,
+    /// Open, past the deadline.
+    pub overdue: u64,
+    /// On-time answers as a share of all answers (0–1).
+    #[schema(minimum = 0, maximum = 1)]
+    pub on_time_share: Option<f64>,
+    /// On-time answers as a share of the answers and the overdue cases (0–1).
+    #[schema(minimum = 0, maximum = 1)]
+    pub kept_share: Option<f64>,
+    /// Days from receipt to answer: the median, and the 90th percentile (nearest rank).
+    pub median_days: Option<u32>,
+    pub p90_days: Option<u32>,
+    /// How many citizens rated the handling of their case.
+    pub ratings: u64,
+    /// How many ratings of 1, 2, 3, 4 and 5.
+    #[schema(min_items = 5, max_items = 5)]
+    pub ratings_by_score: Vec<u64>,
+    #[schema(minimum = 1, maximum = 5)]
+    pub mean_rating: Option<f64>,
+    /// Ratings of 4 or 5, as a share of all ratings (0–1).
+    #[schema(minimum = 0, maximum = 1)]
+    pub satisfied_share: Option<f64>,
+}
+
+/// One value of a breakdown: a month (`2026-03`), a kind, a channel, a department's id, a
+/// service code, a rule; `none` for cases without one.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatsRow {
+    pub value: String,
+    pub label: Label,
+    pub measures: StatsMeasures,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatsBreakdown {
+    #[schema(pattern = "^(month|kind|channel|department|category|rule)$")]
+    pub dimension: String,
+    pub rows: Vec<StatsRow>,
+}
+
+/// A frequent word of the subjects, and in how many cases it appears.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatsTopic {
+    pub label: String,
+    pub count: u64,
+}
+
+/// The published figures of a period (counts only; no personal data).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Statistics {
+    pub period: StatsPeriod,
+    /// When the figures were last computed.
+    #[schema(format = DateTime)]
+    pub computed_at: Option<String>,
+    /// Months changed since they were computed (recomputed within a minute).
+    pub stale_months: u64,
+    /// The years that have data.
+    pub years: Vec<i32>,
+    pub total: StatsMeasures,
+    pub breakdowns: Vec<StatsBreakdown>,
+    pub topics: Vec<StatsTopic>,
+}
+
 // ---- the document --------------------------------------------------------------------------
 
 struct BearerAuth;
@@ -1067,6 +1163,7 @@ impl Modify for BearerAuth {
         crate::open311::keys::create,
         crate::open311::keys::list,
         crate::open311::keys::revoke,
+        super::statistics::handler,
     ),
     components(schemas(
         ErrorResponse, ErrorBody, FieldErrorBody, KindName, ChannelName, StatusName, RoleName,
@@ -1089,6 +1186,7 @@ impl Modify for BearerAuth {
         (name = "calendar", description = "Working days, deadlines, reception hours"),
         (name = "staff", description = "Sign-in and the back office's cases"),
         (name = "administration", description = "Staff, departments and API keys"),
+        (name = "statistics", description = "How the charter is kept, in figures (counts only)"),
     )
 )]
 pub struct ApiDoc;
@@ -1330,6 +1428,7 @@ mod tests {
                         "/api/v1/channels",
                         "/api/v1/deadline",
                         "/api/v1/reception",
+                        "/api/v1/statistics",
                     ]
                     .contains(&path.as_str())
                     || path == "/api/v1/auth/login";

@@ -195,6 +195,18 @@ impl Document {
         self.line_at(0.0, style, size, align, text);
     }
 
+    /// One line of cells, each at its offset from the left margin (a row of a table).
+    pub fn row(&mut self, style: Style, size: f32, cells: &[(f32, &str)]) {
+        let height = size * LINE_SPACING;
+        self.ensure_room(height);
+        self.y -= size;
+        let y = self.y;
+        for (x, text) in cells {
+            self.text_at(LEFT + x, y, style, size, 0.0, text);
+        }
+        self.y -= height - size;
+    }
+
     /// A paragraph wrapped to the width left after `indent`; line breaks in `text` are kept.
     pub fn paragraph_at(&mut self, indent: f32, style: Style, size: f32, text: &str) {
         let width = Self::content_width() - indent;

@@ -100,6 +100,8 @@ section.action, section.panel { border: 2px solid var(--line); padding: 1rem; ma
 .filters select { width: auto; }
 .pager { display: flex; flex-wrap: wrap; gap: 1rem; }
 details > summary { cursor: pointer; color: var(--link); text-decoration: underline; }
+svg.chart { display: block; width: 100%; max-width: 48rem; height: auto; color: var(--ink); }
+figure.chart-figure { margin: 1rem 0 0.75rem; }
 @media (max-width: 40rem) {
   body { font-size: 1rem; }
   h1 { font-size: 1.5rem; }
@@ -134,6 +136,7 @@ pub enum Section {
     Password,
     Reception,
     PortalPages,
+    Statistics,
     None,
 }
 
@@ -166,6 +169,7 @@ fn nav_items(staff: &Staff) -> Vec<(Section, &'static str, &'static str)> {
             "Страници на портала",
         ));
     }
+    items.push((Section::Statistics, "/staff/statistics", "Статистика"));
     items.push((Section::Password, "/staff/password", "Смяна на парола"));
     items
 }

@@ -17,6 +17,7 @@ mod login;
 mod overview;
 mod reception;
 mod search;
+mod statistics;
 
 use crate::AppState;
 use crate::auth::Staff;
@@ -66,6 +67,11 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/admin/departments", post(admin::add_department))
         .route("/staff/admin/departments/{id}/head", post(admin::set_head))
         .route("/staff/journal", get(journal::page))
+        .route("/staff/statistics", get(statistics::page))
+        .route(
+            "/staff/statistics/cases.csv",
+            get(crate::stats::cases_csv::download),
+        )
         .route("/staff/reception", get(reception::bookings))
         .route("/staff/cases/{number}/portal", get(reception::case_extras))
         .route(

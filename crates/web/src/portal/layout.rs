@@ -144,6 +144,15 @@ thead th { border-bottom: 2px solid var(--ink); }
 .steps { padding-left: 1.3rem; }
 .charter h2 { font-size: 1.3rem; }
 .print-only { display: none; }
+svg.chart { display: block; width: 100%; max-width: 48rem; height: auto; color: var(--ink); }
+figure.chart-figure { margin: 1rem 0 0.75rem; }
+html.contrast svg.chart rect.bar { fill: #ffff00; }
+nav.years { display: flex; flex-wrap: wrap; gap: 0.3rem 0.8rem; align-items: baseline; margin: 0 0 0.75rem; }
+nav.years ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.3rem 0.9rem; margin: 0; padding: 0; }
+nav.years a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 4px; }
+form.period fieldset { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; align-items: flex-end; }
+form.period legend { width: 100%; }
+form.period .field { margin: 0; }
 @media (max-width: 40rem) {
   html { font-size: 106.25%; }
   html.size-large { font-size: 125%; }
@@ -160,7 +169,7 @@ thead th { border-bottom: 2px solid var(--ink); }
 }
 @media print {
   html, html.contrast { font-size: 11pt; --ink: #000; --paper: #fff; --soft: #fff; --line: #000; --muted: #000; }
-  .tools, header.top, .nav, footer, .skip, .no-print, form { display: none !important; }
+  .tools, header.top, .nav, footer, .skip, .no-print, form, nav.years { display: none !important; }
   .print-only { display: block; }
   main { max-width: none; padding: 0; }
   a { color: #000; text-decoration: none; }
@@ -402,10 +411,11 @@ pub enum Nav {
     Reception,
     Charter,
     Contacts,
+    Statistics,
     None,
 }
 
-fn nav_items(prefs: &Prefs) -> [(Nav, &'static str, &'static str); 6] {
+fn nav_items(prefs: &Prefs) -> [(Nav, &'static str, &'static str); 7] {
     [
         (Nav::Home, "/", prefs.t("Начало", "Home")),
         (Nav::Submit, "/submit", prefs.t("Подаване", "Submit")),
@@ -425,6 +435,11 @@ fn nav_items(prefs: &Prefs) -> [(Nav, &'static str, &'static str); 6] {
             prefs.t("Харта на клиента", "Client charter"),
         ),
         (Nav::Contacts, "/contacts", prefs.t("Контакти", "Contacts")),
+        (
+            Nav::Statistics,
+            "/statistics",
+            prefs.t("Статистика", "Statistics"),
+        ),
     ]
 }
 

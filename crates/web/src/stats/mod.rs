@@ -6,6 +6,13 @@
 //! months, and [`load`] merges a period's cells into a report. A page therefore costs a read of
 //! a few thousand small rows, whatever the size of the register.
 
+pub mod cases_csv;
+pub mod public;
+pub mod report;
+pub mod sections;
+pub mod svg;
+pub mod view;
+
 use crate::AppState;
 use jiff::Timestamp;
 use priemna_domain::stats::{Period, Report, tally};
