@@ -350,10 +350,22 @@ test('axe-core: every public page', async () => {
     ['/', 'home'], ['/submit', 'submit'], ['/track', 'track'], ['/charter', 'charter'],
     ['/contacts', 'contacts'], ['/channels', 'channels'], ['/privacy', 'privacy'],
     ['/?lang=en', 'home (English)'], ['/charter?lang=en', 'charter (English)'],
+    ['/statistics?lang=bg', 'statistics'], ['/statistics?lang=en', 'statistics (English)'],
+    [`/statistics/report/${new Date().getFullYear()}?lang=bg`, 'annual report'],
   ]) {
     await page.goto(`${base}${path}`);
     await checkA11y(page, name);
   }
+  // The statistics with the demo's months of cases: every chart has its table.
+  await page.goto(`${base}/statistics?lang=bg`);
+  const charts = await page.locator('svg.chart[role="img"]').count();
+  assert.ok(charts >= 8, `${charts} charts`);
+  assert.equal(await page.locator('figure.chart-figure + .table-wrap table caption').count(), charts);
+  await page.screenshot({
+    path: join(SCREENS, 'statistics.png'),
+    fullPage: true,
+    clip: { x: 0, y: 0, width: DESKTOP.width, height: 2600 },
+  });
   for (const [path, name] of [['/', 'home'], ['/charter', 'charter'], ['/track', 'track'], ['/contacts', 'contacts']]) {
     await page.goto(`${base}${path}?lang=bg`);
     await shootBoth(page, name);
@@ -409,6 +421,14 @@ test('axe-core: every back-office page', async () => {
     await triage.getByRole('button').click();
     await clerk.locator('.alert, .error').first().waitFor();
     await checkA11y(clerk, 'staff case (refused form)');
+  }
+  await clerk.goto(`${base}/staff/statistics`);
+  await checkA11y(clerk, 'staff statistics');
+  const roads = clerk.locator('#departments-table tbody a').first();
+  if (await roads.count()) {
+    await roads.click();
+    await clerk.locator('#department-figures').waitFor();
+    await checkA11y(clerk, 'staff statistics (one department)');
   }
   await clerk.goto(`${base}/staff/admin`);
   await checkA11y(clerk, 'staff error page (forbidden)');

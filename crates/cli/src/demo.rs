@@ -289,7 +289,8 @@ pub async fn load_if_empty(app: &AppState) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("demo Open311 requests: {:?}", e.problems))?;
     tracing::info!(count, "demo data loaded");
-    load_staff_if_none(app).await
+    load_staff_if_none(app).await?;
+    load_statistics_history(app).await
 }
 
 /// Demo departments and one member of staff per role, with random passwords printed once, and a
@@ -420,6 +421,178 @@ async fn load_staff_if_none(app: &AppState) -> anyhow::Result<()> {
             {
                 answered += 1;
             }
+        }
+    }
+    Ok(())
+}
+
+/// Five earlier months of cases whose fate is known, so that the statistics have something to
+/// show: answered on time and late, rated, left unanswered, still open past the deadline. Each
+/// action is taken at its own past moment (an application state whose clock stands still then),
+/// by the first member of the Mayor's office, routed to the first two departments.
+async fn load_statistics_history(app: &AppState) -> anyhow::Result<()> {
+    struct At(Timestamp);
+    impl priemna_domain::Clock for At {
+        fn now(&self) -> Timestamp {
+            self.0
+        }
+    }
+    /// Answered after so many days, then rated 1 … 5 (0: not rated); left open, not yet routed;
+    /// or, for an anonymous signal, left unanswered under the charter.
+    enum Fate {
+        Answered(i64, u8),
+        Open,
+        Unanswered,
+    }
+    use Fate::{Answered, Open, Unanswered};
+    fn assign_to(department: i64) -> ActionRequest {
+        ActionRequest {
+            action: "assign".into(),
+            department_id: Some(department),
+            ..ActionRequest::default()
+        }
+    }
+    /// (months ago, day of the month, kind, channel, subject, what became of it)
+    #[rustfmt::skip]
+    fn history() -> Vec<(u8, i8, &'static str, &'static str, &'static str, Fate)> {
+        vec![
+            (5, 3, "signal", "web", "Дупки на ул. „Васил Левски“", Answered(12, 4)),
+            (5, 8, "complaint", "in_person_written", "Забавено удостоверение за наследници", Answered(5, 5)),
+            (5, 14, "proposal", "email", "Пейки в парк „Ямача“", Answered(30, 0)),
+            (5, 21, "complaint", "post", "Неотговорено писмо до „Местни данъци“", Answered(11, 2)),
+            (4, 2, "signal", "phone", "Неизвозен боклук на ул. „Стара планина“", Answered(6, 5)),
+            (4, 9, "application", "in_person_written", "Разрешение за ремонт на тротоар", Answered(10, 0)),
+            (4, 15, "signal", "signal_box", "Счупена детска площадка", Unanswered),
+            (4, 22, "praise", "email", "Благодарност към служителите на гише 3", Answered(2, 5)),
+            (4, 24, "complaint", "in_person_written", "Грубо отношение на гишето", Answered(9, 1)),
+            (3, 1, "signal", "web", "Улично осветление не работи на ул. „Опълченска“", Answered(8, 4)),
+            (3, 7, "complaint", "in_person_written", "Забавено издаване на скица", Answered(4, 4)),
+            (3, 16, "proposal", "web", "Велоалея по бул. „България“", Answered(45, 3)),
+            (3, 23, "signal", "phone", "Бездомни кучета в кв. „Орфей“", Answered(15, 0)),
+            (2, 2, "complaint", "post", "Забавен отговор за данъчна оценка", Answered(13, 2)),
+            (2, 6, "signal", "web", "Дупки на ул. „Отец Паисий“", Answered(18, 5)),
+            (2, 13, "application", "in_person_written", "Удостоверение за наследници", Answered(7, 4)),
+            (2, 20, "complaint", "in_person_written", "Забавено разрешение за строеж", Open),
+            (1, 5, "signal", "web", "Неизвозен боклук в кв. „Болярово“", Answered(9, 4)),
+            (1, 12, "complaint", "in_person_written", "Забавена адресна регистрация", Answered(6, 5)),
+            (1, 19, "opinion", "email", "Мнение за новия график на автобусите", Open),
+        ]
+    }
+    let accounts = app.store.users().await?;
+    let departments: Vec<i64> = app
+        .store
+        .departments()
+        .await?
+        .iter()
+        .map(|d| d.id)
+        .collect();
+    let (Some(mayor), Some(first)) = (
+        accounts
+            .iter()
+            .find(|u| u.active && u.role == priemna_domain::access::Role::MayorsOffice),
+        departments.first(),
+    ) else {
+        return Ok(());
+    };
+    let second = *departments.get(1).unwrap_or(first);
+    let mayor = Staff {
+        user: mayor.clone(),
+        csrf_token: String::new(),
+        token_hash: String::new(),
+        via_cookie: false,
+    };
+    let now = app.clock.now();
+    let this_month = local_date(now).first_of_month();
+    let at_time = |at: Timestamp| AppState {
+        clock: std::sync::Arc::new(At(at)),
+        ..app.clone()
+    };
+    let people = [IVAN, MARIA, GEORGI, ELENA, NIKOLAY];
+    for (i, (months_ago, day, kind, channel, subject, fate)) in history().into_iter().enumerate() {
+        let received = this_month
+            .checked_sub(jiff::Span::new().months(months_ago))
+            .ok()
+            .and_then(|first| first.with().day(day).build().ok())
+            .and_then(|d| d.at(9, 30, 0, 0).to_zoned(municipal_tz()).ok())
+            .map(|z| z.timestamp());
+        let Some(received) = received else { continue };
+        let who = match fate {
+            Unanswered => None,
+            _ => people[i % people.len()],
+        };
+        let mut sample = s(
+            kind,
+            channel,
+            subject,
+            "Моля, разгледайте въпроса.",
+            who,
+            None,
+        );
+        sample.bad_administration = kind == "complaint";
+        let entered_by = if channel == "web" || channel == "email" {
+            "citizen"
+        } else {
+            "clerk:demo"
+        };
+        let number = match intake::register(app, &raw(&sample), received, entered_by).await {
+            Ok(receipt) => receipt.registered.number,
+            Err(IntakeError::Invalid(errors)) => {
+                anyhow::bail!("demo history case {subject:?} is invalid: {errors:?}")
+            }
+            Err(IntakeError::Store(e)) => return Err(e.into()),
+        };
+        let number_text = number.to_string();
+        // A moment so many hours after receipt, if it has come.
+        let later = |hours: i64| {
+            received
+                .checked_add(SignedDuration::from_hours(hours))
+                .ok()
+                .filter(|t| *t < now)
+        };
+        let (first_action, then) = match fate {
+            Unanswered => (
+                ActionRequest {
+                    action: "leave_unanswered".into(),
+                    rule: Some("anonymous_not_considered".into()),
+                    reason: Some(
+                        "Анонимен сигнал без заплаха за здравето или безопасността.".into(),
+                    ),
+                    ..ActionRequest::default()
+                },
+                None,
+            ),
+            // Still waiting for the registry, past its deadline by now.
+            Open => continue,
+            Answered(days, rating) => (
+                assign_to(if i % 2 == 0 { *first } else { second }),
+                Some((days, rating)),
+            ),
+        };
+        let Some(at) = later(2) else { continue };
+        if cases::perform(&at_time(at), &mayor, &number_text, &first_action)
+            .await
+            .is_err()
+        {
+            continue;
+        }
+        let Some((days, rating)) = then else { continue };
+        let answer = ActionRequest {
+            action: "answer".into(),
+            text: Some("Благодарим Ви. Проверихме въпроса и направихме необходимото.".into()),
+            ..ActionRequest::default()
+        };
+        let Some(at) = later(days * 24 + 4) else {
+            continue;
+        };
+        let answered = cases::perform(&at_time(at), &mayor, &number_text, &answer).await;
+        if let (Ok(_), 1..=5, Some(rated_at)) = (answered, rating, later(days * 24 + 30)) {
+            let survey = priemna_store::Survey {
+                rating,
+                on_time: None,
+                clear: Some(rating >= 3),
+                comment: None,
+            };
+            app.store.record_survey(number, survey, rated_at).await?;
         }
     }
     Ok(())
