@@ -37,6 +37,20 @@ pub async fn intake_loop(write: DbPool, mut jobs: mpsc::Receiver<IntakeJob>) {
 }
 
 async fn commit_batch(write: &DbPool, batch: &mut Vec<IntakeJob>) {
+    // Usually nothing in a batch fails: write it without per-submission savepoints and with the
+    // year's counter read and written once. Should anything fail, the whole transaction is
+    // rolled back and the batch is written again one savepoint per submission, so that one bad
+    // submission cannot take its neighbours down (and numbers stay gap-free either way).
+    match write_batch_at_once(write, batch).await {
+        Ok(registered) => {
+            for (job, outcome) in batch.drain(..).zip(registered) {
+                // A citizen who gave up waiting still has a registered submission.
+                let _ = job.reply.send(Ok(outcome));
+            }
+            return;
+        }
+        Err(e) => tracing::warn!(error = %e, "batch failed as a whole; retrying one by one"),
+    }
     let mut tx = match super::begin_write(write).await {
         Ok(tx) => tx,
         Err(e) => {
@@ -59,7 +73,6 @@ async fn commit_batch(write: &DbPool, batch: &mut Vec<IntakeJob>) {
     match tx.commit().await {
         Ok(()) => {
             for (reply, outcome) in outcomes {
-                // A citizen who gave up waiting still has a registered submission; nothing to undo.
                 let _ = reply.send(outcome);
             }
         }
@@ -71,6 +84,47 @@ async fn commit_batch(write: &DbPool, batch: &mut Vec<IntakeJob>) {
             }
         }
     }
+}
+
+/// Writes the whole batch in one transaction with no savepoints, numbering from the counters
+/// read once per year; commits only if every submission was written.
+async fn write_batch_at_once(write: &DbPool, batch: &[IntakeJob]) -> Result<Vec<Registered>> {
+    let mut tx = super::begin_write(write).await?;
+    let mut last_seq: std::collections::BTreeMap<i16, i64> = std::collections::BTreeMap::new();
+    let mut chain_head: Option<String> = None;
+    let mut registered = Vec::with_capacity(batch.len());
+    for job in batch {
+        let year = local_date(job.submission.received_at).year();
+        let seq = match last_seq.get(&year) {
+            Some(seq) => seq + 1,
+            None => {
+                let current: Option<i64> = sqlx::query_scalar(
+                    "SELECT last_seq FROM registration_counters WHERE year = $1",
+                )
+                .bind(i64::from(year))
+                .fetch_optional(&mut *tx)
+                .await?;
+                current.unwrap_or(0) + 1
+            }
+        };
+        last_seq.insert(year, seq);
+        let (outcome, head) =
+            insert_numbered(&mut tx, &job.submission, seq, chain_head.as_deref()).await?;
+        chain_head = Some(head);
+        registered.push(outcome);
+    }
+    for (year, seq) in last_seq {
+        sqlx::query(
+            "INSERT INTO registration_counters (year, last_seq) VALUES ($1, $2)
+             ON CONFLICT (year) DO UPDATE SET last_seq = excluded.last_seq",
+        )
+        .bind(i64::from(year))
+        .bind(seq)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(registered)
 }
 
 /// Registers one submission inside its own savepoint of the batch transaction.
@@ -99,12 +153,7 @@ async fn insert_submission(
     submission: &NewSubmission,
     chain_head: Option<&str>,
 ) -> Result<(Registered, String)> {
-    let draft = &submission.draft;
-    let assessment = &submission.assessment;
-    let received_date = local_date(submission.received_at);
-    let year = received_date.year();
-
-    // The first statement writes, so the transaction takes the write lock at once.
+    let year = local_date(submission.received_at).year();
     let seq: i64 = sqlx::query_scalar(
         "INSERT INTO registration_counters (year, last_seq) VALUES ($1, 1)
          ON CONFLICT (year) DO UPDATE SET last_seq = registration_counters.last_seq + 1
@@ -113,6 +162,21 @@ async fn insert_submission(
     .bind(i64::from(year))
     .fetch_one(&mut **tx)
     .await?;
+    insert_numbered(tx, submission, seq, chain_head).await
+}
+
+/// Writes a submission under the number `seq` of its year of receipt (the caller keeps the
+/// year's counter).
+async fn insert_numbered(
+    tx: &mut Transaction<'_, Db>,
+    submission: &NewSubmission,
+    seq: i64,
+    chain_head: Option<&str>,
+) -> Result<(Registered, String)> {
+    let draft = &submission.draft;
+    let assessment = &submission.assessment;
+    let received_date = local_date(submission.received_at);
+    let year = received_date.year();
     let number = u32::try_from(seq)
         .ok()
         .and_then(|seq| RegistrationNumber::new(year, seq))
