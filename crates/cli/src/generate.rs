@@ -373,6 +373,7 @@ pub async fn run(args: GenerateArgs, now: Timestamp) -> anyhow::Result<std::proc
     // A generator thread prepares the next chunk while the store writes the current one.
     let (chunks, mut ready) = tokio::sync::mpsc::channel::<Vec<ImportedCase>>(1);
     let (total, chunk, seed) = (args.cases, args.chunk.max(1), args.seed);
+    let years = args.years;
     let generator_calendar = calendar.clone();
     let generator = tokio::task::spawn_blocking(move || {
         let mut rng = StdRng::seed_from_u64(seed);
@@ -423,29 +424,26 @@ pub async fn run(args: GenerateArgs, now: Timestamp) -> anyhow::Result<std::proc
     generator.await.context("the generator stopped")?;
     written.finish();
     let write_secs = started.elapsed().as_secs_f64();
-    eprintln!(
-        "{done} cases in {write_secs:.0} s ({:.0} cases/s)",
-        done as f64 / write_secs.max(1e-9)
-    );
 
     // The figures of every month, as the statistics job would compute them.
     let stats_started = Instant::now();
     let months = bar(0, "статистика / statistics");
     let months_bar = months.clone();
-    priemna_web::stats::refresh_with_progress(store.as_ref(), now, &move |done, total| {
-        months_bar.set_length(total as u64);
-        months_bar.set_position(done as u64);
-    })
-    .await?;
+    let refreshed =
+        priemna_web::stats::refresh_with_progress(store.as_ref(), now, &move |done, total| {
+            months_bar.set_length(total as u64);
+            months_bar.set_position(done as u64);
+        })
+        .await?;
     months.finish();
-    eprintln!(
-        "statistics of every month computed in {:.0} s",
-        stats_started.elapsed().as_secs_f64()
-    );
+    let stats_secs = stats_started.elapsed().as_secs_f64();
     println!(
-        "Generated {done} cases into {url}: {:.0} cases/s written, statistics in {:.0} s.",
+        "Generated {done} cases over {} years in {write_secs:.0} s ({:.0} cases/s, {} per \
+         transaction); the statistics of every month ({} cases read) computed in {stats_secs:.0} s.",
+        years,
         done as f64 / write_secs.max(1e-9),
-        stats_started.elapsed().as_secs_f64()
+        chunk,
+        refreshed.cases,
     );
     Ok(std::process::ExitCode::SUCCESS)
 }
