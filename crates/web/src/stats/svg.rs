@@ -205,7 +205,7 @@ pub fn column_chart(caption: &Caption, columns: &[Bar]) -> Markup {
     let slot = (WIDTH - LEFT) / columns.len().max(1) as f64;
     let width = (slot * 0.6).min(48.0);
     let max_chars = ((slot / CHAR).floor() as usize).max(3);
-    // Many columns: every column keeps its value, but only some their label (the table has all).
+    // Many columns: only some keep their label (the table has all).
     let label_every = columns.len().div_ceil(24).max(1);
     for (i, column) in columns.iter().enumerate() {
         let center = LEFT + slot * (i as f64 + 0.5);
@@ -216,14 +216,17 @@ pub fn column_chart(caption: &Caption, columns: &[Bar]) -> Markup {
             r#"<rect class="bar" x="{:.1}" y="{y:.1}" width="{width:.1}" height="{height:.1}" fill="{BAR}"/>"#,
             center - width / 2.0
         );
-        text(
-            &mut out,
-            center,
-            y - 6.0,
-            "middle",
-            &column.shown,
-            r#" font-weight="bold""#,
-        );
+        // A value is written above its column when it fits in the column's slot.
+        if slot >= CHAR * column.shown.chars().count() as f64 {
+            text(
+                &mut out,
+                center,
+                y - 6.0,
+                "middle",
+                &column.shown,
+                r#" font-weight="bold""#,
+            );
+        }
         if i.is_multiple_of(label_every) {
             text(
                 &mut out,
@@ -509,6 +512,15 @@ mod tests {
         assert_eq!(heights.len(), 12);
         assert!((heights[11] - 12.0 * heights[0]).abs() < 0.5, "{heights:?}");
         assert!(heights.windows(2).all(|w| w[0] < w[1]));
+        // Ten years of months: labels thin out, and values too wide for their slot are left
+        // to the table.
+        let many: Vec<Bar> = (0..120)
+            .map(|m| Bar::new(format!("м{m}"), 1001 + m))
+            .collect();
+        let svg = column_chart(&CAPTION, &many).into_string();
+        well_formed(&svg);
+        assert_eq!(svg.matches(">1001</text>").count(), 0);
+        assert!(svg.matches("<text").count() < 120);
         assert_eq!(step_for(0), 1);
         assert_eq!(step_for(37), 10);
         assert_eq!(step_for(1234), 500);
