@@ -15,6 +15,7 @@ use crate::submission::{
 };
 use jiff::civil::Date;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// The longest old register number we keep (they look like `94-00-123/14.03.2025`).
 pub const MAX_LEGACY_NUMBER_CHARS: usize = 100;
@@ -464,14 +465,23 @@ pub struct RowChecker<'a> {
     header: Header,
     context: ImportContext<'a>,
     legacy_rows: HashMap<String, u64>,
+    /// The departments' names, normalised once, with their place in `context.departments`.
+    departments: Vec<(String, usize)>,
 }
 
 impl<'a> RowChecker<'a> {
     pub fn new(header: Header, context: ImportContext<'a>) -> RowChecker<'a> {
+        let departments = context
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(index, name)| (normalise_name(name), index))
+            .collect();
         RowChecker {
             header,
             context,
             legacy_rows: HashMap::new(),
+            departments,
         }
     }
 
@@ -601,11 +611,8 @@ impl<'a> RowChecker<'a> {
         }
 
         let department = header.value(values, Column::Department).and_then(|name| {
-            let wanted = normalise_name(name);
-            let found = context
-                .departments
-                .iter()
-                .find(|d| normalise_name(d) == wanted)
+            let found = find_by_name(name, &self.departments)
+                .and_then(|index| context.departments.get(index))
                 .cloned();
             if found.is_none() {
                 fail(
@@ -798,35 +805,42 @@ pub fn parse_register_date(text: &str) -> Option<Date> {
     Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
 }
 
-fn same_words(a: &str, b: &str) -> bool {
-    normalise_name(a) == normalise_name(b)
+/// Each value under its names (identifier, Bulgarian and English labels), normalised once.
+fn names_of<T: Copy>(values: &[T], names: fn(T) -> [&'static str; 3]) -> Vec<(String, T)> {
+    values
+        .iter()
+        .flat_map(|v| names(*v).map(|name| (normalise_name(name), *v)))
+        .collect()
 }
+
+fn find_by_name<T: Copy>(text: &str, table: &[(String, T)]) -> Option<T> {
+    let wanted = normalise_name(text);
+    table
+        .iter()
+        .find(|(name, _)| *name == wanted)
+        .map(|(_, v)| *v)
+}
+
+static KIND_NAMES: LazyLock<Vec<(String, Kind)>> =
+    LazyLock::new(|| names_of(&Kind::ALL, |k| [k.as_str(), k.label_bg(), k.label_en()]));
+static CHANNEL_NAMES: LazyLock<Vec<(String, Channel)>> =
+    LazyLock::new(|| names_of(&Channel::ALL, |c| [c.as_str(), c.label_bg(), c.label_en()]));
+static STATUS_NAMES: LazyLock<Vec<(String, Status)>> =
+    LazyLock::new(|| names_of(&Status::ALL, |s| [s.as_str(), s.label_bg(), s.label_en()]));
 
 /// A kind written as its identifier, its Bulgarian or English label, in any case.
 pub fn parse_kind(text: &str) -> Option<Kind> {
-    Kind::ALL.into_iter().find(|k| {
-        same_words(text, k.as_str())
-            || same_words(text, k.label_bg())
-            || same_words(text, k.label_en())
-    })
+    find_by_name(text, &KIND_NAMES)
 }
 
 /// A channel written as its identifier, its Bulgarian or English label, in any case.
 pub fn parse_channel(text: &str) -> Option<Channel> {
-    Channel::ALL.into_iter().find(|c| {
-        same_words(text, c.as_str())
-            || same_words(text, c.label_bg())
-            || same_words(text, c.label_en())
-    })
+    find_by_name(text, &CHANNEL_NAMES)
 }
 
 /// A status written as its identifier, its Bulgarian or English label, in any case.
 pub fn parse_status(text: &str) -> Option<Status> {
-    Status::ALL.into_iter().find(|s| {
-        same_words(text, s.as_str())
-            || same_words(text, s.label_bg())
-            || same_words(text, s.label_en())
-    })
+    find_by_name(text, &STATUS_NAMES)
 }
 
 fn kind_values() -> Vec<&'static str> {
@@ -857,7 +871,6 @@ mod tests {
     use crate::deadline::DeadlineRule;
     use crate::identity::{EgnError, PhoneError};
     use jiff::civil::date;
-    use std::sync::LazyLock;
 
     static CALENDAR: LazyLock<WorkingCalendar> =
         LazyLock::new(WorkingCalendar::with_builtin_decrees);
