@@ -482,11 +482,16 @@ pub fn cell_keys(case: &StatCase) -> Vec<CellKey> {
 pub fn tally<'a>(cases: impl IntoIterator<Item = &'a StatCase>) -> BTreeMap<CellKey, Tally> {
     let mut cells: BTreeMap<CellKey, Tally> = BTreeMap::new();
     for case in cases {
-        for key in cell_keys(case) {
-            cells.entry(key).or_default().add(case);
-        }
+        add_case(&mut cells, case);
     }
     cells
+}
+
+/// Adds one case to the cells it belongs to (for tallying cases as they stream in).
+pub fn add_case(cells: &mut BTreeMap<CellKey, Tally>, case: &StatCase) {
+    for key in cell_keys(case) {
+        cells.entry(key).or_default().add(case);
+    }
 }
 
 /// The figures of a period, merged from its cells.

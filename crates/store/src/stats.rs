@@ -44,8 +44,14 @@ pub trait StatsStore {
     /// Months whose cases changed since their figures were computed, each with the change
     /// counter to record once they are, oldest month first.
     async fn stale_stats_months(&self) -> Result<Vec<(Month, i64)>>;
-    /// The cases received in `month`.
-    async fn stat_cases(&self, month: Month) -> Result<Vec<StatRow>>;
+    /// Hands each case received in `month` to `visit`, as the rows arrive (a month of a large
+    /// register is hundreds of thousands of cases: they are tallied, never all held at once).
+    /// Returns how many there were.
+    async fn stat_cases(
+        &self,
+        month: Month,
+        visit: &mut (dyn FnMut(StatRow) + Send),
+    ) -> Result<u64>;
     /// Replaces `month`'s figures and records `version` as computed (never going back, should
     /// two servers race).
     async fn save_stats_month(

@@ -1,25 +1,25 @@
 // The deadline job's reads and writes.
 
+use super::DbPool;
 use super::cases::parse_number;
 use super::journal::{append, details_json};
-use crate::rows::{parse_date, parse_timestamp};
 use crate::Result;
 use crate::model::{DeadlineCase, DeadlineRunReport, StaffReminder, UrgencyUpdate};
+use crate::rows::{parse_date, parse_timestamp};
 use jiff::Timestamp;
 use serde_json::json;
-use super::DbPool;
 use sqlx::Row;
 
 pub const DEADLINE_JOB: &str = "deadlines";
 
 pub async fn open_cases(read: &DbPool) -> Result<Vec<DeadlineCase>> {
-    let rows = sqlx::query(
+    // The open statuses listed (not the finished ones excluded), so that an index answers.
+    let sql = format!(
         "SELECT id, number, answer_due, urgency, department_id, assignee_id, escalated_at
-         FROM submissions
-         WHERE status NOT IN ('answered', 'closed', 'not_considered', 'forwarded', 'duplicate')",
-    )
-    .fetch_all(read)
-    .await?;
+         FROM submissions WHERE status IN {}",
+        super::cases::OPEN_STATUSES_SQL
+    );
+    let rows = sqlx::query(&sql).fetch_all(read).await?;
     rows.iter()
         .map(|r| {
             let number: String = r.try_get("number")?;

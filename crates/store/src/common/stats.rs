@@ -5,6 +5,7 @@ use crate::rows::{parse_date, parse_timestamp};
 use crate::stats::{StatRow, StatsFreshness, StatsStore, Topic};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
+use futures_util::TryStreamExt;
 use jiff::Timestamp;
 use priemna_domain::clock::local_date;
 use priemna_domain::stats::{CellKey, Dimension, Month, Period, StatCase, Tally};
@@ -103,9 +104,15 @@ impl StatsStore for ThisStore {
             .collect()
     }
 
-    async fn stat_cases(&self, month: Month) -> Result<Vec<StatRow>> {
+    async fn stat_cases(
+        &self,
+        month: Month,
+        visit: &mut (dyn FnMut(StatRow) + Send),
+    ) -> Result<u64> {
         // received_date is ISO text: the month's cases are one range of the index on it.
-        let rows = sqlx::query(
+        let first_day = month.first_day().to_string();
+        let next_month = month.next().first_day().to_string();
+        let mut rows = sqlx::query(
             "SELECT s.received_date, s.kind, s.channel, s.department_id, s.service_code,
                     s.status, s.answer_due, s.deadline_extended, s.answered_at,
                     s.not_considered_rule, s.forwarded_to, s.duplicate_of, s.urgency, s.sealed,
@@ -114,11 +121,15 @@ impl StatsStore for ThisStore {
              FROM submissions s LEFT JOIN surveys v ON v.submission_id = s.id
              WHERE s.received_date >= $1 AND s.received_date < $2",
         )
-        .bind(month.first_day().to_string())
-        .bind(month.next().first_day().to_string())
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(stat_row).collect()
+        .bind(&first_day)
+        .bind(&next_month)
+        .fetch(&self.read);
+        let mut count = 0;
+        while let Some(row) = rows.try_next().await? {
+            visit(stat_row(&row)?);
+            count += 1;
+        }
+        Ok(count)
     }
 
     async fn save_stats_month(

@@ -15,7 +15,7 @@ pub mod view;
 
 use crate::AppState;
 use jiff::Timestamp;
-use priemna_domain::stats::{Period, Report, tally};
+use priemna_domain::stats::{Period, Report, add_case};
 use priemna_store::{StatRow, StatsFreshness, Store, StoreError, Topic};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
@@ -48,13 +48,26 @@ pub async fn refresh_with_progress(
     let stale = store.stale_stats_months().await?;
     let months = stale.len();
     for (month, version) in stale {
-        let rows = store.stat_cases(month).await?;
-        let cells = tally(rows.iter().map(|row| &row.case));
-        let topics = topics(&rows);
+        let mut cells = BTreeMap::new();
+        let mut topics = TopicCounter::default();
+        let cases = store
+            .stat_cases(month, &mut |row: StatRow| {
+                add_case(&mut cells, &row.case);
+                if let Some(subject) = &row.subject {
+                    topics.add(subject);
+                }
+            })
+            .await?;
         report.months += 1;
-        report.cases += rows.len();
+        report.cases += usize::try_from(cases).unwrap_or(usize::MAX);
         store
-            .save_stats_month(month, version, cells.into_iter().collect(), topics, now)
+            .save_stats_month(
+                month,
+                version,
+                cells.into_iter().collect(),
+                topics.most_frequent(),
+                now,
+            )
             .await?;
         progress(report.months, months);
     }
@@ -63,10 +76,14 @@ pub async fn refresh_with_progress(
 
 /// The month's most frequent words of the subjects, counted once per case, by stem; each shown
 /// in its commonest spelling.
-fn topics(rows: &[StatRow]) -> Vec<Topic> {
-    let mut cases_per_term: HashMap<String, u64> = HashMap::new();
-    let mut spellings: HashMap<String, HashMap<String, u64>> = HashMap::new();
-    for subject in rows.iter().filter_map(|row| row.subject.as_deref()) {
+#[derive(Default)]
+struct TopicCounter {
+    cases_per_term: HashMap<String, u64>,
+    spellings: HashMap<String, HashMap<String, u64>>,
+}
+
+impl TopicCounter {
+    fn add(&mut self, subject: &str) {
         let mut seen = BTreeSet::new();
         for (_, word) in priemna_search::analysis::words(subject) {
             if word.chars().count() < MIN_TOPIC_WORD_CHARS || word.chars().any(|c| c.is_numeric()) {
@@ -75,33 +92,39 @@ fn topics(rows: &[StatRow]) -> Vec<Topic> {
             let Some(term) = priemna_search::analysis::normalise_word(word) else {
                 continue;
             };
-            *spellings
+            *self
+                .spellings
                 .entry(term.clone())
                 .or_default()
                 .entry(word.to_lowercase())
                 .or_default() += 1;
             if seen.insert(term.clone()) {
-                *cases_per_term.entry(term).or_default() += 1;
+                *self.cases_per_term.entry(term).or_default() += 1;
             }
         }
     }
-    let mut topics: Vec<Topic> = cases_per_term
-        .into_iter()
-        .map(|(term, count)| {
-            let label = spellings
-                .remove(&term)
-                .and_then(|s| {
-                    s.into_iter()
-                        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                })
-                .map(|(label, _)| label)
-                .unwrap_or_else(|| term.clone());
-            Topic { term, label, count }
-        })
-        .collect();
-    topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.term.cmp(&b.term)));
-    topics.truncate(TOPICS_PER_MONTH);
-    topics
+
+    fn most_frequent(mut self) -> Vec<Topic> {
+        let mut topics: Vec<Topic> = self
+            .cases_per_term
+            .into_iter()
+            .map(|(term, count)| {
+                let label = self
+                    .spellings
+                    .remove(&term)
+                    .and_then(|s| {
+                        s.into_iter()
+                            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                    })
+                    .map(|(label, _)| label)
+                    .unwrap_or_else(|| term.clone());
+                Topic { term, label, count }
+            })
+            .collect();
+        topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.term.cmp(&b.term)));
+        topics.truncate(TOPICS_PER_MONTH);
+        topics
+    }
 }
 
 /// Refreshes now and then every `every`, until the process ends.
