@@ -37,6 +37,8 @@ pub struct StatsFreshness {
     pub computed_at: Option<Timestamp>,
     /// Months changed since their figures were computed.
     pub stale_months: u64,
+    /// Grows with every month saved: equal generations, equal figures (a cache's key).
+    pub generation: i64,
 }
 
 #[async_trait]

@@ -72,6 +72,8 @@ pub struct AppState {
     pub notify: Arc<notify::Notifier>,
     /// The Open311 endpoint's jurisdiction and contacts.
     pub open311: Arc<open311::Open311Config>,
+    /// Merged statistics reports, reused until the statistics job saves new figures.
+    pub stats_cache: Arc<stats::ViewCache>,
 }
 
 impl AppState {
@@ -92,6 +94,7 @@ impl AppState {
             retention: Arc::new(priemna_domain::retention::RetentionPolicy::default()),
             notify: Arc::new(notify::Notifier::default()),
             open311: Arc::new(open311::Open311Config::default()),
+            stats_cache: Arc::new(stats::ViewCache::default()),
         }
     }
 

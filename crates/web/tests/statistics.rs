@@ -376,3 +376,31 @@ async fn a_survey_marks_its_month_stale_and_a_refresh_clears_it() {
     assert_eq!(view.report.total.ratings, [0, 0, 0, 1, 0]);
     assert!(view.freshness.computed_at.is_some());
 }
+
+#[tokio::test]
+async fn the_published_figures_change_when_the_statistics_job_saves_new_ones() {
+    let app = spawn_app_at("2026-07-01T10:00:00+03:00").await;
+    submit(&app, pothole()).await;
+    refresh(app.store.as_ref(), app.clock.now()).await.unwrap();
+    let received = |body: Value| body["total"]["received"].as_u64().unwrap();
+    let path = "/api/v1/statistics?year=2026";
+    assert_eq!(received(app.get_json(path).await), 1);
+
+    // A new case is in the register at once, in the figures once the job has run: the page's
+    // cached report is kept until then, and dropped then.
+    submit(&app, pothole()).await;
+    assert_eq!(received(app.get_json(path).await), 1);
+    refresh(app.store.as_ref(), app.clock.now()).await.unwrap();
+    assert_eq!(received(app.get_json(path).await), 2);
+    // Again at the same instant (a fixed clock): the figures' generation, not the time, decides.
+    submit(&app, pothole()).await;
+    refresh(app.store.as_ref(), app.clock.now()).await.unwrap();
+    assert_eq!(received(app.get_json(path).await), 3);
+    let page = reqwest::get(app.url("/statistics?year=2026"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<svg"), "the public page draws its charts");
+}

@@ -239,7 +239,8 @@ impl StatsStore for ThisStore {
         let row = sqlx::query(
             "SELECT MAX(computed_at) AS computed_at,
                     CAST(SUM(CASE WHEN version > computed_version THEN 1 ELSE 0 END) AS BIGINT)
-                        AS stale
+                        AS stale,
+                    CAST(SUM(computed_version) AS BIGINT) AS generation
              FROM stats_months",
         )
         .fetch_one(&self.read)
@@ -249,6 +250,7 @@ impl StatsStore for ThisStore {
         Ok(StatsFreshness {
             computed_at: computed_at.as_deref().map(parse_timestamp).transpose()?,
             stale_months: stale.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+            generation: row.try_get::<Option<i64>, _>("generation")?.unwrap_or(0),
         })
     }
 

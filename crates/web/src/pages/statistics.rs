@@ -11,7 +11,7 @@ use crate::error::ApiError;
 use crate::lang::Lang;
 use crate::stats::svg::{self, Bar, Caption};
 use crate::stats::view::{self, Axis, days, int, percent};
-use crate::stats::{StatsView, load, sections};
+use crate::stats::{StatsView, load_cached, sections};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -204,7 +204,7 @@ pub async fn page(
     let today = local_date(app.clock.now());
     let period = view::period_from_query(&query, today).map_err(&to_page)?;
     let department = view::department_from_query(&query).map_err(&to_page)?;
-    let view = load(app.store.as_ref(), period)
+    let view = load_cached(&app, period)
         .await
         .map_err(|e| to_page(ApiError::from(e)))?;
     let months = app

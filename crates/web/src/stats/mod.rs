@@ -181,6 +181,70 @@ pub async fn load(store: &dyn Store, period: Period) -> Result<StatsView, StoreE
     })
 }
 
+/// Recently merged reports, reused while the stored figures have not changed: a busy
+/// statistics page then costs two tiny queries instead of merging thousands of cells per request.
+#[derive(Debug, Default)]
+pub struct ViewCache {
+    entries: std::sync::Mutex<Vec<CachedReport>>,
+}
+
+/// A period's report and topics as merged at one generation of the figures.
+type CachedReport = (Period, StatsFreshness, Report, Vec<Topic>);
+
+/// Periods kept in the cache (a page shows this year, the last few, or everything).
+const CACHED_PERIODS: usize = 16;
+
+impl ViewCache {
+    fn get(&self, period: Period, freshness: &StatsFreshness) -> Option<(Report, Vec<Topic>)> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .iter()
+            .find(|(p, f, _, _)| *p == period && f == freshness)
+            .map(|(_, _, report, topics)| (report.clone(), topics.clone()))
+    }
+
+    fn put(&self, period: Period, freshness: StatsFreshness, report: Report, topics: Vec<Topic>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|(p, _, _, _)| *p != period);
+            if entries.len() >= CACHED_PERIODS {
+                entries.remove(0);
+            }
+            entries.push((period, freshness, report, topics));
+        }
+    }
+}
+
+/// [`load`] through the application's cache: the merge of a period's cells is redone only when
+/// the statistics job has saved new figures since. Department names are always read afresh.
+pub async fn load_cached(app: &AppState, period: Period) -> Result<StatsView, StoreError> {
+    let store = app.store.as_ref();
+    let freshness = store.stats_freshness().await?;
+    let (report, topics) = match app.stats_cache.get(period, &freshness) {
+        Some(hit) => hit,
+        None => {
+            let cells = store.stats_cells(period).await?;
+            let report = Report::from_cells(cells.iter().map(|(k, t)| (k, t)), period);
+            let topics = store.stats_topics(period, TOPICS_SHOWN).await?;
+            app.stats_cache
+                .put(period, freshness.clone(), report.clone(), topics.clone());
+            (report, topics)
+        }
+    };
+    let departments = store
+        .departments()
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    Ok(StatsView {
+        period,
+        report,
+        topics,
+        freshness,
+        departments,
+    })
+}
+
 impl StatsView {
     /// A department's name; "not yet routed" for none, the id for a department since removed.
     pub fn department_name(&self, id: Option<i64>, lang_bg: bool) -> String {

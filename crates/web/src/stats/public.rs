@@ -7,7 +7,7 @@
 //! or `?from=YYYY-MM&to=YYYY-MM`, the current year by default.
 
 use super::view::{self, Axis};
-use super::{StatsView, load, report, sections};
+use super::{StatsView, load_cached, report, sections};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::lang::Lang;
@@ -51,7 +51,7 @@ pub async fn figures_for(
 ) -> Result<(StatsView, Vec<i16>), ApiError> {
     let today = local_date(app.clock.now());
     let period = view::period_from_query(query, today)?;
-    let view = load(app.store.as_ref(), period).await?;
+    let view = load_cached(app, period).await?;
     let years = view::years_of(&app.store.stats_months().await?);
     Ok((view, years))
 }
@@ -276,7 +276,7 @@ async fn annual_report(
     let Some(period) = Period::year(year) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let view = match load(app.store.as_ref(), period).await {
+    let view = match load_cached(&app, period).await {
         Ok(view) => view,
         Err(e) if as_pdf => return ApiError::from(e).into_response(),
         Err(e) => return error_page(&prefs, e.into()),
