@@ -56,7 +56,16 @@ impl Run {
 }
 
 pub(crate) fn submission(i: usize) -> Value {
-    let channel = ["web", "email", "phone", "signal_box"][i % 4];
+    submission_by(i, ["web", "email", "phone", "signal_box"][i % 4])
+}
+
+/// Half the mix above comes on paper (phone, signal box): a clerk registers it and a printed
+/// receipt (a PDF) is kept with the case. This is the other half alone.
+fn online_submission(i: usize) -> Value {
+    submission_by(i, ["web", "email"][i % 2])
+}
+
+fn submission_by(i: usize, channel: &str) -> Value {
     json!({
         "kind": if i.is_multiple_of(5) { "complaint" } else { "signal" },
         "channel": channel,
@@ -296,6 +305,18 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         if let Ok(mut got) = collected.lock() {
             receipts.append(&mut got);
         }
+        let (c, b) = (client.clone(), base.clone());
+        let online = measure(clients, args.seconds, move |i| {
+            let (c, b) = (c.clone(), b.clone());
+            async move {
+                c.post(format!("{b}/api/v1/submissions"))
+                    .json(&online_submission(i))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status() == 201)
+            }
+        })
+        .await;
         lines.push(row(
             "HTTP baseline (trivial handler)",
             clients,
@@ -310,6 +331,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         ));
         lines.push(row("intake, vs HTTP baseline", clients, &intake, &noop));
         lines.push(row("intake, vs database baseline", clients, &intake, &raw));
+        lines.push(row(
+            "intake, web and e-mail only (no printed receipt), vs database baseline",
+            clients,
+            &online,
+            &raw,
+        ));
         eprintln!(
             "{clients} clients: intake {:.0}/s (p99 {:.1} ms), raw db {:.0}/s, noop {:.0}/s",
             intake.per_second(),
