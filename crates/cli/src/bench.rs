@@ -378,38 +378,46 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         }
     }
     let count = store.count_submissions().await?;
-    let size = if url.starts_with("sqlite:") {
-        let path = url.trim_start_matches("sqlite:");
-        let wal = std::fs::metadata(format!("{path}-wal"))
-            .map(|m| m.len())
-            .unwrap_or(0);
-        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) + wal
-    } else {
-        0
-    };
     lines.push(String::new());
     lines.push(format!(
         "Peak memory (server and load generator in one process): {:.0} MiB. Cases stored: {count}.{}",
         peak_rss_mib(),
-        if size > 0 && count > 0 {
-            format!(
-                " Database size: {:.1} MiB, about {:.0} MiB per million cases.",
-                size as f64 / 1048576.0,
-                size as f64 / count as f64 * 1e6 / 1048576.0
-            )
-        } else {
-            String::new()
-        }
+        database_size_note(&url, count)
     ));
+    publish(lines, args.out.as_deref())
+}
+
+/// " Database size: … per million cases." for an SQLite file (with its WAL); empty otherwise.
+pub(crate) fn database_size_note(url: &str, cases: u64) -> String {
+    let Some(path) = url.strip_prefix("sqlite:") else {
+        return String::new();
+    };
+    let size = |p: &str| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let bytes = size(path) + size(&format!("{path}-wal"));
+    if bytes == 0 || cases == 0 {
+        return String::new();
+    }
+    format!(
+        " Database size: {:.0} MiB, about {:.0} MiB per million cases.",
+        bytes as f64 / 1048576.0,
+        bytes as f64 / cases as f64 * 1e6 / 1048576.0
+    )
+}
+
+/// Prints the report's lines and appends them to `out`, if given.
+pub(crate) fn publish(
+    mut lines: Vec<String>,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<std::process::ExitCode> {
     lines.push(String::new());
     let report = lines.join("\n");
     println!("{report}");
-    if let Some(out) = args.out {
+    if let Some(out) = out {
         use std::io::Write;
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(&out)
+            .open(out)
             .with_context(|| format!("opening {}", out.display()))?;
         writeln!(file, "{report}")?;
     }

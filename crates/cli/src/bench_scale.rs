@@ -4,7 +4,9 @@
 //! and its JSON — each beside the same-run baseline of the same HTTP stack answering a trivial
 //! handler; and the cost of recomputing one month's statistics after a change.
 
-use crate::bench::{NowForBench, Run, measure, peak_rss_mib, row, submission};
+use crate::bench::{
+    NowForBench, Run, database_size_note, measure, peak_rss_mib, publish, row, submission,
+};
 use anyhow::Context;
 use jiff::Timestamp;
 use priemna_domain::{Clock, WorkingCalendar};
@@ -241,15 +243,6 @@ pub async fn run(args: BenchScaleArgs) -> anyhow::Result<std::process::ExitCode>
             lines.push(row(name, clients, &run, &noop));
         }
     }
-    let size = if url.starts_with("sqlite:") || !url.contains("://") {
-        let path = url.trim_start_matches("sqlite:");
-        let wal = std::fs::metadata(format!("{path}-wal"))
-            .map(|m| m.len())
-            .unwrap_or(0);
-        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) + wal
-    } else {
-        0
-    };
     lines.push(String::new());
     lines.push(format!(
         "Deadline job over the open cases: {deadline_secs:.2} s ({} overdue). Statistics \
@@ -259,27 +252,7 @@ pub async fn run(args: BenchScaleArgs) -> anyhow::Result<std::process::ExitCode>
         refreshed.months,
         refreshed.cases,
         peak_rss_mib(),
-        if size > 0 && count > 0 {
-            format!(
-                " Database size: {:.0} MiB, about {:.0} MiB per million cases.",
-                size as f64 / 1048576.0,
-                size as f64 / count as f64 * 1e6 / 1048576.0
-            )
-        } else {
-            String::new()
-        }
+        database_size_note(&url, count)
     ));
-    lines.push(String::new());
-    let report = lines.join("\n");
-    println!("{report}");
-    if let Some(out) = args.out {
-        use std::io::Write;
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&out)
-            .with_context(|| format!("opening {}", out.display()))?;
-        writeln!(file, "{report}")?;
-    }
-    Ok(std::process::ExitCode::SUCCESS)
+    publish(lines, args.out.as_deref())
 }

@@ -162,10 +162,27 @@ pub const TOPICS_SHOWN: u32 = 15;
 
 /// Reads a period's figures from the pre-aggregated cells.
 pub async fn load(store: &dyn Store, period: Period) -> Result<StatsView, StoreError> {
+    let freshness = store.stats_freshness().await?;
+    let (report, topics) = merge(store, period).await?;
+    view(store, period, freshness, report, topics).await
+}
+
+/// A period's report, merged from its cells, and its most frequent topics.
+async fn merge(store: &dyn Store, period: Period) -> Result<(Report, Vec<Topic>), StoreError> {
     let cells = store.stats_cells(period).await?;
     let report = Report::from_cells(cells.iter().map(|(k, t)| (k, t)), period);
     let topics = store.stats_topics(period, TOPICS_SHOWN).await?;
-    let freshness = store.stats_freshness().await?;
+    Ok((report, topics))
+}
+
+/// The view of a merged report, with the departments' current names.
+async fn view(
+    store: &dyn Store,
+    period: Period,
+    freshness: StatsFreshness,
+    report: Report,
+    topics: Vec<Topic>,
+) -> Result<StatsView, StoreError> {
     let departments = store
         .departments()
         .await?
@@ -222,27 +239,13 @@ pub async fn load_cached(app: &AppState, period: Period) -> Result<StatsView, St
     let (report, topics) = match app.stats_cache.get(period, &freshness) {
         Some(hit) => hit,
         None => {
-            let cells = store.stats_cells(period).await?;
-            let report = Report::from_cells(cells.iter().map(|(k, t)| (k, t)), period);
-            let topics = store.stats_topics(period, TOPICS_SHOWN).await?;
+            let (report, topics) = merge(store, period).await?;
             app.stats_cache
                 .put(period, freshness.clone(), report.clone(), topics.clone());
             (report, topics)
         }
     };
-    let departments = store
-        .departments()
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.name))
-        .collect();
-    Ok(StatsView {
-        period,
-        report,
-        topics,
-        freshness,
-        departments,
-    })
+    view(store, period, freshness, report, topics).await
 }
 
 impl StatsView {
