@@ -14,25 +14,16 @@ use priemna_web::stats::{StatsView, load, refresh};
 use serde_json::{Value, json};
 
 async fn submit(app: &TestApp, body: Value) -> String {
-    let (status, receipt) = app.submit(body).await;
-    assert_eq!(status, 201, "{receipt}");
-    receipt["number"].as_str().unwrap().to_owned()
+    app.registered(body).await.0
 }
 
 async fn submit_tracked(app: &TestApp, body: Value) -> (String, String) {
-    let (status, receipt) = app.submit(body).await;
-    assert_eq!(status, 201, "{receipt}");
-    (
-        receipt["number"].as_str().unwrap().to_owned(),
-        receipt["tracking_code"].as_str().unwrap().to_owned(),
-    )
+    app.registered(body).await
 }
 
-/// Signs the Mayor's office in (sessions last a working day) and performs `action`.
+/// As the Mayor's office, signed in afresh for the test's moving clock.
 async fn act(app: &TestApp, number: &str, action: Value) {
-    let mayor = app.login("mayor").await;
-    let (status, body) = mayor.act(number, action.clone()).await;
-    assert_eq!(status, 200, "{action}: {body}");
+    app.act_as("mayor", number, action).await
 }
 
 async fn rate(app: &TestApp, number: &str, code: &str, rating: &str) {

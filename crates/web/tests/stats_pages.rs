@@ -33,18 +33,11 @@ struct Register {
 }
 
 async fn submit(app: &TestApp, body: Value) -> (String, String) {
-    let (status, receipt) = app.submit(body).await;
-    assert_eq!(status, 201, "{receipt}");
-    (
-        receipt["number"].as_str().unwrap().to_owned(),
-        receipt["tracking_code"].as_str().unwrap().to_owned(),
-    )
+    app.registered(body).await
 }
 
 async fn act(app: &TestApp, number: &str, action: Value) {
-    let mayor = app.login("mayor").await;
-    let (status, body) = mayor.act(number, action.clone()).await;
-    assert_eq!(status, 200, "{action}: {body}");
+    app.act_as("mayor", number, action).await
 }
 
 fn complaint(subject: &str) -> Value {

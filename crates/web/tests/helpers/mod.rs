@@ -130,6 +130,24 @@ impl TestApp {
         (status, response.json().await.unwrap())
     }
 
+    /// Submits `body`, which must be registered: its number and tracking code.
+    pub async fn registered(&self, body: Value) -> (String, String) {
+        let (status, receipt) = self.submit(body).await;
+        assert_eq!(status, 201, "{receipt}");
+        (
+            receipt["number"].as_str().unwrap().to_owned(),
+            receipt["tracking_code"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Signs `username` in afresh (sessions last a working day, and tests move the clock) and
+    /// performs `action` on case `number`, which must succeed.
+    pub async fn act_as(&self, username: &str, number: &str, action: Value) {
+        let staff = self.login(username).await;
+        let (status, body) = staff.act(number, action.clone()).await;
+        assert_eq!(status, 200, "{action}: {body}");
+    }
+
     pub async fn track(&self, number: &str, code: Option<&str>) -> (u16, Value) {
         let mut request = self
             .client
