@@ -204,9 +204,11 @@ async fn a_full_disk_refuses_new_work_clearly_and_keeps_what_was_acknowledged() 
     let dir = tempfile::tempdir().unwrap();
     let mount_point = dir.path().join("small");
     std::fs::create_dir(&mount_point).unwrap();
-    // A 1 MiB tmpfs stands in for a full disk; mounting needs root (CI runs as root).
+    // A 2 MiB tmpfs stands in for a full disk (the schema, the search index's folder beside the
+    // database and a few submissions fit; then the disk is full); mounting needs root (CI runs
+    // as root).
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
         .arg(&mount_point)
         .status()
         .map(|s| s.success())

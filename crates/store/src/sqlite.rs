@@ -89,9 +89,18 @@ impl SqliteStore {
         sqlx::migrate!("./migrations/sqlite").run(&write).await?;
         // Fresh planner statistics (bounded work, only where stale): without them SQLite may not
         // pick partial indexes such as the inbox's queue.
-        sqlx::raw_sql("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
-            .execute(&write)
-            .await?;
+        // And the migrations' pages moved from the WAL into the file (a fresh register's WAL
+        // would otherwise hold half a megabyte of superseded pages).
+        // Neither is needed to serve: on a full disk the server still starts (and reads).
+        if let Err(e) = sqlx::raw_sql(
+            "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002; \
+             PRAGMA wal_checkpoint(TRUNCATE);",
+        )
+        .execute(&write)
+        .await
+        {
+            tracing::warn!(error = %e, "planner statistics or checkpoint skipped at start");
+        }
         let read = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
@@ -125,7 +134,16 @@ async fn online_backup(pool: &DbPool, target: &str) -> Result<()> {
 /// Starts a write transaction holding SQLite's write lock from the first statement, so that
 /// reading the journal's head and appending to it cannot interleave with another process.
 async fn begin_write(pool: &DbPool) -> Result<Transaction<'static, Db>> {
-    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+    match pool.begin_with("BEGIN IMMEDIATE").await {
+        Ok(tx) => Ok(tx),
+        Err(first) => {
+            // A transaction whose commit failed (a full disk) leaves its rollback queued on the
+            // connection, and sqlx refuses a custom BEGIN until a plain statement has run it.
+            tracing::warn!(error = %first, "starting a write failed; settling the connection");
+            sqlx::query("SELECT 1").execute(pool).await?;
+            Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+        }
+    }
 }
 
 #[cfg(test)]

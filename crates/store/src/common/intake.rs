@@ -90,6 +90,23 @@ async fn commit_batch(write: &DbPool, batch: &mut Vec<IntakeJob>) {
 /// read once per year; commits only if every submission was written.
 async fn write_batch_at_once(write: &DbPool, batch: &[IntakeJob]) -> Result<Vec<Registered>> {
     let mut tx = super::begin_write(write).await?;
+    match write_numbered(&mut tx, batch).await {
+        Ok(registered) => {
+            tx.commit().await?;
+            Ok(registered)
+        }
+        Err(e) => {
+            // Rolled back now, so the one-by-one retry finds the connection free.
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+    }
+}
+
+async fn write_numbered(
+    tx: &mut Transaction<'static, Db>,
+    batch: &[IntakeJob],
+) -> Result<Vec<Registered>> {
     let mut last_seq: std::collections::BTreeMap<i16, i64> = std::collections::BTreeMap::new();
     let mut chain_head: Option<String> = None;
     let mut registered = Vec::with_capacity(batch.len());
@@ -102,14 +119,14 @@ async fn write_batch_at_once(write: &DbPool, batch: &[IntakeJob]) -> Result<Vec<
                     "SELECT last_seq FROM registration_counters WHERE year = $1",
                 )
                 .bind(i64::from(year))
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
                 current.unwrap_or(0) + 1
             }
         };
         last_seq.insert(year, seq);
         let (outcome, head) =
-            insert_numbered(&mut tx, &job.submission, seq, chain_head.as_deref()).await?;
+            insert_numbered(tx, &job.submission, seq, chain_head.as_deref()).await?;
         chain_head = Some(head);
         registered.push(outcome);
     }
@@ -120,10 +137,9 @@ async fn write_batch_at_once(write: &DbPool, batch: &[IntakeJob]) -> Result<Vec<
         )
         .bind(i64::from(year))
         .bind(seq)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    tx.commit().await?;
     Ok(registered)
 }
 
