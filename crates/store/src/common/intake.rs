@@ -1,7 +1,8 @@
 // Intake: one writer task per process gathers the submissions waiting at that moment into a
 // single transaction (group commit): one sync acknowledges many citizens, and numbers are handed
-// out in commit order, so they stay gap-free. Each submission has its own savepoint, so a bad one
-// cannot take its neighbours down with it.
+// out in commit order, so they stay gap-free. A batch is first written at once; if anything in it
+// fails, it is written again with a savepoint per submission, so a bad one cannot take its
+// neighbours down with it.
 
 use super::journal;
 use super::{Db, DbPool, DbRow};
