@@ -222,12 +222,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         WorkingCalendar::with_builtin_decrees(),
         Arc::new(SystemClock),
     )
-    .with_limits(LimitConfig {
-        intake_per_minute: 0,
-        login_per_minute: 0,
-        trust_proxy: false,
-        limit_loopback: false,
-    });
+    // The load generator is one client: limits would measure themselves.
+    .with_limits(LimitConfig::off());
     // The baseline handler shares the whole stack (router, middleware, JSON errors, headers).
     let app = axum::Router::new()
         .route("/bench/noop", axum::routing::get(|| async { "ok" }))

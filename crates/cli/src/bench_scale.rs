@@ -105,12 +105,8 @@ pub async fn run(args: BenchScaleArgs) -> anyhow::Result<std::process::ExitCode>
         WorkingCalendar::with_builtin_decrees(),
         clock.clone(),
     )
-    .with_limits(LimitConfig {
-        intake_per_minute: 0,
-        login_per_minute: 0,
-        trust_proxy: false,
-        limit_loopback: false,
-    });
+    // The load generator is one client: limits would measure themselves.
+    .with_limits(LimitConfig::off());
     // No search index here: building one over millions of cases would compete for the CPU with
     // what is measured (search at scale has its own benchmark, `priemna bench-search`).
     let mut state = state;

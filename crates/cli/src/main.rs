@@ -79,15 +79,26 @@ enum Command {
         /// recomputed).
         #[arg(long, default_value_t = 30)]
         stats_every: u64,
-        /// Submissions allowed per client address and minute (0: no limit).
+        /// Submissions allowed per client and minute (0: no limit).
         #[arg(long, default_value_t = 20, env = "PRIEMNA_INTAKE_PER_MINUTE")]
         intake_per_minute: u32,
-        /// Sign-in attempts allowed per client address and minute (0: no limit).
+        /// Sign-in attempts allowed per client and minute (0: no limit).
         #[arg(long, default_value_t = 10, env = "PRIEMNA_LOGIN_PER_MINUTE")]
         login_per_minute: u32,
-        /// Behind a reverse proxy: take the client's address from X-Forwarded-For.
-        #[arg(long, env = "PRIEMNA_TRUST_PROXY")]
-        trust_proxy: bool,
+        /// Reception bookings allowed per client and day (0: no limit).
+        #[arg(long, default_value_t = 4, env = "PRIEMNA_BOOKINGS_PER_DAY")]
+        bookings_per_day: u32,
+        /// Switch every rate limit off (benchmarks, load tests). Every client is limited
+        /// otherwise, loopback included.
+        #[arg(long)]
+        no_rate_limits: bool,
+        /// Behind a reverse proxy: which proxies may tell the client's address in
+        /// X-Forwarded-For — their number in front of the server (`--trust-proxy` alone: 1), or
+        /// their addresses and networks (`127.0.0.1,10.0.0.0/8`). The client is the right-most
+        /// address no trusted proxy added.
+        #[arg(long, env = "PRIEMNA_TRUST_PROXY", num_args = 0..=1, default_missing_value = "1",
+              default_value = "none", value_name = "HOPS|ADDRESSES")]
+        trust_proxy: priemna_web::limits::TrustedProxies,
         /// Years to keep personal data after a case is finished, e.g. `--retention praise=2`
         /// (repeatable; defaults: 5 years, 1 for opinions, comments and praise).
         #[arg(long)]
@@ -207,6 +218,34 @@ fn main() -> ExitCode {
     }
 }
 
+/// The rate limits `serve` was asked for, with a warning where they would misfire.
+fn limits(
+    off: bool,
+    intake_per_minute: u32,
+    login_per_minute: u32,
+    bookings_per_day: u32,
+    proxies: priemna_web::limits::TrustedProxies,
+    addr: SocketAddr,
+) -> priemna_web::limits::LimitConfig {
+    use priemna_web::limits::{LimitConfig, TrustedProxies};
+    if off {
+        tracing::warn!("rate limits switched off (--no-rate-limits)");
+        return LimitConfig::off();
+    }
+    if addr.ip().is_loopback() && proxies == TrustedProxies::None {
+        tracing::warn!(
+            "listening on loopback without --trust-proxy: behind a reverse proxy every citizen \
+             would share one rate limit; start with --trust-proxy"
+        );
+    }
+    LimitConfig {
+        intake_per_minute,
+        login_per_minute,
+        bookings_per_day,
+        proxies,
+    }
+}
+
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let calendar = WorkingCalendar::with_builtin_decrees();
     match cli.command {
@@ -219,6 +258,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             stats_every,
             intake_per_minute,
             login_per_minute,
+            bookings_per_day,
+            no_rate_limits,
             trust_proxy,
             retention,
             jurisdiction_id,
@@ -237,12 +278,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("opening the register at {}", db.url()))?;
             let state = AppState::new(store, calendar, Arc::new(SystemClock))
                 .with_https(https)
-                .with_limits(priemna_web::limits::LimitConfig {
+                .with_limits(limits(
+                    no_rate_limits,
                     intake_per_minute,
                     login_per_minute,
+                    bookings_per_day,
                     trust_proxy,
-                    limit_loopback: false,
-                })
+                    addr,
+                ))
                 .with_retention(policy)
                 .with_notifier(mail.notifier())
                 .with_open311(priemna_web::open311::Open311Config {

@@ -39,6 +39,7 @@ fn start(database_url: &str) -> Server {
             "127.0.0.1:0",
             "--database-url",
             database_url,
+            "--no-rate-limits",
         ])
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())

@@ -35,7 +35,14 @@ impl Drop for Server {
 fn start_server(db: &str, smtp_port: u16) -> Server {
     let port = smtp_port.to_string();
     let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--database-url", db])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--database-url",
+            db,
+            "--no-rate-limits",
+        ])
         .args([
             "--smtp-host",
             "127.0.0.1",

@@ -31,7 +31,13 @@ fn start_server(db: &str, extra: &[&str]) -> Server {
     let mut child = Command::new(BIN)
         .args(["serve", "--addr", "127.0.0.1:0", "--database-url"])
         .arg(db)
-        .args(extra)
+        // Every request here comes from 127.0.0.1, and loopback is limited like any client.
+        .args(if extra.contains(&"--with-rate-limits") {
+            &[][..]
+        } else {
+            &["--no-rate-limits"][..]
+        })
+        .args(extra.iter().filter(|a| **a != "--with-rate-limits"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -80,6 +86,60 @@ fn submission(i: usize) -> Value {
         "body": format!("Не свети лампата на стълб №{i} на ул. „Шипка“."),
         "submitter": {"name": "Мария Георгиева", "phone": "038 601 234"}
     })
+}
+
+/// Sends `submission(0)` `times` times with `X-Forwarded-For: forwarded`; the statuses.
+async fn submit_from(server: &Server, forwarded: &str, times: usize) -> Vec<u16> {
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..times {
+        let response = client
+            .post(format!("{}/api/v1/submissions", server.base))
+            .header("x-forwarded-for", forwarded)
+            .json(&submission(0))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn serve_limits_every_client_and_reads_the_proxy_chain_from_the_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(&dir).await;
+    // The shipped defaults on loopback, as behind the documented reverse proxy without
+    // --trust-proxy: limited, whatever the client writes in X-Forwarded-For.
+    let server = start_server(&db, &["--with-rate-limits", "--intake-per-minute", "2"]);
+    assert_eq!(submit_from(&server, "127.0.0.1", 3).await, [201, 201, 429]);
+    drop(server);
+    // `--trust-proxy` alone: one proxy in front; the client cannot rotate the left-most entry.
+    let server = start_server(
+        &db,
+        &[
+            "--with-rate-limits",
+            "--intake-per-minute",
+            "2",
+            "--trust-proxy",
+        ],
+    );
+    assert_eq!(
+        submit_from(&server, "1.1.1.1, 203.0.113.7", 2).await,
+        [201, 201]
+    );
+    assert_eq!(submit_from(&server, "2.2.2.2, 203.0.113.7", 1).await, [429]);
+    assert_eq!(submit_from(&server, "203.0.113.8", 1).await, [201]);
+    drop(server);
+    // A bad proxy setting is refused at start, naming the value.
+    let refused = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--database-url", &db])
+        .args(["--trust-proxy", "10.0.0.1,proxy.local"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("proxy.local"), "{stderr}");
 }
 
 #[tokio::test]

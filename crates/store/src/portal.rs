@@ -81,6 +81,18 @@ pub struct Booking {
     pub cancelled_at: Option<Timestamp>,
 }
 
+/// What became of a request to book a visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BookingOutcome {
+    Booked(Booking),
+    /// An active booking holds the slot already.
+    SlotTaken,
+    /// This phone already holds an active visit with the official that day, at `slot`.
+    PhoneHasVisit {
+        slot: String,
+    },
+}
+
 /// The text of a public page as an administrator saved it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalPage {
@@ -116,9 +128,15 @@ pub trait PortalStore: Send + Sync {
     /// The case's survey, if the citizen gave one.
     async fn survey(&self, number: RegistrationNumber) -> Result<Option<Survey>>;
 
-    /// Books a slot; `Duplicate` if an active booking holds it already (the database's unique
-    /// index decides, so two servers cannot both win).
-    async fn book(&self, booking: NewBooking, code_hash: &str, at: Timestamp) -> Result<Booking>;
+    /// Books a slot, unless an active booking holds it already or the phone already has a visit
+    /// with the official that day (the database's unique indexes decide, so two servers cannot
+    /// both win).
+    async fn book(
+        &self,
+        booking: NewBooking,
+        code_hash: &str,
+        at: Timestamp,
+    ) -> Result<BookingOutcome>;
     /// The slots of `official` on `day` held by active bookings.
     async fn booked_slots(&self, official: &str, day: Date) -> Result<Vec<String>>;
     /// The booking with this confirmation code hash, active or cancelled.

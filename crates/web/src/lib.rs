@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod cases;
 mod error;
+mod headers;
 pub mod intake;
 pub mod jobs;
 pub mod json;
@@ -26,7 +27,6 @@ pub use error::ApiError;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
 use axum::middleware;
 use jiff::Timestamp;
 use priemna_domain::{Clock, WorkingCalendar};
@@ -34,7 +34,6 @@ use priemna_store::Store;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// The largest request body the JSON API accepts.
@@ -158,28 +157,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             limits::enforce,
         ))
-        .with_state(state)
+        .with_state(state.clone())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
         .layer(middleware::from_fn(error::json_errors_everywhere))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        // Pages may send a stricter policy of their own; this is the floor for everything else.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
-                 form-action 'self'; frame-ancestors 'none'",
-            ),
+        // Security headers on every answer, the framework's own errors included.
+        .layer(middleware::from_fn_with_state(
+            state,
+            headers::security_headers,
         ))
         .layer(TraceLayer::new_for_http())
 }

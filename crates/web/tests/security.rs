@@ -5,15 +5,15 @@
 mod helpers;
 
 use helpers::{named, spawn_app_at, spawn_app_configured};
-use priemna_web::limits::LimitConfig;
+use priemna_web::limits::{LimitConfig, TrustedProxies};
 use serde_json::{Value, json};
 
 fn limited(intake: u32, login: u32) -> LimitConfig {
     LimitConfig {
         intake_per_minute: intake,
         login_per_minute: login,
-        trust_proxy: true,
-        limit_loopback: true,
+        proxies: TrustedProxies::Hops(1),
+        ..LimitConfig::default()
     }
 }
 

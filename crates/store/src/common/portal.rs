@@ -3,7 +3,7 @@
 use super::journal::{append, details_json};
 use super::{DbPool, DbRow, ThisStore, begin_write};
 use crate::portal::{
-    Attachment, AttachmentInfo, Booking, NewAttachment, NewBooking, PortalPage, PortalStore, Survey,
+    Attachment, AttachmentInfo, Booking, BookingOutcome, NewAttachment, NewBooking, PortalPage, PortalStore, Survey,
 };
 use crate::rows::{is_unique_violation, parse_date, parse_timestamp};
 use crate::{Result, StoreError};
@@ -227,7 +227,12 @@ impl PortalStore for ThisStore {
         }))
     }
 
-    async fn book(&self, new: NewBooking, code_hash: &str, at: Timestamp) -> Result<Booking> {
+    async fn book(
+        &self,
+        new: NewBooking,
+        code_hash: &str,
+        at: Timestamp,
+    ) -> Result<BookingOutcome> {
         let at_text = at.to_string();
         let mut tx = begin_write(&self.write).await?;
         let inserted = sqlx::query_scalar::<_, i64>(
@@ -248,10 +253,25 @@ impl PortalStore for ThisStore {
             Ok(id) => id,
             Err(e) if is_unique_violation(&e) => {
                 tx.rollback().await?;
-                return Err(StoreError::Duplicate(format!(
-                    "booking {} {} {}",
-                    new.official, new.day, new.slot
-                )));
+                // Which index refused: the slot first (what the citizen chose is gone), then
+                // the phone's visit that day.
+                let held: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT slot, phone FROM bookings WHERE official = $1 AND day = $2
+                       AND (slot = $3 OR phone = $4) AND cancelled_at IS NULL",
+                )
+                .bind(&new.official)
+                .bind(new.day.to_string())
+                .bind(&new.slot)
+                .bind(&new.phone)
+                .fetch_all(&self.read)
+                .await?;
+                let phone_slot = held.iter().find(|(_, phone)| *phone == new.phone);
+                return Ok(match phone_slot {
+                    Some((slot, _)) if !held.iter().any(|(s, _)| *s == new.slot) => {
+                        BookingOutcome::PhoneHasVisit { slot: slot.clone() }
+                    }
+                    _ => BookingOutcome::SlotTaken,
+                });
             }
             Err(e) => return Err(e.into()),
         };
@@ -270,7 +290,7 @@ impl PortalStore for ThisStore {
         )
         .await?;
         tx.commit().await?;
-        Ok(Booking {
+        Ok(BookingOutcome::Booked(Booking {
             id,
             official: new.official,
             day: new.day,
@@ -280,7 +300,7 @@ impl PortalStore for ThisStore {
             topic: new.topic,
             created_at: at,
             cancelled_at: None,
-        })
+        }))
     }
 
     async fn booked_slots(&self, official: &str, day: Date) -> Result<Vec<String>> {

@@ -4,6 +4,8 @@
 
 use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box};
 use crate::AppState;
+use crate::limits::ClientAddress;
+use axum::Extension;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
@@ -17,7 +19,7 @@ use priemna_domain::clock::municipal_tz;
 use priemna_domain::deadline::reception;
 use priemna_domain::identity::Phone;
 use priemna_domain::submission::MAX_NAME_CHARS;
-use priemna_store::{Booking, NewBooking, StoreError, TrackingCode, hash_tracking_code};
+use priemna_store::{Booking, BookingOutcome, NewBooking, TrackingCode, hash_tracking_code};
 use serde::Deserialize;
 
 /// Who receives citizens: (id, Bulgarian, English).
@@ -281,6 +283,7 @@ async fn render(
 pub async fn book(
     State(app): State<AppState>,
     prefs: Prefs,
+    client: Option<Extension<ClientAddress>>,
     form: Result<Form<BookingForm>, FormRejection>,
 ) -> Response {
     let form = form.map(|Form(f)| f).unwrap_or_default();
@@ -364,6 +367,24 @@ pub async fn book(
         )
         .await;
     };
+    // One connection books a few visits a day at most (a family, a neighbour's errand), so a
+    // script cannot empty the calendar by varying the names and phones it types.
+    let today = priemna_domain::clock::local_date(now);
+    let client = client.map(|Extension(ClientAddress(address))| address);
+    if let Some(address) = client
+        && !app.limits.may_book(address, today)
+    {
+        errors.add(
+            "slot",
+            prefs.t(
+                "От тази връзка днес вече са записани няколко посещения. За още часове се обадете \
+                 в деловодството.",
+                "Several visits have already been booked from this connection today. For more, \
+                 please call the registry office.",
+            ),
+        );
+        return render(&app, &prefs, &form, &errors, StatusCode::TOO_MANY_REQUESTS).await;
+    }
     let code = TrackingCode::generate();
     let new = NewBooking {
         official: official.to_owned(),
@@ -378,12 +399,36 @@ pub async fn book(
         .book(new, &hash_tracking_code(code.as_str()), now)
         .await
     {
-        Ok(booking) => (
-            [(header::CACHE_CONTROL, "no-store")],
-            confirmation(&prefs, &booking, code.as_str()),
-        )
-            .into_response(),
-        Err(StoreError::Duplicate(_)) => {
+        Ok(BookingOutcome::Booked(booking)) => {
+            if let Some(address) = client {
+                app.limits.booked(address, today);
+            }
+            (
+                [(header::CACHE_CONTROL, "no-store")],
+                confirmation(&prefs, &booking, code.as_str()),
+            )
+                .into_response()
+        }
+        Ok(BookingOutcome::PhoneHasVisit { slot }) => {
+            errors.add(
+                "phone",
+                if prefs.en() {
+                    format!(
+                        "This phone already has a visit with this official on that day, at \
+                         {slot}. One visit a day is enough; to change its time, cancel it with \
+                         its code first."
+                    )
+                } else {
+                    format!(
+                        "С този телефон вече има записан час при същото длъжностно лице за този \
+                         ден — в {slot} ч. Едно посещение на ден стига; за друг час първо \
+                         откажете записания с кода му."
+                    )
+                },
+            );
+            render(&app, &prefs, &form, &errors, StatusCode::CONFLICT).await
+        }
+        Ok(BookingOutcome::SlotTaken) => {
             errors.add(
                 "slot",
                 prefs.t(

@@ -10,9 +10,9 @@ mod mailsink;
 
 /// Accounts: designation with a second administrator, lock-out, passwords, sign-in.
 mod accounts;
+/// The public doors: rate limits behind a proxy, bookings, headers.
+mod doors;
 /// Reminders, letters, attachments and public topics: personal data only to those who may see it.
 mod exposure;
 /// Mail: a message that cannot be built never stops the outbox; the receipt e-mail.
 mod mail;
-/// The public doors: rate limits behind a proxy, bookings, headers.
-mod doors;

@@ -85,11 +85,16 @@ async fn start_configured(
     let at: Timestamp = now.parse().unwrap();
     let store = priemna_store::connect(&database_url).await.unwrap();
     let clock = TestClock(Arc::new(Mutex::new(at)));
-    let state = configure(AppState::new(
-        store.clone(),
-        WorkingCalendar::with_builtin_decrees(),
-        Arc::new(clock.clone()),
-    ));
+    // Every test client is 127.0.0.1: the rate limits are switched off unless a test of the
+    // limits configures them again.
+    let state = configure(
+        AppState::new(
+            store.clone(),
+            WorkingCalendar::with_builtin_decrees(),
+            Arc::new(clock.clone()),
+        )
+        .with_limits(priemna_web::limits::LimitConfig::off()),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(priemna_web::serve(
