@@ -532,6 +532,9 @@ mod tests {
         }
     }
 
+    /// Puts a value into one field of a submission.
+    type SetField = fn(&mut RawSubmission, String);
+
     /// Every character a one-line field refuses, as the issue lists them.
     const LINE_BREAKERS: [char; 11] = [
         '\r', '\n', '\t', '\0', '\u{1}', '\u{1b}', '\u{1f}', '\u{7f}', '\u{85}', '\u{9f}',
@@ -566,7 +569,7 @@ mod tests {
     fn every_one_line_field_refuses_every_control_character_and_line_separator() {
         for c in LINE_BREAKERS.into_iter().chain(['\u{2029}', '\u{80}']) {
             let bad = format!("преди{c}след");
-            let cases: [(&str, fn(&mut RawSubmission, String)); 4] = [
+            let cases: [(&str, SetField); 4] = [
                 ("subject", |r, v| r.subject = Some(v)),
                 ("address", |r, v| r.address = Some(v)),
                 ("submitter.name", |r, v| {
