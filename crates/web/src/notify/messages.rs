@@ -471,11 +471,11 @@ pub fn staff_reminder(
 }
 
 /// A confirmation of a booked reception visit (for the portal's bookings: queue it in the same
-/// transaction as the booking).
+/// transaction as the booking). Like the receipt, it goes to an address nobody verified, so it
+/// carries nothing the citizen typed: no name in the greeting or in `To:`.
 pub fn booking_confirmation(
     n: &Notifier,
     email: &str,
-    name: &str,
     reference: &str,
     at: DateTime,
     place: &str,
@@ -497,8 +497,8 @@ pub fn booking_confirmation(
         facts.push(fact("Тема", "Topic", k.label_bg(), k.label_en()));
     }
     let letter = Letter {
-        greeting_bg: format!("Здравейте, {name}!"),
-        greeting_en: format!("Dear {name},"),
+        greeting_bg: "Здравейте,".into(),
+        greeting_en: "Hello,".into(),
         intro_bg: vec![format!(
             "Потвърждаваме записването Ви за приемно време в {}.",
             n.letterhead.organisation
@@ -516,7 +516,7 @@ pub fn booking_confirmation(
         "booking_confirmation",
         Recipient::Address {
             email: email.to_owned(),
-            name: Some(name.to_owned()),
+            name: None,
         },
         format!("Записване за приемно време на {when_bg}"),
         &letter,
