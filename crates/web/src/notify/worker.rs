@@ -194,11 +194,6 @@ impl OutboxHealth {
         self.lock().clone()
     }
 
-    /// Whether the worker is running (not restarting, stopped or never started).
-    pub fn is_alive(&self) -> bool {
-        self.lock().state == WorkerState::Running
-    }
-
     fn running(&self, at: Timestamp) {
         let mut h = self.lock();
         h.state = WorkerState::Running;
