@@ -599,3 +599,47 @@ async fn send_one(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_display_name_with_header_lines_becomes_one_line_lettre_can_write() {
+        let name = display_name(Some("Eve\r\nBcc: victim@evil.example\r\nX-Injected: yes"));
+        assert_eq!(
+            name.as_deref(),
+            Some("Eve Bcc: victim@evil.example X-Injected: yes")
+        );
+        let to = Mailbox::new(name, "eve1@example.bg".parse().unwrap());
+        let email = Message::builder()
+            .from("priemna@haskovo.bg".parse().unwrap())
+            .to(to)
+            .subject(one_line("Регистрирано\r\nBcc: x@evil.example"))
+            .body(String::from("b"))
+            .unwrap();
+        let head = String::from_utf8(email.formatted()).unwrap();
+        let head = head.split("\r\n\r\n").next().unwrap();
+        for line in head.split("\r\n") {
+            let starts_header = !line.starts_with([' ', '\t']);
+            assert!(
+                !(starts_header && (line.starts_with("Bcc:") || line.starts_with("X-Injected"))),
+                "{head}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_control_character_and_line_separator_becomes_a_space() {
+        assert_eq!(
+            one_line("a\u{0}b\u{7f}c\u{85}d\u{2028}e\u{2029}f\tg"),
+            "a b c d e f g"
+        );
+        assert_eq!(display_name(Some(" \r\n\t ")), None);
+        assert_eq!(display_name(None), None);
+        assert_eq!(
+            display_name(Some("Иван  Петров")).as_deref(),
+            Some("Иван Петров")
+        );
+    }
+}
