@@ -89,7 +89,12 @@ impl MailArgs {
             self.mail_from_name.clone(),
             self.public_url.clone(),
         );
-        notifier.smtp_configured = self.smtp_host.is_some();
+        // The same test as `worker`: an empty host starts no worker, so it is no SMTP server
+        // (receipts then keep no tracking code, and readiness does not wait for a worker).
+        notifier.smtp_configured = self
+            .smtp_host
+            .as_deref()
+            .is_some_and(|h| !h.trim().is_empty());
         notifier
     }
 

@@ -1211,7 +1211,7 @@ mod tests {
             only_error(&[("location", "ул.\u{7}12")]),
             (
                 "location".into(),
-                ImportProblem::Field(Problem::ControlCharacter)
+                ImportProblem::Field(Problem::NotSingleLine)
             )
         );
         assert_eq!(

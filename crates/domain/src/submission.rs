@@ -118,8 +118,13 @@ pub enum Problem {
     Invalid {
         detail: String,
     },
-    /// NUL and other control characters (but newlines and tabs) are refused.
+    /// NUL and other control characters are refused in text of several lines (newlines, and
+    /// tabs, are kept there).
     ControlCharacter,
+    /// A one-line field (a name, an address, a subject…) holds a line break, a tab or another
+    /// control character: it would break the line it is written on (an e-mail header, a CSV
+    /// cell, a letter's address block).
+    NotSingleLine,
     InvalidDate,
     FutureDate,
     Egn(EgnError),
@@ -151,6 +156,9 @@ impl Problem {
             Problem::WeakPassword => "паролата е твърде лесна за отгатване".into(),
             Problem::Invalid { detail } => format!("невалидна стойност ({detail})"),
             Problem::ControlCharacter => "текстът съдържа недопустими управляващи знаци".into(),
+            Problem::NotSingleLine => {
+                "полето трябва да е на един ред: без нов ред, табулация и управляващи знаци".into()
+            }
             Problem::InvalidDate => "невалидна дата; очаква се ГГГГ-ММ-ДД".into(),
             Problem::FutureDate => "датата е в бъдещето".into(),
             Problem::Egn(e) => e.message_bg().into(),
@@ -180,6 +188,9 @@ impl Problem {
             Problem::WeakPassword => "the password is too easy to guess".into(),
             Problem::Invalid { detail } => format!("invalid value ({detail})"),
             Problem::ControlCharacter => "the text contains forbidden control characters".into(),
+            Problem::NotSingleLine => {
+                "this field must be one line: no line breaks, tabs or control characters".into()
+            }
             Problem::InvalidDate => "not a valid date; expected YYYY-MM-DD".into(),
             Problem::FutureDate => "the date is in the future".into(),
             Problem::Egn(e) => e.to_string(),
@@ -208,6 +219,7 @@ impl Problem {
             Problem::WeakPassword => "weak_password",
             Problem::Invalid { .. } => "invalid",
             Problem::ControlCharacter => "control_character",
+            Problem::NotSingleLine => "not_single_line",
             Problem::InvalidDate => "invalid_date",
             Problem::FutureDate => "future_date",
             Problem::Egn(_) => "invalid_egn",
@@ -250,18 +262,42 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn has_forbidden_control(s: &str) -> bool {
+/// Whether `c` may not appear in a field of one line: every control character (C0, DEL, C1 —
+/// CR, LF and tab included) and the Unicode line and paragraph separators.
+pub fn breaks_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Whether a one-line field holds a character that `breaks_line`.
+pub fn has_line_break(s: &str) -> bool {
+    s.chars().any(breaks_line)
+}
+
+/// Whether text of several lines (a body) holds a control character other than the line
+/// breaks (LF, CR) and the tab that pasted text carries.
+pub fn has_forbidden_control(s: &str) -> bool {
     s.chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
 }
 
-/// Checks a free-text field: trimmed, bounded, no control characters.
+/// How many lines a text field may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    /// A name, an address, a subject: written into headers, cells and address blocks.
+    One,
+    /// The body.
+    Many,
+}
+
+/// Checks a free-text field: trimmed, bounded, no control characters (and, for a field of one
+/// line, no line breaks).
 fn text_field(
     errors: &mut Vec<FieldError>,
     field: &str,
     value: &Option<String>,
     max_chars: usize,
     required: bool,
+    lines: Lines,
 ) -> Option<String> {
     let Some(text) = non_empty(value) else {
         if required {
@@ -273,8 +309,12 @@ fn text_field(
         errors.push(FieldError::new(field, Problem::TooLong { max_chars }));
         return None;
     }
-    if has_forbidden_control(text) {
-        errors.push(FieldError::new(field, Problem::ControlCharacter));
+    let refused = match lines {
+        Lines::One => has_line_break(text).then_some(Problem::NotSingleLine),
+        Lines::Many => has_forbidden_control(text).then_some(Problem::ControlCharacter),
+    };
+    if let Some(problem) = refused {
+        errors.push(FieldError::new(field, problem));
         return None;
     }
     Some(text.to_owned())
@@ -320,14 +360,23 @@ pub fn validate(raw: &RawSubmission, today: Date) -> Result<Draft, Vec<FieldErro
         &raw.subject,
         MAX_SUBJECT_CHARS,
         true,
+        Lines::One,
     );
-    let body = text_field(&mut errors, "body", &raw.body, MAX_BODY_CHARS, true);
+    let body = text_field(
+        &mut errors,
+        "body",
+        &raw.body,
+        MAX_BODY_CHARS,
+        true,
+        Lines::Many,
+    );
     let address = text_field(
         &mut errors,
         "address",
         &raw.address,
         MAX_ADDRESS_CHARS,
         false,
+        Lines::One,
     );
 
     let violation_date = match non_empty(&raw.violation_date) {
@@ -393,13 +442,21 @@ fn validate_submitter(
         }
         (_, Some(s)) => {
             let before = errors.len();
-            let name = text_field(errors, "submitter.name", &s.name, MAX_NAME_CHARS, true);
+            let name = text_field(
+                errors,
+                "submitter.name",
+                &s.name,
+                MAX_NAME_CHARS,
+                true,
+                Lines::One,
+            );
             let address = text_field(
                 errors,
                 "submitter.address",
                 &s.address,
                 MAX_ADDRESS_CHARS,
                 false,
+                Lines::One,
             );
             let phone = non_empty(&s.phone).and_then(|p| {
                 Phone::parse(p)
@@ -439,5 +496,142 @@ fn validate_submitter(
                 egn,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn today() -> Date {
+        date(2026, 12, 4)
+    }
+
+    fn raw() -> RawSubmission {
+        RawSubmission {
+            kind: Some("proposal".into()),
+            channel: Some("web".into()),
+            subject: Some("Пейка в парка".into()),
+            body: Some("Първи ред.\r\nВтори ред.\n\tТрети, с табулация.".into()),
+            submitter: Some(RawSubmitter {
+                name: Some("Иван Петров".into()),
+                address: Some("ул. „Шипка“ 3, Хасково".into()),
+                email: Some("ivan@example.bg".into()),
+                ..RawSubmitter::default()
+            }),
+            address: Some("Парк „Кенана“".into()),
+            ..RawSubmission::default()
+        }
+    }
+
+    fn problems(raw: &RawSubmission) -> Vec<(String, Problem)> {
+        match validate(raw, today()) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.into_iter().map(|e| (e.field, e.problem)).collect(),
+        }
+    }
+
+    /// Puts a value into one field of a submission.
+    type SetField = fn(&mut RawSubmission, String);
+
+    /// Every character a one-line field refuses, as the issue lists them.
+    const LINE_BREAKERS: [char; 11] = [
+        '\r', '\n', '\t', '\0', '\u{1}', '\u{1b}', '\u{1f}', '\u{7f}', '\u{85}', '\u{9f}',
+        '\u{2028}',
+    ];
+
+    #[test]
+    fn a_body_keeps_its_line_breaks_and_tabs() {
+        let draft = validate(&raw(), today()).unwrap();
+        assert_eq!(
+            draft.body,
+            "Първи ред.\r\nВтори ред.\n\tТрети, с табулация."
+        );
+    }
+
+    #[test]
+    fn the_reviews_name_with_injected_headers_is_refused_naming_the_field() {
+        let mut raw = raw();
+        raw.submitter.as_mut().unwrap().name =
+            Some("Eve\r\nBcc: victim@evil.example\r\nX-Injected: yes".into());
+        assert_eq!(
+            problems(&raw),
+            vec![("submitter.name".to_owned(), Problem::NotSingleLine)]
+        );
+        let problem = Problem::NotSingleLine;
+        assert_eq!(problem.code(), "not_single_line");
+        assert!(problem.message_bg().contains("един ред"));
+        assert!(problem.message_en().contains("one line"));
+    }
+
+    #[test]
+    fn every_one_line_field_refuses_every_control_character_and_line_separator() {
+        for c in LINE_BREAKERS.into_iter().chain(['\u{2029}', '\u{80}']) {
+            let bad = format!("преди{c}след");
+            let cases: [(&str, SetField); 4] = [
+                ("subject", |r, v| r.subject = Some(v)),
+                ("address", |r, v| r.address = Some(v)),
+                ("submitter.name", |r, v| {
+                    r.submitter.as_mut().unwrap().name = Some(v)
+                }),
+                ("submitter.address", |r, v| {
+                    r.submitter.as_mut().unwrap().address = Some(v)
+                }),
+            ];
+            for (field, set) in cases {
+                let mut raw = raw();
+                set(&mut raw, bad.clone());
+                assert_eq!(
+                    problems(&raw),
+                    vec![(field.to_owned(), Problem::NotSingleLine)],
+                    "{field} with U+{:04X}",
+                    u32::from(c)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn phone_and_email_refuse_control_characters_through_their_own_parsers() {
+        for c in LINE_BREAKERS {
+            let mut raw = raw();
+            let submitter = raw.submitter.as_mut().unwrap();
+            submitter.email = Some(format!("ev{c}e@example.bg"));
+            submitter.phone = Some(format!("0888{c}123456"));
+            let fields: Vec<String> = problems(&raw).into_iter().map(|(f, _)| f).collect();
+            assert_eq!(
+                fields,
+                ["submitter.phone", "submitter.email"],
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    #[test]
+    fn a_body_refuses_other_control_characters() {
+        for c in [
+            '\0', '\u{1}', '\u{b}', '\u{c}', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}',
+        ] {
+            let mut raw = raw();
+            raw.body = Some(format!("текст{c}текст"));
+            assert_eq!(
+                problems(&raw),
+                vec![("body".to_owned(), Problem::ControlCharacter)],
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    #[test]
+    fn line_breaks_at_the_ends_of_a_one_line_field_are_trimmed_away() {
+        let mut raw = raw();
+        raw.submitter.as_mut().unwrap().name = Some("\r\n Иван Петров\t\n".into());
+        raw.subject = Some("\u{2028}Пейка в парка\r\n".into());
+        let draft = validate(&raw, today()).unwrap();
+        assert_eq!(draft.submitter.unwrap().name, "Иван Петров");
+        assert_eq!(draft.subject, "Пейка в парка");
     }
 }

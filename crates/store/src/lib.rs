@@ -226,7 +226,8 @@ pub trait Store:
         at: Timestamp,
         response: &str,
     ) -> Result<bool>;
-    /// Records a failed attempt: queued again until `retry_at`, or failed for good (`None`).
+    /// Records a failed attempt: queued again until `retry_at`, or failed for good (`None`,
+    /// which forgets the message's tracking code).
     async fn outbox_failed(
         &self,
         id: i64,
@@ -240,6 +241,8 @@ pub trait Store:
     async fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxEntry>>;
     /// How many messages are in each state.
     async fn outbox_counts(&self) -> Result<Vec<(String, u64)>>;
+    /// How many messages wait to be sent (queued or being sent), off the outbox's index.
+    async fn outbox_queue_length(&self) -> Result<u64>;
 
     // ---- Open311 (GeoReport v2) ------------------------------------------------------------
 

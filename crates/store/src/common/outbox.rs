@@ -4,9 +4,10 @@
 // from intake, `apply_change` and the deadline job). The worker then `claim`s a few at a time:
 // each claimed message is marked `sending` with a lease (owner and expiry), so two servers never
 // send the same one — PostgreSQL skips rows another server has locked (`FOR UPDATE SKIP
-// LOCKED`); SQLite has one writer. A sent message is marked `sent` (and its tracking code
-// forgotten); a failed attempt goes back to `queued` with a later `next_attempt_at`, or to
-// `failed` when it cannot succeed. A message whose lease ran out without a record (the process
+// LOCKED`); SQLite has one writer. A sent message is marked `sent`; a failed attempt goes back
+// to `queued` with a later `next_attempt_at`, or to `failed` when it cannot succeed (a message
+// that cannot be built, a refused recipient, too many attempts). Whenever a message ends — sent
+// or failed for good — its tracking code (`secret`) is forgotten in the same statement. A message whose lease ran out without a record (the process
 // died mid-send) is claimed again and marked in doubt: it keeps its Message-ID, so a second
 // delivery is recognisable as the same message.
 
@@ -87,24 +88,18 @@ pub async fn insert_documents(
     Ok(ids)
 }
 
-/// The submitter's address (named submitter or sealed identity), if they gave one.
-async fn submitter_address(
-    conn: &mut DbConn,
-    submission_id: i64,
-) -> Result<Option<(String, String)>> {
+/// The submitter's e-mail address (named submitter or sealed identity), if they gave one.
+async fn submitter_address(conn: &mut DbConn, submission_id: i64) -> Result<Option<String>> {
     for table in ["submitters", "sealed_identities"] {
         let row = sqlx::query(&format!(
-            "SELECT email, name FROM {table} WHERE submission_id = $1"
+            "SELECT email FROM {table} WHERE submission_id = $1"
         ))
         .bind(submission_id)
         .fetch_optional(&mut *conn)
         .await?;
         if let Some(row) = row {
             let email: Option<String> = row.try_get("email")?;
-            let name: String = row.try_get("name")?;
-            return Ok(email
-                .filter(|e| !e.trim().is_empty())
-                .map(|e| (e, name)));
+            return Ok(email.filter(|e| !e.trim().is_empty()));
         }
     }
     Ok(None)
@@ -113,7 +108,9 @@ async fn submitter_address(
 /// Writes `messages` to the outbox inside the caller's transaction. `document_ids` are the ids
 /// of the documents the same change kept (a message attaches one by index); `number` replaces
 /// `NUMBER_PLACEHOLDER`; `secret` is kept for `TRACKING_CODE_PLACEHOLDER` until sending.
-/// Messages to a submitter without an address, and repeated `dedupe_key`s, are skipped.
+/// Messages to a submitter without an address, and repeated `dedupe_key`s, are skipped. A
+/// message to the submitter carries no display name: the address is unverified, so nothing the
+/// citizen typed goes into the headers of mail sent to it.
 /// Returns how many were queued.
 #[allow(clippy::too_many_arguments)]
 pub async fn enqueue(
@@ -132,7 +129,7 @@ pub async fn enqueue(
             Recipient::Submitter => {
                 let Some(id) = submission_id else { continue };
                 match submitter_address(conn, id).await? {
-                    Some((email, name)) => (email, Some(name)),
+                    Some(email) => (email, None),
                     None => continue,
                 }
             }
@@ -290,7 +287,9 @@ pub async fn mark_sent(
     Ok(done == 1)
 }
 
-/// Records a failed attempt: back to `queued` until `retry_at`, or `failed` for good (`None`).
+/// Records a failed attempt: back to `queued` until `retry_at`, or `failed` for good (`None`),
+/// which forgets the tracking code (nothing will send it; a retry by an administrator sends
+/// the receipt without it).
 pub async fn mark_failed(
     write: &DbPool,
     id: i64,
@@ -299,11 +298,16 @@ pub async fn mark_failed(
     retry_at: Option<Timestamp>,
 ) -> Result<bool> {
     let error: String = error.chars().take(1000).collect();
-    let done = sqlx::query(
+    let forget = if retry_at.is_none() {
+        ", secret = NULL"
+    } else {
+        ""
+    };
+    let done = sqlx::query(&format!(
         "UPDATE outbox SET state = $1, next_attempt_at = $2, last_error = $3,
-                           lease_owner = NULL, lease_until = NULL
-         WHERE id = $4 AND lease_owner = $5 AND state = 'sending'",
-    )
+                           lease_owner = NULL, lease_until = NULL{forget}
+         WHERE id = $4 AND lease_owner = $5 AND state = 'sending'"
+    ))
     .bind(if retry_at.is_some() { "queued" } else { "failed" })
     .bind(retry_at.map(db_time))
     .bind(error)
@@ -400,6 +404,15 @@ pub async fn counts(read: &DbPool) -> Result<Vec<(String, u64)>> {
             Ok((r.try_get("state")?, u64::try_from(n).unwrap_or(0)))
         })
         .collect()
+}
+
+/// How many messages wait: queued or being sent (a range of the `outbox_due` index).
+pub async fn queue_length(read: &DbPool) -> Result<u64> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending')")
+            .fetch_one(read)
+            .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 fn document(row: &DbRow) -> Result<StoredDocument> {

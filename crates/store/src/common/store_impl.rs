@@ -310,6 +310,10 @@ impl Store for ThisStore {
         outbox::counts(&self.read).await
     }
 
+    async fn outbox_queue_length(&self) -> Result<u64> {
+        outbox::queue_length(&self.read).await
+    }
+
     async fn open311_requests(
         &self,
         query: &crate::model::Open311Query,

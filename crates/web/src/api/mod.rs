@@ -12,6 +12,8 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use priemna_domain::clock::municipal_tz;
@@ -20,6 +22,7 @@ use serde_json::{Value, json};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/api/v1/submissions", post(submissions::create))
         .route("/api/v1/submissions/{number}", get(submissions::track))
         .route(
@@ -75,6 +78,59 @@ pub fn routes() -> Router<AppState> {
 async fn healthz(State(app): State<AppState>) -> Result<Json<Value>, ApiError> {
     app.store.ping().await?;
     Ok(Json(json!({ "status": "ok" })))
+}
+
+/// `GET /readyz`: whether this server should be sent traffic — its database answers, and, when
+/// it sends e-mail, its outbox worker is running (not restarting or stopped). `/healthz` says
+/// only that the process and its database are alive.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "citizens",
+    responses(
+        (status = 200, description = "Ready: the database answers and the outbox worker runs (or no SMTP server is configured)", body = openapi::Readiness),
+        (status = 503, description = "Not ready, with the reasons", body = openapi::Readiness),
+    )
+)]
+async fn readyz(State(app): State<AppState>) -> Response {
+    let mut reasons = Vec::new();
+    let database = match app.store.ping().await {
+        Ok(()) => "ok",
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness: the database does not answer");
+            reasons.push("the database does not answer".to_owned());
+            "unavailable"
+        }
+    };
+    let worker = app.notify.health.snapshot();
+    let outbox_worker = match worker.state {
+        crate::notify::WorkerState::NotStarted if !app.notify.smtp_configured => "not_configured",
+        state => state.as_str(),
+    };
+    if !matches!(outbox_worker, "running" | "not_configured") {
+        reasons.push(format!(
+            "the outbox worker is {}",
+            outbox_worker.replace('_', " ")
+        ));
+    }
+    let ready = reasons.is_empty();
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = json!({
+        "status": if ready { "ready" } else { "unready" },
+        "database": database,
+        "outbox_worker": outbox_worker,
+        "reasons": reasons,
+    });
+    (
+        status,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Json(body),
+    )
+        .into_response()
 }
 
 /// An instant as the municipality reads it: RFC 3339 with the Sofia offset.

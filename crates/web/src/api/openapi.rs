@@ -415,6 +415,21 @@ pub struct Health {
     pub status: String,
 }
 
+/// Whether the server is ready for traffic, and if not, why.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Readiness {
+    #[schema(pattern = "^(ready|unready)$")]
+    pub status: String,
+    #[schema(pattern = "^(ok|unavailable)$")]
+    pub database: String,
+    /// `not_configured` when no SMTP server is configured (messages wait in the outbox).
+    #[schema(pattern = "^(not_configured|not_started|running|restarting|stopped)$")]
+    pub outbox_worker: String,
+    /// Why the server is not ready; empty when it is.
+    pub reasons: Vec<String>,
+}
+
 // ---- the calendar --------------------------------------------------------------------------
 
 #[derive(Serialize, ToSchema)]
@@ -922,8 +937,30 @@ pub struct OutboxMessage {
 #[serde(deny_unknown_fields)]
 pub struct OutboxPage {
     pub smtp_configured: bool,
+    pub worker: OutboxWorker,
     pub counts: OutboxCounts,
     pub messages: Vec<OutboxMessage>,
+}
+
+/// The outbox worker of the server that answers (no personal data).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxWorker {
+    #[schema(pattern = "^(not_started|running|restarting|stopped)$")]
+    pub state: String,
+    #[schema(format = DateTime)]
+    pub running_since: Option<String>,
+    /// When the SMTP server last accepted a message from this worker.
+    #[schema(format = DateTime)]
+    pub last_sent_at: Option<String>,
+    /// How many times its supervisor restarted it.
+    pub restarts: u32,
+    /// Messages queued or being sent, as the worker last counted them.
+    pub queue_length: Option<u64>,
+    /// The last error (addresses masked).
+    pub last_error: Option<String>,
+    #[schema(format = DateTime)]
+    pub last_error_at: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -1127,6 +1164,7 @@ impl Modify for BearerAuth {
     ),
     paths(
         super::healthz,
+        super::readyz,
         super::submissions::create,
         super::submissions::track,
         super::submissions::export,
@@ -1386,7 +1424,7 @@ mod tests {
                         continue;
                     };
                     let route = rest.split('"').next().unwrap_or("");
-                    if route.starts_with("/api/v1/") || route == "/healthz" {
+                    if route.starts_with("/api/v1/") || route == "/healthz" || route == "/readyz" {
                         found.push(route.to_owned());
                     }
                 }
@@ -1421,6 +1459,7 @@ mod tests {
         for (path, item) in doc["paths"].as_object().into_iter().flatten() {
             for (method, op) in item.as_object().into_iter().flatten() {
                 let public = path == "/healthz"
+                    || path == "/readyz"
                     || path.starts_with("/api/v1/submissions")
                     || path.starts_with("/api/v1/calendar")
                     || [

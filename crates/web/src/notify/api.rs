@@ -1,7 +1,8 @@
 //! The outbox and the letters over HTTP.
 //!
 //! - `GET /api/v1/outbox` (auditors, administrators): every message with its state, attempts,
-//!   next attempt and last error — recipients masked, no bodies.
+//!   next attempt and last error — recipients masked, no bodies — and this server's outbox
+//!   worker (running or restarting, restarts, last message sent, queue, last error).
 //! - `POST /api/v1/outbox/{id}/retry` (administrators): a failed message back in the queue.
 //! - `GET /api/v1/cases/{number}/documents`, `…/documents/{id}`: the letters kept with a case.
 //! - `GET /api/v1/cases/{number}/receipt.pdf`: the printable receipt (without the code).
@@ -9,7 +10,7 @@
 //!   it is sent (`{"kind": "answer", "text"}` or `{"kind": "delay_notice", "reason", "new_due"}`).
 //! - `GET /api/v1/submissions/{number}/answer.pdf?tracking_code=…`: the citizen's answer.
 
-use super::{compose, mask_address};
+use super::{compose, mask_address, redact};
 use crate::AppState;
 use crate::api::local_time;
 use crate::auth::Staff;
@@ -58,21 +59,6 @@ pub fn pdf_response(filename: &str, content: Vec<u8>) -> Response {
         content,
     )
         .into_response()
-}
-
-/// Addresses in a server's error message, masked (SMTP errors often quote the recipient).
-fn redact(text: &str) -> String {
-    text.split(' ')
-        .map(|word| {
-            if word.contains('@') {
-                let trimmed = word.trim_matches(|c: char| "<>,;:()[]\"'".contains(c));
-                word.replace(trimmed, &mask_address(trimmed))
-            } else {
-                word.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 const STATES: [&str; 4] = ["queued", "sending", "sent", "failed"];
@@ -155,8 +141,18 @@ async fn outbox(
             .unwrap_or(0);
         by_state.insert(state.to_owned(), json!(n));
     }
+    let worker = app.notify.health.snapshot();
     Ok(Json(json!({
         "smtp_configured": app.notify.smtp_configured,
+        "worker": {
+            "state": worker.state.as_str(),
+            "running_since": worker.running_since.map(local_time),
+            "last_sent_at": worker.last_sent_at.map(local_time),
+            "restarts": worker.restarts,
+            "queue_length": worker.queue_length,
+            "last_error": worker.last_error,
+            "last_error_at": worker.last_error_at.map(local_time),
+        },
         "counts": by_state,
         "messages": entries.iter().map(|e| json!({
             "id": e.id,

@@ -187,7 +187,24 @@ fn tracking_outro(n: &Notifier) -> (String, String) {
     }
 }
 
+/// Where a citizen tracks a case: the portal's tracking page.
+fn tracking_page(n: &Notifier) -> Option<String> {
+    n.public_url
+        .as_ref()
+        .map(|u| format!("{u}/track"))
+        .or_else(|| n.letterhead.tracking_url.clone())
+}
+
+/// In place of the tracking code, when the receipt cannot carry it.
+const CODE_SHOWN_AT_SUBMISSION: &str = "показан при подаването / shown when you submitted";
+
 /// The receipt of a submission, for a submitter who gave an e-mail address.
+///
+/// The address is not verified, so the receipt carries nothing the citizen typed — no name, no
+/// subject, no text — only what the citizen needs to recognise it (the number, the kind, the
+/// date of receipt, the answer date) and the tracking page. It goes to the address without a
+/// display name (the store adds none for the submitter). The tracking code is filled in by the
+/// worker at sending; without an SMTP server nothing would send it, so it is not kept at all.
 pub fn receipt(
     n: &Notifier,
     draft: &Draft,
@@ -208,6 +225,11 @@ pub fn receipt(
             "not considered (see below)".to_owned(),
         ),
     };
+    let code = if n.smtp_configured {
+        TRACKING_CODE_PLACEHOLDER
+    } else {
+        CODE_SHOWN_AT_SUBMISSION
+    };
     let facts = vec![
         fact(
             "Входящ номер",
@@ -215,12 +237,7 @@ pub fn receipt(
             NUMBER_PLACEHOLDER,
             NUMBER_PLACEHOLDER,
         ),
-        fact(
-            "Код за проследяване",
-            "Tracking code",
-            TRACKING_CODE_PLACEHOLDER,
-            TRACKING_CODE_PLACEHOLDER,
-        ),
+        fact("Код за проследяване", "Tracking code", code, code),
         fact(
             "Регистрирано на",
             "Registered on",
@@ -232,15 +249,15 @@ pub fn receipt(
             received.strftime("%Y-%m-%d %H:%M").to_string(),
         ),
         fact("Вид", "Kind", draft.kind.label_bg(), draft.kind.label_en()),
-        fact(
-            "Относно",
-            "Subject",
-            draft.subject.clone(),
-            draft.subject.clone(),
-        ),
         fact("Срок за отговор", "Answer due", due_bg, due_en),
     ];
-    let (track_bg, track_en) = tracking_outro(n);
+    let (track_bg, track_en) = match tracking_page(n) {
+        Some(url) => (
+            format!("Проследявайте преписката на {url} с входящия номер и кода за проследяване."),
+            format!("Track your case at {url} with the registration number and the tracking code."),
+        ),
+        None => tracking_outro(n),
+    };
     let mut outro_bg: Vec<String> = assessment
         .decisions
         .iter()
@@ -255,19 +272,27 @@ pub fn receipt(
     outro_bg.push(
         "Пазете кода: той е Вашият ключ към преписката и не може да бъде показан отново.".into(),
     );
+    outro_bg.push(format!(
+        "Ако не сте подавали нищо до {}, някой е посочил адреса Ви по грешка: не е нужно да \
+         правите нищо.",
+        n.letterhead.organisation
+    ));
     outro_en.push(track_en);
     outro_en.push("Keep the code: it is your key to the case and cannot be shown again.".into());
+    outro_en.push(format!(
+        "If you sent nothing to {}, someone gave your address by mistake: there is nothing you \
+         need to do.",
+        n.letterhead.organisation
+    ));
     let letter = Letter {
-        greeting_bg: format!("Здравейте, {}!", submitter.name),
-        greeting_en: format!("Dear {},", submitter.name),
+        greeting_bg: "Здравейте,".into(),
+        greeting_en: "Hello,".into(),
         intro_bg: vec![format!(
-            "Вашето {} е регистрирано в {}.",
-            draft.kind.label_bg(),
+            "Подаването Ви е регистрирано в {}.",
             n.letterhead.organisation
         )],
         intro_en: vec![format!(
-            "Your {} has been registered by {}.",
-            draft.kind.label_en(),
+            "Your submission has been registered by {}.",
             n.letterhead.organisation
         )],
         facts,
@@ -446,11 +471,11 @@ pub fn staff_reminder(
 }
 
 /// A confirmation of a booked reception visit (for the portal's bookings: queue it in the same
-/// transaction as the booking).
+/// transaction as the booking). Like the receipt, it goes to an address nobody verified, so it
+/// carries nothing the citizen typed: no name in the greeting or in `To:`.
 pub fn booking_confirmation(
     n: &Notifier,
     email: &str,
-    name: &str,
     reference: &str,
     at: DateTime,
     place: &str,
@@ -472,8 +497,8 @@ pub fn booking_confirmation(
         facts.push(fact("Тема", "Topic", k.label_bg(), k.label_en()));
     }
     let letter = Letter {
-        greeting_bg: format!("Здравейте, {name}!"),
-        greeting_en: format!("Dear {name},"),
+        greeting_bg: "Здравейте,".into(),
+        greeting_en: "Hello,".into(),
         intro_bg: vec![format!(
             "Потвърждаваме записването Ви за приемно време в {}.",
             n.letterhead.organisation
@@ -491,7 +516,7 @@ pub fn booking_confirmation(
         "booking_confirmation",
         Recipient::Address {
             email: email.to_owned(),
-            name: Some(name.to_owned()),
+            name: None,
         },
         format!("Записване за приемно време на {when_bg}"),
         &letter,

@@ -13,7 +13,10 @@ pub mod compose;
 pub mod messages;
 pub mod worker;
 
-pub use worker::{SmtpConfig, TlsMode, WorkerConfig, WorkerHandle, spawn_worker};
+pub use worker::{
+    OutboxHealth, SmtpConfig, TlsMode, WorkerConfig, WorkerHandle, WorkerHealth, WorkerState,
+    spawn_worker,
+};
 
 use crate::letters::Letterhead;
 use rand::Rng;
@@ -28,8 +31,11 @@ pub struct Notifier {
     pub from_name: String,
     /// The public address of this Priemna (links in e-mails), e.g. `https://priemna.haskovo.bg`.
     pub public_url: Option<String>,
-    /// An SMTP server is configured (otherwise messages wait in the outbox).
+    /// An SMTP server is configured (otherwise messages wait in the outbox, and a receipt is
+    /// queued without the tracking code, which nothing would send).
     pub smtp_configured: bool,
+    /// What the outbox worker is doing (its supervisor keeps this up to date).
+    pub health: OutboxHealth,
     /// Wakes the worker when a message was queued.
     wake: tokio::sync::Notify,
 }
@@ -59,6 +65,7 @@ impl Notifier {
             from_address,
             public_url,
             smtp_configured: false,
+            health: OutboxHealth::default(),
             wake: tokio::sync::Notify::new(),
         }
     }
@@ -96,4 +103,19 @@ pub fn mask_address(address: &str) -> String {
         }
         None => "***".to_owned(),
     }
+}
+
+/// Addresses in a server's error message, masked (SMTP errors often quote the recipient).
+pub fn redact(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                let trimmed = word.trim_matches(|c: char| "<>,;:()[]\"'".contains(c));
+                word.replace(trimmed, &mask_address(trimmed))
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -11,8 +11,15 @@
 //! - the SMTP timeout is shorter than the lease, so a slow send cannot outlive its claim.
 //!
 //! Failures are retried with exponential backoff; a permanent refusal of the recipient (5xx to
-//! the address), an address that cannot be parsed, or too many attempts mark it `failed`,
-//! which an administrator can put back in the queue.
+//! the address), a message that cannot be built (an address that cannot be parsed, a header
+//! lettre cannot write), or too many attempts mark it `failed` with the reason, which an
+//! administrator can put back in the queue. A failed message forgets its tracking code.
+//!
+//! No message can stop the worker: display names and subjects lose their control characters
+//! before they reach lettre, each message is built (and its headers written) under
+//! `catch_unwind`, and the worker itself runs under a supervisor that restarts it, after a
+//! pause, should it end or panic. What it is doing is kept in `OutboxHealth` (the readiness
+//! check, the outbox API, `/staff/admin/outbox`).
 
 use crate::AppState;
 use jiff::{SignedDuration, Timestamp};
@@ -21,9 +28,11 @@ use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use priemna_domain::Clock;
+use priemna_domain::submission::breaks_line;
 use priemna_store::{OutgoingMessage, TRACKING_CODE_PLACEHOLDER};
 use rand::Rng;
-use std::sync::Arc;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -90,6 +99,8 @@ pub struct WorkerConfig {
     pub batch: u32,
     /// The worker's own clock (retries and leases are real time, whatever the app's clock).
     pub clock: Arc<dyn Clock>,
+    /// The supervisor's pause before it starts a worker that ended or panicked again.
+    pub restart_pause: Duration,
 }
 
 impl WorkerConfig {
@@ -103,6 +114,7 @@ impl WorkerConfig {
             max_attempts: 12,
             batch: 10,
             clock: Arc::new(crate::SystemClock),
+            restart_pause: Duration::from_secs(10),
         }
     }
 
@@ -122,6 +134,97 @@ impl WorkerConfig {
 pub enum NotifyError {
     #[error("SMTP configuration: {0}")]
     Config(String),
+}
+
+/// What the outbox worker is doing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WorkerState {
+    /// No worker was started in this process (no SMTP server configured).
+    #[default]
+    NotStarted,
+    /// Claiming and sending.
+    Running,
+    /// It ended or panicked; the supervisor starts it again after a pause.
+    Restarting,
+    /// Stopped with the server.
+    Stopped,
+}
+
+impl WorkerState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkerState::NotStarted => "not_started",
+            WorkerState::Running => "running",
+            WorkerState::Restarting => "restarting",
+            WorkerState::Stopped => "stopped",
+        }
+    }
+}
+
+/// The outbox worker's health at one moment. Errors carry no personal data: addresses are
+/// masked, and a panic is named, not quoted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkerHealth {
+    pub state: WorkerState,
+    /// When the worker (last) started running.
+    pub running_since: Option<Timestamp>,
+    /// The last message the SMTP server accepted.
+    pub last_sent_at: Option<Timestamp>,
+    /// How many times the supervisor restarted the worker.
+    pub restarts: u32,
+    /// Messages waiting (queued or being sent), as the worker last counted them.
+    pub queue_length: Option<u64>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<Timestamp>,
+}
+
+/// The worker's health, shared between the worker, its supervisor and whoever asks.
+#[derive(Debug, Default)]
+pub struct OutboxHealth(Mutex<WorkerHealth>);
+
+impl OutboxHealth {
+    fn lock(&self) -> MutexGuard<'_, WorkerHealth> {
+        // A panic elsewhere while the lock was held leaves plain data behind: use it.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn snapshot(&self) -> WorkerHealth {
+        self.lock().clone()
+    }
+
+    fn running(&self, at: Timestamp) {
+        let mut h = self.lock();
+        h.state = WorkerState::Running;
+        h.running_since = Some(at);
+    }
+
+    fn restarting(&self, at: Timestamp, reason: &str) {
+        let mut h = self.lock();
+        h.state = WorkerState::Restarting;
+        h.restarts = h.restarts.saturating_add(1);
+        h.last_error = Some(reason.to_owned());
+        h.last_error_at = Some(at);
+    }
+
+    fn stopped(&self) {
+        self.lock().state = WorkerState::Stopped;
+    }
+
+    fn sent(&self, at: Timestamp) {
+        self.lock().last_sent_at = Some(at);
+    }
+
+    fn error(&self, at: Timestamp, error: &str) {
+        let mut h = self.lock();
+        h.last_error = Some(super::redact(error).chars().take(300).collect());
+        h.last_error_at = Some(at);
+    }
+
+    fn queue_length(&self, n: u64) {
+        self.lock().queue_length = Some(n);
+    }
 }
 
 /// The running worker; `stop` lets the message in flight finish.
@@ -164,7 +267,8 @@ fn transport(config: &SmtpConfig) -> Result<Transport, NotifyError> {
     Ok(builder.build())
 }
 
-/// Starts the worker for `app`'s outbox.
+/// Starts the worker for `app`'s outbox, under a supervisor that restarts it should it end or
+/// panic (after `config.restart_pause`), until `stop`.
 pub fn spawn_worker(app: AppState, config: WorkerConfig) -> Result<WorkerHandle, NotifyError> {
     let transport = transport(&config.smtp)?;
     let instance: [u8; 6] = rand::rng().random();
@@ -178,8 +282,59 @@ pub fn spawn_worker(app: AppState, config: WorkerConfig) -> Result<WorkerHandle,
     );
     let (stop, stopped) = watch::channel(false);
     tracing::info!(host = %config.smtp.host, %owner, "outbox worker started");
-    let join = tokio::spawn(run(app, config, transport, owner, stopped));
+    let join = tokio::spawn(supervise(app, config, transport, owner, stopped));
     Ok(WorkerHandle { stop, join })
+}
+
+/// The real time, for the health record (whatever clock the worker is given).
+fn wall_clock() -> Timestamp {
+    crate::SystemClock.now()
+}
+
+/// Runs the worker as a task of its own and starts it again whenever it ends or panics while
+/// the server is not stopping.
+async fn supervise(
+    app: AppState,
+    config: WorkerConfig,
+    transport: Transport,
+    owner: String,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let health = &app.notify.health;
+    loop {
+        health.running(wall_clock());
+        let worker = tokio::spawn(run(
+            app.clone(),
+            config.clone(),
+            transport.clone(),
+            owner.clone(),
+            stopped.clone(),
+        ));
+        let ended = worker.await;
+        if *stopped.borrow() {
+            break;
+        }
+        let reason = match ended {
+            Ok(()) => "the outbox worker ended unexpectedly",
+            Err(e) if e.is_panic() => "the outbox worker panicked",
+            Err(_) => "the outbox worker was cancelled",
+        };
+        tracing::error!(
+            reason,
+            pause_s = config.restart_pause.as_secs_f64(),
+            "outbox: restarting the worker after a pause"
+        );
+        health.restarting(wall_clock(), reason);
+        tokio::select! {
+            () = tokio::time::sleep(config.restart_pause) => {}
+            _ = stopped.changed() => {}
+        }
+        if *stopped.borrow() {
+            break;
+        }
+    }
+    health.stopped();
+    tracing::info!("outbox worker stopped");
 }
 
 fn after(now: Timestamp, wait: Duration) -> Timestamp {
@@ -229,7 +384,15 @@ async fn run(
                 continue;
             }
             Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "outbox: cannot claim messages"),
+            Err(e) => {
+                tracing::error!(error = %e, "outbox: cannot claim messages");
+                app.notify
+                    .health
+                    .error(wall_clock(), "cannot claim messages: the database failed");
+            }
+        }
+        if let Ok(n) = app.store.outbox_queue_length().await {
+            app.notify.health.queue_length(n);
         }
         tokio::select! {
             () = app.notify.woken() => {}
@@ -237,7 +400,6 @@ async fn run(
             _ = stopped.changed() => {}
         }
     }
-    tracing::info!("outbox worker stopped");
 }
 
 /// `Auto-Submitted: auto-generated` (RFC 3834): no out-of-office replies to notifications.
@@ -276,19 +438,36 @@ impl Header for ContentLanguage {
     }
 }
 
+/// `text` as one line a header can carry: control characters and the Unicode line separators
+/// become spaces, and runs of white space one space.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if breaks_line(c) { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A display name for a mailbox: one line, or none when nothing is left. (lettre's `Display`
+/// of a mailbox fails on a line break in the name, and its headers panic on that failure.)
+fn display_name(name: Option<&str>) -> Option<String> {
+    name.map(one_line).filter(|n| !n.is_empty())
+}
+
 /// The e-mail as it goes on the wire. Errors here are the message's own (e.g. a bad address):
 /// retrying will not help.
 pub fn build_email(app: &AppState, m: &OutgoingMessage) -> Result<Message, String> {
     let notifier = &app.notify;
     let from = Mailbox::new(
-        Some(notifier.from_name.clone()),
+        display_name(Some(&notifier.from_name)),
         notifier
             .from_address
             .parse()
             .map_err(|e| format!("sender address: {e}"))?,
     );
     let to = Mailbox::new(
-        m.recipient_name.clone(),
+        display_name(m.recipient_name.as_deref()),
         m.recipient
             .parse()
             .map_err(|e| format!("recipient address: {e}"))?,
@@ -309,13 +488,25 @@ pub fn build_email(app: &AppState, m: &OutgoingMessage) -> Result<Message, Strin
     Message::builder()
         .from(from)
         .to(to)
-        .subject(m.subject.clone())
+        .subject(one_line(&m.subject))
         .message_id(Some(m.message_id.clone()))
         .date(SystemTime::from(m.created_at))
         .header(AutoSubmitted)
         .header(ContentLanguage)
         .multipart(body)
         .map_err(|e| e.to_string())
+}
+
+/// Builds the message and writes its headers once, catching a panic in either: the message is
+/// then failed with the reason, and the worker goes on with the next one. (Sending writes the
+/// same headers again, so a message that passed here cannot panic there.)
+pub fn prepare_email(app: &AppState, m: &OutgoingMessage) -> Result<Message, String> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let email = build_email(app, m)?;
+        let _ = email.formatted();
+        Ok(email)
+    }))
+    .unwrap_or_else(|_| Err("the message cannot be built: writing it panicked".to_owned()))
 }
 
 /// A refusal that will not change by retrying: the server says the mailbox is unknown or
@@ -342,14 +533,20 @@ async fn send_one(
              (same Message-ID; the server may have it already)"
         );
     }
-    let email = match build_email(app, &message) {
+    let email = match prepare_email(app, &message) {
         Ok(email) => email,
         Err(error) => {
+            // Retrying will not help: failed for good, with the reason, and its code forgotten.
+            let error = format!("cannot be built: {error}");
             tracing::error!(id = message.id, %error, "outbox: message cannot be sent");
-            let _ = app
+            app.notify.health.error(wall_clock(), &error);
+            if let Err(e) = app
                 .store
                 .outbox_failed(message.id, owner, &error, None)
-                .await;
+                .await
+            {
+                tracing::error!(id = message.id, error = %e, "outbox: cannot record the failure");
+            }
             return;
         }
     };
@@ -382,6 +579,7 @@ async fn send_one(
                     }
                 }
             }
+            app.notify.health.sent(wall_clock());
             tracing::info!(id = message.id, kind = %message.kind, "outbox: sent");
         }
         Err(e) => {
@@ -390,6 +588,7 @@ async fn send_one(
             let retry_at =
                 (!give_up).then(|| after(config.clock.now(), config.backoff(message.attempts)));
             tracing::warn!(id = message.id, attempts = message.attempts, %error, give_up, "outbox: sending failed");
+            app.notify.health.error(wall_clock(), &error);
             if let Err(e) = app
                 .store
                 .outbox_failed(message.id, owner, &error, retry_at)
@@ -398,5 +597,49 @@ async fn send_one(
                 tracing::error!(id = message.id, error = %e, "outbox: cannot record the failure");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_display_name_with_header_lines_becomes_one_line_lettre_can_write() {
+        let name = display_name(Some("Eve\r\nBcc: victim@evil.example\r\nX-Injected: yes"));
+        assert_eq!(
+            name.as_deref(),
+            Some("Eve Bcc: victim@evil.example X-Injected: yes")
+        );
+        let to = Mailbox::new(name, "eve1@example.bg".parse().unwrap());
+        let email = Message::builder()
+            .from("priemna@haskovo.bg".parse().unwrap())
+            .to(to)
+            .subject(one_line("Регистрирано\r\nBcc: x@evil.example"))
+            .body(String::from("b"))
+            .unwrap();
+        let head = String::from_utf8(email.formatted()).unwrap();
+        let head = head.split("\r\n\r\n").next().unwrap();
+        for line in head.split("\r\n") {
+            let starts_header = !line.starts_with([' ', '\t']);
+            assert!(
+                !(starts_header && (line.starts_with("Bcc:") || line.starts_with("X-Injected"))),
+                "{head}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_control_character_and_line_separator_becomes_a_space() {
+        assert_eq!(
+            one_line("a\u{0}b\u{7f}c\u{85}d\u{2028}e\u{2029}f\tg"),
+            "a b c d e f g"
+        );
+        assert_eq!(display_name(Some(" \r\n\t ")), None);
+        assert_eq!(display_name(None), None);
+        assert_eq!(
+            display_name(Some("Иван  Петров")).as_deref(),
+            Some("Иван Петров")
+        );
     }
 }

@@ -14,6 +14,7 @@ mod inbox;
 mod journal;
 mod layout;
 mod login;
+mod outbox;
 mod overview;
 mod reception;
 mod search;
@@ -62,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/cases/{number}/conflict", post(case::conflict))
         .route("/staff/overview", get(overview::page))
         .route("/staff/admin", get(admin::page))
+        .route("/staff/admin/outbox", get(outbox::page))
         .route("/staff/admin/users", post(admin::add_user))
         .route("/staff/admin/users/{id}", post(admin::update_user))
         .route("/staff/admin/departments", post(admin::add_department))
