@@ -126,6 +126,13 @@ impl Channel {
         Channel::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
+    /// Whether a citizen reaches us on this channel without anyone in between (the portal, the
+    /// public API, e-mail). Paper, the phone, the signal boxes, visits and the post are put in
+    /// the register by a registry clerk, who vouches for the channel and the date.
+    pub fn is_online(self) -> bool {
+        matches!(self, Channel::Web | Channel::Email)
+    }
+
     pub fn label_bg(self) -> &'static str {
         match self {
             Channel::Web => "интернет страница",

@@ -125,6 +125,9 @@ pub enum Problem {
     /// control character: it would break the line it is written on (an e-mail header, a CSV
     /// cell, a letter's address block).
     NotSingleLine,
+    /// A channel only staff register (paper, phone, signal box, visit, post), claimed by a
+    /// client who is not signed in as registry staff.
+    StaffOnlyChannel,
     InvalidDate,
     FutureDate,
     Egn(EgnError),
@@ -159,6 +162,10 @@ impl Problem {
             Problem::NotSingleLine => {
                 "полето трябва да е на един ред: без нов ред, табулация и управляващи знаци".into()
             }
+            Problem::StaffOnlyChannel => "този канал (хартия, телефон, кутия за сигнали, лично \
+                посещение, поща) се регистрира само от служител в деловодството; онлайн изберете \
+                „web“"
+                .into(),
             Problem::InvalidDate => "невалидна дата; очаква се ГГГГ-ММ-ДД".into(),
             Problem::FutureDate => "датата е в бъдещето".into(),
             Problem::Egn(e) => e.message_bg().into(),
@@ -191,6 +198,9 @@ impl Problem {
             Problem::NotSingleLine => {
                 "this field must be one line: no line breaks, tabs or control characters".into()
             }
+            Problem::StaffOnlyChannel => "only registry staff register this channel (paper, \
+                phone, signal box, a visit, the post); online, choose \"web\""
+                .into(),
             Problem::InvalidDate => "not a valid date; expected YYYY-MM-DD".into(),
             Problem::FutureDate => "the date is in the future".into(),
             Problem::Egn(e) => e.to_string(),
@@ -220,6 +230,7 @@ impl Problem {
             Problem::Invalid { .. } => "invalid",
             Problem::ControlCharacter => "control_character",
             Problem::NotSingleLine => "not_single_line",
+            Problem::StaffOnlyChannel => "staff_only_channel",
             Problem::InvalidDate => "invalid_date",
             Problem::FutureDate => "future_date",
             Problem::Egn(_) => "invalid_egn",

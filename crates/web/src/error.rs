@@ -37,6 +37,9 @@ pub enum ApiError {
     Locked(jiff::Timestamp),
     #[error("CSRF token missing or wrong")]
     CsrfRejected,
+    /// Fields that only staff may set, sent by someone else (403, each field named).
+    #[error("fields for staff only")]
+    StaffOnly(Vec<FieldError>),
     /// The access rules or the case's state refuse the action, with their reason.
     #[error("forbidden: {reason_en}")]
     Forbidden {
@@ -234,6 +237,19 @@ impl ApiError {
                 "Формулярът е изтекъл или не е от нашия сайт (CSRF). Заредете страницата отново.",
                 "The form expired or did not come from our site (CSRF). Reload the page.",
             ),
+            ApiError::StaffOnly(fields) => RenderedError {
+                status: StatusCode::FORBIDDEN,
+                code: "staff_only",
+                message_bg: format!(
+                    "Само служител в деловодството може да подаде това: {}",
+                    field_summary(&fields, true)
+                ),
+                message_en: format!(
+                    "Only registry staff may submit this: {}",
+                    field_summary(&fields, false)
+                ),
+                fields,
+            },
             ApiError::Forbidden {
                 reason_bg,
                 reason_en,

@@ -2,6 +2,7 @@
 
 use super::local_time;
 use crate::AppState;
+use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::intake::{self, IntakeError, Receipt};
 use crate::json::{merge_errors, parse_object, raw_submission};
@@ -11,8 +12,9 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
+use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_date;
-use priemna_domain::submission::validate;
+use priemna_domain::submission::{FieldError, Problem, RawSubmission, validate};
 use priemna_domain::{Channel, Kind, RegistrationNumber};
 use priemna_store::{CitizenView, StoredDecision};
 use serde_json::{Value, json};
@@ -32,6 +34,28 @@ fn decisions_json(decisions: &[StoredDecision]) -> Value {
         .collect()
 }
 
+/// Who puts this submission in the register: the citizen on an online channel; on paper, the
+/// phone, a signal box, a visit or the post, only a member of staff whose role registers
+/// submissions (the registry clerk) — a citizen's claim to such a channel would change the
+/// deadline and the receipt the law gives.
+fn entered_by(raw: &RawSubmission, staff: Option<&Staff>) -> Result<String, ApiError> {
+    let Some(channel) = raw.channel.as_deref().and_then(Channel::parse) else {
+        // A missing or unknown channel is validation's to name.
+        return Ok("citizen".to_owned());
+    };
+    let registrar = staff.filter(|s| {
+        access::reach(s.user.role, Permission::RegisterSubmission) != access::Reach::Never
+    });
+    match registrar {
+        Some(staff) => Ok(format!("clerk:{}", staff.user.username)),
+        None if channel.is_online() => Ok("citizen".to_owned()),
+        None => Err(ApiError::StaffOnly(vec![FieldError::new(
+            "channel",
+            Problem::StaffOnlyChannel,
+        )])),
+    }
+}
+
 /// `POST /api/v1/submissions`: registers a submission and returns the citizen's receipt.
 #[utoipa::path(
     post,
@@ -47,6 +71,7 @@ fn decisions_json(decisions: &[StoredDecision]) -> Value {
                 description = "Follow the case with its tracking code"
             )))),
         (status = 400, response = super::openapi::BadRequest),
+        (status = 403, response = super::openapi::Forbidden),
         (status = 413, response = super::openapi::TooLarge),
         (status = 415, response = super::openapi::UnsupportedMediaType),
         (status = 422, response = super::openapi::Unprocessable),
@@ -56,6 +81,7 @@ fn decisions_json(decisions: &[StoredDecision]) -> Value {
 )]
 pub async fn create(
     State(app): State<AppState>,
+    staff: Result<Staff, ApiError>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -67,12 +93,13 @@ pub async fn create(
         let more = validate(&parsed.raw, today).err().unwrap_or_default();
         return Err(ApiError::Validation(merge_errors(parsed.type_errors, more)));
     }
+    let entered_by = entered_by(&parsed.raw, staff.ok().as_ref())?;
     let Receipt {
         kind,
         channel,
         registered,
         assessment,
-    } = intake::register(&app, &parsed.raw, app.clock.now(), "citizen")
+    } = intake::register(&app, &parsed.raw, app.clock.now(), &entered_by)
         .await
         .map_err(|e| match e {
             IntakeError::Invalid(errors) => ApiError::Validation(errors),

@@ -161,6 +161,11 @@ impl IntoResponse for PageError {
             ApiError::Forbidden { reason_bg, .. } => {
                 (StatusCode::FORBIDDEN, "Нямате достъп", reason_bg)
             }
+            ApiError::StaffOnly(fields) => (
+                StatusCode::FORBIDDEN,
+                "Нямате достъп",
+                layout::FormErrors::new(fields).summary(),
+            ),
             ApiError::Conflict { reason_bg, .. } => {
                 (StatusCode::CONFLICT, "Действието не е възможно", reason_bg)
             }

@@ -333,3 +333,56 @@ async fn https_answers_carry_hsts_and_api_json_is_never_cached() {
         assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
     }
 }
+
+#[tokio::test]
+async fn citizens_cannot_claim_a_channel_only_the_registry_registers() {
+    let app = spawn_app_configured(NOW, |s| s).await;
+    // The review's request: a citizen claiming to have handed in a written complaint, which
+    // would change the deadline and print a paper receipt.
+    let claim = json!({"kind": "complaint", "channel": "in_person_written",
+                       "about_bad_administration": true, "subject": "Забавено удостоверение",
+                       "body": "Чакам от месец.", "submitter": named()});
+    for channel in [
+        "in_person_written",
+        "in_person_oral",
+        "post",
+        "signal_box",
+        "phone",
+    ] {
+        let mut body = claim.clone();
+        body["channel"] = json!(channel);
+        let response = app
+            .client
+            .post(app.url("/api/v1/submissions"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{channel}");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["error"]["code"], "staff_only");
+        assert_eq!(error["error"]["fields"][0]["field"], "channel");
+        assert_eq!(error["error"]["fields"][0]["code"], "staff_only_channel");
+    }
+    assert_eq!(app.count().await, 0);
+    // A case officer may not either; the registry clerk may, and is named as who entered it.
+    let department = app.add_department("Пътища").await;
+    app.add_staff("officer", "case_officer", Some(department), false)
+        .await;
+    let officer = app.login("officer").await;
+    let refused = app
+        .client
+        .post(app.url("/api/v1/submissions"))
+        .bearer_auth(&officer.token)
+        .json(&claim)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let (status, receipt) = app.submit(claim.clone()).await;
+    assert_eq!(status, 201, "{receipt}");
+    assert_eq!(receipt["channel"], "in_person_written");
+    // Online channels stay open to everyone.
+    let (status, _) = app.submit(proposal()).await;
+    assert_eq!(status, 201);
+}

@@ -35,6 +35,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub state: AppState,
     pub clock: TestClock,
+    /// Whether the registry clerk who registers paper, phone and box submissions exists yet.
+    registrar: Arc<tokio::sync::OnceCell<()>>,
     dir: TempDir,
 }
 
@@ -109,6 +111,7 @@ async fn start_configured(
         store,
         state,
         clock,
+        registrar: Arc::default(),
         dir,
     }
 }
@@ -123,14 +126,21 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// Submits `body` as a citizen does; on a channel only staff register (paper, phone, a
+    /// signal box, a visit, the post), as the registry clerk `registrar` does.
     pub async fn submit(&self, body: Value) -> (u16, Value) {
-        let response = self
+        let staff_only = body["channel"]
+            .as_str()
+            .and_then(priemna_domain::Channel::parse)
+            .is_some_and(|c| !c.is_online());
+        let mut request = self
             .client
             .post(self.url("/api/v1/submissions"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .json(&body);
+        if staff_only {
+            request = request.bearer_auth(self.registrar().await.token);
+        }
+        let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         (status, response.json().await.unwrap())
     }
@@ -229,6 +239,27 @@ impl StaffClient {
 pub const PASSWORD: &str = "correct horse battery";
 
 impl TestApp {
+    /// The registry clerk who registers what comes on paper, by phone or in a box, signed in
+    /// afresh (tests move the clock past sessions' end).
+    pub async fn registrar(&self) -> StaffClient {
+        self.registrar
+            .get_or_init(|| async {
+                // Already there when the app was reopened on the same database.
+                let draft = priemna_web::api_staff::StaffDraft {
+                    username: "registrar".into(),
+                    display_name: "Деловодител".into(),
+                    role: "registry_clerk".into(),
+                    password: PASSWORD.into(),
+                    department_id: None,
+                    corruption_officer: false,
+                    email: None,
+                };
+                let _ = priemna_web::api_staff::create_user(&self.state, "test", &draft).await;
+            })
+            .await;
+        self.login("registrar").await
+    }
+
     /// Creates a member of staff directly in the store.
     pub async fn add_staff(
         &self,
