@@ -235,3 +235,150 @@ async fn a_reminder_written_before_the_reader_was_barred_is_not_shown() {
         "the old reminder shows the subject"
     );
 }
+
+// ---- M2: public topics ------------------------------------------------------------------------
+
+/// Recomputes the statistics as the job does.
+async fn refresh_stats(app: &TestApp) {
+    use priemna_domain::Clock;
+    priemna_web::stats::refresh(app.store.as_ref(), app.clock.now())
+        .await
+        .unwrap();
+}
+
+/// The published topics' labels of a period, from `/statistics.json`.
+async fn public_topics(app: &TestApp, from: &str, to: &str) -> Vec<(String, u64)> {
+    let json = app
+        .get_json(&format!("/statistics.json?from={from}&to={to}"))
+        .await;
+    json["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["label"].as_str().unwrap().to_owned(),
+                t["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Every public form of the figures for `from`–`to` (and the year's report), as text.
+async fn every_public_figure(app: &TestApp, from: &str, to: &str) -> String {
+    let mut all = String::new();
+    for path in [
+        format!("/statistics.json?from={from}&to={to}"),
+        format!("/statistics?from={from}&to={to}"),
+        format!("/statistics.csv?from={from}&to={to}"),
+        format!("/statistics/report/{}", &from[..4]),
+    ] {
+        let response = app.client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        all.push_str(&response.text().await.unwrap().to_lowercase());
+    }
+    let mayor = app.login("mayor").await;
+    let (status, api) = mayor
+        .get(&format!("/api/v1/statistics?from={from}&to={to}"))
+        .await;
+    assert_eq!(status, 200, "{api}");
+    all.push_str(&api.to_string().to_lowercase());
+    all
+}
+
+#[tokio::test]
+async fn a_surname_from_complaints_about_an_employee_never_reaches_the_statistics() {
+    let t = town("2026-12-01T10:00:00+02:00").await;
+    let app = &t.app;
+    for i in 0..6 {
+        app.registered(
+            json!({"kind": "complaint", "channel": "web", "about_employee": true,
+            "about_bad_administration": true,
+            "subject": format!("Грубо отношение от служителката Зидарова ({i})"),
+            "body": "Текст.", "submitter": named()}),
+        )
+        .await;
+    }
+    refresh_stats(app).await;
+    let topics = public_topics(app, "2026-12", "2026-12").await;
+    assert!(
+        topics.iter().all(|(l, _)| !l.contains("зидаров")),
+        "{topics:?}"
+    );
+    let all = every_public_figure(app, "2026-12", "2026-12").await;
+    assert!(!all.contains("зидаров"), "the surname is published");
+    assert!(
+        !all.contains("служителк"),
+        "a word of the complaints is published"
+    );
+}
+
+#[tokio::test]
+async fn a_topic_is_published_from_five_cases_of_the_period_shown() {
+    let t = town("2026-11-10T10:00:00+02:00").await;
+    let app = &t.app;
+    let signal = |subject: &str| {
+        json!({"kind": "signal", "channel": "web", "subject": subject,
+               "body": "Моля, оправете.", "submitter": named()})
+    };
+    // Three cases in November and three in December use "фонтан"; "пейка" is in four cases of
+    // December, then a fifth.
+    for _ in 0..3 {
+        app.registered(signal("Счупен фонтан в парка")).await;
+    }
+    app.clock.set("2026-12-02T10:00:00+02:00");
+    for _ in 0..3 {
+        app.registered(signal("Фонтанът не работи")).await;
+    }
+    for _ in 0..4 {
+        app.registered(signal("Счупена пейка на площада")).await;
+    }
+    // Words of private kinds or obscene submissions never count, however many.
+    for _ in 0..5 {
+        app.registered(json!({"kind": "application", "channel": "web",
+            "subject": "Помощ за отопление Стоянова", "body": "Моля.", "submitter": named()}))
+            .await;
+    }
+    refresh_stats(app).await;
+    let labels = |topics: Vec<(String, u64)>| -> Vec<String> {
+        topics.into_iter().map(|(l, _)| l).collect()
+    };
+    let december = labels(public_topics(app, "2026-12", "2026-12").await);
+    assert!(
+        december.iter().all(|l| !l.starts_with("пейк")),
+        "4 cases: {december:?}"
+    );
+    assert!(
+        december.iter().all(|l| !l.starts_with("фонтан")),
+        "3 cases: {december:?}"
+    );
+    assert!(
+        december
+            .iter()
+            .all(|l| !l.contains("стоянов") && !l.contains("отоплен"))
+    );
+    let november = labels(public_topics(app, "2026-11", "2026-11").await);
+    assert!(
+        november.iter().all(|l| !l.starts_with("фонтан")),
+        "{november:?}"
+    );
+    // Over both months the fountain was the subject of six cases: published.
+    let both = public_topics(app, "2026-11", "2026-12").await;
+    assert!(
+        both.iter().any(|(l, c)| l.starts_with("фонтан") && *c == 6),
+        "{both:?}"
+    );
+    // The fifth bench.
+    app.registered(signal("Пейка без дъски")).await;
+    refresh_stats(app).await;
+    let december = public_topics(app, "2026-12", "2026-12").await;
+    assert!(
+        december
+            .iter()
+            .any(|(l, c)| l.starts_with("пейк") && *c == 5),
+        "{december:?}"
+    );
+    let all = every_public_figure(app, "2026-12", "2026-12").await;
+    assert!(all.contains("пейк"));
+    assert!(!all.contains("стоянов"));
+}
