@@ -150,6 +150,9 @@ pub async fn case_extras(
         .await
         .map_err(PageError::to(&staff))?;
     let to_page = |e: priemna_store::StoreError| PageError::new(e.into(), Some(&staff));
+    // The files may show anything about the citizen: links only for those who may read the
+    // submitter's personal data (the auditor sees the list).
+    let readable = crate::notify::api::check_personal_data(&staff, &case).is_ok();
     let files = app.store.attachments(case.number).await.map_err(to_page)?;
     let survey = app.store.survey(case.number).await.map_err(to_page)?;
     let title = format!("Преписка {}: файлове и оценка", case.number);
@@ -161,6 +164,9 @@ pub async fn case_extras(
             p { "Няма прикачени файлове." }
         } @else {
             p.hint { "Видът на всеки файл е определен по съдържанието му. Всяко изтегляне се записва в дневника." }
+            @if !readable {
+                p.hint { "Файловете може да съдържат лични данни на подателя; ролята ви не дава достъп до тях, затова не могат да се изтеглят." }
+            }
             div.table-wrap {
                 table {
                     caption.visually-hidden { "Прикачени файлове" }
@@ -171,9 +177,16 @@ pub async fn case_extras(
                         th scope="col" { "Получен" }
                     } }
                     tbody {
-                        @for f in &files {
+                        @for (i, f) in files.iter().enumerate() {
                             tr {
-                                td { a href=(format!("/staff/cases/{}/attachments/{}", case.number, f.id)) { (f.filename) } }
+                                td {
+                                    @if readable {
+                                        a href=(format!("/staff/cases/{}/attachments/{}", case.number, f.id)) { (f.filename) }
+                                    } @else {
+                                        // A file's name may name the citizen too.
+                                        "файл " (i + 1)
+                                    }
+                                }
                                 td { (f.content_type) }
                                 td { (human_size(f.size)) }
                                 td { (layout::time_bg(f.created_at)) }
@@ -214,6 +227,7 @@ pub async fn attachment(
     let case = cases::load_visible(&app, &staff, &number)
         .await
         .map_err(PageError::to(&staff))?;
+    crate::notify::api::check_personal_data(&staff, &case).map_err(PageError::to(&staff))?;
     let to_page = |e: priemna_store::StoreError| PageError::new(e.into(), Some(&staff));
     let file = app
         .store
