@@ -382,3 +382,275 @@ async fn a_topic_is_published_from_five_cases_of_the_period_shown() {
     assert!(all.contains("пейк"));
     assert!(!all.contains("стоянов"));
 }
+
+// ---- M1: letters, receipts and attachments are personal data ----------------------------------
+
+const GPS_JPEG: &[u8] = include_bytes!("photos/gps.jpg");
+const CLEAN_JPEG: &[u8] = include_bytes!("photos/clean.jpg");
+
+fn contains(data: &[u8], needle: &[u8]) -> bool {
+    data.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A GET as `username` signed in on the pages: status, content type and bytes.
+async fn page_bytes(app: &TestApp, username: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let cookie = page_cookie(app, username).await;
+    let response = app
+        .client
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (
+        status,
+        content_type,
+        response.bytes().await.unwrap().to_vec(),
+    )
+}
+
+/// A GET with a bearer token: status, content type and bytes.
+async fn api_bytes(app: &TestApp, staff: &StaffClient, path: &str) -> (u16, String, Vec<u8>) {
+    let response = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(&staff.token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (
+        status,
+        content_type,
+        response.bytes().await.unwrap().to_vec(),
+    )
+}
+
+#[tokio::test]
+async fn the_auditor_reads_no_letter_or_receipt_addressed_to_the_citizen() {
+    let t = town("2026-03-02T10:00:00+02:00").await;
+    let app = &t.app;
+    let (number, _) = app
+        .registered(
+            json!({"kind": "signal", "channel": "web", "subject": "Дупка",
+            "body": "Голяма дупка.", "submitter": named()}),
+        )
+        .await;
+    app.act_as(
+        "mayor",
+        &number,
+        json!({"action": "assign", "department_id": t.roads}),
+    )
+    .await;
+    app.act_as(
+        "mayor",
+        &number,
+        json!({"action": "answer", "text": "Дупката е запълнена."}),
+    )
+    .await;
+
+    // The Mayor's office reads the answer letter, addressed to the citizen.
+    let mayor = app.login("mayor").await;
+    let (status, list) = mayor
+        .get(&format!("/api/v1/cases/{number}/documents"))
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let answer = list["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "answer")
+        .unwrap()
+        .clone();
+    assert_eq!(answer["readable"], true);
+    let url = answer["url"].as_str().unwrap().to_owned();
+    let (status, content_type, _) = api_bytes(app, &mayor, &url).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/pdf"));
+
+    // The auditor still sees the case and which letters it holds, but no link and no letter.
+    let auditor = app.login("auditor").await;
+    assert_eq!(auditor.get(&format!("/api/v1/cases/{number}")).await.0, 200);
+    let (status, list) = auditor
+        .get(&format!("/api/v1/cases/{number}/documents"))
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let documents = list["documents"].as_array().unwrap();
+    assert!(!documents.is_empty());
+    for d in documents {
+        assert_eq!(d["readable"], false, "{d}");
+        assert!(d.get("url").is_none(), "{d}");
+    }
+    for path in [url.clone(), format!("/api/v1/cases/{number}/receipt.pdf")] {
+        let (status, content_type, body) = api_bytes(app, &auditor, &path).await;
+        assert_eq!(status, 403, "{path}");
+        assert!(content_type.starts_with("application/json"), "{path}");
+        let text = String::from_utf8(body).unwrap();
+        assert!(text.contains("лични данни"), "the reason: {text}");
+        assert!(
+            !text.contains("Петров") && !text.contains("Шипка"),
+            "{text}"
+        );
+    }
+    // Nor a preview of a letter (it is addressed to the citizen).
+    let (status, _) = auditor
+        .post(
+            &format!("/api/v1/cases/{number}/letters/preview"),
+            json!({"kind": "answer", "text": "Текст."}),
+        )
+        .await;
+    assert_eq!(status, 403);
+}
+
+/// Submits a named complaint with one file through the portal's form: the case's number.
+async fn submit_with_file(app: &TestApp, filename: &str, data: &[u8]) -> String {
+    let boundary = "----priemna-exposure-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("kind", "signal"),
+        ("subject", "Паднало дърво"),
+        ("body", "Дървото е на тротоара."),
+        ("address", "ул. „Шипка“ 3"),
+        ("identity", "named"),
+        ("name", "Иван Петров"),
+        ("phone", "0888 123 456"),
+        ("email", ""),
+        ("postal_address", ""),
+        ("consent", "on"),
+    ] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; \
+             filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(data);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = app
+        .client
+        .post(app.url("/submit"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    let start = page.find(r#"id="receipt-number">"#).unwrap() + r#"id="receipt-number">"#.len();
+    page[start..start + page[start..].find('<').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn a_photo_loses_its_location_on_upload_and_the_auditor_cannot_download_it() {
+    let t = town("2026-03-02T10:00:00+02:00").await;
+    let app = &t.app;
+    assert!(contains(GPS_JPEG, b"Exif\0\0") && contains(GPS_JPEG, b"Ivan Petrov"));
+    // The name claims HTML and hides it behind a right-to-left override.
+    let number = submit_with_file(app, "photo\u{202E}gpj.html", GPS_JPEG).await;
+    let stored = app
+        .store
+        .attachments(number.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].filename, "photogpj.jpg");
+    assert_eq!(stored[0].content_type, "image/jpeg");
+    let href = format!("/staff/cases/{number}/attachments/{}", stored[0].id);
+
+    // An officer of the Mayor's office downloads the photo: the same picture, without its
+    // Exif (APP1) segment, the XMP, the IPTC, the comment or what followed the image.
+    let (status, content_type, bytes) = page_bytes(app, "mayor", &href).await;
+    assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
+    assert_eq!(bytes, CLEAN_JPEG);
+    assert!(!contains(&bytes, &[0xFF, 0xE1]), "an APP1 segment is left");
+    for needle in [&b"Exif"[..], b"GPS", b"Ivan Petrov", b"<html"] {
+        assert!(!contains(&bytes, needle), "{needle:?}");
+    }
+    let (_, _, listing) = page_bytes(app, "mayor", &format!("/staff/cases/{number}/portal")).await;
+    assert!(String::from_utf8(listing).unwrap().contains(&href));
+
+    // The auditor sees that there is a file, but neither its name nor a link, and the
+    // download is refused.
+    let (status, _, listing) =
+        page_bytes(app, "auditor", &format!("/staff/cases/{number}/portal")).await;
+    assert_eq!(status, 200);
+    let listing = String::from_utf8(listing).unwrap();
+    assert!(
+        !listing.contains(&href) && !listing.contains("photogpj"),
+        "{listing}"
+    );
+    let (status, _, body) = page_bytes(app, "auditor", &href).await;
+    assert_eq!(status, 403);
+    assert!(!contains(&body, &CLEAN_JPEG[..64]));
+}
+
+#[tokio::test]
+async fn a_damaged_photo_is_refused_rather_than_kept_with_its_metadata() {
+    let t = town("2026-03-02T10:00:00+02:00").await;
+    let app = &t.app;
+    let boundary = "----priemna-exposure-boundary";
+    let half = &GPS_JPEG[..GPS_JPEG.len() / 2];
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("kind", "signal"),
+        ("subject", "Паднало дърво"),
+        ("body", "Дървото е на тротоара."),
+        ("identity", "named"),
+        ("name", "Иван Петров"),
+        ("phone", "0888 123 456"),
+        ("consent", "on"),
+    ] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; \
+             filename=\"snimka.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(half);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = app
+        .client
+        .post(app.url("/submit"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let page = response.text().await.unwrap();
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("повреден"), "{page}");
+    assert_eq!(app.count().await, 0, "nothing is registered");
+}
