@@ -654,3 +654,49 @@ async fn a_damaged_photo_is_refused_rather_than_kept_with_its_metadata() {
     assert!(page.contains("повреден"), "{page}");
     assert_eq!(app.count().await, 0, "nothing is registered");
 }
+
+// ---- L8: booking lists ------------------------------------------------------------------------
+
+#[tokio::test]
+async fn booking_lists_reach_only_the_mayors_office_and_the_registry() {
+    // Monday 2 March 2026; Wednesday 4 March is a working day.
+    let t = town("2026-03-02T10:00:00+02:00").await;
+    let app = &t.app;
+    let response = app
+        .client
+        .post(app.url("/reception"))
+        .form(&[
+            ("official", "secretary"),
+            ("day", "2026-03-04"),
+            ("slot", "10:00"),
+            ("name", "Мария Георгиева"),
+            ("phone", "0888 111 222"),
+            ("topic", "Ремонт на улицата"),
+            ("consent", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let path = "/staff/reception?day=2026-03-04";
+    for who in ["clerk", "mayor"] {
+        let (status, body) = page(app, who, path).await;
+        assert_eq!(status, 200, "{who}");
+        assert!(
+            body.contains("Мария Георгиева") && body.contains("0888111222"),
+            "{who}"
+        );
+    }
+    for who in ["head", "admin", "officer", "auditor"] {
+        let (status, body) = page(app, who, path).await;
+        assert_eq!(status, 403, "{who}");
+        assert!(
+            !body.contains("Георгиева") && !body.contains("0888111222"),
+            "{who}"
+        );
+        assert!(
+            !body.contains(r#"href="/staff/reception""#),
+            "{who}: the menu links it"
+        );
+    }
+}
