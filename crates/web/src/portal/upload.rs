@@ -13,9 +13,13 @@
 //! - WebP: the `EXIF` and `XMP ` chunks (and their flags in `VP8X`), and anything after the
 //!   RIFF container.
 //!
-//! A JPEG's orientation lives in its Exif, so a photo taken sideways may show sideways. HEIC
-//! photos and PDFs are kept as they came: their metadata sits inside a box structure or the
-//! document's objects that cannot be edited safely without a full parser.
+//! - HEIC: the items of type `Exif` and `mime` (XMP) listed in the `meta` box have their bytes
+//!   overwritten with zeros where they lie (in `mdat` or `idat`), so that every offset in the
+//!   file stays true and the image items are untouched.
+//!
+//! A JPEG's orientation lives in its Exif, so a photo taken sideways may show sideways. PDFs are
+//! kept as they came: a document's metadata (its Info dictionary, XMP streams, possibly
+//! compressed in object streams) cannot be removed safely without a full PDF parser.
 
 /// At most this many files with one submission.
 pub const MAX_FILES: usize = 5;
@@ -138,14 +142,15 @@ pub fn clean_name(name: &str, content_type: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Damaged;
 
-/// The file without its location and author metadata (see the module's notes); HEIC and PDF as
-/// they came. `Err` when a JPEG, PNG or WebP is malformed: it is refused rather than kept with
-/// its metadata.
+/// The file without its location and author metadata (see the module's notes); a PDF as it
+/// came. `Err` when a photo's structure cannot be read: it is refused rather than kept with its
+/// metadata.
 pub fn strip_metadata(content_type: &str, data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
     match content_type {
         "image/jpeg" => strip_jpeg(&data),
         "image/png" => strip_png(&data),
         "image/webp" => strip_webp(&data),
+        "image/heic" => strip_heic(data),
         _ => Ok(data),
     }
 }
@@ -306,6 +311,186 @@ pub fn human_size(bytes: i64) -> String {
     }
 }
 
+/// One box of an ISO base media file: its type, and where its payload lies in the data.
+struct IsoBox {
+    kind: [u8; 4],
+    payload: std::ops::Range<usize>,
+}
+
+/// The boxes in `data[range]`, one after another.
+fn iso_boxes(data: &[u8], range: std::ops::Range<usize>) -> Result<Vec<IsoBox>, Damaged> {
+    let mut boxes = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        let header = data.get(i..i + 8).ok_or(Damaged)?;
+        let size = u64::from(u32::from_be_bytes([
+            header[0], header[1], header[2], header[3],
+        ]));
+        let kind = [header[4], header[5], header[6], header[7]];
+        let (size, header_len) = match size {
+            0 => (u64::try_from(range.end - i).map_err(|_| Damaged)?, 8),
+            1 => {
+                let large = data.get(i + 8..i + 16).ok_or(Damaged)?;
+                let mut bytes = [0u8; 8];
+                bytes.copy_from_slice(large);
+                (u64::from_be_bytes(bytes), 16)
+            }
+            n => (n, 8),
+        };
+        let size = usize::try_from(size).map_err(|_| Damaged)?;
+        let end = i
+            .checked_add(size)
+            .filter(|e| *e <= range.end)
+            .ok_or(Damaged)?;
+        if size < header_len {
+            return Err(Damaged);
+        }
+        boxes.push(IsoBox {
+            kind,
+            payload: i + header_len..end,
+        });
+        i = end;
+    }
+    Ok(boxes)
+}
+
+/// Reads big-endian unsigned integers of up to 8 bytes from a box's payload.
+struct Reader<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn uint(&mut self, bytes: usize) -> Result<u64, Damaged> {
+        if bytes > 8 {
+            return Err(Damaged);
+        }
+        let slice = self.data.get(self.at..self.at + bytes).ok_or(Damaged)?;
+        self.at += bytes;
+        Ok(slice.iter().fold(0u64, |n, b| (n << 8) | u64::from(*b)))
+    }
+}
+
+/// HEIC: the `meta` box lists the items (`iinf`) and where their bytes lie (`iloc`); the bytes
+/// of the Exif and XMP items are zeroed in place.
+fn strip_heic(mut data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
+    let top = iso_boxes(&data, 0..data.len())?;
+    let meta = top.iter().find(|b| &b.kind == b"meta").ok_or(Damaged)?;
+    // `meta` is a full box: version and flags first.
+    let children = iso_boxes(&data, meta.payload.start + 4..meta.payload.end)?;
+    let metadata_items = heic_metadata_items(&data, &children)?;
+    if metadata_items.is_empty() {
+        return Ok(data);
+    }
+    let idat = children
+        .iter()
+        .find(|b| &b.kind == b"idat")
+        .map(|b| b.payload.clone());
+    let iloc = children
+        .iter()
+        .find(|b| &b.kind == b"iloc")
+        .ok_or(Damaged)?;
+    let mut erase = Vec::new();
+    let mut r = Reader {
+        data: &data[..iloc.payload.end],
+        at: iloc.payload.start,
+    };
+    let version = r.uint(1)?;
+    r.uint(3)?;
+    let sizes = r.uint(1)?;
+    let (offset_size, length_size) = ((sizes >> 4) as usize, (sizes & 0x0F) as usize);
+    let sizes = r.uint(1)?;
+    let base_offset_size = (sizes >> 4) as usize;
+    let index_size = if version == 1 || version == 2 {
+        (sizes & 0x0F) as usize
+    } else {
+        0
+    };
+    let item_count = r.uint(if version < 2 { 2 } else { 4 })?;
+    for _ in 0..item_count {
+        let id = r.uint(if version < 2 { 2 } else { 4 })?;
+        let method = if version == 1 || version == 2 {
+            r.uint(2)? & 0x0F
+        } else {
+            0
+        };
+        r.uint(2)?; // data_reference_index
+        let base = r.uint(base_offset_size)?;
+        let extents = r.uint(2)?;
+        for _ in 0..extents {
+            r.uint(index_size)?;
+            let offset = r.uint(offset_size)?;
+            let length = r.uint(length_size)?;
+            if !metadata_items.contains(&id) {
+                continue;
+            }
+            // Length 0 means "to the end": never the case for metadata we can erase safely.
+            let start =
+                usize::try_from(base.checked_add(offset).ok_or(Damaged)?).map_err(|_| Damaged)?;
+            let length = usize::try_from(length).map_err(|_| Damaged)?;
+            if length == 0 {
+                return Err(Damaged);
+            }
+            let absolute = match method {
+                0 => start,
+                1 => idat
+                    .clone()
+                    .ok_or(Damaged)?
+                    .start
+                    .checked_add(start)
+                    .ok_or(Damaged)?,
+                _ => return Err(Damaged),
+            };
+            let end = absolute.checked_add(length).ok_or(Damaged)?;
+            if method == 1 && idat.as_ref().is_none_or(|i| end > i.end) {
+                return Err(Damaged);
+            }
+            erase.push(absolute..end);
+        }
+    }
+    for range in erase {
+        data.get_mut(range).ok_or(Damaged)?.fill(0);
+    }
+    Ok(data)
+}
+
+/// The ids of the items of type `Exif` or `mime` (XMP) in the `iinf` box.
+fn heic_metadata_items(data: &[u8], children: &[IsoBox]) -> Result<Vec<u64>, Damaged> {
+    let Some(iinf) = children.iter().find(|b| &b.kind == b"iinf") else {
+        return Ok(Vec::new());
+    };
+    let mut r = Reader {
+        data: &data[..iinf.payload.end],
+        at: iinf.payload.start,
+    };
+    let version = r.uint(1)?;
+    r.uint(3)?;
+    r.uint(if version == 0 { 2 } else { 4 })?; // entry_count
+    let mut items = Vec::new();
+    for infe in iso_boxes(data, r.at..iinf.payload.end)? {
+        if &infe.kind != b"infe" {
+            continue;
+        }
+        let mut e = Reader {
+            data: &data[..infe.payload.end],
+            at: infe.payload.start,
+        };
+        let version = e.uint(1)?;
+        e.uint(3)?;
+        if version < 2 {
+            // Old entries name no item type; nothing to find.
+            continue;
+        }
+        let id = e.uint(if version == 2 { 2 } else { 4 })?;
+        e.uint(2)?; // item_protection_index
+        let kind = data.get(e.at..e.at + 4).ok_or(Damaged)?;
+        if kind == b"Exif" || kind == b"mime" {
+            items.push(id);
+        }
+    }
+    Ok(items)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +531,8 @@ mod tests {
     const CLEAN_PNG: &[u8] = include_bytes!("../../tests/attack/photos/clean.png");
     const GPS_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/gps.webp");
     const CLEAN_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/clean.webp");
+    const GPS_HEIC: &[u8] = include_bytes!("../../tests/attack/photos/gps.heic");
+    const CLEAN_HEIC: &[u8] = include_bytes!("../../tests/attack/photos/clean.heic");
 
     fn contains(data: &[u8], needle: &[u8]) -> bool {
         data.windows(needle.len()).any(|w| w == needle)
@@ -357,6 +544,7 @@ mod tests {
             ("image/jpeg", GPS_JPEG, CLEAN_JPEG),
             ("image/png", GPS_PNG, CLEAN_PNG),
             ("image/webp", GPS_WEBP, CLEAN_WEBP),
+            ("image/heic", GPS_HEIC, CLEAN_HEIC),
         ] {
             assert!(
                 contains(with, b"Ivan Petrov"),
@@ -366,13 +554,16 @@ mod tests {
             // Exactly the photo without its metadata: a valid image of the same type.
             assert_eq!(stripped, without, "{kind}");
             assert_eq!(sniff(&stripped), Some(kind));
-            for needle in [&b"Ivan Petrov"[..], b"Exif", b"GPS", b"xmpmeta", b"<html"] {
+            for needle in [&b"Ivan Petrov"[..], b"II*\0", b"GPS", b"xmpmeta", b"<html"] {
                 assert!(!contains(&stripped, needle), "{kind}: {needle:?} left");
             }
             // A clean photo comes back as it was.
             assert_eq!(strip_metadata(kind, without.to_vec()).unwrap(), without);
         }
-        // PDFs and HEIC photos are kept as they came.
+        // A HEIC keeps its length and every byte but the metadata items' (offsets stay true).
+        let heic = strip_metadata("image/heic", GPS_HEIC.to_vec()).unwrap();
+        assert_eq!(heic.len(), GPS_HEIC.len());
+        // PDFs are kept as they came.
         let pdf = b"%PDF-1.4\n%Author Ivan Petrov\n".to_vec();
         assert_eq!(strip_metadata("application/pdf", pdf.clone()).unwrap(), pdf);
     }
@@ -385,6 +576,8 @@ mod tests {
             ("image/png", &GPS_PNG[..40]),
             ("image/webp", &GPS_WEBP[..30]),
             ("image/webp", &b"RIFF\xFF\xFF\xFF\xFFWEBPVP8 "[..]),
+            ("image/heic", &GPS_HEIC[..200]),
+            ("image/heic", &b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"[..]),
         ] {
             assert_eq!(strip_metadata(kind, data.to_vec()), Err(Damaged), "{kind}");
         }
