@@ -20,17 +20,15 @@ async fn town(now: &str) -> Town {
     let roads = app.add_department("Пътища").await;
     let social = app.add_department("Социални дейности").await;
     app.add_staff("clerk", "registry_clerk", None, false).await;
-    let clerk_c = app.add_staff("clerk_c", "registry_clerk", None, true).await;
-    let head = app
-        .add_staff("head", "department_head", Some(roads), false)
-        .await;
+    let clerk_c = with_email(&app, "clerk_c", "registry_clerk", None, true).await;
+    let head = with_email(&app, "head", "department_head", Some(roads), false).await;
     app.store
         .set_department_head(roads, Some(head), now.parse().unwrap(), "test")
         .await
         .unwrap();
     app.add_staff("officer", "case_officer", Some(roads), false)
         .await;
-    let mayor = app.add_staff("mayor", "mayors_office", None, false).await;
+    let mayor = with_email(&app, "mayor", "mayors_office", None, false).await;
     app.add_staff("auditor", "auditor", None, false).await;
     app.add_staff("admin", "administrator", None, false).await;
     Town {
@@ -41,6 +39,45 @@ async fn town(now: &str) -> Town {
         mayor,
         clerk_c,
     }
+}
+
+/// A member of staff with an e-mail address (`USERNAME@obshtina.example`), for reminders.
+async fn with_email(
+    app: &TestApp,
+    username: &str,
+    role: &str,
+    department: Option<i64>,
+    corruption_officer: bool,
+) -> i64 {
+    let draft = priemna_web::api_staff::StaffDraft {
+        username: username.into(),
+        display_name: format!("Служител {username}"),
+        role: role.into(),
+        password: PASSWORD.into(),
+        department_id: department,
+        corruption_officer,
+        email: Some(format!("{username}@obshtina.example")),
+    };
+    priemna_web::api_staff::create_user(&app.state, "test", &draft)
+        .await
+        .unwrap()
+        .id
+}
+
+/// The addresses the outbox holds reminders for.
+async fn reminder_mail(app: &TestApp) -> Vec<String> {
+    let filter = priemna_store::OutboxFilter {
+        limit: 1000,
+        ..Default::default()
+    };
+    app.store
+        .outbox(&filter)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind.contains("reminder"))
+        .map(|m| m.recipient)
+        .collect()
 }
 
 /// Signs in through the staff login form: the session cookie.
@@ -144,6 +181,14 @@ async fn reminders_about_a_corruption_signal_reach_only_designated_officers() {
         assert!(!inbox.contains(&number), "{who} sees the number on /staff");
     }
 
+    // Nor an e-mail: the reminders mailed go to the designated clerk alone.
+    let mail = reminder_mail(app).await;
+    assert!(!mail.is_empty());
+    assert!(
+        mail.iter().all(|to| to == "clerk_c@obshtina.example"),
+        "{mail:?}"
+    );
+
     // The designated clerk, who may see it, is told it is overdue and escalated instead.
     let mut kinds = reminder_rows(app, t.clerk_c).await;
     kinds.sort();
@@ -194,6 +239,15 @@ async fn reminders_about_a_complaint_never_reach_the_employee_it_is_about() {
             .contains(&format!("{number} escalated"))
     );
     assert!(reminders(&app.login("head").await).await.is_empty());
+    let mail = reminder_mail(app).await;
+    assert!(
+        mail.contains(&"mayor@obshtina.example".to_owned()),
+        "{mail:?}"
+    );
+    assert!(
+        !mail.contains(&"head@obshtina.example".to_owned()),
+        "{mail:?}"
+    );
 }
 
 #[tokio::test]
