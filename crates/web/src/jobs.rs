@@ -13,7 +13,7 @@
 //! within their reach), so that no overdue case is left without anyone told.
 
 use crate::AppState;
-use priemna_domain::access::{self, Permission, Role};
+use priemna_domain::access::{self, CaseFacts, Permission, Role};
 use priemna_domain::clock::{local_date, municipal_tz};
 use priemna_domain::workflow::{Urgency, urgency};
 use priemna_store::{
@@ -100,8 +100,8 @@ pub async fn run_deadlines(app: &AppState) -> Result<DeadlineRunReport, StoreErr
 }
 
 /// Whether this member of staff may be told about the case: active, and allowed to view it.
-fn may_be_reminded(user: &User, case: &DeadlineCase) -> bool {
-    user.active && access::check(&user.actor(), Permission::ViewCase, Some(&case.facts())).is_ok()
+fn may_be_reminded(user: &User, facts: &CaseFacts) -> bool {
+    user.active && access::check(&user.actor(), Permission::ViewCase, Some(facts)).is_ok()
 }
 
 /// Who a reminder meant for `meant` goes to: those of them who may view the case; when it was
@@ -112,19 +112,20 @@ fn recipients<'a>(
     case: &'a DeadlineCase,
     meant: &'a [i64],
 ) -> impl Iterator<Item = i64> + 'a {
+    let facts = case.facts();
     let allowed: Vec<i64> = meant
         .iter()
         .copied()
         .filter(|id| {
             users
                 .iter()
-                .any(|u| u.id == *id && may_be_reminded(u, case))
+                .any(|u| u.id == *id && may_be_reminded(u, &facts))
         })
         .collect();
     let fallback: Vec<i64> = if allowed.is_empty() && !meant.is_empty() {
         users
             .iter()
-            .filter(|u| u.role.handles_cases() && may_be_reminded(u, case))
+            .filter(|u| u.role.handles_cases() && may_be_reminded(u, &facts))
             .map(|u| u.id)
             .collect()
     } else {
