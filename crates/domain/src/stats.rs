@@ -607,8 +607,65 @@ fn most_first<K>(mut rows: Vec<(K, Tally)>) -> Vec<(K, Tally)> {
     rows
 }
 
+/// The fewest cases a topic (a word of the subjects) must come from, in the period a page shows,
+/// before it is published: a word from one or a few submissions could point to a person (a
+/// surname, a street of one house) or be pushed onto the official page by anyone.
+pub const MIN_TOPIC_CASES: u64 = 5;
+
+/// Whether a case's subject may add words to the published topics. Never a whistleblower's
+/// report (sealed), a complaint about an employee (it names them), a case left unconsidered for
+/// obscene or insulting language, or a kind whose text is a person's own affair rather than a
+/// public matter: an application (what one asks for oneself — aid, a permit) and praise (it
+/// names the member of staff thanked). Open311 keeps the text of the charter's kinds out of its
+/// listings one case at a time; topics are counted over at least [`MIN_TOPIC_CASES`] cases, so
+/// the kinds about public matters — signals, proposals, opinions, comments and complaints about
+/// the administration — count.
+pub fn subject_feeds_topics(
+    kind: Kind,
+    sealed: bool,
+    about_employee: bool,
+    not_considered_rule: Option<&str>,
+) -> bool {
+    let public_kind = match kind {
+        Kind::Signal | Kind::Proposal | Kind::Opinion | Kind::Comment => true,
+        Kind::Complaint => !about_employee,
+        Kind::Praise | Kind::Application | Kind::CorruptionSignal => false,
+    };
+    public_kind
+        && !sealed
+        && !about_employee
+        && not_considered_rule != Some(crate::rules::Rule::OffensiveLanguage.as_str())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_public_matters_feed_the_topics() {
+        use super::subject_feeds_topics as feeds;
+        for kind in [
+            Kind::Signal,
+            Kind::Proposal,
+            Kind::Opinion,
+            Kind::Comment,
+            Kind::Complaint,
+        ] {
+            assert!(feeds(kind, false, false, None), "{kind:?}");
+            assert!(
+                !feeds(kind, false, true, None),
+                "{kind:?} about an employee"
+            );
+            assert!(!feeds(kind, true, false, None), "{kind:?} sealed");
+            assert!(
+                !feeds(kind, false, false, Some("offensive_language")),
+                "{kind:?}"
+            );
+            assert!(feeds(kind, false, false, Some("anonymous")), "{kind:?}");
+        }
+        for kind in [Kind::Praise, Kind::Application, Kind::CorruptionSignal] {
+            assert!(!feeds(kind, false, false, None), "{kind:?}");
+        }
+    }
+
     use super::*;
     use jiff::civil::date;
 

@@ -355,6 +355,9 @@ pub struct StaffReminder {
     pub kind: String,
     pub due: Date,
     pub created_at: Timestamp,
+    /// The case's access facts as they are now, so that a reader checks `ViewCase` before the
+    /// subject is shown (a reminder written earlier may be for someone barred since).
+    pub facts: CaseFacts,
 }
 
 /// What a run of the deadline job did.
@@ -378,6 +381,24 @@ pub struct DeadlineCase {
     pub department_id: Option<i64>,
     pub assignee_id: Option<i64>,
     pub escalated: bool,
+    /// A corruption signal (whistleblower report).
+    pub sealed: bool,
+    pub about_employee: bool,
+    /// Declared conflicts and the employee a complaint is about.
+    pub conflicted_user_ids: Vec<i64>,
+}
+
+impl DeadlineCase {
+    /// What the access rules need to know about this case.
+    pub fn facts(&self) -> CaseFacts {
+        CaseFacts {
+            department_id: self.department_id,
+            assignee_id: self.assignee_id,
+            corruption: self.sealed,
+            about_employee: self.about_employee,
+            conflicted_user_ids: self.conflicted_user_ids.clone(),
+        }
+    }
 }
 
 /// What the deadline job decided for one case.

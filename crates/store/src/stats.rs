@@ -16,8 +16,9 @@ use priemna_domain::stats::{CellKey, Month, Period, StatCase, Tally};
 #[derive(Debug, Clone)]
 pub struct StatRow {
     pub case: StatCase,
-    /// The subject, for the month's topics; `None` for sealed cases (whistleblower reports),
-    /// whose words stay out of anything public.
+    /// The subject, for the month's topics; `None` when its words must stay out of anything
+    /// public (`priemna_domain::stats::subject_feeds_topics`: whistleblower reports, complaints
+    /// about employees, private kinds, obscenity).
     pub subject: Option<String>,
 }
 
@@ -66,7 +67,8 @@ pub trait StatsStore {
     ) -> Result<()>;
     /// The stored cells of `period`.
     async fn stats_cells(&self, period: Period) -> Result<Vec<(CellKey, Tally)>>;
-    /// The most frequent topics of `period`, most frequent first.
+    /// The most frequent topics of `period`, most frequent first: only those that at least
+    /// `priemna_domain::stats::MIN_TOPIC_CASES` cases of the whole period used.
     async fn stats_topics(&self, period: Period, limit: u32) -> Result<Vec<Topic>>;
     async fn stats_freshness(&self) -> Result<StatsFreshness>;
     /// The months that have cases, oldest first.

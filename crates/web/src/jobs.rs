@@ -2,12 +2,23 @@
 //! overdue), reminds the assignee and the head of department, and escalates overdue cases to
 //! the Mayor's office. Each run claims a 10-minute slot in the database, so with several
 //! servers on one database it still runs once per slot.
+//!
+//! A reminder carries the case's number and subject, so it reaches only staff who may view the
+//! case (`access::check` with `ViewCase` on the case's facts): a corruption signal only the
+//! designated officers, a complaint about an employee never that employee, nor anyone with a
+//! conflict, nor the case officers and heads rule 4 keeps away. When everyone a reminder was
+//! meant for is barred — the head of a department of a corruption signal, the Mayor's office
+//! for an escalation of one — it goes instead to every active member of staff in a
+//! case-handling role who may view the case (for a corruption signal: the designated officers
+//! within their reach), so that no overdue case is left without anyone told.
 
 use crate::AppState;
-use priemna_domain::access::Role;
+use priemna_domain::access::{self, CaseFacts, Permission, Role};
 use priemna_domain::clock::{local_date, municipal_tz};
 use priemna_domain::workflow::{Urgency, urgency};
-use priemna_store::{DeadlineRunReport, StoreError, UrgencyUpdate};
+use priemna_store::{
+    DeadlineCase, DeadlineRunReport, StaffReminder, StoreError, UrgencyUpdate, User,
+};
 use std::time::Duration;
 
 pub fn urgency_str(u: Urgency) -> &'static str {
@@ -47,8 +58,9 @@ pub async fn run_deadlines(app: &AppState) -> Result<DeadlineRunReport, StoreErr
         }
         let mut reminders = Vec::new();
         if rated == "overdue" || rated == "due_soon" {
+            let mut meant = Vec::new();
             if let Some(assignee) = case.assignee_id {
-                reminders.push((assignee, rated.to_owned()));
+                meant.push(assignee);
             }
             let head = case
                 .department_id
@@ -57,11 +69,14 @@ pub async fn run_deadlines(app: &AppState) -> Result<DeadlineRunReport, StoreErr
             if let Some(head) = head
                 && Some(head) != case.assignee_id
             {
-                reminders.push((head, rated.to_owned()));
+                meant.push(head);
             }
+            let kind = rated.to_owned();
+            reminders.extend(recipients(&users, &case, &meant).map(|u| (u, kind.clone())));
         }
         if escalate {
-            reminders.extend(mayors.iter().map(|m| (*m, "escalated".to_owned())));
+            reminders
+                .extend(recipients(&users, &case, &mayors).map(|u| (u, "escalated".to_owned())));
         }
         // E-mail the reminders to those with an address (queued with the run, once each).
         let messages = crate::notify::compose::reminder_messages(app, &users, &case, &reminders);
@@ -82,6 +97,52 @@ pub async fn run_deadlines(app: &AppState) -> Result<DeadlineRunReport, StoreErr
         app.notify.wake();
     }
     Ok(report)
+}
+
+/// Whether this member of staff may be told about the case: active, and allowed to view it.
+fn may_be_reminded(user: &User, facts: &CaseFacts) -> bool {
+    user.active && access::check(&user.actor(), Permission::ViewCase, Some(facts)).is_ok()
+}
+
+/// Who a reminder meant for `meant` goes to: those of them who may view the case; when it was
+/// meant for someone and none of them may, every active member of staff in a case-handling role
+/// who may (the auditor reads but does not act, so is not reminded).
+fn recipients<'a>(
+    users: &'a [User],
+    case: &'a DeadlineCase,
+    meant: &'a [i64],
+) -> impl Iterator<Item = i64> + 'a {
+    let facts = case.facts();
+    let allowed: Vec<i64> = meant
+        .iter()
+        .copied()
+        .filter(|id| {
+            users
+                .iter()
+                .any(|u| u.id == *id && may_be_reminded(u, &facts))
+        })
+        .collect();
+    let fallback: Vec<i64> = if allowed.is_empty() && !meant.is_empty() {
+        users
+            .iter()
+            .filter(|u| u.role.handles_cases() && may_be_reminded(u, &facts))
+            .map(|u| u.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    allowed.into_iter().chain(fallback)
+}
+
+/// A member of staff's reminders that they may still read: those whose case they may view now
+/// (a reminder written before a designation, an assignment or a conflict changed, or by an
+/// older version of the job, never shows a subject to someone barred from the case).
+pub fn visible_reminders(user: &User, reminders: Vec<StaffReminder>) -> Vec<StaffReminder> {
+    let actor = user.actor();
+    reminders
+        .into_iter()
+        .filter(|r| access::check(&actor, Permission::ViewCase, Some(&r.facts)).is_ok())
+        .collect()
 }
 
 /// Runs the deadline job now and then every `every`, until the process ends.

@@ -303,6 +303,8 @@ async fn topics_count_cases_by_word_stem_and_never_use_whistleblower_reports() {
         "Дупка на улица Шипка",
         "Дупки по улица Raina Knyaginya",
         "Дупка пред училището",
+        "Дупка на моста",
+        "Голяма дупка",
         "Счупена пейка в парка",
     ] {
         submit(
@@ -312,24 +314,22 @@ async fn topics_count_cases_by_word_stem_and_never_use_whistleblower_reports() {
         )
         .await;
     }
-    submit(
-        &app,
-        json!({"kind": "corruption_signal", "channel": "phone",
-               "subject": "Подкуп подкуп подкуп в отдел Строителство",
-               "body": "Служител иска пари.", "submitter": named()}),
-    )
-    .await;
+    // However many whistleblowers use a word, it never counts.
+    for _ in 0..5 {
+        submit(
+            &app,
+            json!({"kind": "corruption_signal", "channel": "phone",
+                   "subject": "Подкуп подкуп подкуп в отдел Строителство",
+                   "body": "Служител иска пари.", "submitter": named()}),
+        )
+        .await;
+    }
     let view = figures(&app, "2026-05", "2026-05").await;
-    assert_eq!(view.report.total.received, 5);
+    assert_eq!(view.report.total.received, 11);
+    // Five cases used "дупка" in some form; "улица" (two cases) is below the threshold.
+    assert_eq!(view.topics.len(), 1, "{:?}", view.topics);
     let top = &view.topics[0];
-    assert_eq!((top.label.as_str(), top.count), ("дупка", 3));
-    assert_eq!(
-        view.topics
-            .iter()
-            .find(|t| t.label == "улица")
-            .map(|t| t.count),
-        Some(2)
-    );
+    assert_eq!((top.label.as_str(), top.count), ("дупка", 5));
     assert!(
         view.topics
             .iter()

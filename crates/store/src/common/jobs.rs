@@ -1,40 +1,72 @@
 // The deadline job's reads and writes.
 
-use super::DbPool;
 use super::cases::parse_number;
+use super::{Db, DbPool};
 use super::journal::{append, details_json};
 use crate::Result;
 use crate::model::{DeadlineCase, DeadlineRunReport, StaffReminder, UrgencyUpdate};
 use crate::rows::{parse_date, parse_timestamp};
 use jiff::Timestamp;
+use priemna_domain::access::CaseFacts;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row};
+use std::collections::HashMap;
 
 pub const DEADLINE_JOB: &str = "deadlines";
 
 pub async fn open_cases(read: &DbPool) -> Result<Vec<DeadlineCase>> {
     // The open statuses listed (not the finished ones excluded), so that an index answers.
     let sql = format!(
-        "SELECT id, number, answer_due, urgency, department_id, assignee_id, escalated_at
+        "SELECT id, number, answer_due, urgency, department_id, assignee_id, escalated_at,
+                sealed, about_employee, subject_employee_id
          FROM submissions WHERE status IN {}",
         super::cases::OPEN_STATUSES_SQL
     );
     let rows = sqlx::query(&sql).fetch_all(read).await?;
+    // The conflicts of the open cases, read at once (the access rules need them per case).
+    let conflicts_sql = format!(
+        "SELECT c.submission_id, c.user_id FROM conflicts c
+         JOIN submissions s ON s.id = c.submission_id WHERE s.status IN {}",
+        super::cases::OPEN_STATUSES_SQL
+    );
+    let mut conflicts: HashMap<i64, Vec<i64>> = HashMap::new();
+    for row in sqlx::query(&conflicts_sql).fetch_all(read).await? {
+        conflicts
+            .entry(row.try_get("submission_id")?)
+            .or_default()
+            .push(row.try_get("user_id")?);
+    }
     rows.iter()
         .map(|r| {
+            let id: i64 = r.try_get("id")?;
             let number: String = r.try_get("number")?;
             let escalated: Option<String> = r.try_get("escalated_at")?;
+            let conflicted_user_ids =
+                with_subject(conflicts.remove(&id).unwrap_or_default(), r.try_get("subject_employee_id")?);
             Ok(DeadlineCase {
-                id: r.try_get("id")?,
+                id,
                 number: parse_number(&number)?,
                 answer_due: parse_date(r.try_get("answer_due")?)?,
                 urgency: r.try_get("urgency")?,
                 department_id: r.try_get("department_id")?,
                 assignee_id: r.try_get("assignee_id")?,
                 escalated: escalated.is_some(),
+                sealed: r.try_get("sealed")?,
+                about_employee: r.try_get("about_employee")?,
+                conflicted_user_ids,
             })
         })
         .collect()
+}
+
+/// The employee a complaint is about is conflicted too, as in every other reading of a case.
+fn with_subject(mut conflicted: Vec<i64>, subject: Option<i64>) -> Vec<i64> {
+    if let Some(subject) = subject
+        && !conflicted.contains(&subject)
+    {
+        conflicted.push(subject);
+    }
+    conflicted
 }
 
 pub async fn record_run(
@@ -145,19 +177,46 @@ pub async fn runs(read: &DbPool, job: &str) -> Result<Vec<String>> {
     )
 }
 
+/// A member of staff's latest reminders, each with its case's current access facts: the caller
+/// shows only those whose case the reader may still view.
 pub async fn reminders_for(read: &DbPool, user_id: i64) -> Result<Vec<StaffReminder>> {
     let rows = sqlx::query(
-        "SELECT r.id, s.number, s.subject, r.kind, r.due, r.created_at
+        "SELECT r.id, r.submission_id, s.number, s.subject, r.kind, r.due, r.created_at,
+                s.department_id, s.assignee_id, s.sealed, s.about_employee, s.subject_employee_id
          FROM staff_reminders r JOIN submissions s ON s.id = r.submission_id
          WHERE r.user_id = $1 ORDER BY r.id DESC LIMIT 200",
     )
     .bind(user_id)
     .fetch_all(read)
     .await?;
+    let mut conflicts: HashMap<i64, Vec<i64>> = HashMap::new();
+    if !rows.is_empty() {
+        let mut c: QueryBuilder<Db> = QueryBuilder::new(
+            "SELECT submission_id, user_id FROM conflicts WHERE submission_id IN (",
+        );
+        let mut list = c.separated(", ");
+        for row in &rows {
+            list.push_bind(row.try_get::<i64, _>("submission_id")?);
+        }
+        c.push(")");
+        for row in c.build().fetch_all(read).await? {
+            let case: i64 = row.try_get("submission_id")?;
+            let user: i64 = row.try_get("user_id")?;
+            let list = conflicts.entry(case).or_default();
+            if !list.contains(&user) {
+                list.push(user);
+            }
+        }
+    }
     rows.iter()
         .map(|r| {
+            let case: i64 = r.try_get("submission_id")?;
             let number: String = r.try_get("number")?;
             let created: String = r.try_get("created_at")?;
+            let conflicted_user_ids = with_subject(
+                conflicts.get(&case).cloned().unwrap_or_default(),
+                r.try_get("subject_employee_id")?,
+            );
             Ok(StaffReminder {
                 id: r.try_get("id")?,
                 number: parse_number(&number)?,
@@ -165,6 +224,13 @@ pub async fn reminders_for(read: &DbPool, user_id: i64) -> Result<Vec<StaffRemin
                 kind: r.try_get("kind")?,
                 due: parse_date(r.try_get("due")?)?.unwrap_or_default(),
                 created_at: parse_timestamp(&created)?,
+                facts: CaseFacts {
+                    department_id: r.try_get("department_id")?,
+                    assignee_id: r.try_get("assignee_id")?,
+                    corruption: r.try_get("sealed")?,
+                    about_employee: r.try_get("about_employee")?,
+                    conflicted_user_ids,
+                },
             })
         })
         .collect()

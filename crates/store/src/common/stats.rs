@@ -8,7 +8,9 @@ use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use jiff::Timestamp;
 use priemna_domain::clock::local_date;
-use priemna_domain::stats::{CellKey, Dimension, Month, Period, StatCase, Tally};
+use priemna_domain::stats::{
+    CellKey, Dimension, MIN_TOPIC_CASES, Month, Period, StatCase, Tally, subject_feeds_topics,
+};
 use priemna_domain::{Channel, Kind, Status};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -25,6 +27,7 @@ fn stat_row(row: &DbRow) -> Result<StatRow> {
     let answered_at: Option<String> = row.try_get("answered_at")?;
     let urgency: String = row.try_get("urgency")?;
     let sealed: bool = row.try_get("sealed")?;
+    let about_employee: bool = row.try_get("about_employee")?;
     let rating: Option<i64> = row.try_get("rating")?;
     let case = StatCase {
         received: parse_date(Some(received))?
@@ -49,13 +52,20 @@ fn stat_row(row: &DbRow) -> Result<StatRow> {
         overdue: urgency == "overdue",
         rating: rating.and_then(|r| u8::try_from(r).ok()),
     };
+    // Only the subjects of public matters feed the topics (see `subject_feeds_topics`).
+    let feeds = subject_feeds_topics(
+        case.kind,
+        sealed,
+        about_employee,
+        case.not_considered_rule.as_deref(),
+    );
     Ok(StatRow {
-        case,
-        subject: if sealed {
-            None
-        } else {
+        subject: if feeds {
             Some(row.try_get("subject")?)
+        } else {
+            None
         },
+        case,
     })
 }
 
@@ -116,7 +126,7 @@ impl StatsStore for ThisStore {
             "SELECT s.received_date, s.kind, s.channel, s.department_id, s.service_code,
                     s.status, s.answer_due, s.deadline_extended, s.answered_at,
                     s.not_considered_rule, s.forwarded_to, s.duplicate_of, s.urgency, s.sealed,
-                    s.subject,
+                    s.about_employee, s.subject,
                     CAST(v.rating AS BIGINT) AS rating
              FROM submissions s LEFT JOIN surveys v ON v.submission_id = s.id
              WHERE s.received_date >= $1 AND s.received_date < $2",
@@ -230,6 +240,9 @@ impl StatsStore for ThisStore {
                 count,
             })
             .collect();
+        // Published only when enough cases of the period used the word (the months merged
+        // first: a word in 3 cases of each of two months counts 6 over both).
+        topics.retain(|t| t.count >= MIN_TOPIC_CASES);
         topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.term.cmp(&b.term)));
         topics.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(topics)

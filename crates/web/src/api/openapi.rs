@@ -985,7 +985,12 @@ pub struct DocumentBody {
     pub sha256: String,
     #[schema(format = DateTime)]
     pub created_at: String,
-    pub url: String,
+    /// Whether the reader may download it: letters carry the submitter's personal data
+    /// (`view_personal_data`, or `view_sealed_identity` for a whistleblower's report).
+    pub readable: bool,
+    /// Where to download it; only when `readable`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]

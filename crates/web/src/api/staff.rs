@@ -531,7 +531,8 @@ pub async fn declare_conflict(
     )
 )]
 pub async fn reminders(State(app): State<AppState>, staff: Staff) -> Result<Json<Value>, ApiError> {
-    let list = app.store.reminders_for(staff.user.id).await?;
+    let list =
+        crate::jobs::visible_reminders(&staff.user, app.store.reminders_for(staff.user.id).await?);
     Ok(Json(json!({ "reminders": list.iter().map(|r| json!({
         "number": r.number.to_string(), "subject": r.subject, "kind": r.kind,
         "due": r.due.to_string(), "created_at": local_time(r.created_at),

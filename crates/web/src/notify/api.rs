@@ -9,6 +9,12 @@
 //! - `POST /api/v1/cases/{number}/letters/preview`: an answer or delay notice rendered before
 //!   it is sent (`{"kind": "answer", "text"}` or `{"kind": "delay_notice", "reason", "new_due"}`).
 //! - `GET /api/v1/submissions/{number}/answer.pdf?tracking_code=…`: the citizen's answer.
+//!
+//! Letters are addressed to the submitter by name and address, and a citizen's files may show
+//! anything about them: both are personal data. A member of staff who may view the case but not
+//! its submitter's personal data (`ViewPersonalData`; for a whistleblower's report
+//! `ViewSealedIdentity`) — the auditor — sees the list of letters without links, and a download
+//! is refused with the reason ([`check_personal_data`]).
 
 use super::{compose, mask_address, redact};
 use crate::AppState;
@@ -28,6 +34,7 @@ use jiff::civil::Date;
 use priemna_domain::RegistrationNumber;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::submission::{FieldError, Problem};
+use priemna_store::CaseRecord;
 use priemna_store::{OutboxFilter, StoredDocument};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -209,13 +216,44 @@ async fn retry(
     Ok(Json(json!({ "id": id, "state": "queued" })))
 }
 
-fn document_json(number: RegistrationNumber, d: &StoredDocument) -> Value {
-    json!({
+/// Whether this member of staff may read what carries the submitter's personal data about the
+/// case — its letters, receipt and attached files: `ViewPersonalData`, or `ViewSealedIdentity`
+/// for a whistleblower's report. Refused with the rule's reason and what is withheld.
+pub fn check_personal_data(staff: &Staff, case: &CaseRecord) -> Result<(), ApiError> {
+    let permission = if case.sealed {
+        Permission::ViewSealedIdentity
+    } else {
+        Permission::ViewPersonalData
+    };
+    access::check(&staff.user.actor(), permission, Some(&case.facts())).map_err(|denied| {
+        ApiError::Forbidden {
+            reason_bg: format!(
+                "Писмата, разписката и прикачените файлове съдържат лични данни на подателя. {}",
+                denied.reason_bg
+            ),
+            reason_en: format!(
+                "Letters, the receipt and attached files carry the submitter's personal data. {}",
+                denied.reason_en
+            ),
+        }
+    })
+}
+
+/// A letter in the list; its `url` only for those who may read it.
+fn document_json(number: RegistrationNumber, d: &StoredDocument, readable: bool) -> Value {
+    let mut doc = json!({
         "id": d.id, "kind": d.kind, "outgoing_number": d.outgoing_number,
         "filename": d.filename, "content_type": d.content_type, "size": d.size,
         "sha256": d.sha256, "created_at": local_time(d.created_at),
-        "url": format!("/api/v1/cases/{number}/documents/{}", d.id),
-    })
+        "readable": readable,
+    });
+    if readable && let Some(fields) = doc.as_object_mut() {
+        fields.insert(
+            "url".into(),
+            json!(format!("/api/v1/cases/{number}/documents/{}", d.id)),
+        );
+    }
+    doc
 }
 
 /// `GET /api/v1/cases/{number}/documents`.
@@ -226,7 +264,7 @@ fn document_json(number: RegistrationNumber, d: &StoredDocument) -> Value {
     security(("bearer" = [])),
     params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
     responses(
-        (status = 200, description = "The letters kept with the case", body = crate::api::openapi::DocumentList),
+        (status = 200, description = "The letters kept with the case (links only for those who may read the submitter's personal data)", body = crate::api::openapi::DocumentList),
         (status = 401, response = crate::api::openapi::Unauthorized),
         (status = 403, response = crate::api::openapi::Forbidden),
         (status = 404, response = crate::api::openapi::NotFound),
@@ -239,10 +277,11 @@ async fn documents(
     Path(number): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let case = load_visible(&app, &staff, &number).await?;
+    let readable = check_personal_data(&staff, &case).is_ok();
     let list = app.store.documents(case.id).await?;
     Ok(Json(json!({
         "number": case.number.to_string(),
-        "documents": list.iter().map(|d| document_json(case.number, d)).collect::<Vec<_>>(),
+        "documents": list.iter().map(|d| document_json(case.number, d, readable)).collect::<Vec<_>>(),
     })))
 }
 
@@ -268,6 +307,7 @@ async fn document(
     Path((number, id)): Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
     let case = load_visible(&app, &staff, &number).await?;
+    check_personal_data(&staff, &case)?;
     let (doc, content) = app
         .store
         .document_content(id)
@@ -307,6 +347,7 @@ async fn receipt(
     Path(number): Path<String>,
 ) -> Result<Response, ApiError> {
     let case = load_visible(&app, &staff, &number).await?;
+    check_personal_data(&staff, &case)?;
     let stored = app
         .store
         .documents(case.id)
@@ -366,6 +407,8 @@ async fn preview(
 ) -> Result<Response, ApiError> {
     let request: PreviewRequest = typed_body(&headers, body)?;
     let case = load_visible(&app, &staff, &number).await?;
+    // The letter is addressed to the submitter.
+    check_personal_data(&staff, &case)?;
     let invalid =
         |field: &str, problem| ApiError::Validation(vec![FieldError::new(field, problem)]);
     let now = app.clock.now();

@@ -45,11 +45,14 @@ pub async fn page(
         .departments()
         .await
         .map_err(|e| to_page(e.into()))?;
-    let reminders = app
-        .store
-        .reminders_for(staff.user.id)
-        .await
-        .map_err(|e| to_page(e.into()))?;
+    // Only reminders about cases the reader may still view (filtered on read as well).
+    let reminders = crate::jobs::visible_reminders(
+        &staff.user,
+        app.store
+            .reminders_for(staff.user.id)
+            .await
+            .map_err(|e| to_page(e.into()))?,
+    );
     let (cases, errors) = match inbox_filter(&staff, &query) {
         Ok(mut filter) => {
             // Whistleblower reports only for designated staff who handle cases.

@@ -28,20 +28,20 @@ use std::collections::HashMap;
 /// The longest text of an editable page.
 const MAX_PAGE_CHARS: usize = 50_000;
 
-/// Who receives visitors and so needs the list: the registry, the Mayor's office, heads and
-/// administrators (who arrange the rooms).
+/// Who needs the list of visitors (name, phone, what they want to raise): the officials who
+/// receive them — the Mayor, a Deputy Mayor and the Secretary, whose staff is the Mayor's
+/// office — and the registry clerks, who meet visitors at the desk. Not heads of department
+/// (the visits are not theirs) nor administrators (who see no citizens' data). The list is one
+/// for all three officials: staff accounts are not tied to one of them.
 pub fn may_see_bookings(staff: &Staff) -> bool {
-    matches!(
-        staff.user.role,
-        Role::RegistryClerk | Role::MayorsOffice | Role::DepartmentHead | Role::Administrator
-    )
+    matches!(staff.user.role, Role::RegistryClerk | Role::MayorsOffice)
 }
 
-fn forbidden(staff: &Staff, why: &str) -> PageError {
+fn forbidden(staff: &Staff, why_bg: &str, why_en: &str) -> PageError {
     PageError::new(
         ApiError::Forbidden {
-            reason_bg: why.to_owned(),
-            reason_en: why.to_owned(),
+            reason_bg: why_bg.to_owned(),
+            reason_en: why_en.to_owned(),
         },
         Some(staff),
     )
@@ -56,7 +56,8 @@ pub async fn bookings(
     if !may_see_bookings(&staff) {
         return Err(forbidden(
             &staff,
-            "Списъкът на записаните за прием е за деловодството, кабинета на кмета, ръководителите и администраторите.",
+            "Списъкът на записаните за прием (име, телефон, въпрос) е само за кабинета на кмета и деловодството.",
+            "The list of booked visitors (name, phone, question) is only for the Mayor's office and the registry.",
         ));
     }
     let now = app.clock.now();
@@ -150,6 +151,9 @@ pub async fn case_extras(
         .await
         .map_err(PageError::to(&staff))?;
     let to_page = |e: priemna_store::StoreError| PageError::new(e.into(), Some(&staff));
+    // The files may show anything about the citizen: links only for those who may read the
+    // submitter's personal data (the auditor sees the list).
+    let readable = crate::notify::api::check_personal_data(&staff, &case).is_ok();
     let files = app.store.attachments(case.number).await.map_err(to_page)?;
     let survey = app.store.survey(case.number).await.map_err(to_page)?;
     let title = format!("Преписка {}: файлове и оценка", case.number);
@@ -161,6 +165,9 @@ pub async fn case_extras(
             p { "Няма прикачени файлове." }
         } @else {
             p.hint { "Видът на всеки файл е определен по съдържанието му. Всяко изтегляне се записва в дневника." }
+            @if !readable {
+                p.hint { "Файловете може да съдържат лични данни на подателя; ролята ви не дава достъп до тях, затова не могат да се изтеглят." }
+            }
             div.table-wrap {
                 table {
                     caption.visually-hidden { "Прикачени файлове" }
@@ -171,9 +178,16 @@ pub async fn case_extras(
                         th scope="col" { "Получен" }
                     } }
                     tbody {
-                        @for f in &files {
+                        @for (i, f) in files.iter().enumerate() {
                             tr {
-                                td { a href=(format!("/staff/cases/{}/attachments/{}", case.number, f.id)) { (f.filename) } }
+                                td {
+                                    @if readable {
+                                        a href=(format!("/staff/cases/{}/attachments/{}", case.number, f.id)) { (f.filename) }
+                                    } @else {
+                                        // A file's name may name the citizen too.
+                                        "файл " (i + 1)
+                                    }
+                                }
                                 td { (f.content_type) }
                                 td { (human_size(f.size)) }
                                 td { (layout::time_bg(f.created_at)) }
@@ -214,6 +228,7 @@ pub async fn attachment(
     let case = cases::load_visible(&app, &staff, &number)
         .await
         .map_err(PageError::to(&staff))?;
+    crate::notify::api::check_personal_data(&staff, &case).map_err(PageError::to(&staff))?;
     let to_page = |e: priemna_store::StoreError| PageError::new(e.into(), Some(&staff));
     let file = app
         .store
@@ -278,6 +293,7 @@ fn require_admin(staff: &Staff) -> Result<(), PageError> {
         Err(forbidden(
             staff,
             "Текстовете на страниците на портала се променят от администратор.",
+            "The portal's pages are edited by an administrator.",
         ))
     }
 }

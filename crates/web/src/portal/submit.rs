@@ -492,10 +492,22 @@ fn check_files(prefs: &Prefs, files: Vec<Upload>, errors: &mut Errors) -> Vec<Ne
             );
             continue;
         };
+        // Location and author metadata out of photos; only what is left is kept.
+        let Ok(data) = upload::strip_metadata(content_type, file.data) else {
+            errors.add(
+                "attachments",
+                if prefs.en() {
+                    format!("“{shown}” is damaged: it could not be read as a photo.")
+                } else {
+                    format!("Файлът „{shown}“ е повреден: не може да се прочете като снимка.")
+                },
+            );
+            continue;
+        };
         accepted.push(NewAttachment {
             filename: upload::clean_name(&file.filename, content_type),
             content_type: content_type.to_owned(),
-            data: file.data,
+            data,
         });
     }
     accepted

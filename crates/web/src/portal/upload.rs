@@ -1,5 +1,25 @@
 //! Attachments: what a file is, decided from its first bytes (never from its name or the
-//! browser's word), and how large it may be.
+//! browser's word), how large it may be, what it is called when kept, and the metadata taken
+//! out of photos before they are kept.
+//!
+//! Photos often carry where they were taken and by whom (Exif GPS, the owner's name, the
+//! camera's serial number). [`strip_metadata`] removes those parts at the level of the file's
+//! segments or chunks — nothing is decoded, the pixels are copied byte for byte — and the
+//! original is not kept:
+//!
+//! - JPEG: APP1 (Exif, XMP), APP13 (IPTC, Photoshop) and COM segments, and anything after the
+//!   end of the image;
+//! - PNG: the `eXIf`, `tEXt`, `iTXt`, `zTXt` and `tIME` chunks, and anything after `IEND`;
+//! - WebP: the `EXIF` and `XMP ` chunks (and their flags in `VP8X`), and anything after the
+//!   RIFF container.
+//!
+//! - HEIC: the items of type `Exif` and `mime` (XMP) listed in the `meta` box have their bytes
+//!   overwritten with zeros where they lie (in `mdat` or `idat`), so that every offset in the
+//!   file stays true and the image items are untouched.
+//!
+//! A JPEG's orientation lives in its Exif, so a photo taken sideways may show sideways. PDFs are
+//! kept as they came: a document's metadata (its Info dictionary, XMP streams, possibly
+//! compressed in object streams) cannot be removed safely without a full PDF parser.
 
 /// At most this many files with one submission.
 pub const MAX_FILES: usize = 5;
@@ -43,28 +63,243 @@ pub fn sniff(data: &[u8]) -> Option<&'static str> {
     None
 }
 
-/// A file name safe to keep and to show: the last path component, no control characters, not
-/// too long; a stand-in when nothing is left.
+/// The extension a kept file gets, from its sniffed type.
+pub fn extension(content_type: &str) -> &'static str {
+    match content_type {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "image/heic" => "heic",
+        _ => "pdf",
+    }
+}
+
+/// Characters that change how a name is shown rather than what it says: the bidirectional
+/// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069, which make
+/// `photo\u{202E}gpj.html` read as `photolmth.jpg`), the marks, zero-width and invisible
+/// characters (Unicode's format characters), and the byte-order mark.
+fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{070F}' | '\u{08E2}' | '\u{180E}'
+        | '\u{0600}'..='\u{0605}'
+        | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{110BD}' | '\u{110CD}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// A file name safe to keep and to show: the last path component, no control or format
+/// characters, not too long, and always the extension of the type its bytes showed (a PDF named
+/// `x.html` is kept as `x.pdf`, an `.exe` that is a JPEG as `….jpg`); a stand-in when nothing is
+/// left. With no type (`""`, for messages about a refused file), the name's own extension stays.
 pub fn clean_name(name: &str, content_type: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
-        .take(MAX_NAME_CHARS)
+        .filter(|c| {
+            !c.is_control()
+                && !is_format_char(*c)
+                && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
+        })
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
-    if cleaned.is_empty() {
-        let ext = match content_type {
-            "image/jpeg" => "jpg",
-            "image/png" => "png",
-            "image/webp" => "webp",
-            "image/heic" => "heic",
-            _ => "pdf",
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    if content_type.is_empty() {
+        let shown: String = cleaned.chars().take(MAX_NAME_CHARS).collect();
+        return if shown.is_empty() {
+            "file".into()
+        } else {
+            shown
         };
+    }
+    let ext = extension(content_type);
+    // The stem: the name without its last extension (if any), whatever that claimed.
+    let stem = match cleaned.rsplit_once('.') {
+        Some((stem, _)) if !stem.trim().is_empty() => stem,
+        _ => cleaned,
+    };
+    let stem: String = stem
+        .trim()
+        .trim_end_matches('.')
+        .chars()
+        .take(MAX_NAME_CHARS - ext.len() - 1)
+        .collect();
+    let stem = stem.trim();
+    if stem.is_empty() {
         format!("file.{ext}")
     } else {
-        cleaned
+        format!("{stem}.{ext}")
     }
+}
+
+/// A photo whose structure could not be read, so its metadata could not be removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Damaged;
+
+/// The file without its location and author metadata (see the module's notes); a PDF as it
+/// came. `Err` when a photo's structure cannot be read: it is refused rather than kept with its
+/// metadata.
+pub fn strip_metadata(content_type: &str, data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
+    match content_type {
+        "image/jpeg" => strip_jpeg(&data),
+        "image/png" => strip_png(&data),
+        "image/webp" => strip_webp(&data),
+        "image/heic" => strip_heic(data),
+        _ => Ok(data),
+    }
+}
+
+/// JPEG: SOI, then segments (marker, 2-byte length including itself, payload); after each SOS
+/// header the entropy-coded data runs to the next marker that is not a stuffed `FF 00` or a
+/// restart marker. APP1, APP13 and COM segments are left out; the copy ends at EOI.
+fn strip_jpeg(data: &[u8]) -> Result<Vec<u8>, Damaged> {
+    if !data.starts_with(&[0xFF, 0xD8]) {
+        return Err(Damaged);
+    }
+    let mut out = Vec::with_capacity(data.len());
+    out.extend_from_slice(&data[..2]);
+    let mut i = 2;
+    loop {
+        // Fill bytes (FF FF …) may precede a marker.
+        if data.get(i) != Some(&0xFF) {
+            return Err(Damaged);
+        }
+        while data.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        let marker = *data.get(i + 1).ok_or(Damaged)?;
+        match marker {
+            0xD9 => {
+                out.extend_from_slice(&[0xFF, 0xD9]);
+                return Ok(out);
+            }
+            // Markers without a length.
+            0x01 | 0xD0..=0xD7 => {
+                out.extend_from_slice(&[0xFF, marker]);
+                i += 2;
+                continue;
+            }
+            0x00 => return Err(Damaged),
+            _ => {}
+        }
+        let len_bytes = data.get(i + 2..i + 4).ok_or(Damaged)?;
+        let len = usize::from(u16::from_be_bytes([len_bytes[0], len_bytes[1]]));
+        if len < 2 {
+            return Err(Damaged);
+        }
+        let end = i + 2 + len;
+        let segment = data.get(i..end).ok_or(Damaged)?;
+        let metadata = matches!(marker, 0xE1 | 0xED | 0xFE);
+        if !metadata {
+            out.extend_from_slice(segment);
+        }
+        i = end;
+        if marker == 0xDA {
+            // The scan's data, up to the next real marker.
+            let start = i;
+            loop {
+                let b = *data.get(i).ok_or(Damaged)?;
+                if b == 0xFF {
+                    let next = *data.get(i + 1).ok_or(Damaged)?;
+                    if next == 0x00 || (0xD0..=0xD7).contains(&next) {
+                        i += 2;
+                        continue;
+                    }
+                    if next == 0xFF {
+                        i += 1;
+                        continue;
+                    }
+                    break;
+                }
+                i += 1;
+            }
+            out.extend_from_slice(&data[start..i]);
+        }
+    }
+}
+
+const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+/// PNG: the signature, then chunks (4-byte length, type, data, CRC). Text, time and Exif chunks
+/// are left out; the copy ends with `IEND`.
+fn strip_png(data: &[u8]) -> Result<Vec<u8>, Damaged> {
+    if !data.starts_with(&PNG_SIGNATURE) {
+        return Err(Damaged);
+    }
+    let mut out = Vec::with_capacity(data.len());
+    out.extend_from_slice(&PNG_SIGNATURE);
+    let mut i = PNG_SIGNATURE.len();
+    loop {
+        let header = data.get(i..i + 8).ok_or(Damaged)?;
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]);
+        let len = usize::try_from(len).map_err(|_| Damaged)?;
+        let kind = &header[4..8];
+        let end = i
+            .checked_add(12)
+            .and_then(|n| n.checked_add(len))
+            .ok_or(Damaged)?;
+        let chunk = data.get(i..end).ok_or(Damaged)?;
+        let metadata = matches!(kind, b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt" | b"tIME");
+        if !metadata {
+            out.extend_from_slice(chunk);
+        }
+        i = end;
+        if kind == b"IEND" {
+            return Ok(out);
+        }
+    }
+}
+
+/// WebP: a RIFF container of chunks (FourCC, 4-byte little-endian size, data padded to an even
+/// length). `EXIF` and `XMP ` chunks are left out, their flags cleared in `VP8X`, and the RIFF
+/// size written anew.
+fn strip_webp(data: &[u8]) -> Result<Vec<u8>, Damaged> {
+    if data.len() < 12 || &data[0..4] != b"RIFF" || &data[8..12] != b"WEBP" {
+        return Err(Damaged);
+    }
+    let riff_size = u32::from_le_bytes([data[4], data[5], data[6], data[7]]);
+    let riff_end = usize::try_from(riff_size)
+        .ok()
+        .and_then(|n| n.checked_add(8))
+        .filter(|n| *n <= data.len())
+        .ok_or(Damaged)?;
+    let mut out = Vec::with_capacity(riff_end);
+    out.extend_from_slice(b"RIFF\0\0\0\0WEBP");
+    let mut i = 12;
+    while i < riff_end {
+        let header = data.get(i..i + 8).ok_or(Damaged)?;
+        let size = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+        let size = usize::try_from(size).map_err(|_| Damaged)?;
+        let padded = size.checked_add(size % 2).ok_or(Damaged)?;
+        let end = i
+            .checked_add(8)
+            .and_then(|n| n.checked_add(padded))
+            .filter(|n| *n <= riff_end)
+            .ok_or(Damaged)?;
+        let kind = &header[0..4];
+        match kind {
+            b"EXIF" | b"XMP " => {}
+            b"VP8X" => {
+                let start = out.len();
+                out.extend_from_slice(&data[i..end]);
+                // Flags: bit 3 Exif, bit 2 XMP.
+                if let Some(flags) = out.get_mut(start + 8) {
+                    *flags &= !0b0000_1100;
+                }
+            }
+            _ => out.extend_from_slice(&data[i..end]),
+        }
+        i = end;
+    }
+    let size = u32::try_from(out.len() - 8).map_err(|_| Damaged)?;
+    out[4..8].copy_from_slice(&size.to_le_bytes());
+    Ok(out)
 }
 
 /// A size as people read it: 1.2 MB, 350 KB.
@@ -74,6 +309,186 @@ pub fn human_size(bytes: i64) -> String {
     } else {
         format!("{} KB", (bytes + 1023) / 1024)
     }
+}
+
+/// One box of an ISO base media file: its type, and where its payload lies in the data.
+struct IsoBox {
+    kind: [u8; 4],
+    payload: std::ops::Range<usize>,
+}
+
+/// The boxes in `data[range]`, one after another.
+fn iso_boxes(data: &[u8], range: std::ops::Range<usize>) -> Result<Vec<IsoBox>, Damaged> {
+    let mut boxes = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        let header = data.get(i..i + 8).ok_or(Damaged)?;
+        let size = u64::from(u32::from_be_bytes([
+            header[0], header[1], header[2], header[3],
+        ]));
+        let kind = [header[4], header[5], header[6], header[7]];
+        let (size, header_len) = match size {
+            0 => (u64::try_from(range.end - i).map_err(|_| Damaged)?, 8),
+            1 => {
+                let large = data.get(i + 8..i + 16).ok_or(Damaged)?;
+                let mut bytes = [0u8; 8];
+                bytes.copy_from_slice(large);
+                (u64::from_be_bytes(bytes), 16)
+            }
+            n => (n, 8),
+        };
+        let size = usize::try_from(size).map_err(|_| Damaged)?;
+        let end = i
+            .checked_add(size)
+            .filter(|e| *e <= range.end)
+            .ok_or(Damaged)?;
+        if size < header_len {
+            return Err(Damaged);
+        }
+        boxes.push(IsoBox {
+            kind,
+            payload: i + header_len..end,
+        });
+        i = end;
+    }
+    Ok(boxes)
+}
+
+/// Reads big-endian unsigned integers of up to 8 bytes from a box's payload.
+struct Reader<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn uint(&mut self, bytes: usize) -> Result<u64, Damaged> {
+        if bytes > 8 {
+            return Err(Damaged);
+        }
+        let slice = self.data.get(self.at..self.at + bytes).ok_or(Damaged)?;
+        self.at += bytes;
+        Ok(slice.iter().fold(0u64, |n, b| (n << 8) | u64::from(*b)))
+    }
+}
+
+/// HEIC: the `meta` box lists the items (`iinf`) and where their bytes lie (`iloc`); the bytes
+/// of the Exif and XMP items are zeroed in place.
+fn strip_heic(mut data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
+    let top = iso_boxes(&data, 0..data.len())?;
+    let meta = top.iter().find(|b| &b.kind == b"meta").ok_or(Damaged)?;
+    // `meta` is a full box: version and flags first.
+    let children = iso_boxes(&data, meta.payload.start + 4..meta.payload.end)?;
+    let metadata_items = heic_metadata_items(&data, &children)?;
+    if metadata_items.is_empty() {
+        return Ok(data);
+    }
+    let idat = children
+        .iter()
+        .find(|b| &b.kind == b"idat")
+        .map(|b| b.payload.clone());
+    let iloc = children
+        .iter()
+        .find(|b| &b.kind == b"iloc")
+        .ok_or(Damaged)?;
+    let mut erase = Vec::new();
+    let mut r = Reader {
+        data: &data[..iloc.payload.end],
+        at: iloc.payload.start,
+    };
+    let version = r.uint(1)?;
+    r.uint(3)?;
+    let sizes = r.uint(1)?;
+    let (offset_size, length_size) = ((sizes >> 4) as usize, (sizes & 0x0F) as usize);
+    let sizes = r.uint(1)?;
+    let base_offset_size = (sizes >> 4) as usize;
+    let index_size = if version == 1 || version == 2 {
+        (sizes & 0x0F) as usize
+    } else {
+        0
+    };
+    let item_count = r.uint(if version < 2 { 2 } else { 4 })?;
+    for _ in 0..item_count {
+        let id = r.uint(if version < 2 { 2 } else { 4 })?;
+        let method = if version == 1 || version == 2 {
+            r.uint(2)? & 0x0F
+        } else {
+            0
+        };
+        r.uint(2)?; // data_reference_index
+        let base = r.uint(base_offset_size)?;
+        let extents = r.uint(2)?;
+        for _ in 0..extents {
+            r.uint(index_size)?;
+            let offset = r.uint(offset_size)?;
+            let length = r.uint(length_size)?;
+            if !metadata_items.contains(&id) {
+                continue;
+            }
+            // Length 0 means "to the end": never the case for metadata we can erase safely.
+            let start =
+                usize::try_from(base.checked_add(offset).ok_or(Damaged)?).map_err(|_| Damaged)?;
+            let length = usize::try_from(length).map_err(|_| Damaged)?;
+            if length == 0 {
+                return Err(Damaged);
+            }
+            let absolute = match method {
+                0 => start,
+                1 => idat
+                    .clone()
+                    .ok_or(Damaged)?
+                    .start
+                    .checked_add(start)
+                    .ok_or(Damaged)?,
+                _ => return Err(Damaged),
+            };
+            let end = absolute.checked_add(length).ok_or(Damaged)?;
+            if method == 1 && idat.as_ref().is_none_or(|i| end > i.end) {
+                return Err(Damaged);
+            }
+            erase.push(absolute..end);
+        }
+    }
+    for range in erase {
+        data.get_mut(range).ok_or(Damaged)?.fill(0);
+    }
+    Ok(data)
+}
+
+/// The ids of the items of type `Exif` or `mime` (XMP) in the `iinf` box.
+fn heic_metadata_items(data: &[u8], children: &[IsoBox]) -> Result<Vec<u64>, Damaged> {
+    let Some(iinf) = children.iter().find(|b| &b.kind == b"iinf") else {
+        return Ok(Vec::new());
+    };
+    let mut r = Reader {
+        data: &data[..iinf.payload.end],
+        at: iinf.payload.start,
+    };
+    let version = r.uint(1)?;
+    r.uint(3)?;
+    r.uint(if version == 0 { 2 } else { 4 })?; // entry_count
+    let mut items = Vec::new();
+    for infe in iso_boxes(data, r.at..iinf.payload.end)? {
+        if &infe.kind != b"infe" {
+            continue;
+        }
+        let mut e = Reader {
+            data: &data[..infe.payload.end],
+            at: infe.payload.start,
+        };
+        let version = e.uint(1)?;
+        e.uint(3)?;
+        if version < 2 {
+            // Old entries name no item type; nothing to find.
+            continue;
+        }
+        let id = e.uint(if version == 2 { 2 } else { 4 })?;
+        e.uint(2)?; // item_protection_index
+        let kind = data.get(e.at..e.at + 4).ok_or(Damaged)?;
+        if kind == b"Exif" || kind == b"mime" {
+            items.push(id);
+        }
+    }
+    Ok(items)
 }
 
 #[cfg(test)]
@@ -99,11 +514,242 @@ mod tests {
             clean_name("C:\\Users\\me\\снимка 1.jpg", "image/jpeg"),
             "снимка 1.jpg"
         );
-        assert_eq!(clean_name("../../etc/passwd", "application/pdf"), "passwd");
+        assert_eq!(
+            clean_name("../../etc/passwd", "application/pdf"),
+            "passwd.pdf"
+        );
         assert_eq!(clean_name("a\u{0}b\"<x>.pdf", "application/pdf"), "abx.pdf");
         assert_eq!(clean_name("", "image/png"), "file.png");
-        assert_eq!(clean_name(".htaccess", "image/png"), "htaccess");
+        assert_eq!(clean_name(".htaccess", "image/png"), "htaccess.png");
         assert_eq!(human_size(2048), "2 KB");
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MB");
+    }
+
+    const GPS_JPEG: &[u8] = include_bytes!("../../tests/attack/photos/gps.jpg");
+    const CLEAN_JPEG: &[u8] = include_bytes!("../../tests/attack/photos/clean.jpg");
+    const GPS_PNG: &[u8] = include_bytes!("../../tests/attack/photos/gps.png");
+    const CLEAN_PNG: &[u8] = include_bytes!("../../tests/attack/photos/clean.png");
+    const GPS_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/gps.webp");
+    const CLEAN_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/clean.webp");
+    const GPS_HEIC: &[u8] = include_bytes!("../../tests/attack/photos/gps.heic");
+    const CLEAN_HEIC: &[u8] = include_bytes!("../../tests/attack/photos/clean.heic");
+
+    fn contains(data: &[u8], needle: &[u8]) -> bool {
+        data.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn real_photos_lose_their_location_and_author_and_nothing_else() {
+        for (kind, with, without) in [
+            ("image/jpeg", GPS_JPEG, CLEAN_JPEG),
+            ("image/png", GPS_PNG, CLEAN_PNG),
+            ("image/webp", GPS_WEBP, CLEAN_WEBP),
+            ("image/heic", GPS_HEIC, CLEAN_HEIC),
+        ] {
+            assert!(
+                contains(with, b"Ivan Petrov"),
+                "{kind}: the fixture has metadata"
+            );
+            let stripped = strip_metadata(kind, with.to_vec()).unwrap();
+            // Exactly the photo without its metadata: a valid image of the same type.
+            assert_eq!(stripped, without, "{kind}");
+            assert_eq!(sniff(&stripped), Some(kind));
+            for needle in [&b"Ivan Petrov"[..], b"II*\0", b"GPS", b"xmpmeta", b"<html"] {
+                assert!(!contains(&stripped, needle), "{kind}: {needle:?} left");
+            }
+            // A clean photo comes back as it was.
+            assert_eq!(strip_metadata(kind, without.to_vec()).unwrap(), without);
+        }
+        // A HEIC keeps its length and every byte but the metadata items' (offsets stay true).
+        let heic = strip_metadata("image/heic", GPS_HEIC.to_vec()).unwrap();
+        assert_eq!(heic.len(), GPS_HEIC.len());
+        // PDFs are kept as they came.
+        let pdf = b"%PDF-1.4\n%Author Ivan Petrov\n".to_vec();
+        assert_eq!(strip_metadata("application/pdf", pdf.clone()).unwrap(), pdf);
+    }
+
+    #[test]
+    fn malformed_photos_are_refused_rather_than_kept_with_their_metadata() {
+        for (kind, data) in [
+            ("image/jpeg", &GPS_JPEG[..GPS_JPEG.len() / 2]),
+            ("image/jpeg", &b"\xFF\xD8\xFF\xE1\x00"[..]),
+            ("image/png", &GPS_PNG[..40]),
+            ("image/webp", &GPS_WEBP[..30]),
+            ("image/webp", &b"RIFF\xFF\xFF\xFF\xFFWEBPVP8 "[..]),
+            ("image/heic", &GPS_HEIC[..200]),
+            ("image/heic", &b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"[..]),
+        ] {
+            assert_eq!(strip_metadata(kind, data.to_vec()), Err(Damaged), "{kind}");
+        }
+    }
+
+    #[test]
+    fn stored_names_take_the_extension_of_their_bytes_and_lose_format_characters() {
+        assert_eq!(
+            clean_name("photo\u{202E}gpj.html", "image/jpeg"),
+            "photogpj.jpg"
+        );
+        assert_eq!(
+            clean_name(
+                "../../../etc/<img src=x onerror=alert(1)>.html",
+                "application/pdf"
+            ),
+            "img src=x onerror=alert(1).pdf"
+        );
+        assert_eq!(clean_name("setup.exe", "image/png"), "setup.png");
+        assert_eq!(
+            clean_name("a\u{2066}b\u{2069}c\u{200B}.webp", "image/webp"),
+            "abc.webp"
+        );
+        assert_eq!(clean_name("snap.JPEG", "image/jpeg"), "snap.jpg");
+        assert_eq!(
+            clean_name("\u{202E}\u{2067}", "application/pdf"),
+            "file.pdf"
+        );
+        assert_eq!(
+            clean_name("report.tar.gz", "application/pdf"),
+            "report.tar.pdf"
+        );
+        let long = format!("{}.jpg", "я".repeat(300));
+        let kept = clean_name(&long, "image/jpeg");
+        assert!(kept.ends_with(".jpg") && kept.chars().count() <= MAX_NAME_CHARS);
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Bytes without 0xFF (so that a segment's payload cannot be mistaken for anything).
+        fn payload(max: usize) -> impl Strategy<Value = Vec<u8>> {
+            proptest::collection::vec(0u8..0xFF, 0..max)
+        }
+
+        /// Entropy-coded data: any bytes, each 0xFF stuffed or a restart marker.
+        fn scan() -> impl Strategy<Value = Vec<u8>> {
+            proptest::collection::vec(
+                prop_oneof![
+                    (0u8..0xFF).prop_map(|b| vec![b]),
+                    Just(vec![0xFF, 0x00]),
+                    (0xD0u8..=0xD7).prop_map(|m| vec![0xFF, m]),
+                ],
+                0..64,
+            )
+            .prop_map(|parts| parts.concat())
+        }
+
+        fn segment(marker: u8, data: &[u8]) -> Vec<u8> {
+            let len = u16::try_from(data.len() + 2).unwrap();
+            [&[0xFF, marker][..], &len.to_be_bytes(), data].concat()
+        }
+
+        fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+            let len = u32::try_from(data.len()).unwrap();
+            [&len.to_be_bytes()[..], kind, data, &[0, 0, 0, 0]].concat()
+        }
+
+        fn webp_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+            let len = u32::try_from(data.len()).unwrap();
+            let pad: &[u8] = if data.len() % 2 == 1 { &[0] } else { &[] };
+            [kind, &len.to_le_bytes()[..], data, pad].concat()
+        }
+
+        proptest! {
+            #[test]
+            fn a_jpeg_keeps_every_segment_and_scan_but_its_metadata(
+                segments in proptest::collection::vec(
+                    (prop_oneof![Just(0xE0u8), Just(0xE1), Just(0xE2), Just(0xED), Just(0xEE),
+                                 Just(0xFE), Just(0xDB), Just(0xC4), Just(0xC0)], payload(40)),
+                    0..8),
+                scans in proptest::collection::vec((payload(12), scan(), proptest::collection::vec(
+                    (prop_oneof![Just(0xE1u8), Just(0xFE), Just(0xC4)], payload(20)), 0..3)), 1..4),
+                trailer in proptest::collection::vec(any::<u8>(), 0..20),
+            ) {
+                let mut input = vec![0xFF, 0xD8];
+                let mut expected = vec![0xFF, 0xD8];
+                let metadata = |m: u8| matches!(m, 0xE1 | 0xED | 0xFE);
+                for (marker, data) in &segments {
+                    let seg = segment(*marker, data);
+                    input.extend_from_slice(&seg);
+                    if !metadata(*marker) { expected.extend_from_slice(&seg); }
+                }
+                // Progressive images: several scans, with tables (or stray metadata) between.
+                for (header, data, between) in &scans {
+                    let sos = [segment(0xDA, header), data.clone()].concat();
+                    input.extend_from_slice(&sos);
+                    expected.extend_from_slice(&sos);
+                    for (marker, payload) in between {
+                        let seg = segment(*marker, payload);
+                        input.extend_from_slice(&seg);
+                        if !metadata(*marker) { expected.extend_from_slice(&seg); }
+                    }
+                }
+                input.extend_from_slice(&[0xFF, 0xD9]);
+                expected.extend_from_slice(&[0xFF, 0xD9]);
+                input.extend_from_slice(&trailer);
+                let stripped = strip_metadata("image/jpeg", input).unwrap();
+                prop_assert_eq!(&stripped, &expected);
+                prop_assert_eq!(sniff(&stripped).unwrap_or("image/jpeg"), "image/jpeg");
+                prop_assert_eq!(strip_metadata("image/jpeg", stripped.clone()).unwrap(), stripped);
+            }
+
+            #[test]
+            fn a_png_keeps_every_chunk_but_its_text_time_and_exif(
+                chunks in proptest::collection::vec(
+                    (prop_oneof![Just(*b"PLTE"), Just(*b"IDAT"), Just(*b"eXIf"), Just(*b"tEXt"),
+                                 Just(*b"iTXt"), Just(*b"zTXt"), Just(*b"tIME"), Just(*b"iCCP")],
+                     proptest::collection::vec(any::<u8>(), 0..40)),
+                    0..10),
+                trailer in proptest::collection::vec(any::<u8>(), 0..20),
+            ) {
+                let signature = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+                let ihdr = png_chunk(b"IHDR", &[0; 13]);
+                let mut input = [&signature[..], &ihdr].concat();
+                let mut expected = input.clone();
+                for (kind, data) in &chunks {
+                    let chunk = png_chunk(kind, data);
+                    input.extend_from_slice(&chunk);
+                    if !matches!(kind, b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt" | b"tIME") {
+                        expected.extend_from_slice(&chunk);
+                    }
+                }
+                let iend = png_chunk(b"IEND", &[]);
+                input.extend_from_slice(&iend);
+                expected.extend_from_slice(&iend);
+                input.extend_from_slice(&trailer);
+                let stripped = strip_metadata("image/png", input).unwrap();
+                prop_assert_eq!(&stripped, &expected);
+                prop_assert_eq!(sniff(&stripped), Some("image/png"));
+            }
+
+            #[test]
+            fn a_webp_keeps_every_chunk_but_exif_and_xmp(
+                flags in any::<u8>(),
+                chunks in proptest::collection::vec(
+                    (prop_oneof![Just(*b"ALPH"), Just(*b"VP8 "), Just(*b"EXIF"), Just(*b"XMP "),
+                                 Just(*b"ICCP"), Just(*b"ANMF")],
+                     proptest::collection::vec(any::<u8>(), 0..41)),
+                    0..8),
+            ) {
+                let mut vp8x = [0u8; 10];
+                vp8x[0] = flags;
+                let mut body = webp_chunk(b"VP8X", &vp8x);
+                vp8x[0] = flags & !0b0000_1100;
+                let mut expected_body = webp_chunk(b"VP8X", &vp8x);
+                for (kind, data) in &chunks {
+                    let chunk = webp_chunk(kind, data);
+                    body.extend_from_slice(&chunk);
+                    if !matches!(kind, b"EXIF" | b"XMP ") {
+                        expected_body.extend_from_slice(&chunk);
+                    }
+                }
+                let riff = |body: &[u8]| {
+                    let size = u32::try_from(body.len() + 4).unwrap();
+                    [&b"RIFF"[..], &size.to_le_bytes(), b"WEBP", body].concat()
+                };
+                let stripped = strip_metadata("image/webp", riff(&body)).unwrap();
+                prop_assert_eq!(&stripped, &riff(&expected_body));
+                prop_assert_eq!(sniff(&stripped), Some("image/webp"));
+            }
+        }
     }
 }

@@ -75,7 +75,10 @@ pub async fn refresh_with_progress(
 }
 
 /// The month's most frequent words of the subjects, counted once per case, by stem; each shown
-/// in its commonest spelling.
+/// in its commonest spelling. Obscene and insulting words never count. Only the subjects the
+/// store hands over count (`priemna_domain::stats::subject_feeds_topics`), and a period shows a
+/// word only when enough of its cases used it (`MIN_TOPIC_CASES`, applied by the store on the
+/// merged period).
 #[derive(Default)]
 struct TopicCounter {
     cases_per_term: HashMap<String, u64>,
@@ -86,7 +89,10 @@ impl TopicCounter {
     fn add(&mut self, subject: &str) {
         let mut seen = BTreeSet::new();
         for (_, word) in priemna_search::analysis::words(subject) {
-            if word.chars().count() < MIN_TOPIC_WORD_CHARS || word.chars().any(|c| c.is_numeric()) {
+            if word.chars().count() < MIN_TOPIC_WORD_CHARS
+                || word.chars().any(|c| c.is_numeric())
+                || !priemna_domain::screening::offensive_terms(word).is_empty()
+            {
                 continue;
             }
             let Some(term) = priemna_search::analysis::normalise_word(word) else {

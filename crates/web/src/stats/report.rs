@@ -445,11 +445,14 @@ pub fn build(view: &StatsView, year: i16, organisation: &str, ongoing: bool) -> 
         id: "report-topics",
         title: t("8. Най-чести теми", "8. Most frequent topics"),
         paragraphs: if view.topics.is_empty() {
-            vec![t("Няма данни.", "No data.")]
+            vec![t(
+                super::sections::no_topics(Lang::Bg),
+                super::sections::no_topics(Lang::En),
+            )]
         } else {
             vec![t(
-                "Думите, които заглавията на преписките използват най-често, и в колко преписки се срещат.",
-                "The words the subjects of the cases use most often, and in how many cases each appears.",
+                super::sections::topics_explained(Lang::Bg),
+                super::sections::topics_explained(Lang::En),
             )]
         },
         table: (!view.topics.is_empty()).then(|| Table {
@@ -458,7 +461,12 @@ pub fn build(view: &StatsView, year: i16, organisation: &str, ongoing: bool) -> 
             rows: view
                 .topics
                 .iter()
-                .map(|topic| vec![t(topic.label.clone(), topic.label.clone()), num(topic.count)])
+                .map(|topic| {
+                    vec![
+                        t(topic.label.clone(), topic.label.clone()),
+                        num(topic.count),
+                    ]
+                })
                 .collect(),
         }),
     });

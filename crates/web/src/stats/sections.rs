@@ -419,7 +419,9 @@ pub fn praise_and_complaints(view: &StatsView, lang: Lang) -> Markup {
     }
 }
 
-/// The words the subjects of the period's cases used most (never from a whistleblower's report).
+/// The words the subjects of the period's cases used most: only words of at least
+/// `MIN_TOPIC_CASES` cases, and never from a whistleblower's report, a complaint about an
+/// employee, an application or praise (see `priemna_domain::stats::subject_feeds_topics`).
 pub fn topics(view: &StatsView, lang: Lang) -> Markup {
     let title = lang.pick("Най-чести теми", "Most frequent topics");
     let bars: Vec<Bar> = view
@@ -440,11 +442,9 @@ pub fn topics(view: &StatsView, lang: Lang) -> Markup {
     html! {
         section aria-labelledby="stats-topics-heading" {
             h2 id="stats-topics-heading" { (title) }
-            p.hint { (lang.pick(
-                "Думите, които заглавията на преписките използват най-често, и в колко преписки се срещат.",
-                "The words the subjects of the cases use most often, and in how many cases each appears.")) }
+            p.hint { (topics_explained(lang)) }
             @if bars.is_empty() {
-                p { (lang.pick("Няма данни за периода.", "No data for the period.")) }
+                p { (no_topics(lang)) }
             } @else {
                 figure.chart-figure { (svg::bar_chart(&caption, &bars)) }
                 (svg::data_table(
@@ -455,6 +455,30 @@ pub fn topics(view: &StatsView, lang: Lang) -> Markup {
                 ))
             }
         }
+    }
+}
+
+/// What the topics are, and what they leave out.
+pub fn topics_explained(lang: Lang) -> String {
+    let min = priemna_domain::stats::MIN_TOPIC_CASES;
+    if lang == Lang::Bg {
+        format!(
+            "Думите, които заглавията на преписките използват най-често, и в колко преписки се срещат — само думи от поне {min} преписки за периода. Не се броят сигналите за корупция, жалбите срещу служители, заявленията и похвалите."
+        )
+    } else {
+        format!(
+            "The words the subjects of the cases use most often, and in how many cases each appears — only words of at least {min} cases in the period. Corruption signals, complaints about employees, applications and praise are not counted."
+        )
+    }
+}
+
+/// Said when no word reached the threshold.
+pub fn no_topics(lang: Lang) -> String {
+    let min = priemna_domain::stats::MIN_TOPIC_CASES;
+    if lang == Lang::Bg {
+        format!("Няма дума, използвана в поне {min} преписки за периода.")
+    } else {
+        format!("No word was used by at least {min} cases in the period.")
     }
 }
 
