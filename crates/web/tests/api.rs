@@ -635,3 +635,47 @@ async fn unknown_routes_and_methods_answer_in_json() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "method_not_allowed");
 }
+
+#[tokio::test]
+async fn a_tracking_code_is_read_the_way_people_type_it() {
+    let app = spawn_app_at("2026-03-02T10:00:00+02:00").await;
+    let (number, code) = app
+        .registered(
+            json!({"kind": "signal", "channel": "web", "subject": "Дупка",
+                           "body": "Дупка на пътя.", "submitter": named()}),
+        )
+        .await;
+    assert!(!code.contains(['0', 'O', '1', 'I', 'L']), "{code}");
+    // Lower case, no hyphens, spaces, and a keyboard left on Cyrillic for the look-alikes.
+    let cyrillic: String = code
+        .chars()
+        .filter(|c| *c != '-')
+        .map(|c| match c {
+            'A' => 'а',
+            'B' => 'в',
+            'E' => 'е',
+            'K' => 'к',
+            'M' => 'м',
+            'H' => 'н',
+            'P' => 'р',
+            'C' => 'с',
+            'T' => 'т',
+            'X' => 'х',
+            'Y' => 'у',
+            other => other.to_ascii_lowercase(),
+        })
+        .collect();
+    let chars: Vec<char> = cyrillic.chars().collect();
+    let (first, second) = chars.split_at(chars.len() / 2);
+    let typed = format!(
+        " {} {} ",
+        first.iter().collect::<String>(),
+        second.iter().collect::<String>()
+    );
+    let (status, view) = app.track(&number, Some(&typed)).await;
+    assert_eq!(status, 200, "{typed}: {view}");
+    // One character wrong is still a plain 404.
+    let mut wrong = code.clone();
+    wrong.replace_range(0..1, if code.starts_with('Z') { "Y" } else { "Z" });
+    assert_eq!(app.track(&number, Some(&wrong)).await.0, 404);
+}
