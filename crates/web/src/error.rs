@@ -3,7 +3,7 @@
 
 use crate::lang::Lang;
 use axum::Json;
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, Request};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -297,11 +297,110 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Whether a path is read by people in a browser (the portal, the back office) rather than by
+/// programs (the JSON API, Open311, the health checks, data files).
+fn read_by_people(path: &str) -> bool {
+    !(path.starts_with("/api/")
+        || path.starts_with("/open311/")
+        || path == "/healthz"
+        || path == "/readyz"
+        || path.ends_with(".json")
+        || path.ends_with(".csv")
+        || path.ends_with(".xml"))
+}
+
+/// An error that reached no page of ours (an unknown address, a wrong method, a form too large,
+/// an API error from a page's path) as a page in the reader's language with a way back: the
+/// back office's for `/staff/…`, the portal's for everything else.
+async fn page_for_people(
+    path: &str,
+    prefs: &crate::portal::layout::Prefs,
+    status: StatusCode,
+    said: Option<&RenderedError>,
+) -> Response {
+    let (title_bg, title_en, message_bg, message_en) = match status {
+        StatusCode::NOT_FOUND => (
+            "Няма такава страница",
+            "Page not found",
+            "Адресът не съществува или връзката е остаряла. Започнете от началната страница.",
+            "This address does not exist, or the link is out of date. Start from the home page.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "Страницата не се отваря така",
+            "This page cannot be opened this way",
+            "Връзката или формулярът са остарели. Отворете страницата отново от менюто.",
+            "The link or the form is out of date. Open the page again from the menu.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "Изпратеното е твърде голямо",
+            "What was sent is too large",
+            "Нищо не е записано. Изпратете по-малки файлове (до 25 MiB общо).",
+            "Nothing was saved. Send smaller files (up to 25 MiB in all).",
+        ),
+        s if s.is_server_error() => (
+            "Временна грешка",
+            "A temporary error",
+            "Нищо не е записано. Опитайте отново след малко.",
+            "Nothing was saved. Please try again in a moment.",
+        ),
+        _ => (
+            "Заявката не може да бъде прочетена",
+            "The request could not be read",
+            "Нищо не е записано. Заредете страницата отново и опитайте пак.",
+            "Nothing was saved. Reload the page and try again.",
+        ),
+    };
+    let (said_bg, said_en) = said
+        .map(|r| (r.message_bg.as_str(), r.message_en.as_str()))
+        .unwrap_or((message_bg, message_en));
+    if path == "/staff" || path.starts_with("/staff/") {
+        return crate::pages::plain_error_page(status, title_bg, said_bg);
+    }
+    crate::portal::layout::error_page(
+        prefs,
+        status,
+        prefs.t(title_bg, title_en),
+        prefs.t(said_bg, said_en),
+    )
+}
+
 /// Renders errors in the user's language, and turns the framework's own plain-text errors
-/// (unknown route, wrong method, body limit) into the same JSON shape.
+/// (unknown route, wrong method, body limit) into the same JSON shape — or, on the portal's and
+/// the back office's paths, into a page.
 pub async fn json_errors_everywhere(request: Request, next: Next) -> Response {
     let lang = Lang::from_headers(request.headers());
+    let path = request.uri().path().to_owned();
+    let (request, prefs) = if read_by_people(&path) {
+        let (mut parts, body) = request.into_parts();
+        let Ok(prefs) = crate::portal::layout::Prefs::from_request_parts(&mut parts, &()).await;
+        (Request::from_parts(parts, body), Some(prefs))
+    } else {
+        (request, None)
+    };
     let response = next.run(request).await;
+    if let Some(prefs) = prefs {
+        let status = response.status();
+        let html = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        if (status.is_client_error() || status.is_server_error()) && !html {
+            let said = response.extensions().get::<RenderedError>();
+            let mut page = page_for_people(&path, &prefs, status, said).await;
+            // Keep headers such as `Allow` and `Retry-After` that tell what would work.
+            for (name, value) in response.headers() {
+                if name != header::CONTENT_TYPE
+                    && name != header::CONTENT_LENGTH
+                    && !page.headers().contains_key(name)
+                {
+                    page.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            return page;
+        }
+        return response;
+    }
     if let Some(rendered) = response.extensions().get::<RenderedError>() {
         return if lang == Lang::Bg {
             response

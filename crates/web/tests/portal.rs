@@ -875,3 +875,33 @@ async fn attachments_go_with_the_personal_data_after_the_retention_period() {
     assert_eq!(erased, Some(1));
     assert!(app.store.attachments(number).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn lost_readers_get_a_page_in_their_language_with_a_way_back_and_programs_get_json() {
+    let app = spawn_app_at(NOW).await;
+    let page = get(&app, "/no-such-page", None).await;
+    assert_eq!(page.status, 404);
+    assert!(
+        page.content_type.starts_with("text/html"),
+        "{}",
+        page.content_type
+    );
+    assert!(page.body.contains("Няма такава страница") && page.body.contains(r#"href="/""#));
+    let english = get(&app, "/no-such-page", Some("priemna_lang=en")).await;
+    assert!(english.body.contains("Page not found"), "{}", english.body);
+    // A wrong method on a form's address (an old bookmark of a POST).
+    let response = client().delete(app.url("/submit")).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+    assert!(response.headers().contains_key("allow"));
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Страницата не се отваря така"), "{body}");
+    // The back office answers in its own layout.
+    let staff = get(&app, "/staff/no-such-page", None).await;
+    assert_eq!(staff.status, 404);
+    assert!(staff.content_type.starts_with("text/html"));
+    assert!(staff.body.contains("Към входа"));
+    // Programs keep their JSON.
+    let api = get(&app, "/api/v1/no-such-thing", None).await;
+    assert_eq!(api.status, 404);
+    assert!(api.content_type.starts_with("application/json"));
+}

@@ -227,6 +227,21 @@ impl IntoResponse for PageError {
     }
 }
 
+/// A back-office page for an error that reached no page of its own (an unknown address, a wrong
+/// method), with the way back to the inbox or the sign-in.
+pub fn plain_error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    let body = html! {
+        h1 { (title) }
+        (layout::alert(message))
+        p {
+            a href="/staff" { "Към началната страница" }
+            " · "
+            a href=(LOGIN_PATH) { "Към входа" }
+        }
+    };
+    (status, layout::page(title, None, Section::None, body)).into_response()
+}
+
 /// A page re-rendered with the user's errors.
 fn rerender(page: maud::Markup) -> Response {
     (RERENDER_STATUS, page).into_response()
