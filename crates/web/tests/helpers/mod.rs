@@ -241,10 +241,15 @@ impl TestApp {
             corruption_officer,
             email: None,
         };
-        priemna_web::api_staff::create_user(&self.state, "test", &draft)
-            .await
-            .unwrap()
-            .id
+        priemna_web::api_staff::create_user(
+            &self.state,
+            priemna_web::api_staff::Changer::Operator("test"),
+            &draft,
+        )
+        .await
+        .unwrap()
+        .0
+        .id
     }
 
     pub async fn add_department(&self, name: &str) -> i64 {
