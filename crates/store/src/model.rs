@@ -237,6 +237,9 @@ pub struct NewUser {
     pub role: Role,
     pub department_id: Option<i64>,
     pub corruption_officer: bool,
+    /// Whether it may sign in at once (an administrator's new case handler waits, inactive,
+    /// for a second administrator).
+    pub active: bool,
     pub password_hash: String,
     pub email: Option<String>,
 }

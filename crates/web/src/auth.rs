@@ -171,12 +171,20 @@ fn is_guessable(password: &str, username: &str) -> bool {
     {
         return true;
     }
-    // The username or a local word with a little around it.
-    let stripped_of = |word: &str| lower.replace(word, "").chars().count() < 6;
-    (username.chars().count() >= 3 && lower.contains(&username) && stripped_of(&username))
-        || LOCAL_WORDS
-            .iter()
-            .any(|w| lower.contains(w) && stripped_of(w))
+    // The username or a local word with only digits and signs around it (or repeated).
+    let mut rest = lower.clone();
+    let mut found = false;
+    for word in LOCAL_WORDS
+        .iter()
+        .copied()
+        .chain((username.chars().count() >= 3).then_some(username.as_str()))
+    {
+        if rest.contains(word) {
+            found = true;
+            rest = rest.replace(word, "");
+        }
+    }
+    found && rest.chars().filter(|c| c.is_alphabetic()).count() < 4
 }
 
 /// The password rules: 10 to 128 characters, not guessable (`is_guessable`), and not the one

@@ -162,8 +162,8 @@ pub async fn create_user(
     let mut tx = super::begin_write(write).await?;
     let row = sqlx::query(
         "INSERT INTO users (username, display_name, role, department_id, corruption_officer,
-                            password_hash, created_at, email)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+                            password_hash, created_at, email, active)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
     )
     .bind(&new.username)
     .bind(&new.display_name)
@@ -173,6 +173,7 @@ pub async fn create_user(
     .bind(&new.password_hash)
     .bind(at.to_string())
     .bind(&new.email)
+    .bind(new.active)
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| {
@@ -186,6 +187,7 @@ pub async fn create_user(
     let details = details_json(&json!({
         "user_id": created.id, "username": created.username, "role": created.role.as_str(),
         "department_id": created.department_id, "corruption_officer": created.corruption_officer,
+        "active": created.active,
     }))?;
     append(
         &mut tx,

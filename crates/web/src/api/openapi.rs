@@ -598,7 +598,8 @@ pub struct PendingAnswer {
     pub message_en: String,
 }
 
-/// A new account; a designation asked for with it waits for a second administrator.
+/// A new account; a designation asked for with it, or the activation of a role that handles
+/// cases or administers, waits for a second administrator.
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatedUser {
@@ -615,7 +616,8 @@ pub struct CreatedUser {
     #[schema(format = DateTime)]
     pub locked_until: Option<String>,
     pub must_change_password: bool,
-    pub pending_designation: Option<UserChangeBody>,
+    /// The designation or activation that waits for a second administrator.
+    pub pending_change: Option<UserChangeBody>,
 }
 
 /// A reset password: give `one_time_password` to the person; it must be changed at sign-in.

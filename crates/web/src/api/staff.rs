@@ -757,7 +757,8 @@ async fn designation_notices(
     after: &User,
     by: &str,
 ) -> Result<Vec<NewMessage>, ApiError> {
-    if before.corruption_officer == after.corruption_officer && (after.active || !before.active) {
+    let designated = |u: &User| u.corruption_officer && u.active;
+    if designated(before) == designated(after) {
         return Ok(Vec::new());
     }
     let everyone = app.store.users().await?;
@@ -926,9 +927,11 @@ pub async fn decide_change(
     Ok((decided, password))
 }
 
-/// Checks and creates a user (the admin page, the API and the CLI all come here). An
-/// administrator's designation for corruption signals is not given at once: the account is
-/// created without it, and the designation waits for a second administrator.
+/// Checks and creates a user (the admin page, the API and the CLI all come here). What an
+/// administrator may not give alone is not given at once: an account with a designation for
+/// corruption signals is created without it, and one with a role that handles cases or
+/// administers is created inactive; the designation and the activation wait for a second
+/// administrator (the pending change returned). The server's operator creates it whole.
 pub async fn create_user(
     app: &AppState,
     changer: Changer<'_>,
@@ -990,13 +993,16 @@ pub async fn create_user(
         return Err(ApiError::Validation(errors));
     }
     let hash = auth::hash_password(password).await?;
-    let designate_now = corruption_officer && matches!(changer, Changer::Operator(_));
+    let by_operator = matches!(changer, Changer::Operator(_));
+    let designate_now = corruption_officer && by_operator;
+    let activate_now = by_operator || !(role.handles_cases() || role == Role::Administrator);
     let new = NewUser {
         username: username.to_owned(),
         display_name: display_name.trim().to_owned(),
         role,
         department_id,
         corruption_officer: designate_now,
+        active: activate_now,
         password_hash: hash,
         email,
     };
@@ -1023,11 +1029,12 @@ pub async fn create_user(
         .store
         .create_user(new, app.clock.now(), &changer.label(), &notices)
         .await?;
-    if !corruption_officer || designate_now {
+    if corruption_officer == designate_now && activate_now {
         return Ok((user, None));
     }
     let after = AccountState {
-        corruption_officer: true,
+        corruption_officer,
+        active: true,
         ..user.state()
     };
     match change_account(app, changer, &user, after, false).await? {
@@ -1045,7 +1052,7 @@ fn placeholder_user(new: &NewUser) -> User {
         role: new.role,
         department_id: new.department_id,
         corruption_officer: new.corruption_officer,
-        active: true,
+        active: new.active,
         password_hash: String::new(),
         failed_logins: 0,
         locked_until: None,
@@ -1105,8 +1112,8 @@ async fn pending_answer(
 }
 
 /// `POST /api/v1/users` (administrators). A designation for corruption signals is not given
-/// at once: the account is created without it and the designation waits for a second
-/// administrator (`pending_designation`).
+/// at once, and an account with a role that handles cases or administers is created inactive:
+/// the designation and the activation wait for a second administrator (`pending_change`).
 #[utoipa::path(
     post,
     path = "/api/v1/users",
@@ -1114,7 +1121,7 @@ async fn pending_answer(
     security(("bearer" = [])),
     request_body(content = super::openapi::NewUserRequest, content_type = "application/json"),
     responses(
-        (status = 201, description = "Created (a designation waits for a second administrator)", body = super::openapi::CreatedUser),
+        (status = 201, description = "Created (a designation or activation waits for a second administrator)", body = super::openapi::CreatedUser),
         (status = 400, response = super::openapi::BadRequest),
         (status = 401, response = super::openapi::Unauthorized),
         (status = 403, response = super::openapi::Forbidden),
@@ -1146,7 +1153,7 @@ pub async fn add_user(
     let mut body = user_json(&user);
     if let Some(map) = body.as_object_mut() {
         map.insert(
-            "pending_designation".into(),
+            "pending_change".into(),
             pending.as_ref().map(change_json).unwrap_or(Value::Null),
         );
     }
