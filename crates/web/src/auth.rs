@@ -150,7 +150,7 @@ fn is_guessable(password: &str, username: &str) -> bool {
     }
     // The shortest unit the password repeats ("timing1timing1" → "timing1").
     let unit = (1..=chars.len() / 2)
-        .find(|n| chars.len() % n == 0 && chars.chunks(*n).all(|c| c == &chars[..*n]))
+        .find(|n| chars.len().is_multiple_of(*n) && chars.chunks(*n).all(|c| c == &chars[..*n]))
         .map(|n| chars[..n].iter().collect::<String>());
     if unit
         .as_ref()
