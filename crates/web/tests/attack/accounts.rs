@@ -4,7 +4,7 @@
 //! unknown one, locks end and grow, administrators unlock and reset; guessable passwords,
 //! cross-site sign-ins and the staff list for everyone are refused.
 
-use crate::helpers::{PASSWORD, StaffClient, TestApp, spawn_app_at};
+use crate::helpers::{PASSWORD, StaffClient, TestApp, spawn_app_at, spawn_app_configured};
 use crate::mailsink::{MailSink, free_port};
 use priemna_web::api_staff::{Changer, StaffDraft, create_user};
 use priemna_web::notify::{SmtpConfig, TlsMode, WorkerConfig};
@@ -40,7 +40,16 @@ async fn add(app: &TestApp, username: &str, role: &str, department: Option<i64>,
 }
 
 async fn town() -> Town {
-    let app = spawn_app_at(NOW).await;
+    // Many sign-ins from one address: the per-address limit (a door of its own) is off here.
+    let app = spawn_app_configured(NOW, |mut state| {
+        state.limits = priemna_web::limits::Limits::new(priemna_web::limits::LimitConfig {
+            login_per_minute: 0,
+            intake_per_minute: 0,
+            ..Default::default()
+        });
+        state
+    })
+    .await;
     let roads = app.add_department("Пътища").await;
     add(&app, "admin", "administrator", None, false).await;
     add(&app, "admin2", "administrator", None, false).await;
@@ -644,4 +653,41 @@ async fn only_administrators_see_the_whole_staff_list() {
     let everyone = list["users"].as_array().unwrap();
     assert_eq!(everyone.len(), 6, "{list}");
     assert!(everyone.iter().any(|u| u["corruption_officer"] == true));
+}
+
+#[tokio::test]
+async fn a_flood_of_sign_ins_does_not_stall_other_requests() {
+    // The test's runtime has one thread: were argon2 run on it, an unrelated request would
+    // wait behind most of the sign-ins in flight.
+    let t = town().await;
+    let flood_started = std::time::Instant::now();
+    let floods: Vec<_> = (0..24)
+        .map(|i| {
+            let client = t.app.client.clone();
+            let url = t.app.url("/api/v1/auth/login");
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(
+                        &json!({"username": format!("nosuch{i}"), "password": "wrong password 1"}),
+                    )
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let started = std::time::Instant::now();
+    let (status, _) = t.app.get("/api/v1/kinds").await;
+    let waited = started.elapsed();
+    assert_eq!(status, 200);
+    for flood in floods {
+        assert_eq!(flood.await.unwrap().unwrap(), 401);
+    }
+    let flood = flood_started.elapsed();
+    assert!(
+        waited * 4 < flood,
+        "an unrelated request waited {waited:?} during a flood of {flood:?}"
+    );
 }
