@@ -691,3 +691,140 @@ async fn a_flood_of_sign_ins_does_not_stall_other_requests() {
         "an unrelated request waited {waited:?} during a flood of {flood:?}"
     );
 }
+
+/// An administrator's browser: the session cookie and its CSRF token.
+struct AdminPage {
+    cookie: String,
+    csrf: String,
+    client: reqwest::Client,
+    base: String,
+}
+
+impl AdminPage {
+    async fn open(app: &TestApp, username: &str) -> AdminPage {
+        let response = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let body: Value = response.json().await.unwrap();
+        AdminPage {
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: app.address.clone(),
+        }
+    }
+
+    /// Presses a button on the admin page: the status, where it leads, and the page.
+    async fn press(&self, path: &str) -> (u16, String, String) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .form(&[("csrf_token", self.csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, location, response.text().await.unwrap())
+    }
+}
+
+#[tokio::test]
+async fn the_admin_page_unlocks_resets_and_needs_another_administrator_to_approve() {
+    let t = town().await;
+    for _ in 0..5 {
+        api_login(&t.app, "eco", "not the password").await;
+    }
+    let admin = AdminPage::open(&t.app, "admin").await;
+    let (status, location, _) = admin
+        .press(&format!("/staff/admin/users/{}/unlock", t.officer_id))
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/staff/admin?done=unlocked")
+    );
+    assert_eq!(api_login(&t.app, "eco", PASSWORD).await.0, 200);
+
+    // The one-time password is shown on the page, once, and never put in a URL.
+    let (status, _, page) = admin
+        .press(&format!(
+            "/staff/admin/users/{}/reset-password",
+            t.officer_id
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let shown = page
+        .split("Еднократната парола на eco е ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(api_login(&t.app, "eco", &shown).await.0, 200);
+
+    // A designated officer's password: the reset waits; its asker sees no approve button and
+    // cannot press one; another administrator approves and is shown the password.
+    let clerk = t
+        .app
+        .store
+        .user_by_username("clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, location, _) = admin
+        .press(&format!("/staff/admin/users/{}/reset-password", clerk.id))
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/staff/admin?done=change_pending")
+    );
+    let change = t.app.store.staff_changes(true).await.unwrap()[0].id;
+    let approve = format!("/staff/admin/changes/{change}/approve");
+    let listed = t
+        .app
+        .client
+        .get(t.app.url("/staff/admin"))
+        .header("cookie", &admin.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(listed.contains("чака друг администратор"), "{listed}");
+    assert!(!listed.contains(&approve));
+    let (status, _, page) = admin.press(&approve).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("Не можете да решите промяна, която сте поискали сами"));
+    let admin2 = AdminPage::open(&t.app, "admin2").await;
+    let (status, _, page) = admin2.press(&approve).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Еднократната парола на clerk е "), "{page}");
+    assert!(
+        t.app
+            .store
+            .user_by_id(clerk.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    );
+}
