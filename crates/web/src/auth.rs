@@ -295,8 +295,19 @@ pub async fn check_credentials(
     let now = app.clock.now();
     let user = app.store.user_by_username(username.trim()).await?;
     let Some(user) = user.filter(|u| u.active) else {
-        // A real hash of a throwaway password, so that a missing user costs the same time.
+        // A real hash of a throwaway password, and a journal entry as a known account's
+        // failure writes one, so that a missing user costs the same time. (The name typed is
+        // not kept: it may be a password typed in the wrong field.)
         verify_password(password, &app.dummy_password_hash).await?;
+        app.store
+            .append_journal(
+                now,
+                "anonymous",
+                "login_failed",
+                None,
+                serde_json::json!({ "user_id": null, "known_user": false }),
+            )
+            .await?;
         return Err(ApiError::Unauthorized);
     };
     // The password is checked even while the account is locked: the same work either way.
