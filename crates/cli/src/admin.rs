@@ -4,7 +4,9 @@ use crate::DbArgs;
 use anyhow::Context;
 use priemna_domain::WorkingCalendar;
 use priemna_store::JournalVerdict;
-use priemna_web::api_staff::{StaffDraft, create_user};
+use priemna_web::api_staff::{
+    AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,
+};
 use priemna_web::{ApiError, AppState, SystemClock};
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -39,6 +41,35 @@ pub enum UserCommand {
     },
     /// List staff.
     List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// End a member of staff's lock-out after failed sign-ins.
+    Unlock {
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Give a member of staff a one-time password (printed once), to be changed at sign-in.
+    ResetPassword {
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List the changes to staff that wait for a second administrator.
+    Pending {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Approve (and apply) a waiting change: for a municipality with one administrator.
+    Approve {
+        id: i64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Reject a waiting change.
+    Reject {
+        id: i64,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -135,8 +166,8 @@ pub async fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
                 corruption_officer,
                 email,
             };
-            match create_user(&app, &operator(), &draft).await {
-                Ok(user) => {
+            match create_user(&app, Changer::Operator(&operator()), &draft).await {
+                Ok((user, _)) => {
                     println!(
                         "Създаден е потребител {} ({}), id {} / user created",
                         user.username,
@@ -166,7 +197,90 @@ pub async fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        UserCommand::Unlock { username, db } => {
+            let app = app(&db).await?;
+            let user = find_user(&app, &username).await?;
+            let now = priemna_domain::Clock::now(&SystemClock);
+            app.store.unlock_user(user.id, now, &operator()).await?;
+            println!("Профилът {username} е отключен / unlocked");
+            Ok(ExitCode::SUCCESS)
+        }
+        UserCommand::ResetPassword { username, db } => {
+            let app = app(&db).await?;
+            let user = find_user(&app, &username).await?;
+            let state = user.state();
+            match change_account(&app, Changer::Operator(&operator()), &user, state, true).await {
+                Ok(AccountOutcome::Applied {
+                    one_time_password: Some(password),
+                    ..
+                }) => {
+                    println!(
+                        "Еднократна парола за {username} (сменя се при вход) / one-time password, to be changed at sign-in:"
+                    );
+                    println!("{password}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Ok(_) => anyhow::bail!("the password was not reset"),
+                Err(e) => {
+                    eprintln!("Паролата не е сменена / password not reset:");
+                    print_api_error(&e);
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        UserCommand::Pending { db } => {
+            let app = app(&db).await?;
+            for c in app.store.staff_changes(true).await? {
+                let (b, a) = (&c.before, &c.after);
+                println!(
+                    "{}\t{}\trole {}→{}\tcorruption_officer {}→{}\tactive {}→{}\treset_password {}\tasked by {} at {}",
+                    c.id,
+                    c.username,
+                    b.role.as_str(),
+                    a.role.as_str(),
+                    b.corruption_officer,
+                    a.corruption_officer,
+                    b.active,
+                    a.active,
+                    c.reset_password,
+                    c.requested_by_name,
+                    c.requested_at
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        UserCommand::Approve { id, db } => decide(&db, id, true).await,
+        UserCommand::Reject { id, db } => decide(&db, id, false).await,
     }
+}
+
+/// `priemna user approve|reject ID`: the server's operator decides a waiting change.
+async fn decide(db: &DbArgs, id: i64, approve: bool) -> anyhow::Result<ExitCode> {
+    let app = app(db).await?;
+    match decide_change(&app, Changer::Operator(&operator()), id, approve).await {
+        Ok((change, password)) => {
+            println!(
+                "Промяна {} по {}: {} / change {}: {}",
+                change.id, change.username, change.state, change.id, change.state
+            );
+            if let Some(password) = password {
+                println!("Еднократна парола (сменя се при вход) / one-time password:\n{password}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("Промяната не е решена / change not decided:");
+            print_api_error(&e);
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+async fn find_user(app: &AppState, username: &str) -> anyhow::Result<priemna_store::User> {
+    app.store
+        .user_by_username(username.trim())
+        .await?
+        .with_context(|| format!("no member of staff named {username}"))
 }
 
 pub async fn department(command: DepartmentCommand) -> anyhow::Result<ExitCode> {

@@ -51,9 +51,13 @@ async fn staff_token(
             corruption_officer: false,
             email: None,
         };
-        priemna_web::api_staff::create_user(state, "bench-scale", &draft)
-            .await
-            .map_err(|e| anyhow::anyhow!("creating the bench user: {e:?}"))?;
+        priemna_web::api_staff::create_user(
+            state,
+            priemna_web::api_staff::Changer::Operator("bench-scale"),
+            &draft,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the bench user: {e:?}"))?;
     }
     let response: Value = client
         .post(format!("{base}/api/v1/auth/login"))

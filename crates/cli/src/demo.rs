@@ -5,7 +5,7 @@ use priemna_domain::clock::local_date;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::submission::{RawSubmission, RawSubmitter};
 use priemna_web::AppState;
-use priemna_web::api_staff::{StaffDraft, create_user};
+use priemna_web::api_staff::{Changer, StaffDraft, create_user};
 use priemna_web::auth::Staff;
 use priemna_web::cases::{self, ActionRequest};
 use priemna_web::intake::{self, IntakeError};
@@ -361,7 +361,7 @@ async fn load_staff_if_none(app: &AppState) -> anyhow::Result<()> {
             corruption_officer,
             email: None,
         };
-        let user = create_user(app, actor, &draft)
+        let (user, _) = create_user(app, Changer::Operator(actor), &draft)
             .await
             .map_err(|e| anyhow::anyhow!("demo user {username}: {e}"))?;
         println!(

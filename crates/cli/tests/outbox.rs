@@ -157,7 +157,7 @@ async fn messages_survive_an_smtp_outage_and_a_killed_server_and_go_exactly_once
         .as_i64()
         .unwrap();
     for (username, role) in [("clerk", "registry_clerk"), ("officer", "case_officer")] {
-        call(
+        let created = call(
             &client,
             reqwest::Method::POST,
             format!("{base}/api/v1/users"),
@@ -166,6 +166,16 @@ async fn messages_survive_an_smtp_outage_and_a_killed_server_and_go_exactly_once
                    "role": role, "password": PASSWORD, "department_id": department}),
         )
         .await;
+        // A lone administrator's new case handler is activated on the server (issue 22, M3).
+        let change = created["pending_change"]["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let approved = Command::new(BIN)
+            .args(["user", "approve", &change, "--database-url", &db])
+            .output()
+            .unwrap();
+        assert!(approved.status.success(), "{approved:?}");
     }
     let mut numbers = Vec::new();
     for i in 0..3 {

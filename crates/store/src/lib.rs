@@ -21,15 +21,16 @@ use async_trait::async_trait;
 pub use export::{ExportCase, ExportFilter, ExportStore, ExportSubmitter};
 pub use import::{ImportBatch, ImportOutcome, ImportStore, ImportedCase, NumberRange};
 pub use model::{
-    ApiKey, NewApiKey, Open311Query, Open311Request, Open311Update, Open311UpdatesQuery,
-    SubmissionExtras,
+    AccountState, CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
+    DeadlineRunReport, Department, InboxFilter, JournalEntry, JournalVerdict, LockoutPolicy,
+    NUMBER_PLACEHOLDER, NewDocument, NewMessage, NewSubmission, NewUser, OutboxEntry, OutboxFilter,
+    OutgoingMessage, PersonalData, Recipient, Registered, Session, StaffChange, StaffChangeRequest,
+    StaffDecision, StaffReminder, StoredDecision, StoredDocument, TRACKING_CODE_PLACEHOLDER,
+    UrgencyUpdate, User,
 };
 pub use model::{
-    CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase, DeadlineRunReport,
-    Department, InboxFilter, JournalEntry, JournalVerdict, NUMBER_PLACEHOLDER, NewDocument,
-    NewMessage, NewSubmission, NewUser, OutboxEntry, OutboxFilter, OutgoingMessage, PersonalData,
-    Recipient, Registered, Session, StaffReminder, StoredDecision, StoredDocument,
-    TRACKING_CODE_PLACEHOLDER, UrgencyUpdate, User,
+    ApiKey, NewApiKey, Open311Query, Open311Request, Open311Update, Open311UpdatesQuery,
+    SubmissionExtras,
 };
 pub use portal::{
     Attachment, AttachmentInfo, Booking, BookingOutcome, NewAttachment, NewBooking, PortalPage,
@@ -105,27 +106,73 @@ pub trait Store:
         actor: &str,
     ) -> Result<()>;
     async fn departments(&self) -> Result<Vec<Department>>;
-    async fn create_user(&self, user: NewUser, at: Timestamp, actor: &str) -> Result<User>;
-    /// Changes a user's role, department, designation or whether the account is active.
-    async fn update_user(&self, user: &User, at: Timestamp, actor: &str) -> Result<()>;
+    /// Creates an account; `messages` (notices of a designation) are queued with it.
+    async fn create_user(
+        &self,
+        user: NewUser,
+        at: Timestamp,
+        actor: &str,
+        messages: &[NewMessage],
+    ) -> Result<User>;
+    /// Changes a user's role, department, designation or whether the account is active;
+    /// `messages` (notices of a designation change) are queued in the same transaction.
+    async fn update_user(
+        &self,
+        user: &User,
+        at: Timestamp,
+        actor: &str,
+        messages: &[NewMessage],
+    ) -> Result<()>;
     async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
     async fn user_by_id(&self, id: i64) -> Result<Option<User>>;
     async fn users(&self) -> Result<Vec<User>>;
+    /// Sets a password (journalled): ends every session of the account but `keep_session` (a
+    /// token hash), clears any lock, and with `must_change` lets the account do nothing but
+    /// change it (an administrator's reset).
     async fn set_password(
         &self,
         user_id: i64,
         password_hash: &str,
+        must_change: bool,
+        keep_session: Option<&str>,
         at: Timestamp,
         actor: &str,
     ) -> Result<()>;
-    /// Records a login attempt (journalled); a failure counts towards the lock-out.
-    async fn record_login(
+    /// A successful sign-in (journalled): the failures and the lock-out history are cleared.
+    async fn record_login_success(&self, user_id: i64, at: Timestamp) -> Result<()>;
+    /// A failed sign-in (journalled), counted under `policy` in one transaction; returns the
+    /// lock it caused, if any. A lock that has run out no longer counts its failures.
+    async fn record_login_failure(
         &self,
         user_id: i64,
-        success: bool,
-        locked_until: Option<Timestamp>,
+        policy: LockoutPolicy,
         at: Timestamp,
-    ) -> Result<()>;
+    ) -> Result<Option<Timestamp>>;
+    /// Ends a lock-out and forgets the failures (journalled).
+    async fn unlock_user(&self, user_id: i64, at: Timestamp, actor: &str) -> Result<()>;
+    /// Stores a change that waits for a second administrator (journalled).
+    async fn request_staff_change(
+        &self,
+        request: StaffChangeRequest,
+        requested_by: i64,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<StaffChange>;
+    /// Staff changes, newest first (only those waiting, with `pending_only`).
+    async fn staff_changes(&self, pending_only: bool) -> Result<Vec<StaffChange>>;
+    async fn staff_change(&self, id: i64) -> Result<Option<StaffChange>>;
+    /// Approves (and applies) or rejects a waiting change, in one transaction, journalled.
+    /// `decided_by` is the deciding user (`None`: the server's operator on the command line);
+    /// the user who asked can never decide (`Conflict`), nor can a change be applied to an
+    /// account that changed meanwhile (`Conflict`).
+    async fn decide_staff_change(
+        &self,
+        id: i64,
+        decided_by: Option<i64>,
+        decision: StaffDecision,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<StaffChange>;
 
     // ---- sessions --------------------------------------------------------------------------
 

@@ -99,6 +99,10 @@ pub struct User {
     pub password_hash: String,
     pub failed_logins: i64,
     pub locked_until: Option<Timestamp>,
+    /// Locks since the last successful sign-in (each lock is longer than the one before).
+    pub lockouts: i64,
+    /// An administrator reset the password: nothing but changing it is allowed.
+    pub must_change_password: bool,
     /// Where deadline reminders are e-mailed, if anywhere.
     pub email: Option<String>,
 }
@@ -126,6 +130,106 @@ impl User {
     }
 }
 
+impl User {
+    /// The fields of the account a staff change can touch.
+    pub fn state(&self) -> AccountState {
+        AccountState {
+            role: self.role,
+            department_id: self.department_id,
+            corruption_officer: self.corruption_officer,
+            active: self.active,
+            display_name: self.display_name.clone(),
+            email: self.email.clone(),
+        }
+    }
+
+    /// This account with `state` applied.
+    pub fn with_state(&self, state: &AccountState) -> User {
+        User {
+            role: state.role,
+            department_id: state.department_id,
+            corruption_officer: state.corruption_officer,
+            active: state.active,
+            display_name: state.display_name.clone(),
+            email: state.email.clone(),
+            ..self.clone()
+        }
+    }
+}
+
+/// What an administrator can change on an account (besides its password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountState {
+    pub role: Role,
+    pub department_id: Option<i64>,
+    pub corruption_officer: bool,
+    pub active: bool,
+    pub display_name: String,
+    pub email: Option<String>,
+}
+
+/// A change to an account that waits for a second administrator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffChangeRequest {
+    pub user_id: i64,
+    /// The account as the asker saw it: the change applies only if it is still so.
+    pub before: AccountState,
+    pub after: AccountState,
+    /// Also give the account a one-time password (made when the change is approved).
+    pub reset_password: bool,
+}
+
+/// A stored staff change and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffChange {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub before: AccountState,
+    pub after: AccountState,
+    pub reset_password: bool,
+    pub requested_by: i64,
+    pub requested_by_name: String,
+    pub requested_at: Timestamp,
+    /// `pending`, `applied` or `rejected`.
+    pub state: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<Timestamp>,
+}
+
+/// A second administrator's (or the server's operator's) answer to a staff change.
+#[derive(Debug, Clone)]
+pub enum StaffDecision {
+    /// Apply it: `password_hash` for a reset (a one-time password, to be changed at the next
+    /// sign-in); `messages` queued in the same transaction (notices to designated officers).
+    Approve {
+        password_hash: Option<String>,
+        messages: Vec<NewMessage>,
+    },
+    Reject,
+}
+
+/// How failed sign-ins lock an account: `max_failures` in a row lock it for `first_lock`,
+/// each further lock (before a successful sign-in) twice as long, at most `longest_lock`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    pub max_failures: i64,
+    pub first_lock: jiff::SignedDuration,
+    pub longest_lock: jiff::SignedDuration,
+}
+
+impl LockoutPolicy {
+    /// How long the lock after `lockouts` earlier locks lasts.
+    pub fn lock_for(&self, lockouts: i64) -> jiff::SignedDuration {
+        let doublings = u32::try_from(lockouts.clamp(0, 16)).unwrap_or(16);
+        let factor = 1i32.checked_shl(doublings).unwrap_or(i32::MAX);
+        self.first_lock
+            .checked_mul(factor)
+            .unwrap_or(self.longest_lock)
+            .min(self.longest_lock)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub username: String,
@@ -133,6 +237,9 @@ pub struct NewUser {
     pub role: Role,
     pub department_id: Option<i64>,
     pub corruption_officer: bool,
+    /// Whether it may sign in at once (an administrator's new case handler waits, inactive,
+    /// for a second administrator).
+    pub active: bool,
     pub password_hash: String,
     pub email: Option<String>,
 }

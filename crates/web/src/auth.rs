@@ -4,6 +4,12 @@
 //! sends it as `Authorization: Bearer …`. Only its SHA-256 is stored. Requests authenticated by
 //! the cookie must also carry the session's CSRF token (form field or `X-CSRF-Token` header)
 //! on anything that changes state; bearer requests cannot be forged cross-site and need none.
+//!
+//! Signing in never tells whether an account exists or is locked: an unknown user, a wrong
+//! password and a locked account get the same answer after the same argon2 work. A lock ends
+//! on its own and each further lock lasts longer (`LOCKOUT`); administrators can end it. The
+//! argon2 work runs on the blocking pool, a few at a time, so a flood of sign-ins cannot stall
+//! the server's other requests.
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -15,17 +21,48 @@ use axum::http::{HeaderMap, Method, header};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use jiff::{SignedDuration, Timestamp};
 use priemna_domain::submission::{FieldError, Problem};
-use priemna_store::{Session, User};
+use priemna_store::{LockoutPolicy, Session, User};
 use rand::Rng;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
 
 pub const SESSION_COOKIE: &str = "priemna_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const SESSION_LENGTH: SignedDuration = SignedDuration::from_hours(8);
-/// Failed logins in a row before the account is locked for `LOCKOUT`.
+/// Failed logins in a row before the account is locked.
 pub const MAX_FAILED_LOGINS: i64 = 5;
-pub const LOCKOUT: SignedDuration = SignedDuration::from_mins(15);
+/// The lock-out: 15 minutes, then 30, then 60 (and 60 thereafter) until a successful sign-in.
+pub const LOCKOUT: LockoutPolicy = LockoutPolicy {
+    max_failures: MAX_FAILED_LOGINS,
+    first_lock: SignedDuration::from_mins(15),
+    longest_lock: SignedDuration::from_mins(60),
+};
 pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+/// How many argon2 computations may run at once (each takes ~19 MiB and a core for a while).
+const HASHING_AT_ONCE: usize = 4;
+static HASHING: Semaphore = Semaphore::const_new(HASHING_AT_ONCE);
+
+/// The 10,000 most common passwords (SecLists, `data/common-passwords.txt`), lower-cased.
+static COMMON_PASSWORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    include_str!("../data/common-passwords.txt")
+        .lines()
+        .map(|l| l.trim().to_lowercase())
+        .filter(|l| !l.is_empty())
+        .collect()
+});
+
+/// Words anyone would try first here.
+const LOCAL_WORDS: [&str; 6] = [
+    "haskovo",
+    "хасково",
+    "priemna",
+    "приемна",
+    "obshtina",
+    "община",
+];
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -40,8 +77,22 @@ pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
-/// Hashes a password with argon2id and a fresh random salt.
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
+/// Runs argon2 work on the blocking pool, at most `HASHING_AT_ONCE` at a time.
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Hashes a password with argon2id and a fresh random salt, on this thread (for start-up; a
+/// request uses `hash_password`).
+pub fn hash_password_blocking(password: &str) -> Result<String, ApiError> {
     let salt_bytes: [u8; 16] = rand::rng().random();
     let salt =
         SaltString::encode_b64(&salt_bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -51,32 +102,158 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+/// Hashes a password with argon2id and a fresh random salt, on the blocking pool.
+pub async fn hash_password(password: &str) -> Result<String, ApiError> {
+    let password = password.to_owned();
+    hashing(move || hash_password_blocking(&password)).await?
 }
 
-/// The password rules: long enough, not just the username.
-pub fn check_password_policy(field: &str, password: &str, username: &str) -> Result<(), ApiError> {
-    let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            field,
-            Problem::TooShort {
-                min_chars: MIN_PASSWORD_CHARS,
-            },
-        )]));
+async fn verify_password(password: &str, hash: &str) -> Result<bool, ApiError> {
+    let (password, hash) = (password.to_owned(), hash.to_owned());
+    hashing(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+}
+
+/// A one-time password for an administrator's reset: 16 letters and digits (about 95 bits),
+/// without look-alikes, in groups of four for reading aloud.
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let chars: Vec<char> = (0..16)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Whether `password` is one people guess first: a common password (also with digits or signs
+/// before or after it, or repeated), the username, the municipality's or the system's name,
+/// a short pattern repeated, or too few different characters.
+fn is_guessable(password: &str, username: &str) -> bool {
+    let lower = password.to_lowercase();
+    let username = username.trim().to_lowercase();
+    let chars: Vec<char> = lower.chars().collect();
+    let distinct: HashSet<char> = chars.iter().copied().collect();
+    if distinct.len() < 4 {
+        return true;
     }
-    if password.eq_ignore_ascii_case(username) {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            field,
-            Problem::WeakPassword,
-        )]));
+    // The shortest unit the password repeats ("timing1timing1" → "timing1").
+    let unit = (1..=chars.len() / 2)
+        .find(|n| chars.len().is_multiple_of(*n) && chars.chunks(*n).all(|c| c == &chars[..*n]))
+        .map(|n| chars[..n].iter().collect::<String>());
+    if unit
+        .as_ref()
+        .is_some_and(|u| u.chars().count() < MIN_PASSWORD_CHARS)
+    {
+        return true;
+    }
+    let decoration = |c: char| c.is_ascii_digit() || !c.is_alphanumeric();
+    let mut bases = vec![lower.clone()];
+    bases.push(lower.trim_end_matches(decoration).to_owned());
+    bases.push(lower.trim_start_matches(decoration).to_owned());
+    bases.push(lower.trim_matches(decoration).to_owned());
+    bases.extend(unit);
+    let local = |b: &str| LOCAL_WORDS.contains(&b) || (!username.is_empty() && b == username);
+    if bases
+        .iter()
+        .any(|b| b.is_empty() || COMMON_PASSWORDS.contains(b.as_str()) || local(b))
+    {
+        return true;
+    }
+    // The username or a local word with only digits and signs around it (or repeated).
+    let mut rest = lower.clone();
+    let mut found = false;
+    for word in LOCAL_WORDS
+        .iter()
+        .copied()
+        .chain((username.chars().count() >= 3).then_some(username.as_str()))
+    {
+        if rest.contains(word) {
+            found = true;
+            rest = rest.replace(word, "");
+        }
+    }
+    found && rest.chars().filter(|c| c.is_alphabetic()).count() < 4
+}
+
+/// The password rules: 10 to 128 characters, not guessable (`is_guessable`), and not the one
+/// it replaces (`old`).
+pub fn check_password_policy(
+    field: &str,
+    password: &str,
+    username: &str,
+    old: Option<&str>,
+) -> Result<(), ApiError> {
+    let chars = password.chars().count();
+    let problem = if chars < MIN_PASSWORD_CHARS {
+        Some(Problem::TooShort {
+            min_chars: MIN_PASSWORD_CHARS,
+        })
+    } else if chars > MAX_PASSWORD_CHARS {
+        Some(Problem::TooLong {
+            max_chars: MAX_PASSWORD_CHARS,
+        })
+    } else if old == Some(password) {
+        Some(Problem::Invalid {
+            detail: "новата парола трябва да се различава от старата / the new password must \
+                     differ from the old one"
+                .into(),
+        })
+    } else if is_guessable(password, username) {
+        Some(Problem::WeakPassword)
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(ApiError::Validation(vec![FieldError::new(field, problem)])),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a sign-in sent from another site (login CSRF): a browser's `Sec-Fetch-Site` that is
+/// not `same-origin` (or `none`, typed by the user), or an `Origin` whose host is not the one
+/// the request was sent to. Clients that send neither header (scripts, integrations) pass.
+pub fn check_same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+    let refuse = || ApiError::Forbidden {
+        reason_bg: "Входът е изпратен от друг сайт и е отказан. Отворете страницата за вход \
+                    на Приемна и влезте оттам."
+            .into(),
+        reason_en: "The sign-in was sent from another site and was refused. Open Priemna's \
+                    sign-in page and sign in there."
+            .into(),
+    };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site")
+        && !matches!(site.trim(), "same-origin" | "none")
+    {
+        return Err(refuse());
+    }
+    if let Some(origin) = header("origin") {
+        let authority = origin
+            .trim()
+            .split_once("://")
+            .map(|(_, rest)| rest.trim_end_matches('/'))
+            .filter(|a| !a.is_empty() && !a.contains('/'));
+        let own = [header("x-forwarded-host"), header("host")];
+        let same = authority.is_some_and(|a| {
+            own.iter()
+                .flatten()
+                .any(|h| h.trim().eq_ignore_ascii_case(a))
+        });
+        if !same {
+            return Err(refuse());
+        }
     }
     Ok(())
 }
@@ -89,32 +266,11 @@ pub struct NewSession {
     pub user: User,
 }
 
-/// Checks the credentials and opens a session. Unknown users and wrong passwords get the same
-/// answer (and the same work, so timing tells nothing either).
+/// Checks the credentials and opens a session. Unknown users, wrong passwords and locked
+/// accounts get the same answer (and the same argon2 work, so timing tells nothing either).
 pub async fn login(app: &AppState, username: &str, password: &str) -> Result<NewSession, ApiError> {
+    let user = check_credentials(app, username, password).await?;
     let now = app.clock.now();
-    let user = app.store.user_by_username(username.trim()).await?;
-    let Some(user) = user.filter(|u| u.active) else {
-        // A real hash of a throwaway password, so that a missing user costs the same time.
-        let _ = verify_password(password, &app.dummy_password_hash);
-        return Err(ApiError::Unauthorized);
-    };
-    if let Some(locked_until) = user.locked_until
-        && locked_until > now
-    {
-        return Err(ApiError::Locked(locked_until));
-    }
-    if !verify_password(password, &user.password_hash) {
-        let failures = user.failed_logins + 1;
-        let lock = (failures >= MAX_FAILED_LOGINS).then(|| now.saturating_add(LOCKOUT));
-        let lock = lock.and_then(|l| l.ok());
-        app.store.record_login(user.id, false, lock, now).await?;
-        return Err(match lock {
-            Some(until) => ApiError::Locked(until),
-            None => ApiError::Unauthorized,
-        });
-    }
-    app.store.record_login(user.id, true, None, now).await?;
     let token = random_token();
     let csrf_token = random_token();
     let expires_at = now.saturating_add(SESSION_LENGTH).unwrap_or(now);
@@ -128,6 +284,57 @@ pub async fn login(app: &AppState, username: &str, password: &str) -> Result<New
         user,
     })
 }
+
+/// Checks a username and password, counting failures towards the lock-out, without opening a
+/// session; `Unauthorized` for every kind of refusal.
+pub async fn check_credentials(
+    app: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<User, ApiError> {
+    let now = app.clock.now();
+    let user = app.store.user_by_username(username.trim()).await?;
+    let Some(user) = user.filter(|u| u.active) else {
+        // A real hash of a throwaway password, and a journal entry as a known account's
+        // failure writes one, so that a missing user costs the same time. (The name typed is
+        // not kept: it may be a password typed in the wrong field.)
+        verify_password(password, &app.dummy_password_hash).await?;
+        app.store
+            .append_journal(
+                now,
+                "anonymous",
+                "login_failed",
+                None,
+                serde_json::json!({ "user_id": null, "known_user": false }),
+            )
+            .await?;
+        return Err(ApiError::Unauthorized);
+    };
+    // The password is checked even while the account is locked: the same work either way.
+    let correct = verify_password(password, &user.password_hash).await?;
+    let locked = user.locked_until.is_some_and(|until| until > now);
+    if locked || !correct {
+        let lock = app
+            .store
+            .record_login_failure(user.id, LOCKOUT, now)
+            .await?;
+        if let Some(until) = lock {
+            tracing::warn!(user_id = user.id, %until, "account locked after failed sign-ins");
+        }
+        return Err(ApiError::Unauthorized);
+    }
+    app.store.record_login_success(user.id, now).await?;
+    Ok(user)
+}
+
+/// Paths a session whose password was reset may still use: changing it, and leaving.
+const WHILE_PASSWORD_MUST_CHANGE: [&str; 5] = [
+    "/api/v1/auth/password",
+    "/api/v1/auth/me",
+    "/api/v1/auth/logout",
+    "/staff/password",
+    "/staff/logout",
+];
 
 /// The session cookie: HttpOnly, SameSite=Strict, Secure when served over HTTPS.
 pub fn session_cookie(token: &str, secure: bool) -> Cookie<'static> {
@@ -220,6 +427,18 @@ impl FromRequestParts<AppState> for Staff {
         let Some((session, token_hash, via_cookie)) = current_session(app, parts).await? else {
             return Err(ApiError::Unauthorized);
         };
+        if session.user.must_change_password
+            && !WHILE_PASSWORD_MUST_CHANGE.contains(&parts.uri.path())
+        {
+            return Err(ApiError::Forbidden {
+                reason_bg: "Администратор е задал нова парола на профила. Сменете я (Смяна на \
+                            парола, /staff/password), преди да продължите."
+                    .into(),
+                reason_en: "An administrator reset this account's password. Change it \
+                            (/staff/password or POST /api/v1/auth/password) before going on."
+                    .into(),
+            });
+        }
         let staff = Staff {
             user: session.user,
             csrf_token: session.csrf_token,

@@ -77,7 +77,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, calendar: WorkingCalendar, clock: Arc<dyn Clock>) -> Self {
-        let dummy = auth::hash_password("priemna-no-such-user").unwrap_or_default();
+        let dummy = auth::hash_password_blocking("priemna-no-such-user").unwrap_or_default();
         let search = search::SearchService::in_memory(store.clone())
             .map(Arc::new)
             .inspect_err(|e| tracing::error!(error = %e, "no search index"))

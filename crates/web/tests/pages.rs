@@ -291,7 +291,7 @@ async fn the_login_page_renders_and_a_wrong_password_is_refused_in_bulgarian() {
 }
 
 #[tokio::test]
-async fn a_locked_account_is_told_so() {
+async fn a_locked_account_reads_like_a_wrong_password() {
     let app = spawn_app_at(NOW).await;
     office(&app).await;
     let mut browser = Browser::new(&app);
@@ -301,10 +301,20 @@ async fn a_locked_account_is_told_so() {
     }
     let page = last.unwrap();
     page.assert_form_errors();
-    assert!(page.body.contains("Профилът е заключен"), "{}", page.body);
-    // Even the right password waits for the lock-out to pass.
+    assert!(
+        page.body.contains("Грешно потребителско име или парола."),
+        "{}",
+        page.body
+    );
+    // Even the right password waits for the lock-out to pass, and the page does not say why:
+    // an unknown user reads the same.
     let page = browser.sign_in_with("clerk", PASSWORD).await;
-    assert!(page.body.contains("Профилът е заключен"), "{}", page.body);
+    assert!(
+        page.body.contains("Грешно потребителско име или парола."),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("заключен след"), "{}", page.body);
     assert!(browser.cookie.is_none());
 }
 
@@ -657,7 +667,7 @@ async fn the_administrator_adds_a_user_through_the_form() {
             ],
         )
         .await
-        .assert_redirect("/staff/admin?done=user_added");
+        .assert_redirect("/staff/admin?done=user_added_pending");
     let user = app
         .store
         .user_by_username("m.georgieva")
@@ -666,12 +676,31 @@ async fn the_administrator_adds_a_user_through_the_form() {
         .unwrap();
     assert_eq!(user.role.as_str(), "case_officer");
     assert_eq!(user.department_id, Some(office.department));
-    assert!(user.corruption_officer);
-    let page = admin.get("/staff/admin?done=user_added").await;
-    assert!(page.body.contains("Служителят е добавен."));
+    // The designation (and the activation) wait for a second administrator.
+    assert!(!user.corruption_officer);
+    let page = admin.get("/staff/admin?done=user_added_pending").await;
+    assert!(page.body.contains("чака одобрение от друг администратор"));
     assert!(page.body.contains("Мария Георгиева"));
+    assert!(page.body.contains("Промени, които чакат одобрение"));
+    assert!(page.body.contains("определяне за сигнали за корупция"));
+    assert!(page.body.contains("чака друг администратор"));
 
-    // The new colleague can sign in at once.
+    // Not yet: a case officer's account waits, inactive, for a second administrator.
+    assert!(!user.active);
+    Browser::new(&app)
+        .sign_in_with("m.georgieva", "дълга и сигурна парола")
+        .await
+        .assert_form_errors();
+    // Once approved (here by the server's operator), the new colleague signs in.
+    let change = app.store.staff_changes(true).await.unwrap()[0].id;
+    priemna_web::api_staff::decide_change(
+        &app.state,
+        priemna_web::api_staff::Changer::Operator("cli:test"),
+        change,
+        true,
+    )
+    .await
+    .unwrap();
     Browser::new(&app)
         .sign_in_with("m.georgieva", "дълга и сигурна парола")
         .await
@@ -800,7 +829,8 @@ async fn the_head_of_department_sees_the_overview_of_their_department() {
 async fn changing_ones_password_through_the_form() {
     let app = spawn_app_at(NOW).await;
     office(&app).await;
-    let mut clerk = Browser::sign_in(&app, "clerk").await;
+    let clerk = Browser::sign_in(&app, "clerk").await;
+    let elsewhere = Browser::sign_in(&app, "clerk").await;
     let csrf = clerk.csrf("/staff/password").await;
 
     let page = clerk
@@ -848,16 +878,11 @@ async fn changing_ones_password_through_the_form() {
         )
         .await;
     page.assert_redirect("/staff/password?done=1");
-    // The change ended the old session; the browser got a new one.
-    let cookie = page
-        .set_cookies
-        .iter()
-        .find(|c| c.starts_with("priemna_session="))
-        .unwrap();
-    clerk.cookie = Some(cookie.split(';').next().unwrap().to_owned());
+    // The change ended the other sessions; this browser's goes on.
     let page = clerk.get("/staff/password?done=1").await;
     page.assert_ok();
     assert!(page.body.contains("Паролата е сменена."));
+    assert_eq!(elsewhere.get("/staff/password").await.status, 303);
 
     let mut fresh = Browser::new(&app);
     fresh

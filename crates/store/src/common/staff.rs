@@ -2,12 +2,15 @@
 
 use super::journal::{append, details_json};
 use crate::rows::{is_unique_violation, parse_timestamp};
-use crate::model::{Department, NewUser, Session, User};
+use crate::model::{
+    AccountState, Department, LockoutPolicy, NewMessage, NewUser, Session, StaffChange,
+    StaffChangeRequest, StaffDecision, User,
+};
 use crate::{Result, StoreError};
 use jiff::Timestamp;
 use priemna_domain::access::Role;
 use serde_json::json;
-use super::{DbPool, DbRow};
+use super::{DbConn, DbPool, DbRow};
 use sqlx::Row;
 
 fn user(row: &DbRow) -> Result<User> {
@@ -24,8 +27,38 @@ fn user(row: &DbRow) -> Result<User> {
         password_hash: row.try_get("password_hash")?,
         failed_logins: row.try_get("failed_logins")?,
         locked_until: locked.as_deref().map(parse_timestamp).transpose()?,
+        lockouts: row.try_get("lockouts")?,
+        must_change_password: row.try_get("must_change_password")?,
         email: row.try_get("email")?,
     })
+}
+
+fn state_json(x: &AccountState) -> serde_json::Value {
+    json!({ "role": x.role.as_str(), "department_id": x.department_id,
+            "corruption_officer": x.corruption_officer, "active": x.active,
+            "display_name": x.display_name, "email": x.email })
+}
+
+fn state_from_json(text: &str) -> Result<AccountState> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let corrupt = || StoreError::Corrupt(format!("staff change {text:?}"));
+    let role = v["role"].as_str().and_then(Role::parse).ok_or_else(corrupt)?;
+    Ok(AccountState {
+        role,
+        department_id: v["department_id"].as_i64(),
+        corruption_officer: v["corruption_officer"].as_bool().ok_or_else(corrupt)?,
+        active: v["active"].as_bool().ok_or_else(corrupt)?,
+        display_name: v["display_name"].as_str().ok_or_else(corrupt)?.to_owned(),
+        email: v["email"].as_str().map(str::to_owned),
+    })
+}
+
+/// What the journal keeps of an account's state (no e-mail address, only whether there is one).
+fn state_summary(x: &AccountState) -> serde_json::Value {
+    json!({ "role": x.role.as_str(), "department_id": x.department_id,
+            "corruption_officer": x.corruption_officer, "active": x.active,
+            "display_name": x.display_name, "has_email": x.email.is_some() })
 }
 
 pub async fn create_department(
@@ -124,12 +157,13 @@ pub async fn create_user(
     new: NewUser,
     at: Timestamp,
     actor: &str,
+    messages: &[NewMessage],
 ) -> Result<User> {
     let mut tx = super::begin_write(write).await?;
     let row = sqlx::query(
         "INSERT INTO users (username, display_name, role, department_id, corruption_officer,
-                            password_hash, created_at, email)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+                            password_hash, created_at, email, active)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
     )
     .bind(&new.username)
     .bind(&new.display_name)
@@ -139,6 +173,7 @@ pub async fn create_user(
     .bind(&new.password_hash)
     .bind(at.to_string())
     .bind(&new.email)
+    .bind(new.active)
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| {
@@ -152,6 +187,7 @@ pub async fn create_user(
     let details = details_json(&json!({
         "user_id": created.id, "username": created.username, "role": created.role.as_str(),
         "department_id": created.department_id, "corruption_officer": created.corruption_officer,
+        "active": created.active,
     }))?;
     append(
         &mut tx,
@@ -163,12 +199,20 @@ pub async fn create_user(
         None,
     )
     .await?;
+    super::outbox::enqueue(&mut tx, None, messages, &[], &at.to_string(), None, None).await?;
     tx.commit().await?;
     Ok(created)
 }
 
-pub async fn update_user(write: &DbPool, u: &User, at: Timestamp, actor: &str) -> Result<()> {
-    let mut tx = super::begin_write(write).await?;
+/// Writes `u`'s changeable fields inside the caller's transaction and journals the change
+/// (`extra` joins the journal's details). Fails with `NotFound` for an unknown account.
+async fn write_user(
+    tx: &mut DbConn,
+    u: &User,
+    at: Timestamp,
+    actor: &str,
+    extra: serde_json::Value,
+) -> Result<()> {
     let Some(before) = sqlx::query("SELECT * FROM users WHERE id = $1")
         .bind(u.id)
         .fetch_optional(&mut *tx)
@@ -196,16 +240,16 @@ pub async fn update_user(write: &DbPool, u: &User, at: Timestamp, actor: &str) -
             .execute(&mut *tx)
             .await?;
     }
-    let summary = |x: &User| {
-        json!({ "role": x.role.as_str(), "department_id": x.department_id,
-                "corruption_officer": x.corruption_officer, "active": x.active,
-                "display_name": x.display_name, "has_email": x.email.is_some() })
-    };
-    let details = details_json(&json!({
-        "user_id": u.id, "before": summary(&before), "after": summary(u),
-    }))?;
+    let mut details = json!({
+        "user_id": u.id, "before": state_summary(&before.state()),
+        "after": state_summary(&u.state()),
+    });
+    if let (Some(d), Some(extra)) = (details.as_object_mut(), extra.as_object()) {
+        d.extend(extra.clone());
+    }
+    let details = details_json(&details)?;
     append(
-        &mut tx,
+        tx,
         &at.to_string(),
         actor,
         "user_update",
@@ -214,6 +258,19 @@ pub async fn update_user(write: &DbPool, u: &User, at: Timestamp, actor: &str) -
         None,
     )
     .await?;
+    Ok(())
+}
+
+pub async fn update_user(
+    write: &DbPool,
+    u: &User,
+    at: Timestamp,
+    actor: &str,
+    messages: &[NewMessage],
+) -> Result<()> {
+    let mut tx = super::begin_write(write).await?;
+    write_user(&mut tx, u, at, actor, json!({})).await?;
+    super::outbox::enqueue(&mut tx, None, messages, &[], &at.to_string(), None, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -245,18 +302,21 @@ pub async fn users(read: &DbPool) -> Result<Vec<User>> {
     rows.iter().map(user).collect()
 }
 
-pub async fn set_password(
-    write: &DbPool,
+/// Sets a password inside the caller's transaction (see `set_password`).
+async fn write_password(
+    tx: &mut DbConn,
     user_id: i64,
     hash: &str,
-    at: Timestamp,
-    actor: &str,
+    must_change: bool,
+    keep_session: Option<&str>,
 ) -> Result<()> {
-    let mut tx = super::begin_write(write).await?;
     let changed = sqlx::query(
-        "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
+        "UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0,
+                          locked_until = NULL, lockouts = 0
+         WHERE id = $3",
     )
     .bind(hash)
+    .bind(must_change)
     .bind(user_id)
     .execute(&mut *tx)
     .await?
@@ -265,16 +325,58 @@ pub async fn set_password(
         return Err(StoreError::NotFound(format!("user {user_id}")));
     }
     // A new password ends every other session of the account.
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user_id)
+        .bind(keep_session.unwrap_or(""))
         .execute(&mut *tx)
         .await?;
-    let details = details_json(&json!({ "user_id": user_id }))?;
+    Ok(())
+}
+
+pub async fn set_password(
+    write: &DbPool,
+    user_id: i64,
+    hash: &str,
+    must_change: bool,
+    keep_session: Option<&str>,
+    at: Timestamp,
+    actor: &str,
+) -> Result<()> {
+    let mut tx = super::begin_write(write).await?;
+    write_password(&mut tx, user_id, hash, must_change, keep_session).await?;
+    let (action, details) = if must_change {
+        ("password_reset", json!({ "user_id": user_id, "must_change": true }))
+    } else {
+        ("password_change", json!({ "user_id": user_id }))
+    };
     append(
         &mut tx,
         &at.to_string(),
         actor,
-        "password_change",
+        action,
+        None,
+        &details_json(&details)?,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn record_login_success(write: &DbPool, user_id: i64, at: Timestamp) -> Result<()> {
+    let mut tx = super::begin_write(write).await?;
+    sqlx::query(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, lockouts = 0 WHERE id = $1",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let details = details_json(&json!({ "user_id": user_id }))?;
+    append(
+        &mut tx,
+        &at.to_string(),
+        &format!("user:{user_id}"),
+        "login",
         None,
         &details,
         None,
@@ -284,38 +386,95 @@ pub async fn set_password(
     Ok(())
 }
 
-pub async fn record_login(
+/// Counts a failed sign-in. While a lock holds, nothing more is counted; once it has run out,
+/// counting starts afresh (so one wrong password after a lock does not lock again); the
+/// `max_failures`-th failure in a row locks the account for `policy.lock_for(lockouts)`.
+pub async fn record_login_failure(
     write: &DbPool,
     user_id: i64,
-    success: bool,
-    locked_until: Option<Timestamp>,
+    policy: LockoutPolicy,
     at: Timestamp,
-) -> Result<()> {
+) -> Result<Option<Timestamp>> {
     let mut tx = super::begin_write(write).await?;
-    if success {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-    } else {
-        sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
-        )
-        .bind(locked_until.map(|t| t.to_string()))
+    let Some(row) = sqlx::query("SELECT * FROM users WHERE id = $1")
         .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    }
-    let action = if success { "login" } else { "login_failed" };
+        .fetch_optional(&mut *tx)
+        .await?
+    else {
+        return Err(StoreError::NotFound(format!("user {user_id}")));
+    };
+    let current = user(&row)?;
+    let (failures, locked_until, lockouts, lock) = match current.locked_until {
+        Some(until) if until > at => (current.failed_logins, Some(until), current.lockouts, None),
+        _ => {
+            // A lock that has run out leaves no failures behind.
+            let earlier = if current.locked_until.is_some() {
+                0
+            } else {
+                current.failed_logins
+            };
+            let failures = earlier.saturating_add(1);
+            if failures >= policy.max_failures {
+                let until = at
+                    .checked_add(policy.lock_for(current.lockouts))
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                (0, Some(until), current.lockouts.saturating_add(1), Some(until))
+            } else {
+                (failures, None, current.lockouts, None)
+            }
+        }
+    };
+    sqlx::query(
+        "UPDATE users SET failed_logins = $1, locked_until = $2, lockouts = $3 WHERE id = $4",
+    )
+    .bind(failures)
+    .bind(locked_until.map(|t| t.to_string()))
+    .bind(lockouts)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
     let details = details_json(&json!({
-        "user_id": user_id, "locked_until": locked_until.map(|t| t.to_string()),
+        "user_id": user_id, "locked_until": lock.map(|t| t.to_string()),
+        "during_lock": lock.is_none() && locked_until.is_some(),
     }))?;
-    let actor = format!("user:{user_id}");
     append(
         &mut tx,
         &at.to_string(),
-        &actor,
-        action,
+        &format!("user:{user_id}"),
+        "login_failed",
+        None,
+        &details,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(lock)
+}
+
+pub async fn unlock_user(write: &DbPool, user_id: i64, at: Timestamp, actor: &str) -> Result<()> {
+    let mut tx = super::begin_write(write).await?;
+    let before: Option<(i64, Option<String>)> =
+        sqlx::query_as("SELECT failed_logins, locked_until FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((failed_logins, locked_until)) = before else {
+        return Err(StoreError::NotFound(format!("user {user_id}")));
+    };
+    sqlx::query(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, lockouts = 0 WHERE id = $1",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let details = details_json(&json!({
+        "user_id": user_id, "before": { "failed_logins": failed_logins, "locked_until": locked_until },
+    }))?;
+    append(
+        &mut tx,
+        &at.to_string(),
+        actor,
+        "user_unlock",
         None,
         &details,
         None,
@@ -323,6 +482,195 @@ pub async fn record_login(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+fn change(row: &DbRow) -> Result<StaffChange> {
+    let before: String = row.try_get("before")?;
+    let after: String = row.try_get("after")?;
+    let requested_at: String = row.try_get("requested_at")?;
+    let decided_at: Option<String> = row.try_get("decided_at")?;
+    Ok(StaffChange {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        username: row.try_get("username")?,
+        before: state_from_json(&before)?,
+        after: state_from_json(&after)?,
+        reset_password: row.try_get("reset_password")?,
+        requested_by: row.try_get("requested_by")?,
+        requested_by_name: row.try_get("requested_by_name")?,
+        requested_at: parse_timestamp(&requested_at)?,
+        state: row.try_get("state")?,
+        decided_by: row.try_get("decided_by")?,
+        decided_at: decided_at.as_deref().map(parse_timestamp).transpose()?,
+    })
+}
+
+const CHANGE_SELECT: &str = "SELECT c.*, u.username, r.display_name AS requested_by_name
+     FROM staff_changes c JOIN users u ON u.id = c.user_id JOIN users r ON r.id = c.requested_by";
+
+pub async fn changes(
+    read: &DbPool,
+    pending_only: bool,
+    id: Option<i64>,
+) -> Result<Vec<StaffChange>> {
+    let sql = format!(
+        "{CHANGE_SELECT} WHERE ($1 = 0 OR c.state = 'pending') AND ($2 = 0 OR c.id = $3)
+         ORDER BY c.id DESC LIMIT 500"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(i64::from(pending_only))
+        .bind(i64::from(id.is_some()))
+        .bind(id.unwrap_or(0))
+        .fetch_all(read)
+        .await?;
+    rows.iter().map(change).collect()
+}
+
+async fn change_in(tx: &mut DbConn, id: i64) -> Result<StaffChange> {
+    let row = sqlx::query(&format!("{CHANGE_SELECT} WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("staff change {id}")))?;
+    change(&row)
+}
+
+pub async fn request_change(
+    write: &DbPool,
+    request: StaffChangeRequest,
+    requested_by: i64,
+    at: Timestamp,
+    actor: &str,
+) -> Result<StaffChange> {
+    let mut tx = super::begin_write(write).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO staff_changes (user_id, before, after, reset_password, requested_by,
+                                    requested_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(request.user_id)
+    .bind(details_json(&state_json(&request.before))?)
+    .bind(details_json(&state_json(&request.after))?)
+    .bind(request.reset_password)
+    .bind(requested_by)
+    .bind(at.to_string())
+    .fetch_one(&mut *tx)
+    .await?;
+    let details = details_json(&json!({
+        "change_id": id, "user_id": request.user_id, "requested_by": requested_by,
+        "before": state_summary(&request.before), "after": state_summary(&request.after),
+        "reset_password": request.reset_password,
+    }))?;
+    append(
+        &mut tx,
+        &at.to_string(),
+        actor,
+        "user_change_requested",
+        None,
+        &details,
+        None,
+    )
+    .await?;
+    let stored = change_in(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+pub async fn decide_change(
+    write: &DbPool,
+    id: i64,
+    decided_by: Option<i64>,
+    decision: StaffDecision,
+    at: Timestamp,
+    actor: &str,
+) -> Result<StaffChange> {
+    let mut tx = super::begin_write(write).await?;
+    let pending = change_in(&mut tx, id).await?;
+    if pending.state != "pending" {
+        return Err(StoreError::Conflict(format!(
+            "staff change {id} is already {}",
+            pending.state
+        )));
+    }
+    if decided_by == Some(pending.requested_by) {
+        return Err(StoreError::Conflict(format!(
+            "staff change {id}: the administrator who asked cannot decide it"
+        )));
+    }
+    let (state, action) = match &decision {
+        StaffDecision::Approve { .. } => ("applied", "user_change_approved"),
+        StaffDecision::Reject => ("rejected", "user_change_rejected"),
+    };
+    sqlx::query(
+        "UPDATE staff_changes SET state = $1, decided_by = $2, decided_by_id = $3,
+                                  decided_at = $4
+         WHERE id = $5",
+    )
+    .bind(state)
+    .bind(actor)
+    .bind(decided_by)
+    .bind(at.to_string())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let details = details_json(&json!({
+        "change_id": id, "user_id": pending.user_id, "requested_by": pending.requested_by,
+    }))?;
+    append(
+        &mut tx,
+        &at.to_string(),
+        actor,
+        action,
+        None,
+        &details,
+        None,
+    )
+    .await?;
+    if let StaffDecision::Approve {
+        password_hash,
+        messages,
+    } = decision
+    {
+        let Some(row) = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(pending.user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Err(StoreError::NotFound(format!("user {}", pending.user_id)));
+        };
+        let current = user(&row)?;
+        if current.state() != pending.before {
+            return Err(StoreError::Conflict(format!(
+                "staff change {id}: the account changed since it was asked for"
+            )));
+        }
+        let extra = json!({ "change_id": id, "requested_by": pending.requested_by });
+        write_user(&mut tx, &current.with_state(&pending.after), at, actor, extra).await?;
+        if pending.reset_password {
+            let hash = password_hash.ok_or_else(|| {
+                StoreError::Corrupt(format!("staff change {id} resets a password; none given"))
+            })?;
+            write_password(&mut tx, pending.user_id, &hash, true, None).await?;
+            let details = details_json(&json!({
+                "user_id": pending.user_id, "must_change": true, "change_id": id,
+            }))?;
+            append(
+                &mut tx,
+                &at.to_string(),
+                actor,
+                "password_reset",
+                None,
+                &details,
+                None,
+            )
+            .await?;
+        }
+        super::outbox::enqueue(&mut tx, None, &messages, &[], &at.to_string(), None, None)
+            .await?;
+    }
+    let decided = change_in(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(decided)
 }
 
 pub async fn create_session(

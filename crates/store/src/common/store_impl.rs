@@ -8,6 +8,7 @@ use crate::model::{
     NewSubmission, NewUser, OutboxEntry, OutboxFilter, OutgoingMessage, PersonalData,
     Registered, Session, StaffReminder, StoredDocument, UrgencyUpdate, User,
 };
+use crate::model::{LockoutPolicy, NewMessage, StaffChange, StaffChangeRequest, StaffDecision};
 use crate::rows::{parse_status, parse_timestamp};
 use crate::tracking::hash_tracking_code;
 use crate::{Result, Store, StoreError};
@@ -105,12 +106,24 @@ impl Store for ThisStore {
         staff::departments(&self.read).await
     }
 
-    async fn create_user(&self, user: NewUser, at: Timestamp, actor: &str) -> Result<User> {
-        staff::create_user(&self.write, user, at, actor).await
+    async fn create_user(
+        &self,
+        user: NewUser,
+        at: Timestamp,
+        actor: &str,
+        messages: &[NewMessage],
+    ) -> Result<User> {
+        staff::create_user(&self.write, user, at, actor, messages).await
     }
 
-    async fn update_user(&self, user: &User, at: Timestamp, actor: &str) -> Result<()> {
-        staff::update_user(&self.write, user, at, actor).await
+    async fn update_user(
+        &self,
+        user: &User,
+        at: Timestamp,
+        actor: &str,
+        messages: &[NewMessage],
+    ) -> Result<()> {
+        staff::update_user(&self.write, user, at, actor, messages).await
     }
 
     async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
@@ -129,20 +142,67 @@ impl Store for ThisStore {
         &self,
         user_id: i64,
         password_hash: &str,
+        must_change: bool,
+        keep_session: Option<&str>,
         at: Timestamp,
         actor: &str,
     ) -> Result<()> {
-        staff::set_password(&self.write, user_id, password_hash, at, actor).await
+        staff::set_password(
+            &self.write,
+            user_id,
+            password_hash,
+            must_change,
+            keep_session,
+            at,
+            actor,
+        )
+        .await
     }
 
-    async fn record_login(
+    async fn record_login_success(&self, user_id: i64, at: Timestamp) -> Result<()> {
+        staff::record_login_success(&self.write, user_id, at).await
+    }
+
+    async fn record_login_failure(
         &self,
         user_id: i64,
-        success: bool,
-        locked_until: Option<Timestamp>,
+        policy: LockoutPolicy,
         at: Timestamp,
-    ) -> Result<()> {
-        staff::record_login(&self.write, user_id, success, locked_until, at).await
+    ) -> Result<Option<Timestamp>> {
+        staff::record_login_failure(&self.write, user_id, policy, at).await
+    }
+
+    async fn unlock_user(&self, user_id: i64, at: Timestamp, actor: &str) -> Result<()> {
+        staff::unlock_user(&self.write, user_id, at, actor).await
+    }
+
+    async fn request_staff_change(
+        &self,
+        request: StaffChangeRequest,
+        requested_by: i64,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<StaffChange> {
+        staff::request_change(&self.write, request, requested_by, at, actor).await
+    }
+
+    async fn staff_changes(&self, pending_only: bool) -> Result<Vec<StaffChange>> {
+        staff::changes(&self.read, pending_only, None).await
+    }
+
+    async fn staff_change(&self, id: i64) -> Result<Option<StaffChange>> {
+        Ok(staff::changes(&self.read, false, Some(id)).await?.pop())
+    }
+
+    async fn decide_staff_change(
+        &self,
+        id: i64,
+        decided_by: Option<i64>,
+        decision: StaffDecision,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<StaffChange> {
+        staff::decide_change(&self.write, id, decided_by, decision, at, actor).await
     }
 
     async fn create_session(

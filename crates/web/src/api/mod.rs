@@ -56,6 +56,20 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/users/{id}",
             axum::routing::patch(staff::update_user),
         )
+        .route("/api/v1/users/{id}/unlock", post(staff::unlock_user))
+        .route(
+            "/api/v1/users/{id}/password-reset",
+            post(staff::reset_password),
+        )
+        .route("/api/v1/user-changes", get(staff::user_changes))
+        .route(
+            "/api/v1/user-changes/{id}/approve",
+            post(staff::approve_change),
+        )
+        .route(
+            "/api/v1/user-changes/{id}/reject",
+            post(staff::reject_change),
+        )
         .route(
             "/api/v1/departments",
             get(staff::departments).post(staff::add_department),

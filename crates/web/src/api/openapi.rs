@@ -535,6 +535,126 @@ pub struct UserBody {
     pub active: bool,
     /// Where deadline reminders are e-mailed.
     pub email: Option<String>,
+    /// The end of the account's last lock-out (in the past once it has run out).
+    #[schema(format = DateTime)]
+    pub locked_until: Option<String>,
+    /// An administrator reset the password: only changing it is allowed until then.
+    pub must_change_password: bool,
+}
+
+/// A member of staff in a list: administrators get every field; other staff only `id`,
+/// `display_name`, `role`, `role_label` and `department_id` of their active colleagues.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserListEntry {
+    pub id: i64,
+    pub display_name: String,
+    #[schema(value_type = RoleName)]
+    pub role: String,
+    pub role_label: String,
+    pub department_id: Option<i64>,
+    /// Administrators only.
+    pub username: Option<String>,
+    /// Administrators only.
+    pub corruption_officer: Option<bool>,
+    /// Administrators only.
+    pub active: Option<bool>,
+    /// Administrators only.
+    pub email: Option<String>,
+    /// Administrators only.
+    #[schema(format = DateTime)]
+    pub locked_until: Option<String>,
+    /// Administrators only.
+    pub must_change_password: Option<bool>,
+}
+
+/// An account's fields as a staff change sees them.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountStateBody {
+    #[schema(value_type = RoleName)]
+    pub role: String,
+    pub department_id: Option<i64>,
+    pub corruption_officer: bool,
+    pub active: bool,
+    pub display_name: String,
+    pub email: Option<String>,
+}
+
+/// A change to an account that needs a second administrator.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserChangeBody {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub before: AccountStateBody,
+    pub after: AccountStateBody,
+    /// Also gives the account a one-time password.
+    pub reset_password: bool,
+    pub requested_by: i64,
+    pub requested_by_name: String,
+    #[schema(format = DateTime)]
+    pub requested_at: String,
+    /// `pending`, `applied` or `rejected`.
+    pub state: String,
+    pub decided_by: Option<String>,
+    #[schema(format = DateTime)]
+    pub decided_at: Option<String>,
+}
+
+/// A change stored to wait for a second administrator.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PendingAnswer {
+    pub pending: UserChangeBody,
+    /// Who can approve it (in Bulgarian).
+    pub message: String,
+    pub message_en: String,
+}
+
+/// A new account; a designation asked for with it, or the activation of a role that handles
+/// cases or administers, waits for a second administrator.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatedUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    #[schema(value_type = RoleName)]
+    pub role: String,
+    pub role_label: String,
+    pub department_id: Option<i64>,
+    pub corruption_officer: bool,
+    pub active: bool,
+    pub email: Option<String>,
+    #[schema(format = DateTime)]
+    pub locked_until: Option<String>,
+    pub must_change_password: bool,
+    /// The designation or activation that waits for a second administrator.
+    pub pending_change: Option<UserChangeBody>,
+}
+
+/// A reset password: give `one_time_password` to the person; it must be changed at sign-in.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub user: UserBody,
+    pub one_time_password: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserChangeList {
+    pub changes: Vec<UserChangeBody>,
+}
+
+/// A decided change; `one_time_password` when an approved change reset a password.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserChangeDecided {
+    pub change: UserChangeBody,
+    pub one_time_password: Option<String>,
 }
 
 /// A session: send `token` as `Authorization: Bearer …`.
@@ -565,7 +685,7 @@ pub struct Me {
 #[derive(Serialize, ToSchema)]
 pub struct PasswordRequest {
     pub current_password: String,
-    #[schema(min_length = 10)]
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: String,
 }
 
@@ -805,7 +925,7 @@ pub struct JournalPage {
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserList {
-    pub users: Vec<UserBody>,
+    pub users: Vec<UserListEntry>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -814,7 +934,7 @@ pub struct NewUserRequest {
     pub display_name: String,
     #[schema(value_type = RoleName)]
     pub role: String,
-    #[schema(min_length = 10)]
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
     pub department_id: Option<i64>,
     pub corruption_officer: Option<bool>,
@@ -1192,6 +1312,11 @@ impl Modify for BearerAuth {
         super::staff::users,
         super::staff::add_user,
         super::staff::update_user,
+        super::staff::unlock_user,
+        super::staff::reset_password,
+        super::staff::user_changes,
+        super::staff::approve_change,
+        super::staff::reject_change,
         super::staff::departments,
         super::staff::add_department,
         super::staff::set_head,

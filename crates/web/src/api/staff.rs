@@ -20,7 +20,10 @@ use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_domain::workflow::urgency;
 use priemna_domain::{Channel, Kind, Status, clock::local_date};
-use priemna_store::{CaseRecord, CaseSummary, InboxFilter, JournalVerdict, NewUser, User};
+use priemna_store::{
+    AccountState, CaseRecord, CaseSummary, InboxFilter, JournalVerdict, NewMessage, NewUser,
+    StaffChange, StaffChangeRequest, StaffDecision, StoreError, User,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -32,6 +35,18 @@ pub fn user_json(u: &User) -> Value {
         "department_id": u.department_id, "corruption_officer": u.corruption_officer,
         "email": u.email,
         "active": u.active,
+        "locked_until": u.locked_until.map(local_time),
+        "must_change_password": u.must_change_password,
+    })
+}
+
+/// What a colleague who is not an administrator may know of a member of staff: enough to
+/// assign a case (no username, e-mail or designation).
+pub fn colleague_json(u: &User) -> Value {
+    json!({
+        "id": u.id, "display_name": u.display_name,
+        "role": u.role.as_str(), "role_label": u.role.label_bg(),
+        "department_id": u.department_id,
     })
 }
 
@@ -51,6 +66,7 @@ pub struct LoginRequest {
         (status = 200, description = "Signed in: the session's token", body = super::openapi::LoginAnswer),
         (status = 400, response = super::openapi::BadRequest),
         (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
         (status = 413, response = super::openapi::TooLarge),
         (status = 415, response = super::openapi::UnsupportedMediaType),
         (status = 422, response = super::openapi::Unprocessable),
@@ -64,6 +80,8 @@ pub async fn login(
     jar: CookieJar,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
+    // A browser's cross-site request must not sign it in to someone else's account.
+    auth::check_same_origin(&headers)?;
     let request: LoginRequest = typed_body(&headers, body)?;
     let session = auth::login(&app, &request.username, &request.password).await?;
     let jar = jar.add(session_cookie(
@@ -168,8 +186,9 @@ pub async fn change_own_password(
     current: &str,
     new: &str,
 ) -> Result<(), ApiError> {
-    // Re-check the current password through the normal sign-in path (counts failures too).
-    auth::login(app, &staff.user.username, current)
+    // Re-check the current password as a sign-in does (counting failures), without opening
+    // a session.
+    auth::check_credentials(app, &staff.user.username, current)
         .await
         .map_err(|e| match e {
             ApiError::Unauthorized => ApiError::Validation(vec![FieldError::new(
@@ -178,10 +197,18 @@ pub async fn change_own_password(
             )]),
             other => other,
         })?;
-    auth::check_password_policy("new_password", new, &staff.user.username)?;
-    let hash = auth::hash_password(new)?;
+    auth::check_password_policy("new_password", new, &staff.user.username, Some(current))?;
+    let hash = auth::hash_password(new).await?;
+    // Every other session ends; the one that asked goes on.
     app.store
-        .set_password(staff.user.id, &hash, app.clock.now(), &staff.actor_label())
+        .set_password(
+            staff.user.id,
+            &hash,
+            false,
+            Some(&staff.token_hash),
+            app.clock.now(),
+            &staff.actor_label(),
+        )
         .await?;
     Ok(())
 }
@@ -581,14 +608,16 @@ pub async fn journal(
     })))
 }
 
-/// `GET /api/v1/users` (administrators; others get the list of colleagues for assignment).
+/// `GET /api/v1/users`: administrators get every account; other staff (not auditors) get the
+/// active colleagues they may assign cases to — in their own department for heads and case
+/// officers — with no username, e-mail or designation.
 #[utoipa::path(
     get,
     path = "/api/v1/users",
     tag = "administration",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Staff", body = super::openapi::UserList),
+        (status = 200, description = "Staff (all of it, for administrators; colleagues otherwise)", body = super::openapi::UserList),
         (status = 401, response = super::openapi::Unauthorized),
         (status = 403, response = super::openapi::Forbidden),
         (status = 503, response = super::openapi::Unavailable),
@@ -603,9 +632,28 @@ pub async fn users(State(app): State<AppState>, staff: Staff) -> Result<Json<Val
             .unwrap_or(ApiError::NotFound));
     }
     let list = app.store.users().await?;
-    Ok(Json(
-        json!({ "users": list.iter().map(user_json).collect::<Vec<_>>() }),
-    ))
+    if access::check(&actor, Permission::ManageUsers, None).is_ok() {
+        return Ok(Json(
+            json!({ "users": list.iter().map(user_json).collect::<Vec<_>>() }),
+        ));
+    }
+    Ok(Json(json!({ "users": colleagues(&staff.user, &list)
+        .into_iter()
+        .map(colleague_json)
+        .collect::<Vec<_>>() })))
+}
+
+/// The colleagues a member of staff who is not an administrator may see: active accounts,
+/// within their own department for heads and case officers.
+pub fn colleagues<'a>(me: &User, all: &'a [User]) -> Vec<&'a User> {
+    let own_department_only = matches!(me.role, Role::CaseOfficer | Role::DepartmentHead);
+    all.iter()
+        .filter(|u| u.active)
+        .filter(|u| {
+            !own_department_only
+                || (u.department_id.is_some() && u.department_id == me.department_id)
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -646,12 +694,250 @@ pub fn staff_email(field: &str, email: Option<&str>) -> Result<Option<String>, F
     }
 }
 
-/// Checks and creates a user (the admin page, the API and the CLI all come here).
+/// Who changes an account.
+#[derive(Clone, Copy)]
+pub enum Changer<'a> {
+    /// A signed-in administrator: sensitive changes wait for a second one.
+    Admin(&'a Staff),
+    /// Whoever runs `priemna user …` on the server (it holds the database anyway): applied.
+    Operator(&'a str),
+}
+
+impl Changer<'_> {
+    fn label(&self) -> String {
+        match self {
+            Changer::Admin(staff) => staff.actor_label(),
+            Changer::Operator(label) => (*label).to_owned(),
+        }
+    }
+}
+
+/// What became of a change to an account.
+pub enum AccountOutcome {
+    /// Applied at once; with the one-time password when the change reset it.
+    Applied {
+        user: User,
+        one_time_password: Option<String>,
+    },
+    /// Waiting for a second administrator.
+    Pending(StaffChange),
+}
+
+/// Whether changing `target` to `after` (and resetting its password) needs a second
+/// administrator: giving the designation for corruption signals, giving a role that handles
+/// cases or administers, anything about the asker's own account, and resetting the password of
+/// an administrator or a designated officer (whoever holds it could act as them).
+pub fn needs_second_admin(asker: i64, target: &User, after: &AccountState, reset: bool) -> bool {
+    let before = target.state();
+    let gives_designation = after.corruption_officer && !before.corruption_officer;
+    let gives_role = after.role != before.role
+        && (after.role.handles_cases() || after.role == Role::Administrator);
+    let sensitive_account = target.role == Role::Administrator || target.corruption_officer;
+    let reactivates_sensitive =
+        after.active && !before.active && (sensitive_account || after.role.handles_cases());
+    target.id == asker
+        || gives_designation
+        || gives_role
+        || reactivates_sensitive
+        || (reset && sensitive_account)
+}
+
+fn no_change() -> ApiError {
+    ApiError::Validation(vec![FieldError::new(
+        "change",
+        Problem::Invalid {
+            detail: "няма какво да се промени / nothing to change".into(),
+        },
+    )])
+}
+
+/// Notices to the designated officers (and the person concerned) when a designation changes.
+async fn designation_notices(
+    app: &AppState,
+    before: &User,
+    after: &User,
+    by: &str,
+) -> Result<Vec<NewMessage>, ApiError> {
+    let designated = |u: &User| u.corruption_officer && u.active;
+    if designated(before) == designated(after) {
+        return Ok(Vec::new());
+    }
+    let everyone = app.store.users().await?;
+    Ok(crate::notify::staff_notices::designation_changed(
+        &app.notify,
+        &everyone,
+        before,
+        after,
+        by,
+        app.clock.now(),
+    ))
+}
+
+/// Changes an account (`after`; `reset` also gives it a one-time password): at once, or as a
+/// change waiting for a second administrator (`needs_second_admin`). Every path (the API, the
+/// admin page, the command line) comes here.
+pub async fn change_account(
+    app: &AppState,
+    changer: Changer<'_>,
+    target: &User,
+    after: AccountState,
+    reset: bool,
+) -> Result<AccountOutcome, ApiError> {
+    let now = app.clock.now();
+    if after == target.state() && !reset {
+        return Err(no_change());
+    }
+    if let Changer::Admin(staff) = changer
+        && needs_second_admin(staff.user.id, target, &after, reset)
+    {
+        let change = app
+            .store
+            .request_staff_change(
+                StaffChangeRequest {
+                    user_id: target.id,
+                    before: target.state(),
+                    after,
+                    reset_password: reset,
+                },
+                staff.user.id,
+                now,
+                &staff.actor_label(),
+            )
+            .await?;
+        return Ok(AccountOutcome::Pending(change));
+    }
+    let updated = target.with_state(&after);
+    if updated != *target {
+        let notices = designation_notices(app, target, &updated, &changer.label()).await?;
+        app.store
+            .update_user(&updated, now, &changer.label(), &notices)
+            .await?;
+    }
+    let one_time_password = if reset {
+        let password = auth::one_time_password();
+        let hash = auth::hash_password(&password).await?;
+        app.store
+            .set_password(target.id, &hash, true, None, now, &changer.label())
+            .await?;
+        Some(password)
+    } else {
+        None
+    };
+    let user = app
+        .store
+        .user_by_id(target.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(AccountOutcome::Applied {
+        user,
+        one_time_password,
+    })
+}
+
+/// The active administrators other than `me` (who could approve `me`'s changes).
+pub async fn other_administrators(app: &AppState, me: i64) -> Result<usize, ApiError> {
+    Ok(app
+        .store
+        .users()
+        .await?
+        .iter()
+        .filter(|u| u.active && u.role == Role::Administrator && u.id != me)
+        .count())
+}
+
+/// Approves (applying it) or rejects a waiting change. An administrator can never decide a
+/// change they asked for, nor one to their own account; the operator on the command line can
+/// decide any. Returns the change and, for an approved reset, the one-time password.
+pub async fn decide_change(
+    app: &AppState,
+    changer: Changer<'_>,
+    id: i64,
+    approve: bool,
+) -> Result<(StaffChange, Option<String>), ApiError> {
+    let change = app
+        .store
+        .staff_change(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if change.state != "pending" {
+        return Err(ApiError::Conflict {
+            reason_bg: format!("Промяната вече е решена ({}).", change.state),
+            reason_en: format!("The change was already decided ({}).", change.state),
+        });
+    }
+    let decided_by = match changer {
+        Changer::Admin(staff) => {
+            if staff.user.id == change.requested_by {
+                return Err(ApiError::Forbidden {
+                    reason_bg: "Не можете да решите промяна, която сте поискали сами; нужен е \
+                                друг администратор (или `priemna user approve` на сървъра)."
+                        .into(),
+                    reason_en: "You cannot decide a change you asked for; another \
+                                administrator must (or `priemna user approve` on the server)."
+                        .into(),
+                });
+            }
+            if staff.user.id == change.user_id {
+                return Err(ApiError::Forbidden {
+                    reason_bg: "Не можете да решите промяна по собствения си профил.".into(),
+                    reason_en: "You cannot decide a change to your own account.".into(),
+                });
+            }
+            Some(staff.user.id)
+        }
+        Changer::Operator(_) => None,
+    };
+    let now = app.clock.now();
+    let (decision, password) = if approve {
+        let target = app
+            .store
+            .user_by_id(change.user_id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        let after = target.with_state(&change.after);
+        let messages = designation_notices(app, &target, &after, &changer.label()).await?;
+        let (hash, password) = if change.reset_password {
+            let password = auth::one_time_password();
+            (Some(auth::hash_password(&password).await?), Some(password))
+        } else {
+            (None, None)
+        };
+        (
+            StaffDecision::Approve {
+                password_hash: hash,
+                messages,
+            },
+            password,
+        )
+    } else {
+        (StaffDecision::Reject, None)
+    };
+    let decided = app
+        .store
+        .decide_staff_change(id, decided_by, decision, now, &changer.label())
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => ApiError::Conflict {
+                reason_bg: "Профилът е променен, откакто промяната е поискана; поискайте я \
+                            отново."
+                    .into(),
+                reason_en: "The account changed since the change was asked for; ask again.".into(),
+            },
+            other => other.into(),
+        })?;
+    Ok((decided, password))
+}
+
+/// Checks and creates a user (the admin page, the API and the CLI all come here). What an
+/// administrator may not give alone is not given at once: an account with a designation for
+/// corruption signals is created without it, and one with a role that handles cases or
+/// administers is created inactive; the designation and the activation wait for a second
+/// administrator (the pending change returned). The server's operator creates it whole.
 pub async fn create_user(
     app: &AppState,
-    actor_label: &str,
+    changer: Changer<'_>,
     draft: &StaffDraft,
-) -> Result<User, ApiError> {
+) -> Result<(User, Option<StaffChange>), ApiError> {
     let (display_name, password, department_id, corruption_officer) = (
         draft.display_name.as_str(),
         draft.password.as_str(),
@@ -697,7 +983,7 @@ pub async fn create_user(
         None
     });
     if let Err(ApiError::Validation(mut e)) =
-        auth::check_password_policy("password", password, username)
+        auth::check_password_policy("password", password, username, None)
     {
         errors.append(&mut e);
     }
@@ -707,27 +993,128 @@ pub async fn create_user(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let hash = auth::hash_password(password)?;
+    let hash = auth::hash_password(password).await?;
+    let by_operator = matches!(changer, Changer::Operator(_));
+    let designate_now = corruption_officer && by_operator;
+    let activate_now = by_operator || !(role.handles_cases() || role == Role::Administrator);
+    let new = NewUser {
+        username: username.to_owned(),
+        display_name: display_name.trim().to_owned(),
+        role,
+        department_id,
+        corruption_officer: designate_now,
+        active: activate_now,
+        password_hash: hash,
+        email,
+    };
+    let notices = if designate_now {
+        let everyone = app.store.users().await?;
+        let mut created = placeholder_user(&new);
+        let before = User {
+            corruption_officer: false,
+            ..created.clone()
+        };
+        created.corruption_officer = true;
+        crate::notify::staff_notices::designation_changed(
+            &app.notify,
+            &everyone,
+            &before,
+            &created,
+            &changer.label(),
+            app.clock.now(),
+        )
+    } else {
+        Vec::new()
+    };
     let user = app
         .store
-        .create_user(
-            NewUser {
-                username: username.to_owned(),
-                display_name: display_name.trim().to_owned(),
-                role,
-                department_id,
-                corruption_officer,
-                password_hash: hash,
-                email,
-            },
-            app.clock.now(),
-            actor_label,
-        )
+        .create_user(new, app.clock.now(), &changer.label(), &notices)
         .await?;
-    Ok(user)
+    if corruption_officer == designate_now && activate_now {
+        return Ok((user, None));
+    }
+    let after = AccountState {
+        corruption_officer,
+        active: true,
+        ..user.state()
+    };
+    match change_account(app, changer, &user, after, false).await? {
+        AccountOutcome::Pending(change) => Ok((user, Some(change))),
+        AccountOutcome::Applied { user, .. } => Ok((user, None)),
+    }
 }
 
-/// `POST /api/v1/users` (administrators).
+/// The account about to be created, for composing notices before it has an id.
+fn placeholder_user(new: &NewUser) -> User {
+    User {
+        id: 0,
+        username: new.username.clone(),
+        display_name: new.display_name.clone(),
+        role: new.role,
+        department_id: new.department_id,
+        corruption_officer: new.corruption_officer,
+        active: new.active,
+        password_hash: String::new(),
+        failed_logins: 0,
+        locked_until: None,
+        lockouts: 0,
+        must_change_password: false,
+        email: new.email.clone(),
+    }
+}
+
+pub fn change_json(c: &StaffChange) -> Value {
+    let state = |s: &AccountState| {
+        json!({ "role": s.role.as_str(), "department_id": s.department_id,
+                "corruption_officer": s.corruption_officer, "active": s.active,
+                "display_name": s.display_name, "email": s.email })
+    };
+    json!({
+        "id": c.id, "user_id": c.user_id, "username": c.username,
+        "before": state(&c.before), "after": state(&c.after),
+        "reset_password": c.reset_password,
+        "requested_by": c.requested_by, "requested_by_name": c.requested_by_name,
+        "requested_at": local_time(c.requested_at),
+        "state": c.state, "decided_by": c.decided_by,
+        "decided_at": c.decided_at.map(local_time),
+    })
+}
+
+/// The answer for a change that waits: 202 with the change and who can approve it.
+async fn pending_answer(
+    app: &AppState,
+    staff: &Staff,
+    change: &StaffChange,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let others = other_administrators(app, staff.user.id).await?;
+    let (bg, en) = if others == 0 {
+        (
+            format!(
+                "Промяната чака одобрение от втори администратор, а друг няма. Одобрете я на \
+                 сървъра: `priemna user approve {}`.",
+                change.id
+            ),
+            format!(
+                "The change waits for a second administrator and there is none. Approve it on \
+                 the server: `priemna user approve {}`.",
+                change.id
+            ),
+        )
+    } else {
+        (
+            "Промяната чака одобрение от друг администратор.".to_owned(),
+            "The change waits for another administrator's approval.".to_owned(),
+        )
+    };
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        Json(json!({ "pending": change_json(change), "message": bg, "message_en": en })),
+    ))
+}
+
+/// `POST /api/v1/users` (administrators). A designation for corruption signals is not given
+/// at once, and an account with a role that handles cases or administers is created inactive:
+/// the designation and the activation wait for a second administrator (`pending_change`).
 #[utoipa::path(
     post,
     path = "/api/v1/users",
@@ -735,7 +1122,7 @@ pub async fn create_user(
     security(("bearer" = [])),
     request_body(content = super::openapi::NewUserRequest, content_type = "application/json"),
     responses(
-        (status = 201, description = "Created", body = super::openapi::UserBody),
+        (status = 201, description = "Created (a designation or activation waits for a second administrator)", body = super::openapi::CreatedUser),
         (status = 400, response = super::openapi::BadRequest),
         (status = 401, response = super::openapi::Unauthorized),
         (status = 403, response = super::openapi::Forbidden),
@@ -763,8 +1150,15 @@ pub async fn add_user(
         corruption_officer: r.corruption_officer,
         email: r.email,
     };
-    let user = create_user(&app, &staff.actor_label(), &draft).await?;
-    Ok((axum::http::StatusCode::CREATED, Json(user_json(&user))))
+    let (user, pending) = create_user(&app, Changer::Admin(&staff), &draft).await?;
+    let mut body = user_json(&user);
+    if let Some(map) = body.as_object_mut() {
+        map.insert(
+            "pending_change".into(),
+            pending.as_ref().map(change_json).unwrap_or(Value::Null),
+        );
+    }
+    Ok((axum::http::StatusCode::CREATED, Json(body)))
 }
 
 #[derive(Deserialize)]
@@ -784,7 +1178,9 @@ pub struct UpdateUserRequest {
     email: Option<Option<String>>,
 }
 
-/// `PATCH /api/v1/users/{id}` (administrators).
+/// `PATCH /api/v1/users/{id}` (administrators): applied at once (200), or, for a designation,
+/// a role that handles cases or administers, or one's own account, stored to wait for a
+/// second administrator (202).
 #[utoipa::path(
     patch,
     path = "/api/v1/users/{id}",
@@ -794,6 +1190,7 @@ pub struct UpdateUserRequest {
     request_body(content = super::openapi::UpdateUserRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Changed", body = super::openapi::UserBody),
+        (status = 202, description = "Waiting for a second administrator", body = super::openapi::PendingAnswer),
         (status = 400, response = super::openapi::BadRequest),
         (status = 401, response = super::openapi::Unauthorized),
         (status = 403, response = super::openapi::Forbidden),
@@ -811,12 +1208,13 @@ pub async fn update_user(
     Path(id): Path<i64>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
     let r: UpdateUserRequest = typed_body(&headers, body)?;
-    let mut user = app.store.user_by_id(id).await?.ok_or(ApiError::NotFound)?;
+    let user = app.store.user_by_id(id).await?.ok_or(ApiError::NotFound)?;
+    let mut after = user.state();
     if let Some(role) = r.role {
-        user.role = Role::parse(&role).ok_or_else(|| {
+        after.role = Role::parse(&role).ok_or_else(|| {
             ApiError::Validation(vec![FieldError::new(
                 "role",
                 Problem::UnknownValue {
@@ -826,25 +1224,193 @@ pub async fn update_user(
         })?;
     }
     if let Some(d) = r.department_id {
-        user.department_id = d;
+        if let Some(d) = d
+            && !app.store.departments().await?.iter().any(|x| x.id == d)
+        {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "department_id",
+                Problem::UnknownValue { allowed: vec![] },
+            )]));
+        }
+        after.department_id = d;
     }
     if let Some(c) = r.corruption_officer {
-        user.corruption_officer = c;
+        after.corruption_officer = c;
     }
     if let Some(a) = r.active {
-        user.active = a;
+        after.active = a;
     }
     if let Some(n) = r.display_name.filter(|n| !n.trim().is_empty()) {
-        user.display_name = n.trim().to_owned();
+        after.display_name = n.trim().to_owned();
     }
     if let Some(email) = r.email {
-        user.email =
+        after.email =
             staff_email("email", email.as_deref()).map_err(|e| ApiError::Validation(vec![e]))?;
     }
+    match change_account(&app, Changer::Admin(&staff), &user, after, false).await? {
+        AccountOutcome::Applied { user, .. } => Ok(Json(user_json(&user)).into_response()),
+        AccountOutcome::Pending(change) => {
+            Ok(pending_answer(&app, &staff, &change).await?.into_response())
+        }
+    }
+}
+
+/// `POST /api/v1/users/{id}/unlock` (administrators): ends a lock-out (journalled).
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/unlock",
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "Unlocked", body = super::openapi::UserBody),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
+pub async fn unlock_user(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
     app.store
-        .update_user(&user, app.clock.now(), &staff.actor_label())
+        .unlock_user(id, app.clock.now(), &staff.actor_label())
         .await?;
+    let user = app.store.user_by_id(id).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(user_json(&user)))
+}
+
+/// `POST /api/v1/users/{id}/password-reset` (administrators): gives the account a one-time
+/// password, shown once, that must be changed at the next sign-in; its sessions end. For an
+/// administrator, a designated officer or oneself, the reset waits for a second administrator
+/// (202), and the one who approves it gets the password.
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/password-reset",
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "Reset: the one-time password, shown once", body = super::openapi::PasswordReset),
+        (status = 202, description = "Waiting for a second administrator", body = super::openapi::PendingAnswer),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
+pub async fn reset_password(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
+    let user = app.store.user_by_id(id).await?.ok_or(ApiError::NotFound)?;
+    let state = user.state();
+    match change_account(&app, Changer::Admin(&staff), &user, state, true).await? {
+        AccountOutcome::Applied {
+            user,
+            one_time_password,
+        } => Ok(Json(json!({
+            "user": user_json(&user), "one_time_password": one_time_password,
+        }))
+        .into_response()),
+        AccountOutcome::Pending(change) => {
+            Ok(pending_answer(&app, &staff, &change).await?.into_response())
+        }
+    }
+}
+
+/// `GET /api/v1/user-changes` (administrators): changes to staff, newest first; `?state=all`
+/// for the decided ones too (default: those waiting).
+#[utoipa::path(
+    get,
+    path = "/api/v1/user-changes",
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("state" = Option<String>, Query, description = "`pending` (default) or `all`")),
+    responses(
+        (status = 200, description = "Changes to staff", body = super::openapi::UserChangeList),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
+pub async fn user_changes(
+    State(app): State<AppState>,
+    staff: Staff,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
+    let pending_only = query.get("state").is_none_or(|s| s != "all");
+    let changes = app.store.staff_changes(pending_only).await?;
+    Ok(Json(
+        json!({ "changes": changes.iter().map(change_json).collect::<Vec<_>>() }),
+    ))
+}
+
+async fn decide(
+    app: &AppState,
+    staff: &Staff,
+    id: i64,
+    approve: bool,
+) -> Result<Json<Value>, ApiError> {
+    access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
+    let (change, password) = decide_change(app, Changer::Admin(staff), id, approve).await?;
+    Ok(Json(
+        json!({ "change": change_json(&change), "one_time_password": password }),
+    ))
+}
+
+/// `POST /api/v1/user-changes/{id}/approve` (another administrator): applies the change.
+#[utoipa::path(
+    post,
+    path = "/api/v1/user-changes/{id}/approve",
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "Approved and applied (with the one-time password of a reset)", body = super::openapi::UserChangeDecided),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
+pub async fn approve_change(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    decide(&app, &staff, id, true).await
+}
+
+/// `POST /api/v1/user-changes/{id}/reject` (another administrator).
+#[utoipa::path(
+    post,
+    path = "/api/v1/user-changes/{id}/reject",
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "Rejected", body = super::openapi::UserChangeDecided),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 503, response = super::openapi::Unavailable),
+    )
+)]
+pub async fn reject_change(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    decide(&app, &staff, id, false).await
 }
 
 /// `GET /api/v1/departments` (any member of staff).

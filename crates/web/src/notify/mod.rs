@@ -11,6 +11,7 @@
 pub mod api;
 pub mod compose;
 pub mod messages;
+pub mod staff_notices;
 pub mod worker;
 
 pub use worker::{

@@ -5,8 +5,10 @@
 use super::layout::{self, FormErrors, Input, Section, Select};
 use super::{PageError, StaffPage, rerender};
 use crate::AppState;
-use crate::api_staff::{StaffDraft, create_user};
-use crate::auth::{MIN_PASSWORD_CHARS, Staff};
+use crate::api_staff::{
+    AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,
+};
+use crate::auth::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Staff};
 use crate::error::ApiError;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -15,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::submission::Problem;
-use priemna_store::{Department, User};
+use priemna_store::{Department, StaffChange, User};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -74,6 +76,10 @@ struct Refusal {
 #[derive(Default)]
 struct AdminView {
     done: Option<&'static str>,
+    /// A notice made for this answer (a one-time password, shown once and never in a URL).
+    said: Option<String>,
+    /// A refusal of a button (unlock, reset, approve, reject).
+    refused: Option<String>,
     new_user: NewUserForm,
     new_user_refusal: Refusal,
     /// The user whose change was refused, what was sent, and why.
@@ -88,6 +94,18 @@ fn done_message(done: &str) -> Option<&'static str> {
     match done {
         "user_added" => Some("Служителят е добавен."),
         "user_updated" => Some("Промените по служителя са записани."),
+        "user_added_pending" => Some(
+            "Служителят е добавен, но определянето за сигнали за корупция или активирането на \
+             профил с роля, която работи по преписки, чака одобрение от друг администратор.",
+        ),
+        "change_pending" => Some(
+            "Промяната чака одобрение от друг администратор (вижте „Промени, които чакат \
+             одобрение“). Ако друг администратор няма, одобрете я на сървъра с \
+             `priemna user approve`.",
+        ),
+        "unlocked" => Some("Профилът е отключен."),
+        "rejected" => Some("Промяната е отхвърлена."),
+        "approved" => Some("Промяната е одобрена и приложена."),
         "department_added" => Some("Отделът е добавен."),
         "head_set" => Some("Началникът на отдела е записан."),
         _ => None,
@@ -154,8 +172,13 @@ pub async fn add_user(
             corruption_officer: form.corruption_officer.is_some(),
             email: None,
         };
-        match create_user(&app, &staff.actor_label(), &draft).await {
-            Ok(_) => return Ok(Redirect::to("/staff/admin?done=user_added").into_response()),
+        match create_user(&app, Changer::Admin(&staff), &draft).await {
+            Ok((_, None)) => {
+                return Ok(Redirect::to("/staff/admin?done=user_added").into_response());
+            }
+            Ok((_, Some(_))) => {
+                return Ok(Redirect::to("/staff/admin?done=user_added_pending").into_response());
+            }
             Err(ApiError::Validation(fields)) => Refusal {
                 errors: FormErrors::new(fields),
                 alert: None,
@@ -197,7 +220,7 @@ pub async fn update_user(
         .map_err(PageError::to(&staff))?;
     require(&staff, Permission::ManageUsers)?;
     let to_page = PageError::to(&staff);
-    let mut user = app
+    let user = app
         .store
         .user_by_id(id)
         .await
@@ -226,26 +249,27 @@ pub async fn update_user(
     }
     let active = form.active.is_some();
     let mut alert = None;
-    if id == staff.user.id && (role != Some(Role::Administrator) || !active) {
-        alert = Some(
-            "Не можете да отнемете собствения си администраторски достъп; помолете друг \
-             администратор."
-                .to_owned(),
-        );
-    }
-    if let (Some(role), true, None) = (role, errors.is_empty(), &alert) {
-        user.role = role;
-        user.department_id = department_id;
-        user.corruption_officer = form.corruption_officer.is_some();
-        user.active = active;
-        match app
-            .store
-            .update_user(&user, app.clock.now(), &staff.actor_label())
-            .await
-            .map_err(ApiError::from)
-        {
-            Ok(()) => return Ok(Redirect::to("/staff/admin?done=user_updated").into_response()),
+    if let (Some(role), true) = (role, errors.is_empty()) {
+        let after = priemna_store::AccountState {
+            role,
+            department_id,
+            corruption_officer: form.corruption_officer.is_some(),
+            active,
+            ..user.state()
+        };
+        match change_account(&app, Changer::Admin(&staff), &user, after, false).await {
+            Ok(AccountOutcome::Applied { .. }) => {
+                return Ok(Redirect::to("/staff/admin?done=user_updated").into_response());
+            }
+            Ok(AccountOutcome::Pending(_)) => {
+                return Ok(Redirect::to("/staff/admin?done=change_pending").into_response());
+            }
             Err(ApiError::Conflict { reason_bg, .. }) => alert = Some(reason_bg),
+            Err(ApiError::Validation(fields)) => {
+                alert = fields
+                    .first()
+                    .map(|f| layout::capitalise(&f.problem.message_bg()))
+            }
             Err(e) => return Err(to_page(e)),
         }
     }
@@ -254,6 +278,152 @@ pub async fn update_user(
         ..AdminView::default()
     };
     Ok(rerender(render(&app, &staff, &view).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ButtonForm {
+    #[serde(default)]
+    csrf_token: Option<String>,
+}
+
+/// Checks a button's form: the CSRF token and the right to manage users.
+fn button(staff: &Staff, form: Result<Form<ButtonForm>, FormRejection>) -> Result<(), PageError> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(PageError::to(staff))?;
+    require(staff, Permission::ManageUsers)
+}
+
+/// The admin page again, with a refusal or a notice made for this answer.
+async fn answer(
+    app: &AppState,
+    staff: &Staff,
+    said: Option<String>,
+    refused: Option<String>,
+) -> Result<Response, PageError> {
+    let refusal = refused.is_some();
+    let view = AdminView {
+        said,
+        refused,
+        ..AdminView::default()
+    };
+    let page = render(app, staff, &view).await?;
+    Ok(if refusal {
+        rerender(page)
+    } else {
+        page.into_response()
+    })
+}
+
+/// The one-time password's notice: shown once, here, and never again.
+fn one_time_notice(user: &str, password: &str) -> String {
+    format!(
+        "Еднократната парола на {user} е {password} — съобщете я лично; тя се показва само \
+         сега. При вход служителят трябва да я смени."
+    )
+}
+
+/// `POST /staff/admin/users/{id}/unlock`: end a lock-out.
+pub async fn unlock_user(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    Path(id): Path<i64>,
+    form: Result<Form<ButtonForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    button(&staff, form)?;
+    app.store
+        .unlock_user(id, app.clock.now(), &staff.actor_label())
+        .await
+        .map_err(|e| PageError::new(e.into(), Some(&staff)))?;
+    Ok(Redirect::to("/staff/admin?done=unlocked").into_response())
+}
+
+/// `POST /staff/admin/users/{id}/reset-password`: a one-time password, shown once (or a
+/// change waiting for a second administrator, for an administrator or a designated officer).
+pub async fn reset_password(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    Path(id): Path<i64>,
+    form: Result<Form<ButtonForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    button(&staff, form)?;
+    let to_page = PageError::to(&staff);
+    let user = app
+        .store
+        .user_by_id(id)
+        .await
+        .map_err(|e| to_page(e.into()))?
+        .ok_or_else(|| to_page(ApiError::NotFound))?;
+    let state = user.state();
+    match change_account(&app, Changer::Admin(&staff), &user, state, true).await {
+        Ok(AccountOutcome::Applied {
+            user,
+            one_time_password: Some(password),
+        }) => {
+            answer(
+                &app,
+                &staff,
+                Some(one_time_notice(&user.username, &password)),
+                None,
+            )
+            .await
+        }
+        Ok(AccountOutcome::Applied { .. }) => {
+            Ok(Redirect::to("/staff/admin?done=user_updated").into_response())
+        }
+        Ok(AccountOutcome::Pending(_)) => {
+            Ok(Redirect::to("/staff/admin?done=change_pending").into_response())
+        }
+        Err(e) => Err(to_page(e)),
+    }
+}
+
+async fn decide(
+    app: &AppState,
+    staff: &Staff,
+    id: i64,
+    approve: bool,
+) -> Result<Response, PageError> {
+    match decide_change(app, Changer::Admin(staff), id, approve).await {
+        Ok((change, Some(password))) => {
+            answer(
+                app,
+                staff,
+                Some(one_time_notice(&change.username, &password)),
+                None,
+            )
+            .await
+        }
+        Ok(_) if approve => Ok(Redirect::to("/staff/admin?done=approved").into_response()),
+        Ok(_) => Ok(Redirect::to("/staff/admin?done=rejected").into_response()),
+        Err(ApiError::Forbidden { reason_bg, .. } | ApiError::Conflict { reason_bg, .. }) => {
+            answer(app, staff, None, Some(reason_bg)).await
+        }
+        Err(e) => Err(PageError::new(e, Some(staff))),
+    }
+}
+
+/// `POST /staff/admin/changes/{id}/approve`: another administrator applies a waiting change.
+pub async fn approve_change(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    Path(id): Path<i64>,
+    form: Result<Form<ButtonForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    button(&staff, form)?;
+    decide(&app, &staff, id, true).await
+}
+
+/// `POST /staff/admin/changes/{id}/reject`.
+pub async fn reject_change(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    Path(id): Path<i64>,
+    form: Result<Form<ButtonForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    button(&staff, form)?;
+    decide(&app, &staff, id, false).await
 }
 
 /// `POST /staff/admin/departments`: add a department (and, optionally, its head).
@@ -427,6 +597,15 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
             .map(|u| u.display_name.clone())
             .unwrap_or_else(|| "—".to_owned())
     };
+    let changes = if manage_users {
+        app.store
+            .staff_changes(true)
+            .await
+            .map_err(|e| to_page(e.into()))?
+    } else {
+        Vec::new()
+    };
+    let now = app.clock.now();
     let failed_any = !view.new_user_refusal.errors.is_empty()
         || view.new_user_refusal.alert.is_some()
         || view.edit.is_some()
@@ -437,10 +616,13 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
     let body = html! {
         h1 { "Администриране" }
         @if let Some(done) = view.done { (layout::notice(done)) }
+        @if let Some(said) = &view.said { (layout::notice(said)) }
+        @if let Some(refused) = &view.refused { (layout::alert(refused)) }
         @if failed_any {
             (layout::alert("Промяната не е записана — вижте съобщенията при формуляра."))
         }
         @if manage_users {
+            (pending_changes(staff, &changes, &departments))
             h2 id="users-title" { "Служители" }
             div.table-wrap {
                 table aria-labelledby="users-title" {
@@ -452,6 +634,7 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
                             th scope="col" { "Отдел" }
                             th scope="col" { "Сигнали за корупция" }
                             th scope="col" { "Активен" }
+                            th scope="col" { "Вход" }
                             th scope="col" { "Промяна" }
                         }
                     }
@@ -464,6 +647,7 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
                                 td { (department_name(u.department_id)) }
                                 td { @if u.corruption_officer { "определен" } @else { "—" } }
                                 td { @if u.active { "да" } @else { strong { "не" } } }
+                                td { (sign_in_cell(staff, u, now)) }
                                 td { (edit_user_form(staff, u, &departments, view)) }
                             }
                         }
@@ -509,11 +693,132 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
     ))
 }
 
+/// A member of staff's sign-in: locked or not, and the buttons to unlock and to reset.
+fn sign_in_cell(staff: &Staff, user: &User, now: jiff::Timestamp) -> Markup {
+    let locked = user.locked_until.filter(|until| *until > now);
+    html! {
+        @if let Some(until) = locked {
+            p { strong { "заключен до " (layout::time_bg(until)) } }
+            form method="post" action=(format!("/staff/admin/users/{}/unlock", user.id)) {
+                (layout::csrf_field(staff))
+                button type="submit" { "Отключи" span.visually-hidden { " " (user.display_name) } }
+            }
+        }
+        @if user.must_change_password { p { "чака смяна на паролата" } }
+        form method="post" action=(format!("/staff/admin/users/{}/reset-password", user.id)) {
+            (layout::csrf_field(staff))
+            button type="submit" {
+                "Еднократна парола" span.visually-hidden { " за " (user.display_name) }
+            }
+        }
+    }
+}
+
+/// The changes that wait for a second administrator, each with approve and reject (not for
+/// the one who asked, nor for the person concerned).
+fn pending_changes(staff: &Staff, changes: &[StaffChange], departments: &[Department]) -> Markup {
+    let department = |id: Option<i64>| {
+        id.and_then(|id| departments.iter().find(|d| d.id == id))
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| "—".to_owned())
+    };
+    let describe = |c: &StaffChange| {
+        let (b, a) = (&c.before, &c.after);
+        let mut parts = Vec::new();
+        if b.role != a.role {
+            parts.push(format!(
+                "роля: {} → {}",
+                b.role.label_bg(),
+                a.role.label_bg()
+            ));
+        }
+        if b.department_id != a.department_id {
+            parts.push(format!(
+                "отдел: {} → {}",
+                department(b.department_id),
+                department(a.department_id)
+            ));
+        }
+        if b.corruption_officer != a.corruption_officer {
+            parts.push(if a.corruption_officer {
+                "определяне за сигнали за корупция".to_owned()
+            } else {
+                "отнемане на определянето за сигнали за корупция".to_owned()
+            });
+        }
+        if b.active != a.active {
+            parts.push(
+                if a.active {
+                    "активиране"
+                } else {
+                    "деактивиране"
+                }
+                .to_owned(),
+            );
+        }
+        if b.display_name != a.display_name {
+            parts.push(format!("име: {}", a.display_name));
+        }
+        if b.email != a.email {
+            parts.push("адрес за напомняния".to_owned());
+        }
+        if c.reset_password {
+            parts.push("еднократна парола".to_owned());
+        }
+        parts.join("; ")
+    };
+    html! {
+        h2 id="changes-title" { "Промени, които чакат одобрение" }
+        @if changes.is_empty() {
+            p { "Няма." }
+        } @else {
+            div.table-wrap {
+                table aria-labelledby="changes-title" {
+                    thead {
+                        tr {
+                            th scope="col" { "Служител" }
+                            th scope="col" { "Промяна" }
+                            th scope="col" { "Поискана от" }
+                            th scope="col" { "Решение" }
+                        }
+                    }
+                    tbody {
+                        @for c in changes {
+                            tr {
+                                th scope="row" { code { (c.username) } }
+                                td { (describe(c)) }
+                                td { (c.requested_by_name) ", " (layout::time_bg(c.requested_at)) }
+                                td {
+                                    @if c.requested_by == staff.user.id {
+                                        "чака друг администратор"
+                                    } @else if c.user_id == staff.user.id {
+                                        "засяга вашия профил: решава друг администратор"
+                                    } @else {
+                                        form method="post" action=(format!("/staff/admin/changes/{}/approve", c.id)) {
+                                            (layout::csrf_field(staff))
+                                            button type="submit" { "Одобри" span.visually-hidden { " промяна " (c.id) } }
+                                        }
+                                        form method="post" action=(format!("/staff/admin/changes/{}/reject", c.id)) {
+                                            (layout::csrf_field(staff))
+                                            button type="submit" { "Отхвърли" span.visually-hidden { " промяна " (c.id) } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn new_user_form(staff: &Staff, departments: &[Department], view: &AdminView) -> Markup {
     let form = &view.new_user;
     let errors = &view.new_user_refusal.errors;
     let password_hint = format!(
-        "Поне {MIN_PASSWORD_CHARS} знака. Съобщете я на служителя лично; той може да я смени."
+        "От {MIN_PASSWORD_CHARS} до {MAX_PASSWORD_CHARS} знака, не често срещана парола. \
+         Съобщете я на служителя лично; той може да я смени."
     );
     let role = if form.role.is_empty() {
         Role::CaseOfficer.as_str()
@@ -555,7 +860,8 @@ fn new_user_form(staff: &Staff, departments: &[Department], view: &AdminView) ->
                 }.render())
                 (layout::checkbox("new-corruption_officer", "corruption_officer",
                     "Определен за сигнали за корупция", form.corruption_officer.is_some(),
-                    Some("Само за роли, които работят по преписки.")))
+                    Some("Само за роли, които работят по преписки. Определянето влиза в сила \
+                          след одобрение от друг администратор.")))
                 (Input {
                     id: "new-password", name: "password", label: "Начална парола",
                     kind: "password", required: true, autocomplete: Some("new-password"),

@@ -4,12 +4,14 @@ use super::layout::{self, FormErrors, Input, Section};
 use super::{LOGIN_PATH, PageError, StaffPage, rerender};
 use crate::AppState;
 use crate::api_staff::change_own_password;
-use crate::auth::{self, MAX_FAILED_LOGINS, MIN_PASSWORD_CHARS, SESSION_COOKIE, Staff};
+use crate::auth::{
+    self, MAX_FAILED_LOGINS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_COOKIE, Staff,
+};
 use crate::error::ApiError;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
@@ -73,8 +75,11 @@ fn login_page(view: &LoginView) -> Markup {
             button type="submit" { "Вход" }
         }
         p.hint {
-            "След " (MAX_FAILED_LOGINS) " неуспешни опита подред профилът се заключва за "
-            (auth::LOCKOUT.as_mins()) " минути. Забравена парола — обърнете се към администратора."
+            "След " (MAX_FAILED_LOGINS) " неуспешни опита подред профилът се заключва временно: "
+            "за " (auth::LOCKOUT.first_lock.as_mins()) " минути, при повторение — за по-дълго (до "
+            (auth::LOCKOUT.longest_lock.as_mins()) " минути). Забравена парола или заключен "
+            "профил — обърнете се към администратора: той може да го отключи или да ви даде "
+            "еднократна парола."
         }
     };
     layout::page("Вход", None, Section::None, body)
@@ -110,6 +115,16 @@ pub async fn submit(
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
     let form = form.map(|Form(f)| f).unwrap_or_default();
+    // A form posted from another site must not sign this browser in to someone's account.
+    if let Err(ApiError::Forbidden { reason_bg, .. }) = auth::check_same_origin(&headers) {
+        let page = login_page(&LoginView {
+            username: "",
+            errors: FormErrors::default(),
+            alert: Some(reason_bg),
+            notice: None,
+        });
+        return (StatusCode::FORBIDDEN, page).into_response();
+    }
     let mut errors = FormErrors::default();
     if form.username.trim().is_empty() {
         errors.push("username", Problem::Missing);
@@ -138,19 +153,18 @@ pub async fn submit(
             }
             let secure = auth::is_https(&app, &headers);
             let jar = jar.add(auth::session_cookie(&session.token, secure));
-            let home = if session.user.role == priemna_domain::access::Role::Administrator {
+            let home = if session.user.must_change_password {
+                "/staff/password?reset=1"
+            } else if session.user.role == priemna_domain::access::Role::Administrator {
                 "/staff/admin"
             } else {
                 "/staff"
             };
             return (jar, Redirect::to(home)).into_response();
         }
+        // The same words whether the user is unknown, the password wrong or the account
+        // locked: the page must not tell which accounts exist.
         Err(ApiError::Unauthorized) => "Грешно потребителско име или парола.".to_owned(),
-        Err(ApiError::Locked(until)) => format!(
-            "Профилът е заключен след {MAX_FAILED_LOGINS} неуспешни опита за вход. Опитайте \
-             отново след {} или се обърнете към администратора.",
-            layout::time_bg(until)
-        ),
         Err(e) => {
             tracing::error!(error = %e, "sign-in failed");
             "Входът временно не е възможен; опитайте отново след малко.".to_owned()
@@ -203,12 +217,17 @@ pub struct PasswordForm {
 
 fn password_page(staff: &Staff, errors: &FormErrors, alert: Option<&str>, done: bool) -> Markup {
     let rule = format!(
-        "Поне {MIN_PASSWORD_CHARS} знака; не може да съвпада с потребителското име. Смяната \
+        "От {MIN_PASSWORD_CHARS} до {MAX_PASSWORD_CHARS} знака; не може да е често срещана \
+         парола, потребителското име, името на общината или старата парола. Смяната \
          прекратява всички други ваши сесии."
     );
     let body = html! {
         h1 { "Смяна на парола" }
         @if done { (layout::notice("Паролата е сменена.")) }
+        @if staff.user.must_change_password {
+            (layout::alert("Администратор ви е дал еднократна парола. Изберете своя нова \
+                парола, преди да продължите."))
+        }
         @if let Some(alert) = alert { (layout::alert(alert)) }
         form method="post" action="/staff/password" novalidate {
             (layout::csrf_field(staff))
@@ -243,11 +262,9 @@ pub async fn password_form(
 }
 
 /// `POST /staff/password`: the current password, the new one twice. The change ends every
-/// session of the account, so a fresh one is opened for this browser.
+/// other session of the account; this browser's goes on.
 pub async fn password_submit(
     State(app): State<AppState>,
-    headers: HeaderMap,
-    jar: CookieJar,
     StaffPage(staff): StaffPage,
     form: Result<Form<PasswordForm>, FormRejection>,
 ) -> Result<Response, PageError> {
@@ -276,31 +293,8 @@ pub async fn password_submit(
             let errors = FormErrors::new(fields);
             return Ok(rerender(password_page(&staff, &errors, None, false)));
         }
-        Err(ApiError::Locked(until)) => {
-            let alert = format!(
-                "След твърде много грешни пароли профилът е заключен до {}. Паролата не е \
-                 сменена.",
-                layout::time_bg(until)
-            );
-            return Ok(rerender(password_page(
-                &staff,
-                &FormErrors::default(),
-                Some(&alert),
-                false,
-            )));
-        }
         Err(e) => return Err(PageError::new(e, Some(&staff))),
     }
-    // Every session ended with the change; this browser gets a new one.
-    match auth::login(&app, &staff.user.username, &form.new_password).await {
-        Ok(session) => {
-            let secure = auth::is_https(&app, &headers);
-            let jar = jar.add(auth::session_cookie(&session.token, secure));
-            Ok((jar, Redirect::to("/staff/password?done=1")).into_response())
-        }
-        Err(_) => {
-            let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
-            Ok((jar, Redirect::to("/staff/login?done=password")).into_response())
-        }
-    }
+    // Every other session ended with the change; this one goes on.
+    Ok(Redirect::to("/staff/password?done=1").into_response())
 }

@@ -66,6 +66,19 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/admin/outbox", get(outbox::page))
         .route("/staff/admin/users", post(admin::add_user))
         .route("/staff/admin/users/{id}", post(admin::update_user))
+        .route("/staff/admin/users/{id}/unlock", post(admin::unlock_user))
+        .route(
+            "/staff/admin/users/{id}/reset-password",
+            post(admin::reset_password),
+        )
+        .route(
+            "/staff/admin/changes/{id}/approve",
+            post(admin::approve_change),
+        )
+        .route(
+            "/staff/admin/changes/{id}/reject",
+            post(admin::reject_change),
+        )
         .route("/staff/admin/departments", post(admin::add_department))
         .route("/staff/admin/departments/{id}/head", post(admin::set_head))
         .route("/staff/journal", get(journal::page))

@@ -1,1 +1,837 @@
-//! See `main.rs`.
+//! See `main.rs`. Accounts (M3, M4, L4, L5, L7 and I2's password change): a designation for
+//! corruption signals, a role that handles cases and any change to an administrator's own
+//! account wait for a second administrator; sign-in never tells a locked account from an
+//! unknown one, locks end and grow, administrators unlock and reset; guessable passwords,
+//! cross-site sign-ins and the staff list for everyone are refused.
+
+use crate::helpers::{PASSWORD, StaffClient, TestApp, spawn_app_at, spawn_app_configured};
+use crate::mailsink::{MailSink, free_port};
+use priemna_web::api_staff::{Changer, StaffDraft, create_user};
+use priemna_web::notify::{SmtpConfig, TlsMode, WorkerConfig};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const NOW: &str = "2026-12-04T15:00:00Z";
+
+/// A municipality with two administrators, a designated officer (with an e-mail address), a
+/// case officer in a department, and a corruption signal from a named person.
+struct Town {
+    app: TestApp,
+    admin: StaffClient,
+    admin2: StaffClient,
+    roads: i64,
+    officer_id: i64,
+    number: String,
+}
+
+async fn add(app: &TestApp, username: &str, role: &str, department: Option<i64>, officer: bool) {
+    let draft = StaffDraft {
+        username: username.into(),
+        display_name: format!("Служител {username}"),
+        role: role.into(),
+        password: PASSWORD.into(),
+        department_id: department,
+        corruption_officer: officer,
+        email: Some(format!("{username}@haskovo.bg")),
+    };
+    create_user(&app.state, Changer::Operator("cli:test"), &draft)
+        .await
+        .unwrap();
+}
+
+async fn town() -> Town {
+    // Many sign-ins from one address: the per-address limit (a door of its own) is off here.
+    let app = spawn_app_configured(NOW, |mut state| {
+        state.limits = priemna_web::limits::Limits::new(priemna_web::limits::LimitConfig {
+            login_per_minute: 0,
+            intake_per_minute: 0,
+            ..Default::default()
+        });
+        state
+    })
+    .await;
+    let roads = app.add_department("Пътища").await;
+    add(&app, "admin", "administrator", None, false).await;
+    add(&app, "admin2", "administrator", None, false).await;
+    add(&app, "clerk", "registry_clerk", None, true).await;
+    add(&app, "eco", "case_officer", Some(roads), false).await;
+    let officer_id = app.store.user_by_username("eco").await.unwrap().unwrap().id;
+    let (number, _) = app
+        .registered(json!({"kind": "corruption_signal", "channel": "phone",
+            "subject": "Подкуп", "body": "Служител поиска пари за разрешение.",
+            "submitter": crate::helpers::named()}))
+        .await;
+    let admin = app.login("admin").await;
+    let admin2 = app.login("admin2").await;
+    Town {
+        app,
+        admin,
+        admin2,
+        roads,
+        officer_id,
+        number,
+    }
+}
+
+/// A raw sign-in through the API: status, content type and the body's bytes.
+async fn api_login(app: &TestApp, username: &str, password: &str) -> (u16, String, Vec<u8>) {
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, kind, response.bytes().await.unwrap().to_vec())
+}
+
+/// A sign-in through the page, as a browser on this site sends it.
+async fn page_login(app: &TestApp, username: &str, password: &str) -> (u16, String) {
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/staff/login"))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status().as_u16(),
+        response.text().await.unwrap_or_default(),
+    )
+}
+
+async fn journal_actions(app: &TestApp) -> Vec<(String, String, Value)> {
+    app.store
+        .journal(0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            let details = serde_json::from_str(&e.details).unwrap_or(Value::Null);
+            (e.actor, e.action, details)
+        })
+        .collect()
+}
+
+fn worker_config(port: u16) -> WorkerConfig {
+    let mut config = WorkerConfig::new(SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(port),
+        tls: TlsMode::None,
+        username: None,
+        password: None,
+        timeout: Duration::from_secs(5),
+    });
+    config.poll = Duration::from_millis(200);
+    config
+}
+
+#[tokio::test]
+async fn one_administrator_alone_cannot_designate_an_officer_to_read_sealed_identities() {
+    let t = town().await;
+    // The review's request, as `admin`: the account is created, the designation is not.
+    let (status, created) = t
+        .admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "shadow", "display_name": "Сянка", "role": "registry_clerk",
+                   "corruption_officer": true, "password": PASSWORD,
+                   "email": "shadow@haskovo.bg"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    // Neither designated nor even able to sign in (a clerk handles cases) until approved.
+    assert_eq!(created["corruption_officer"], false, "{created}");
+    assert_eq!(created["active"], false, "{created}");
+    let change = created["pending_change"]["id"].as_i64().unwrap();
+    assert_eq!(created["pending_change"]["state"], "pending");
+    assert_eq!(
+        created["pending_change"]["after"]["corruption_officer"],
+        true
+    );
+    assert_eq!(api_login(&t.app, "shadow", PASSWORD).await.0, 401);
+
+    // The one who asked cannot approve, however they try.
+    let approve = format!("/api/v1/user-changes/{change}/approve");
+    let (status, body) = t.admin.post(&approve, json!({})).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(api_login(&t.app, "shadow", PASSWORD).await.0, 401);
+    // Nor can the person concerned approve their own designation.
+    let (_, listed) = t.admin2.get("/api/v1/user-changes").await;
+    assert_eq!(listed["changes"][0]["id"], change, "{listed}");
+    assert_eq!(listed["changes"][0]["requested_by_name"], "Служител admin");
+
+    // A second administrator approves; the designated officers and the person concerned are
+    // told, by e-mail, through the outbox queued with the change.
+    let mail_dir = tempfile::tempdir().unwrap();
+    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let worker =
+        priemna_web::notify::spawn_worker(t.app.state.clone(), worker_config(sink.port)).unwrap();
+    let (status, decided) = t.admin2.post(&approve, json!({})).await;
+    assert_eq!(status, 200, "{decided}");
+    assert_eq!(decided["change"]["state"], "applied");
+    let shadow = t.app.login("shadow").await;
+    let identity = format!("/api/v1/cases/{}/personal-data", t.number);
+    let (status, body) = shadow.get(&identity).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["submitter"]["name"], "Иван Петров");
+
+    // (The outbox also held the citizen's receipt of the signal and the clerk's notice of their
+    // own designation, when the town was set up.)
+    let messages = sink.wait_for(4, Duration::from_secs(20)).await;
+    let notices: Vec<&Value> = messages
+        .iter()
+        .filter(|m| {
+            m["headers"]["subject"]
+                .as_str()
+                .is_some_and(|s| s.contains("Designation for corruption signals changed"))
+                && m["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("Сянка (shadow) was designated"))
+        })
+        .collect();
+    let mut recipients: Vec<String> = notices
+        .iter()
+        .flat_map(|m| m["rcpt_tos"].as_array().unwrap().clone())
+        .map(|r| r.as_str().unwrap().to_owned())
+        .collect();
+    recipients.sort();
+    assert_eq!(recipients, ["clerk@haskovo.bg", "shadow@haskovo.bg"]);
+    let text = notices[0].to_string();
+    assert!(text.contains("shadow"), "{text}");
+    worker.stop(Duration::from_secs(5)).await;
+
+    // A decided change cannot be decided again; every step is in the journal.
+    assert_eq!(t.admin2.post(&approve, json!({})).await.0, 409);
+    let actions: Vec<String> = journal_actions(&t.app)
+        .await
+        .into_iter()
+        .map(|(_, a, _)| a)
+        .collect();
+    for action in [
+        "user_change_requested",
+        "user_change_approved",
+        "user_update",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_role_that_handles_cases_and_a_rejected_change_are_never_applied_alone() {
+    let t = town().await;
+    let (status, created) = t
+        .admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "spare", "display_name": "Резерва", "role": "auditor",
+                   "password": "Spare-account-2026"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let (status, pending) = t
+        .admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{id}"),
+            json!({"role": "mayors_office"}),
+        )
+        .await;
+    assert_eq!(status, 202, "{pending}");
+    let change = pending["pending"]["id"].as_i64().unwrap();
+    let spare = t.app.store.user_by_id(id).await.unwrap().unwrap();
+    assert_eq!(spare.role.as_str(), "auditor");
+    let (status, decided) = t
+        .admin2
+        .post(&format!("/api/v1/user-changes/{change}/reject"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{decided}");
+    assert_eq!(decided["change"]["state"], "rejected");
+    let spare = t.app.store.user_by_id(id).await.unwrap().unwrap();
+    assert_eq!(spare.role.as_str(), "auditor");
+    assert!(
+        journal_actions(&t.app)
+            .await
+            .iter()
+            .any(|(_, a, _)| a == "user_change_rejected")
+    );
+    // Taking a designation away is immediate (it only narrows access).
+    let clerk = t
+        .app
+        .store
+        .user_by_username("clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, body) = t
+        .admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{}", clerk.id),
+            json!({"corruption_officer": false}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["corruption_officer"], false);
+}
+
+#[tokio::test]
+async fn an_administrators_changes_to_their_own_account_wait_for_another() {
+    let t = town().await;
+    let me = t.admin.id;
+    for change in [
+        json!({"corruption_officer": true}),
+        json!({"role": "registry_clerk"}),
+        json!({"active": false}),
+        json!({"email": "me@example.org"}),
+    ] {
+        let (status, body) = t
+            .admin
+            .send(
+                reqwest::Method::PATCH,
+                &format!("/api/v1/users/{me}"),
+                change.clone(),
+            )
+            .await;
+        assert_eq!(status, 202, "{change}: {body}");
+        assert_eq!(
+            body["message_en"],
+            "The change waits for another administrator's approval."
+        );
+    }
+    let (status, body) = t
+        .admin
+        .post(&format!("/api/v1/users/{me}/password-reset"), json!({}))
+        .await;
+    assert_eq!(status, 202, "a reset of one's own password: {body}");
+    // Another administrator's password, too: whoever holds it could approve as them.
+    let (status, body) = t
+        .admin
+        .post(
+            &format!("/api/v1/users/{}/password-reset", t.admin2.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let mine = t.app.store.user_by_id(me).await.unwrap().unwrap();
+    assert!(!mine.corruption_officer && mine.active);
+    assert_eq!(mine.role.as_str(), "administrator");
+    // None of it can be approved by the one who asked.
+    let (_, listed) = t.admin.get("/api/v1/user-changes").await;
+    let changes = listed["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 6, "{listed}");
+    for c in changes {
+        let path = format!("/api/v1/user-changes/{}/approve", c["id"]);
+        assert_eq!(t.admin.post(&path, json!({})).await.0, 403, "{c}");
+    }
+    // admin2 approves the reset of admin's password and gets the one-time password.
+    let reset = changes
+        .iter()
+        .find(|c| c["reset_password"] == true && c["user_id"] == me)
+        .unwrap();
+    let (status, decided) = t
+        .admin2
+        .post(
+            &format!("/api/v1/user-changes/{}/approve", reset["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{decided}");
+    let one_time = decided["one_time_password"].as_str().unwrap();
+    assert_eq!(api_login(&t.app, "admin", PASSWORD).await.0, 401);
+    assert_eq!(api_login(&t.app, "admin", one_time).await.0, 200);
+}
+
+#[tokio::test]
+async fn the_only_administrator_is_sent_to_the_command_line() {
+    let app = spawn_app_at(NOW).await;
+    add(&app, "admin", "administrator", None, false).await;
+    add(&app, "clerk", "registry_clerk", None, false).await;
+    let admin = app.login("admin").await;
+    let clerk = app.store.user_by_username("clerk").await.unwrap().unwrap();
+    let (status, body) = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{}", clerk.id),
+            json!({"corruption_officer": true}),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let id = body["pending"]["id"].as_i64().unwrap();
+    assert!(
+        body["message_en"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("priemna user approve {id}")),
+        "{body}"
+    );
+    // What `priemna user approve ID` does: the operator on the server decides.
+    let (change, _) =
+        priemna_web::api_staff::decide_change(&app.state, Changer::Operator("cli:root"), id, true)
+            .await
+            .unwrap();
+    assert_eq!(change.state, "applied");
+    let clerk = app.store.user_by_id(clerk.id).await.unwrap().unwrap();
+    assert!(clerk.corruption_officer);
+}
+
+#[tokio::test]
+async fn a_locked_account_answers_exactly_like_an_unknown_user() {
+    let t = town().await;
+    let unknown = api_login(&t.app, "nosuch_x", "wrong password 1").await;
+    assert_eq!(unknown.0, 401);
+    for attempt in 1..=6 {
+        let answer = api_login(&t.app, "eco", "wrong password 1").await;
+        assert_eq!(answer, unknown, "attempt {attempt}");
+    }
+    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
+    assert!(eco.locked_until.is_some(), "five failures lock the account");
+    // The right password while locked: still the same answer.
+    assert_eq!(api_login(&t.app, "eco", PASSWORD).await, unknown);
+
+    // The page: the same status and the same words (the form keeps the username typed).
+    let (s1, locked) = page_login(&t.app, "eco", PASSWORD).await;
+    let (s2, missing) = page_login(&t.app, "nosuch", PASSWORD).await;
+    assert_eq!(s1, s2);
+    assert_eq!(
+        locked.replace("value=\"eco\"", "value=\"?\""),
+        missing.replace("value=\"nosuch\"", "value=\"?\"")
+    );
+    assert!(locked.contains("Грешно потребителско име или парола."));
+    assert!(!locked.contains("заключен след"), "{locked}");
+}
+
+#[tokio::test]
+async fn a_lock_ends_and_each_further_lock_lasts_longer() {
+    let t = town().await;
+    let locked_for = |eco: &priemna_store::User, now: &str| {
+        let now: jiff::Timestamp = now.parse().unwrap();
+        eco.locked_until.unwrap().duration_since(now).as_mins()
+    };
+    let fail = |n: usize| {
+        let app = &t.app;
+        async move {
+            for _ in 0..n {
+                assert_eq!(api_login(app, "eco", "not the password").await.0, 401);
+            }
+        }
+    };
+    fail(5).await;
+    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
+    assert_eq!(locked_for(&eco, NOW), 15);
+
+    // After the lock, one wrong password does not lock again, and the right one works.
+    t.app.clock.set("2026-12-04T15:16:00Z");
+    fail(1).await;
+    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
+    assert_eq!(eco.failed_logins, 1);
+    assert!(eco.locked_until.is_none());
+    fail(4).await;
+    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
+    assert_eq!(
+        locked_for(&eco, "2026-12-04T15:16:00Z"),
+        30,
+        "the second lock"
+    );
+    t.app.clock.set("2026-12-04T15:47:00Z");
+    fail(5).await;
+    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
+    assert_eq!(
+        locked_for(&eco, "2026-12-04T15:47:00Z"),
+        60,
+        "the third lock"
+    );
+    t.app.clock.set("2026-12-04T16:48:00Z");
+    fail(5).await;
+    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
+    assert_eq!(locked_for(&eco, "2026-12-04T16:48:00Z"), 60, "capped");
+
+    // Once the lock ends, the right password opens the account and the history is forgotten.
+    t.app.clock.set("2026-12-04T17:49:00Z");
+    assert_eq!(api_login(&t.app, "eco", PASSWORD).await.0, 200);
+    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
+    assert_eq!((eco.failed_logins, eco.lockouts), (0, 0));
+}
+
+#[tokio::test]
+async fn administrators_unlock_and_reset_passwords_and_the_journal_keeps_both() {
+    let t = town().await;
+    for _ in 0..5 {
+        api_login(&t.app, "eco", "not the password").await;
+    }
+    assert_eq!(api_login(&t.app, "eco", PASSWORD).await.0, 401);
+    let (status, body) = t
+        .admin
+        .post(&format!("/api/v1/users/{}/unlock", t.officer_id), json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(api_login(&t.app, "eco", PASSWORD).await.0, 200);
+
+    // A reset: a one-time password, shown once; the old one and its sessions end.
+    let old = t.app.login("eco").await;
+    let (status, body) = t
+        .admin
+        .post(
+            &format!("/api/v1/users/{}/password-reset", t.officer_id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let one_time = body["one_time_password"].as_str().unwrap().to_owned();
+    assert_eq!(body["user"]["must_change_password"], true);
+    assert_eq!(old.get("/api/v1/auth/me").await.0, 401);
+    assert_eq!(api_login(&t.app, "eco", PASSWORD).await.0, 401);
+    let (status, _, signed_in) = api_login(&t.app, "eco", &one_time).await;
+    assert_eq!(status, 200);
+    let signed_in: Value = serde_json::from_slice(&signed_in).unwrap();
+    let token = signed_in["token"].as_str().unwrap();
+    let eco = |path: &str| t.app.client.get(t.app.url(path)).bearer_auth(token).send();
+    // Nothing but changing the password until it is changed.
+    assert_eq!(eco("/api/v1/cases").await.unwrap().status(), 403);
+    let changed = t
+        .app
+        .client
+        .post(t.app.url("/api/v1/auth/password"))
+        .bearer_auth(token)
+        .json(&json!({"current_password": one_time, "new_password": "Mine-and-only-mine-7"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    // The session that changed it goes on (I2).
+    assert_eq!(eco("/api/v1/cases").await.unwrap().status(), 200);
+
+    let journal = journal_actions(&t.app).await;
+    let admin_label = format!("user:{}:admin", t.admin.id);
+    for action in ["user_unlock", "password_reset"] {
+        assert!(
+            journal.iter().any(|(actor, a, d)| a == action
+                && actor == &admin_label
+                && d["user_id"] == t.officer_id),
+            "{action}"
+        );
+    }
+    let _ = t.roads;
+}
+
+#[tokio::test]
+async fn common_and_guessable_passwords_are_refused() {
+    let t = town().await;
+    let eco = t.app.login("eco").await;
+    let long = "Z".repeat(64) + &"y".repeat(65);
+    for weak in [
+        "aaaaaaaaaa",
+        "1234567890",
+        "password12",
+        "Timing1Timing1",
+        "Haskovo2026!",
+        "хасково2026",
+        "Priemna-2026",
+        "eco-eco-eco-2026",
+        "qwertyuiop",
+        "Password123!",
+        long.as_str(),
+        PASSWORD,
+    ] {
+        let (status, body) = eco
+            .post(
+                "/api/v1/auth/password",
+                json!({"current_password": PASSWORD, "new_password": weak}),
+            )
+            .await;
+        assert_eq!(status, 422, "{weak}: {body}");
+        assert_eq!(
+            body["error"]["fields"][0]["field"], "new_password",
+            "{body}"
+        );
+    }
+    let (status, body) = eco
+        .post(
+            "/api/v1/auth/password",
+            json!({"current_password": PASSWORD, "new_password": "Tri-ezera-pod-Ruen"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // The caller's own session goes on after the change (I2).
+    assert_eq!(eco.get("/api/v1/auth/me").await.0, 200);
+}
+
+#[tokio::test]
+async fn a_sign_in_from_another_site_is_refused() {
+    let t = town().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = [("username", "eco"), ("password", PASSWORD)];
+    for (header, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "null"),
+    ] {
+        let response = client
+            .post(t.app.url("/staff/login"))
+            .header(header, value)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{header}: {value}");
+        assert!(response.headers().get("set-cookie").is_none());
+        let page = response.text().await.unwrap();
+        assert!(page.contains("изпратен от друг сайт"), "{page}");
+        let api = client
+            .post(t.app.url("/api/v1/auth/login"))
+            .header(header, value)
+            .json(&json!({"username": "eco", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(api.status(), 403, "API, {header}: {value}");
+    }
+    // From the sign-in page itself it works.
+    let own = t.app.address.trim_start_matches("http://").to_owned();
+    let response = client
+        .post(t.app.url("/staff/login"))
+        .header("origin", format!("http://{own}"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert!(response.headers().get("set-cookie").is_some());
+}
+
+#[tokio::test]
+async fn only_administrators_see_the_whole_staff_list() {
+    let t = town().await;
+    add(&t.app, "eco2", "case_officer", Some(t.roads), false).await;
+    add(&t.app, "elsewhere", "case_officer", None, false).await;
+    let gone = t.app.store.user_by_username("eco2").await.unwrap().unwrap();
+    let (status, _) = t
+        .admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{}", gone.id),
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let eco = t.app.login("eco").await;
+    let (status, list) = eco.get("/api/v1/users").await;
+    assert_eq!(status, 200, "{list}");
+    let users = list["users"].as_array().unwrap();
+    // Only active colleagues of the department, without usernames, e-mails or designations.
+    assert_eq!(users.len(), 1, "{list}");
+    assert_eq!(users[0]["id"], t.officer_id);
+    for key in [
+        "username",
+        "email",
+        "corruption_officer",
+        "active",
+        "locked_until",
+    ] {
+        assert!(users[0].get(key).is_none(), "{key} in {list}");
+    }
+    let clerk = t.app.login("clerk").await;
+    let (_, list) = clerk.get("/api/v1/users").await;
+    assert!(!list.to_string().contains("corruption_officer"), "{list}");
+    assert!(!list.to_string().contains("eco2"), "{list}");
+
+    let (_, list) = t.admin.get("/api/v1/users").await;
+    // Everyone, inactive eco2 included (besides the test helpers' registry clerk, who entered
+    // the paper submissions).
+    let everyone: Vec<&Value> = list["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["username"] != "registrar")
+        .collect();
+    assert_eq!(everyone.len(), 6, "{list}");
+    assert!(everyone.iter().any(|u| u["corruption_officer"] == true));
+}
+
+#[tokio::test]
+async fn a_flood_of_sign_ins_does_not_stall_other_requests() {
+    // The test's runtime has one thread: were argon2 run on it, an unrelated request would
+    // wait behind most of the sign-ins in flight.
+    let t = town().await;
+    let flood_started = std::time::Instant::now();
+    let floods: Vec<_> = (0..24)
+        .map(|i| {
+            let client = t.app.client.clone();
+            let url = t.app.url("/api/v1/auth/login");
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(
+                        &json!({"username": format!("nosuch{i}"), "password": "wrong password 1"}),
+                    )
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let started = std::time::Instant::now();
+    let (status, _) = t.app.get("/api/v1/kinds").await;
+    let waited = started.elapsed();
+    assert_eq!(status, 200);
+    for flood in floods {
+        assert_eq!(flood.await.unwrap().unwrap(), 401);
+    }
+    let flood = flood_started.elapsed();
+    assert!(
+        waited * 4 < flood,
+        "an unrelated request waited {waited:?} during a flood of {flood:?}"
+    );
+}
+
+/// An administrator's browser: the session cookie and its CSRF token.
+struct AdminPage {
+    cookie: String,
+    csrf: String,
+    client: reqwest::Client,
+    base: String,
+}
+
+impl AdminPage {
+    async fn open(app: &TestApp, username: &str) -> AdminPage {
+        let response = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let body: Value = response.json().await.unwrap();
+        AdminPage {
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: app.address.clone(),
+        }
+    }
+
+    /// Presses a button on the admin page: the status, where it leads, and the page.
+    async fn press(&self, path: &str) -> (u16, String, String) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .form(&[("csrf_token", self.csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, location, response.text().await.unwrap())
+    }
+}
+
+#[tokio::test]
+async fn the_admin_page_unlocks_resets_and_needs_another_administrator_to_approve() {
+    let t = town().await;
+    for _ in 0..5 {
+        api_login(&t.app, "eco", "not the password").await;
+    }
+    let admin = AdminPage::open(&t.app, "admin").await;
+    let (status, location, _) = admin
+        .press(&format!("/staff/admin/users/{}/unlock", t.officer_id))
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/staff/admin?done=unlocked")
+    );
+    assert_eq!(api_login(&t.app, "eco", PASSWORD).await.0, 200);
+
+    // The one-time password is shown on the page, once, and never put in a URL.
+    let (status, _, page) = admin
+        .press(&format!(
+            "/staff/admin/users/{}/reset-password",
+            t.officer_id
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let shown = page
+        .split("Еднократната парола на eco е ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(api_login(&t.app, "eco", &shown).await.0, 200);
+
+    // A designated officer's password: the reset waits; its asker sees no approve button and
+    // cannot press one; another administrator approves and is shown the password.
+    let clerk = t
+        .app
+        .store
+        .user_by_username("clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, location, _) = admin
+        .press(&format!("/staff/admin/users/{}/reset-password", clerk.id))
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/staff/admin?done=change_pending")
+    );
+    let change = t.app.store.staff_changes(true).await.unwrap()[0].id;
+    let approve = format!("/staff/admin/changes/{change}/approve");
+    let listed = t
+        .app
+        .client
+        .get(t.app.url("/staff/admin"))
+        .header("cookie", &admin.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(listed.contains("чака друг администратор"), "{listed}");
+    assert!(!listed.contains(&approve));
+    let (status, _, page) = admin.press(&approve).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("Не можете да решите промяна, която сте поискали сами"));
+    let admin2 = AdminPage::open(&t.app, "admin2").await;
+    let (status, _, page) = admin2.press(&approve).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Еднократната парола на clerk е "), "{page}");
+    assert!(
+        t.app
+            .store
+            .user_by_id(clerk.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    );
+}

@@ -58,10 +58,15 @@ async fn with_email(
         corruption_officer,
         email: Some(format!("{username}@obshtina.example")),
     };
-    priemna_web::api_staff::create_user(&app.state, "test", &draft)
-        .await
-        .unwrap()
-        .id
+    priemna_web::api_staff::create_user(
+        &app.state,
+        priemna_web::api_staff::Changer::Operator("test"),
+        &draft,
+    )
+    .await
+    .unwrap()
+    .0
+    .id
 }
 
 /// The addresses the outbox holds reminders for.

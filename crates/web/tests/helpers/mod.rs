@@ -254,7 +254,12 @@ impl TestApp {
                     corruption_officer: false,
                     email: None,
                 };
-                let _ = priemna_web::api_staff::create_user(&self.state, "test", &draft).await;
+                let _ = priemna_web::api_staff::create_user(
+                    &self.state,
+                    priemna_web::api_staff::Changer::Operator("test"),
+                    &draft,
+                )
+                .await;
             })
             .await;
         self.login("registrar").await
@@ -277,10 +282,15 @@ impl TestApp {
             corruption_officer,
             email: None,
         };
-        priemna_web::api_staff::create_user(&self.state, "test", &draft)
-            .await
-            .unwrap()
-            .id
+        priemna_web::api_staff::create_user(
+            &self.state,
+            priemna_web::api_staff::Changer::Operator("test"),
+            &draft,
+        )
+        .await
+        .unwrap()
+        .0
+        .id
     }
 
     pub async fn add_department(&self, name: &str) -> i64 {

@@ -1,0 +1,88 @@
+//! Notices to staff about staff: the designated officers for corruption signals are told of
+//! every change to who is designated (M3), so that a designation no one expected is noticed.
+//! Written to the outbox in the same transaction as the change itself.
+
+use super::Notifier;
+use crate::api::local_time;
+use jiff::Timestamp;
+use maud::html;
+use priemna_store::{NewMessage, Recipient, User};
+
+/// What changed for `after` (compared with `before`), in Bulgarian and English; `None` when
+/// the designation did not change.
+fn what_changed(before: &User, after: &User) -> Option<(String, String)> {
+    let name = format!("{} ({})", after.display_name, after.username);
+    let designated_before = before.corruption_officer && before.active;
+    let designated_after = after.corruption_officer && after.active;
+    match (designated_before, designated_after) {
+        (false, true) => Some((
+            format!("{name} е определен(а) да работи по сигнали за корупция."),
+            format!("{name} was designated to handle corruption signals."),
+        )),
+        (true, false) => Some((
+            format!("{name} вече не е определен(а) да работи по сигнали за корупция."),
+            format!("{name} is no longer designated to handle corruption signals."),
+        )),
+        _ => None,
+    }
+}
+
+/// The notices of a designation change: to every active designated officer with an e-mail
+/// address (as the staff is before the change) and to the person concerned.
+pub fn designation_changed(
+    n: &Notifier,
+    everyone: &[User],
+    before: &User,
+    after: &User,
+    by: &str,
+    at: Timestamp,
+) -> Vec<NewMessage> {
+    let Some((what_bg, what_en)) = what_changed(before, after) else {
+        return Vec::new();
+    };
+    let when = local_time(at);
+    let mut recipients: Vec<&User> = everyone
+        .iter()
+        .filter(|u| u.active && u.corruption_officer && u.id != after.id)
+        .collect();
+    recipients.push(after);
+    recipients
+        .into_iter()
+        .filter_map(|u| u.email.as_deref().map(|email| (u, email)))
+        .map(|(u, email)| {
+            let text = format!(
+                "Здравейте, {name},\n\n{what_bg}\nПромяната е направена от {by} на {when}.\n\
+                 Ако не я очаквате, уведомете кмета и друг администратор.\n\n---\n\n\
+                 Hello {name},\n\n{what_en}\nThe change was made by {by} at {when}.\n\
+                 If you did not expect it, tell the Mayor and another administrator.\n",
+                name = u.display_name,
+            );
+            let body = html! {
+                p { "Здравейте, " (u.display_name) "," }
+                p { (what_bg) }
+                p { "Промяната е направена от " (by) " на " (when) "." }
+                p { "Ако не я очаквате, уведомете кмета и друг администратор." }
+                hr;
+                p lang="en" { "Hello " (u.display_name) "," }
+                p lang="en" { (what_en) }
+                p lang="en" { "The change was made by " (by) " at " (when) "." }
+                p lang="en" { "If you did not expect it, tell the Mayor and another administrator." }
+            };
+            NewMessage {
+                kind: "designation_notice".into(),
+                message_id: n.message_id("designation"),
+                recipient: Recipient::Address {
+                    email: email.to_owned(),
+                    name: Some(u.display_name.clone()),
+                },
+                subject: "Промяна в определените служители за сигнали за корупция / \
+                          Designation for corruption signals changed"
+                    .into(),
+                text,
+                html: body.into_string(),
+                attach_document: None,
+                dedupe_key: None,
+            }
+        })
+        .collect()
+}
