@@ -65,6 +65,68 @@ fn online_submission(i: usize) -> Value {
     submission_by(i, ["web", "email"][i % 2])
 }
 
+/// Signs in a registry clerk made for the run: paper, phone and box submissions are put in the
+/// register by staff, as at the municipality's desk. The bearer token, for
+/// [`post_submission`].
+pub(crate) async fn registrar_token(
+    state: &AppState,
+    client: &reqwest::Client,
+    base: &str,
+) -> anyhow::Result<Arc<String>> {
+    let password = format!(
+        "Бенчмарк-{}",
+        priemna_store::TrackingCode::generate().as_str()
+    );
+    let draft = priemna_web::api_staff::StaffDraft {
+        username: "bench-registrar".into(),
+        display_name: "Деловодител (измерване)".into(),
+        role: "registry_clerk".into(),
+        password: password.clone(),
+        department_id: None,
+        corruption_officer: false,
+        email: None,
+    };
+    priemna_web::api_staff::create_user(
+        state,
+        priemna_web::api_staff::Changer::Operator("bench"),
+        &draft,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("creating the benchmark's registry clerk: {e}"))?;
+    let login: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": draft.username, "password": password}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let token = login["token"]
+        .as_str()
+        .context("the sign-in gave no token")?;
+    Ok(Arc::new(token.to_owned()))
+}
+
+/// `POST /api/v1/submissions` of `body`, as the registry clerk when its channel is one only staff
+/// register.
+pub(crate) fn post_submission(
+    client: &reqwest::Client,
+    base: &str,
+    registrar: &str,
+    body: &Value,
+) -> reqwest::RequestBuilder {
+    let request = client.post(format!("{base}/api/v1/submissions")).json(body);
+    let online = body["channel"]
+        .as_str()
+        .and_then(priemna_domain::Channel::parse)
+        .is_some_and(|c| c.is_online());
+    if online {
+        request
+    } else {
+        request.bearer_auth(registrar)
+    }
+}
+
 fn submission_by(i: usize, channel: &str) -> Value {
     json!({
         "kind": if i.is_multiple_of(5) { "complaint" } else { "signal" },
@@ -227,7 +289,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     // The baseline handler shares the whole stack (router, middleware, JSON errors, headers).
     let app = axum::Router::new()
         .route("/bench/noop", axum::routing::get(|| async { "ok" }))
-        .merge(priemna_web::router(state));
+        .merge(priemna_web::router(state.clone()));
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
@@ -240,6 +302,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(2048)
         .build()?;
+    let registrar = registrar_token(&state, &client, &base).await?;
 
     let mut lines = vec![
         format!(
@@ -266,18 +329,13 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         })
         .await;
         let raw = raw_database_writes(&url, clients, args.seconds).await?;
-        let (c, b) = (client.clone(), base.clone());
+        let (c, b, r) = (client.clone(), base.clone(), registrar.clone());
         let collected = Arc::new(std::sync::Mutex::new(Vec::new()));
         let sink = collected.clone();
         let intake = measure(clients, args.seconds, move |i| {
-            let (c, b, sink) = (c.clone(), b.clone(), sink.clone());
+            let (c, b, r, sink) = (c.clone(), b.clone(), r.clone(), sink.clone());
             async move {
-                let Ok(response) = c
-                    .post(format!("{b}/api/v1/submissions"))
-                    .json(&submission(i))
-                    .send()
-                    .await
-                else {
+                let Ok(response) = post_submission(&c, &b, &r, &submission(i)).send().await else {
                     return false;
                 };
                 if response.status() != 201 {

@@ -139,14 +139,14 @@ pub async fn run(args: BenchScaleArgs) -> anyhow::Result<std::process::ExitCode>
 
     // Cases registered now, so that their tracking codes are known.
     let mut receipts = Vec::new();
+    let registrar = crate::bench::registrar_token(&state, &client, &base).await?;
     for i in 0..200 {
-        let receipt: Value = client
-            .post(format!("{base}/api/v1/submissions"))
-            .json(&submission(i))
-            .send()
-            .await?
-            .json()
-            .await?;
+        let receipt: Value =
+            crate::bench::post_submission(&client, &base, &registrar, &submission(i))
+                .send()
+                .await?
+                .json()
+                .await?;
         if let (Some(n), Some(t)) = (
             receipt["number"].as_str(),
             receipt["tracking_code"].as_str(),
