@@ -4,22 +4,29 @@
 //!
 //! Photos often carry where they were taken and by whom (Exif GPS, the owner's name, the
 //! camera's serial number). [`strip_metadata`] removes those parts at the level of the file's
-//! segments or chunks — nothing is decoded, the pixels are copied byte for byte — and the
+//! segments, chunks or boxes — nothing is decoded, the pixels are copied byte for byte — and the
 //! original is not kept:
 //!
 //! - JPEG: APP1 (Exif, XMP), APP13 (IPTC, Photoshop) and COM segments, and anything after the
 //!   end of the image;
 //! - PNG: the `eXIf`, `tEXt`, `iTXt`, `zTXt` and `tIME` chunks, and anything after `IEND`;
 //! - WebP: the `EXIF` and `XMP ` chunks (and their flags in `VP8X`), and anything after the
-//!   RIFF container.
-//!
+//!   RIFF container;
 //! - HEIC: the items of type `Exif` and `mime` (XMP) listed in the `meta` box have their bytes
 //!   overwritten with zeros where they lie (in `mdat` or `idat`), so that every offset in the
 //!   file stays true and the image items are untouched.
 //!
-//! A JPEG's orientation lives in its Exif, so a photo taken sideways may show sideways. PDFs are
-//! kept as they came: a document's metadata (its Info dictionary, XMP streams, possibly
-//! compressed in object streams) cannot be removed safely without a full PDF parser.
+//! JPEG, PNG and WebP are read and written with the `img-parts` crate; a HEIC's boxes are read
+//! here, no crate doing it well. A JPEG's orientation lives in its Exif, so a photo taken
+//! sideways may show sideways. PDFs are kept as they came: a document's metadata (its Info
+//! dictionary, XMP streams, possibly compressed in object streams) cannot be removed safely
+//! without a full PDF parser.
+
+use img_parts::jpeg::{Jpeg, JpegSegment, markers};
+use img_parts::png::{Png, PngChunk};
+use img_parts::riff::{RiffChunk, RiffContent};
+use img_parts::webp::{self, WebP};
+use img_parts::{Bytes, ImageEXIF};
 
 /// At most this many files with one submission.
 pub const MAX_FILES: usize = 5;
@@ -147,159 +154,134 @@ pub struct Damaged;
 /// metadata.
 pub fn strip_metadata(content_type: &str, data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
     match content_type {
-        "image/jpeg" => strip_jpeg(&data),
-        "image/png" => strip_png(&data),
-        "image/webp" => strip_webp(&data),
+        "image/jpeg" => strip_jpeg(data),
+        "image/png" => strip_png(data),
+        "image/webp" => strip_webp(data),
         "image/heic" => strip_heic(data),
         _ => Ok(data),
     }
 }
 
-/// JPEG: SOI, then segments (marker, 2-byte length including itself, payload); after each SOS
-/// header the entropy-coded data runs to the next marker that is not a stuffed `FF 00` or a
-/// restart marker. APP1, APP13 and COM segments are left out; the copy ends at EOI.
-fn strip_jpeg(data: &[u8]) -> Result<Vec<u8>, Damaged> {
-    if !data.starts_with(&[0xFF, 0xD8]) {
-        return Err(Damaged);
+/// JPEG segments that carry metadata: APP1 (Exif, XMP), APP13 (IPTC, Photoshop), COM.
+fn is_jpeg_metadata(marker: u8) -> bool {
+    matches!(marker, markers::APP1 | markers::APP13 | markers::COM)
+}
+
+/// JPEG: img-parts reads the segments up to the first scan, whose segment holds the rest of the
+/// file (the scans, the segments between them, EOI and whatever follows); that rest is walked by
+/// [`strip_scans`], which img-parts does not do.
+fn strip_jpeg(data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
+    let data = Bytes::from(data);
+    let mut jpeg = Jpeg::from_bytes(data.clone()).map_err(|_| Damaged)?;
+    let segments = jpeg.segments_mut();
+    segments.retain(|segment| !is_jpeg_metadata(segment.marker()));
+    // The first scan's segment is the last one read; it holds the end of the file.
+    if let Some(sos) = segments.last_mut().filter(|s| s.marker() == markers::SOS) {
+        let start = data
+            .len()
+            .checked_sub(sos.len_with_entropy() - sos.len())
+            .ok_or(Damaged)?;
+        let rest = strip_scans(&data[start..])?;
+        *sos = JpegSegment::new_with_entropy(markers::SOS, sos.contents().clone(), rest.into());
     }
-    let mut out = Vec::with_capacity(data.len());
-    out.extend_from_slice(&data[..2]);
-    let mut i = 2;
+    Ok(jpeg.encoder().bytes().into())
+}
+
+/// What follows a JPEG's first scan header: the scan's entropy-coded data (up to the next
+/// marker that is not a stuffed `FF 00` or a restart marker), then segments (marker, 2-byte
+/// length including itself, payload), another scan after each SOS segment, up to EOI. The
+/// metadata segments are left out, and so is everything after EOI; `Err` if EOI never comes.
+fn strip_scans(rest: &[u8]) -> Result<Vec<u8>, Damaged> {
+    let mut out = Vec::with_capacity(rest.len());
+    let mut i = 0;
     loop {
-        // Fill bytes (FF FF …) may precede a marker.
-        if data.get(i) != Some(&0xFF) {
-            return Err(Damaged);
-        }
-        while data.get(i + 1) == Some(&0xFF) {
-            i += 1;
-        }
-        let marker = *data.get(i + 1).ok_or(Damaged)?;
-        match marker {
-            0xD9 => {
-                out.extend_from_slice(&[0xFF, 0xD9]);
-                return Ok(out);
+        let scan = i;
+        loop {
+            match rest.get(i..i + 2).ok_or(Damaged)? {
+                [0xFF, 0x00 | markers::RST0..=markers::RST7] => i += 2,
+                [0xFF, _] => break,
+                _ => i += 1,
             }
-            // Markers without a length.
-            0x01 | 0xD0..=0xD7 => {
-                out.extend_from_slice(&[0xFF, marker]);
-                i += 2;
-                continue;
+        }
+        out.extend_from_slice(&rest[scan..i]);
+        loop {
+            if rest.get(i) != Some(&0xFF) {
+                return Err(Damaged);
             }
-            0x00 => return Err(Damaged),
-            _ => {}
-        }
-        let len_bytes = data.get(i + 2..i + 4).ok_or(Damaged)?;
-        let len = usize::from(u16::from_be_bytes([len_bytes[0], len_bytes[1]]));
-        if len < 2 {
-            return Err(Damaged);
-        }
-        let end = i + 2 + len;
-        let segment = data.get(i..end).ok_or(Damaged)?;
-        let metadata = matches!(marker, 0xE1 | 0xED | 0xFE);
-        if !metadata {
-            out.extend_from_slice(segment);
-        }
-        i = end;
-        if marker == 0xDA {
-            // The scan's data, up to the next real marker.
-            let start = i;
-            loop {
-                let b = *data.get(i).ok_or(Damaged)?;
-                if b == 0xFF {
-                    let next = *data.get(i + 1).ok_or(Damaged)?;
-                    if next == 0x00 || (0xD0..=0xD7).contains(&next) {
-                        i += 2;
-                        continue;
-                    }
-                    if next == 0xFF {
-                        i += 1;
-                        continue;
-                    }
-                    break;
-                }
+            // Fill bytes (FF FF …) may precede a marker.
+            while rest.get(i + 1) == Some(&0xFF) {
                 i += 1;
             }
-            out.extend_from_slice(&data[start..i]);
-        }
-    }
-}
-
-const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
-
-/// PNG: the signature, then chunks (4-byte length, type, data, CRC). Text, time and Exif chunks
-/// are left out; the copy ends with `IEND`.
-fn strip_png(data: &[u8]) -> Result<Vec<u8>, Damaged> {
-    if !data.starts_with(&PNG_SIGNATURE) {
-        return Err(Damaged);
-    }
-    let mut out = Vec::with_capacity(data.len());
-    out.extend_from_slice(&PNG_SIGNATURE);
-    let mut i = PNG_SIGNATURE.len();
-    loop {
-        let header = data.get(i..i + 8).ok_or(Damaged)?;
-        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]);
-        let len = usize::try_from(len).map_err(|_| Damaged)?;
-        let kind = &header[4..8];
-        let end = i
-            .checked_add(12)
-            .and_then(|n| n.checked_add(len))
-            .ok_or(Damaged)?;
-        let chunk = data.get(i..end).ok_or(Damaged)?;
-        let metadata = matches!(kind, b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt" | b"tIME");
-        if !metadata {
-            out.extend_from_slice(chunk);
-        }
-        i = end;
-        if kind == b"IEND" {
-            return Ok(out);
-        }
-    }
-}
-
-/// WebP: a RIFF container of chunks (FourCC, 4-byte little-endian size, data padded to an even
-/// length). `EXIF` and `XMP ` chunks are left out, their flags cleared in `VP8X`, and the RIFF
-/// size written anew.
-fn strip_webp(data: &[u8]) -> Result<Vec<u8>, Damaged> {
-    if data.len() < 12 || &data[0..4] != b"RIFF" || &data[8..12] != b"WEBP" {
-        return Err(Damaged);
-    }
-    let riff_size = u32::from_le_bytes([data[4], data[5], data[6], data[7]]);
-    let riff_end = usize::try_from(riff_size)
-        .ok()
-        .and_then(|n| n.checked_add(8))
-        .filter(|n| *n <= data.len())
-        .ok_or(Damaged)?;
-    let mut out = Vec::with_capacity(riff_end);
-    out.extend_from_slice(b"RIFF\0\0\0\0WEBP");
-    let mut i = 12;
-    while i < riff_end {
-        let header = data.get(i..i + 8).ok_or(Damaged)?;
-        let size = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
-        let size = usize::try_from(size).map_err(|_| Damaged)?;
-        let padded = size.checked_add(size % 2).ok_or(Damaged)?;
-        let end = i
-            .checked_add(8)
-            .and_then(|n| n.checked_add(padded))
-            .filter(|n| *n <= riff_end)
-            .ok_or(Damaged)?;
-        let kind = &header[0..4];
-        match kind {
-            b"EXIF" | b"XMP " => {}
-            b"VP8X" => {
-                let start = out.len();
-                out.extend_from_slice(&data[i..end]);
-                // Flags: bit 3 Exif, bit 2 XMP.
-                if let Some(flags) = out.get_mut(start + 8) {
-                    *flags &= !0b0000_1100;
+            let marker = *rest.get(i + 1).ok_or(Damaged)?;
+            match marker {
+                markers::EOI => {
+                    out.extend_from_slice(&[0xFF, markers::EOI]);
+                    return Ok(out);
                 }
+                // Markers without a length carry nothing; like img-parts, they are dropped.
+                0x01 | markers::RST0..=markers::RST7 => {
+                    i += 2;
+                    continue;
+                }
+                0x00 | markers::SOI => return Err(Damaged),
+                _ => {}
             }
-            _ => out.extend_from_slice(&data[i..end]),
+            let len = rest.get(i + 2..i + 4).ok_or(Damaged)?;
+            let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+            if len < 2 {
+                return Err(Damaged);
+            }
+            let segment = rest.get(i..i + 2 + len).ok_or(Damaged)?;
+            if !is_jpeg_metadata(marker) {
+                out.extend_from_slice(segment);
+            }
+            i += segment.len();
+            if marker == markers::SOS {
+                break;
+            }
         }
-        i = end;
     }
-    let size = u32::try_from(out.len() - 8).map_err(|_| Damaged)?;
-    out[4..8].copy_from_slice(&size.to_le_bytes());
-    Ok(out)
+}
+
+/// PNG: the text, time and Exif chunks are left out, and anything after `IEND` (which
+/// img-parts does not read). A file without `IEND` is cut short.
+fn strip_png(data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
+    let mut image = Png::from_bytes(data.into()).map_err(|_| Damaged)?;
+    if image.chunks().last().map(PngChunk::kind) != Some(*b"IEND") {
+        return Err(Damaged);
+    }
+    image.chunks_mut().retain(|chunk| {
+        !matches!(
+            &chunk.kind(),
+            b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt" | b"tIME"
+        )
+    });
+    Ok(image.encoder().bytes().into())
+}
+
+/// The `VP8X` flag of an `XMP ` chunk (img-parts keeps the flags of Exif and ICC in step).
+const WEBP_XMP_FLAG: u8 = 0b0000_0100;
+
+/// WebP: the `EXIF` and `XMP ` chunks are left out (img-parts writes the RIFF size anew and
+/// drops anything after the container); `VP8X` goes where no chunk needs it any more.
+fn strip_webp(data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
+    let mut image = WebP::from_bytes(data.into()).map_err(|_| Damaged)?;
+    image.remove_chunks_by_id(webp::CHUNK_XMP);
+    // Removes the EXIF chunks, sets the Exif and ICC flags from the chunks, and drops VP8X if
+    // only the image is left.
+    image.set_exif(None);
+    let vp8x = image
+        .chunks_mut()
+        .iter_mut()
+        .find(|chunk| chunk.id() == webp::CHUNK_VP8X);
+    if let Some(RiffContent::Data(vp8x)) = vp8x.map(RiffChunk::content_mut) {
+        let mut cleared = vp8x.to_vec();
+        if let Some(flags) = cleared.first_mut() {
+            *flags &= !WEBP_XMP_FLAG;
+        }
+        *vp8x = cleared.into();
+    }
+    Ok(image.encoder().bytes().into())
 }
 
 /// A size as people read it: 1.2 MB, 350 KB.
@@ -570,10 +552,16 @@ mod tests {
 
     #[test]
     fn malformed_photos_are_refused_rather_than_kept_with_their_metadata() {
+        let mut bad_crc = CLEAN_PNG.to_vec();
+        bad_crc[8 + 8 + 13] ^= 1;
         for (kind, data) in [
             ("image/jpeg", &GPS_JPEG[..GPS_JPEG.len() / 2]),
+            ("image/jpeg", &CLEAN_JPEG[..CLEAN_JPEG.len() - 2]),
             ("image/jpeg", &b"\xFF\xD8\xFF\xE1\x00"[..]),
             ("image/png", &GPS_PNG[..40]),
+            // Cut where a chunk ends, before IEND.
+            ("image/png", &CLEAN_PNG[..CLEAN_PNG.len() - 12]),
+            ("image/png", &bad_crc[..]),
             ("image/webp", &GPS_WEBP[..30]),
             ("image/webp", &b"RIFF\xFF\xFF\xFF\xFFWEBPVP8 "[..]),
             ("image/heic", &GPS_HEIC[..200]),
@@ -617,6 +605,7 @@ mod tests {
 
     mod properties {
         use super::super::*;
+        use super::{GPS_HEIC, GPS_JPEG, GPS_PNG, GPS_WEBP};
         use proptest::prelude::*;
 
         /// Bytes without 0xFF (so that a segment's payload cannot be mistaken for anything).
@@ -642,9 +631,12 @@ mod tests {
             [&[0xFF, marker][..], &len.to_be_bytes(), data].concat()
         }
 
+        /// A chunk with its CRC (which img-parts checks).
         fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-            let len = u32::try_from(data.len()).unwrap();
-            [&len.to_be_bytes()[..], kind, data, &[0, 0, 0, 0]].concat()
+            PngChunk::new(*kind, Bytes::copy_from_slice(data))
+                .encoder()
+                .bytes()
+                .into()
         }
 
         fn webp_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
@@ -729,26 +721,59 @@ mod tests {
                                  Just(*b"ICCP"), Just(*b"ANMF")],
                      proptest::collection::vec(any::<u8>(), 0..41)),
                     0..8),
+                trailer in proptest::collection::vec(any::<u8>(), 0..20),
             ) {
                 let mut vp8x = [0u8; 10];
                 vp8x[0] = flags;
                 let mut body = webp_chunk(b"VP8X", &vp8x);
-                vp8x[0] = flags & !0b0000_1100;
-                let mut expected_body = webp_chunk(b"VP8X", &vp8x);
+                let mut kept = Vec::new();
                 for (kind, data) in &chunks {
                     let chunk = webp_chunk(kind, data);
                     body.extend_from_slice(&chunk);
                     if !matches!(kind, b"EXIF" | b"XMP ") {
-                        expected_body.extend_from_slice(&chunk);
+                        kept.push((kind, chunk));
                     }
+                }
+                // VP8X stays while a chunk other than the image needs it, its Exif and XMP
+                // flags cleared and its ICC flag saying whether there is an ICC profile.
+                let mut expected_body = Vec::new();
+                if kept.iter().any(|(kind, _)| *kind != b"VP8 ") {
+                    let icc = if kept.iter().any(|(kind, _)| *kind == b"ICCP") { 0b0010_0000 } else { 0 };
+                    vp8x[0] = (flags & !0b0010_1100) | icc;
+                    expected_body = webp_chunk(b"VP8X", &vp8x);
+                }
+                for (_, chunk) in &kept {
+                    expected_body.extend_from_slice(chunk);
                 }
                 let riff = |body: &[u8]| {
                     let size = u32::try_from(body.len() + 4).unwrap();
                     [&b"RIFF"[..], &size.to_le_bytes(), b"WEBP", body].concat()
                 };
-                let stripped = strip_metadata("image/webp", riff(&body)).unwrap();
+                let input = [riff(&body), trailer].concat();
+                let stripped = strip_metadata("image/webp", input).unwrap();
                 prop_assert_eq!(&stripped, &riff(&expected_body));
                 prop_assert_eq!(sniff(&stripped), Some("image/webp"));
+            }
+
+            #[test]
+            fn no_file_makes_the_stripping_panic(
+                kind in prop_oneof![Just("image/jpeg"), Just("image/png"), Just("image/webp"),
+                                    Just("image/heic")],
+                cut in 0usize..4096,
+                flips in proptest::collection::vec((0usize..4096, any::<u8>()), 0..4),
+            ) {
+                let photo = match kind {
+                    "image/jpeg" => GPS_JPEG,
+                    "image/png" => GPS_PNG,
+                    "image/webp" => GPS_WEBP,
+                    _ => GPS_HEIC,
+                };
+                let mut data = photo[..cut.min(photo.len())].to_vec();
+                for (at, byte) in flips {
+                    if let Some(b) = data.get_mut(at) { *b ^= byte; }
+                }
+                // Refused or stripped, never a panic.
+                let _ = strip_metadata(kind, data);
             }
         }
     }
