@@ -17,10 +17,12 @@
 //!   file stays true and the image items are untouched.
 //!
 //! JPEG, PNG and WebP are read and written with the `img-parts` crate; a HEIC's boxes are read
-//! here, no crate doing it well. A JPEG's orientation lives in its Exif, so a photo taken
-//! sideways may show sideways. PDFs are kept as they came: a document's metadata (its Info
-//! dictionary, XMP streams, possibly compressed in object streams) cannot be removed safely
-//! without a full PDF parser.
+//! here, no crate doing it well. A photo taken sideways says so in its Exif Orientation: a JPEG,
+//! PNG or WebP whose Orientation turns or mirrors the image gets a new Exif holding that tag
+//! alone, so that it still shows upright (a HEIC's orientation is in its `irot` and `imir`
+//! boxes, which stay). PDFs are kept as they came: a document's metadata (its Info dictionary,
+//! XMP streams, possibly compressed in object streams) cannot be removed safely without a full
+//! PDF parser.
 
 use img_parts::jpeg::{Jpeg, JpegSegment, markers};
 use img_parts::png::{Png, PngChunk};
@@ -173,6 +175,7 @@ fn is_jpeg_metadata(marker: u8) -> bool {
 fn strip_jpeg(data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
     let data = Bytes::from(data);
     let mut jpeg = Jpeg::from_bytes(data.clone()).map_err(|_| Damaged)?;
+    let orientation = orientation(jpeg.exif());
     let segments = jpeg.segments_mut();
     segments.retain(|segment| !is_jpeg_metadata(segment.marker()));
     // The first scan's segment is the last one read; it holds the end of the file.
@@ -184,6 +187,7 @@ fn strip_jpeg(data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
         let rest = strip_scans(&data[start..])?;
         *sos = JpegSegment::new_with_entropy(markers::SOS, sos.contents().clone(), rest.into());
     }
+    jpeg.set_exif(orientation.map(orientation_exif));
     Ok(jpeg.encoder().bytes().into())
 }
 
@@ -250,12 +254,14 @@ fn strip_png(data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
     if image.chunks().last().map(PngChunk::kind) != Some(*b"IEND") {
         return Err(Damaged);
     }
+    let orientation = orientation(image.exif());
     image.chunks_mut().retain(|chunk| {
         !matches!(
             &chunk.kind(),
             b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt" | b"tIME"
         )
     });
+    image.set_exif(orientation.map(orientation_exif));
     Ok(image.encoder().bytes().into())
 }
 
@@ -266,10 +272,15 @@ const WEBP_XMP_FLAG: u8 = 0b0000_0100;
 /// drops anything after the container); `VP8X` goes where no chunk needs it any more.
 fn strip_webp(data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
     let mut image = WebP::from_bytes(data.into()).map_err(|_| Damaged)?;
+    let orientation = orientation(image.exif());
+    image.remove_chunks_by_id(webp::CHUNK_EXIF);
     image.remove_chunks_by_id(webp::CHUNK_XMP);
-    // Removes the EXIF chunks, sets the Exif and ICC flags from the chunks, and drops VP8X if
-    // only the image is left.
-    image.set_exif(None);
+    // Sets the Exif and ICC flags from the chunks, and drops VP8X if only the image is left.
+    image.set_exif(orientation.map(orientation_exif));
+    if !image.has_chunk(webp::CHUNK_VP8X) && image.has_chunk(webp::CHUNK_EXIF) {
+        // The canvas size could not be read to make a VP8X: no orientation then.
+        image.set_exif(None);
+    }
     let vp8x = image
         .chunks_mut()
         .iter_mut()
@@ -282,6 +293,29 @@ fn strip_webp(data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
         *vp8x = cleared.into();
     }
     Ok(image.encoder().bytes().into())
+}
+
+/// The Orientation in an Exif block (TIFF structure), if it turns or mirrors the image.
+fn orientation(exif: Option<Bytes>) -> Option<u16> {
+    let exif = exif::Reader::new().read_raw(exif?.into()).ok()?;
+    let field = exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?;
+    let value = u16::try_from(field.value.get_uint(0)?).ok()?;
+    (2..=8).contains(&value).then_some(value)
+}
+
+/// An Exif block holding nothing but `orientation`: a big-endian TIFF header whose first
+/// directory is at offset 8, that directory's one entry (tag 0x0112 Orientation, type 3 SHORT,
+/// count 1, the value padded to 4 bytes), and no next directory.
+fn orientation_exif(orientation: u16) -> Bytes {
+    let [high, low] = orientation.to_be_bytes();
+    #[rustfmt::skip]
+    let exif = vec![
+        b'M', b'M', 0, 42, 0, 0, 0, 8,
+        0, 1,
+        0x01, 0x12, 0, 3, 0, 0, 0, 1, high, low, 0, 0,
+        0, 0, 0, 0,
+    ];
+    exif.into()
 }
 
 /// A size as people read it: 1.2 MB, 350 KB.
@@ -509,10 +543,12 @@ mod tests {
 
     const GPS_JPEG: &[u8] = include_bytes!("../../tests/attack/photos/gps.jpg");
     const CLEAN_JPEG: &[u8] = include_bytes!("../../tests/attack/photos/clean.jpg");
+    const SIDEWAYS_JPEG: &[u8] = include_bytes!("../../tests/attack/photos/sideways.jpg");
     const GPS_PNG: &[u8] = include_bytes!("../../tests/attack/photos/gps.png");
     const CLEAN_PNG: &[u8] = include_bytes!("../../tests/attack/photos/clean.png");
     const GPS_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/gps.webp");
     const CLEAN_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/clean.webp");
+    const SIDEWAYS_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/sideways.webp");
     const GPS_HEIC: &[u8] = include_bytes!("../../tests/attack/photos/gps.heic");
     const CLEAN_HEIC: &[u8] = include_bytes!("../../tests/attack/photos/clean.heic");
 
@@ -533,6 +569,13 @@ mod tests {
         data.windows(needle.len()).any(|w| w == needle)
     }
 
+    /// The Exif a real reader (kamadak-exif) finds in a JPEG, PNG, WebP or HEIC file.
+    fn read_exif(data: &[u8]) -> Option<exif::Exif> {
+        exif::Reader::new()
+            .read_from_container(&mut std::io::Cursor::new(data))
+            .ok()
+    }
+
     #[test]
     fn real_photos_lose_their_location_and_author_and_nothing_else() {
         for (kind, with, without) in [
@@ -541,8 +584,14 @@ mod tests {
             ("image/webp", GPS_WEBP, CLEAN_WEBP),
             ("image/heic", GPS_HEIC, CLEAN_HEIC),
         ] {
+            let found = read_exif(with).unwrap();
             assert!(
-                contains(with, b"Ivan Petrov"),
+                found
+                    .get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)
+                    .is_some()
+                    && found
+                        .get_field(exif::Tag::Artist, exif::In::PRIMARY)
+                        .is_some(),
                 "{kind}: the fixture has metadata"
             );
             assert!(contains(with, b"xmpmeta"), "{kind}: the fixture has XMP");
@@ -550,6 +599,7 @@ mod tests {
             // Exactly the photo without its metadata: a valid image of the same type.
             assert_eq!(stripped, without, "{kind}");
             assert_eq!(sniff(&stripped), Some(kind));
+            assert!(read_exif(&stripped).is_none(), "{kind}: Exif left");
             for needle in PERSONAL.iter().chain([&&b"II*\0"[..], &&b"MM\0*"[..]]) {
                 assert!(!contains(&stripped, needle), "{kind}: {needle:?} left");
             }
@@ -564,12 +614,95 @@ mod tests {
         assert_eq!(strip_metadata("application/pdf", pdf.clone()).unwrap(), pdf);
     }
 
+    /// The segments or chunks that make the picture, as they are written: all but the
+    /// metadata, JPEG's new Exif and WebP's `VP8X` header.
+    fn picture(kind: &str, data: &[u8]) -> Vec<Bytes> {
+        let data = Bytes::copy_from_slice(data);
+        match kind {
+            "image/jpeg" => Jpeg::from_bytes(data)
+                .unwrap()
+                .segments()
+                .iter()
+                .filter(|s| !is_jpeg_metadata(s.marker()))
+                .map(|s| s.clone().encoder().bytes())
+                .collect(),
+            _ => WebP::from_bytes(data)
+                .unwrap()
+                .chunks()
+                .iter()
+                .filter(|c| ![*b"VP8X", *b"EXIF", *b"XMP "].contains(&c.id()))
+                .map(|c| c.clone().encoder().bytes())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_photo_taken_sideways_keeps_its_orientation_and_nothing_else() {
+        for (kind, sideways) in [("image/jpeg", SIDEWAYS_JPEG), ("image/webp", SIDEWAYS_WEBP)] {
+            let found = read_exif(sideways).unwrap();
+            let orientation = |exif: &exif::Exif| {
+                exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+                    .and_then(|f| f.value.get_uint(0))
+            };
+            assert_eq!(orientation(&found), Some(6), "{kind}");
+            assert!(found.fields().any(|f| f.tag == exif::Tag::GPSLongitude));
+            assert!(found.fields().any(|f| f.tag == exif::Tag::Artist));
+
+            let stripped = strip_metadata(kind, sideways.to_vec()).unwrap();
+            let kept = read_exif(&stripped).unwrap();
+            assert_eq!(orientation(&kept), Some(6), "{kind}");
+            // Orientation is the only field: no GPS, artist, camera, serial number or date.
+            let tags: Vec<_> = kept.fields().map(|f| f.tag).collect();
+            assert_eq!(tags, [exif::Tag::Orientation], "{kind}");
+            for needle in PERSONAL {
+                assert!(!contains(&stripped, needle), "{kind}: {needle:?} left");
+            }
+            // The picture's own segments or chunks are those of the original; a JPEG's last
+            // (the first scan, holding the rest of the file) ends at EOI, before the trailer.
+            let (before, after) = (picture(kind, sideways), picture(kind, &stripped));
+            assert_eq!(before.len(), after.len(), "{kind}");
+            let last = before.len() - 1;
+            assert_eq!(before[..last], after[..last], "{kind}");
+            assert!(before[last].starts_with(&after[last]), "{kind}");
+            if kind == "image/jpeg" {
+                assert!(after[last].ends_with(&[0xFF, 0xD9]) && stripped.ends_with(&[0xFF, 0xD9]));
+            } else {
+                assert_eq!(before[last], after[last]);
+                // VP8X says there is Exif, and no more XMP.
+                let vp8x = WebP::from_bytes(stripped.clone().into()).unwrap();
+                let flags = vp8x
+                    .chunk_by_id(*b"VP8X")
+                    .unwrap()
+                    .content()
+                    .data()
+                    .unwrap()[0];
+                assert_eq!(flags & 0b0000_1100, 0b0000_1000);
+            }
+            assert_eq!(strip_metadata(kind, stripped.clone()).unwrap(), stripped);
+        }
+    }
+
+    #[test]
+    fn the_new_exif_holds_the_orientation_alone() {
+        for value in 2..=8 {
+            let exif = orientation_exif(value);
+            assert_eq!(exif.len(), 26);
+            assert_eq!(orientation(Some(exif)), Some(value));
+        }
+        // Upright, or not an orientation: no Exif at all.
+        assert_eq!(orientation(Some(orientation_exif(1))), None);
+        assert_eq!(orientation(Some(orientation_exif(9))), None);
+        assert_eq!(orientation(Some(Bytes::from_static(b"MM\0*garbage"))), None);
+        assert_eq!(orientation(None), None);
+    }
+
     #[test]
     fn malformed_photos_are_refused_rather_than_kept_with_their_metadata() {
         let mut bad_crc = CLEAN_PNG.to_vec();
         bad_crc[8 + 8 + 13] ^= 1;
         for (kind, data) in [
             ("image/jpeg", &GPS_JPEG[..GPS_JPEG.len() / 2]),
+            ("image/jpeg", &SIDEWAYS_JPEG[..SIDEWAYS_JPEG.len() * 3 / 4]),
             ("image/jpeg", &CLEAN_JPEG[..CLEAN_JPEG.len() - 2]),
             ("image/jpeg", &b"\xFF\xD8\xFF\xE1\x00"[..]),
             ("image/png", &GPS_PNG[..40]),
@@ -619,7 +752,7 @@ mod tests {
 
     mod properties {
         use super::super::*;
-        use super::{GPS_HEIC, GPS_JPEG, GPS_PNG, GPS_WEBP};
+        use super::{GPS_HEIC, GPS_PNG, SIDEWAYS_JPEG, SIDEWAYS_WEBP};
         use proptest::prelude::*;
 
         /// Bytes without 0xFF (so that a segment's payload cannot be mistaken for anything).
@@ -777,9 +910,9 @@ mod tests {
                 flips in proptest::collection::vec((0usize..4096, any::<u8>()), 0..4),
             ) {
                 let photo = match kind {
-                    "image/jpeg" => GPS_JPEG,
+                    "image/jpeg" => SIDEWAYS_JPEG,
                     "image/png" => GPS_PNG,
-                    "image/webp" => GPS_WEBP,
+                    "image/webp" => SIDEWAYS_WEBP,
                     _ => GPS_HEIC,
                 };
                 let mut data = photo[..cut.min(photo.len())].to_vec();
