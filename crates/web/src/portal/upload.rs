@@ -4,22 +4,31 @@
 //!
 //! Photos often carry where they were taken and by whom (Exif GPS, the owner's name, the
 //! camera's serial number). [`strip_metadata`] removes those parts at the level of the file's
-//! segments or chunks — nothing is decoded, the pixels are copied byte for byte — and the
+//! segments, chunks or boxes — nothing is decoded, the pixels are copied byte for byte — and the
 //! original is not kept:
 //!
 //! - JPEG: APP1 (Exif, XMP), APP13 (IPTC, Photoshop) and COM segments, and anything after the
 //!   end of the image;
 //! - PNG: the `eXIf`, `tEXt`, `iTXt`, `zTXt` and `tIME` chunks, and anything after `IEND`;
 //! - WebP: the `EXIF` and `XMP ` chunks (and their flags in `VP8X`), and anything after the
-//!   RIFF container.
-//!
+//!   RIFF container;
 //! - HEIC: the items of type `Exif` and `mime` (XMP) listed in the `meta` box have their bytes
 //!   overwritten with zeros where they lie (in `mdat` or `idat`), so that every offset in the
 //!   file stays true and the image items are untouched.
 //!
-//! A JPEG's orientation lives in its Exif, so a photo taken sideways may show sideways. PDFs are
-//! kept as they came: a document's metadata (its Info dictionary, XMP streams, possibly
-//! compressed in object streams) cannot be removed safely without a full PDF parser.
+//! JPEG, PNG and WebP are read and written with the `img-parts` crate; a HEIC's boxes are read
+//! here, no crate doing it well. A photo taken sideways says so in its Exif Orientation: a JPEG,
+//! PNG or WebP whose Orientation turns or mirrors the image gets a new Exif holding that tag
+//! alone, so that it still shows upright (a HEIC's orientation is in its `irot` and `imir`
+//! boxes, which stay). PDFs are kept as they came: a document's metadata (its Info dictionary,
+//! XMP streams, possibly compressed in object streams) cannot be removed safely without a full
+//! PDF parser.
+
+use img_parts::jpeg::{Jpeg, JpegSegment, markers};
+use img_parts::png::{Png, PngChunk};
+use img_parts::riff::{RiffChunk, RiffContent};
+use img_parts::webp::{self, WebP};
+use img_parts::{Bytes, ImageEXIF};
 
 /// At most this many files with one submission.
 pub const MAX_FILES: usize = 5;
@@ -147,159 +156,166 @@ pub struct Damaged;
 /// metadata.
 pub fn strip_metadata(content_type: &str, data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
     match content_type {
-        "image/jpeg" => strip_jpeg(&data),
-        "image/png" => strip_png(&data),
-        "image/webp" => strip_webp(&data),
+        "image/jpeg" => strip_jpeg(data),
+        "image/png" => strip_png(data),
+        "image/webp" => strip_webp(data),
         "image/heic" => strip_heic(data),
         _ => Ok(data),
     }
 }
 
-/// JPEG: SOI, then segments (marker, 2-byte length including itself, payload); after each SOS
-/// header the entropy-coded data runs to the next marker that is not a stuffed `FF 00` or a
-/// restart marker. APP1, APP13 and COM segments are left out; the copy ends at EOI.
-fn strip_jpeg(data: &[u8]) -> Result<Vec<u8>, Damaged> {
-    if !data.starts_with(&[0xFF, 0xD8]) {
-        return Err(Damaged);
+/// JPEG segments that carry metadata: APP1 (Exif, XMP), APP13 (IPTC, Photoshop), COM.
+fn is_jpeg_metadata(marker: u8) -> bool {
+    matches!(marker, markers::APP1 | markers::APP13 | markers::COM)
+}
+
+/// JPEG: img-parts reads the segments up to the first scan, whose segment holds the rest of the
+/// file (the scans, the segments between them, EOI and whatever follows); that rest is walked by
+/// [`strip_scans`], which img-parts does not do.
+fn strip_jpeg(data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
+    let data = Bytes::from(data);
+    let mut jpeg = Jpeg::from_bytes(data.clone()).map_err(|_| Damaged)?;
+    let orientation = orientation(jpeg.exif());
+    let segments = jpeg.segments_mut();
+    segments.retain(|segment| !is_jpeg_metadata(segment.marker()));
+    // The first scan's segment is the last one read; it holds the end of the file.
+    if let Some(sos) = segments.last_mut().filter(|s| s.marker() == markers::SOS) {
+        let start = data
+            .len()
+            .checked_sub(sos.len_with_entropy() - sos.len())
+            .ok_or(Damaged)?;
+        let rest = strip_scans(&data[start..])?;
+        *sos = JpegSegment::new_with_entropy(markers::SOS, sos.contents().clone(), rest.into());
     }
-    let mut out = Vec::with_capacity(data.len());
-    out.extend_from_slice(&data[..2]);
-    let mut i = 2;
+    jpeg.set_exif(orientation.map(orientation_exif));
+    Ok(jpeg.encoder().bytes().into())
+}
+
+/// What follows a JPEG's first scan header: the scan's entropy-coded data (up to the next
+/// marker that is not a stuffed `FF 00` or a restart marker), then segments (marker, 2-byte
+/// length including itself, payload), another scan after each SOS segment, up to EOI. The
+/// metadata segments are left out, and so is everything after EOI; `Err` if EOI never comes.
+fn strip_scans(rest: &[u8]) -> Result<Vec<u8>, Damaged> {
+    let mut out = Vec::with_capacity(rest.len());
+    let mut i = 0;
     loop {
-        // Fill bytes (FF FF …) may precede a marker.
-        if data.get(i) != Some(&0xFF) {
-            return Err(Damaged);
-        }
-        while data.get(i + 1) == Some(&0xFF) {
-            i += 1;
-        }
-        let marker = *data.get(i + 1).ok_or(Damaged)?;
-        match marker {
-            0xD9 => {
-                out.extend_from_slice(&[0xFF, 0xD9]);
-                return Ok(out);
+        let scan = i;
+        loop {
+            match rest.get(i..i + 2).ok_or(Damaged)? {
+                [0xFF, 0x00 | markers::RST0..=markers::RST7] => i += 2,
+                [0xFF, _] => break,
+                _ => i += 1,
             }
-            // Markers without a length.
-            0x01 | 0xD0..=0xD7 => {
-                out.extend_from_slice(&[0xFF, marker]);
-                i += 2;
-                continue;
+        }
+        out.extend_from_slice(&rest[scan..i]);
+        loop {
+            if rest.get(i) != Some(&0xFF) {
+                return Err(Damaged);
             }
-            0x00 => return Err(Damaged),
-            _ => {}
-        }
-        let len_bytes = data.get(i + 2..i + 4).ok_or(Damaged)?;
-        let len = usize::from(u16::from_be_bytes([len_bytes[0], len_bytes[1]]));
-        if len < 2 {
-            return Err(Damaged);
-        }
-        let end = i + 2 + len;
-        let segment = data.get(i..end).ok_or(Damaged)?;
-        let metadata = matches!(marker, 0xE1 | 0xED | 0xFE);
-        if !metadata {
-            out.extend_from_slice(segment);
-        }
-        i = end;
-        if marker == 0xDA {
-            // The scan's data, up to the next real marker.
-            let start = i;
-            loop {
-                let b = *data.get(i).ok_or(Damaged)?;
-                if b == 0xFF {
-                    let next = *data.get(i + 1).ok_or(Damaged)?;
-                    if next == 0x00 || (0xD0..=0xD7).contains(&next) {
-                        i += 2;
-                        continue;
-                    }
-                    if next == 0xFF {
-                        i += 1;
-                        continue;
-                    }
-                    break;
-                }
+            // Fill bytes (FF FF …) may precede a marker.
+            while rest.get(i + 1) == Some(&0xFF) {
                 i += 1;
             }
-            out.extend_from_slice(&data[start..i]);
-        }
-    }
-}
-
-const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
-
-/// PNG: the signature, then chunks (4-byte length, type, data, CRC). Text, time and Exif chunks
-/// are left out; the copy ends with `IEND`.
-fn strip_png(data: &[u8]) -> Result<Vec<u8>, Damaged> {
-    if !data.starts_with(&PNG_SIGNATURE) {
-        return Err(Damaged);
-    }
-    let mut out = Vec::with_capacity(data.len());
-    out.extend_from_slice(&PNG_SIGNATURE);
-    let mut i = PNG_SIGNATURE.len();
-    loop {
-        let header = data.get(i..i + 8).ok_or(Damaged)?;
-        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]);
-        let len = usize::try_from(len).map_err(|_| Damaged)?;
-        let kind = &header[4..8];
-        let end = i
-            .checked_add(12)
-            .and_then(|n| n.checked_add(len))
-            .ok_or(Damaged)?;
-        let chunk = data.get(i..end).ok_or(Damaged)?;
-        let metadata = matches!(kind, b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt" | b"tIME");
-        if !metadata {
-            out.extend_from_slice(chunk);
-        }
-        i = end;
-        if kind == b"IEND" {
-            return Ok(out);
-        }
-    }
-}
-
-/// WebP: a RIFF container of chunks (FourCC, 4-byte little-endian size, data padded to an even
-/// length). `EXIF` and `XMP ` chunks are left out, their flags cleared in `VP8X`, and the RIFF
-/// size written anew.
-fn strip_webp(data: &[u8]) -> Result<Vec<u8>, Damaged> {
-    if data.len() < 12 || &data[0..4] != b"RIFF" || &data[8..12] != b"WEBP" {
-        return Err(Damaged);
-    }
-    let riff_size = u32::from_le_bytes([data[4], data[5], data[6], data[7]]);
-    let riff_end = usize::try_from(riff_size)
-        .ok()
-        .and_then(|n| n.checked_add(8))
-        .filter(|n| *n <= data.len())
-        .ok_or(Damaged)?;
-    let mut out = Vec::with_capacity(riff_end);
-    out.extend_from_slice(b"RIFF\0\0\0\0WEBP");
-    let mut i = 12;
-    while i < riff_end {
-        let header = data.get(i..i + 8).ok_or(Damaged)?;
-        let size = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
-        let size = usize::try_from(size).map_err(|_| Damaged)?;
-        let padded = size.checked_add(size % 2).ok_or(Damaged)?;
-        let end = i
-            .checked_add(8)
-            .and_then(|n| n.checked_add(padded))
-            .filter(|n| *n <= riff_end)
-            .ok_or(Damaged)?;
-        let kind = &header[0..4];
-        match kind {
-            b"EXIF" | b"XMP " => {}
-            b"VP8X" => {
-                let start = out.len();
-                out.extend_from_slice(&data[i..end]);
-                // Flags: bit 3 Exif, bit 2 XMP.
-                if let Some(flags) = out.get_mut(start + 8) {
-                    *flags &= !0b0000_1100;
+            let marker = *rest.get(i + 1).ok_or(Damaged)?;
+            match marker {
+                markers::EOI => {
+                    out.extend_from_slice(&[0xFF, markers::EOI]);
+                    return Ok(out);
                 }
+                // Markers without a length carry nothing; like img-parts, they are dropped.
+                0x01 | markers::RST0..=markers::RST7 => {
+                    i += 2;
+                    continue;
+                }
+                0x00 | markers::SOI => return Err(Damaged),
+                _ => {}
             }
-            _ => out.extend_from_slice(&data[i..end]),
+            let len = rest.get(i + 2..i + 4).ok_or(Damaged)?;
+            let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+            if len < 2 {
+                return Err(Damaged);
+            }
+            let segment = rest.get(i..i + 2 + len).ok_or(Damaged)?;
+            if !is_jpeg_metadata(marker) {
+                out.extend_from_slice(segment);
+            }
+            i += segment.len();
+            if marker == markers::SOS {
+                break;
+            }
         }
-        i = end;
     }
-    let size = u32::try_from(out.len() - 8).map_err(|_| Damaged)?;
-    out[4..8].copy_from_slice(&size.to_le_bytes());
-    Ok(out)
+}
+
+/// PNG: the text, time and Exif chunks are left out, and anything after `IEND` (which
+/// img-parts does not read). A file without `IEND` is cut short.
+fn strip_png(data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
+    let mut image = Png::from_bytes(data.into()).map_err(|_| Damaged)?;
+    if image.chunks().last().map(PngChunk::kind) != Some(*b"IEND") {
+        return Err(Damaged);
+    }
+    let orientation = orientation(image.exif());
+    image.chunks_mut().retain(|chunk| {
+        !matches!(
+            &chunk.kind(),
+            b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt" | b"tIME"
+        )
+    });
+    image.set_exif(orientation.map(orientation_exif));
+    Ok(image.encoder().bytes().into())
+}
+
+/// The `VP8X` flag of an `XMP ` chunk (img-parts keeps the flags of Exif and ICC in step).
+const WEBP_XMP_FLAG: u8 = 0b0000_0100;
+
+/// WebP: the `EXIF` and `XMP ` chunks are left out (img-parts writes the RIFF size anew and
+/// drops anything after the container); `VP8X` goes where no chunk needs it any more.
+fn strip_webp(data: Vec<u8>) -> Result<Vec<u8>, Damaged> {
+    let mut image = WebP::from_bytes(data.into()).map_err(|_| Damaged)?;
+    let orientation = orientation(image.exif());
+    image.remove_chunks_by_id(webp::CHUNK_EXIF);
+    image.remove_chunks_by_id(webp::CHUNK_XMP);
+    // Sets the Exif and ICC flags from the chunks, and drops VP8X if only the image is left.
+    image.set_exif(orientation.map(orientation_exif));
+    if !image.has_chunk(webp::CHUNK_VP8X) && image.has_chunk(webp::CHUNK_EXIF) {
+        // The canvas size could not be read to make a VP8X: no orientation then.
+        image.set_exif(None);
+    }
+    let vp8x = image
+        .chunks_mut()
+        .iter_mut()
+        .find(|chunk| chunk.id() == webp::CHUNK_VP8X);
+    if let Some(RiffContent::Data(vp8x)) = vp8x.map(RiffChunk::content_mut) {
+        let mut cleared = vp8x.to_vec();
+        if let Some(flags) = cleared.first_mut() {
+            *flags &= !WEBP_XMP_FLAG;
+        }
+        *vp8x = cleared.into();
+    }
+    Ok(image.encoder().bytes().into())
+}
+
+/// The Orientation in an Exif block (TIFF structure), if it turns or mirrors the image.
+fn orientation(exif: Option<Bytes>) -> Option<u16> {
+    let exif = exif::Reader::new().read_raw(exif?.into()).ok()?;
+    let field = exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?;
+    let value = u16::try_from(field.value.get_uint(0)?).ok()?;
+    (2..=8).contains(&value).then_some(value)
+}
+
+/// An Exif block holding nothing but `orientation`: a big-endian TIFF header whose first
+/// directory is at offset 8, that directory's one entry (tag 0x0112 Orientation, type 3 SHORT,
+/// count 1, the value padded to 4 bytes), and no next directory.
+fn orientation_exif(orientation: u16) -> Bytes {
+    let [high, low] = orientation.to_be_bytes();
+    #[rustfmt::skip]
+    let exif = vec![
+        b'M', b'M', 0, 42, 0, 0, 0, 8,
+        0, 1,
+        0x01, 0x12, 0, 3, 0, 0, 0, 1, high, low, 0, 0,
+        0, 0, 0, 0,
+    ];
+    exif.into()
 }
 
 /// A size as people read it: 1.2 MB, 350 KB.
@@ -527,15 +543,37 @@ mod tests {
 
     const GPS_JPEG: &[u8] = include_bytes!("../../tests/attack/photos/gps.jpg");
     const CLEAN_JPEG: &[u8] = include_bytes!("../../tests/attack/photos/clean.jpg");
+    const SIDEWAYS_JPEG: &[u8] = include_bytes!("../../tests/attack/photos/sideways.jpg");
     const GPS_PNG: &[u8] = include_bytes!("../../tests/attack/photos/gps.png");
     const CLEAN_PNG: &[u8] = include_bytes!("../../tests/attack/photos/clean.png");
     const GPS_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/gps.webp");
     const CLEAN_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/clean.webp");
+    const SIDEWAYS_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/sideways.webp");
     const GPS_HEIC: &[u8] = include_bytes!("../../tests/attack/photos/gps.heic");
     const CLEAN_HEIC: &[u8] = include_bytes!("../../tests/attack/photos/clean.heic");
 
+    /// What the fixtures' metadata says (see `make.py`), in any of its forms.
+    const PERSONAL: [&[u8]; 9] = [
+        b"Ivan Petrov",
+        b"Haskovo",
+        b"SN-4815162342",
+        b"2026:03:01",
+        b"Priemna Test Camera",
+        b"GPS",
+        b"xmpmeta",
+        b"Photoshop",
+        b"<html",
+    ];
+
     fn contains(data: &[u8], needle: &[u8]) -> bool {
         data.windows(needle.len()).any(|w| w == needle)
+    }
+
+    /// The Exif a real reader (kamadak-exif) finds in a JPEG, PNG, WebP or HEIC file.
+    fn read_exif(data: &[u8]) -> Option<exif::Exif> {
+        exif::Reader::new()
+            .read_from_container(&mut std::io::Cursor::new(data))
+            .ok()
     }
 
     #[test]
@@ -546,15 +584,23 @@ mod tests {
             ("image/webp", GPS_WEBP, CLEAN_WEBP),
             ("image/heic", GPS_HEIC, CLEAN_HEIC),
         ] {
+            let found = read_exif(with).unwrap();
             assert!(
-                contains(with, b"Ivan Petrov"),
+                found
+                    .get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)
+                    .is_some()
+                    && found
+                        .get_field(exif::Tag::Artist, exif::In::PRIMARY)
+                        .is_some(),
                 "{kind}: the fixture has metadata"
             );
+            assert!(contains(with, b"xmpmeta"), "{kind}: the fixture has XMP");
             let stripped = strip_metadata(kind, with.to_vec()).unwrap();
             // Exactly the photo without its metadata: a valid image of the same type.
             assert_eq!(stripped, without, "{kind}");
             assert_eq!(sniff(&stripped), Some(kind));
-            for needle in [&b"Ivan Petrov"[..], b"II*\0", b"GPS", b"xmpmeta", b"<html"] {
+            assert!(read_exif(&stripped).is_none(), "{kind}: Exif left");
+            for needle in PERSONAL.iter().chain([&&b"II*\0"[..], &&b"MM\0*"[..]]) {
                 assert!(!contains(&stripped, needle), "{kind}: {needle:?} left");
             }
             // A clean photo comes back as it was.
@@ -568,12 +614,101 @@ mod tests {
         assert_eq!(strip_metadata("application/pdf", pdf.clone()).unwrap(), pdf);
     }
 
+    /// The segments or chunks that make the picture, as they are written: all but the
+    /// metadata, JPEG's new Exif and WebP's `VP8X` header.
+    fn picture(kind: &str, data: &[u8]) -> Vec<Bytes> {
+        let data = Bytes::copy_from_slice(data);
+        match kind {
+            "image/jpeg" => Jpeg::from_bytes(data)
+                .unwrap()
+                .segments()
+                .iter()
+                .filter(|s| !is_jpeg_metadata(s.marker()))
+                .map(|s| s.clone().encoder().bytes())
+                .collect(),
+            _ => WebP::from_bytes(data)
+                .unwrap()
+                .chunks()
+                .iter()
+                .filter(|c| ![*b"VP8X", *b"EXIF", *b"XMP "].contains(&c.id()))
+                .map(|c| c.clone().encoder().bytes())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_photo_taken_sideways_keeps_its_orientation_and_nothing_else() {
+        for (kind, sideways) in [("image/jpeg", SIDEWAYS_JPEG), ("image/webp", SIDEWAYS_WEBP)] {
+            let found = read_exif(sideways).unwrap();
+            let orientation = |exif: &exif::Exif| {
+                exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+                    .and_then(|f| f.value.get_uint(0))
+            };
+            assert_eq!(orientation(&found), Some(6), "{kind}");
+            assert!(found.fields().any(|f| f.tag == exif::Tag::GPSLongitude));
+            assert!(found.fields().any(|f| f.tag == exif::Tag::Artist));
+
+            let stripped = strip_metadata(kind, sideways.to_vec()).unwrap();
+            let kept = read_exif(&stripped).unwrap();
+            assert_eq!(orientation(&kept), Some(6), "{kind}");
+            // Orientation is the only field: no GPS, artist, camera, serial number or date.
+            let tags: Vec<_> = kept.fields().map(|f| f.tag).collect();
+            assert_eq!(tags, [exif::Tag::Orientation], "{kind}");
+            for needle in PERSONAL {
+                assert!(!contains(&stripped, needle), "{kind}: {needle:?} left");
+            }
+            // The picture's own segments or chunks are those of the original; a JPEG's last
+            // (the first scan, holding the rest of the file) ends at EOI, before the trailer.
+            let (before, after) = (picture(kind, sideways), picture(kind, &stripped));
+            assert_eq!(before.len(), after.len(), "{kind}");
+            let last = before.len() - 1;
+            assert_eq!(before[..last], after[..last], "{kind}");
+            assert!(before[last].starts_with(&after[last]), "{kind}");
+            if kind == "image/jpeg" {
+                assert!(after[last].ends_with(&[0xFF, 0xD9]) && stripped.ends_with(&[0xFF, 0xD9]));
+            } else {
+                assert_eq!(before[last], after[last]);
+                // VP8X says there is Exif, and no more XMP.
+                let vp8x = WebP::from_bytes(stripped.clone().into()).unwrap();
+                let flags = vp8x
+                    .chunk_by_id(*b"VP8X")
+                    .unwrap()
+                    .content()
+                    .data()
+                    .unwrap()[0];
+                assert_eq!(flags & 0b0000_1100, 0b0000_1000);
+            }
+            assert_eq!(strip_metadata(kind, stripped.clone()).unwrap(), stripped);
+        }
+    }
+
+    #[test]
+    fn the_new_exif_holds_the_orientation_alone() {
+        for value in 2..=8 {
+            let exif = orientation_exif(value);
+            assert_eq!(exif.len(), 26);
+            assert_eq!(orientation(Some(exif)), Some(value));
+        }
+        // Upright, or not an orientation: no Exif at all.
+        assert_eq!(orientation(Some(orientation_exif(1))), None);
+        assert_eq!(orientation(Some(orientation_exif(9))), None);
+        assert_eq!(orientation(Some(Bytes::from_static(b"MM\0*garbage"))), None);
+        assert_eq!(orientation(None), None);
+    }
+
     #[test]
     fn malformed_photos_are_refused_rather_than_kept_with_their_metadata() {
+        let mut bad_crc = CLEAN_PNG.to_vec();
+        bad_crc[8 + 8 + 13] ^= 1;
         for (kind, data) in [
             ("image/jpeg", &GPS_JPEG[..GPS_JPEG.len() / 2]),
+            ("image/jpeg", &SIDEWAYS_JPEG[..SIDEWAYS_JPEG.len() * 3 / 4]),
+            ("image/jpeg", &CLEAN_JPEG[..CLEAN_JPEG.len() - 2]),
             ("image/jpeg", &b"\xFF\xD8\xFF\xE1\x00"[..]),
             ("image/png", &GPS_PNG[..40]),
+            // Cut where a chunk ends, before IEND.
+            ("image/png", &CLEAN_PNG[..CLEAN_PNG.len() - 12]),
+            ("image/png", &bad_crc[..]),
             ("image/webp", &GPS_WEBP[..30]),
             ("image/webp", &b"RIFF\xFF\xFF\xFF\xFFWEBPVP8 "[..]),
             ("image/heic", &GPS_HEIC[..200]),
@@ -617,6 +752,7 @@ mod tests {
 
     mod properties {
         use super::super::*;
+        use super::{GPS_HEIC, GPS_PNG, SIDEWAYS_JPEG, SIDEWAYS_WEBP};
         use proptest::prelude::*;
 
         /// Bytes without 0xFF (so that a segment's payload cannot be mistaken for anything).
@@ -642,9 +778,12 @@ mod tests {
             [&[0xFF, marker][..], &len.to_be_bytes(), data].concat()
         }
 
+        /// A chunk with its CRC (which img-parts checks).
         fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-            let len = u32::try_from(data.len()).unwrap();
-            [&len.to_be_bytes()[..], kind, data, &[0, 0, 0, 0]].concat()
+            PngChunk::new(*kind, Bytes::copy_from_slice(data))
+                .encoder()
+                .bytes()
+                .into()
         }
 
         fn webp_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
@@ -729,26 +868,59 @@ mod tests {
                                  Just(*b"ICCP"), Just(*b"ANMF")],
                      proptest::collection::vec(any::<u8>(), 0..41)),
                     0..8),
+                trailer in proptest::collection::vec(any::<u8>(), 0..20),
             ) {
                 let mut vp8x = [0u8; 10];
                 vp8x[0] = flags;
                 let mut body = webp_chunk(b"VP8X", &vp8x);
-                vp8x[0] = flags & !0b0000_1100;
-                let mut expected_body = webp_chunk(b"VP8X", &vp8x);
+                let mut kept = Vec::new();
                 for (kind, data) in &chunks {
                     let chunk = webp_chunk(kind, data);
                     body.extend_from_slice(&chunk);
                     if !matches!(kind, b"EXIF" | b"XMP ") {
-                        expected_body.extend_from_slice(&chunk);
+                        kept.push((kind, chunk));
                     }
+                }
+                // VP8X stays while a chunk other than the image needs it, its Exif and XMP
+                // flags cleared and its ICC flag saying whether there is an ICC profile.
+                let mut expected_body = Vec::new();
+                if kept.iter().any(|(kind, _)| *kind != b"VP8 ") {
+                    let icc = if kept.iter().any(|(kind, _)| *kind == b"ICCP") { 0b0010_0000 } else { 0 };
+                    vp8x[0] = (flags & !0b0010_1100) | icc;
+                    expected_body = webp_chunk(b"VP8X", &vp8x);
+                }
+                for (_, chunk) in &kept {
+                    expected_body.extend_from_slice(chunk);
                 }
                 let riff = |body: &[u8]| {
                     let size = u32::try_from(body.len() + 4).unwrap();
                     [&b"RIFF"[..], &size.to_le_bytes(), b"WEBP", body].concat()
                 };
-                let stripped = strip_metadata("image/webp", riff(&body)).unwrap();
+                let input = [riff(&body), trailer].concat();
+                let stripped = strip_metadata("image/webp", input).unwrap();
                 prop_assert_eq!(&stripped, &riff(&expected_body));
                 prop_assert_eq!(sniff(&stripped), Some("image/webp"));
+            }
+
+            #[test]
+            fn no_file_makes_the_stripping_panic(
+                kind in prop_oneof![Just("image/jpeg"), Just("image/png"), Just("image/webp"),
+                                    Just("image/heic")],
+                cut in 0usize..4096,
+                flips in proptest::collection::vec((0usize..4096, any::<u8>()), 0..4),
+            ) {
+                let photo = match kind {
+                    "image/jpeg" => SIDEWAYS_JPEG,
+                    "image/png" => GPS_PNG,
+                    "image/webp" => SIDEWAYS_WEBP,
+                    _ => GPS_HEIC,
+                };
+                let mut data = photo[..cut.min(photo.len())].to_vec();
+                for (at, byte) in flips {
+                    if let Some(b) = data.get_mut(at) { *b ^= byte; }
+                }
+                // Refused or stripped, never a panic.
+                let _ = strip_metadata(kind, data);
             }
         }
     }
