@@ -32,9 +32,6 @@ pub enum ApiError {
     /// Not signed in, or wrong credentials (never says which).
     #[error("unauthorized")]
     Unauthorized,
-    /// Too many failed logins.
-    #[error("account locked")]
-    Locked(jiff::Timestamp),
     #[error("CSRF token missing or wrong")]
     CsrfRejected,
     /// Fields that only staff may set, sent by someone else (403, each field named).
@@ -216,21 +213,6 @@ impl ApiError {
                 "Необходим е вход: грешно потребителско име или парола, или изтекла сесия.",
                 "Sign-in required: wrong username or password, or the session expired.",
             ),
-            ApiError::Locked(until) => RenderedError {
-                status: StatusCode::TOO_MANY_REQUESTS,
-                code: "account_locked",
-                message_bg: format!(
-                    "Профилът е заключен след {} неуспешни опита за вход, до {}.",
-                    crate::auth::MAX_FAILED_LOGINS,
-                    crate::api::local_time(until)
-                ),
-                message_en: format!(
-                    "The account is locked after {} failed sign-ins, until {}.",
-                    crate::auth::MAX_FAILED_LOGINS,
-                    crate::api::local_time(until)
-                ),
-                fields: Vec::new(),
-            },
             ApiError::CsrfRejected => plain(
                 StatusCode::FORBIDDEN,
                 "csrf_rejected",

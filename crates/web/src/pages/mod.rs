@@ -161,7 +161,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let PageErrorInner { error, staff } = *self.0;
         let (status, title, message) = match error {
-            ApiError::Unauthorized | ApiError::Locked(_) => {
+            ApiError::Unauthorized => {
                 return Redirect::to(LOGIN_PATH).into_response();
             }
             ApiError::CsrfRejected => (
