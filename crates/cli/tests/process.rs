@@ -151,10 +151,12 @@ async fn acknowledged_submissions_survive_sigkill() {
     let url = format!("{}/api/v1/submissions", server.base);
 
     // Keep submitting from many clients; kill the server while requests are in flight.
+    let acknowledged_so_far = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for i in 0..400 {
         let client = client.clone();
         let url = url.clone();
+        let counter = acknowledged_so_far.clone();
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis((i % 100) as u64 * 3)).await;
             let response = client.post(url).json(&submission(i)).send().await.ok()?;
@@ -162,10 +164,18 @@ async fn acknowledged_submissions_survive_sigkill() {
                 return None;
             }
             let receipt: Value = response.json().await.ok()?;
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             Some((i, receipt))
         }));
     }
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Kill once intake is under way (however slow the machine), with requests still in flight.
+    let started = std::time::Instant::now();
+    while acknowledged_so_far.load(std::sync::atomic::Ordering::SeqCst) < 5
+        && started.elapsed() < Duration::from_secs(30)
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
     server.kill_hard();
     let mut acknowledged = Vec::new();
     for task in tasks {
