@@ -325,6 +325,9 @@ fn finish(mut s: Vec<char>) -> Vec<char> {
     if s.len() > 4 && ends_with(&s, "й") {
         s.pop();
     }
+    if s.len() > 5 && ends_with(&s, "ия") {
+        s.truncate(s.len() - 2); // "лудия", "химия"
+    }
     if s.len() > 3 && ends_with(&s, "я") {
         s.pop();
     }
@@ -335,14 +338,15 @@ fn finish(mut s: Vec<char>) -> Vec<char> {
         s.pop();
     }
     let len = s.len();
-    if len > 5 && ends_with(&s, "иец") {
-        s[len - 2] = 'й'; // "персиец", as in "персийци"
+    let vowel_before = |i: usize| matches!(s[i], 'а' | 'е' | 'и' | 'о' | 'у' | 'ъ' | 'ю' | 'я');
+    if len > 3 && (ends_with(&s, "ец") || ends_with(&s, "ен")) && vowel_before(len - 3) {
+        s[len - 2] = 'й'; // "персиец", "боен", as in "персийци", "бойна"
     } else if len > 4 && (ends_with(&s, "ен") || ends_with(&s, "ец")) {
         s.remove(len - 2);
     }
     let len = s.len();
-    if len > 5 && s[len - 2] == 'ъ' {
-        s.remove(len - 2);
+    if len > 3 && s[len - 2] == 'ъ' {
+        s.remove(len - 2); // "едър", as in "едра"
     }
     s
 }

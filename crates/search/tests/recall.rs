@@ -278,3 +278,42 @@ fn few_nouns_of_the_dictionary_share_a_stem_with_another_noun() {
     }
     assert!(share < 0.15, "{:.1} % of nouns share a term", share * 100.0);
 }
+
+/// The same measure for adjectives (entries whose forms include the full article "-ият" and
+/// that have the eight forms of an adjective, not a verb's dozens).
+#[test]
+fn inflected_adjectives_from_the_hunspell_dictionary_find_their_base_form() {
+    let rules = suffix_rules(&read("bg_BG.aff"));
+    let adjectives: BTreeMap<String, BTreeSet<String>> = entries(&read("bg_BG.dic"), &rules)
+        .into_iter()
+        .filter(|(_, forms)| forms.len() <= 9 && forms.iter().any(|f| f.ends_with("ият")))
+        .collect();
+    let pairs: Vec<(&str, &str)> = adjectives
+        .iter()
+        .filter(|(word, _)| fnv1a(word).is_multiple_of(SAMPLE_EVERY))
+        .flat_map(|(word, forms)| forms.iter().map(move |f| (word.as_str(), f.as_str())))
+        .collect();
+    let missed: Vec<_> = pairs.iter().filter(|(w, f)| !meet(w, f)).collect();
+    let recall = 1.0 - missed.len() as f64 / pairs.len() as f64;
+    println!(
+        "adjectives in the dictionary: {}; pairs: {}; found: {}; recall {:.1} %",
+        adjectives.len(),
+        pairs.len(),
+        pairs.len() - missed.len(),
+        recall * 100.0
+    );
+    for (w, f) in missed.iter().take(400) {
+        println!(
+            "  missed adjective: {w} ({}) / {f} ({})",
+            terms(w),
+            terms(f)
+        );
+    }
+    assert!(pairs.len() > 2_000, "only {} pairs", pairs.len());
+    assert!(
+        recall >= RECALL_TARGET,
+        "recall {:.1} % is under {:.0} %",
+        recall * 100.0,
+        RECALL_TARGET * 100.0
+    );
+}
