@@ -445,33 +445,14 @@ impl SearchIndex {
         }
     }
 
-    /// The query for `text`. A registration number finds its case; a sequence number alone
-    /// ("46", "000046") finds the cases of that number in every year, first, and then the
-    /// cases that hold it as a word (a house number). Otherwise every word must occur in the
-    /// subject, body, address or answer (a title match counts twice), under any of the terms
-    /// an ambiguous word is indexed under. `None` when no word is left after analysis.
-    fn text_query(&self, text: &str) -> Option<Box<dyn Query>> {
-        let f = &self.fields;
-        let trimmed = text.trim();
-        match number_query(trimmed) {
-            Some(NumberQuery::Full(number)) => return Some(term_str(f.number, &number)),
-            Some(NumberQuery::Sequence(sequence)) => {
-                let mut either: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                if let Ok(q) = RegexQuery::from_pattern(&format!("[0-9]{{4}}-{sequence}"), f.number)
-                {
-                    either.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 100.0))));
-                }
-                if let Some(words) = self.words_query(trimmed) {
-                    either.push((Occur::Should, words));
-                }
-                return Some(Box::new(BooleanQuery::new(either)));
-            }
-            None => {}
-        }
-        self.words_query(text)
+    /// The cases of this sequence number (six digits), in every year.
+    fn sequence_query(&self, sequence: &str) -> Result<Box<dyn Query>> {
+        let q = RegexQuery::from_pattern(&format!("[0-9]{{4}}-{sequence}"), self.fields.number)?;
+        Ok(Box::new(q))
     }
 
-    /// Every word of `text` in the subject, body, address or answer.
+    /// Every word of `text` in the subject, body, address or answer; `None` when no word is
+    /// left after analysis.
     fn words_query(&self, text: &str) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let mut seen = HashSet::new();
@@ -535,6 +516,12 @@ impl SearchIndex {
 
     /// Cases matching `text` within `filters` and `visibility`, best first (newest first when
     /// `text` has no words), `limit` from `offset`, with highlighted extracts.
+    ///
+    /// A registration number ("2026-000046", "2026-46") finds its case. A number alone ("46",
+    /// "000046") finds the cases of that sequence number, in every year the reader may see;
+    /// only when there is none is it looked for as a word (a house number). Otherwise every
+    /// word must occur in the subject, body, address or answer (a title match counts twice),
+    /// under any of the terms an ambiguous word is indexed under.
     pub fn search(
         &self,
         text: &str,
@@ -543,8 +530,40 @@ impl SearchIndex {
         offset: usize,
         limit: usize,
     ) -> Result<Page> {
+        let trimmed = text.trim();
+        match number_query(trimmed) {
+            Some(NumberQuery::Full(number)) => {
+                let q = term_str(self.fields.number, &number);
+                self.run(Some(q), text, filters, visibility, offset, limit)
+            }
+            Some(NumberQuery::Sequence(sequence)) => {
+                let q = self.sequence_query(&sequence)?;
+                let page = self.run(Some(q), text, filters, visibility, offset, limit)?;
+                if page.total > 0 {
+                    return Ok(page);
+                }
+                let words = self.words_query(text);
+                self.run(words, text, filters, visibility, offset, limit)
+            }
+            None => {
+                let words = self.words_query(text);
+                self.run(words, text, filters, visibility, offset, limit)
+            }
+        }
+    }
+
+    /// Runs `text_query` (`None`: every case when `text` is empty, none when it held only stop
+    /// words) within the filters and the reader's visibility.
+    fn run(
+        &self,
+        text_query: Option<Box<dyn Query>>,
+        text: &str,
+        filters: &Filters,
+        visibility: &Visibility,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Page> {
         let searcher = self.reader.searcher();
-        let text_query = self.text_query(text);
         let has_words = text_query.is_some();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         match text_query {
@@ -932,7 +951,23 @@ mod tests {
         let page = index
             .search("46", &Filters::default(), &Visibility::default(), 0, 10)
             .unwrap();
-        assert_eq!(ids(&page), vec![46, 47], "and the house number 46 after it");
+        assert_eq!(
+            ids(&page),
+            vec![46],
+            "not case 47, which holds 46 as a house number"
+        );
+        let page = index
+            .search("10", &Filters::default(), &Visibility::default(), 0, 10)
+            .unwrap();
+        assert_eq!(
+            ids(&page),
+            vec![2],
+            "no case 10: the house number 10 is found"
+        );
+        let hidden = index
+            .search("4", &Filters::default(), &Visibility::default(), 0, 10)
+            .unwrap();
+        assert_eq!(hidden.total, 0, "case 4 is sealed");
         let page = index
             .search(
                 "2025-000046",

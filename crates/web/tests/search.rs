@@ -522,7 +522,7 @@ async fn plurals_articles_and_sequence_numbers_find_the_cases() {
     let children = signal(
         &app,
         "Момче на покрива",
-        "Едно момче се качва на покрива на училището.",
+        "Едно момче се качва на покрива на училището, до блок 7.",
         None,
     )
     .await;
@@ -563,8 +563,8 @@ async fn plurals_articles_and_sequence_numbers_find_the_cases() {
         );
     }
 
-    // A sequence number alone finds its case, first; then the cases that hold the number as a
-    // word (here a house number).
+    // A sequence number alone finds its case; only when there is no such case is it looked for
+    // as a word (a house or block number).
     assert_eq!(permit, "2026-000002");
     for query in ["2", "000002", "2026-2", "2026-000002"] {
         let (status, body) = clerk.get(&format!("/api/v1/search?{}", q(query))).await;
@@ -577,6 +577,7 @@ async fn plurals_articles_and_sequence_numbers_find_the_cases() {
     assert_eq!(body["total"], 1, "case 1 holds the house number 1 itself");
     assert_eq!(found(&clerk, &q("2025-000002")).await, Vec::<String>::new());
     assert_eq!(found(&clerk, &q("000003")).await, vec![books.clone()]);
+    assert_eq!(found(&clerk, &q("7")).await, vec![children.clone()]);
 }
 
 #[tokio::test]
