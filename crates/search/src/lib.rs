@@ -534,29 +534,33 @@ impl SearchIndex {
         match number_query(trimmed) {
             Some(NumberQuery::Full(number)) => {
                 let q = term_str(self.fields.number, &number);
-                self.run(Some(q), text, filters, visibility, offset, limit)
+                self.run(Some(q), true, text, filters, visibility, offset, limit)
             }
             Some(NumberQuery::Sequence(sequence)) => {
                 let q = self.sequence_query(&sequence)?;
-                let page = self.run(Some(q), text, filters, visibility, offset, limit)?;
+                // The same number in several years: the newest first.
+                let page = self.run(Some(q), false, text, filters, visibility, offset, limit)?;
                 if page.total > 0 {
                     return Ok(page);
                 }
                 let words = self.words_query(text);
-                self.run(words, text, filters, visibility, offset, limit)
+                self.run(words, true, text, filters, visibility, offset, limit)
             }
             None => {
                 let words = self.words_query(text);
-                self.run(words, text, filters, visibility, offset, limit)
+                self.run(words, true, text, filters, visibility, offset, limit)
             }
         }
     }
 
     /// Runs `text_query` (`None`: every case when `text` is empty, none when it held only stop
-    /// words) within the filters and the reader's visibility.
+    /// words) within the filters and the reader's visibility, best first when `ranked`, else
+    /// newest first.
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         text_query: Option<Box<dyn Query>>,
+        ranked: bool,
         text: &str,
         filters: &Filters,
         visibility: &Visibility,
@@ -576,7 +580,7 @@ impl SearchIndex {
         self.visibility_clauses(visibility, &mut clauses);
         let query = BooleanQuery::new(clauses);
         let limit = limit.max(1);
-        let (total, addresses): (usize, Vec<(f32, DocAddress)>) = if has_words {
+        let (total, addresses): (usize, Vec<(f32, DocAddress)>) = if has_words && ranked {
             searcher.search(
                 &query,
                 &(Count, TopDocs::with_limit(limit).and_offset(offset)),
@@ -933,6 +937,13 @@ mod tests {
             .upsert(&[case(46, "Кучета", "Бездомни кучета пред блок 2.", None)])
             .unwrap();
         index
+            .upsert(&[CaseDoc {
+                number: "2025-000046".into(),
+                received_at: 1_750_000_000,
+                ..case(1046, "Котки", "Котки в мазето.", None)
+            }])
+            .unwrap();
+        index
             .upsert(&[case(47, "Шум", "Шум от заведение на „Шипка“ 46.", None)])
             .unwrap();
         index
@@ -952,9 +963,9 @@ mod tests {
             .search("46", &Filters::default(), &Visibility::default(), 0, 10)
             .unwrap();
         assert_eq!(
-            ids(&page),
-            vec![46],
-            "not case 47, which holds 46 as a house number"
+            page.hits.iter().map(|h| h.doc.id).collect::<Vec<_>>(),
+            vec![46, 1046],
+            "both years, the newest first; not case 47, which holds 46 as a house number"
         );
         let page = index
             .search("10", &Filters::default(), &Visibility::default(), 0, 10)
@@ -970,7 +981,17 @@ mod tests {
         assert_eq!(hidden.total, 0, "case 4 is sealed");
         let page = index
             .search(
-                "2025-000046",
+                "2025-46",
+                &Filters::default(),
+                &Visibility::default(),
+                0,
+                10,
+            )
+            .unwrap();
+        assert_eq!(ids(&page), vec![1046], "the year asked for");
+        let page = index
+            .search(
+                "2024-46",
                 &Filters::default(),
                 &Visibility::default(),
                 0,
