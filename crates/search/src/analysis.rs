@@ -372,8 +372,8 @@ pub fn stems(word: &str) -> Vec<String> {
             let stem = finish(singular);
             // "арабин", "гражданин" lose "-ин" in the plural ("араби", "граждани"); only a
             // word that ends in "-ин" itself ("градина" is not "град").
-            let without_in =
-                (bare.len() > 5 && ends_with(&bare, "ин")).then(|| finish(strip(&stem, 2)));
+            let without_in = (stem.len() > 5 && ends_with(&bare, "ин") && ends_with(&stem, "ин"))
+                .then(|| finish(strip(&stem, 2)));
             for stem in std::iter::once(stem).chain(without_in) {
                 let stem: String = stem.into_iter().collect();
                 if !out.contains(&stem) && out.len() < MAX_STEMS {
@@ -591,6 +591,28 @@ mod tests {
                     normalise_word_terms(form)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_word_has_one_to_four_stems() {
+        // Every word of up to five letters over the letters the rules look at.
+        let letters: Vec<char> = "аиятцънеоз".chars().collect();
+        let mut words = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = words
+                .iter()
+                .flat_map(|w| letters.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+            for word in &longer {
+                let stems = stems(word);
+                assert!((1..=MAX_STEMS).contains(&stems.len()), "{word}: {stems:?}");
+                assert!(stems.iter().all(|s| !s.is_empty()), "{word}: {stems:?}");
+            }
+            words = longer;
+        }
+        for word in ["12345", "2026", "a-b", "ѝ", "ЙЪЯ", "ииииии", "тататата"] {
+            assert!(!stems(word).is_empty(), "{word}");
         }
     }
 
