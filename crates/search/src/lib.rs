@@ -7,7 +7,7 @@
 
 pub mod analysis;
 
-use analysis::{ANALYSER, BulgarianTokenizer, analyse};
+use analysis::{ANALYSER, BulgarianTokenizer, analyse, normalise_word_terms, words};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::ops::Bound;
@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TantivyDocument,
@@ -25,7 +25,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Term, doc};
 
 /// Bumped whenever the schema or the analyser changes: an index of another version is rebuilt.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -215,14 +215,29 @@ fn term_str(field: Field, v: &str) -> Box<dyn Query> {
     ))
 }
 
-/// Whether `q` is a registration number (`2026-000123`).
-fn looks_like_number(q: &str) -> bool {
-    let b = q.as_bytes();
-    b.len() == 11
-        && b[4] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || c.is_ascii_digit())
+/// What a query that looks like a registration number asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NumberQuery {
+    /// A whole number, `2026-000123` (or `2026-123`), written as the register writes it.
+    Full(String),
+    /// A sequence number alone, `123` or `000123`, in any year: the register's six digits.
+    Sequence(String),
+}
+
+/// Reads `q` as a registration number, whole or its sequence number alone (one to six digits).
+fn number_query(q: &str) -> Option<NumberQuery> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    let sequence = |s: &str| {
+        let n: u32 = s.parse().ok()?;
+        (digits(s) && s.len() <= 6 && n > 0).then(|| format!("{n:06}"))
+    };
+    match q.split_once('-') {
+        Some((year, seq)) if year.len() == 4 && digits(year) => {
+            Some(NumberQuery::Full(format!("{year}-{}", sequence(seq)?)))
+        }
+        Some(_) => None,
+        None => sequence(q).map(NumberQuery::Sequence),
+    }
 }
 
 impl SearchIndex {
@@ -430,32 +445,37 @@ impl SearchIndex {
         }
     }
 
-    /// The query for the words of `text`: every word must occur in the subject, body, address or
-    /// answer (a title match counts twice). `None` when no word is left after analysis.
-    fn text_query(&self, text: &str) -> Option<Box<dyn Query>> {
+    /// The cases of this sequence number (six digits), in every year.
+    fn sequence_query(&self, sequence: &str) -> Result<Box<dyn Query>> {
+        let q = RegexQuery::from_pattern(&format!("[0-9]{{4}}-{sequence}"), self.fields.number)?;
+        Ok(Box::new(q))
+    }
+
+    /// Every word of `text` in the subject, body, address or answer; `None` when no word is
+    /// left after analysis.
+    fn words_query(&self, text: &str) -> Option<Box<dyn Query>> {
         let f = &self.fields;
-        let trimmed = text.trim();
-        if looks_like_number(trimmed) {
-            return Some(term_str(f.number, trimmed));
-        }
         let mut seen = HashSet::new();
         let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for term in analyse(text) {
-            if !seen.insert(term.clone()) {
+        for (_, word) in words(text) {
+            let terms = normalise_word_terms(word);
+            if terms.is_empty() || !seen.insert(terms.clone()) {
                 continue;
             }
-            let per_field: Vec<(Occur, Box<dyn Query>)> = [
-                (f.subject, 2.0),
-                (f.body, 1.0),
-                (f.address, 1.5),
-                (f.answer, 0.7),
-            ]
-            .into_iter()
-            .map(|(field, boost)| {
-                let q: Box<dyn Query> = Box::new(BoostQuery::new(term_str(field, &term), boost));
-                (Occur::Should, q)
-            })
-            .collect();
+            let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for term in &terms {
+                for (field, boost) in [
+                    (f.subject, 2.0),
+                    (f.body, 1.0),
+                    (f.address, 1.5),
+                    (f.answer, 0.7),
+                ] {
+                    per_field.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(term_str(field, term), boost)),
+                    ));
+                }
+            }
             musts.push((Occur::Must, Box::new(BooleanQuery::new(per_field))));
         }
         (!musts.is_empty()).then(|| Box::new(BooleanQuery::new(musts)) as Box<dyn Query>)
@@ -496,6 +516,12 @@ impl SearchIndex {
 
     /// Cases matching `text` within `filters` and `visibility`, best first (newest first when
     /// `text` has no words), `limit` from `offset`, with highlighted extracts.
+    ///
+    /// A registration number ("2026-000046", "2026-46") finds its case. A number alone ("46",
+    /// "000046") finds the cases of that sequence number, in every year the reader may see;
+    /// only when there is none is it looked for as a word (a house number). Otherwise every
+    /// word must occur in the subject, body, address or answer (a title match counts twice),
+    /// under any of the terms an ambiguous word is indexed under.
     pub fn search(
         &self,
         text: &str,
@@ -504,8 +530,44 @@ impl SearchIndex {
         offset: usize,
         limit: usize,
     ) -> Result<Page> {
+        let trimmed = text.trim();
+        match number_query(trimmed) {
+            Some(NumberQuery::Full(number)) => {
+                let q = term_str(self.fields.number, &number);
+                self.run(Some(q), true, text, filters, visibility, offset, limit)
+            }
+            Some(NumberQuery::Sequence(sequence)) => {
+                let q = self.sequence_query(&sequence)?;
+                // The same number in several years: the newest first.
+                let page = self.run(Some(q), false, text, filters, visibility, offset, limit)?;
+                if page.total > 0 {
+                    return Ok(page);
+                }
+                let words = self.words_query(text);
+                self.run(words, true, text, filters, visibility, offset, limit)
+            }
+            None => {
+                let words = self.words_query(text);
+                self.run(words, true, text, filters, visibility, offset, limit)
+            }
+        }
+    }
+
+    /// Runs `text_query` (`None`: every case when `text` is empty, none when it held only stop
+    /// words) within the filters and the reader's visibility, best first when `ranked`, else
+    /// newest first.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        text_query: Option<Box<dyn Query>>,
+        ranked: bool,
+        text: &str,
+        filters: &Filters,
+        visibility: &Visibility,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Page> {
         let searcher = self.reader.searcher();
-        let text_query = self.text_query(text);
         let has_words = text_query.is_some();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         match text_query {
@@ -518,7 +580,7 @@ impl SearchIndex {
         self.visibility_clauses(visibility, &mut clauses);
         let query = BooleanQuery::new(clauses);
         let limit = limit.max(1);
-        let (total, addresses): (usize, Vec<(f32, DocAddress)>) = if has_words {
+        let (total, addresses): (usize, Vec<(f32, DocAddress)>) = if has_words && ranked {
             searcher.search(
                 &query,
                 &(Count, TopDocs::with_limit(limit).and_offset(offset)),
@@ -821,6 +883,133 @@ mod tests {
             .unwrap();
         assert_eq!((page.total, page.hits.len()), (3, 1));
         assert_eq!(page.hits[0].doc.id, 2, "newest first without words");
+    }
+
+    #[test]
+    fn neuter_plurals_and_alternating_consonants_find_their_singular() {
+        let index = SearchIndex::in_memory().unwrap();
+        index
+            .upsert(&[
+                case(
+                    1,
+                    "Удостоверение",
+                    "Искам удостоверение за наследници.",
+                    None,
+                ),
+                case(2, "Разрешение за строеж", "Кога ще има разрешение?", None),
+                case(3, "Учебник", "Загубен учебник по математика.", None),
+                case(4, "Монах", "Монахът от манастира.", None),
+                case(5, "Момче", "Момчето чупи пейките.", None),
+            ])
+            .unwrap();
+        index
+            .commit(&Marker {
+                version: INDEX_VERSION,
+                max_id: 5,
+                ..Marker::default()
+            })
+            .unwrap();
+        let find = |q: &str| {
+            ids(&index
+                .search(q, &Filters::default(), &Visibility::default(), 0, 10)
+                .unwrap())
+        };
+        for q in [
+            "удостоверения",
+            "удостоверенията",
+            "удостоверението",
+            "udostovereniya",
+        ] {
+            assert_eq!(find(q), vec![1], "{q}");
+        }
+        assert_eq!(find("разрешения"), vec![2]);
+        assert_eq!(find("учебници"), vec![3]);
+        assert_eq!(find("учебниците"), vec![3]);
+        assert_eq!(find("монаси"), vec![4]);
+        assert_eq!(find("момчета"), vec![5]);
+        assert_eq!(find("момчетата"), vec![5]);
+    }
+
+    #[test]
+    fn a_sequence_number_alone_finds_its_case_first() {
+        let index = index();
+        index
+            .upsert(&[case(46, "Кучета", "Бездомни кучета пред блок 2.", None)])
+            .unwrap();
+        index
+            .upsert(&[CaseDoc {
+                number: "2025-000046".into(),
+                received_at: 1_750_000_000,
+                ..case(1046, "Котки", "Котки в мазето.", None)
+            }])
+            .unwrap();
+        index
+            .upsert(&[case(47, "Шум", "Шум от заведение на „Шипка“ 46.", None)])
+            .unwrap();
+        index
+            .commit(&Marker {
+                version: INDEX_VERSION,
+                max_id: 47,
+                ..Marker::default()
+            })
+            .unwrap();
+        for q in ["46", "000046", " 0046 ", "2026-46", "2026-000046"] {
+            let page = index
+                .search(q, &Filters::default(), &Visibility::default(), 0, 10)
+                .unwrap();
+            assert_eq!(page.hits.first().map(|h| h.doc.id), Some(46), "{q}");
+        }
+        let page = index
+            .search("46", &Filters::default(), &Visibility::default(), 0, 10)
+            .unwrap();
+        assert_eq!(
+            page.hits.iter().map(|h| h.doc.id).collect::<Vec<_>>(),
+            vec![46, 1046],
+            "both years, the newest first; not case 47, which holds 46 as a house number"
+        );
+        let page = index
+            .search("10", &Filters::default(), &Visibility::default(), 0, 10)
+            .unwrap();
+        assert_eq!(
+            ids(&page),
+            vec![2],
+            "no case 10: the house number 10 is found"
+        );
+        let hidden = index
+            .search("4", &Filters::default(), &Visibility::default(), 0, 10)
+            .unwrap();
+        assert_eq!(hidden.total, 0, "case 4 is sealed");
+        let page = index
+            .search(
+                "2025-46",
+                &Filters::default(),
+                &Visibility::default(),
+                0,
+                10,
+            )
+            .unwrap();
+        assert_eq!(ids(&page), vec![1046], "the year asked for");
+        let page = index
+            .search(
+                "2024-46",
+                &Filters::default(),
+                &Visibility::default(),
+                0,
+                10,
+            )
+            .unwrap();
+        assert_eq!(page.total, 0, "another year");
+        assert_eq!(number_query("0"), None);
+        assert_eq!(number_query("1234567"), None);
+        assert_eq!(number_query("12-34"), None);
+        assert_eq!(
+            number_query("000046"),
+            Some(NumberQuery::Sequence("000046".into()))
+        );
+        assert_eq!(
+            number_query("2026-46"),
+            Some(NumberQuery::Full("2026-000046".into()))
+        );
     }
 
     #[test]

@@ -492,3 +492,112 @@ async fn the_index_is_rebuilt_when_missing_or_stale() {
     app.state.search.as_ref().unwrap().catch_up().await;
     assert_eq!(found(&clerk, &q("дървото")).await, vec![elsewhere]);
 }
+
+#[tokio::test]
+async fn plurals_articles_and_sequence_numbers_find_the_cases() {
+    let app = spawn_app_at(NOW).await;
+    app.add_staff("clerk", "registry_clerk", None, false).await;
+    let clerk = app.login("clerk").await;
+    let certificate = signal(
+        &app,
+        "Удостоверение за наследници",
+        "Искам удостоверение за наследници на баща ми.",
+        Some("ул. „Шипка“ 1, Хасково"),
+    )
+    .await;
+    let permit = signal(
+        &app,
+        "Разрешение за строеж",
+        "Съседът строи без разрешение.",
+        None,
+    )
+    .await;
+    let books = signal(
+        &app,
+        "Учебник",
+        "Детето ми не получи учебник по математика.",
+        None,
+    )
+    .await;
+    let children = signal(
+        &app,
+        "Момче на покрива",
+        "Едно момче се качва на покрива на училището, до блок 7.",
+        None,
+    )
+    .await;
+
+    // S14 of the first-day review: neuter plurals in -ия found nothing.
+    for query in [
+        "удостоверения",
+        "удостоверенията",
+        "удостоверението",
+        "udostovereniya",
+        "Udostoverenie",
+    ] {
+        assert_eq!(
+            found(&clerk, &q(query)).await,
+            vec![certificate.clone()],
+            "{query}"
+        );
+    }
+    for query in ["разрешения", "разрешенията", "razresheniya"] {
+        assert_eq!(
+            found(&clerk, &q(query)).await,
+            vec![permit.clone()],
+            "{query}"
+        );
+    }
+    for query in ["учебници", "учебниците", "uchebnitsi"] {
+        assert_eq!(
+            found(&clerk, &q(query)).await,
+            vec![books.clone()],
+            "{query}"
+        );
+    }
+    for query in ["момчета", "момчетата", "училища"] {
+        assert_eq!(
+            found(&clerk, &q(query)).await,
+            vec![children.clone()],
+            "{query}"
+        );
+    }
+
+    // A sequence number alone finds its case; only when there is no such case is it looked for
+    // as a word (a house or block number).
+    assert_eq!(permit, "2026-000002");
+    for query in ["2", "000002", "2026-2", "2026-000002"] {
+        let (status, body) = clerk.get(&format!("/api/v1/search?{}", q(query))).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["results"][0]["number"], permit.as_str(), "{query}");
+        assert_eq!(body["total"], 1, "{query}");
+    }
+    let (_, body) = clerk.get(&format!("/api/v1/search?{}", q("1"))).await;
+    assert_eq!(body["results"][0]["number"], certificate.as_str());
+    assert_eq!(body["total"], 1, "case 1 holds the house number 1 itself");
+    assert_eq!(found(&clerk, &q("2025-000002")).await, Vec::<String>::new());
+    assert_eq!(found(&clerk, &q("000003")).await, vec![books.clone()]);
+    assert_eq!(found(&clerk, &q("7")).await, vec![children.clone()]);
+}
+
+#[tokio::test]
+async fn an_index_made_by_an_older_analyser_is_rebuilt() {
+    let app = spawn_app_at(NOW).await;
+    signal(&app, "Удостоверения", "Удостоверения за наследници.", None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.search");
+    {
+        let index = Arc::new(open_index_dir(&path).unwrap());
+        rebuild(&index, &*app.store, |_, _| {}).await.unwrap();
+        // As the previous analyser left it: the same cases, an older version.
+        let mut marker = index.marker().unwrap();
+        assert_eq!(marker.version, priemna_search::INDEX_VERSION);
+        marker.version -= 1;
+        index.commit(&marker).unwrap();
+    }
+    let index = Arc::new(open_index_dir(&path).unwrap());
+    assert_eq!(index.len(), 0, "the old index was thrown away");
+    assert!(!is_fresh(&index, &*app.store).await.unwrap());
+    rebuild(&index, &*app.store, |_, _| {}).await.unwrap();
+    assert!(is_fresh(&index, &*app.store).await.unwrap());
+}
