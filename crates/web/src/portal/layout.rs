@@ -166,6 +166,7 @@ form.period .field { margin: 0; }
   h1 { font-size: 1.6rem; }
   dl.facts { grid-template-columns: 1fr; }
   dl.facts dd { margin-bottom: 0.5rem; }
+  .code { font-size: 1.35rem; letter-spacing: 0.06em; }
   input[type="text"], input[type="tel"], input[type="email"], input[type="date"], select, input.short { width: 100%; }
   .tools .inner { justify-content: flex-start; }
   .nav ul { gap: 0 1.1rem; }
