@@ -780,14 +780,25 @@ pub async fn submit(
         attachments,
         ..SubmissionExtras::default()
     };
-    let kept_attachments = extras.attachments.clone();
+    let sent_files = extras.attachments.len();
     match intake::register_with(&app, &raw, extras, now, "citizen").await {
         Ok(_) => once::see_other(&receipt_path(&token)),
         // The same form, sent twice at once: the other request registered it.
         Err(IntakeError::Store(StoreError::Duplicate(_))) => once::see_other(&receipt_path(&token)),
+        // Checked above with the same date, so not expected; the files just sent are then not
+        // kept, and the citizen is told so.
         Err(IntakeError::Invalid(fields)) => {
             add_domain_errors(&prefs, &mut errors, &fields);
-            again(&app, &prefs, &form, &errors, &token_hash, kept_attachments).await
+            if sent_files > 0 {
+                errors.add(
+                    "attachments",
+                    prefs.t(
+                        "Изберете отново файловете, които прикачихте сега.",
+                        "Please choose the files you attached just now again.",
+                    ),
+                );
+            }
+            again(&app, &prefs, &form, &errors, &token_hash, Vec::new()).await
         }
         Err(IntakeError::Store(e)) => unavailable(&prefs, &e),
     }
