@@ -251,6 +251,31 @@ test('a photo survives a form with errors; reloading the receipt registers nothi
   await page.context().close();
 });
 
+test('Back from the receipt and Send again shows the first receipt', async () => {
+  const page = await newPage(PHONE);
+  await page.goto(`${base}/submit`);
+  await page.getByLabel('Похвала', { exact: true }).check();
+  await page.getByLabel('Заглавие', { exact: true }).fill('Благодарност за бързия ремонт');
+  await page.getByLabel('Текст', { exact: true }).fill('Уличното осветление беше поправено за един ден.');
+  await page.getByLabel(/^Име и фамилия/).fill('Иван Петров');
+  await page.getByLabel(/^Телефон/).fill('0888 123 456');
+  await page.getByLabel(/Съгласен/).check();
+  await page.getByRole('button', { name: 'Изпрати' }).click();
+  await page.locator('#receipt-number').waitFor();
+  const receipt = page.url();
+  const number = (await page.locator('#receipt-number').textContent()).trim();
+  // Back shows the form as it was (kept in the browser's history, token and all); sending it
+  // again is the same form, so it leads to the same receipt.
+  await page.goBack();
+  assert.equal(await page.getByLabel('Заглавие', { exact: true }).inputValue(), 'Благодарност за бързия ремонт');
+  if (!(await page.getByLabel(/Съгласен/).isChecked())) await page.getByLabel(/Съгласен/).check();
+  await page.getByRole('button', { name: 'Изпрати' }).click();
+  await page.locator('#receipt-number').waitFor();
+  assert.equal(page.url(), receipt);
+  assert.equal((await page.locator('#receipt-number').textContent()).trim(), number);
+  await page.context().close();
+});
+
 test('a member of staff answers in the back office → the citizen sees the answer and rates it', async () => {
   assert.ok(shared.number, 'the previous test registered a case');
   const staff = await staffPage('kmet');

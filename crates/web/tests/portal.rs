@@ -967,6 +967,9 @@ async fn complaint_with_token(app: &TestApp) -> (String, Vec<Part<'static>>) {
     let form = get(app, "/submit", None).await;
     let token = form_token(&form.body);
     assert_eq!(token.len(), 32, "{token}");
+    // Posted to its own address, so that Back finds this very form (and token) in the
+    // browser's history, which may keep it (no personal data in an empty form).
+    assert!(form.body.contains(r#"action="/submit/send""#));
     (token, complaint())
 }
 
@@ -975,9 +978,11 @@ async fn a_reloaded_or_double_clicked_form_shows_the_first_receipt_and_registers
     let app = spawn_app_at(NOW).await;
     let (token, mut parts) = complaint_with_token(&app).await;
     parts.push(Part::Text("form_token", &token));
-    let first = post_multipart(&app, "/submit", &parts).await;
+    let first = post_multipart(&app, "/submit/send", &parts).await;
     assert_eq!(first.status, 303, "{}", first.body);
     let location = first.location.clone().unwrap();
+    let cache = client().get(app.url("/submit")).send().await.unwrap();
+    assert_eq!(cache.headers()["cache-control"], "private, no-cache");
     // The reload (or "Confirm form resubmission"): the same form with the same token.
     let again = post_multipart(&app, "/submit", &parts).await;
     assert_eq!(again.status, 303);

@@ -45,6 +45,11 @@ pub fn routes() -> Router<AppState> {
                 .post(submit::submit)
                 .layer(DefaultBodyLimit::max(upload::MAX_FORM_BYTES)),
         )
+        .route(
+            "/submit/send",
+            axum::routing::post(submit::submit)
+                .layer(DefaultBodyLimit::max(upload::MAX_FORM_BYTES)),
+        )
         .route("/receipt", axum::routing::post(submit::receipt_file))
         .route("/receipt/{token}", get(submit::receipt))
         .route("/receipt/{token}/pdf", get(submit::receipt_pdf))

@@ -29,6 +29,11 @@ pub const RESULT_KEPT: SignedDuration = SignedDuration::from_hours(24);
 /// How long files of a form that came back with errors are kept.
 pub const UPLOADS_KEPT: SignedDuration = SignedDuration::from_hours(2);
 
+/// The caching of a page that renders a fresh form (no personal data in it): kept in the
+/// browser's history, so that Back shows the same form with the same token, but checked with the
+/// server before any other use and never stored by a shared cache.
+pub const FORM_CACHE: &str = "private, no-cache";
+
 /// The name of the hidden field.
 pub const FIELD: &str = "form_token";
 

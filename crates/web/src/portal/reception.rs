@@ -141,7 +141,15 @@ pub async fn page(
         day: choice.day.clone().unwrap_or_default(),
         ..BookingForm::default()
     };
-    render(&app, &prefs, &form, &Errors::default(), StatusCode::OK).await
+    let mut response = render(&app, &prefs, &form, &Errors::default(), StatusCode::OK).await;
+    // Back from the confirmation shows this same form and token (see `once::FORM_CACHE`).
+    if response.status() == StatusCode::OK {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static(once::FORM_CACHE),
+        );
+    }
+    response
 }
 
 /// The chosen official and day, if both are valid and bookable.

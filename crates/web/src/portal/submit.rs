@@ -287,13 +287,21 @@ fn add_domain_errors(prefs: &Prefs, errors: &mut Errors, fields: &[FieldError]) 
 }
 
 /// `GET /submit`.
-pub async fn form(prefs: Prefs) -> Markup {
+///
+/// The empty form may be kept in the browser's history (never in a shared cache): Back from the
+/// receipt then shows this very form with its token, and sending it again shows the first
+/// receipt instead of registering a second case.
+pub async fn form(prefs: Prefs) -> Response {
     let form = SubmitForm {
         identity: "named".into(),
         form_token: once::new_token(),
         ..SubmitForm::default()
     };
-    render_form(&prefs, &form, &Errors::default(), &[])
+    (
+        [(header::CACHE_CONTROL, once::FORM_CACHE)],
+        render_form(&prefs, &form, &Errors::default(), &[]),
+    )
+        .into_response()
 }
 
 /// The rules that decide what happens to a submission, said before the citizen writes.
@@ -354,7 +362,9 @@ pub fn render_form(
         (errors.summary(prefs))
         p.lead { (prefs.t("Полетата без „по желание“ са задължителни.", "Fields not marked “optional” are required.")) }
         (rules(prefs))
-        form method="post" action="/submit" enctype="multipart/form-data" novalidate {
+        // Sent to its own address, not to `/submit`: a POST to an address makes the browser drop
+        // its cached copy of that page, and Back must find this form with its token.
+        form method="post" action="/submit/send" enctype="multipart/form-data" novalidate {
             (once::hidden(&form.form_token))
             fieldset.invalid[kind_error.is_some()] id="kind" tabindex="-1"
                 aria-describedby=[kind_error.is_some().then_some("kind-error")] {
