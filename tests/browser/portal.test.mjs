@@ -205,6 +205,77 @@ test('submit → receipt → track', async () => {
   await page.context().close();
 });
 
+test('a photo survives a form with errors; reloading the receipt registers nothing twice', async () => {
+  const page = await newPage(PHONE);
+  await page.goto(`${base}/submit`);
+  await page.getByLabel('Сигнал', { exact: true }).check();
+  await page.getByLabel('Заглавие', { exact: true }).fill('Паднал клон на тротоара');
+  await page.getByLabel('Текст', { exact: true }).fill('Клонът пречи на минувачите пред училището.');
+  await page.locator('#attachments').setInputFiles({ name: 'клон.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByLabel(/^Име и фамилия/).fill('Иван Петров');
+  await page.getByLabel(/^Електронна поща/).fill('ivan@');
+  await page.getByLabel(/Съгласен/).check();
+  await page.getByRole('button', { name: 'Изпрати' }).click();
+  await page.locator('#email-error').waitFor();
+  // The focus is on the error summary (autofocus, no script), and the photo is kept.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'error-summary');
+  const kept = page.locator('#kept');
+  assert.ok(await kept.locator('.file-name', { hasText: 'клон.png' }).isVisible(), 'the photo is shown as attached');
+  assert.ok(await kept.getByLabel(/Премахни/).isVisible());
+  await checkA11y(page, 'submit (kept file)');
+  await kept.scrollIntoViewIfNeeded();
+  await shoot(page, 'submit-kept-file-phone');
+
+  // Corrected, without choosing the photo again.
+  await page.getByLabel(/^Електронна поща/).fill('ivan@example.bg');
+  await page.getByRole('button', { name: 'Изпрати' }).click();
+  await page.locator('#receipt-number').waitFor();
+  assert.match(page.url(), /\/receipt\/[0-9a-f]{32}$/, 'the receipt has its own address');
+  const number = (await page.locator('#receipt-number').textContent()).trim();
+  assert.ok(await page.locator('#receipt-files').getByText('клон.png').isVisible(), 'sent with the photo');
+  assert.match(await page.locator('#receipt-copy').textContent(), /ivan@example\.bg/);
+  await checkA11y(page, 'receipt (with copy)');
+  await shootBoth(page, 'receipt-pdf-link');
+
+  // F5 / pull-to-refresh: the same receipt (a GET), no second case.
+  await page.reload();
+  assert.equal((await page.locator('#receipt-number').textContent()).trim(), number);
+  await page.reload();
+  assert.equal((await page.locator('#receipt-number').textContent()).trim(), number);
+
+  // The PDF to download or print.
+  const href = await page.locator('#receipt-pdf').getAttribute('href');
+  const pdf = await page.request.get(`${base}${href}`);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  await page.context().close();
+});
+
+test('Back from the receipt and Send again shows the first receipt', async () => {
+  const page = await newPage(PHONE);
+  await page.goto(`${base}/submit`);
+  await page.getByLabel('Похвала', { exact: true }).check();
+  await page.getByLabel('Заглавие', { exact: true }).fill('Благодарност за бързия ремонт');
+  await page.getByLabel('Текст', { exact: true }).fill('Уличното осветление беше поправено за един ден.');
+  await page.getByLabel(/^Име и фамилия/).fill('Иван Петров');
+  await page.getByLabel(/^Телефон/).fill('0888 123 456');
+  await page.getByLabel(/Съгласен/).check();
+  await page.getByRole('button', { name: 'Изпрати' }).click();
+  await page.locator('#receipt-number').waitFor();
+  const receipt = page.url();
+  const number = (await page.locator('#receipt-number').textContent()).trim();
+  // Back shows the form as it was (kept in the browser's history, token and all); sending it
+  // again is the same form, so it leads to the same receipt.
+  await page.goBack();
+  assert.equal(await page.getByLabel('Заглавие', { exact: true }).inputValue(), 'Благодарност за бързия ремонт');
+  if (!(await page.getByLabel(/Съгласен/).isChecked())) await page.getByLabel(/Съгласен/).check();
+  await page.getByRole('button', { name: 'Изпрати' }).click();
+  await page.locator('#receipt-number').waitFor();
+  assert.equal(page.url(), receipt);
+  assert.equal((await page.locator('#receipt-number').textContent()).trim(), number);
+  await page.context().close();
+});
+
 test('a member of staff answers in the back office → the citizen sees the answer and rates it', async () => {
   assert.ok(shared.number, 'the previous test registered a case');
   const staff = await staffPage('kmet');

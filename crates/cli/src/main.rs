@@ -297,6 +297,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 demo::load_if_empty(&state).await?;
             }
             priemna_web::jobs::spawn_retention_job(state.clone());
+            priemna_web::jobs::spawn_form_cleanup_job(state.clone());
             priemna_web::jobs::spawn_deadline_job(
                 state.clone(),
                 std::time::Duration::from_secs(deadline_job_every.max(1)),

@@ -651,6 +651,11 @@ pub struct SubmissionExtras {
     /// `code → values`: the answers to the service's questions.
     pub attributes: std::collections::BTreeMap<String, Vec<String>>,
     pub open311_token: Option<String>,
+    /// The portal form's one-time token: kept with the submission in the same transaction, and
+    /// the files kept for that form go with the case.
+    pub form: Option<crate::portal::FormOnce>,
+    /// Files (checked) stored with the case in the same transaction, each journalled.
+    pub attachments: Vec<crate::portal::NewAttachment>,
 }
 
 /// Which Open311 requests to list (only submissions that came through Open311, never

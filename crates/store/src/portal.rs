@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use priemna_domain::RegistrationNumber;
 
 /// A file checked by the portal (type decided from its bytes), ready to be stored.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewAttachment {
     pub filename: String,
     pub content_type: String,
@@ -93,6 +93,78 @@ pub enum BookingOutcome {
     },
 }
 
+/// A portal form's one-time token, kept with what the form creates (in the same transaction), so
+/// that the same form sent again finds the first result instead of creating a second one.
+///
+/// The result page's address carries a second token (the receipt token); the code the page shows
+/// (a tracking or confirmation code) is kept XOR-ed with `pad`, which the portal derives from the
+/// receipt token and the database never sees, and only until `secret_until`.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct FormOnce {
+    /// SHA-256 (hex) of the form's token.
+    pub token_hash: String,
+    /// SHA-256 (hex) of the result page's token.
+    pub receipt_hash: String,
+    /// At least as long as the code, a line break and `extra` together.
+    pub pad: Vec<u8>,
+    /// Shown with the code while it is shown (e.g. where a copy of the receipt was e-mailed).
+    pub extra: Option<String>,
+    pub secret_until: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl std::fmt::Debug for FormOnce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FormOnce")
+            .field("secret_until", &self.secret_until)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a form's token created.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FormResult {
+    /// `submission`, `booking` or `survey`.
+    pub purpose: String,
+    /// A registration number, or a booking's id.
+    pub result: String,
+    /// The sealed code (see `FormOnce`), while it may still be shown.
+    pub secret: Option<Vec<u8>>,
+    pub secret_until: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl std::fmt::Debug for FormResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FormResult")
+            .field("purpose", &self.purpose)
+            .field("result", &self.result)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A file kept for a form that came back with errors, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptUpload {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub expires_at: Timestamp,
+}
+
+/// What the clean-up of forms removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FormCleanup {
+    pub kept_uploads: u64,
+    pub results: u64,
+    pub secrets: u64,
+}
+
 /// The text of a public page as an administrator saved it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalPage {
@@ -124,6 +196,17 @@ pub trait PortalStore: Send + Sync {
         number: RegistrationNumber,
         survey: Survey,
         at: Timestamp,
+    ) -> Result<()> {
+        self.record_survey_once(number, survey, at, None).await
+    }
+    /// `record_survey`, keeping the form's token with it (and `code`, sealed) in the same
+    /// transaction; `Duplicate` also when the token was used already.
+    async fn record_survey_once(
+        &self,
+        number: RegistrationNumber,
+        survey: Survey,
+        at: Timestamp,
+        once: Option<(&FormOnce, &str)>,
     ) -> Result<()>;
     /// The case's survey, if the citizen gave one.
     async fn survey(&self, number: RegistrationNumber) -> Result<Option<Survey>>;
@@ -136,7 +219,20 @@ pub trait PortalStore: Send + Sync {
         booking: NewBooking,
         code_hash: &str,
         at: Timestamp,
+    ) -> Result<BookingOutcome> {
+        self.book_once(booking, code_hash, at, None).await
+    }
+    /// `book`, keeping the form's token with the booking (and `code`, sealed) in the same
+    /// transaction; `Duplicate` when the token was used already.
+    async fn book_once(
+        &self,
+        booking: NewBooking,
+        code_hash: &str,
+        at: Timestamp,
+        once: Option<(&FormOnce, &str)>,
     ) -> Result<BookingOutcome>;
+    /// A booking by its id, active or cancelled.
+    async fn booking_by_id(&self, id: i64) -> Result<Option<Booking>>;
     /// The slots of `official` on `day` held by active bookings.
     async fn booked_slots(&self, official: &str, day: Date) -> Result<Vec<String>>;
     /// The booking with this confirmation code hash, active or cancelled.
@@ -146,6 +242,26 @@ pub trait PortalStore: Send + Sync {
     /// Every booking of a day (cancelled ones too), by official and time. Journalled as a
     /// reading of personal data by `reader`.
     async fn bookings_on(&self, day: Date, reader: &str, at: Timestamp) -> Result<Vec<Booking>>;
+
+    /// What the form with this token hash created, if anything (expired or not).
+    async fn form_result(&self, token_hash: &str) -> Result<Option<FormResult>>;
+    /// What the result page with this receipt-token hash shows.
+    async fn form_result_by_receipt(&self, receipt_hash: &str) -> Result<Option<FormResult>>;
+    /// Keeps checked files for the form with this token hash until `until`; a file the form
+    /// already keeps (the same bytes) is not kept twice.
+    async fn keep_uploads(
+        &self,
+        token_hash: &str,
+        files: Vec<NewAttachment>,
+        at: Timestamp,
+        until: Timestamp,
+    ) -> Result<()>;
+    /// The files kept for the form, oldest first.
+    async fn kept_uploads(&self, token_hash: &str) -> Result<Vec<KeptUpload>>;
+    /// Drops files the citizen removed from the form.
+    async fn discard_kept_uploads(&self, token_hash: &str, ids: &[i64]) -> Result<()>;
+    /// Deletes kept files and form results past their time, and forgets codes shown long enough.
+    async fn clean_forms(&self, now: Timestamp) -> Result<FormCleanup>;
 
     async fn portal_page(&self, slug: &str) -> Result<Option<PortalPage>>;
     async fn save_portal_page(&self, page: PortalPage) -> Result<()>;

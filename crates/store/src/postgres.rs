@@ -26,6 +26,9 @@ mod cases {
 mod import {
     include!("common/import.rs");
 }
+mod forms {
+    include!("common/forms.rs");
+}
 mod intake {
     include!("common/intake.rs");
 }

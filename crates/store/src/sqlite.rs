@@ -25,6 +25,9 @@ mod cases {
 mod import {
     include!("common/import.rs");
 }
+mod forms {
+    include!("common/forms.rs");
+}
 mod intake {
     include!("common/intake.rs");
 }

@@ -194,3 +194,31 @@ pub fn spawn_retention_job(app: AppState) {
         }
     });
 }
+
+/// One run of the forms' clean-up: files kept for forms that came back with errors are deleted
+/// after 2 hours, codes on result pages are forgotten after 30 minutes, and one-time form tokens
+/// (what a form created) after 24 hours (`portal::once`). Idempotent, so several servers may run
+/// it at once.
+pub async fn run_form_cleanup(app: &AppState) -> Result<priemna_store::FormCleanup, StoreError> {
+    app.store.clean_forms(app.clock.now()).await
+}
+
+/// Cleans the portal's forms now and every 5 minutes.
+pub fn spawn_form_cleanup_job(app: AppState) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            ticker.tick().await;
+            match run_form_cleanup(&app).await {
+                Ok(done) if done != priemna_store::FormCleanup::default() => tracing::info!(
+                    kept_uploads = done.kept_uploads,
+                    results = done.results,
+                    secrets = done.secrets,
+                    "forms cleaned"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "forms clean-up failed"),
+            }
+        }
+    });
+}

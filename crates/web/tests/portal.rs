@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod helpers;
+mod mailsink;
 
 use helpers::{PASSWORD, TestApp, spawn_app_at};
 use priemna_domain::Clock;
@@ -145,15 +146,41 @@ fn complaint<'a>() -> Vec<Part<'a>> {
     ]
 }
 
-/// Submits through the portal: (number, tracking code, receipt page).
+/// Submits through the portal: (number, tracking code, receipt page). The form answers with a
+/// redirect to the receipt (POST/redirect/GET), which is followed as a browser does.
 async fn submit_complaint(app: &TestApp, files: Vec<Part<'_>>) -> (String, String, Page) {
     let mut parts = complaint();
     parts.extend(files);
     let page = post_multipart(app, "/submit", &parts).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let location = page.location.unwrap();
+    assert!(location.starts_with("/receipt/"), "{location}");
+    let page = get(app, &location, None).await;
     assert_eq!(page.status, 200, "{}", page.body);
     let number = between(&page.body, r#"id="receipt-number">"#, "<").to_owned();
     let code = between(&page.body, r#"id="receipt-code">"#, "<").to_owned();
     (number, code, page)
+}
+
+/// The one-time token of the form on a page.
+fn form_token(body: &str) -> String {
+    between(body, r#"name="form_token" value=""#, "\"").to_owned()
+}
+
+/// A GET answered with bytes: (status, content type, body).
+async fn get_bytes(app: &TestApp, path: &str) -> (u16, String, Vec<u8>) {
+    let response = client().get(app.url(path)).send().await.unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (
+        status,
+        content_type,
+        response.bytes().await.unwrap().to_vec(),
+    )
 }
 
 #[tokio::test]
@@ -440,17 +467,17 @@ async fn submit_receipt_track_answer_and_rate() {
     assert_eq!(case.entered_by, "citizen");
     assert_eq!(case.channel.as_str(), "web");
 
-    // The receipt as a file, from the register.
-    let file = post(
-        &app,
-        "/receipt",
-        &[("number", &number), ("code", &code)],
-        None,
-    )
-    .await;
-    assert_eq!(file.status, 200);
-    assert!(file.content_type.starts_with("text/plain"));
-    assert!(file.body.contains(&number) && file.body.contains(&code));
+    // The receipt as a PDF, from the register, for whoever has the number and the code.
+    let file = client()
+        .post(app.url("/receipt"))
+        .form(&[("number", &number), ("code", &code)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.headers()["content-type"], "application/pdf");
+    let text = mailsink::squash(&mailsink::pdf_bytes_text(&file.bytes().await.unwrap()));
+    assert!(text.contains(&number) && text.contains(&code), "{text}");
 
     // Tracking: a wrong code is told apart from nothing, and marks both fields.
     let wrong = post(
@@ -533,6 +560,31 @@ async fn submit_receipt_track_answer_and_rate() {
     assert!(tracked.body.contains("16.03.2026"), "the new date");
     assert!(tracked.body.contains("survey-title"));
 
+    // The answer letter as a PDF, asked for with the code in the body, never in the address.
+    assert!(
+        tracked.body.contains(r#"action="/track/answer""#),
+        "{}",
+        tracked.body
+    );
+    let letter = client()
+        .post(app.url("/track/answer"))
+        .form(&[("number", &number), ("code", &code)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(letter.status(), 200);
+    assert_eq!(letter.headers()["content-type"], "application/pdf");
+    let text = mailsink::squash(&mailsink::pdf_bytes_text(&letter.bytes().await.unwrap()));
+    assert!(text.contains("Удостоверението е готово"), "{text}");
+    let refused = post(
+        &app,
+        "/track/answer",
+        &[("number", &number), ("code", "AAAA-BBBB-CCCC")],
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, 404);
+
     // The survey: errors next to the field, then once per case.
     let missing = post(
         &app,
@@ -557,6 +609,8 @@ async fn submit_receipt_track_answer_and_rate() {
         None,
     )
     .await;
+    assert_eq!(rated.status, 303, "{}", rated.body);
+    let rated = get(&app, rated.location.as_deref().unwrap(), None).await;
     assert_eq!(rated.status, 200, "{}", rated.body);
     assert!(rated.body.contains("Оценката Ви е записана"));
     let again = post(
@@ -648,6 +702,8 @@ async fn a_visit_is_booked_listed_for_staff_and_cancelled() {
     }
 
     let booked = book(&app, "mayor", BOOKING_DAY, "10:00").await;
+    assert_eq!(booked.status, 303, "{}", booked.body);
+    let booked = get(&app, booked.location.as_deref().unwrap(), None).await;
     assert_eq!(booked.status, 200, "{}", booked.body);
     let code = between(&booked.body, r#"id="booking-code">"#, "<").to_owned();
     assert!(
@@ -716,7 +772,7 @@ async fn a_visit_is_booked_listed_for_staff_and_cancelled() {
     .await;
     assert!(list.body.contains("отменен"));
     // A new booking of the freed slot works.
-    assert_eq!(book(&app, "mayor", BOOKING_DAY, "10:00").await.status, 200);
+    assert_eq!(book(&app, "mayor", BOOKING_DAY, "10:00").await.status, 303);
 }
 
 #[tokio::test]
@@ -748,12 +804,12 @@ async fn one_slot_goes_to_one_citizen_under_concurrency() {
         statuses.push(task.await.unwrap());
     }
     assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
+        statuses.iter().filter(|s| **s == 303).count(),
         1,
         "{statuses:?}"
     );
     assert!(
-        statuses.iter().all(|s| *s == 200 || *s == 409),
+        statuses.iter().all(|s| *s == 303 || *s == 409),
         "{statuses:?}"
     );
     let day = BOOKING_DAY.parse().unwrap();
@@ -904,4 +960,381 @@ async fn lost_readers_get_a_page_in_their_language_with_a_way_back_and_programs_
     let api = get(&app, "/api/v1/no-such-thing", None).await;
     assert_eq!(api.status, 404);
     assert!(api.content_type.starts_with("application/json"));
+}
+
+/// The complaint form as rendered, filled in, with its one-time token.
+async fn complaint_with_token(app: &TestApp) -> (String, Vec<Part<'static>>) {
+    let form = get(app, "/submit", None).await;
+    let token = form_token(&form.body);
+    assert_eq!(token.len(), 32, "{token}");
+    // Posted to its own address, so that Back finds this very form (and token) in the
+    // browser's history, which may keep it (no personal data in an empty form).
+    assert!(form.body.contains(r#"action="/submit/send""#));
+    (token, complaint())
+}
+
+#[tokio::test]
+async fn a_reloaded_or_double_clicked_form_shows_the_first_receipt_and_registers_once() {
+    let app = spawn_app_at(NOW).await;
+    let (token, mut parts) = complaint_with_token(&app).await;
+    parts.push(Part::Text("form_token", &token));
+    let first = post_multipart(&app, "/submit/send", &parts).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    let location = first.location.clone().unwrap();
+    let cache = client().get(app.url("/submit")).send().await.unwrap();
+    assert_eq!(cache.headers()["cache-control"], "private, no-cache");
+    // The reload (or "Confirm form resubmission"): the same form with the same token.
+    let again = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(again.status, 303);
+    assert_eq!(again.location.as_deref(), Some(location.as_str()));
+    assert_eq!(app.count().await, 1);
+    // Reloading the receipt shows the same receipt, never a new case.
+    let receipt = get(&app, &location, None).await;
+    let reloaded = get(&app, &location, None).await;
+    let number = between(&receipt.body, r#"id="receipt-number">"#, "<").to_owned();
+    assert_eq!(
+        number,
+        between(&reloaded.body, r#"id="receipt-number">"#, "<")
+    );
+    assert_eq!(app.count().await, 1);
+    // The receipt's address carries no tracking code, and neither does the tracking link.
+    let code = between(&receipt.body, r#"id="receipt-code">"#, "<").to_owned();
+    assert!(!location.contains(&code) && !location.contains(&token));
+    assert!(
+        receipt.body.contains("Забавено удостоверение"),
+        "the subject"
+    );
+    assert!(receipt.body.contains("Жалба"), "the kind");
+    assert!(
+        receipt
+            .body
+            .contains("Не сте посочили e-mail; запазете кода.")
+    );
+    let link = format!("{}/track?number={number}", app.address);
+    assert!(receipt.body.contains(&link), "{}", receipt.body);
+    assert!(receipt.body.contains("Изтегли / отпечатай (PDF)"));
+    // The tracking link fills in the number, never the code.
+    let track = get(&app, &format!("/track?number={number}"), None).await;
+    assert!(track.body.contains(&format!(r#"value="{number}""#)));
+
+    // A double click: two requests with one token at once make one case.
+    let (token, mut parts) = complaint_with_token(&app).await;
+    parts.push(Part::Text("form_token", &token));
+    let (a, b) = tokio::join!(
+        post_multipart(&app, "/submit", &parts),
+        post_multipart(&app, "/submit", &parts)
+    );
+    assert_eq!((a.status, b.status), (303, 303), "{} {}", a.body, b.body);
+    assert_eq!(a.location, b.location);
+    assert_eq!(app.count().await, 2);
+
+    // After 30 minutes the receipt shows no code (an address left in a history or a log opens
+    // nothing secret); after 24 hours it is gone. The form sent again still makes no new case.
+    app.clock.set("2026-03-02T10:31:00+02:00");
+    let later = get(&app, &location, None).await;
+    assert_eq!(later.status, 200);
+    assert!(later.body.contains(&number));
+    assert!(!later.body.contains(&code) && !later.body.contains("Забавено удостоверение"));
+    assert!(later.body.contains(r#"id="receipt-code-hidden""#));
+    let resent = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(resent.status, 303);
+    assert_eq!(app.count().await, 2);
+    app.clock.set("2026-03-03T10:01:00+02:00");
+    assert_eq!(get(&app, &location, None).await.status, 404);
+    let cleaned = priemna_web::jobs::run_form_cleanup(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(cleaned.results, 2);
+}
+
+#[tokio::test]
+async fn the_receipt_pdf_downloads_with_the_number_the_code_and_the_kind() {
+    let app = spawn_app_at(NOW).await;
+    let (number, code, receipt) = submit_complaint(&app, Vec::new()).await;
+    let href = between(&receipt.body, r#"id="receipt-pdf" href=""#, "\"").to_owned();
+    let (status, content_type, pdf) = get_bytes(&app, &href).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/pdf"));
+    let text = mailsink::squash(&mailsink::pdf_bytes_text(&pdf));
+    for needle in [
+        number.as_str(),
+        code.as_str(),
+        "Вид жалба",
+        "Забавено удостоверение",
+        "09.03.2026",
+        &format!("{}/track", app.address),
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    // The print stylesheet is kept for the page itself.
+    let css = get(&app, "/assets/portal.css", None).await;
+    assert!(css.body.contains("@media print"));
+}
+
+#[tokio::test]
+async fn a_photo_attached_to_a_form_with_errors_is_kept_and_sent_with_the_case() {
+    let app = spawn_app_at(NOW).await;
+    let (token, mut parts) = complaint_with_token(&app).await;
+    parts.retain(|p| !matches!(p, Part::Text("email", _)));
+    parts.push(Part::Text("email", "ivan@"));
+    parts.push(Part::Text("form_token", &token));
+    parts.push(Part::File("attachments", "снимка.png", PNG.to_vec()));
+    let refused = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains(r#"id="email-error""#));
+    // The photo is shown as attached, with a way to remove it, and the form keeps its token.
+    assert!(
+        refused.body.contains("Вече прикачени файлове"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("снимка.png"));
+    assert!(refused.body.contains(r#"name="remove""#));
+    assert_eq!(form_token(&refused.body), token);
+    // Focus goes to the error summary, without a script.
+    assert!(refused.body.contains(r#"id="error-summary" autofocus"#));
+    assert_eq!(app.count().await, 0);
+    let kept = between(&refused.body, r#"name="kept" value=""#, "\"").to_owned();
+
+    // Corrected, without choosing the photo again: registered with it.
+    let mut parts = complaint();
+    parts.push(Part::Text("form_token", &token));
+    parts.push(Part::Text("kept", &kept));
+    let sent = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let receipt = get(&app, sent.location.as_deref().unwrap(), None).await;
+    let number = between(&receipt.body, r#"id="receipt-number">"#, "<").to_owned();
+    assert!(receipt.body.contains("снимка.png"), "{}", receipt.body);
+    let stored = app
+        .store
+        .attachments(number.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].content_type, "image/png");
+    let file = app
+        .store
+        .attachment(number.parse().unwrap(), stored[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(file.data, PNG);
+    assert!(
+        app.store
+            .journal(0, 1000)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "attach")
+    );
+    // Nothing is left kept for the form.
+    assert!(
+        app.store
+            .kept_uploads(&token_hash(&token))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_kept_file_can_be_removed_and_one_kept_too_long_is_never_lost_silently() {
+    let app = spawn_app_at(NOW).await;
+    let (token, mut parts) = complaint_with_token(&app).await;
+    parts.retain(|p| !matches!(p, Part::Text("consent", _)));
+    parts.push(Part::Text("form_token", &token));
+    parts.push(Part::File("attachments", "снимка.png", PNG.to_vec()));
+    parts.push(Part::File(
+        "attachments",
+        "писмо.pdf",
+        b"%PDF-1.4\n%test\n".to_vec(),
+    ));
+    let refused = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains(r#"id="consent-error""#));
+    let ids: Vec<String> = refused
+        .body
+        .match_indices(r#"name="kept" value=""#)
+        .map(|(i, m)| {
+            let rest = &refused.body[i + m.len()..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 2, "{}", refused.body);
+    // The photo removed; the PDF goes with the case.
+    let mut parts = complaint();
+    parts.push(Part::Text("form_token", &token));
+    parts.push(Part::Text("kept", &ids[0]));
+    parts.push(Part::Text("kept", &ids[1]));
+    parts.push(Part::Text("remove", &ids[0]));
+    let sent = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let receipt = get(&app, sent.location.as_deref().unwrap(), None).await;
+    let number = between(&receipt.body, r#"id="receipt-number">"#, "<").to_owned();
+    let stored = app
+        .store
+        .attachments(number.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].filename, "писмо.pdf");
+
+    // Kept files are deleted by the job after 2 hours; a form that still shows one says so.
+    let (token, mut parts) = complaint_with_token(&app).await;
+    parts.retain(|p| !matches!(p, Part::Text("consent", _)));
+    parts.push(Part::Text("form_token", &token));
+    parts.push(Part::File("attachments", "снимка.png", PNG.to_vec()));
+    let refused = post_multipart(&app, "/submit", &parts).await;
+    let kept = between(&refused.body, r#"name="kept" value=""#, "\"").to_owned();
+    app.clock.set("2026-03-02T12:01:00+02:00");
+    let cleaned = priemna_web::jobs::run_form_cleanup(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(cleaned.kept_uploads, 1);
+    let mut parts = complaint();
+    parts.push(Part::Text("form_token", &token));
+    parts.push(Part::Text("kept", &kept));
+    let told = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(told.status, 422);
+    assert!(told.body.contains("изтрити"), "{}", told.body);
+    assert_eq!(app.count().await, 1);
+}
+
+#[tokio::test]
+async fn a_reloaded_booking_or_rating_is_made_once() {
+    let app = spawn_app_at(NOW).await;
+    // Nothing chosen: an error, not a silent reload.
+    let nothing = get(&app, "/reception?day=", None).await;
+    assert!(
+        nothing.body.contains(r#"id="official-error""#),
+        "{}",
+        nothing.body
+    );
+    assert!(nothing.body.contains(r#"id="day-error""#));
+    assert!(nothing.body.contains(r#"id="error-summary" autofocus"#));
+
+    let form = get(
+        &app,
+        &format!("/reception?official=mayor&day={BOOKING_DAY}"),
+        None,
+    )
+    .await;
+    let token = form_token(&form.body);
+    let fields = [
+        ("official", "mayor"),
+        ("day", BOOKING_DAY),
+        ("slot", "10:00"),
+        ("name", "Мария Георгиева"),
+        ("phone", "0888 123 456"),
+        ("consent", "on"),
+        ("form_token", token.as_str()),
+    ];
+    let first = post(&app, "/reception", &fields, None).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    let again = post(&app, "/reception", &fields, None).await;
+    assert_eq!(again.status, 303, "not 409: the same booking");
+    assert_eq!(again.location, first.location);
+    let location = first.location.unwrap();
+    let day = BOOKING_DAY.parse().unwrap();
+    let list = app
+        .store
+        .bookings_on(day, "test", app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    let confirmation = get(&app, &location, None).await;
+    let code = between(&confirmation.body, r#"id="booking-code">"#, "<").to_owned();
+    assert_eq!(code.len(), 14);
+    let reloaded = get(&app, &location, None).await;
+    assert!(reloaded.body.contains(&code));
+    assert!(!location.contains(&code));
+
+    // A rating sent twice (a reload of its answer) is recorded once, as first sent.
+    let (number, code, _) = submit_complaint(&app, Vec::new()).await;
+    let department = app.add_department("Административно обслужване").await;
+    app.add_staff("kmet", "mayors_office", None, false).await;
+    app.act_as(
+        "kmet",
+        &number,
+        json!({"action": "assign", "department_id": department}),
+    )
+    .await;
+    app.act_as(
+        "kmet",
+        &number,
+        json!({"action": "answer", "text": "Готово."}),
+    )
+    .await;
+    let case = post(
+        &app,
+        "/track",
+        &[("number", &number), ("code", &code)],
+        None,
+    )
+    .await;
+    let token = form_token(&case.body);
+    let rate = |rating: &'static str| {
+        [
+            ("number", number.clone()),
+            ("code", code.clone()),
+            ("rating", rating.to_owned()),
+            ("form_token", token.clone()),
+        ]
+    };
+    let first = client()
+        .post(app.url("/track/survey"))
+        .form(&rate("5"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 303);
+    let second = client()
+        .post(app.url("/track/survey"))
+        .form(&rate("2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.status(), 303);
+    assert_eq!(first.headers()["location"], second.headers()["location"]);
+    let location = first.headers()["location"].to_str().unwrap().to_owned();
+    let thanks = get(&app, &location, None).await;
+    assert!(
+        thanks.body.contains("Оценката Ви е записана"),
+        "{}",
+        thanks.body
+    );
+    let survey = app
+        .store
+        .survey(number.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(survey.rating, 5);
+}
+
+#[tokio::test]
+async fn limits_are_said_and_a_long_title_is_named_as_the_title() {
+    let app = spawn_app_at(NOW).await;
+    let form = get(&app, "/submit", None).await;
+    assert!(form.body.contains("До 20\u{a0}000 знака."), "{}", form.body);
+    let long = "д".repeat(201);
+    let mut parts = complaint();
+    parts.retain(|p| !matches!(p, Part::Text("subject", _)));
+    parts.push(Part::Text("subject", &long));
+    let page = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(page.status, 422);
+    let error = between(&page.body, r#"id="subject-error">"#, "</p>");
+    assert!(
+        error.contains("Заглавието е по-дълго от 200 знака"),
+        "{error}"
+    );
+    assert!(!page.body.contains(r#"id="body-error""#));
+    assert_eq!(app.count().await, 0);
 }

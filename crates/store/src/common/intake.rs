@@ -200,6 +200,19 @@ async fn insert_numbered(
         .ok_or(StoreError::SeriesExhausted(year))?;
 
     let tracking_code = TrackingCode::generate();
+    // The portal form's one-time token, first: the same form sent twice at once is refused
+    // here, before it takes a number.
+    if let Some(once) = &submission.extras.form {
+        super::forms::claim(
+            tx,
+            once,
+            "submission",
+            &number.to_string(),
+            tracking_code.as_str(),
+            submission.received_at,
+        )
+        .await?;
+    }
     let decisions: Vec<StoredDecision> = assessment
         .decisions
         .iter()
@@ -305,6 +318,23 @@ async fn insert_numbered(
         chain_head,
     )
     .await?;
+
+    // The files sent with the form, and those kept for it while it came back with errors.
+    let hash = if extras.form.is_some() || !extras.attachments.is_empty() {
+        super::forms::attach_to_new_case(
+            tx,
+            id,
+            number,
+            extras.form.as_ref().map(|f| f.token_hash.as_str()),
+            &extras.attachments,
+            &received_at,
+            &submission.entered_by,
+            hash,
+        )
+        .await?
+    } else {
+        hash
+    };
 
     // The receipt e-mail, in the same transaction: the number filled in now, the tracking code
     // kept beside the message until it is sent.

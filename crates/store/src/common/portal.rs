@@ -3,7 +3,8 @@
 use super::journal::{append, details_json};
 use super::{DbPool, DbRow, ThisStore, begin_write};
 use crate::portal::{
-    Attachment, AttachmentInfo, Booking, BookingOutcome, NewAttachment, NewBooking, PortalPage, PortalStore, Survey,
+    Attachment, AttachmentInfo, Booking, BookingOutcome, FormCleanup, FormOnce, FormResult, KeptUpload, NewAttachment,
+    NewBooking, PortalPage, PortalStore, Survey,
 };
 use crate::rows::{is_unique_violation, parse_date, parse_timestamp};
 use crate::{Result, StoreError};
@@ -159,11 +160,12 @@ impl PortalStore for ThisStore {
         }))
     }
 
-    async fn record_survey(
+    async fn record_survey_once(
         &self,
         number: RegistrationNumber,
         survey: Survey,
         at: Timestamp,
+        once: Option<(&FormOnce, &str)>,
     ) -> Result<()> {
         let at_text = at.to_string();
         let mut tx = begin_write(&self.write).await?;
@@ -188,6 +190,9 @@ impl PortalStore for ThisStore {
         if inserted == 0 {
             tx.rollback().await?;
             return Err(StoreError::Duplicate(format!("survey for {number}")));
+        }
+        if let Some((once, code)) = once {
+            super::forms::claim(&mut tx, once, "survey", &number.to_string(), code, at).await?;
         }
         let details = details_json(&json!({
             "number": number.to_string(), "rating": survey.rating,
@@ -227,11 +232,12 @@ impl PortalStore for ThisStore {
         }))
     }
 
-    async fn book(
+    async fn book_once(
         &self,
         new: NewBooking,
         code_hash: &str,
         at: Timestamp,
+        once: Option<(&FormOnce, &str)>,
     ) -> Result<BookingOutcome> {
         let at_text = at.to_string();
         let mut tx = begin_write(&self.write).await?;
@@ -289,6 +295,9 @@ impl PortalStore for ThisStore {
             None,
         )
         .await?;
+        if let Some((once, code)) = once {
+            super::forms::claim(&mut tx, once, "booking", &id.to_string(), code, at).await?;
+        }
         tx.commit().await?;
         Ok(BookingOutcome::Booked(Booking {
             id,
@@ -312,6 +321,46 @@ impl PortalStore for ThisStore {
         .bind(day.to_string())
         .fetch_all(&self.read)
         .await?)
+    }
+
+    async fn booking_by_id(&self, id: i64) -> Result<Option<Booking>> {
+        sqlx::query(&format!("SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .as_ref()
+            .map(booking)
+            .transpose()
+    }
+
+    async fn form_result(&self, token_hash: &str) -> Result<Option<FormResult>> {
+        super::forms::result_by(&self.read, "token_hash", token_hash).await
+    }
+
+    async fn form_result_by_receipt(&self, receipt_hash: &str) -> Result<Option<FormResult>> {
+        super::forms::result_by(&self.read, "receipt_hash", receipt_hash).await
+    }
+
+    async fn keep_uploads(
+        &self,
+        token_hash: &str,
+        files: Vec<NewAttachment>,
+        at: Timestamp,
+        until: Timestamp,
+    ) -> Result<()> {
+        super::forms::keep(&self.write, token_hash, files, at, until).await
+    }
+
+    async fn kept_uploads(&self, token_hash: &str) -> Result<Vec<KeptUpload>> {
+        super::forms::kept(&self.read, token_hash).await
+    }
+
+    async fn discard_kept_uploads(&self, token_hash: &str, ids: &[i64]) -> Result<()> {
+        super::forms::discard(&self.write, token_hash, ids).await
+    }
+
+    async fn clean_forms(&self, now: Timestamp) -> Result<FormCleanup> {
+        super::forms::clean(&self.write, now).await
     }
 
     async fn booking_by_code(&self, code_hash: &str) -> Result<Option<Booking>> {

@@ -335,6 +335,7 @@ fn check(
             media_url,
             attributes: answers.values,
             open311_token: key.token_responses.then(|| random_hex(16)),
+            ..SubmissionExtras::default()
         },
     })
 }

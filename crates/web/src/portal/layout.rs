@@ -144,6 +144,13 @@ thead th { border-bottom: 2px solid var(--ink); }
 .steps { padding-left: 1.3rem; }
 .charter h2 { font-size: 1.3rem; }
 .print-only { display: none; }
+.kept { border: 2px solid var(--line); padding: 0.75rem 1rem; margin: 0 0 1rem; }
+.kept-files { list-style: none; padding: 0; margin: 0; }
+.kept-files li { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; align-items: center;
+  padding: 0.4rem 0; border-top: 1px solid var(--line); }
+.kept-files .file-name { font-weight: 700; overflow-wrap: anywhere; }
+.choice.inline { margin: 0; align-items: center; }
+#receipt-track-link { overflow-wrap: anywhere; }
 svg.chart { display: block; width: 100%; max-width: 48rem; height: auto; color: var(--ink); }
 figure.chart-figure { margin: 1rem 0 0.75rem; }
 html.contrast svg.chart rect.bar { fill: #ffff00; }
@@ -159,6 +166,7 @@ form.period .field { margin: 0; }
   h1 { font-size: 1.6rem; }
   dl.facts { grid-template-columns: 1fr; }
   dl.facts dd { margin-bottom: 0.5rem; }
+  .code { font-size: 1.35rem; letter-spacing: 0.06em; }
   input[type="text"], input[type="tel"], input[type="email"], input[type="date"], select, input.short { width: 100%; }
   .tools .inner { justify-content: flex-start; }
   .nav ul { gap: 0 1.1rem; }
@@ -591,7 +599,9 @@ impl Errors {
             return html! {};
         }
         html! {
-            div.alert role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="error-summary" {
+            // Focus moves here when the page opens (no script needed), so a screen reader reads
+            // the problems first and the keyboard starts from them.
+            div.alert role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="error-summary" autofocus {
                 h2 id="error-summary-title" { (prefs.t("Има проблем", "There is a problem")) }
                 ul {
                     @for (id, message) in &self.0 {

@@ -9,6 +9,7 @@
 
 pub mod content;
 pub mod layout;
+pub mod once;
 pub mod reception;
 pub mod submit;
 pub mod track;
@@ -44,10 +45,20 @@ pub fn routes() -> Router<AppState> {
                 .post(submit::submit)
                 .layer(DefaultBodyLimit::max(upload::MAX_FORM_BYTES)),
         )
+        .route(
+            "/submit/send",
+            axum::routing::post(submit::submit)
+                .layer(DefaultBodyLimit::max(upload::MAX_FORM_BYTES)),
+        )
         .route("/receipt", axum::routing::post(submit::receipt_file))
+        .route("/receipt/{token}", get(submit::receipt))
+        .route("/receipt/{token}/pdf", get(submit::receipt_pdf))
         .route("/track", get(track::form).post(track::show))
         .route("/track/survey", axum::routing::post(track::survey))
+        .route("/track/rated/{token}", get(track::rated))
+        .route("/track/answer", axum::routing::post(track::answer_pdf))
         .route("/reception", get(reception::page).post(reception::book))
+        .route("/reception/booked/{token}", get(reception::booked))
         .route(
             "/reception/cancel",
             get(reception::cancel_form).post(reception::cancel),

@@ -3,12 +3,13 @@
 //! cancelling with it. The database's unique index is what stops two people taking one slot.
 
 use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box};
+use super::once;
 use crate::AppState;
 use crate::limits::ClientAddress;
 use axum::Extension;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::{Date, Time};
@@ -19,7 +20,9 @@ use priemna_domain::clock::municipal_tz;
 use priemna_domain::deadline::reception;
 use priemna_domain::identity::Phone;
 use priemna_domain::submission::MAX_NAME_CHARS;
-use priemna_store::{Booking, BookingOutcome, NewBooking, TrackingCode, hash_tracking_code};
+use priemna_store::{
+    Booking, BookingOutcome, NewBooking, StoreError, TrackingCode, hash_tracking_code,
+};
 use serde::Deserialize;
 
 /// Who receives citizens: (id, Bulgarian, English).
@@ -96,10 +99,11 @@ pub fn bookable_days(now: Timestamp, calendar: &WorkingCalendar) -> Vec<Date> {
 
 #[derive(Debug, Default, Deserialize, Clone)]
 pub struct Choice {
+    /// `None` when not in the address at all; `Some("")` when the form was sent without it.
     #[serde(default)]
-    official: String,
+    official: Option<String>,
     #[serde(default)]
-    day: String,
+    day: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -118,6 +122,11 @@ pub struct BookingForm {
     topic: String,
     #[serde(default)]
     consent: Option<String>,
+    #[serde(default)]
+    form_token: String,
+    /// "Show free times" was pressed (even with nothing chosen).
+    #[serde(skip)]
+    asked: bool,
 }
 
 /// `GET /reception`: choose whom and which day; then the free times and the booking form.
@@ -127,11 +136,20 @@ pub async fn page(
     Query(choice): Query<Choice>,
 ) -> Response {
     let form = BookingForm {
-        official: choice.official.clone(),
-        day: choice.day.clone(),
+        asked: choice.official.is_some() || choice.day.is_some(),
+        official: choice.official.clone().unwrap_or_default(),
+        day: choice.day.clone().unwrap_or_default(),
         ..BookingForm::default()
     };
-    render(&app, &prefs, &form, &Errors::default(), StatusCode::OK).await
+    let mut response = render(&app, &prefs, &form, &Errors::default(), StatusCode::OK).await;
+    // Back from the confirmation shows this same form and token (see `once::FORM_CACHE`).
+    if response.status() == StatusCode::OK {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static(once::FORM_CACHE),
+        );
+    }
+    response
 }
 
 /// The chosen official and day, if both are valid and bookable.
@@ -156,7 +174,7 @@ async fn render(
     let days = bookable_days(now, &app.calendar);
     let (official, day) = chosen(app, &form.official, &form.day);
     let mut choice_errors = Errors::default();
-    let asked = !form.official.is_empty() || !form.day.is_empty();
+    let asked = form.asked || !form.official.is_empty() || !form.day.is_empty();
     if asked && official.is_none() {
         choice_errors.add(
             "official",
@@ -244,6 +262,7 @@ async fn render(
                 p { (prefs.t("Няма свободни часове в този ден. Изберете друг ден.", "No free times on this day. Choose another day.")) }
             } @else {
                 form method="post" action="/reception" novalidate {
+                    (once::hidden(&once::parse(&form.form_token).unwrap_or_else(once::new_token)))
                     input type="hidden" name="official" value=(o);
                     input type="hidden" name="day" value=(d.to_string());
                     fieldset.invalid[slot_error.is_some()] id="slot" tabindex="-1"
@@ -288,6 +307,22 @@ pub async fn book(
 ) -> Response {
     let form = form.map(|Form(f)| f).unwrap_or_default();
     let now = app.clock.now();
+    // The same form again (a reload, a double click): the booking it made the first time.
+    let token = match once::parse(&form.form_token) {
+        Some(token) => {
+            match once::already(&app, &token, "booking", "/reception/booked").await {
+                Ok(Some(location)) => return once::see_other(&location),
+                Ok(None) => {}
+                Err(e) => return unavailable(&prefs, &e),
+            }
+            token
+        }
+        None => once::new_token(),
+    };
+    let form = BookingForm {
+        form_token: token.clone(),
+        ..form
+    };
     let (official, day) = chosen(&app, &form.official, &form.day);
     let (Some(official), Some(day)) = (official, day) else {
         return render(
@@ -394,21 +429,26 @@ pub async fn book(
         phone: phone.as_str().to_owned(),
         topic: (!topic.is_empty()).then(|| topic.to_owned()),
     };
+    let claim = once::form_once(&token, None, now);
+    let booked = format!("/reception/booked/{}", once::receipt_token(&token));
     match app
         .store
-        .book(new, &hash_tracking_code(code.as_str()), now)
+        .book_once(
+            new,
+            &hash_tracking_code(code.as_str()),
+            now,
+            Some((&claim, code.as_str())),
+        )
         .await
     {
-        Ok(BookingOutcome::Booked(booking)) => {
+        Ok(BookingOutcome::Booked(_)) => {
             if let Some(address) = client {
                 app.limits.booked(address, today);
             }
-            (
-                [(header::CACHE_CONTROL, "no-store")],
-                confirmation(&prefs, &booking, code.as_str()),
-            )
-                .into_response()
+            once::see_other(&booked)
         }
+        // The same form, sent twice at once: the other request booked it.
+        Err(StoreError::Duplicate(_)) => once::see_other(&booked),
         Ok(BookingOutcome::PhoneHasVisit { slot }) => {
             errors.add(
                 "phone",
@@ -442,48 +482,105 @@ pub async fn book(
             };
             render(&app, &prefs, &form, &errors, StatusCode::CONFLICT).await
         }
-        Err(e) => {
-            tracing::error!(error = %e, "booking failed");
-            layout::error_page(
-                &prefs,
-                StatusCode::SERVICE_UNAVAILABLE,
-                prefs.t("Регистърът не е достъпен", "The register is unavailable"),
-                prefs.t(
-                    "Часът не е записан. Опитайте отново след малко.",
-                    "The visit was not booked. Please try again in a moment.",
-                ),
-            )
-        }
+        Err(e) => unavailable(&prefs, &e),
     }
 }
 
+fn unavailable(prefs: &Prefs, e: &StoreError) -> Response {
+    tracing::error!(error = %e, "booking failed");
+    layout::error_page(
+        prefs,
+        StatusCode::SERVICE_UNAVAILABLE,
+        prefs.t("Регистърът не е достъпен", "The register is unavailable"),
+        prefs.t(
+            "Часът не е записан. Опитайте отново след малко.",
+            "The visit was not booked. Please try again in a moment.",
+        ),
+    )
+}
+
+/// `GET /reception/booked/{token}`: the confirmation of a booking just made; the code and the
+/// name only in the first 30 minutes. Reloading it shows the same booking.
+pub async fn booked(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    Path(token): Path<String>,
+) -> Response {
+    let found = match once::find(&app, &token, "booking").await {
+        Ok(found) => found,
+        Err(e) => return unavailable(&prefs, &e),
+    };
+    let booking = match found.as_ref().and_then(|f| f.result.parse::<i64>().ok()) {
+        Some(id) => match app.store.booking_by_id(id).await {
+            Ok(booking) => booking,
+            Err(e) => return unavailable(&prefs, &e),
+        },
+        None => None,
+    };
+    let (Some(found), Some(booking)) = (found, booking) else {
+        return layout::error_page(
+            &prefs,
+            StatusCode::NOT_FOUND,
+            prefs.t("Потвърждението вече не се показва", "The confirmation is no longer shown"),
+            prefs.t(
+                "Връзката към потвърждение важи 24 часа след записването. Часът остава записан; отменя се с кода за потвърждение.",
+                "A link to a confirmation works for 24 hours after booking. The visit stays booked; it is cancelled with the confirmation code.",
+            ),
+        );
+    };
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        confirmation(
+            &prefs,
+            &booking,
+            found.secret.as_ref().map(|s| s.0.as_str()),
+        ),
+    )
+        .into_response()
+}
+
 fn booking_facts(prefs: &Prefs, booking: &Booking) -> Markup {
+    facts(prefs, booking, true)
+}
+
+fn facts(prefs: &Prefs, booking: &Booking, with_name: bool) -> Markup {
     let (who_bg, who_en) = official_label(&booking.official).unwrap_or(("", ""));
     html! {
         dl.facts {
             dt { (prefs.t("При", "With")) } dd { (prefs.t(who_bg, who_en)) }
             dt { (prefs.t("Ден", "Day")) } dd id="booking-day" { (prefs.day(booking.day)) }
             dt { (prefs.t("Час", "Time")) } dd.big id="booking-slot" { (booking.slot) }
-            dt { (prefs.t("Име", "Name")) } dd { (booking.name) }
+            @if with_name { dt { (prefs.t("Име", "Name")) } dd { (booking.name) } }
             dt { (prefs.t("Място", "Place")) }
             dd { (prefs.t("Община Хасково, пл. „Общински“ № 1, приемна на партерния етаж", "Haskovo Municipality, 1 Obshtinski Square, reception on the ground floor")) }
         }
     }
 }
 
-fn confirmation(prefs: &Prefs, booking: &Booking, code: &str) -> Markup {
+fn confirmation(prefs: &Prefs, booking: &Booking, code: Option<&str>) -> Markup {
     let title = prefs.t("Часът е записан", "Your visit is booked");
     let body = html! {
-        div.notice role="status" { p { strong { (title) } } }
+        @if booking.cancelled_at.is_some() {
+            div.alert role="status" { p { strong { (prefs.t("Този час е отменен.", "This visit has been cancelled.")) } } }
+        } @else {
+            div.notice role="status" { p { strong { (title) } } }
+        }
         h1 { (prefs.t("Потвърждение на записан час", "Booking confirmation")) }
         div.receipt {
-            (booking_facts(prefs, booking))
-            p { (prefs.t("Код за потвърждение: ", "Confirmation code: ")) span.code id="booking-code" { (code) } }
+            (facts(prefs, booking, code.is_some()))
+            @match code {
+                Some(code) => p { (prefs.t("Код за потвърждение: ", "Confirmation code: ")) span.code id="booking-code" { (code) } },
+                None => p id="booking-code-hidden" { (prefs.t(
+                    "Кодът за потвърждение се показва само в първите 30 минути след записването.",
+                    "The confirmation code is shown only in the first 30 minutes after booking.")) },
+            }
         }
-        p { strong { (prefs.t(
-            "Запазете кода: с него можете да отмените часа. Моля, елате 5 минути по-рано и носете документ за самоличност.",
-            "Keep the code: you need it to cancel. Please come 5 minutes early and bring an identity document.")) } }
-        p.no-print { (prefs.t("Отпечатайте страницата или я запазете като PDF (Ctrl+P).", "Print this page or save it as a PDF (Ctrl+P).")) }
+        @if code.is_some() {
+            p { strong { (prefs.t(
+                "Запазете кода: с него можете да отмените часа. Страницата го показва 30 минути. Моля, елате 5 минути по-рано и носете документ за самоличност.",
+                "Keep the code: you need it to cancel. This page shows it for 30 minutes. Please come 5 minutes early and bring an identity document.")) } }
+        }
+        p.no-print { (prefs.t("Запишете си кода или отпечатайте страницата.", "Write the code down or print this page.")) }
         p.no-print { a href="/reception/cancel" { (prefs.t("Отмяна на записан час", "Cancel a booking")) } }
     };
     layout::page(prefs, Nav::Reception, title, body)

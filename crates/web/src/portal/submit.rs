@@ -3,12 +3,14 @@
 //! channel; attachments are checked (type from the bytes, size) before anything is registered.
 
 use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box, sentence, text_area};
+use super::once;
 use super::upload::{self, MAX_FILE_BYTES, MAX_FILES};
 use crate::AppState;
-use crate::intake::{self, IntakeError, Receipt};
-use axum::extract::State;
+use crate::intake::{self, IntakeError};
+use crate::letters;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use priemna_domain::Kind;
@@ -17,7 +19,10 @@ use priemna_domain::submission::{
     FieldError, MAX_ADDRESS_CHARS, MAX_BODY_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, Problem,
     RawSubmission, RawSubmitter, validate,
 };
-use priemna_store::{AttachmentInfo, NewAttachment};
+use priemna_store::{
+    AttachmentInfo, CaseRecord, KeptUpload, NewAttachment, StoreError, SubmissionExtras,
+};
+use sha2::{Digest, Sha256};
 
 /// What the citizen typed, kept to fill the form again.
 #[derive(Debug, Default, Clone)]
@@ -37,6 +42,11 @@ pub struct SubmitForm {
     pub email: String,
     pub postal_address: String,
     pub consent: bool,
+    /// The one-time token the form was rendered with (`once`).
+    pub form_token: String,
+    /// Kept files the form showed, and those the citizen ticked to remove.
+    pub kept: Vec<i64>,
+    pub remove: Vec<i64>,
 }
 
 impl SubmitForm {
@@ -56,6 +66,9 @@ impl SubmitForm {
             "email" => self.email = value,
             "postal_address" => self.postal_address = value,
             "consent" => self.consent = value == "on",
+            "form_token" => self.form_token = value,
+            "kept" => self.kept.extend(value.trim().parse::<i64>().ok()),
+            "remove" => self.remove.extend(value.trim().parse::<i64>().ok()),
             _ => {}
         }
     }
@@ -193,6 +206,32 @@ fn message(prefs: &Prefs, error: &FieldError) -> String {
             "Напишете името си или изберете „Анонимно“.",
             "Write your name, or choose “Anonymously”.",
         )),
+        ("subject", Problem::TooLong { max_chars }) => {
+            return if prefs.en() {
+                format!(
+                    "The title is longer than {} characters: shorten it, and put the details in the text.",
+                    thousands(*max_chars)
+                )
+            } else {
+                format!(
+                    "Заглавието е по-дълго от {} знака: съкратете го, а подробностите напишете в текста.",
+                    thousands(*max_chars)
+                )
+            };
+        }
+        ("body", Problem::TooLong { max_chars }) => {
+            return if prefs.en() {
+                format!(
+                    "The text is longer than {} characters. Shorten it, or attach the rest as a PDF.",
+                    thousands(*max_chars)
+                )
+            } else {
+                format!(
+                    "Текстът е по-дълъг от {} знака. Съкратете го или приложете останалото като PDF.",
+                    thousands(*max_chars)
+                )
+            };
+        }
         ("submitter", Problem::NoContact) => Some((
             "Посочете телефон, електронна поща или адрес, за да Ви отговорим.",
             "Give a phone, an e-mail or an address so that we can answer you.",
@@ -208,6 +247,19 @@ fn message(prefs: &Prefs, error: &FieldError) -> String {
         None if prefs.en() => sentence(&error.problem.message_en()),
         None => sentence(&error.problem.message_bg()),
     }
+}
+
+/// A number as Bulgarian writes it: thousands apart by a (non-breaking) space, `20 000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Puts domain errors on the form, in the form's order.
@@ -235,12 +287,21 @@ fn add_domain_errors(prefs: &Prefs, errors: &mut Errors, fields: &[FieldError]) 
 }
 
 /// `GET /submit`.
-pub async fn form(prefs: Prefs) -> Markup {
+///
+/// The empty form may be kept in the browser's history (never in a shared cache): Back from the
+/// receipt then shows this very form with its token, and sending it again shows the first
+/// receipt instead of registering a second case.
+pub async fn form(prefs: Prefs) -> Response {
     let form = SubmitForm {
         identity: "named".into(),
+        form_token: once::new_token(),
         ..SubmitForm::default()
     };
-    render_form(&prefs, &form, &Errors::default())
+    (
+        [(header::CACHE_CONTROL, once::FORM_CACHE)],
+        render_form(&prefs, &form, &Errors::default(), &[]),
+    )
+        .into_response()
 }
 
 /// The rules that decide what happens to a submission, said before the citizen writes.
@@ -270,7 +331,12 @@ fn rules(prefs: &Prefs) -> Markup {
     }
 }
 
-pub fn render_form(prefs: &Prefs, form: &SubmitForm, errors: &Errors) -> Markup {
+pub fn render_form(
+    prefs: &Prefs,
+    form: &SubmitForm,
+    errors: &Errors,
+    kept: &[KeptUpload],
+) -> Markup {
     let title = prefs.t(
         "Подаване на сигнал, жалба или предложение",
         "Send a signal, complaint or proposal",
@@ -296,7 +362,10 @@ pub fn render_form(prefs: &Prefs, form: &SubmitForm, errors: &Errors) -> Markup 
         (errors.summary(prefs))
         p.lead { (prefs.t("Полетата без „по желание“ са задължителни.", "Fields not marked “optional” are required.")) }
         (rules(prefs))
-        form method="post" action="/submit" enctype="multipart/form-data" novalidate {
+        // Sent to its own address, not to `/submit`: a POST to an address makes the browser drop
+        // its cached copy of that page, and Back must find this form with its token.
+        form method="post" action="/submit/send" enctype="multipart/form-data" novalidate {
+            (once::hidden(&form.form_token))
             fieldset.invalid[kind_error.is_some()] id="kind" tabindex="-1"
                 aria-describedby=[kind_error.is_some().then_some("kind-error")] {
                 legend { h2 { (prefs.t("1. Какво подавате?", "1. What are you sending?")) } }
@@ -319,7 +388,7 @@ pub fn render_form(prefs: &Prefs, form: &SubmitForm, errors: &Errors) -> Markup 
                 hint: Some(prefs.t("Например: „Дупка на ул. „Шипка“ 12“.", "For example: “Pothole at 12 Shipka Street”.")),
                 ..TextInput::new("subject", prefs.t("Заглавие", "Title"), &form.subject) }.render(prefs, errors))
             (text_area(prefs, errors, ("body", prefs.t("Текст", "Text"), &form.body),
-                Some(prefs.t("Какво, къде, от кога. Колкото по-точно, толкова по-бързо.", "What, where, since when. The more precise, the faster.")),
+                Some(prefs.t("Какво, къде, от кога. Колкото по-точно, толкова по-бързо. До 20\u{a0}000 знака.", "What, where, since when. The more precise, the faster. Up to 20,000 characters.")),
                 true, MAX_BODY_CHARS))
             (TextInput { maxlength: Some(MAX_ADDRESS_CHARS), autocomplete: Some("off"),
                 hint: Some(prefs.t("Улица и номер, квартал или близък ориентир.", "Street and number, district or a landmark nearby.")),
@@ -335,8 +404,34 @@ pub fn render_form(prefs: &Prefs, form: &SubmitForm, errors: &Errors) -> Markup 
                 form.about_employee, Some(prefs.t("Такива жалби се разглеждат от кабинета на кмета.", "Such complaints go to the Mayor’s office.")), false))
 
             h2 { (prefs.t("3. Снимки и документи", "3. Photos and documents")) }
+            @if !kept.is_empty() {
+                fieldset.kept id="kept" aria-describedby="kept-hint" {
+                    legend { (prefs.t("Вече прикачени файлове", "Files already attached")) }
+                    p.hint id="kept-hint" { (kept_hint(prefs, kept)) }
+                    ul.kept-files {
+                        @for f in kept {
+                            @let control = format!("remove-{}", f.id);
+                            li {
+                                input type="hidden" name="kept" value=(f.id);
+                                span.file-name { (f.filename) } " (" (upload::human_size(f.size)) ") "
+                                span.choice.inline {
+                                    input type="checkbox" id=(control) name="remove" value=(f.id);
+                                    label for=(control) {
+                                        (prefs.t("Премахни", "Remove"))
+                                        span.visually-hidden { " " (f.filename) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             div.field.invalid[attach_error.is_some()] {
-                label for="attachments" { (prefs.t("Прикачете файлове", "Attach files")) " " (prefs.t("(по желание)", "(optional)")) }
+                label for="attachments" {
+                    @if kept.is_empty() { (prefs.t("Прикачете файлове", "Attach files")) }
+                    @else { (prefs.t("Прикачете още файлове", "Attach more files")) }
+                    " " (prefs.t("(по желание)", "(optional)"))
+                }
                 p.hint id="attachments-hint" { (attach_hint) }
                 (layout::error_line(prefs, "attachments", attach_error.as_deref()))
                 input type="file" id="attachments" name="attachments" multiple accept=(upload::ACCEPT_ATTRIBUTE)
@@ -380,6 +475,27 @@ pub fn render_form(prefs: &Prefs, form: &SubmitForm, errors: &Errors) -> Markup 
         }
     };
     layout::page(prefs, Nav::Submit, title, body)
+}
+
+/// What the citizen is told about the files kept for the form.
+fn kept_hint(prefs: &Prefs, kept: &[KeptUpload]) -> String {
+    let until = kept
+        .iter()
+        .map(|f| f.expires_at)
+        .min()
+        .map(|t| prefs.time(t))
+        .unwrap_or_default();
+    if prefs.en() {
+        format!(
+            "We have received these files and keep them with this form until {until}: they will be \
+             sent with it, so you need not choose them again. Tick “Remove” for any you do not want to send."
+        )
+    } else {
+        format!(
+            "Получихме тези файлове и ги пазим с формуляра до {until}: ще бъдат изпратени с него, не е \
+             нужно да ги избирате отново. Отбележете „Премахни“ за файл, който не искате да изпратите."
+        )
+    }
 }
 
 /// The files of a form, read but not yet accepted.
@@ -513,8 +629,35 @@ fn check_files(prefs: &Prefs, files: Vec<Upload>, errors: &mut Errors) -> Vec<Ne
     accepted
 }
 
-/// `POST /submit`: registers the submission and shows the receipt, or the form again with every
-/// error next to its field.
+/// The register could not be reached: nothing was saved.
+fn unavailable(prefs: &Prefs, e: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "portal intake failed");
+    layout::error_page(
+        prefs,
+        StatusCode::SERVICE_UNAVAILABLE,
+        prefs.t("Регистърът не е достъпен", "The register is unavailable"),
+        prefs.t(
+            "Нищо не е записано. Опитайте отново след малко.",
+            "Nothing was saved. Please try again in a moment.",
+        ),
+    )
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Where the receipt of the form with `token` is.
+fn receipt_path(token: &str) -> String {
+    format!("/receipt/{}", once::receipt_token(token))
+}
+
+/// `POST /submit`: registers the submission and redirects to its receipt (POST/redirect/GET), or
+/// shows the form again with every error next to its field and the files received so far kept.
+/// The same form sent again (its one-time token used) is sent to the first receipt.
 pub async fn submit(
     State(app): State<AppState>,
     prefs: Prefs,
@@ -531,23 +674,38 @@ pub async fn submit(
         );
         let form = SubmitForm {
             identity: "named".into(),
+            form_token: once::new_token(),
             ..SubmitForm::default()
         };
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            render_form(&prefs, &form, &errors),
+            render_form(&prefs, &form, &errors, &[]),
         )
             .into_response();
     };
-    let (form, files, broken) = read_form(multipart).await;
+    let (mut form, files, broken) = read_form(multipart).await;
     let now = app.clock.now();
+    // The same form again: what it created the first time.
+    let token = match once::parse(&form.form_token) {
+        Some(token) => {
+            match once::already(&app, &token, "submission", "/receipt").await {
+                Ok(Some(location)) => return once::see_other(&location),
+                Ok(None) => {}
+                Err(e) => return unavailable(&prefs, &e),
+            }
+            token
+        }
+        None => once::new_token(),
+    };
+    form.form_token = token.clone();
+    let token_hash = once::hash(&token);
     let mut errors = Errors::default();
     // An empty set of details counts as none (validation treats it so).
     let raw = form.raw();
     if let Err(fields) = validate(&raw, local_date(now)) {
         add_domain_errors(&prefs, &mut errors, &fields);
     }
-    let attachments = if broken {
+    let mut attachments = if broken {
         errors.add(
             "attachments",
             if prefs.en() {
@@ -560,6 +718,55 @@ pub async fn submit(
     } else {
         check_files(&prefs, files, &mut errors)
     };
+    // The files kept from the form's earlier tries, less those the citizen removed.
+    if let Err(e) = app
+        .store
+        .discard_kept_uploads(&token_hash, &form.remove)
+        .await
+    {
+        return unavailable(&prefs, &e);
+    }
+    let kept = match app.store.kept_uploads(&token_hash).await {
+        Ok(kept) => kept,
+        Err(e) => return unavailable(&prefs, &e),
+    };
+    // A kept file the form showed that is gone (kept past its time): said, never lost silently.
+    let lost = form
+        .kept
+        .iter()
+        .filter(|id| !form.remove.contains(id) && !kept.iter().any(|k| k.id == **id))
+        .count();
+    if lost > 0 {
+        errors.add(
+            "attachments",
+            if prefs.en() {
+                format!("{lost} of the files attached earlier were kept for longer than 2 hours and have been deleted. Please attach them again.")
+            } else {
+                format!("{lost} от прикачените по-рано файлове бяха пазени повече от 2 часа и са изтрити. Прикачете ги отново.")
+            },
+        );
+    }
+    let new_files = attachments
+        .iter()
+        .filter(|a| !kept.iter().any(|k| k.sha256 == sha256_hex(&a.data)))
+        .count();
+    if kept.len() + new_files > MAX_FILES {
+        errors.add(
+            "attachments",
+            if prefs.en() {
+                format!(
+                    "Attach at most {MAX_FILES} files in all: {} are attached already. The new ones were not kept.",
+                    kept.len()
+                )
+            } else {
+                format!(
+                    "Прикачете най-много {MAX_FILES} файла общо: вече са прикачени {}. Новите не са запазени.",
+                    kept.len()
+                )
+            },
+        );
+        attachments.clear();
+    }
     if !form.consent {
         errors.add(
             "consent",
@@ -570,135 +777,333 @@ pub async fn submit(
         );
     }
     if !errors.is_empty() {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            render_form(&prefs, &form, &errors),
-        )
-            .into_response();
+        return again(&app, &prefs, &form, &errors, &token_hash, attachments).await;
     }
-    let receipt = match intake::register(&app, &raw, now, "citizen").await {
-        Ok(receipt) => receipt,
+    // A copy of the receipt goes to the e-mail given, if any (intake queues it).
+    let email = raw
+        .submitter
+        .as_ref()
+        .and_then(|s| s.email.clone())
+        .filter(|_| !form.anonymous());
+    let extras = SubmissionExtras {
+        form: Some(once::form_once(&token, email, now)),
+        attachments,
+        ..SubmissionExtras::default()
+    };
+    let sent_files = extras.attachments.len();
+    match intake::register_with(&app, &raw, extras, now, "citizen").await {
+        Ok(_) => once::see_other(&receipt_path(&token)),
+        // The same form, sent twice at once: the other request registered it.
+        Err(IntakeError::Store(StoreError::Duplicate(_))) => once::see_other(&receipt_path(&token)),
+        // Checked above with the same date, so not expected; the files just sent are then not
+        // kept, and the citizen is told so.
         Err(IntakeError::Invalid(fields)) => {
             add_domain_errors(&prefs, &mut errors, &fields);
-            return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render_form(&prefs, &form, &errors),
-            )
-                .into_response();
+            if sent_files > 0 {
+                errors.add(
+                    "attachments",
+                    prefs.t(
+                        "Изберете отново файловете, които прикачихте сега.",
+                        "Please choose the files you attached just now again.",
+                    ),
+                );
+            }
+            again(&app, &prefs, &form, &errors, &token_hash, Vec::new()).await
         }
-        Err(IntakeError::Store(e)) => {
-            tracing::error!(error = %e, "portal intake failed");
-            return layout::error_page(
-                &prefs,
-                StatusCode::SERVICE_UNAVAILABLE,
-                prefs.t("Регистърът не е достъпен", "The register is unavailable"),
+        Err(IntakeError::Store(e)) => unavailable(&prefs, &e),
+    }
+}
+
+/// The form again, with its errors and every file received so far kept for it.
+async fn again(
+    app: &AppState,
+    prefs: &Prefs,
+    form: &SubmitForm,
+    errors: &Errors,
+    token_hash: &str,
+    attachments: Vec<NewAttachment>,
+) -> Response {
+    let now = app.clock.now();
+    let until = now.saturating_add(once::UPLOADS_KEPT).unwrap_or(now);
+    let mut all = errors.clone();
+    let stored = app
+        .store
+        .keep_uploads(token_hash, attachments, now, until)
+        .await;
+    let kept = match stored {
+        Ok(()) => app.store.kept_uploads(token_hash).await,
+        Err(e) => Err(e),
+    };
+    let kept = match kept {
+        Ok(kept) => kept,
+        Err(e) => {
+            tracing::error!(error = %e, "files could not be kept for the form");
+            all.add(
+                "attachments",
                 prefs.t(
-                    "Нищо не е записано. Опитайте отново след малко.",
-                    "Nothing was saved. Please try again in a moment.",
+                    "Прикачените файлове не можаха да бъдат запазени. Изберете ги отново.",
+                    "The attached files could not be kept. Please choose them again.",
                 ),
             );
+            Vec::new()
         }
     };
-    let mut stored = Vec::new();
-    let mut attachments_failed = false;
-    if !attachments.is_empty() {
-        match app
-            .store
-            .add_attachments(receipt.registered.number, attachments, now, "citizen")
-            .await
-        {
-            Ok(list) => stored = list,
-            Err(e) => {
-                tracing::error!(error = %e, number = %receipt.registered.number, "attachments not stored");
-                attachments_failed = true;
-            }
-        }
-    }
+    let form = SubmitForm {
+        kept: Vec::new(),
+        remove: Vec::new(),
+        ..form.clone()
+    };
     (
+        StatusCode::UNPROCESSABLE_ENTITY,
         [(header::CACHE_CONTROL, "no-store")],
-        receipt_page(&prefs, &receipt, &stored, attachments_failed),
+        render_form(prefs, &form, &all, &kept),
     )
         .into_response()
 }
 
-/// The receipt: number, tracking code, answer date, what the rules said. Printable.
-fn receipt_page(
+/// A receipt as its page and its PDF show it.
+struct ReceiptView {
+    case: CaseRecord,
+    /// The tracking code and the e-mail a copy went to, while they are shown.
+    secret: Option<(String, Option<String>)>,
+    created_at: jiff::Timestamp,
+}
+
+async fn load_receipt(app: &AppState, prefs: &Prefs, token: &str) -> Result<ReceiptView, Response> {
+    let gone = || {
+        layout::error_page(
+            prefs,
+            StatusCode::NOT_FOUND,
+            prefs.t("Разписката вече не се показва", "The receipt is no longer shown"),
+            prefs.t(
+                "Връзката към разписка важи 24 часа след подаването. Проследявайте преписката с номера и кода за проследяване от разписката или от писмото по електронната поща.",
+                "A link to a receipt works for 24 hours after sending. Track the case with the number and the tracking code from the receipt or from the e-mail.",
+            ),
+        )
+    };
+    let found = match once::find(app, token, "submission").await {
+        Ok(Some(found)) => found,
+        Ok(None) => return Err(gone()),
+        Err(e) => return Err(unavailable(prefs, &e)),
+    };
+    let Ok(number) = found.result.parse() else {
+        return Err(gone());
+    };
+    match app.store.case_by_number(number).await {
+        Ok(Some(case)) => Ok(ReceiptView {
+            case,
+            secret: found.secret,
+            created_at: found.created_at,
+        }),
+        Ok(None) => Err(gone()),
+        Err(e) => Err(unavailable(prefs, &e)),
+    }
+}
+
+/// `GET /receipt/{token}`: the receipt of a submission just sent. Reloading it shows the same
+/// receipt; the tracking code only in the first 30 minutes.
+pub async fn receipt(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    let view = match load_receipt(&app, &prefs, &token).await {
+        Ok(view) => view,
+        Err(response) => return response,
+    };
+    let stored = match &view.secret {
+        Some(_) => app
+            .store
+            .attachments(view.case.number)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "attachments of a receipt unavailable");
+                Vec::new()
+            }),
+        None => Vec::new(),
+    };
+    let base = once::public_base(&app, &headers);
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        receipt_page(&app, &prefs, &view, &stored, &base, &token),
+    )
+        .into_response()
+}
+
+/// `GET /receipt/{token}/pdf`: the same receipt as a PDF, to keep or print.
+pub async fn receipt_pdf(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    let view = match load_receipt(&app, &prefs, &token).await {
+        Ok(view) => view,
+        Err(response) => return response,
+    };
+    let base = once::public_base(&app, &headers);
+    pdf_of(
+        &app,
+        &prefs,
+        &view.case,
+        view.secret.as_ref().map(|s| s.0.as_str()),
+        &base,
+    )
+}
+
+fn pdf_of(
+    app: &AppState,
     prefs: &Prefs,
-    receipt: &Receipt,
+    case: &CaseRecord,
+    code: Option<&str>,
+    base: &str,
+) -> Response {
+    // The full tracking address, even where none is configured for letters.
+    let mut letterhead = app.notify.letterhead.clone();
+    if letterhead.tracking_url.is_none() {
+        letterhead.tracking_url = Some(format!("{base}/track"));
+    }
+    let receipt = letters::Receipt {
+        case: letters::CaseRef {
+            number: case.number,
+            received_date: case.received_date,
+            kind: case.kind,
+            subject: case.subject.clone(),
+        },
+        received_at: case.received_at,
+        channel: case.channel,
+        answer_due: case.answer_due,
+        considered: case.considered,
+        decisions: case.decisions.iter().map(|d| d.reason_bg.clone()).collect(),
+        tracking_code: code.map(str::to_owned),
+        registered_by: None,
+    };
+    match letters::receipt_pdf(&letterhead, &receipt) {
+        Ok(pdf) => crate::notify::api::pdf_response(&format!("razpiska-{}.pdf", case.number), pdf),
+        Err(e) => {
+            tracing::error!(error = %e, "receipt PDF failed");
+            layout::error_page(
+                prefs,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                prefs.t(
+                    "Разписката не може да бъде създадена",
+                    "The receipt could not be made",
+                ),
+                prefs.t(
+                    "Опитайте отново след малко.",
+                    "Please try again in a moment.",
+                ),
+            )
+        }
+    }
+}
+
+/// The receipt: number, tracking code, kind, subject, answer date, what the rules said, the
+/// files, whether a copy was e-mailed, the full tracking link and the PDF. Printable.
+fn receipt_page(
+    app: &AppState,
+    prefs: &Prefs,
+    view: &ReceiptView,
     stored: &[AttachmentInfo],
-    attachments_failed: bool,
+    base: &str,
+    token: &str,
 ) -> Markup {
-    let number = receipt.registered.number.to_string();
-    let code = &receipt.registered.tracking_code;
-    let (kind_name, _) = kind_text(prefs, receipt.kind);
+    let case = &view.case;
+    let number = case.number.to_string();
+    let (kind_name, _) = kind_text(prefs, case.kind);
     let title = prefs.t("Подаването е регистрирано", "Your submission is registered");
-    let assessment = &receipt.assessment;
+    let track_link = format!("{base}/track?number={number}");
+    let shown_until = view
+        .created_at
+        .saturating_add(once::CODE_SHOWN)
+        .unwrap_or(view.created_at);
     let body = html! {
         div.notice role="status" {
             p { strong { (title) } }
         }
         h1 { (prefs.t("Разписка", "Receipt")) }
-        p.print-only { (prefs.t("Община Хасково — Приемна", "Haskovo Municipality — Reception")) }
+        p.print-only { (app.notify.letterhead.organisation) " — " (prefs.t("Приемна", "Reception")) }
         div.receipt {
             dl.facts {
                 dt { (prefs.t("Регистрационен номер", "Registration number")) }
                 dd.big id="receipt-number" { (number) }
                 dt { (prefs.t("Код за проследяване", "Tracking code")) }
-                dd { span.code id="receipt-code" { (code) } }
+                @match &view.secret {
+                    Some((code, _)) => dd { span.code id="receipt-code" { (code) } },
+                    None => dd id="receipt-code-hidden" { (prefs.t(
+                        "показва се само в първите 30 минути след подаването — вижте изтеглената разписка или писмото по електронната поща",
+                        "shown only in the first 30 minutes after sending — see the receipt you downloaded or the e-mail")) },
+                }
                 dt { (prefs.t("Получено на", "Received on")) }
-                dd { (prefs.time(receipt.registered.received_at)) }
+                dd { (prefs.time(case.received_at)) }
                 dt { (prefs.t("Вид", "Kind")) }
-                dd { (kind_name) }
+                dd id="receipt-kind" { (kind_name) }
+                @if view.secret.is_some() {
+                    dt { (prefs.t("Относно", "Subject")) }
+                    dd id="receipt-subject" { (case.subject) }
+                }
                 dt { (prefs.t("Срок за отговор", "Answer due by")) }
                 dd id="receipt-due" {
-                    @match assessment.answer_due {
-                        Some(due) => strong { (prefs.day(due)) },
-                        None => (prefs.t("няма — този вид не изисква отговор или не се разглежда", "none — this kind needs no answer, or is not considered")),
+                    @match (case.considered, case.answer_due) {
+                        (true, Some(due)) => strong { (prefs.day(due)) },
+                        (true, None) => (prefs.t("няма — този вид не изисква отговор", "none — this kind needs no answer")),
+                        (false, _) => (prefs.t("няма — по хартата подаденото не се разглежда (вижте по-долу)", "none — under the charter it is not considered (see below)")),
                     }
                 }
-                @if let Some(ack) = assessment.acknowledge_due {
+                @if let Some(ack) = case.acknowledge_due {
                     dt { (prefs.t("Потвърждение на получаването до", "Receipt acknowledged by")) }
                     dd { (prefs.day(ack)) }
                 }
             }
         }
-        p { strong { (prefs.t(
-            "Запазете кода за проследяване: показваме го само сега. С номера и кода можете да следите преписката и да прочетете отговора.",
-            "Keep the tracking code: it is shown only now. With the number and the code you can follow the case and read the answer.")) } }
-        @if !assessment.decisions.is_empty() {
+        @if let Some((_, email)) = &view.secret {
+            p id="receipt-copy" {
+                @match email {
+                    Some(email) if app.notify.smtp_configured => {
+                        (prefs.t("Копие на разписката е изпратено на ", "A copy of the receipt was sent to ")) strong { (email) } "."
+                    }
+                    Some(email) => {
+                        (prefs.t("Копие на разписката ще бъде изпратено на ", "A copy of the receipt will be sent to ")) strong { (email) }
+                        (prefs.t(", но без кода за проследяване — запазете го сега.", ", but without the tracking code — keep it now."))
+                    }
+                    None => (prefs.t("Не сте посочили e-mail; запазете кода.", "You gave no e-mail; keep the code.")),
+                }
+            }
+            p { strong { (if prefs.en() {
+                format!("Keep the tracking code: this page shows it until {}. With the number and the code you can follow the case and read the answer.", prefs.time(shown_until))
+            } else {
+                format!("Запазете кода за проследяване: тази страница го показва до {}. С номера и кода можете да следите преписката и да прочетете отговора.", prefs.time(shown_until))
+            }) } }
+        }
+        @if !case.decisions.is_empty() {
             h2 { (prefs.t("Какво казва хартата за подаденото", "What the charter says about it")) }
-            ul {
-                @for d in &assessment.decisions {
+            ul id="receipt-decisions" {
+                @for d in &case.decisions {
                     li { (prefs.t(&d.reason_bg, &d.reason_en)) }
                 }
             }
         }
         @if !stored.is_empty() {
             h2 { (prefs.t("Прикачени файлове", "Attached files")) }
-            ul {
+            ul id="receipt-files" {
                 @for f in stored {
                     li { (f.filename) " (" (upload::human_size(f.size)) ")" }
                 }
             }
         }
-        @if attachments_failed {
-            div.alert role="alert" {
-                p { (prefs.t(
-                    "Подаването е регистрирано, но прикачените файлове не бяха записани. Изпратете ги по пощата или ги донесете, като посочите номера.",
-                    "Your submission is registered, but the attached files could not be saved. Send them by post or bring them, quoting the number.")) }
-            }
-        }
+        h2 { (prefs.t("Проследяване", "Tracking")) }
+        p { (prefs.t("Следете преписката на ", "Follow the case at ")) a href=(track_link) id="receipt-track-link" { (track_link) }
+            (prefs.t(" с номера и кода за проследяване.", " with the number and the tracking code.")) }
         h2.no-print { (prefs.t("Запазете разписката", "Keep the receipt")) }
-        p.no-print { (prefs.t(
-            "Отпечатайте страницата или я запазете като PDF от менюто за печат на браузъра (Ctrl+P). Можете и да изтеглите разписката като текстов файл:",
-            "Print this page, or save it as a PDF from your browser’s print menu (Ctrl+P). You can also download the receipt as a text file:")) }
-        form.no-print method="post" action="/receipt" {
-            input type="hidden" name="number" value=(number);
-            input type="hidden" name="code" value=(code);
-            button.secondary type="submit" { (prefs.t("Изтегли разписката", "Download the receipt")) }
-        }
         p.no-print {
-            a href="/track" { (prefs.t("Проследяване на преписка", "Track a case")) } " · "
+            a.button id="receipt-pdf" href=(format!("/receipt/{token}/pdf")) { (prefs.t("Изтегли / отпечатай (PDF)", "Download / print (PDF)")) }
+        }
+        p.no-print.hint { (prefs.t(
+            "PDF файлът се отваря на телефона и на компютъра; от него можете да го отпечатате или запазите.",
+            "The PDF opens on a phone or a computer; you can print or save it from there.")) }
+        p.no-print {
+            a href=(format!("/track?number={number}")) { (prefs.t("Проследяване на преписка", "Track a case")) } " · "
             a href="/submit" { (prefs.t("Ново подаване", "Send another")) }
         }
     };
@@ -713,10 +1118,12 @@ pub struct ReceiptForm {
     code: String,
 }
 
-/// `POST /receipt`: the receipt as a text file, from what the register holds.
+/// `POST /receipt`: the receipt as a PDF, from what the register holds, for whoever has the
+/// number and the code (the code travels in the body, never in the address).
 pub async fn receipt_file(
     State(app): State<AppState>,
     prefs: Prefs,
+    headers: HeaderMap,
     form: Result<axum::Form<ReceiptForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let form = form.map(|axum::Form(f)| f).unwrap_or_default();
@@ -734,60 +1141,16 @@ pub async fn receipt_file(
     let Ok(number) = form.number.trim().parse() else {
         return not_found();
     };
-    let view = match app.store.find_for_citizen(number, form.code.trim()).await {
-        Ok(Some(view)) => view,
+    let code = form.code.trim();
+    match app.store.find_for_citizen(number, code).await {
+        Ok(Some(_)) => {}
         Ok(None) => return not_found(),
-        Err(e) => {
-            tracing::error!(error = %e, "receipt lookup failed");
-            return layout::error_page(
-                &prefs,
-                StatusCode::SERVICE_UNAVAILABLE,
-                prefs.t("Регистърът не е достъпен", "The register is unavailable"),
-                prefs.t(
-                    "Опитайте отново след малко.",
-                    "Please try again in a moment.",
-                ),
-            );
-        }
-    };
-    let (kind_name, _) = kind_text(&prefs, view.kind);
-    let due = view
-        .answer_due
-        .map(|d| prefs.day(d))
-        .unwrap_or_else(|| prefs.t("няма", "none").to_owned());
-    let text = format!(
-        "{}\r\n\r\n{}: {}\r\n{}: {}\r\n{}: {}\r\n{}: {}\r\n{}: {}\r\n{}: {}\r\n\r\n{}\r\n",
-        prefs.t(
-            "Община Хасково — Приемна — разписка",
-            "Haskovo Municipality — Reception — receipt"
-        ),
-        prefs.t("Регистрационен номер", "Registration number"),
-        view.number,
-        prefs.t("Код за проследяване", "Tracking code"),
-        form.code.trim().to_uppercase(),
-        prefs.t("Получено на", "Received on"),
-        prefs.time(view.received_at),
-        prefs.t("Вид", "Kind"),
-        kind_name,
-        prefs.t("Относно", "Subject"),
-        view.subject,
-        prefs.t("Срок за отговор", "Answer due by"),
-        due,
-        prefs.t(
-            "Проследяване: /track на портала на общината.",
-            "Tracking: /track on the municipality's portal."
-        ),
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"priemna-{}.txt\"", view.number),
-            ),
-        ],
-        text,
-    )
-        .into_response()
+        Err(e) => return unavailable(&prefs, &e),
+    }
+    let base = once::public_base(&app, &headers);
+    match app.store.case_by_number(number).await {
+        Ok(Some(case)) => pdf_of(&app, &prefs, &case, Some(&code.to_uppercase()), &base),
+        Ok(None) => not_found(),
+        Err(e) => unavailable(&prefs, &e),
+    }
 }

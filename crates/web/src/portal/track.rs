@@ -5,11 +5,12 @@
 //! The code travels in a POST body, never in the address, so it stays out of logs and history.
 
 use super::layout::{self, Errors, Nav, Prefs, TextInput};
+use super::once;
 use super::submit::kind_text;
 use crate::AppState;
 use axum::Form;
-use axum::extract::State;
 use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -41,11 +42,32 @@ pub struct SurveyForm {
     clear: String,
     #[serde(default)]
     comment: String,
+    #[serde(default)]
+    form_token: String,
 }
 
-/// `GET /track`.
-pub async fn form(prefs: Prefs) -> Markup {
-    lookup_page(&prefs, &TrackForm::default(), &Errors::default(), false)
+/// What `GET /track` may be given: the number (a receipt's tracking link), never the code.
+#[derive(Debug, Default, Deserialize)]
+pub struct TrackQuery {
+    #[serde(default)]
+    number: String,
+}
+
+/// `GET /track`, `GET /track?number=…` (the number filled in).
+pub async fn form(
+    prefs: Prefs,
+    query: Result<Query<TrackQuery>, axum::extract::rejection::QueryRejection>,
+) -> Markup {
+    let number = query
+        .ok()
+        .map(|Query(q)| q.number)
+        .filter(|n| n.trim().parse::<RegistrationNumber>().is_ok())
+        .unwrap_or_default();
+    let form = TrackForm {
+        number,
+        code: String::new(),
+    };
+    lookup_page(&prefs, &form, &Errors::default(), false)
 }
 
 fn lookup_page(prefs: &Prefs, form: &TrackForm, errors: &Errors, not_found: bool) -> Markup {
@@ -186,6 +208,13 @@ async fn case_response(
         Ok(s) => s,
         Err(e) => return unavailable(prefs, &e),
     };
+    let letter = match view.answer_text {
+        Some(_) => match answer_letter(app, view.number).await {
+            Ok(letter) => letter.is_some(),
+            Err(e) => return unavailable(prefs, &e),
+        },
+        None => false,
+    };
     let status = if survey.errors.is_empty() {
         StatusCode::OK
     } else {
@@ -194,7 +223,7 @@ async fn case_response(
     (
         status,
         [(header::CACHE_CONTROL, "no-store")],
-        case_page(prefs, view, code, existing.as_ref(), survey),
+        case_page(prefs, view, code, existing.as_ref(), survey, letter),
     )
         .into_response()
 }
@@ -209,6 +238,7 @@ fn case_page(
     code: &str,
     existing: Option<&Survey>,
     survey: &SurveyState,
+    letter: bool,
 ) -> Markup {
     let title = format!("{} {}", prefs.t("Преписка", "Case"), view.number);
     let (kind_name, _) = kind_text(prefs, view.kind);
@@ -262,6 +292,14 @@ fn case_page(
                 p.hint { (prefs.t("Изпратен на ", "Sent on ")) (prefs.time(at)) }
             }
             div.text id="answer" aria-labelledby="answer-title" { (answer) }
+            @if letter {
+                // The code goes in the body of a POST, never in an address.
+                form.no-print method="post" action="/track/answer" {
+                    input type="hidden" name="number" value=(view.number.to_string());
+                    input type="hidden" name="code" value=(code);
+                    button.secondary type="submit" id="answer-pdf" { (prefs.t("Изтегли писмото с отговора (PDF)", "Download the answer letter (PDF)")) }
+                }
+            }
         }
         @if !view.decisions.is_empty() {
             h2 { (prefs.t("Какво казва хартата", "What the charter says")) }
@@ -295,7 +333,7 @@ fn case_page(
                 (survey_form(prefs, view, code, survey))
             }
         }
-        p { a href="/track" { (prefs.t("Друга преписка", "Another case")) } }
+        p.no-print { a href="/track" { (prefs.t("Друга преписка", "Another case")) } }
     };
     layout::page(prefs, Nav::Track, &title, body)
 }
@@ -330,6 +368,7 @@ fn survey_form(prefs: &Prefs, view: &CitizenView, code: &str, survey: &SurveySta
             p { (prefs.t("Три кратки въпроса. Оценката е една за преписката и ни помага да работим по-добре.",
                          "Three short questions. There is one rating per case, and it helps us do better.")) }
             form method="post" action="/track/survey" novalidate {
+                (once::hidden(&once::new_token()))
                 input type="hidden" name="number" value=(view.number.to_string());
                 input type="hidden" name="code" value=(code);
                 fieldset.invalid[rating_error.is_some()] id="rating" tabindex="-1"
@@ -459,20 +498,141 @@ pub async fn survey(
         clear: yes_no_value(&form.clear),
         comment: (!comment.is_empty()).then(|| comment.to_owned()),
     };
-    let state = match app
+    let now = app.clock.now();
+    let token = once::parse(&form.form_token).unwrap_or_else(once::new_token);
+    let claim = once::form_once(&token, None, now);
+    let rated = format!("/track/rated/{}", once::receipt_token(&token));
+    match app
         .store
-        .record_survey(view.number, record, app.clock.now())
+        .record_survey_once(view.number, record, now, Some((&claim, &code)))
         .await
     {
-        Ok(()) => SurveyState {
-            thanks: true,
-            ..SurveyState::default()
-        },
-        Err(StoreError::Duplicate(_)) => SurveyState {
-            already: true,
-            ..SurveyState::default()
-        },
+        Ok(()) => once::see_other(&rated),
+        Err(StoreError::Duplicate(_)) => {
+            // This form, sent twice at once, or the case rated already from another page.
+            match once::already(&app, &token, "survey", "/track/rated").await {
+                Ok(Some(location)) => once::see_other(&location),
+                Ok(None) => {
+                    let state = SurveyState {
+                        already: true,
+                        ..SurveyState::default()
+                    };
+                    case_response(&app, &prefs, &view, &code, &state).await
+                }
+                Err(e) => unavailable(&prefs, &e),
+            }
+        }
+        Err(e) => unavailable(&prefs, &e),
+    }
+}
+
+/// `GET /track/rated/{token}`: after a rating, the thanks and (for 30 minutes) the case.
+pub async fn rated(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    Path(token): Path<String>,
+) -> Response {
+    let found = match once::find(&app, &token, "survey").await {
+        Ok(found) => found,
         Err(e) => return unavailable(&prefs, &e),
     };
-    case_response(&app, &prefs, &view, &code, &state).await
+    let Some(found) = found else {
+        return layout::error_page(
+            &prefs,
+            StatusCode::NOT_FOUND,
+            prefs.t(
+                "Страницата вече не се показва",
+                "This page is no longer shown",
+            ),
+            prefs.t(
+                "Оценката е записана. Проследявайте преписката с номера и кода за проследяване.",
+                "The rating is recorded. Track the case with the number and the tracking code.",
+            ),
+        );
+    };
+    let number = found.result.parse::<RegistrationNumber>().ok();
+    if let (Some(number), Some((code, _))) = (number, &found.secret) {
+        match app.store.find_for_citizen(number, code).await {
+            Ok(Some(view)) => {
+                let state = SurveyState {
+                    thanks: true,
+                    ..SurveyState::default()
+                };
+                return case_response(&app, &prefs, &view, code, &state).await;
+            }
+            Ok(None) => {}
+            Err(e) => return unavailable(&prefs, &e),
+        }
+    }
+    let title = prefs.t("Благодарим!", "Thank you!");
+    let body = html! {
+        div.notice role="status" { p { (prefs.t("Благодарим! Оценката Ви е записана.", "Thank you! Your rating is recorded.")) } }
+        h1 { (title) }
+        p { a href=(format!("/track?number={}", found.result)) { (prefs.t("Към преписката", "To the case")) } }
+    };
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        layout::page(&prefs, Nav::Track, title, body),
+    )
+        .into_response()
+}
+
+/// The answer letter kept with the case, if there is one (it may have been erased after the
+/// retention period).
+async fn answer_letter(
+    app: &AppState,
+    number: RegistrationNumber,
+) -> Result<Option<i64>, StoreError> {
+    let Some(case) = app.store.case_by_number(number).await? else {
+        return Ok(None);
+    };
+    Ok(app
+        .store
+        .documents(case.id)
+        .await?
+        .into_iter()
+        .rfind(|d| d.kind == "answer")
+        .map(|d| d.id))
+}
+
+/// `POST /track/answer`: the written answer as the PDF letter that was sent, for whoever has the
+/// number and the code (in the body, never in the address).
+pub async fn answer_pdf(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    form: Result<Form<TrackForm>, FormRejection>,
+) -> Response {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let (number, errors) = check_lookup(&prefs, &form.number, &form.code);
+    let not_found = |prefs: &Prefs| {
+        layout::error_page(
+            prefs,
+            StatusCode::NOT_FOUND,
+            prefs.t("Няма писмо с отговор", "No answer letter"),
+            prefs.t(
+                "Няма преписка с този номер и код или по нея още няма писмо с отговор.",
+                "There is no case with this number and code, or it has no answer letter yet.",
+            ),
+        )
+    };
+    let Some(number) = number.filter(|_| errors.is_empty()) else {
+        return not_found(&prefs);
+    };
+    match app.store.find_for_citizen(number, form.code.trim()).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return not_found(&prefs),
+        Err(e) => return unavailable(&prefs, &e),
+    }
+    let id = match answer_letter(&app, number).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return not_found(&prefs),
+        Err(e) => return unavailable(&prefs, &e),
+    };
+    match app.store.document_content(id).await {
+        Ok(Some((doc, content))) if !content.is_empty() => {
+            crate::notify::api::pdf_response(&doc.filename, content)
+        }
+        Ok(_) => not_found(&prefs),
+        Err(e) => unavailable(&prefs, &e),
+    }
 }

@@ -221,7 +221,7 @@ async fn one_phone_cannot_book_an_officials_whole_day() {
     })
     .await;
     let (status, body) = book(&app, "secretary", "10:00", "0888000000").await;
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(status, 303, "booked, and sent to the confirmation: {body}");
     // The review's flood: the same name and phone, slot after slot.
     for slot in ["10:20", "10:40", "11:00"] {
         let (status, body) = book(&app, "secretary", slot, "0888 000 000").await;
@@ -233,8 +233,8 @@ async fn one_phone_cannot_book_an_officials_whole_day() {
         );
     }
     // Another official, or another phone, is fine.
-    assert_eq!(book(&app, "mayor", "10:20", "0888000000").await.0, 200);
-    assert_eq!(book(&app, "secretary", "10:20", "0888000001").await.0, 200);
+    assert_eq!(book(&app, "mayor", "10:20", "0888000000").await.0, 303);
+    assert_eq!(book(&app, "secretary", "10:20", "0888000001").await.0, 303);
 }
 
 #[tokio::test]
@@ -266,14 +266,14 @@ async fn one_connection_books_only_a_few_visits_a_day_whatever_phones_it_types()
             .await
             .unwrap()
             .status(),
-        200
+        303
     );
     assert_eq!(
         from("203.0.113.7", "09:20", "0888000012")
             .await
             .unwrap()
             .status(),
-        200
+        303
     );
     let third = from("203.0.113.7", "09:40", "0888000013").await.unwrap();
     assert_eq!(third.status(), 429);
@@ -288,7 +288,7 @@ async fn one_connection_books_only_a_few_visits_a_day_whatever_phones_it_types()
             .await
             .unwrap()
             .status(),
-        200
+        303
     );
 }
 
