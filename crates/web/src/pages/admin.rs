@@ -6,6 +6,7 @@ use super::layout::{self, FormErrors, Input, Section, Select};
 use super::{PageError, StaffPage, rerender};
 use crate::AppState;
 use crate::api_staff::{StaffDraft, create_user};
+use crate::audit::refusals;
 use crate::auth::{MIN_PASSWORD_CHARS, Staff};
 use crate::error::ApiError;
 use axum::Form;
@@ -94,8 +95,15 @@ fn done_message(done: &str) -> Option<&'static str> {
     }
 }
 
-fn require(staff: &Staff, permission: Permission) -> Result<(), PageError> {
-    access::check(&staff.user.actor(), permission, None)
+/// The permission a page of administration needs; a refusal is journalled.
+async fn require(
+    app: &AppState,
+    staff: &Staff,
+    permission: Permission,
+    page: &'static str,
+) -> Result<(), PageError> {
+    refusals::check(app, staff, permission, refusals::Target::Page(page))
+        .await
         .map_err(|d| PageError::new(d.into(), Some(staff)))
 }
 
@@ -122,7 +130,7 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let actor = staff.user.actor();
     if access::check(&actor, Permission::ManageDepartments, None).is_err() {
-        require(&staff, Permission::ManageUsers)?;
+        require(&app, &staff, Permission::ManageUsers, "/staff/admin").await?;
     }
     let view = AdminView {
         done: query.get("done").and_then(|d| done_message(d)),
@@ -141,7 +149,7 @@ pub async fn add_user(
     staff
         .check_csrf(form.csrf_token.as_deref())
         .map_err(PageError::to(&staff))?;
-    require(&staff, Permission::ManageUsers)?;
+    require(&app, &staff, Permission::ManageUsers, "/staff/admin/users").await?;
     let mut errors = FormErrors::default();
     let department_id = optional_id(&mut errors, "department_id", &form.department_id);
     let refusal = if errors.is_empty() {
@@ -195,7 +203,7 @@ pub async fn update_user(
     staff
         .check_csrf(form.csrf_token.as_deref())
         .map_err(PageError::to(&staff))?;
-    require(&staff, Permission::ManageUsers)?;
+    require(&app, &staff, Permission::ManageUsers, "/staff/admin/users").await?;
     let to_page = PageError::to(&staff);
     let mut user = app
         .store
@@ -266,7 +274,13 @@ pub async fn add_department(
     staff
         .check_csrf(form.csrf_token.as_deref())
         .map_err(PageError::to(&staff))?;
-    require(&staff, Permission::ManageDepartments)?;
+    require(
+        &app,
+        &staff,
+        Permission::ManageDepartments,
+        "/staff/admin/departments",
+    )
+    .await?;
     let to_page = PageError::to(&staff);
     let mut errors = FormErrors::default();
     let name = form.name.trim();
@@ -343,7 +357,13 @@ pub async fn set_head(
     staff
         .check_csrf(form.csrf_token.as_deref())
         .map_err(PageError::to(&staff))?;
-    require(&staff, Permission::ManageDepartments)?;
+    require(
+        &app,
+        &staff,
+        Permission::ManageDepartments,
+        "/staff/admin/departments",
+    )
+    .await?;
     let to_page = PageError::to(&staff);
     let departments = app
         .store

@@ -102,6 +102,19 @@ section.action, section.panel { border: 2px solid var(--line); padding: 1rem; ma
 details > summary { cursor: pointer; color: var(--link); text-decoration: underline; }
 svg.chart { display: block; width: 100%; max-width: 48rem; height: auto; color: var(--ink); }
 figure.chart-figure { margin: 1rem 0 0.75rem; }
+.journal-table .role { color: var(--muted); font-size: 0.95rem; }
+.journal-table th, .journal-table td { overflow-wrap: anywhere; }
+ul.lines { margin: 0; padding-left: 1.1rem; }
+@media (max-width: 48rem) {
+  .journal-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); }
+  .journal-table, .journal-table tbody, .journal-table tr, .journal-table th,
+  .journal-table td { display: block; width: 100%; }
+  .journal-table tr { border: 2px solid var(--line); margin: 0 0 1rem; padding: 0.3rem 0; }
+  .journal-table th, .journal-table td { border-bottom: 0; padding: 0.2rem 0.75rem; }
+  .journal-table [data-label]::before { content: attr(data-label); display: block;
+    font-weight: 700; font-size: 0.9rem; color: var(--muted); }
+}
 @media (max-width: 40rem) {
   body { font-size: 1rem; }
   h1 { font-size: 1.5rem; }
