@@ -149,17 +149,6 @@ pub fn lines(dir: &Directory, action: &str, details: &Value) -> Vec<String> {
             .map(|n| format!("Основна преписка: {n}")),
     );
     line(
-        "reason",
-        &mut out,
-        get("reason")
-            .and_then(text)
-            .filter(|r| !r.trim().is_empty())
-            .map(|r| match action {
-                super::refusals::ACTION => format!("Причина: {r}"),
-                _ => format!("Основание: {r}"),
-            }),
-    );
-    line(
         "permission",
         &mut out,
         get("permission").and_then(Value::as_str).map(|p| {
@@ -175,6 +164,17 @@ pub fn lines(dir: &Directory, action: &str, details: &Value) -> Vec<String> {
         get("page")
             .and_then(text)
             .map(|p| format!("Страница: {}", super::refusals::page_label(&p))),
+    );
+    line(
+        "reason",
+        &mut out,
+        get("reason")
+            .and_then(text)
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| match action {
+                super::refusals::ACTION => format!("Причина: {r}"),
+                _ => format!("Основание: {r}"),
+            }),
     );
     line(
         "cutoff",

@@ -164,6 +164,9 @@ const SYSTEM_ACTORS: &[(&str, &str, &str)] = &[
         "автоматична задача",
     ),
     ("import", "Внос от стар регистър", "автоматична задача"),
+    // What `priemna serve --demo` loads.
+    ("demo", "Демонстрационни данни", "начално зареждане"),
+    ("clerk:demo", "Демонстрационни данни", "начално зареждане"),
 ];
 
 impl Directory {
@@ -305,6 +308,7 @@ impl Directory {
             .chain(
                 SYSTEM_ACTORS
                     .iter()
+                    .filter(|(a, _, _)| !a.contains(':') || a.starts_with("system:"))
                     .map(|(a, name, _)| ((*a).to_owned(), (*name).to_owned())),
             )
             .collect()
@@ -323,10 +327,13 @@ impl Directory {
                 format!("cli:{}", user.username),
             ]);
         }
-        SYSTEM_ACTORS
-            .iter()
-            .any(|(a, _, _)| *a == value)
-            .then(|| vec![value.to_owned()])
+        match value {
+            "demo" => Some(vec!["demo".to_owned(), "clerk:demo".to_owned()]),
+            _ => SYSTEM_ACTORS
+                .iter()
+                .any(|(a, _, _)| *a == value)
+                .then(|| vec![value.to_owned()]),
+        }
     }
 
     /// One entry in words.

@@ -372,7 +372,7 @@ pub async fn page(
                     tbody {
                         @for d in &rows {
                             tr {
-                                th scope="row" data-label="№" {
+                                th.nowrap scope="row" data-label="№" {
                                     (d.id)
                                     @if broken_id == Some(d.id) {
                                         " " strong.flag { "нарушен" }
@@ -397,7 +397,7 @@ pub async fn page(
                                         (d.action)
                                     }
                                 }
-                                td data-label="Преписка" {
+                                td.nowrap data-label="Преписка" {
                                     @match (&d.case, &d.number) {
                                         (Some(c), _) if may_open(d) => {
                                             a href=(format!("/staff/cases/{}", c.number)) { (c.number) }
@@ -453,7 +453,8 @@ fn pager(newer: bool, older: bool, rows: &[Described], link: &impl Fn(&str) -> S
 fn filter_form(dir: &Directory, form: &Form, errors: &Errors) -> Markup {
     html! {
         h2 id="journal-filters" { "Търсене в дневника" }
-        form.filters method="get" action="/staff/journal" aria-labelledby="journal-filters" {
+        form.filters.journal-filters method="get" action="/staff/journal"
+            aria-labelledby="journal-filters" {
             (Select {
                 id: "person", name: "person", label: "Кой", selected: &form.person,
                 options: layout::options_with_none("всички", dir.person_options()),

@@ -103,7 +103,9 @@ details > summary { cursor: pointer; color: var(--link); text-decoration: underl
 svg.chart { display: block; width: 100%; max-width: 48rem; height: auto; color: var(--ink); }
 figure.chart-figure { margin: 1rem 0 0.75rem; }
 .journal-table .role { color: var(--muted); font-size: 0.95rem; }
-.journal-table th, .journal-table td { overflow-wrap: anywhere; }
+.journal-table th, .journal-table td { overflow-wrap: break-word; }
+.journal-table .nowrap { white-space: nowrap; }
+.journal-filters .field { min-width: 0; max-width: 100%; }
 ul.lines { margin: 0; padding-left: 1.1rem; }
 @media (max-width: 48rem) {
   .journal-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
