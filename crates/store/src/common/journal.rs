@@ -158,6 +158,7 @@ pub async fn count(pool: &DbPool, filter: &JournalFilter) -> Result<(u64, i64)> 
 /// both write it.
 #[allow(clippy::too_many_arguments)]
 pub async fn append_once(
+    read: &DbPool,
     write: &DbPool,
     at: Timestamp,
     since: Timestamp,
@@ -166,21 +167,34 @@ pub async fn append_once(
     submission_id: Option<i64>,
     details: &serde_json::Value,
 ) -> Result<bool> {
-    let details = details_json(details)?;
-    let mut tx = super::begin_write(write).await?;
-    let seen = sqlx::query_scalar::<Db, i64>(
-        "SELECT id FROM journal
+    const SEEN: &str = "SELECT id FROM journal
          WHERE actor = $1 AND at >= $2 AND action = $3 AND COALESCE(submission_id, 0) = $4
            AND details = $5
-         LIMIT 1",
-    )
-    .bind(actor)
-    .bind(since.to_string())
-    .bind(action)
-    .bind(submission_id.unwrap_or(0))
-    .bind(&details)
-    .fetch_optional(&mut *tx)
-    .await?;
+         LIMIT 1";
+    let details = details_json(details)?;
+    let since = since.to_string();
+    let key = submission_id.unwrap_or(0);
+    // A repetition is answered from the reading pool, without taking the write lock.
+    let seen = sqlx::query_scalar::<Db, i64>(SEEN)
+        .bind(actor)
+        .bind(&since)
+        .bind(action)
+        .bind(key)
+        .bind(&details)
+        .fetch_optional(read)
+        .await?;
+    if seen.is_some() {
+        return Ok(false);
+    }
+    let mut tx = super::begin_write(write).await?;
+    let seen = sqlx::query_scalar::<Db, i64>(SEEN)
+        .bind(actor)
+        .bind(&since)
+        .bind(action)
+        .bind(key)
+        .bind(&details)
+        .fetch_optional(&mut *tx)
+        .await?;
     if seen.is_some() {
         tx.rollback().await?;
         return Ok(false);

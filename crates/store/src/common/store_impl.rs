@@ -216,7 +216,16 @@ impl Store for ThisStore {
         submission_id: Option<i64>,
         details: serde_json::Value,
     ) -> Result<bool> {
-        journal::append_once(&self.write, at, since, actor, action, submission_id, &details)
+        journal::append_once(
+            &self.read,
+            &self.write,
+            at,
+            since,
+            actor,
+            action,
+            submission_id,
+            &details,
+        )
             .await
     }
 
