@@ -378,7 +378,7 @@ pub async fn page(
                                         " " strong.flag { "нарушен" }
                                     }
                                 }
-                                td data-label="Време" {
+                                td.when data-label="Време" {
                                     @match d.at {
                                         Some(at) => { (audit::time_bg(at)) }
                                         None => { (d.at_text) }
@@ -397,7 +397,8 @@ pub async fn page(
                                         (d.action)
                                     }
                                 }
-                                td.nowrap data-label="Преписка" {
+                                td.nowrap.empty[d.case.is_none() && d.number.is_none()]
+                                    data-label="Преписка" {
                                     @match (&d.case, &d.number) {
                                         (Some(c), _) if may_open(d) => {
                                             a href=(format!("/staff/cases/{}", c.number)) { (c.number) }
@@ -407,7 +408,7 @@ pub async fn page(
                                         (None, None) => { "—" }
                                     }
                                 }
-                                td data-label="Подробности" {
+                                td.details.empty[d.lines.is_empty()] data-label="Подробности" {
                                     @if d.lines.is_empty() {
                                         "—"
                                     } @else {

@@ -113,9 +113,13 @@ ul.lines { margin: 0; padding-left: 1.1rem; }
   .journal-table, .journal-table tbody, .journal-table tr, .journal-table th,
   .journal-table td { display: block; width: 100%; }
   .journal-table tr { border: 2px solid var(--line); margin: 0 0 1rem; padding: 0.3rem 0; }
-  .journal-table th, .journal-table td { border-bottom: 0; padding: 0.2rem 0.75rem; }
-  .journal-table [data-label]::before { content: attr(data-label); display: block;
-    font-weight: 700; font-size: 0.9rem; color: var(--muted); }
+  .journal-table th, .journal-table td { border-bottom: 0; padding: 0.15rem 0.75rem; }
+  .journal-table [data-label]::before { content: attr(data-label) ": "; font-weight: 700;
+    font-size: 0.9rem; color: var(--muted); }
+  .journal-table th[data-label], .journal-table td.when { display: inline-block; width: auto;
+    padding-right: 0; }
+  .journal-table td.details::before { display: block; }
+  .journal-table td.empty { display: none; }
 }
 @media (max-width: 40rem) {
   body { font-size: 1rem; }
