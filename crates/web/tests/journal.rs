@@ -405,3 +405,36 @@ async fn an_officers_refused_look_at_a_corruption_signal_is_journalled_once_a_mi
     assert_no_personal_data(&body);
     assert!(!body.contains("Подкуп"));
 }
+
+#[tokio::test]
+async fn the_auditors_refused_look_at_personal_data_and_a_receipt_is_journalled() {
+    let app = spawn_app_at(NOW).await;
+    office(&app).await;
+    let number = signal(&app, "Тъмна улица").await;
+    let auditor = Browser::sign_in(&app, "auditor").await;
+    // The auditor reads cases, not the people behind them.
+    assert_eq!(
+        auditor
+            .get(&format!("/staff/cases/{number}/personal-data"))
+            .await
+            .status,
+        403
+    );
+    // Within the minute, the receipt (which carries the same personal data) is the same
+    // refusal: written once. Later, a new entry.
+    let api = app.login("auditor").await;
+    let receipt = format!("/api/v1/cases/{number}/receipt.pdf");
+    assert_eq!(api.get(&receipt).await.0, 403);
+    app.clock.set("2026-03-02T10:05:00+02:00");
+    assert_eq!(api.get(&receipt).await.0, 403);
+
+    let body = auditor.page("/staff/journal?action=access_denied").await;
+    assert_eq!(body.matches(r#"data-label="№""#).count(), 2, "{body}");
+    assert!(body.contains("Одитор") || body.contains("Служител auditor"));
+    assert!(
+        body.contains("Поискано право: преглед на личните данни на подателя"),
+        "{body}"
+    );
+    assert!(body.contains(&format!(r#"<a href="/staff/cases/{number}">{number}</a>"#)));
+    assert_no_personal_data(&body);
+}

@@ -45,6 +45,24 @@ pub async fn check(
     }
 }
 
+/// `notify::api::check_personal_data` (letters, receipts, attached files: the submitter's
+/// personal data), with a refusal journalled.
+pub async fn personal_data(
+    app: &AppState,
+    staff: &Staff,
+    case: &CaseRecord,
+) -> Result<(), crate::error::ApiError> {
+    let permission = if case.sealed {
+        Permission::ViewSealedIdentity
+    } else {
+        Permission::ViewPersonalData
+    };
+    if let Err(denied) = access::check(&staff.user.actor(), permission, Some(&case.facts())) {
+        record(app, staff, permission, Target::Case(case), &denied).await;
+    }
+    crate::notify::api::check_personal_data(staff, case)
+}
+
 /// Journals a refusal the caller decided itself.
 pub async fn record(
     app: &AppState,
