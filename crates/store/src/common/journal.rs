@@ -83,15 +83,21 @@ fn push_filter(q: &mut QueryBuilder<'_, Db>, filter: &JournalFilter) {
     if let Some(action) = &filter.action {
         q.push(" AND action = ").push_bind(action.clone());
     }
+    // Times are stored as RFC 3339 text in UTC ("…T22:00:00Z", "…T22:00:00.5Z"); a bound
+    // without its "Z" sorts before every entry of its second, fractions included.
     if let Some(from) = filter.from {
-        q.push(" AND at >= ").push_bind(from.to_string());
+        q.push(" AND at >= ").push_bind(text_bound(from));
     }
     if let Some(until) = filter.until {
-        q.push(" AND at < ").push_bind(until.to_string());
+        q.push(" AND at < ").push_bind(text_bound(until));
     }
     if let Some(max_id) = filter.max_id {
         q.push(" AND id <= ").push_bind(max_id);
     }
+}
+
+fn text_bound(at: Timestamp) -> String {
+    at.to_string().trim_end_matches('Z').to_owned()
 }
 
 /// A page of the entries `filter` selects, ordered by time and id (keyset paging: each page
