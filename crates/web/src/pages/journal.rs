@@ -451,6 +451,16 @@ fn pager(newer: bool, older: bool, rows: &[Described], link: &impl Fn(&str) -> S
     }
 }
 
+/// A date field's value and control: a date control with the date in ISO form, or — for what
+/// is not a date — a text field that keeps what was typed, so it can be corrected.
+fn date_control(value: &str) -> (String, &'static str) {
+    match parse_date(value) {
+        Some(d) => (d.to_string(), "date"),
+        None if value.is_empty() => (String::new(), "date"),
+        None => (value.to_owned(), "text"),
+    }
+}
+
 fn filter_form(dir: &Directory, form: &Form, errors: &Errors) -> Markup {
     html! {
         h2 id="journal-filters" { "Търсене в дневника" }
@@ -471,13 +481,15 @@ fn filter_form(dir: &Directory, form: &Form, errors: &Errors) -> Markup {
                 options: layout::options_with_none("всички действия", audit::action_options()),
                 error: errors.get("action"), ..Select::default()
             }.render())
+            @let (from, from_kind) = date_control(&form.from);
+            @let (to, to_kind) = date_control(&form.to);
             (Input {
-                id: "from", name: "from", label: "От дата", value: &form.from, kind: "date",
+                id: "from", name: "from", label: "От дата", value: &from, kind: from_kind,
                 error: errors.get("from"), ..Input::default()
             }.render())
             (Input {
-                id: "to", name: "to", label: "До дата (включително)", value: &form.to,
-                kind: "date", error: errors.get("to"), ..Input::default()
+                id: "to", name: "to", label: "До дата (включително)", value: &to,
+                kind: to_kind, error: errors.get("to"), ..Input::default()
             }.render())
             div.field {
                 button type="submit" { "Покажи" }
