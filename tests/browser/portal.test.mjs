@@ -505,3 +505,48 @@ test('axe-core: every back-office page', async () => {
   await checkA11y(clerk, 'staff error page (forbidden)');
   await clerk.context().close();
 });
+
+test('the journal reads as an auditor needs it, filters, exports, and fits a phone', async () => {
+  // A member of staff without the right is refused the journal, and the refusal is journalled.
+  const clerk = await staffPage('clerk');
+  const refused = await clerk.goto(`${base}/staff/journal`);
+  assert.equal(refused.status(), 403);
+  await clerk.context().close();
+
+  const admin = await staffPage('admin');
+  await admin.goto(`${base}/staff/journal`);
+  await admin.getByText('Веригата на дневника е непокътната').waitFor();
+  const table = admin.locator('.journal-table');
+  assert.ok(await table.getByText('Регистриране на постъпление').first().isVisible());
+  await checkA11y(admin, 'staff journal');
+  await shoot(admin, 'staff-journal-desktop');
+  // No sideways scrolling on a phone: the rows stack (the picture shows the first entries).
+  await admin.setViewportSize(PHONE);
+  const overflow = await admin.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  assert.ok(overflow <= 0, `the journal scrolls sideways by ${overflow}px at 390px`);
+  await admin.locator('.journal-table tbody tr').first().scrollIntoViewIfNeeded();
+  await admin.locator('p[role="status"]').first().evaluate((e) => e.scrollIntoView());
+  await shoot(admin, 'staff-journal-phone');
+  await admin.setViewportSize(DESKTOP);
+
+  // Filtered to refused access: who, what permission, why.
+  await admin.getByLabel('Действие', { exact: true }).selectOption({ label: 'Отказан достъп' });
+  await admin.getByRole('button', { name: 'Покажи' }).click();
+  await admin.waitForURL(/action=access_denied/);
+  assert.ok((await admin.locator('.journal-table tbody tr').count()) >= 1);
+  assert.ok(await table.getByText('Поискано право: преглед на журнала').first().isVisible());
+  assert.ok(await table.getByText('Петър Деловодов').first().isVisible());
+  await checkA11y(admin, 'staff journal (filtered)');
+
+  // The same entries as a CSV for Bulgarian Excel.
+  const csv = await admin.request.get(`${base}/staff/journal.csv?action=access_denied`);
+  assert.equal(csv.status(), 200);
+  const bytes = await csv.body();
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  const text = bytes.toString('utf8');
+  assert.match(text, /^\uFEFF№;Дата и час;Кой;Роля;Действие;Преписка;Подробности/);
+  assert.match(text, /Отказан достъп/);
+  await admin.context().close();
+});

@@ -22,11 +22,11 @@ pub use export::{ExportCase, ExportFilter, ExportStore, ExportSubmitter};
 pub use import::{ImportBatch, ImportOutcome, ImportStore, ImportedCase, NumberRange};
 pub use model::{
     AccountState, CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
-    DeadlineRunReport, Department, InboxFilter, JournalEntry, JournalVerdict, LockoutPolicy,
-    NUMBER_PLACEHOLDER, NewDocument, NewMessage, NewSubmission, NewUser, OutboxEntry, OutboxFilter,
-    OutgoingMessage, PersonalData, Recipient, Registered, Session, StaffChange, StaffChangeRequest,
-    StaffDecision, StaffReminder, StoredDecision, StoredDocument, TRACKING_CODE_PLACEHOLDER,
-    UrgencyUpdate, User,
+    DeadlineRunReport, Department, InboxFilter, JournalBreak, JournalCursor, JournalEntry,
+    JournalFilter, JournalVerdict, LockoutPolicy, NUMBER_PLACEHOLDER, NewDocument, NewMessage,
+    NewSubmission, NewUser, OutboxEntry, OutboxFilter, OutgoingMessage, PersonalData, Recipient,
+    Registered, Session, StaffChange, StaffChangeRequest, StaffDecision, StaffReminder,
+    StoredDecision, StoredDocument, TRACKING_CODE_PLACEHOLDER, UrgencyUpdate, User,
 };
 pub use model::{
     ApiKey, NewApiKey, Open311Query, Open311Request, Open311Update, Open311UpdatesQuery,
@@ -212,6 +212,28 @@ pub trait Store:
     async fn journal(&self, after_id: i64, limit: u32) -> Result<Vec<JournalEntry>>;
     /// Walks the chain and names the first broken entry.
     async fn verify_journal(&self) -> Result<JournalVerdict>;
+    /// A page of the entries `filter` selects, from `cursor`, in the order of time: newest
+    /// first for `Latest` and `Before`, oldest first for `After` and `Oldest`.
+    async fn journal_page(
+        &self,
+        filter: &JournalFilter,
+        cursor: JournalCursor,
+        limit: u32,
+    ) -> Result<Vec<JournalEntry>>;
+    /// How many entries `filter` selects, and the highest id among all entries.
+    async fn journal_count(&self, filter: &JournalFilter) -> Result<(u64, i64)>;
+    /// Appends an entry unless the same actor has one with the same action, case and details
+    /// at or after `since` (a refused access repeated within a minute is recorded once).
+    /// Returns whether it was appended.
+    async fn append_journal_once(
+        &self,
+        at: Timestamp,
+        since: Timestamp,
+        actor: &str,
+        action: &str,
+        submission_id: Option<i64>,
+        details: serde_json::Value,
+    ) -> Result<bool>;
     /// Appends an entry that changes nothing else (e.g. a reading of sealed data, a login).
     async fn append_journal(
         &self,

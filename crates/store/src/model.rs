@@ -449,8 +449,75 @@ pub enum JournalVerdict {
     /// The first entry whose hash or link does not match.
     Broken {
         entry_id: i64,
-        problem: String,
+        problem: JournalBreak,
     },
+}
+
+/// What is wrong with the first broken entry of the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JournalBreak {
+    /// Its link to the previous entry does not match: an entry before it was removed or altered.
+    Link,
+    /// Its content does not match its hash: the entry itself was edited.
+    Content,
+}
+
+impl JournalBreak {
+    pub fn label_bg(self) -> &'static str {
+        match self {
+            JournalBreak::Link => {
+                "връзката с предходния запис не съвпада (запис преди него е изтрит или променен)"
+            }
+            JournalBreak::Content => {
+                "съдържанието на записа не съвпада с контролната му сума (записът е редактиран)"
+            }
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            JournalBreak::Link => {
+                "its link to the previous entry does not match (an entry before it was removed or altered)"
+            }
+            JournalBreak::Content => "its content does not match its hash (the entry was edited)",
+        }
+    }
+}
+
+impl std::fmt::Display for JournalBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label_en())
+    }
+}
+
+/// Which journal entries to read: every condition given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JournalFilter {
+    /// Written by one of these actors (a person appears under several labels: `user:ID`,
+    /// `user:ID:NAME`, `clerk:NAME`, `cli:NAME`); empty: by anyone.
+    pub actors: Vec<String>,
+    /// About this case.
+    pub submission_id: Option<i64>,
+    pub action: Option<String>,
+    /// At or after this instant.
+    pub from: Option<Timestamp>,
+    /// Before this instant.
+    pub until: Option<Timestamp>,
+    /// Only entries up to this id (an export stops where it started).
+    pub max_id: Option<i64>,
+}
+
+/// Where a page of the journal starts, in the order of time (then id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JournalCursor {
+    /// The newest entries.
+    Latest,
+    /// Entries older than the entry with this id, newest first.
+    Before(i64),
+    /// Entries newer than the entry with this id, oldest first.
+    After(i64),
+    /// The oldest entries, oldest first.
+    Oldest,
 }
 
 /// A reminder to a member of staff.

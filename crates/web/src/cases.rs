@@ -3,6 +3,7 @@
 //! and, where the citizen must be told, a history event they can read.
 
 use crate::AppState;
+use crate::audit::refusals::Target;
 use crate::auth::Staff;
 use crate::error::ApiError;
 use jiff::civil::Date;
@@ -119,12 +120,20 @@ pub async fn load_visible(
     number: &str,
 ) -> Result<CaseRecord, ApiError> {
     let case = load(app, number).await?;
-    access::check(
-        &staff.user.actor(),
-        Permission::ViewCase,
-        Some(&case.facts()),
-    )?;
+    require(app, staff, Permission::ViewCase, &case).await?;
     Ok(case)
+}
+
+/// Whether this member of staff has `permission` on the case; a refusal is journalled
+/// (`audit::refusals`) and becomes a 403 with the rule's reason.
+pub async fn require(
+    app: &AppState,
+    staff: &Staff,
+    permission: Permission,
+    case: &CaseRecord,
+) -> Result<(), ApiError> {
+    crate::audit::refusals::check(app, staff, permission, Target::Case(case)).await?;
+    Ok(())
 }
 
 /// The actions this member of staff could take on the case now.
@@ -155,7 +164,7 @@ pub async fn perform(
         )
     })?;
     let actor = staff.user.actor();
-    access::check(&actor, action.permission(), Some(&case.facts()))?;
+    require(app, staff, action.permission(), &case).await?;
     let new_status = workflow::next_status(case.status, action)?;
     let reason = non_empty(&request.reason).map(str::to_owned);
     if action.needs_reason() && reason.is_none() {
@@ -360,7 +369,7 @@ pub async fn perform(
                 .case_by_number(of_number)
                 .await?
                 .ok_or_else(|| invalid("of", Problem::UnknownValue { allowed: vec![] }))?;
-            access::check(&actor, Permission::ViewCase, Some(&original.facts()))?;
+            require(app, staff, Permission::ViewCase, &original).await?;
             change.duplicate_of = Some(original.id);
             after.insert("duplicate_of".into(), json!(of_number.to_string()));
             change.citizen_note = Some((
@@ -442,11 +451,7 @@ pub async fn declare_conflict(
     reason: Option<&str>,
 ) -> Result<CaseRecord, ApiError> {
     let case = load(app, number).await?;
-    access::check(
-        &staff.user.actor(),
-        Permission::DeclareConflict,
-        Some(&case.facts()),
-    )?;
+    require(app, staff, Permission::DeclareConflict, &case).await?;
     let reason = reason
         .map(str::trim)
         .filter(|r| !r.is_empty())

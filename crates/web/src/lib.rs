@@ -5,6 +5,7 @@
 //! result to the `Store`. Every failure becomes an `ApiError`, rendered in one place (`error`).
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod cases;
 mod error;

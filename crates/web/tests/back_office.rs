@@ -265,6 +265,8 @@ async fn a_complaint_goes_through_its_whole_life_and_the_citizen_is_told_each_st
             "register",
             "triage",
             "assign",
+            // The officer of another department was refused the case: refusals are journalled.
+            "access_denied",
             "start_work",
             // The delay notice and the answer letter are addressed to the submitter: reading
             // their name and address for the letter is journalled too.
@@ -272,6 +274,8 @@ async fn a_complaint_goes_through_its_whole_life_and_the_citizen_is_told_each_st
             "require_inspection",
             "read_personal_data",
             "answer",
+            // The officer was refused closing it.
+            "access_denied",
             "close",
             "reopen"
         ]

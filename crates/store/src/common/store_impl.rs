@@ -4,7 +4,8 @@ use super::intake::{IntakeJob, citizen_view};
 use super::{ThisStore, begin_write, cases, jobs, journal, online_backup, outbox, staff};
 use crate::model::{
     CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
-    DeadlineRunReport, Department, InboxFilter, JournalEntry, JournalVerdict, NewDocument,
+    DeadlineRunReport, Department, InboxFilter, JournalCursor, JournalEntry, JournalFilter,
+    JournalVerdict, NewDocument,
     NewSubmission, NewUser, OutboxEntry, OutboxFilter, OutgoingMessage, PersonalData,
     Registered, Session, StaffReminder, StoredDocument, UrgencyUpdate, User,
 };
@@ -251,6 +252,41 @@ impl Store for ThisStore {
 
     async fn journal(&self, after_id: i64, limit: u32) -> Result<Vec<JournalEntry>> {
         journal::list(&self.read, after_id, limit).await
+    }
+
+    async fn journal_page(
+        &self,
+        filter: &JournalFilter,
+        cursor: JournalCursor,
+        limit: u32,
+    ) -> Result<Vec<JournalEntry>> {
+        journal::page(&self.read, filter, cursor, limit).await
+    }
+
+    async fn journal_count(&self, filter: &JournalFilter) -> Result<(u64, i64)> {
+        journal::count(&self.read, filter).await
+    }
+
+    async fn append_journal_once(
+        &self,
+        at: Timestamp,
+        since: Timestamp,
+        actor: &str,
+        action: &str,
+        submission_id: Option<i64>,
+        details: serde_json::Value,
+    ) -> Result<bool> {
+        journal::append_once(
+            &self.read,
+            &self.write,
+            at,
+            since,
+            actor,
+            action,
+            submission_id,
+            &details,
+        )
+            .await
     }
 
     async fn verify_journal(&self) -> Result<JournalVerdict> {

@@ -457,7 +457,7 @@ pub async fn personal_data(
     } else {
         Permission::ViewPersonalData
     };
-    access::check(&staff.user.actor(), permission, Some(&case.facts()))?;
+    cases::require(&app, &staff, permission, &case).await?;
     let data = app
         .store
         .personal_data(&case, &staff.actor_label(), app.clock.now())
@@ -588,7 +588,13 @@ pub async fn journal(
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    access::check(&staff.user.actor(), Permission::ViewJournal, None)?;
+    crate::audit::refusals::check(
+        &app,
+        &staff,
+        Permission::ViewJournal,
+        crate::audit::refusals::Target::Page("/api/v1/journal"),
+    )
+    .await?;
     let after = query.get("after").and_then(|a| a.parse().ok()).unwrap_or(0);
     let limit = query
         .get("limit")

@@ -307,7 +307,7 @@ async fn document(
     Path((number, id)): Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
     let case = load_visible(&app, &staff, &number).await?;
-    check_personal_data(&staff, &case)?;
+    crate::audit::refusals::personal_data(&app, &staff, &case).await?;
     let (doc, content) = app
         .store
         .document_content(id)
@@ -347,7 +347,7 @@ async fn receipt(
     Path(number): Path<String>,
 ) -> Result<Response, ApiError> {
     let case = load_visible(&app, &staff, &number).await?;
-    check_personal_data(&staff, &case)?;
+    crate::audit::refusals::personal_data(&app, &staff, &case).await?;
     let stored = app
         .store
         .documents(case.id)
@@ -408,7 +408,7 @@ async fn preview(
     let request: PreviewRequest = typed_body(&headers, body)?;
     let case = load_visible(&app, &staff, &number).await?;
     // The letter is addressed to the submitter.
-    check_personal_data(&staff, &case)?;
+    crate::audit::refusals::personal_data(&app, &staff, &case).await?;
     let invalid =
         |field: &str, problem| ApiError::Validation(vec![FieldError::new(field, problem)]);
     let now = app.clock.now();

@@ -8,6 +8,7 @@ use crate::AppState;
 use crate::api_staff::{
     AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,
 };
+use crate::audit::refusals;
 use crate::auth::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Staff};
 use crate::error::ApiError;
 use axum::Form;
@@ -112,8 +113,15 @@ fn done_message(done: &str) -> Option<&'static str> {
     }
 }
 
-fn require(staff: &Staff, permission: Permission) -> Result<(), PageError> {
-    access::check(&staff.user.actor(), permission, None)
+/// The permission a page of administration needs; a refusal is journalled.
+async fn require(
+    app: &AppState,
+    staff: &Staff,
+    permission: Permission,
+    page: &'static str,
+) -> Result<(), PageError> {
+    refusals::check(app, staff, permission, refusals::Target::Page(page))
+        .await
         .map_err(|d| PageError::new(d.into(), Some(staff)))
 }
 
@@ -140,7 +148,7 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let actor = staff.user.actor();
     if access::check(&actor, Permission::ManageDepartments, None).is_err() {
-        require(&staff, Permission::ManageUsers)?;
+        require(&app, &staff, Permission::ManageUsers, "/staff/admin").await?;
     }
     let view = AdminView {
         done: query.get("done").and_then(|d| done_message(d)),
@@ -159,7 +167,7 @@ pub async fn add_user(
     staff
         .check_csrf(form.csrf_token.as_deref())
         .map_err(PageError::to(&staff))?;
-    require(&staff, Permission::ManageUsers)?;
+    require(&app, &staff, Permission::ManageUsers, "/staff/admin/users").await?;
     let mut errors = FormErrors::default();
     let department_id = optional_id(&mut errors, "department_id", &form.department_id);
     let refusal = if errors.is_empty() {
@@ -218,7 +226,7 @@ pub async fn update_user(
     staff
         .check_csrf(form.csrf_token.as_deref())
         .map_err(PageError::to(&staff))?;
-    require(&staff, Permission::ManageUsers)?;
+    require(&app, &staff, Permission::ManageUsers, "/staff/admin/users").await?;
     let to_page = PageError::to(&staff);
     let user = app
         .store
@@ -287,12 +295,16 @@ pub struct ButtonForm {
 }
 
 /// Checks a button's form: the CSRF token and the right to manage users.
-fn button(staff: &Staff, form: Result<Form<ButtonForm>, FormRejection>) -> Result<(), PageError> {
+async fn button(
+    app: &AppState,
+    staff: &Staff,
+    form: Result<Form<ButtonForm>, FormRejection>,
+) -> Result<(), PageError> {
     let form = form.map(|Form(f)| f).unwrap_or_default();
     staff
         .check_csrf(form.csrf_token.as_deref())
         .map_err(PageError::to(staff))?;
-    require(staff, Permission::ManageUsers)
+    require(app, staff, Permission::ManageUsers, "/staff/admin/users").await
 }
 
 /// The admin page again, with a refusal or a notice made for this answer.
@@ -331,7 +343,7 @@ pub async fn unlock_user(
     Path(id): Path<i64>,
     form: Result<Form<ButtonForm>, FormRejection>,
 ) -> Result<Response, PageError> {
-    button(&staff, form)?;
+    button(&app, &staff, form).await?;
     app.store
         .unlock_user(id, app.clock.now(), &staff.actor_label())
         .await
@@ -347,7 +359,7 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     form: Result<Form<ButtonForm>, FormRejection>,
 ) -> Result<Response, PageError> {
-    button(&staff, form)?;
+    button(&app, &staff, form).await?;
     let to_page = PageError::to(&staff);
     let user = app
         .store
@@ -411,7 +423,7 @@ pub async fn approve_change(
     Path(id): Path<i64>,
     form: Result<Form<ButtonForm>, FormRejection>,
 ) -> Result<Response, PageError> {
-    button(&staff, form)?;
+    button(&app, &staff, form).await?;
     decide(&app, &staff, id, true).await
 }
 
@@ -422,7 +434,7 @@ pub async fn reject_change(
     Path(id): Path<i64>,
     form: Result<Form<ButtonForm>, FormRejection>,
 ) -> Result<Response, PageError> {
-    button(&staff, form)?;
+    button(&app, &staff, form).await?;
     decide(&app, &staff, id, false).await
 }
 
@@ -436,7 +448,13 @@ pub async fn add_department(
     staff
         .check_csrf(form.csrf_token.as_deref())
         .map_err(PageError::to(&staff))?;
-    require(&staff, Permission::ManageDepartments)?;
+    require(
+        &app,
+        &staff,
+        Permission::ManageDepartments,
+        "/staff/admin/departments",
+    )
+    .await?;
     let to_page = PageError::to(&staff);
     let mut errors = FormErrors::default();
     let name = form.name.trim();
@@ -513,7 +531,13 @@ pub async fn set_head(
     staff
         .check_csrf(form.csrf_token.as_deref())
         .map_err(PageError::to(&staff))?;
-    require(&staff, Permission::ManageDepartments)?;
+    require(
+        &app,
+        &staff,
+        Permission::ManageDepartments,
+        "/staff/admin/departments",
+    )
+    .await?;
     let to_page = PageError::to(&staff);
     let departments = app
         .store

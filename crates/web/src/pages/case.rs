@@ -869,8 +869,9 @@ pub async fn personal_data(
     } else {
         Permission::ViewPersonalData
     };
-    access::check(&staff.user.actor(), permission, Some(&case.facts()))
-        .map_err(|d| to_page(d.into()))?;
+    cases::require(&app, &staff, permission, &case)
+        .await
+        .map_err(&to_page)?;
     let data = app
         .store
         .personal_data(&case, &staff.actor_label(), app.clock.now())

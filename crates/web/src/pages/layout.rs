@@ -102,6 +102,25 @@ section.action, section.panel { border: 2px solid var(--line); padding: 1rem; ma
 details > summary { cursor: pointer; color: var(--link); text-decoration: underline; }
 svg.chart { display: block; width: 100%; max-width: 48rem; height: auto; color: var(--ink); }
 figure.chart-figure { margin: 1rem 0 0.75rem; }
+.journal-table .role { color: var(--muted); font-size: 0.95rem; }
+.journal-table th, .journal-table td { overflow-wrap: break-word; }
+.journal-table .nowrap { white-space: nowrap; }
+.journal-filters .field { min-width: 0; max-width: 100%; }
+ul.lines { margin: 0; padding-left: 1.1rem; }
+@media (max-width: 48rem) {
+  .journal-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); }
+  .journal-table, .journal-table tbody, .journal-table tr, .journal-table th,
+  .journal-table td { display: block; width: 100%; }
+  .journal-table tr { border: 2px solid var(--line); margin: 0 0 1rem; padding: 0.3rem 0; }
+  .journal-table th, .journal-table td { border-bottom: 0; padding: 0.15rem 0.75rem; }
+  .journal-table [data-label]::before { content: attr(data-label) ": "; font-weight: 700;
+    font-size: 0.9rem; color: var(--muted); }
+  .journal-table th[data-label], .journal-table td.when { display: inline-block; width: auto;
+    padding-right: 0; }
+  .journal-table td.details::before { display: block; }
+  .journal-table td.empty { display: none; }
+}
 @media (max-width: 40rem) {
   body { font-size: 1rem; }
   h1 { font-size: 1.5rem; }

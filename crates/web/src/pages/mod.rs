@@ -82,6 +82,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/admin/departments", post(admin::add_department))
         .route("/staff/admin/departments/{id}/head", post(admin::set_head))
         .route("/staff/journal", get(journal::page))
+        .route("/staff/journal.csv", get(journal::csv_download))
         .route("/staff/statistics", get(statistics::page))
         .route(
             "/staff/statistics/cases.csv",

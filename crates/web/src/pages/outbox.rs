@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use maud::html;
-use priemna_domain::access::{self, Permission};
+use priemna_domain::access::Permission;
 use priemna_store::OutboxFilter;
 
 /// Failed messages listed.
@@ -39,8 +39,14 @@ pub async fn page(
     StaffPage(staff): StaffPage,
 ) -> Result<Response, PageError> {
     let to_page = PageError::to(&staff);
-    access::check(&staff.user.actor(), Permission::ManageUsers, None)
-        .map_err(|d| to_page(d.into()))?;
+    crate::audit::refusals::check(
+        &app,
+        &staff,
+        Permission::ManageUsers,
+        crate::audit::refusals::Target::Page("/staff/admin/outbox"),
+    )
+    .await
+    .map_err(|d| to_page(d.into()))?;
     let counts = app
         .store
         .outbox_counts()

@@ -37,8 +37,14 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let to_page = PageError::to(&staff);
     let actor = staff.user.actor();
-    access::check(&actor, Permission::ViewDepartmentOverview, None)
-        .map_err(|d| to_page(d.into()))?;
+    crate::audit::refusals::check(
+        &app,
+        &staff,
+        Permission::ViewDepartmentOverview,
+        crate::audit::refusals::Target::Page("/staff/overview"),
+    )
+    .await
+    .map_err(|d| to_page(d.into()))?;
     let departments = app
         .store
         .departments()

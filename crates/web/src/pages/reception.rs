@@ -228,7 +228,9 @@ pub async fn attachment(
     let case = cases::load_visible(&app, &staff, &number)
         .await
         .map_err(PageError::to(&staff))?;
-    crate::notify::api::check_personal_data(&staff, &case).map_err(PageError::to(&staff))?;
+    crate::audit::refusals::personal_data(&app, &staff, &case)
+        .await
+        .map_err(PageError::to(&staff))?;
     let to_page = |e: priemna_store::StoreError| PageError::new(e.into(), Some(&staff));
     let file = app
         .store
