@@ -338,7 +338,7 @@ pub fn delay_notice(
                 "Нов краен срок",
                 "New final date",
                 format!("{} г.", bg_date(new_due)),
-                new_due.to_string(),
+                crate::letters::en_date(new_due),
             ),
         ],
         outro_bg: vec![

@@ -81,6 +81,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/staff/admin/departments", post(admin::add_department))
         .route("/staff/admin/departments/{id}/head", post(admin::set_head))
+        .route("/staff/admin/signatory", post(admin::set_signatory))
         .route("/staff/journal", get(journal::page))
         .route("/staff/statistics", get(statistics::page))
         .route(
