@@ -87,7 +87,10 @@ async fn addressee(
 }
 
 /// The next outgoing number of a case's letters: `2026-000123-1`, `-2`, …
-async fn next_outgoing_number(app: &AppState, case: &CaseRecord) -> Result<String, ApiError> {
+pub(crate) async fn next_outgoing_number(
+    app: &AppState,
+    case: &CaseRecord,
+) -> Result<String, ApiError> {
     let issued = app
         .store
         .documents(case.id)

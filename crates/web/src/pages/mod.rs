@@ -13,6 +13,7 @@ mod case;
 mod inbox;
 mod journal;
 mod layout;
+mod letter;
 mod login;
 mod outbox;
 mod overview;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/staff/cases/{number}/act", post(case::act))
         .route("/staff/cases/{number}/conflict", post(case::conflict))
+        .route("/staff/cases/{number}/preview", post(case::preview))
         .route("/staff/overview", get(overview::page))
         .route("/staff/admin", get(admin::page))
         .route("/staff/admin/outbox", get(outbox::page))
