@@ -231,7 +231,10 @@ async fn an_answer_with_its_own_greeting_and_sign_off_has_each_once_signed_by_th
         page.contains("се добавят автоматично, когато ги няма в текста"),
         "{page}"
     );
-    assert!(page.contains("Станимир Петков"), "{page}");
+    assert!(
+        page.contains("Писмото се подписва от Станимир Петков, заместник-кмет (за кмет)"),
+        "{page}"
+    );
     let csrf = officer.csrf(&case_path).await;
 
     // The preview, as a page: the letter as it will be sent, and nothing changes.

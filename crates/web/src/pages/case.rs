@@ -125,8 +125,13 @@ async fn letter_facts(
         .await
         .map_err(|e| to_page(e.into()))?
         .map(|s| {
-            let on_behalf = if s.for_mayor { "за кмет, " } else { "" };
-            format!("{on_behalf}{}, {}", s.name, s.position)
+            let mut position = s.position.chars();
+            let position: String = position
+                .next()
+                .map(|c| c.to_lowercase().chain(position).collect())
+                .unwrap_or_default();
+            let on_behalf = if s.for_mayor { " (за кмет)" } else { "" };
+            format!("{}, {position}{on_behalf}", s.name)
         });
     Ok((documents, signer))
 }
