@@ -196,6 +196,24 @@ async fn set_signatory(app: &TestApp) {
     );
     assert!(page.contains(r#"value="Станимир Петков""#), "{page}");
     assert!(page.contains("Записано от Служител admin"), "{page}");
+    // Readable through the API by any member of staff.
+    let (s, body) = app
+        .login("officer")
+        .await
+        .get("/api/v1/letters/signatory")
+        .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["set"], true);
+    assert_eq!(body["name"], "Станимир Петков");
+    assert_eq!(body["position"], "Заместник-кмет");
+    assert_eq!(body["for_mayor"], true);
+    // As the OpenAPI document describes it.
+    let (_, doc) = app.get("/api/openapi.json").await;
+    let schema = &doc["components"]["schemas"]["LetterSignatoryBody"]["properties"];
+    for field in body.as_object().unwrap().keys() {
+        assert!(schema[field].is_object(), "{field} is not in {schema}");
+    }
+    assert!(doc["paths"]["/api/v1/letters/signatory"]["get"].is_object());
     // Journalled, with what was set.
     let journal = app.store.journal(0, 1000).await.unwrap();
     let entry = journal
@@ -369,6 +387,12 @@ async fn outbox_count(app: &TestApp) -> usize {
 async fn a_plain_body_gets_one_greeting_and_one_sign_off_and_the_officer_signs_until_one_is_set() {
     let app = spawn_app_at(NOW).await;
     let number = case_in_work(&app).await;
+    let (_, body) = app
+        .login("officer")
+        .await
+        .get("/api/v1/letters/signatory")
+        .await;
+    assert_eq!(body["set"], false, "{body}");
     let officer = Browser::sign_in(&app, "officer").await;
     let case_path = format!("/staff/cases/{number}");
     let page = officer.get(&case_path).await.text();
