@@ -447,4 +447,25 @@ async fn the_delay_note_says_the_reason_once_with_one_full_stop_and_dates_in_wor
         "{en}"
     );
     assert!(!en.contains("2026-05-15") && !en.contains(".."), "{en}");
+
+    // The notice's PDF says it once too, with one full stop.
+    let (_, docs) = api.get(&format!("/api/v1/cases/{number}/documents")).await;
+    let url = docs["documents"][0]["url"].as_str().unwrap().to_owned();
+    let pdf = app
+        .client
+        .get(app.url(&url))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = pdf_text(&pdf);
+    assert_eq!(count(&text, "Необходима е проверка"), 1, "{text}");
+    assert!(!text.contains(".."), "{text}");
+    assert!(
+        text.contains("Причина: Необходима е проверка на място от отдел „Контрол“, гише 3."),
+        "{text}"
+    );
 }

@@ -353,7 +353,8 @@ pub fn delay_notice_pdf(head: &Letterhead, notice: &DelayNotice) -> Result<Vec<u
         Style::Regular,
         BODY,
         &format!(
-            "Уведомяваме Ви, че за отговора по Вашата преписка № {} е необходима проверка.",
+            "Уведомяваме Ви, че срокът за отговор по Вашата преписка № {} е удължен, за да бъде \
+             извършена проверка.",
             notice.case.number
         ),
     );
