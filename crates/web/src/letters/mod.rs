@@ -485,3 +485,74 @@ pub fn receipt_pdf(head: &Letterhead, receipt: &Receipt) -> Result<Vec<u8>, PdfE
         footer(head, format!("Вх. № {}", receipt.case.number)),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letter(text: &str, addressee: Option<&str>, for_mayor: bool) -> AnswerLetter {
+        AnswerLetter {
+            outgoing_number: "2026-000042-1".into(),
+            issued_at: Timestamp::UNIX_EPOCH,
+            case: CaseRef {
+                number: RegistrationNumber::new(2026, 42).unwrap(),
+                received_date: jiff::civil::date(2026, 5, 11),
+                kind: Kind::Signal,
+                subject: "Дупка на ул. „Шипка“".into(),
+            },
+            addressee: addressee.map(|name| Addressee {
+                name: name.into(),
+                address: None,
+            }),
+            text: text.into(),
+            signatory: Signatory {
+                name: "Станимир Петков".into(),
+                position: "Заместник-кмет".into(),
+                for_mayor,
+            },
+            prepared_by: Some("Иванка Експертова, служител (експерт)".into()),
+        }
+    }
+
+    #[test]
+    fn the_letter_adds_only_what_the_body_lacks() {
+        let head = Letterhead::default();
+        let plain = letter(
+            "Дупката е запълнена.",
+            Some("Мария Георгиева Петрова"),
+            false,
+        )
+        .content(&head);
+        assert_eq!(plain.greeting.as_deref(), Some("Уважаема госпожо Петрова,"));
+        assert_eq!(plain.closing, Some("С уважение,"));
+        assert_eq!(plain.on_behalf, None);
+        assert_eq!(plain.signatory_name, "СТАНИМИР ПЕТКОВ");
+
+        let greeted = letter(
+            "Здравейте,\nДупката е запълнена.",
+            Some("Мария Георгиева Петрова"),
+            true,
+        )
+        .content(&head);
+        assert_eq!(greeted.greeting, None);
+        assert_eq!(greeted.closing, Some("С уважение,"));
+        assert_eq!(
+            greeted.on_behalf.as_deref(),
+            Some("ЗА КМЕТ НА ОБЩИНА ХАСКОВО:")
+        );
+
+        let signed_off = letter("Дупката е запълнена.\n\nПоздрави,", None, false).content(&head);
+        assert_eq!(signed_off.greeting.as_deref(), Some("Здравейте,"));
+        assert_eq!(signed_off.closing, None);
+        assert_eq!(signed_off.body, "Дупката е запълнена.\n\nПоздрави,");
+    }
+
+    #[test]
+    fn a_reason_ends_with_one_full_stop_and_english_dates_are_words() {
+        assert_eq!(sentence("проверка на място.."), "проверка на място.");
+        assert_eq!(sentence("  проверка на място  "), "проверка на място.");
+        assert_eq!(sentence("проверка на място…"), "проверка на място.");
+        assert_eq!(sentence("Защо ли?"), "Защо ли?");
+        assert_eq!(en_date(jiff::civil::date(2027, 1, 15)), "15 January 2027");
+    }
+}
