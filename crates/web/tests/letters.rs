@@ -374,6 +374,20 @@ async fn an_answer_with_its_own_greeting_and_sign_off_has_each_once_signed_by_th
     assert!(!page.contains(&url), "{page}");
     assert!(page.contains("нямате право да ги отваряте"), "{page}");
     assert_eq!(auditor.get(&url).await.status, 403);
+    // Nor may the auditor preview an answer.
+    let csrf = auditor.csrf(&case_path).await;
+    let refused = auditor
+        .post(
+            &format!("/staff/cases/{number}/preview"),
+            &[
+                ("csrf_token", &csrf),
+                ("text", OWN_LETTER),
+                ("format", "pdf"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text());
+    assert!(refused.content_type.starts_with("text/html"));
 }
 
 async fn outbox_count(app: &TestApp) -> usize {
