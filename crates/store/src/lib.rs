@@ -7,6 +7,7 @@
 mod export;
 mod import;
 mod journal;
+mod letters;
 mod model;
 mod portal;
 mod postgres;
@@ -20,6 +21,7 @@ mod tracking;
 use async_trait::async_trait;
 pub use export::{ExportCase, ExportFilter, ExportStore, ExportSubmitter};
 pub use import::{ImportBatch, ImportOutcome, ImportStore, ImportedCase, NumberRange};
+pub use letters::{LetterSignatory, LetterStore};
 pub use model::{
     AccountState, CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
     DeadlineRunReport, Department, InboxFilter, JournalBreak, JournalCursor, JournalEntry,
@@ -75,7 +77,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// The register of submissions.
 #[async_trait]
 pub trait Store:
-    PortalStore + ImportStore + StatsStore + ExportStore + Send + Sync + 'static
+    PortalStore + LetterStore + ImportStore + StatsStore + ExportStore + Send + Sync + 'static
 {
     /// Registers a submission: assigns the next gap-free number of the year of receipt and a
     /// fresh tracking code, journals the action, and returns only once the data is on disk.

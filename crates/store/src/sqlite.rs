@@ -49,6 +49,9 @@ mod outbox {
 mod portal {
     include!("common/portal.rs");
 }
+mod letters {
+    include!("common/letters.rs");
+}
 mod open311 {
     include!("common/open311.rs");
 }

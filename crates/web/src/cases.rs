@@ -283,15 +283,21 @@ pub async fn perform(
             })?;
             change.answer_due = Some(Some(new_due));
             after.insert("answer_due".into(), json!(new_due.to_string()));
-            let why = reason.clone().unwrap_or_default();
-            // The charter: the citizen is told the reason and the new final date.
+            // The charter: the citizen is told the reason and the new final date. The status
+            // beside the note already says that an inspection is under way, and officers often
+            // start their reason with the same words, so the note does not say it again; the
+            // reason ends with one full stop whatever was typed.
+            let why = crate::letters::sentence(reason.as_deref().unwrap_or_default());
             change.citizen_note = Some((
                 format!(
-                    "Необходима е проверка: {why}. Новият краен срок за отговор е {}.",
+                    "Срокът за отговор е удължен. Причина: {why} Новият краен срок за отговор е \
+                     {} г.",
                     bg_date(new_due)
                 ),
                 format!(
-                    "An inspection is needed: {why}. The new final date for the answer is {new_due}."
+                    "The deadline for the answer was extended. Reason: {why} The new final date \
+                     for the answer is {}.",
+                    crate::letters::en_date(new_due)
                 ),
             ));
         }

@@ -9,7 +9,9 @@ mod mailsink;
 use helpers::{StaffClient, TestApp, named, spawn_app_configured};
 use mailsink::{MailSink, free_port, pdf_bytes_text, squash, workspace_root};
 use priemna_domain::{Kind, RegistrationNumber};
-use priemna_web::letters::{self, Addressee, AnswerLetter, CaseRef, DelayNotice, Letterhead};
+use priemna_web::letters::{
+    self, Addressee, AnswerLetter, CaseRef, DelayNotice, Letterhead, Signatory,
+};
 use priemna_web::notify::{Notifier, SmtpConfig, TlsMode, WorkerConfig, WorkerHandle};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -70,8 +72,12 @@ fn sample_answer() -> AnswerLetter {
                обслужване, гише № 4, всеки работен ден от 9:00 до 17:00 ч.\n\
                Извиняваме се за забавянето. Служителят, допуснал пропуска, е предупреден."
             .into(),
-        signatory_name: "Мария Георгиева".into(),
-        signatory_title: "Началник на отдел „Гражданска регистрация“".into(),
+        signatory: Signatory {
+            name: "Мария Георгиева".into(),
+            position: "Секретар на Община Хасково".into(),
+            for_mayor: false,
+        },
+        prepared_by: Some("Петър Начев, главен експерт, „Гражданска регистрация“".into()),
     }
 }
 
@@ -100,8 +106,10 @@ fn an_answer_letter_renders_to_a_pdf_whose_text_is_the_letter() {
         "удостоверението за наследници е издадено на 19.05.2026 г.",
         "гише № 4",
         "С уважение,",
+        "Уважаеми господин Петров,",
         "МАРИЯ ГЕОРГИЕВА",
-        "Началник на отдел „Гражданска регистрация“",
+        "Секретар на Община Хасково",
+        "Изготвил: Петър Начев, главен експерт, „Гражданска регистрация“",
         "стр. 1 от 1",
     ] {
         assert!(
@@ -147,8 +155,12 @@ fn a_long_answer_breaks_across_pages_and_a_delay_notice_names_reason_and_date() 
         reason: "необходима е проверка на място от общинската инспекция".into(),
         previous_due: Some("2026-05-18".parse().unwrap()),
         new_due: "2026-06-11".parse().unwrap(),
-        signatory_name: "Мария Георгиева".into(),
-        signatory_title: "Служител (експерт)".into(),
+        signatory: Signatory {
+            name: "Стефан Колев".into(),
+            position: "Заместник-кмет".into(),
+            for_mayor: true,
+        },
+        prepared_by: None,
     };
     let pdf = letters::delay_notice_pdf(&Letterhead::default(), &notice).unwrap();
     let text = squash(&pdf_bytes_text(&pdf));
@@ -158,6 +170,9 @@ fn a_long_answer_breaks_across_pages_and_a_delay_notice_names_reason_and_date() 
         "ПОДАТЕЛЯ НА ЖАЛБА № 2026-000042",
         "Причина: необходима е проверка на място от общинската инспекция",
         "Новият краен срок за отговор е 11.06.2026 г. вместо до 18.05.2026 г.",
+        "Здравейте,",
+        "ЗА КМЕТ НА ОБЩИНА ХАСКОВО:",
+        "СТЕФАН КОЛЕВ",
     ] {
         assert!(
             text.contains(expected),
@@ -378,7 +393,13 @@ async fn receipt_delay_notice_and_answer_reach_a_real_smtp_server() {
         letter_text.contains(&format!("Във връзка с Ваш вх. № {number} / 11.05.2026 г.")),
         "{letter_text}"
     );
+    // No official is set to sign outgoing letters here: the officer signs.
     assert!(letter_text.contains("СЛУЖИТЕЛ OFFICER"), "{letter_text}");
+    assert_eq!(
+        letter_text.matches("С уважение").count(),
+        1,
+        "{letter_text}"
+    );
 
     // Staff see the letters kept with the case; the citizen downloads the answer.
     let (s, docs) = o

@@ -1120,6 +1120,21 @@ pub struct DocumentList {
     pub documents: Vec<DocumentBody>,
 }
 
+/// Who signs the municipality's outgoing letters (set by an administrator on `/staff/admin`).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LetterSignatoryBody {
+    /// `false` until an administrator sets it: letters are then signed by the officer.
+    pub set: bool,
+    pub name: Option<String>,
+    /// "Кмет на Община Хасково", "Заместник-кмет", "Секретар на Община Хасково", …
+    pub position: Option<String>,
+    /// Signs on the Mayor's behalf ("ЗА КМЕТ НА ОБЩИНА …:" above the name).
+    pub for_mayor: bool,
+    /// Local time of the last change.
+    pub updated_at: Option<String>,
+}
+
 // ---- API keys (Open311) --------------------------------------------------------------------
 
 /// An Open311 application's key, without the key itself.
@@ -1327,6 +1342,7 @@ impl Modify for BearerAuth {
         crate::notify::api::document,
         crate::notify::api::receipt,
         crate::notify::api::preview,
+        crate::notify::api::signatory,
         crate::notify::api::citizen_answer,
         crate::open311::keys::create,
         crate::open311::keys::list,

@@ -5,6 +5,7 @@
 //! date. Letters sent to the citizen are kept with the case as they were sent (`documents`).
 
 pub(crate) mod pdf;
+pub mod wording;
 
 pub use pdf::PdfError;
 
@@ -69,6 +70,16 @@ pub struct CaseRef {
     pub subject: String,
 }
 
+/// Who signs a letter for the municipality: the official who signs outgoing letters (the
+/// Mayor, a Deputy Mayor, the Secretary), set by an administrator; `for_mayor` when they sign
+/// on the Mayor's behalf ("за кмет").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signatory {
+    pub name: String,
+    pub position: String,
+    pub for_mayor: bool,
+}
+
 /// The written answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerLetter {
@@ -76,9 +87,50 @@ pub struct AnswerLetter {
     pub issued_at: Timestamp,
     pub case: CaseRef,
     pub addressee: Option<Addressee>,
+    /// The body as the officer wrote it.
     pub text: String,
+    pub signatory: Signatory,
+    /// The officer who prepared the letter ("Изготвил: …", in small print), when another
+    /// official signs it.
+    pub prepared_by: Option<String>,
+}
+
+/// An answer as it reads: the greeting and the closing the letter adds (only when the body has
+/// none of its own), the body, and the signature. The PDF and the preview both show this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerText {
+    pub greeting: Option<String>,
+    pub body: String,
+    pub closing: Option<&'static str>,
+    /// "ЗА КМЕТ НА ОБЩИНА …:" when the signatory signs on the Mayor's behalf.
+    pub on_behalf: Option<String>,
     pub signatory_name: String,
-    pub signatory_title: String,
+    pub signatory_position: String,
+    pub prepared_by: Option<String>,
+}
+
+impl AnswerLetter {
+    /// What the letter says, around and including the officer's body.
+    pub fn content(&self, head: &Letterhead) -> AnswerText {
+        let body = self.text.trim().to_owned();
+        AnswerText {
+            greeting: (!wording::has_greeting(&body))
+                .then(|| wording::greeting(self.addressee.as_ref().map(|a| a.name.as_str()))),
+            closing: (!wording::has_closing(&body)).then_some(wording::CLOSING),
+            body,
+            on_behalf: on_behalf(head, &self.signatory),
+            signatory_name: self.signatory.name.to_uppercase(),
+            signatory_position: self.signatory.position.clone(),
+            prepared_by: self.prepared_by.clone(),
+        }
+    }
+}
+
+/// "ЗА КМЕТ НА ОБЩИНА ХАСКОВО:" for a letter signed on the Mayor's behalf.
+fn on_behalf(head: &Letterhead, signatory: &Signatory) -> Option<String> {
+    signatory
+        .for_mayor
+        .then(|| format!("ЗА КМЕТ НА {}:", head.organisation.to_uppercase()))
 }
 
 /// The notice that a case needs an inspection: the reason and the new final date.
@@ -91,8 +143,8 @@ pub struct DelayNotice {
     pub reason: String,
     pub previous_due: Option<Date>,
     pub new_due: Date,
-    pub signatory_name: String,
-    pub signatory_title: String,
+    pub signatory: Signatory,
+    pub prepared_by: Option<String>,
 }
 
 /// The receipt of a submission, printed for the citizen who brought or phoned it in.
@@ -108,6 +160,25 @@ pub struct Receipt {
     /// Shown only on the copy handed to the citizen; the copy kept says where it went.
     pub tracking_code: Option<String>,
     pub registered_by: Option<String>,
+}
+
+/// A reason as one sentence: trimmed, ending with exactly one full stop (or the `!`/`?` it
+/// has), whatever the officer typed at its end.
+pub fn sentence(reason: &str) -> String {
+    let trimmed = reason
+        .trim()
+        .trim_end_matches(|c: char| c == '.' || c == '…' || c.is_whitespace());
+    if trimmed.ends_with(['!', '?']) || trimmed.is_empty() {
+        trimmed.to_owned()
+    } else {
+        format!("{trimmed}.")
+    }
+}
+
+/// A date as English text writes it: `15 January 2027` (the portal's English pages write
+/// dates so, never `2027-01-15`).
+pub fn en_date(d: Date) -> String {
+    d.strftime("%-d %B %Y").to_string()
 }
 
 /// A date as Bulgarian letters write it: `15.05.2026`.
@@ -190,22 +261,30 @@ fn regarding(doc: &mut Document, case: &CaseRef) {
     doc.space(10.0);
 }
 
-fn salutation(doc: &mut Document, to: Option<&Addressee>) {
-    let line = match to {
-        Some(a) => format!("Уважаеми/а {},", a.name),
-        None => "Уважаеми господине/госпожо,".to_owned(),
-    };
-    doc.line(Style::Regular, BODY, Align::Left, &line);
+fn salutation(doc: &mut Document, line: &str) {
+    doc.line(Style::Regular, BODY, Align::Left, line);
     doc.space(4.0);
 }
 
-fn signature(doc: &mut Document, name: &str, title: &str) {
+/// The closing (when the letter adds it), the signatory, and who prepared the letter.
+fn signature(doc: &mut Document, text: &AnswerText) {
     doc.space(18.0);
-    doc.keep_together(90.0);
-    doc.line(Style::Regular, BODY, Align::Left, "С уважение,");
-    doc.space(30.0);
-    doc.line(Style::Bold, BODY, Align::Left, &name.to_uppercase());
-    doc.paragraph(Style::Regular, BODY, title);
+    doc.keep_together(110.0);
+    if let Some(closing) = text.closing {
+        doc.line(Style::Regular, BODY, Align::Left, closing);
+        doc.space(8.0);
+    }
+    if let Some(on_behalf) = &text.on_behalf {
+        doc.line(Style::Bold, BODY, Align::Left, on_behalf);
+    }
+    // Room for the handwritten or electronic signature.
+    doc.space(26.0);
+    doc.line(Style::Bold, BODY, Align::Left, &text.signatory_name);
+    doc.paragraph(Style::Regular, BODY, &text.signatory_position);
+    if let Some(by) = &text.prepared_by {
+        doc.space(22.0);
+        doc.paragraph(Style::Regular, SMALL, &format!("Изготвил: {by}"));
+    }
 }
 
 fn footer(head: &Letterhead, reference: String) -> impl Fn(usize, usize) -> String {
@@ -226,9 +305,12 @@ pub fn answer_pdf(head: &Letterhead, letter: &AnswerLetter) -> Result<Vec<u8>, P
     );
     addressee(&mut doc, letter.addressee.as_ref(), &letter.case);
     regarding(&mut doc, &letter.case);
-    salutation(&mut doc, letter.addressee.as_ref());
-    doc.paragraph(Style::Regular, BODY, &letter.text);
-    signature(&mut doc, &letter.signatory_name, &letter.signatory_title);
+    let text = letter.content(head);
+    if let Some(greeting) = &text.greeting {
+        salutation(&mut doc, greeting);
+    }
+    doc.paragraph(Style::Regular, BODY, &text.body);
+    signature(&mut doc, &text);
     doc.finish(
         &format!(
             "Отговор изх. № {} по преписка № {}",
@@ -259,7 +341,10 @@ pub fn delay_notice_pdf(head: &Letterhead, notice: &DelayNotice) -> Result<Vec<u
     );
     doc.space(8.0);
     regarding(&mut doc, &notice.case);
-    salutation(&mut doc, notice.addressee.as_ref());
+    salutation(
+        &mut doc,
+        &wording::greeting(notice.addressee.as_ref().map(|a| a.name.as_str())),
+    );
     let previous = notice
         .previous_due
         .map(|d| format!(" вместо до {} г.", bg_date(d)))
@@ -268,12 +353,17 @@ pub fn delay_notice_pdf(head: &Letterhead, notice: &DelayNotice) -> Result<Vec<u
         Style::Regular,
         BODY,
         &format!(
-            "Уведомяваме Ви, че за отговора по Вашата преписка № {} е необходима проверка.",
+            "Уведомяваме Ви, че срокът за отговор по Вашата преписка № {} е удължен, за да бъде \
+             извършена проверка.",
             notice.case.number
         ),
     );
     doc.space(4.0);
-    doc.paragraph(Style::Regular, BODY, &format!("Причина: {}", notice.reason));
+    doc.paragraph(
+        Style::Regular,
+        BODY,
+        &format!("Причина: {}", sentence(&notice.reason)),
+    );
     doc.space(4.0);
     doc.paragraph(
         Style::Bold,
@@ -290,7 +380,18 @@ pub fn delay_notice_pdf(head: &Letterhead, notice: &DelayNotice) -> Result<Vec<u
         "Ще получите писмения отговор не по-късно от тази дата. Можете да следите хода на \
          преписката с нейния номер и кода за проследяване.",
     );
-    signature(&mut doc, &notice.signatory_name, &notice.signatory_title);
+    signature(
+        &mut doc,
+        &AnswerText {
+            greeting: None,
+            body: String::new(),
+            closing: Some(wording::CLOSING),
+            on_behalf: on_behalf(head, &notice.signatory),
+            signatory_name: notice.signatory.name.to_uppercase(),
+            signatory_position: notice.signatory.position.clone(),
+            prepared_by: notice.prepared_by.clone(),
+        },
+    );
     doc.finish(
         &format!(
             "Уведомление изх. № {} по преписка № {}",
@@ -383,4 +484,75 @@ pub fn receipt_pdf(head: &Letterhead, receipt: &Receipt) -> Result<Vec<u8>, PdfE
         received,
         footer(head, format!("Вх. № {}", receipt.case.number)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letter(text: &str, addressee: Option<&str>, for_mayor: bool) -> AnswerLetter {
+        AnswerLetter {
+            outgoing_number: "2026-000042-1".into(),
+            issued_at: Timestamp::UNIX_EPOCH,
+            case: CaseRef {
+                number: RegistrationNumber::new(2026, 42).unwrap(),
+                received_date: jiff::civil::date(2026, 5, 11),
+                kind: Kind::Signal,
+                subject: "Дупка на ул. „Шипка“".into(),
+            },
+            addressee: addressee.map(|name| Addressee {
+                name: name.into(),
+                address: None,
+            }),
+            text: text.into(),
+            signatory: Signatory {
+                name: "Станимир Петков".into(),
+                position: "Заместник-кмет".into(),
+                for_mayor,
+            },
+            prepared_by: Some("Иванка Експертова, служител (експерт)".into()),
+        }
+    }
+
+    #[test]
+    fn the_letter_adds_only_what_the_body_lacks() {
+        let head = Letterhead::default();
+        let plain = letter(
+            "Дупката е запълнена.",
+            Some("Мария Георгиева Петрова"),
+            false,
+        )
+        .content(&head);
+        assert_eq!(plain.greeting.as_deref(), Some("Уважаема госпожо Петрова,"));
+        assert_eq!(plain.closing, Some("С уважение,"));
+        assert_eq!(plain.on_behalf, None);
+        assert_eq!(plain.signatory_name, "СТАНИМИР ПЕТКОВ");
+
+        let greeted = letter(
+            "Здравейте,\nДупката е запълнена.",
+            Some("Мария Георгиева Петрова"),
+            true,
+        )
+        .content(&head);
+        assert_eq!(greeted.greeting, None);
+        assert_eq!(greeted.closing, Some("С уважение,"));
+        assert_eq!(
+            greeted.on_behalf.as_deref(),
+            Some("ЗА КМЕТ НА ОБЩИНА ХАСКОВО:")
+        );
+
+        let signed_off = letter("Дупката е запълнена.\n\nПоздрави,", None, false).content(&head);
+        assert_eq!(signed_off.greeting.as_deref(), Some("Здравейте,"));
+        assert_eq!(signed_off.closing, None);
+        assert_eq!(signed_off.body, "Дупката е запълнена.\n\nПоздрави,");
+    }
+
+    #[test]
+    fn a_reason_ends_with_one_full_stop_and_english_dates_are_words() {
+        assert_eq!(sentence("проверка на място.."), "проверка на място.");
+        assert_eq!(sentence("  проверка на място  "), "проверка на място.");
+        assert_eq!(sentence("проверка на място…"), "проверка на място.");
+        assert_eq!(sentence("Защо ли?"), "Защо ли?");
+        assert_eq!(en_date(jiff::civil::date(2027, 1, 15)), "15 January 2027");
+    }
 }

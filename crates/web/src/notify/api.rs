@@ -8,6 +8,7 @@
 //! - `GET /api/v1/cases/{number}/receipt.pdf`: the printable receipt (without the code).
 //! - `POST /api/v1/cases/{number}/letters/preview`: an answer or delay notice rendered before
 //!   it is sent (`{"kind": "answer", "text"}` or `{"kind": "delay_notice", "reason", "new_due"}`).
+//! - `GET /api/v1/letters/signatory`: who signs outgoing letters (set on `/staff/admin`).
 //! - `GET /api/v1/submissions/{number}/answer.pdf?tracking_code=…`: the citizen's answer.
 //!
 //! Letters are addressed to the submitter by name and address, and a citizen's files may show
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{number}/documents/{id}", get(document))
         .route("/api/v1/cases/{number}/receipt.pdf", get(receipt))
         .route("/api/v1/cases/{number}/letters/preview", post(preview))
+        .route("/api/v1/letters/signatory", get(signatory))
         .route(
             "/api/v1/submissions/{number}/answer.pdf",
             get(citizen_answer),
@@ -513,4 +515,28 @@ async fn citizen_answer(
         return Err(ApiError::NotFound);
     }
     Ok(pdf_response(&doc.filename, content))
+}
+
+/// `GET /api/v1/letters/signatory` (any member of staff): who signs outgoing letters.
+#[utoipa::path(
+    get,
+    path = "/api/v1/letters/signatory",
+    tag = "administration",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Who signs the municipality's outgoing letters", body = crate::api::openapi::LetterSignatoryBody),
+        (status = 401, response = crate::api::openapi::Unauthorized),
+        (status = 503, response = crate::api::openapi::Unavailable),
+    )
+)]
+async fn signatory(State(app): State<AppState>, _staff: Staff) -> Result<Json<Value>, ApiError> {
+    Ok(Json(match app.store.letter_signatory().await? {
+        Some(s) => json!({
+            "set": true, "name": s.name, "position": s.position, "for_mayor": s.for_mayor,
+            "updated_at": local_time(s.updated_at),
+        }),
+        None => json!({
+            "set": false, "name": null, "position": null, "for_mayor": false, "updated_at": null,
+        }),
+    }))
 }

@@ -5,7 +5,9 @@ use super::messages;
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::ApiError;
-use crate::letters::{self, Addressee, AnswerLetter, CaseRef, DelayNotice, PdfError, Receipt};
+use crate::letters::{
+    self, Addressee, AnswerLetter, CaseRef, DelayNotice, PdfError, Receipt, Signatory,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use priemna_domain::access::{self, Permission};
@@ -85,7 +87,10 @@ async fn addressee(
 }
 
 /// The next outgoing number of a case's letters: `2026-000123-1`, `-2`, …
-async fn next_outgoing_number(app: &AppState, case: &CaseRecord) -> Result<String, ApiError> {
+pub(crate) async fn next_outgoing_number(
+    app: &AppState,
+    case: &CaseRecord,
+) -> Result<String, ApiError> {
     let issued = app
         .store
         .documents(case.id)
@@ -96,6 +101,66 @@ async fn next_outgoing_number(app: &AppState, case: &CaseRecord) -> Result<Strin
     Ok(format!("{}-{}", case.number, issued + 1))
 }
 
+/// Who signs a letter and who prepared it: the official an administrator set to sign outgoing
+/// letters, with this officer as "Изготвил"; until one is set, the officer signs, as before.
+pub async fn signing(
+    app: &AppState,
+    staff: &Staff,
+) -> Result<(Signatory, Option<String>), ApiError> {
+    let title = signatory_title(app, staff).await?;
+    Ok(match app.store.letter_signatory().await? {
+        Some(s) => (
+            Signatory {
+                name: s.name,
+                position: s.position,
+                for_mayor: s.for_mayor,
+            },
+            Some(format!(
+                "{}, {}",
+                staff.user.display_name,
+                lower_first(&title)
+            )),
+        ),
+        None => (
+            Signatory {
+                name: staff.user.display_name.clone(),
+                position: title,
+                for_mayor: false,
+            },
+            None,
+        ),
+    })
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The answer letter as it would be issued now: addressee, the officer's body, signatory.
+pub async fn answer_draft(
+    app: &AppState,
+    staff: &Staff,
+    case: &CaseRecord,
+    outgoing_number: &str,
+    text: &str,
+    at: Timestamp,
+) -> Result<AnswerLetter, ApiError> {
+    let (signatory, prepared_by) = signing(app, staff).await?;
+    Ok(AnswerLetter {
+        outgoing_number: outgoing_number.to_owned(),
+        issued_at: at,
+        case: case_ref(case),
+        addressee: addressee(app, staff, case).await?,
+        text: text.to_owned(),
+        signatory,
+        prepared_by,
+    })
+}
+
 pub async fn answer_letter(
     app: &AppState,
     staff: &Staff,
@@ -104,15 +169,7 @@ pub async fn answer_letter(
     text: &str,
     at: Timestamp,
 ) -> Result<Vec<u8>, ApiError> {
-    let letter = AnswerLetter {
-        outgoing_number: outgoing_number.to_owned(),
-        issued_at: at,
-        case: case_ref(case),
-        addressee: addressee(app, staff, case).await?,
-        text: text.to_owned(),
-        signatory_name: staff.user.display_name.clone(),
-        signatory_title: signatory_title(app, staff).await?,
-    };
+    let letter = answer_draft(app, staff, case, outgoing_number, text, at).await?;
     Ok(letters::answer_pdf(&app.notify.letterhead, &letter)?)
 }
 
@@ -125,6 +182,7 @@ pub async fn delay_letter(
     new_due: Date,
     at: Timestamp,
 ) -> Result<Vec<u8>, ApiError> {
+    let (signatory, prepared_by) = signing(app, staff).await?;
     let notice = DelayNotice {
         outgoing_number: outgoing_number.to_owned(),
         issued_at: at,
@@ -133,8 +191,8 @@ pub async fn delay_letter(
         reason: reason.to_owned(),
         previous_due: case.answer_due,
         new_due,
-        signatory_name: staff.user.display_name.clone(),
-        signatory_title: signatory_title(app, staff).await?,
+        signatory,
+        prepared_by,
     };
     Ok(letters::delay_notice_pdf(&app.notify.letterhead, &notice)?)
 }
@@ -181,7 +239,19 @@ pub async fn attach_letters(
                 return Ok(());
             };
             let outgoing = next_outgoing_number(app, case).await?;
-            let pdf = answer_letter(app, staff, case, &outgoing, &text, at).await?;
+            let letter = answer_draft(app, staff, case, &outgoing, &text, at).await?;
+            let pdf = letters::answer_pdf(&app.notify.letterhead, &letter)?;
+            let signed_by = format!(
+                "{}, {}",
+                letter.signatory.name,
+                lower_first(&letter.signatory.position)
+            );
+            change.citizen_note = Some((
+                format!("Изпратен е писмен отговор с изх. № {outgoing}, подписан от {signed_by}."),
+                format!(
+                    "A written answer was sent (outgoing No. {outgoing}), signed by {signed_by}."
+                ),
+            ));
             change.documents.push(NewDocument {
                 kind: "answer".into(),
                 outgoing_number: Some(outgoing.clone()),
@@ -196,7 +266,7 @@ pub async fn attach_letters(
                 &case.subject,
                 &outgoing,
                 &text,
-                &staff.user.display_name,
+                &signed_by,
                 index,
             ));
         }

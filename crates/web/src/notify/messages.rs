@@ -325,20 +325,25 @@ pub fn delay_notice(
         greeting_bg: "Здравейте,".into(),
         greeting_en: "Hello,".into(),
         intro_bg: vec![format!(
-            "За отговора по Вашата преписка № {number} „{subject}“ е необходима проверка. \
-             Срокът за отговор е удължен."
+            "Срокът за отговор по Вашата преписка № {number} „{subject}“ е удължен, за да бъде \
+             извършена проверка."
         )],
         intro_en: vec![format!(
             "Your case No. {number} “{subject}” needs an inspection before it can be answered. \
              The deadline has been extended."
         )],
         facts: vec![
-            fact("Причина", "Reason", reason, reason),
+            fact(
+                "Причина",
+                "Reason",
+                crate::letters::sentence(reason),
+                crate::letters::sentence(reason),
+            ),
             fact(
                 "Нов краен срок",
                 "New final date",
                 format!("{} г.", bg_date(new_due)),
-                new_due.to_string(),
+                crate::letters::en_date(new_due),
             ),
         ],
         outro_bg: vec![

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::submission::Problem;
-use priemna_store::{Department, StaffChange, User};
+use priemna_store::{Department, LetterSignatory, StaffChange, User};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -89,6 +89,8 @@ struct AdminView {
     new_department_refusal: Refusal,
     /// The department whose head could not be set.
     head: Option<(i64, Refusal)>,
+    /// The signatory form as sent, when it was refused.
+    signatory: Option<(SignatoryForm, FormErrors)>,
 }
 
 fn done_message(done: &str) -> Option<&'static str> {
@@ -109,6 +111,7 @@ fn done_message(done: &str) -> Option<&'static str> {
         "approved" => Some("Промяната е одобрена и приложена."),
         "department_added" => Some("Отделът е добавен."),
         "head_set" => Some("Началникът на отдела е записан."),
+        "signatory_set" => Some("Подписващият изходящите писма е записан."),
         _ => None,
     }
 }
@@ -629,8 +632,17 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
     } else {
         Vec::new()
     };
+    let signatory = if manage_departments {
+        app.store
+            .letter_signatory()
+            .await
+            .map_err(|e| to_page(e.into()))?
+    } else {
+        None
+    };
     let now = app.clock.now();
     let failed_any = !view.new_user_refusal.errors.is_empty()
+        || view.signatory.is_some()
         || view.new_user_refusal.alert.is_some()
         || view.edit.is_some()
         || !view.new_department_refusal.errors.is_empty()
@@ -707,6 +719,7 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
                 }
             }
             (new_department_form(staff, &users, view))
+            (signatory_form(staff, signatory.as_ref(), &users, view))
         }
     };
     Ok(layout::page(
@@ -1002,6 +1015,135 @@ fn head_form(staff: &Staff, department: &Department, users: &[User], view: &Admi
                     error: refusal.errors.get("head_user_id"), ..Select::default()
                 }.render())
                 button type="submit" { "Запази" }
+            }
+        }
+    }
+}
+
+/// The longest name or position of the signatory accepted.
+const MAX_SIGNATORY_CHARS: usize = 200;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SignatoryForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    position: String,
+    #[serde(default)]
+    for_mayor: Option<String>,
+    #[serde(default)]
+    csrf_token: Option<String>,
+}
+
+/// `POST /staff/admin/signatory`: who signs the municipality's outgoing letters (journalled).
+pub async fn set_signatory(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    form: Result<Form<SignatoryForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(PageError::to(&staff))?;
+    require(&staff, Permission::ManageDepartments)?;
+    let mut errors = FormErrors::default();
+    for (field, value) in [("name", &form.name), ("position", &form.position)] {
+        let value = value.trim();
+        if value.is_empty() {
+            errors.push(field, Problem::Missing);
+        } else if value.chars().count() > MAX_SIGNATORY_CHARS {
+            errors.push(
+                field,
+                Problem::TooLong {
+                    max_chars: MAX_SIGNATORY_CHARS,
+                },
+            );
+        }
+    }
+    if !errors.is_empty() {
+        let view = AdminView {
+            signatory: Some((form, errors)),
+            ..AdminView::default()
+        };
+        return Ok(rerender(render(&app, &staff, &view).await?));
+    }
+    app.store
+        .save_letter_signatory(LetterSignatory {
+            name: form.name.trim().to_owned(),
+            position: form.position.trim().to_owned(),
+            for_mayor: form.for_mayor.is_some(),
+            updated_at: app.clock.now(),
+            updated_by: staff.actor_label(),
+        })
+        .await
+        .map_err(|e| PageError::new(e.into(), Some(&staff)))?;
+    Ok(Redirect::to("/staff/admin?done=signatory_set#signatory-title").into_response())
+}
+
+/// Who signs outgoing letters: the form, filled with the current setting.
+fn signatory_form(
+    staff: &Staff,
+    current: Option<&LetterSignatory>,
+    users: &[User],
+    view: &AdminView,
+) -> Markup {
+    // Who saved it, by name (the journal's label is `user:{id}:{username}`).
+    let saved_by = |label: &str| {
+        label
+            .strip_prefix("user:")
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|id| id.parse::<i64>().ok())
+            .and_then(|id| users.iter().find(|u| u.id == id))
+            .map(|u| u.display_name.clone())
+            .unwrap_or_else(|| label.to_owned())
+    };
+    let empty = FormErrors::default();
+    let (name, position, for_mayor, errors) = match (&view.signatory, current) {
+        (Some((form, errors)), _) => (
+            form.name.clone(),
+            form.position.clone(),
+            form.for_mayor.is_some(),
+            errors,
+        ),
+        (None, Some(c)) => (c.name.clone(), c.position.clone(), c.for_mayor, &empty),
+        (None, None) => (String::new(), String::new(), false, &empty),
+    };
+    html! {
+        section.panel aria-labelledby="signatory-title" {
+            h2 id="signatory-title" { "Подписващ изходящите писма" }
+            p {
+                "Писмените отговори и уведомленията се подписват от името на общината от кмета, \
+                 заместник-кмет или секретаря. Служителят, който е изготвил писмото, се посочва \
+                 в долния край като „Изготвил“."
+            }
+            @match current {
+                Some(c) => p.hint {
+                    "Записано от " (saved_by(&c.updated_by)) " на " (layout::time_bg(c.updated_at)) "."
+                },
+                None => (layout::alert(
+                    "Подписващият не е зададен: докато не го зададете, писмата се подписват от \
+                     служителя, който ги изготвя.")),
+            }
+            form method="post" action="/staff/admin/signatory" novalidate {
+                (layout::csrf_field(staff))
+                (Input {
+                    id: "signatory-name", name: "name", label: "Име и фамилия",
+                    value: &name, required: true, error: errors.get("name"),
+                    maxlength: Some(MAX_SIGNATORY_CHARS), autocomplete: Some("off"),
+                    ..Input::default()
+                }.render())
+                (Input {
+                    id: "signatory-position", name: "position", label: "Длъжност",
+                    value: &position, required: true, error: errors.get("position"),
+                    hint: Some("Например: Кмет на Община Хасково, Заместник-кмет, Секретар на \
+                                Община Хасково."),
+                    maxlength: Some(MAX_SIGNATORY_CHARS), ..Input::default()
+                }.render())
+                (layout::checkbox("signatory-for_mayor", "for_mayor",
+                    "Подписва „за кмет“ (от името на кмета)", for_mayor,
+                    Some("Над името се изписва „ЗА КМЕТ НА ОБЩИНА …:“ — за заместник-кмет или \
+                          секретар, упълномощен със заповед на кмета.")))
+                button type="submit" { "Запази подписващия" }
             }
         }
     }

@@ -19,7 +19,7 @@ use priemna_domain::clock::local_date;
 use priemna_domain::deadline::DeadlineRule;
 use priemna_domain::submission::MAX_BODY_CHARS;
 use priemna_domain::workflow::{self, CaseAction, UNANSWERED_RULES, urgency};
-use priemna_store::{CaseRecord, Department, User};
+use priemna_store::{CaseRecord, Department, StoredDocument, User};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -101,6 +101,39 @@ struct View {
     failed: Option<Failed>,
     /// Open cases that look like the same problem (`pages::search`).
     duplicates: Option<Markup>,
+    /// The letters kept with the case.
+    documents: Vec<StoredDocument>,
+    /// Who signs outgoing letters ("Име, длъжност"), when an administrator set it.
+    signer: Option<String>,
+}
+
+/// The letters kept with a case, and who signs outgoing letters.
+async fn letter_facts(
+    app: &AppState,
+    staff: &Staff,
+    case: &CaseRecord,
+) -> Result<(Vec<StoredDocument>, Option<String>), PageError> {
+    let to_page = PageError::to(staff);
+    let documents = app
+        .store
+        .documents(case.id)
+        .await
+        .map_err(|e| to_page(e.into()))?;
+    let signer = app
+        .store
+        .letter_signatory()
+        .await
+        .map_err(|e| to_page(e.into()))?
+        .map(|s| {
+            let mut position = s.position.chars();
+            let position: String = position
+                .next()
+                .map(|c| c.to_lowercase().chain(position).collect())
+                .unwrap_or_default();
+            let on_behalf = if s.for_mayor { " (за кмет)" } else { "" };
+            format!("{}, {position}{on_behalf}", s.name)
+        });
+    Ok((documents, signer))
 }
 
 /// One action form's ids, values and errors.
@@ -172,10 +205,13 @@ pub async fn page(
         .await
         .map_err(PageError::to(&staff))?;
     let directory = Directory::load(&app, &staff).await?;
+    let (documents, signer) = letter_facts(&app, &staff, &case).await?;
     let view = View {
         done: query.get("done").and_then(|d| done_label(d)),
         failed: None,
         duplicates: Some(super::search::duplicates_panel(&app, &staff, &case).await),
+        documents,
+        signer,
     };
     Ok(render(&app, &staff, &case, &directory, &view).into_response())
 }
@@ -298,6 +334,7 @@ async fn refused(
         Err(e) => return Err(PageError::new(e, Some(staff))),
     };
     let directory = Directory::load(app, staff).await?;
+    let (documents, signer) = letter_facts(app, staff, &case).await?;
     let view = View {
         done: None,
         failed: Some(Failed {
@@ -307,6 +344,8 @@ async fn refused(
             reason,
         }),
         duplicates: None,
+        documents,
+        signer,
     };
     Ok(rerender(render(app, staff, &case, &directory, &view)))
 }
@@ -465,11 +504,13 @@ fn render(
             h2 { "Отговор" }
             div.text { (answer) }
             p.hint {
-                @if let Some(by) = case.answered_by { "Подписан от " (directory.user_name(by)) }
+                @if let Some(by) = case.answered_by { "Изготвил: " (directory.user_name(by)) }
                 @if let Some(at) = case.answered_at { ", изпратен на " (layout::time_bg(at)) }
                 "."
             }
         }
+
+        (documents_section(case, &view.documents, may_read_identity))
 
         h2 { "История" }
         div.table-wrap {
@@ -573,10 +614,23 @@ fn action_frame(
                     input type="hidden" name="action" value=(ctx.action);
                 }
                 (fields)
-                @if warning {
-                    button.warning type="submit" { (button) }
-                } @else {
-                    button type="submit" { (button) }
+                div.buttons {
+                    @if warning {
+                        button.warning type="submit" { (button) }
+                    } @else {
+                        button type="submit" { (button) }
+                    }
+                    @if ctx.action == CaseAction::Answer.as_str() {
+                        // Shows the letter as it will be sent; sends and stores nothing.
+                        button.secondary type="submit" name="format" value="html"
+                            formaction=(format!("/staff/cases/{}/preview", case.number)) {
+                            "Преглед"
+                        }
+                        button.secondary type="submit" name="format" value="pdf"
+                            formaction=(format!("/staff/cases/{}/preview", case.number)) {
+                            "Преглед (PDF)"
+                        }
+                    }
                 }
             }
         }
@@ -642,9 +696,21 @@ fn action_form(
         CaseAction::Answer => {
             let id = ctx.id("text");
             let value = ctx.value("text").unwrap_or_default();
+            let signer = match &view.signer {
+                Some(signer) => format!(
+                    "Писмото се подписва от {signer}; вие ({}) сте посочени като „Изготвил“.",
+                    staff.user.display_name
+                ),
+                None => format!(
+                    "Писмото се подписва с вашето име ({}): администраторът още не е задал кой \
+                     подписва изходящите писма.",
+                    staff.user.display_name
+                ),
+            };
             let hint = format!(
-                "Отговорът се изпраща подписан с вашето име ({}).",
-                staff.user.display_name
+                "Обръщението („Уважаема госпожо …,“ или „Здравейте,“) и „С уважение,“ с подписа \
+                 се добавят автоматично, когато ги няма в текста — не ги пишете втори път. \
+                 {signer} С „Преглед“ виждате писмото, без да го изпращате."
             );
             let fields = TextArea {
                 id: &id,
@@ -897,6 +963,154 @@ pub async fn personal_data(
         p.hint {
             "Използвайте тези данни само за отговора по преписката. Не ги копирайте другаде."
         }
+    };
+    Ok(layout::page(&title, Some(&staff), Section::None, body).into_response())
+}
+
+/// What a kept letter is, in words.
+fn document_label(kind: &str) -> &'static str {
+    match kind {
+        "answer" => "Писмен отговор",
+        "delay_notice" => "Уведомление за удължаване на срока",
+        "receipt" => "Потвърждение за регистрация",
+        _ => "Документ",
+    }
+}
+
+/// The letters kept with the case, each a link for those who may read the submitter's personal
+/// data (`notify::api::check_personal_data`; the reading is journalled).
+fn documents_section(case: &CaseRecord, documents: &[StoredDocument], readable: bool) -> Markup {
+    html! {
+        @if !documents.is_empty() {
+            h2 { "Писма и документи" }
+            @if !readable {
+                p.hint {
+                    "Писмата съдържат лични данни на подателя: нямате право да ги отваряте."
+                }
+            }
+            ul {
+                @for d in documents {
+                    li {
+                        @if readable {
+                            a href=(format!("/api/v1/cases/{}/documents/{}", case.number, d.id)) {
+                                (document_label(&d.kind))
+                                @if let Some(n) = &d.outgoing_number { ", изх. № " (n) }
+                                " (PDF)"
+                            }
+                        } @else {
+                            (document_label(&d.kind))
+                            @if let Some(n) = &d.outgoing_number { ", изх. № " (n) }
+                        }
+                        " — " (layout::time_bg(d.created_at))
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PreviewForm {
+    #[serde(default)]
+    text: Option<String>,
+    /// `html` (the default) or `pdf`.
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    csrf_token: Option<String>,
+}
+
+/// `POST /staff/cases/{number}/preview`: the answer letter as it would be sent now, as a page
+/// (with the form to send it) or as the PDF. Nothing is sent or stored, and the case does not
+/// change; the outgoing number is marked as a draft.
+pub async fn preview(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    Path(number): Path<String>,
+    form: Result<Form<PreviewForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let Ok(Form(form)) = form else {
+        return Err(PageError::new(
+            ApiError::BadRequest(Vec::new()),
+            Some(&staff),
+        ));
+    };
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(PageError::to(&staff))?;
+    let to_page = PageError::to(&staff);
+    let case = cases::load_visible(&app, &staff, &number)
+        .await
+        .map_err(&to_page)?;
+    let request = ActionRequest {
+        action: CaseAction::Answer.as_str().to_owned(),
+        text: form.text.clone(),
+        ..ActionRequest::default()
+    };
+    let action = request.action.clone();
+    if !available_actions(&staff, &case).contains(&CaseAction::Answer) {
+        access::check(&staff.user.actor(), Permission::Answer, Some(&case.facts()))
+            .map_err(|d| to_page(d.into()))?;
+        let error = ApiError::Conflict {
+            reason_bg: format!(
+                "Преписката е в статус „{}“ и не може да получи отговор.",
+                case.status.label_bg()
+            ),
+            reason_en: "The case cannot be answered in its status.".into(),
+        };
+        return refused(&app, &staff, &number, action, request, error).await;
+    }
+    let text = form.text.as_deref().map(str::trim).unwrap_or_default();
+    if text.is_empty() || text.chars().count() > MAX_BODY_CHARS {
+        let problem = if text.is_empty() {
+            priemna_domain::submission::Problem::Missing
+        } else {
+            priemna_domain::submission::Problem::TooLong {
+                max_chars: MAX_BODY_CHARS,
+            }
+        };
+        let error = ApiError::Validation(vec![priemna_domain::submission::FieldError::new(
+            "text", problem,
+        )]);
+        return refused(&app, &staff, &number, action, request, error).await;
+    }
+    let outgoing = crate::notify::compose::next_outgoing_number(&app, &case)
+        .await
+        .map_err(&to_page)?;
+    let outgoing = format!("{outgoing} (проект)");
+    let letter =
+        crate::notify::compose::answer_draft(&app, &staff, &case, &outgoing, text, app.clock.now())
+            .await
+            .map_err(&to_page)?;
+    if form.format.as_deref() == Some("pdf") {
+        let pdf = crate::letters::answer_pdf(&app.notify.letterhead, &letter)
+            .map_err(|e| to_page(e.into()))?;
+        return Ok(crate::notify::api::pdf_response(
+            &format!("proekt-otgovor-{}.pdf", case.number),
+            pdf,
+        ));
+    }
+    let directory = Directory::load(&app, &staff).await?;
+    let (documents, signer) = letter_facts(&app, &staff, &case).await?;
+    let view = View {
+        failed: Some(Failed {
+            action,
+            request,
+            errors: FormErrors::default(),
+            reason: None,
+        }),
+        documents,
+        signer,
+        ..View::default()
+    };
+    let title = format!("Преглед на отговора по преписка {}", case.number);
+    let body = html! {
+        p { a href=(format!("/staff/cases/{}", case.number)) { "← Към преписката" } }
+        h1 { (title) }
+        (layout::notice("Това е преглед: писмото още не е изпратено и нищо не е записано. \
+                         Изходящият номер се дава при изпращането."))
+        (super::letter::answer(&app.notify.letterhead, &letter))
+        (action_form(&app, &staff, &case, &directory, &view, CaseAction::Answer))
     };
     Ok(layout::page(&title, Some(&staff), Section::None, body).into_response())
 }

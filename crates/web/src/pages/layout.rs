@@ -64,6 +64,15 @@ dl.facts dt { font-weight: 700; }
 dl.facts dd { margin: 0; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--soft);
   padding: 0.75rem 1rem; border-left: 4px solid var(--line); margin: 0 0 1rem; }
+.letter { max-width: 42rem; margin: 0 0 1.5rem; padding: 1.5rem 1.75rem; background: #fff;
+  border: 1px solid var(--line); box-shadow: 0 2px 6px rgba(0, 0, 0, 0.15);
+  font-family: "DejaVu Serif", Georgia, "Times New Roman", serif; overflow-wrap: anywhere; }
+.letter .letterhead { text-align: center; border-bottom: 1px solid var(--ink); padding: 0 0 0.5rem; }
+.letter .to { margin-left: 45%; }
+.letter .body { white-space: pre-wrap; margin: 0 0 1rem; }
+.letter .signature .signed { margin-top: 2.5rem; }
+.letter .prepared { margin-top: 1.5rem; color: var(--muted); }
+.buttons { display: flex; flex-wrap: wrap; gap: 0.75rem; }
 code.details { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.9rem; }
 .field { margin: 0 0 1.1rem; }
 .field.invalid { border-left: 5px solid var(--bad); padding-left: 0.75rem; }
@@ -127,6 +136,8 @@ ul.lines { margin: 0; padding-left: 1.1rem; }
   dl.facts { grid-template-columns: 1fr; }
   dl.facts dd { margin-bottom: 0.4rem; }
   input[type="text"], input[type="password"], select { width: 100%; }
+  .letter { padding: 1rem; }
+  .letter .to { margin-left: 0; }
 }
 @media (forced-colors: active) {
   .urgency, .alert, .notice { border: 2px solid CanvasText; }

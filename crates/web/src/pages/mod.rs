@@ -13,6 +13,7 @@ mod case;
 mod inbox;
 mod journal;
 mod layout;
+mod letter;
 mod login;
 mod outbox;
 mod overview;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/staff/cases/{number}/act", post(case::act))
         .route("/staff/cases/{number}/conflict", post(case::conflict))
+        .route("/staff/cases/{number}/preview", post(case::preview))
         .route("/staff/overview", get(overview::page))
         .route("/staff/admin", get(admin::page))
         .route("/staff/admin/outbox", get(outbox::page))
@@ -81,6 +83,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/staff/admin/departments", post(admin::add_department))
         .route("/staff/admin/departments/{id}/head", post(admin::set_head))
+        .route("/staff/admin/signatory", post(admin::set_signatory))
         .route("/staff/journal", get(journal::page))
         .route("/staff/journal.csv", get(journal::csv_download))
         .route("/staff/statistics", get(statistics::page))
