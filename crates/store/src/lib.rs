@@ -33,8 +33,8 @@ pub use model::{
     SubmissionExtras,
 };
 pub use portal::{
-    Attachment, AttachmentInfo, Booking, BookingOutcome, NewAttachment, NewBooking, PortalPage,
-    PortalStore, Survey,
+    Attachment, AttachmentInfo, Attendance, Booking, BookingOutcome, NewAttachment, NewBooking,
+    PortalPage, PortalStore, Survey,
 };
 pub use postgres::PostgresStore;
 pub use search_types::{IndexCase, IndexScan, RegisterMarker};
