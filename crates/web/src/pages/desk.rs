@@ -1061,7 +1061,9 @@ pub async fn book_visit(
     };
     let mut errors = Errors::default();
     let slot = form.slot.trim();
-    if !(day_slots(day, &app.calendar).iter().any(|s| s == slot) && !started(day, slot, now)) {
+    let free_slot =
+        day_slots(day, &app.calendar).iter().any(|s| s == slot) && !started(day, slot, now);
+    if !free_slot {
         errors.add("slot", "Изберете свободен час.");
     }
     let name = form.name.trim();
