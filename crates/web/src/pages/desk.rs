@@ -59,6 +59,18 @@ const DESK_CHANNELS: [Channel; 6] = [
     Channel::Email,
 ];
 
+/// The kinds, the most frequent first.
+const KIND_ORDER: [Kind; 8] = [
+    Kind::Signal,
+    Kind::Complaint,
+    Kind::Application,
+    Kind::Proposal,
+    Kind::Opinion,
+    Kind::Comment,
+    Kind::Praise,
+    Kind::CorruptionSignal,
+];
+
 /// Whether this member of staff registers submissions (the registry clerk, the Mayor's office).
 pub fn may_register(staff: &Staff) -> bool {
     access::reach(staff.user.role, Permission::RegisterSubmission) != Reach::Never
@@ -515,7 +527,7 @@ fn radios(
 
 fn new_form_page(staff: &Staff, form: &DeskForm, errors: &Errors, today: Date) -> Markup {
     let title = "Нова преписка";
-    let kinds: Vec<(String, String)> = Kind::ALL
+    let kinds: Vec<(String, String)> = KIND_ORDER
         .iter()
         .map(|k| (k.as_str().to_owned(), layout::capitalise(k.label_bg())))
         .collect();

@@ -109,6 +109,12 @@ details > summary { cursor: pointer; color: var(--link); text-decoration: underl
 svg.chart { display: block; width: 100%; max-width: 48rem; height: auto; color: var(--ink); }
 figure.chart-figure { margin: 1rem 0 0.75rem; }
 @media (max-width: 40rem) {
+  table.stacked thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); }
+  table.stacked tr { display: block; border-bottom: 2px solid var(--line); padding: 0.4rem 0; }
+  table.stacked td { display: grid; grid-template-columns: 7rem 1fr; gap: 0.5rem; border: 0;
+    padding: 0.2rem 0; }
+  table.stacked td::before { content: attr(data-label); font-weight: 700; }
   body { font-size: 1rem; }
   h1 { font-size: 1.5rem; }
   dl.facts { grid-template-columns: 1fr; }

@@ -120,7 +120,7 @@ pub async fn bookings(
                 p { "Няма записани." }
             } @else {
                 div.table-wrap {
-                    table {
+                    table.stacked {
                         caption.visually-hidden { "Записани при " (label_bg) }
                         thead { tr {
                             th scope="col" { "Час" }
@@ -133,17 +133,17 @@ pub async fn bookings(
                         tbody {
                             @for b in rows {
                                 tr {
-                                    td { (b.slot) }
-                                    td { (b.name) }
-                                    td { (b.phone) }
-                                    td { (b.topic.as_deref().unwrap_or("—")) }
-                                    td {
+                                    td data-label="Час" { (b.slot) }
+                                    td data-label="Име" { (b.name) }
+                                    td data-label="Телефон" { (b.phone) }
+                                    td data-label="Въпрос" { (b.topic.as_deref().unwrap_or("—")) }
+                                    td data-label="Състояние" {
                                         @match b.cancelled_at {
                                             Some(at) => { "отменен на " (layout::time_bg(at)) }
                                             None => { "записан на " (layout::time_bg(b.created_at)) }
                                         }
                                     }
-                                    td { (attendance_cell(&staff, b, now)) }
+                                    td data-label="Дошъл ли е" { (attendance_cell(&staff, b, now)) }
                                 }
                             }
                         }
