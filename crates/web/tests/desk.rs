@@ -459,3 +459,28 @@ async fn a_visit_booked_for_a_caller_is_on_the_days_list_and_is_marked_attended(
         .await;
     assert_eq!(forged.status, 403);
 }
+
+#[tokio::test]
+async fn a_sign_in_from_chromium_with_a_null_origin_is_accepted_only_with_its_fetch_site() {
+    // Every answer says `Referrer-Policy: no-referrer`, so Chromium sends a form's `Origin` as
+    // `null`; `Sec-Fetch-Site` then tells a same-site form from another site's.
+    let app = spawn_app_at(NOW).await;
+    app.add_staff("clerk", "registry_clerk", None, false).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sign_in = |site: Option<&'static str>| {
+        let mut request = client
+            .post(app.url("/staff/login"))
+            .header(reqwest::header::ORIGIN, "null")
+            .form(&[("username", "clerk"), ("password", PASSWORD)]);
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        request.send()
+    };
+    assert_eq!(sign_in(Some("same-origin")).await.unwrap().status(), 303);
+    assert_ne!(sign_in(Some("cross-site")).await.unwrap().status(), 303);
+    assert_ne!(sign_in(None).await.unwrap().status(), 303);
+}
