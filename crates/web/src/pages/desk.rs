@@ -716,15 +716,16 @@ pub async fn register(
     };
     let number = receipt.registered.number;
     let actor = staff.actor_label();
+    let mut files_lost = false;
     if !attachments.is_empty()
         && let Err(e) = app
             .store
             .add_attachments(number, attachments, now, &actor)
             .await
     {
-        // The case is registered and numbered; the clerk is told on the next page (no files
-        // listed) and attaches them again from the case.
+        // The case is registered and numbered; the next page says the files were not kept.
         tracing::error!(error = %e, %number, "scanned files not stored");
+        files_lost = true;
     }
     if !form.anonymous() {
         let case_id = app
@@ -756,7 +757,10 @@ pub async fn register(
     let jar = CookieJar::new().add(flash_cookie(Some(flash), is_https(&app, &headers)));
     Ok((
         jar,
-        Redirect::to(&format!("/staff/desk/registered/{number}")),
+        Redirect::to(&format!(
+            "/staff/desk/registered/{number}{}",
+            if files_lost { "?files=lost" } else { "" }
+        )),
     )
         .into_response())
 }
@@ -767,6 +771,7 @@ pub async fn registered(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
     Path(number): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     require_registrar(&staff)?;
@@ -774,6 +779,7 @@ pub async fn registered(
         .await
         .map_err(PageError::to(&staff))?;
     let code = flashed_tracking_code(&app, &headers, case.number).await;
+    let files_lost = query.get("files").is_some_and(|f| f == "lost");
     let files = app
         .store
         .attachments(case.number)
@@ -816,7 +822,9 @@ pub async fn registered(
             ul { @for d in &case.decisions { li { (d.reason_bg) } } }
         }
         h2 { "Сканирани документи" }
-        @if files.is_empty() {
+        @if files_lost && files.is_empty() {
+            (layout::alert("Преписката е регистрирана, но сканираните файлове не бяха записани. Пазете хартиения оригинал с номера на преписката."))
+        } @else if files.is_empty() {
             p { "Няма прикачени файлове." }
         } @else {
             ul id="desk-files" {
