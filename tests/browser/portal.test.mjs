@@ -376,6 +376,78 @@ test('a reception visit is booked and cancelled', async () => {
   await page.context().close();
 });
 
+test('the clerk registers a letter from the post with its scan, prints the receipt and books a caller', async () => {
+  const clerk = await staffPage('clerk');
+  await clerk.getByRole('link', { name: 'Нова преписка' }).click();
+  await clerk.getByRole('heading', { name: 'Нова преписка' }).waitFor();
+  await checkA11y(clerk, 'staff desk: new case');
+  await shootBoth(clerk, 'staff-desk');
+
+  // Nothing filled in: the errors sit next to their fields.
+  await clerk.getByRole('button', { name: 'Регистрирай' }).click();
+  await clerk.locator('#kind-error').waitFor();
+  for (const id of ['channel', 'subject', 'body', 'name']) {
+    assert.ok(await clerk.locator(`#${id}-error`).isVisible(), `${id}-error`);
+  }
+  await checkA11y(clerk, 'staff desk: errors');
+  await shootBoth(clerk, 'staff-desk-errors');
+
+  // Three days ago (today, in the first days of January: the register's year starts then).
+  const today = new Date().toISOString().slice(0, 10);
+  let received = new Date(Date.now() - 3 * 86400000).toISOString().slice(0, 10);
+  if (received.slice(0, 4) !== today.slice(0, 4)) received = today;
+  await clerk.locator('#channel-post').check();
+  await clerk.locator('#received').fill(received);
+  await clerk.locator('#kind-complaint').check();
+  await clerk.locator('#subject').fill('Неполучен отговор за разрешение за строеж');
+  await clerk.locator('#body').fill('Подадох заявление преди два месеца и не съм получил отговор.');
+  await clerk.locator('#bad_administration').check();
+  await clerk.locator('#name').fill('Мария Георгиева');
+  await clerk.locator('#postal_address').fill('ул. „Славянска“ 12, Хасково');
+  await clerk.locator('#consent').check();
+  await clerk.locator('#attachments').setInputFiles({
+    name: 'писмо.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%scan\n'),
+  });
+  await clerk.getByRole('button', { name: 'Регистрирай' }).click();
+  await clerk.locator('#desk-code').waitFor();
+  assert.match(clerk.url(), /\/staff\/desk\/registered\/\d{4}-\d{6}$/);
+  const [y, m, d] = received.split('-');
+  assert.equal((await clerk.locator('#desk-received').textContent()).trim(), `${d}.${m}.${y}`);
+  assert.ok(await clerk.getByText('писмо.pdf').isVisible());
+  const number = (await clerk.locator('#desk-number').textContent()).trim();
+  await checkA11y(clerk, 'staff desk: registered');
+  await shootBoth(clerk, 'staff-desk-registered');
+
+  // The receipt to print, and a reload registers nothing twice.
+  const href = await clerk.getByRole('link', { name: /Разписка за подателя/ }).getAttribute('href');
+  const pdf = await clerk.request.get(`${base}${href}`);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  await clerk.reload();
+  assert.equal((await clerk.locator('#desk-number').textContent()).trim(), number);
+
+  // A caller asks for a visit with the Secretary.
+  await clerk.goto(`${base}/staff/reception`);
+  await clerk.getByRole('link', { name: 'Записване на час по телефона' }).click();
+  await clerk.locator('#official').selectOption('secretary');
+  const day = await clerk.locator('#day option').nth(1).getAttribute('value');
+  await clerk.locator('#day').selectOption(day);
+  await clerk.getByRole('button', { name: 'Покажи свободните часове' }).click();
+  await clerk.locator('#slot').waitFor();
+  await checkA11y(clerk, 'staff desk: booking for a caller');
+  const time = await clerk.locator('#slot option').nth(1).getAttribute('value');
+  await clerk.locator('#slot').selectOption(time);
+  await clerk.locator('#name').fill('Стоян Колев');
+  await clerk.locator('#phone').fill('0899 111 222');
+  await clerk.locator('#consent').check();
+  await clerk.getByRole('button', { name: 'Запиши часа' }).click();
+  await clerk.locator('#visit-code').waitFor();
+  assert.ok(await clerk.getByRole('cell', { name: 'Стоян Колев' }).isVisible());
+  await checkA11y(clerk, 'staff reception (visit booked)');
+  await shootBoth(clerk, 'staff-desk-visit');
+  await clerk.context().close();
+});
+
 test('the keyboard reaches everything; text size, contrast and language persist', async () => {
   const page = await newPage();
   await page.goto(`${base}/`);

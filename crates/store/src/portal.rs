@@ -79,6 +79,30 @@ pub struct Booking {
     pub topic: Option<String>,
     pub created_at: Timestamp,
     pub cancelled_at: Option<Timestamp>,
+    /// Whether the visitor came, once someone at the desk has said so.
+    pub attendance: Option<Attendance>,
+}
+
+/// Whether a booked visitor came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attendance {
+    Attended,
+    Missed,
+}
+
+impl Attendance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attendance::Attended => "attended",
+            Attendance::Missed => "missed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Attendance> {
+        [Attendance::Attended, Attendance::Missed]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
 }
 
 /// What became of a request to book a visit.
@@ -231,8 +255,27 @@ pub trait PortalStore: Send + Sync {
         at: Timestamp,
         once: Option<(&FormOnce, &str)>,
     ) -> Result<BookingOutcome>;
-    /// A booking by its id, active or cancelled.
+    /// Books a slot as `book` does, for a caller, by the member of staff `booked_by` (the
+    /// journal names them, not the citizen).
+    async fn book_for_caller(
+        &self,
+        booking: NewBooking,
+        code_hash: &str,
+        at: Timestamp,
+        booked_by: &str,
+    ) -> Result<BookingOutcome>;
+    /// The booking `id`, active or cancelled (for a check before it is changed; not a reading
+    /// shown to anyone).
     async fn booking_by_id(&self, id: i64) -> Result<Option<Booking>>;
+    /// Marks whether the visitor of the active booking `id` came, by `by`, journalled; `None`
+    /// when there is no such active booking.
+    async fn mark_attendance(
+        &self,
+        id: i64,
+        attendance: Attendance,
+        by: &str,
+        at: Timestamp,
+    ) -> Result<Option<Booking>>;
     /// The slots of `official` on `day` held by active bookings.
     async fn booked_slots(&self, official: &str, day: Date) -> Result<Vec<String>>;
     /// The booking with this confirmation code hash, active or cancelled.

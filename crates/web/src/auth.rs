@@ -239,6 +239,14 @@ pub fn check_same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
     {
         return Err(refuse());
     }
+    // Under `Referrer-Policy: no-referrer` (every answer of ours) Chromium sends the form's
+    // `Origin` as `null`; then the browser's `Sec-Fetch-Site` (checked above) must say it.
+    if header("origin").is_some_and(|o| o.trim() == "null") {
+        return match header("sec-fetch-site") {
+            Some(_) => Ok(()),
+            None => Err(refuse()),
+        };
+    }
     if let Some(origin) = header("origin") {
         let authority = origin
             .trim()

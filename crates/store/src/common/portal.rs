@@ -3,8 +3,8 @@
 use super::journal::{append, details_json};
 use super::{DbPool, DbRow, ThisStore, begin_write};
 use crate::portal::{
-    Attachment, AttachmentInfo, Booking, BookingOutcome, FormCleanup, FormOnce, FormResult, KeptUpload, NewAttachment,
-    NewBooking, PortalPage, PortalStore, Survey,
+    Attachment, AttachmentInfo, Attendance, Booking, BookingOutcome, FormCleanup, FormOnce,
+    FormResult, KeptUpload, NewAttachment, NewBooking, PortalPage, PortalStore, Survey,
 };
 use crate::rows::{is_unique_violation, parse_date, parse_timestamp};
 use crate::{Result, StoreError};
@@ -18,7 +18,7 @@ use sqlx::Row;
 
 const ATTACHMENT_COLUMNS: &str = "id, filename, content_type, size, sha256, created_at";
 const BOOKING_COLUMNS: &str =
-    "id, official, day, slot, name, phone, topic, created_at, cancelled_at";
+    "id, official, day, slot, name, phone, topic, created_at, cancelled_at, attendance";
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -49,6 +49,12 @@ fn booking(row: &DbRow) -> Result<Booking> {
     let day: String = row.try_get("day")?;
     let created_at: String = row.try_get("created_at")?;
     let cancelled_at: Option<String> = row.try_get("cancelled_at")?;
+    let attendance: Option<String> = row.try_get("attendance")?;
+    let attendance = attendance
+        .map(|a| {
+            Attendance::parse(&a).ok_or_else(|| StoreError::Corrupt(format!("attendance {a}")))
+        })
+        .transpose()?;
     Ok(Booking {
         id: row.try_get("id")?,
         official: row.try_get("official")?,
@@ -59,6 +65,7 @@ fn booking(row: &DbRow) -> Result<Booking> {
         topic: row.try_get("topic")?,
         created_at: parse_timestamp(&created_at)?,
         cancelled_at: cancelled_at.as_deref().map(parse_timestamp).transpose()?,
+        attendance,
     })
 }
 
@@ -239,79 +246,73 @@ impl PortalStore for ThisStore {
         at: Timestamp,
         once: Option<(&FormOnce, &str)>,
     ) -> Result<BookingOutcome> {
+        insert_booking(self, new, code_hash, at, "citizen", once).await
+    }
+
+    async fn book_for_caller(
+        &self,
+        new: NewBooking,
+        code_hash: &str,
+        at: Timestamp,
+        booked_by: &str,
+    ) -> Result<BookingOutcome> {
+        insert_booking(self, new, code_hash, at, booked_by, None).await
+    }
+
+    async fn booking_by_id(&self, id: i64) -> Result<Option<Booking>> {
+        sqlx::query(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .as_ref()
+        .map(booking)
+        .transpose()
+    }
+
+    async fn mark_attendance(
+        &self,
+        id: i64,
+        attendance: Attendance,
+        by: &str,
+        at: Timestamp,
+    ) -> Result<Option<Booking>> {
         let at_text = at.to_string();
         let mut tx = begin_write(&self.write).await?;
-        let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO bookings (official, day, slot, name, phone, topic, code_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(&new.official)
-        .bind(new.day.to_string())
-        .bind(&new.slot)
-        .bind(&new.name)
-        .bind(&new.phone)
-        .bind(&new.topic)
-        .bind(code_hash)
+        let Some(row) = sqlx::query(&format!(
+            "UPDATE bookings SET attendance = $1, attendance_at = $2, attendance_by = $3
+             WHERE id = $4 AND cancelled_at IS NULL RETURNING {BOOKING_COLUMNS}"
+        ))
+        .bind(attendance.as_str())
         .bind(&at_text)
-        .fetch_one(&mut *tx)
-        .await;
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => {
-                tx.rollback().await?;
-                // Which index refused: the slot first (what the citizen chose is gone), then
-                // the phone's visit that day.
-                let held: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT slot, phone FROM bookings WHERE official = $1 AND day = $2
-                       AND (slot = $3 OR phone = $4) AND cancelled_at IS NULL",
-                )
-                .bind(&new.official)
-                .bind(new.day.to_string())
-                .bind(&new.slot)
-                .bind(&new.phone)
-                .fetch_all(&self.read)
-                .await?;
-                let phone_slot = held.iter().find(|(_, phone)| *phone == new.phone);
-                return Ok(match phone_slot {
-                    Some((slot, _)) if !held.iter().any(|(s, _)| *s == new.slot) => {
-                        BookingOutcome::PhoneHasVisit { slot: slot.clone() }
-                    }
-                    _ => BookingOutcome::SlotTaken,
-                });
-            }
-            Err(e) => return Err(e.into()),
+        .bind(by)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            tx.rollback().await?;
+            return Ok(None);
         };
+        let marked = booking(&row)?;
         let details = details_json(&json!({
-            "booking_id": id, "official": new.official, "day": new.day.to_string(),
-            "slot": new.slot,
+            "booking_id": marked.id, "official": marked.official,
+            "day": marked.day.to_string(), "slot": marked.slot,
+            "attendance": attendance.as_str(),
         }))?;
         append(
             &mut tx,
             &at_text,
-            "citizen",
-            "book_reception",
+            by,
+            "mark_attendance",
             None,
             &details,
             None,
         )
         .await?;
-        if let Some((once, code)) = once {
-            super::forms::claim(&mut tx, once, "booking", &id.to_string(), code, at).await?;
-        }
         tx.commit().await?;
-        Ok(BookingOutcome::Booked(Booking {
-            id,
-            official: new.official,
-            day: new.day,
-            slot: new.slot,
-            name: new.name,
-            phone: new.phone,
-            topic: new.topic,
-            created_at: at,
-            cancelled_at: None,
-        }))
+        Ok(Some(marked))
     }
-
     async fn booked_slots(&self, official: &str, day: Date) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT slot FROM bookings
@@ -321,16 +322,6 @@ impl PortalStore for ThisStore {
         .bind(day.to_string())
         .fetch_all(&self.read)
         .await?)
-    }
-
-    async fn booking_by_id(&self, id: i64) -> Result<Option<Booking>> {
-        sqlx::query(&format!("SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?
-            .as_ref()
-            .map(booking)
-            .transpose()
     }
 
     async fn form_result(&self, token_hash: &str) -> Result<Option<FormResult>> {
@@ -491,3 +482,86 @@ impl PortalStore for ThisStore {
         Ok(())
     }
 }
+
+/// Books a slot, journalled as done by `actor` (the citizen, or the clerk for a caller).
+async fn insert_booking(
+    store: &ThisStore,
+    new: NewBooking,
+    code_hash: &str,
+    at: Timestamp,
+    actor: &str,
+    once: Option<(&FormOnce, &str)>,
+) -> Result<BookingOutcome> {
+    let at_text = at.to_string();
+        let mut tx = begin_write(&store.write).await?;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO bookings (official, day, slot, name, phone, topic, code_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(&new.official)
+        .bind(new.day.to_string())
+        .bind(&new.slot)
+        .bind(&new.name)
+        .bind(&new.phone)
+        .bind(&new.topic)
+        .bind(code_hash)
+        .bind(&at_text)
+        .fetch_one(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                tx.rollback().await?;
+                // Which index refused: the slot first (what the citizen chose is gone), then
+                // the phone's visit that day.
+                let held: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT slot, phone FROM bookings WHERE official = $1 AND day = $2
+                       AND (slot = $3 OR phone = $4) AND cancelled_at IS NULL",
+                )
+                .bind(&new.official)
+                .bind(new.day.to_string())
+                .bind(&new.slot)
+                .bind(&new.phone)
+                .fetch_all(&store.read)
+                .await?;
+                let phone_slot = held.iter().find(|(_, phone)| *phone == new.phone);
+                return Ok(match phone_slot {
+                    Some((slot, _)) if !held.iter().any(|(s, _)| *s == new.slot) => {
+                        BookingOutcome::PhoneHasVisit { slot: slot.clone() }
+                    }
+                    _ => BookingOutcome::SlotTaken,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let details = details_json(&json!({
+            "booking_id": id, "official": new.official, "day": new.day.to_string(),
+            "slot": new.slot,
+        }))?;
+        append(
+            &mut tx,
+            &at_text,
+            actor,
+            "book_reception",
+            None,
+            &details,
+            None,
+        )
+        .await?;
+        if let Some((once, code)) = once {
+            super::forms::claim(&mut tx, once, "booking", &id.to_string(), code, at).await?;
+        }
+        tx.commit().await?;
+        Ok(BookingOutcome::Booked(Booking {
+            id,
+            official: new.official,
+            day: new.day,
+            slot: new.slot,
+            name: new.name,
+            phone: new.phone,
+            topic: new.topic,
+            created_at: at,
+            cancelled_at: None,
+            attendance: None,
+        }))
+    }

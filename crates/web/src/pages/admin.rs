@@ -1045,7 +1045,13 @@ pub async fn set_signatory(
     staff
         .check_csrf(form.csrf_token.as_deref())
         .map_err(PageError::to(&staff))?;
-    require(&staff, Permission::ManageDepartments)?;
+    require(
+        &app,
+        &staff,
+        Permission::ManageDepartments,
+        "/staff/admin/signatory",
+    )
+    .await?;
     let mut errors = FormErrors::default();
     for (field, value) in [("name", &form.name), ("position", &form.position)] {
         let value = value.trim();

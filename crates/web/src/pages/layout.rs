@@ -93,6 +93,12 @@ button { font: inherit; font-weight: 700; padding: 0.5rem 1rem; border: 2px soli
   cursor: pointer; }
 button.secondary { background: var(--soft); color: var(--ink); box-shadow: 0 2px 0 #929191; }
 button.warning { background: var(--bad); box-shadow: 0 2px 0 #55070e; }
+a.button { display: inline-block; font-weight: 700; padding: 0.5rem 1rem; background: var(--good);
+  color: #fff; box-shadow: 0 2px 0 #002d18; text-decoration: none; }
+a.button:focus { color: var(--ink); }
+form.inline { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.25rem 0 0; }
+form.inline button { padding: 0.25rem 0.6rem; }
+.code { font-family: monospace; font-size: 1.15em; letter-spacing: 0.05em; white-space: nowrap; }
 header.top button { background: #fff; color: var(--brand); box-shadow: none; padding: 0.2rem 0.6rem; }
 .alert { border: 5px solid var(--bad); padding: 0.75rem 1rem; margin: 0 0 1.25rem; }
 .alert p, .notice p { margin: 0.25rem 0; }
@@ -131,6 +137,12 @@ ul.lines { margin: 0; padding-left: 1.1rem; }
   .journal-table td.empty { display: none; }
 }
 @media (max-width: 40rem) {
+  table.stacked thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); }
+  table.stacked tr { display: block; border-bottom: 2px solid var(--line); padding: 0.4rem 0; }
+  table.stacked td { display: grid; grid-template-columns: 7rem 1fr; gap: 0.5rem; border: 0;
+    padding: 0.2rem 0; }
+  table.stacked td::before { content: attr(data-label); font-weight: 700; }
   body { font-size: 1rem; }
   h1 { font-size: 1.5rem; }
   dl.facts { grid-template-columns: 1fr; }
@@ -165,6 +177,7 @@ pub enum Section {
     Journal,
     Password,
     Reception,
+    Desk,
     PortalPages,
     Statistics,
     None,
@@ -188,6 +201,9 @@ fn nav_items(staff: &Staff) -> Vec<(Section, &'static str, &'static str)> {
     }
     if access::check(&actor, Permission::ViewJournal, None).is_ok() {
         items.push((Section::Journal, "/staff/journal", "Дневник"));
+    }
+    if super::desk::may_register(staff) {
+        items.push((Section::Desk, "/staff/desk/new", "Нова преписка"));
     }
     if super::reception::may_see_bookings(staff) {
         items.push((Section::Reception, "/staff/reception", "Прием"));

@@ -10,6 +10,7 @@
 
 mod admin;
 mod case;
+mod desk;
 mod inbox;
 mod journal;
 mod layout;
@@ -46,67 +47,87 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-ac
                    frame-ancestors 'none'; base-uri 'none'";
 
 pub fn routes() -> Router<AppState> {
-    let pages = Router::new()
-        .route("/staff", get(inbox::page))
-        .merge(search::routes())
-        .route("/staff/login", get(login::form).post(login::submit))
-        .route("/staff/logout", post(login::logout))
-        .route(
-            "/staff/password",
-            get(login::password_form).post(login::password_submit),
-        )
-        .route("/staff/cases/{number}", get(case::page))
-        .route(
-            "/staff/cases/{number}/personal-data",
-            get(case::personal_data),
-        )
-        .route("/staff/cases/{number}/act", post(case::act))
-        .route("/staff/cases/{number}/conflict", post(case::conflict))
-        .route("/staff/cases/{number}/preview", post(case::preview))
-        .route("/staff/overview", get(overview::page))
-        .route("/staff/admin", get(admin::page))
-        .route("/staff/admin/outbox", get(outbox::page))
-        .route("/staff/admin/users", post(admin::add_user))
-        .route("/staff/admin/users/{id}", post(admin::update_user))
-        .route("/staff/admin/users/{id}/unlock", post(admin::unlock_user))
-        .route(
-            "/staff/admin/users/{id}/reset-password",
-            post(admin::reset_password),
-        )
-        .route(
-            "/staff/admin/changes/{id}/approve",
-            post(admin::approve_change),
-        )
-        .route(
-            "/staff/admin/changes/{id}/reject",
-            post(admin::reject_change),
-        )
-        .route("/staff/admin/departments", post(admin::add_department))
-        .route("/staff/admin/departments/{id}/head", post(admin::set_head))
-        .route("/staff/admin/signatory", post(admin::set_signatory))
-        .route("/staff/journal", get(journal::page))
-        .route("/staff/journal.csv", get(journal::csv_download))
-        .route("/staff/statistics", get(statistics::page))
-        .route(
-            "/staff/statistics/cases.csv",
-            get(crate::stats::cases_csv::download),
-        )
-        .route("/staff/reception", get(reception::bookings))
-        .route("/staff/cases/{number}/portal", get(reception::case_extras))
-        .route(
-            "/staff/cases/{number}/attachments/{id}",
-            get(reception::attachment),
-        )
-        .route("/staff/admin/pages", get(reception::pages_list))
-        .route(
-            "/staff/admin/pages/{slug}",
-            get(reception::page_form).post(reception::page_save),
-        )
-        // Pages may show personal data: never keep them in a cache.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ));
+    let pages =
+        Router::new()
+            .route("/staff", get(inbox::page))
+            .merge(search::routes())
+            .route("/staff/login", get(login::form).post(login::submit))
+            .route("/staff/logout", post(login::logout))
+            .route(
+                "/staff/password",
+                get(login::password_form).post(login::password_submit),
+            )
+            .route("/staff/cases/{number}", get(case::page))
+            .route(
+                "/staff/cases/{number}/personal-data",
+                get(case::personal_data),
+            )
+            .route("/staff/cases/{number}/act", post(case::act))
+            .route("/staff/cases/{number}/conflict", post(case::conflict))
+            .route("/staff/cases/{number}/preview", post(case::preview))
+            .route("/staff/overview", get(overview::page))
+            .route("/staff/admin", get(admin::page))
+            .route("/staff/admin/outbox", get(outbox::page))
+            .route("/staff/admin/users", post(admin::add_user))
+            .route("/staff/admin/users/{id}", post(admin::update_user))
+            .route("/staff/admin/users/{id}/unlock", post(admin::unlock_user))
+            .route(
+                "/staff/admin/users/{id}/reset-password",
+                post(admin::reset_password),
+            )
+            .route(
+                "/staff/admin/changes/{id}/approve",
+                post(admin::approve_change),
+            )
+            .route(
+                "/staff/admin/changes/{id}/reject",
+                post(admin::reject_change),
+            )
+            .route("/staff/admin/departments", post(admin::add_department))
+            .route("/staff/admin/departments/{id}/head", post(admin::set_head))
+            .route("/staff/admin/signatory", post(admin::set_signatory))
+            .route("/staff/journal", get(journal::page))
+            .route("/staff/journal.csv", get(journal::csv_download))
+            .route("/staff/statistics", get(statistics::page))
+            .route(
+                "/staff/statistics/cases.csv",
+                get(crate::stats::cases_csv::download),
+            )
+            .route("/staff/reception", get(reception::bookings))
+            .route(
+                "/staff/reception/{id}/attendance",
+                post(reception::attendance),
+            )
+            .route(
+                "/staff/desk/new",
+                get(desk::new_form).post(desk::register).layer(
+                    axum::extract::DefaultBodyLimit::max(crate::portal::upload::MAX_FORM_BYTES),
+                ),
+            )
+            .route("/staff/desk/registered/{number}", get(desk::registered))
+            .route(
+                "/staff/desk/registered/{number}/receipt.pdf",
+                get(desk::receipt_pdf),
+            )
+            .route(
+                "/staff/desk/visit",
+                get(desk::visit_form).post(desk::book_visit),
+            )
+            .route("/staff/cases/{number}/portal", get(reception::case_extras))
+            .route(
+                "/staff/cases/{number}/attachments/{id}",
+                get(reception::attachment),
+            )
+            .route("/staff/admin/pages", get(reception::pages_list))
+            .route(
+                "/staff/admin/pages/{slug}",
+                get(reception::page_form).post(reception::page_save),
+            )
+            // Pages may show personal data: never keep them in a cache.
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            ));
     Router::new()
         .route("/staff/assets/style.css", get(layout::stylesheet))
         .merge(pages)

@@ -8,19 +8,19 @@ use crate::auth::Staff;
 use crate::cases;
 use crate::error::ApiError;
 use crate::portal::content;
-use crate::portal::reception::OFFICIALS;
+use crate::portal::reception::{OFFICIALS, official_label, started};
 use crate::portal::upload::human_size;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use maud::{Markup, html};
 use priemna_domain::access::Role;
 use priemna_domain::clock::local_date;
 use priemna_domain::submission::Problem;
-use priemna_store::PortalPage;
+use priemna_store::{Attendance, Booking, PortalPage};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -52,6 +52,7 @@ pub async fn bookings(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
     Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
 ) -> Result<Response, PageError> {
     if !may_see_bookings(&staff) {
         return Err(forbidden(
@@ -85,8 +86,19 @@ pub async fn bookings(
     let reception = priemna_domain::deadline::reception(day, &app.calendar);
     let title = format!("Записани за прием — {}", layout::date_bg(day));
     let active = list.iter().filter(|b| b.cancelled_at.is_none()).count();
+    let booked = super::desk::flashed_booking_code(&app, &headers).await;
     let body = html! {
+        @if let Some((b, code)) = &booked {
+            div.notice role="status" {
+                p { strong { "Часът е записан: " }
+                    (official_label(&b.official).map(|(bg, _)| bg).unwrap_or_default()) ", "
+                    (layout::date_bg(b.day)) ", " (b.slot) " ч., " (b.name) "." }
+                p { "Код за отмяна: " strong.code id="visit-code" { (code) }
+                    " — продиктувайте го на обаждащия се; с него може да отмени часа на портала. Показва се само сега." }
+            }
+        }
         h1 { (title) }
+        p { a href=(format!("/staff/desk/visit?day={day}")) { "Записване на час по телефона" } }
         form.filters method="get" action="/staff/reception" {
             (layout::Input { id: "day", name: "day", label: "Ден", kind: "date",
                 value: &day.to_string(), ..layout::Input::default() }.render())
@@ -108,7 +120,7 @@ pub async fn bookings(
                 p { "Няма записани." }
             } @else {
                 div.table-wrap {
-                    table {
+                    table.stacked {
                         caption.visually-hidden { "Записани при " (label_bg) }
                         thead { tr {
                             th scope="col" { "Час" }
@@ -116,20 +128,22 @@ pub async fn bookings(
                             th scope="col" { "Телефон" }
                             th scope="col" { "Въпрос" }
                             th scope="col" { "Състояние" }
+                            th scope="col" { "Дошъл ли е" }
                         } }
                         tbody {
                             @for b in rows {
                                 tr {
-                                    td { (b.slot) }
-                                    td { (b.name) }
-                                    td { (b.phone) }
-                                    td { (b.topic.as_deref().unwrap_or("—")) }
-                                    td {
+                                    td data-label="Час" { (b.slot) }
+                                    td data-label="Име" { (b.name) }
+                                    td data-label="Телефон" { (b.phone) }
+                                    td data-label="Въпрос" { (b.topic.as_deref().unwrap_or("—")) }
+                                    td data-label="Състояние" {
                                         @match b.cancelled_at {
                                             Some(at) => { "отменен на " (layout::time_bg(at)) }
                                             None => { "записан на " (layout::time_bg(b.created_at)) }
                                         }
                                     }
+                                    td data-label="Дошъл ли е" { (attendance_cell(&staff, b, now)) }
                                 }
                             }
                         }
@@ -139,6 +153,124 @@ pub async fn bookings(
         }
     };
     Ok(layout::page(&title, Some(&staff), Section::Reception, body).into_response())
+}
+
+/// Whether the visitor came, and the buttons to say so once the visit has begun.
+fn attendance_cell(staff: &Staff, booking: &Booking, now: jiff::Timestamp) -> Markup {
+    if booking.cancelled_at.is_some() {
+        return html! { "—" };
+    }
+    let marked = match booking.attendance {
+        Some(Attendance::Attended) => Some("дойде"),
+        Some(Attendance::Missed) => Some("не дойде"),
+        None => None,
+    };
+    let action = format!("/staff/reception/{}/attendance", booking.id);
+    let label = format!("{} в {}", booking.name, booking.slot);
+    html! {
+        @if let Some(marked) = marked { strong { (marked) } }
+        @if started(booking.day, &booking.slot, now) {
+            form.inline method="post" action=(action) {
+                (layout::csrf_field(staff))
+                @if booking.attendance != Some(Attendance::Attended) {
+                    button.secondary type="submit" name="attendance" value="attended"
+                        aria-label=(format!("Дойде: {label}")) { "Дойде" }
+                }
+                " "
+                @if booking.attendance != Some(Attendance::Missed) {
+                    button.secondary type="submit" name="attendance" value="missed"
+                        aria-label=(format!("Не дойде: {label}")) { "Не дойде" }
+                }
+            }
+        } @else if marked.is_none() {
+            "предстои"
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AttendanceForm {
+    #[serde(default)]
+    attendance: String,
+    #[serde(default)]
+    csrf_token: Option<String>,
+}
+
+/// `POST /staff/reception/{id}/attendance`: the visitor came (`attended`) or did not
+/// (`missed`); journalled, and can be corrected the same way.
+pub async fn attendance(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    Path(id): Path<i64>,
+    form: Result<Form<AttendanceForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    if !may_see_bookings(&staff) {
+        return Err(forbidden(
+            &staff,
+            "Посещенията се отбелязват от кабинета на кмета и деловодството.",
+            "Visits are marked by the Mayor's office and the registry.",
+        ));
+    }
+    let Ok(Form(form)) = form else {
+        return Err(PageError::new(
+            ApiError::BadRequest(Vec::new()),
+            Some(&staff),
+        ));
+    };
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(PageError::to(&staff))?;
+    let Some(attendance) = Attendance::parse(form.attendance.trim()) else {
+        return Err(PageError::new(
+            ApiError::BadRequest(vec![priemna_domain::submission::FieldError::new(
+                "attendance",
+                Problem::UnknownValue {
+                    allowed: vec!["attended", "missed"],
+                },
+            )]),
+            Some(&staff),
+        ));
+    };
+    let to_page = |e: priemna_store::StoreError| PageError::new(e.into(), Some(&staff));
+    let now = app.clock.now();
+    let booking = app
+        .store
+        .booking_by_id(id)
+        .await
+        .map_err(to_page)?
+        .ok_or_else(|| PageError::new(ApiError::NotFound, Some(&staff)))?;
+    let refused = |bg: &str, en: &str| {
+        PageError::new(
+            ApiError::Conflict {
+                reason_bg: bg.to_owned(),
+                reason_en: en.to_owned(),
+            },
+            Some(&staff),
+        )
+    };
+    if booking.cancelled_at.is_some() {
+        return Err(refused(
+            "Часът е отменен; няма посещение за отбелязване.",
+            "The visit was cancelled; there is nothing to mark.",
+        ));
+    }
+    if !started(booking.day, &booking.slot, now) {
+        return Err(refused(
+            "Посещението още не е започнало; отбелязва се след началния му час.",
+            "The visit has not begun yet; it is marked after its start time.",
+        ));
+    }
+    app.store
+        .mark_attendance(id, attendance, &staff.actor_label(), now)
+        .await
+        .map_err(to_page)?
+        .ok_or_else(|| {
+            refused(
+                "Часът е отменен; няма посещение за отбелязване.",
+                "The visit was cancelled; there is nothing to mark.",
+            )
+        })?;
+    Ok(Redirect::to(&format!("/staff/reception?day={}", booking.day)).into_response())
 }
 
 /// `GET /staff/cases/{number}/portal`: the files the citizen attached and their rating.

@@ -66,7 +66,7 @@ pub fn day_slots(day: Date, calendar: &WorkingCalendar) -> Vec<String> {
 }
 
 /// Whether a slot has already begun at `now`.
-fn started(day: Date, slot: &str, now: Timestamp) -> bool {
+pub fn started(day: Date, slot: &str, now: Timestamp) -> bool {
     let Ok(time) = slot.parse::<Time>() else {
         return true;
     };
