@@ -8,7 +8,7 @@
 //! The result page's address carries a second token, the receipt token, derived one way from the
 //! form's token (so the form sent again finds the same page) and never stored (only its hash).
 //! The code the page shows — the tracking code, the booking's confirmation code — is kept XOR-ed
-//! with a pad derived from the receipt token, so the database alone cannot read it, and only for
+//! with a pad derived from the receipt token (HKDF-SHA256), so the database alone cannot read it, and only for
 //! `CODE_SHOWN` (30 minutes): a receipt address left in a browser's history, or in a log, opens
 //! the receipt without the code (and without the person's details) afterwards, and nothing at
 //! all after `RESULT_KEPT`.
@@ -33,6 +33,9 @@ pub const UPLOADS_KEPT: SignedDuration = SignedDuration::from_hours(2);
 /// browser's history, so that Back shows the same form with the same token, but checked with the
 /// server before any other use and never stored by a shared cache.
 pub const FORM_CACHE: &str = "private, no-cache";
+
+/// The most of what goes with a code (the subject, the files' names) that a receipt keeps sealed.
+const MAX_EXTRA_BYTES: usize = 4096;
 
 /// The name of the hidden field.
 pub const FIELD: &str = "form_token";
@@ -68,26 +71,30 @@ pub fn receipt_token(form_token: &str) -> String {
     hex(&digest.finalize()[..16])
 }
 
-/// `len` bytes of pad derived from the receipt token (SHA-256 in counter mode; each receipt
-/// token seals one code only).
+/// `len` bytes of pad derived from the receipt token with HKDF-SHA256 (each receipt token seals
+/// one code only, so the pad is never used twice). At most 255 × 32 bytes: the code and its few
+/// words of context are far shorter; anything longer is not sealed (an empty pad).
 fn pad(receipt_token: &str, len: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len + 32);
-    let mut counter: u32 = 0;
-    while out.len() < len {
-        let mut digest = Sha256::new();
-        digest.update(b"priemna receipt pad\0");
-        digest.update(receipt_token.as_bytes());
-        digest.update(counter.to_be_bytes());
-        out.extend_from_slice(&digest.finalize());
-        counter = counter.wrapping_add(1);
+    let kdf = hkdf::Hkdf::<Sha256>::new(Some(b"priemna receipt pad"), receipt_token.as_bytes());
+    let mut out = vec![0u8; len];
+    match kdf.expand(b"sealed code", &mut out) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
     }
-    out.truncate(len);
-    out
 }
 
 /// What to store with the creation for the form with `token`; `extra` is shown with the code.
 pub fn form_once(token: &str, extra: Option<String>, now: Timestamp) -> FormOnce {
     let receipt = receipt_token(token);
+    // Well within what one pad can seal (HKDF gives at most 8 160 bytes).
+    let extra = extra.map(|mut e| {
+        let mut cut = e.len().min(MAX_EXTRA_BYTES);
+        while !e.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        e.truncate(cut);
+        e
+    });
     let len = 64 + extra.as_ref().map_or(0, |e| e.len() + 1);
     FormOnce {
         token_hash: hash(token),
