@@ -286,7 +286,7 @@ test('a member of staff answers in the back office → the citizen sees the answ
   await staff.locator('#action-assign').getByRole('button').click();
   await staff.locator('#answer-text').waitFor();
   await staff.locator('#answer-text').fill('Удостоверението е готово. Можете да го получите на гише 3.');
-  await staff.locator('#action-answer').getByRole('button').click();
+  await staff.locator('#action-answer').getByRole('button', { name: 'Изпрати отговора' }).click();
   await staff.getByText('Извършено').waitFor();
   await shootBoth(staff, 'staff-case');
   await staff.goto(`${base}/staff/cases/${shared.number}/portal`);
