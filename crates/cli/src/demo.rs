@@ -309,6 +309,11 @@ async fn load_staff_if_none(app: &AppState) -> anyhow::Result<()> {
         .store
         .create_department("Екология и чистота", now, actor)
         .await?;
+    // Whistleblower reports go to the inspectorate, whose inspector is designated for them.
+    let inspectorate = app
+        .store
+        .create_department("Инспекторат", now, actor)
+        .await?;
     let people = [
         (
             "admin",
@@ -338,6 +343,13 @@ async fn load_staff_if_none(app: &AppState) -> anyhow::Result<()> {
             "case_officer",
             Some(ecology.id),
             false,
+        ),
+        (
+            "inspector",
+            "Радослав Честнов",
+            "case_officer",
+            Some(inspectorate.id),
+            true,
         ),
         ("mayor", "Кабинет на кмета", "mayors_office", None, false),
         ("auditor", "Одитор Проверкин", "auditor", None, false),
@@ -394,6 +406,32 @@ async fn load_staff_if_none(app: &AppState) -> anyhow::Result<()> {
         return Ok(());
     };
     let officer_id = officer.user.id;
+    // The whistleblower's report goes to the designated inspector, who can take it to an answer
+    // (its 7-day acknowledgement is watched like any deadline).
+    if let Some(inspector) = staff("inspector") {
+        let sealed = app
+            .store
+            .inbox(&priemna_store::InboxFilter {
+                kind: Some(priemna_domain::Kind::CorruptionSignal),
+                include_sealed: true,
+                open_only: true,
+                limit: 10,
+                ..priemna_store::InboxFilter::default()
+            })
+            .await?;
+        for case in sealed {
+            let assign = ActionRequest {
+                action: "assign".into(),
+                department_id: Some(inspectorate.id),
+                assignee_id: Some(inspector.user.id),
+                ..ActionRequest::default()
+            };
+            let number = case.number.to_string();
+            if let Err(e) = cases::perform(app, &clerk, &number, &assign).await {
+                tracing::warn!(%number, error = ?e, "demo: the report was not routed");
+            }
+        }
+    }
     let mut answered = 0;
     for number in ["2026-000001", "2026-000002", "2026-000007", "2026-000010"] {
         let number = format!("{}{}", local_date(now).year(), &number[4..]);

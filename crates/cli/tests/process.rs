@@ -259,6 +259,50 @@ async fn demo_data_loads_on_first_start_only() {
         .unwrap();
     assert_eq!(case["number"], number);
     assert!(!case["subject"].as_str().unwrap().is_empty());
+
+    // The demo's whistleblower report waits with a designated inspector, who can answer it.
+    let inspector = server
+        .stdout_lines
+        .iter()
+        .find(|l| l.starts_with("demo staff: inspector / "))
+        .expect("a designated inspector in the demo");
+    let password = inspector.split_whitespace().nth(4).unwrap();
+    let login: Value = client
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .json(&json!({"username": "inspector", "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap();
+    let list: Value = client
+        .get(format!(
+            "{}/api/v1/cases?kind=corruption_signal",
+            server.base
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let report = &list["cases"][0];
+    assert_eq!(report["assignee"], "Радослав Честнов", "{list}");
+    let answered = client
+        .post(format!(
+            "{}/api/v1/cases/{}/actions",
+            server.base,
+            report["number"].as_str().unwrap()
+        ))
+        .bearer_auth(token)
+        .json(&json!({"action": "answer", "text": "Сигналът е проверен."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 200);
     drop(server);
 
     let again = start_server(&db, &["--demo"]);
