@@ -564,7 +564,7 @@ async fn the_cases_export_shows_personal_data_only_where_the_role_allows_and_nev
     let clerk = app.login("clerk").await;
     let export = fetch(
         &app,
-        "/staff/statistics/cases.csv?year=2026",
+        "/staff/statistics/cases.csv?year=2026&format=codes&personal=1&reason=Проверка+по+жалба+вх.+№+12",
         Some(&clerk.token),
     )
     .await;
@@ -614,12 +614,13 @@ async fn the_cases_export_shows_personal_data_only_where_the_role_allows_and_nev
     assert_eq!(details["rows"], 6);
     assert_eq!(details["complete"], true);
     assert!(exports[0].actor.contains("clerk"));
+    assert_eq!(details["reason"], "Проверка по жалба вх. № 12");
 
     // The auditor reads cases but no personal data, and no corruption signal: no such columns.
     let auditor = app.login("auditor").await;
     let export = fetch(
         &app,
-        "/staff/statistics/cases.csv?year=2026",
+        "/staff/statistics/cases.csv?year=2026&format=codes",
         Some(&auditor.token),
     )
     .await;
@@ -643,7 +644,7 @@ async fn the_cases_export_shows_personal_data_only_where_the_role_allows_and_nev
     let officer = app.login("officer").await;
     let export = fetch(
         &app,
-        &format!("/staff/statistics/cases.csv?year=2026&department={roads}"),
+        &format!("/staff/statistics/cases.csv?year=2026&format=codes&department={roads}"),
         Some(&officer.token),
     )
     .await;
@@ -768,4 +769,79 @@ async fn the_annual_report_as_a_page_and_as_pdf_holds_the_key_figures() {
     assert_eq!(wrong.status, 400);
     let wrong = fetch(&app, "/statistics/report/1234.pdf", None).await;
     assert_eq!(wrong.status, 400);
+}
+
+#[tokio::test]
+async fn the_cases_export_is_for_bulgarian_excel_and_personal_data_needs_asking_with_a_reason() {
+    let Register { app, .. } = register().await;
+    let clerk = app.login("clerk").await;
+    // Without asking: Bulgarian Excel's file (BOM, `;`, Bulgarian headings and labels, dates as
+    // дд.мм.гггг) and no personal columns, even for a role that may see them.
+    let export = fetch(
+        &app,
+        "/staff/statistics/cases.csv?year=2026",
+        Some(&clerk.token),
+    )
+    .await;
+    assert_eq!(export.status, 200, "{}", export.text());
+    let text = export.text();
+    assert!(text.starts_with('\u{feff}'), "a BOM for Excel");
+    let first_line = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        first_line.starts_with("Номер;Дата на получаване;Вид;Канал;Състояние"),
+        "{first_line}"
+    );
+    assert!(!first_line.contains("Подател"), "{first_line}");
+    assert!(
+        text.contains(";жалба;писмено, на място;"),
+        "{text}"
+    );
+    assert!(text.contains(".2026;"), "dates as дд.мм.гггг: {text}");
+    assert_no_personal_data("an export nobody asked personal data of", &text);
+    // Asking without a reason is refused, naming the field; the auditor may not ask at all.
+    let no_reason = fetch(
+        &app,
+        "/staff/statistics/cases.csv?year=2026&personal=1&reason=защото",
+        Some(&clerk.token),
+    )
+    .await;
+    assert_eq!(no_reason.status, 400, "{}", no_reason.text());
+    assert!(no_reason.text().contains("reason"), "{}", no_reason.text());
+    let auditor = app.login("auditor").await;
+    let refused = fetch(
+        &app,
+        "/staff/statistics/cases.csv?year=2026&personal=1&reason=Одит+на+сроковете+2026",
+        Some(&auditor.token),
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+    // With a reason: the Bulgarian personal columns, and the reason in the journal.
+    let asked = fetch(
+        &app,
+        "/staff/statistics/cases.csv?year=2026&personal=1&reason=Проверка+по+сигнал+№+7",
+        Some(&clerk.token),
+    )
+    .await;
+    assert_eq!(asked.status, 200);
+    let first_line = asked
+        .text()
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        first_line.ends_with(";Подател;Ел. поща;Телефон;Адрес"),
+        "{first_line}"
+    );
+    let journal = app.store.journal(0, 10_000).await.unwrap();
+    assert!(journal.iter().any(
+        |e| e.action == priemna_web::stats::cases_csv::JOURNAL_ACTION
+            && e.details.contains("Проверка по сигнал № 7")
+    ));
 }

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use maud::{Markup, html};
 use priemna_domain::Kind;
+use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::{local_date, municipal_tz};
 use priemna_domain::stats::{Period, Tally};
 use std::collections::HashMap;
@@ -42,6 +43,25 @@ fn query_of(period: Period, department: Option<i64>) -> String {
         query.push_str(&format!("&department={d}"));
     }
     query
+}
+
+/// The same period and department as form fields (for a form that asks for more).
+fn period_fields(period: Period, department: Option<i64>) -> Vec<(&'static str, String)> {
+    let whole_year = period.from.year() == period.to.year()
+        && period.from.month() == 1
+        && period.to.month() == 12;
+    let mut fields = if whole_year {
+        vec![("year", period.from.year().to_string())]
+    } else {
+        vec![
+            ("from", period.from.to_string()),
+            ("to", period.to.to_string()),
+        ]
+    };
+    if let Some(d) = department {
+        fields.push(("department", d.to_string()));
+    }
+    fields
 }
 
 /// The deadline figures of one department, as a definition list.
@@ -222,6 +242,8 @@ pub async fn page(
         && period.to.month() == 12)
         .then_some(period.from.year());
     let department_query = |d: Option<i64>| query_of(period, d);
+    let may_export_personal =
+        access::reach(staff.user.role, Permission::ViewPersonalData) != access::Reach::Never;
     let title = format!("Статистика — {}", view::period_label(period, LANG));
     let body = html! {
         h1 { (title) }
@@ -248,8 +270,13 @@ pub async fn page(
         }
         p {
             a href=(format!("/staff/statistics/cases.csv?{}", department_query(department))) {
-                "Преписките за периода (CSV)"
+                "Преписките за периода (CSV за Excel)"
             }
+            " ("
+            a href=(format!("/staff/statistics/cases.csv?format=codes&{}", department_query(department))) {
+                "с кодове, за програми"
+            }
+            ")"
             " · "
             a href=(format!("/statistics?{}", query_of(period, None))) { "Публичната страница" }
             @if let Some(year) = selected_year {
@@ -261,7 +288,24 @@ pub async fn page(
             }
         }
         p.hint {
-            "Файлът с преписките съдържа само преписките, до които имате достъп; данните на подателите — само където ролята Ви ги разрешава, и всяко такова изтегляне се записва в дневника."
+            "Файлът с преписките съдържа само преписките, до които имате достъп, без данни на подателите."
+        }
+        @if may_export_personal {
+            form.filters method="get" action="/staff/statistics/cases.csv" {
+                @for (name, value) in period_fields(period, department) {
+                    input type="hidden" name=(name) value=(value);
+                }
+                input type="hidden" name="personal" value="1";
+                div.field {
+                    label for="reason" { "Основание за изтегляне с данните на подателите" }
+                    input type="text" id="reason" name="reason" required minlength="10" maxlength="500"
+                        aria-describedby="reason-hint";
+                    p.hint id="reason-hint" {
+                        "Напр. „Проверка по жалба вх. № …“. Записва се в дневника заедно с броя на преписките с лични данни."
+                    }
+                }
+                div.field { button type="submit" { "Изтегли с лични данни (CSV)" } }
+            }
         }
         @match department {
             Some(id) => {

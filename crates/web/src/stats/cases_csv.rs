@@ -2,12 +2,17 @@
 //! figures, one row per case the reader may see (`access::check(ViewCase)`, as the inbox and
 //! search decide), for a spreadsheet.
 //!
+//! By default the file is for Bulgarian Excel: UTF-8 with its byte-order mark, `;` between
+//! columns, Bulgarian headings and labels, dates as `дд.мм.гггг`. `format=codes` gives the same
+//! rows for programs: `,`, English column names, the API's codes and ISO dates.
+//!
 //! The register is read in batches by id (keyset pagination, `ExportStore::export_cases`) and
 //! each batch is written out as it is read, so an export of millions of cases holds one batch in
-//! memory. The submitter's name, e-mail, phone and address appear only where the reader's role
-//! may see that case's personal data (`Permission::ViewPersonalData`); a whistleblower's sealed
-//! identity never does (the store reads only the ordinary submitters' table). An export that
-//! carried personal data is journalled once, with the number of cases whose data it held —
+//! memory. The submitter's name, e-mail, phone and address appear only when asked for
+//! (`personal=1` with a `reason`), and then only where the reader's role may see that case's
+//! personal data (`Permission::ViewPersonalData`); a whistleblower's sealed identity never does (the store reads only the ordinary submitters' table). An export that
+//! carried personal data is journalled once, with the reason and the number of cases whose data
+//! it held —
 //! when it ends, or, if the download is cut short, when it is dropped.
 
 use super::view::{self, guard_formula};
@@ -21,6 +26,7 @@ use axum::response::{IntoResponse, Response};
 use priemna_domain::access::{self, Actor, Permission, Reach};
 use priemna_domain::clock::local_date;
 use priemna_domain::stats::{Outcome, Period, StatCase, outcome};
+use priemna_domain::submission::{FieldError, Problem};
 use priemna_store::{ExportCase, ExportFilter, ExportSubmitter, StoreError};
 use serde_json::json;
 use std::collections::HashMap;
@@ -50,6 +56,44 @@ const COLUMNS: [&str; 19] = [
     "forwarded_to",
     "rating",
 ];
+
+/// The same columns for Bulgarian Excel.
+const COLUMNS_BG: [&str; 19] = [
+    "Номер",
+    "Дата на получаване",
+    "Вид",
+    "Канал",
+    "Състояние",
+    "Относно",
+    "Място",
+    "Код на звеното",
+    "Звено",
+    "Категория",
+    "Срок за отговор",
+    "Удължен срок",
+    "Дата на отговора",
+    "Изход",
+    "Дни до отговора",
+    "Спешност",
+    "Неразгледано по правило",
+    "Препратено на",
+    "Оценка",
+];
+
+/// The columns added for personal data.
+const PERSONAL_COLUMNS_BG: [&str; 4] = ["Подател", "Ел. поща", "Телефон", "Адрес"];
+
+/// The shortest reason a member of staff gives for exporting personal data.
+const MIN_REASON_CHARS: usize = 10;
+
+/// Who the file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// Bulgarian Excel: `;`, Bulgarian headings and labels, `дд.мм.гггг`.
+    Excel,
+    /// Programs: `,`, English column names, codes, ISO dates.
+    Codes,
+}
 
 /// The columns added for a role that may see personal data.
 const PERSONAL_COLUMNS: [&str; 4] = [
@@ -95,14 +139,60 @@ fn text(value: Option<&str>) -> String {
     value.map(guard_formula).unwrap_or_default()
 }
 
-fn record(case: &ExportCase, personal: Option<Option<&ExportSubmitter>>) -> Vec<String> {
+fn outcome_bg(outcome: &str) -> &'static str {
+    match outcome {
+        "on_time" => "отговорена в срок",
+        "late" => "отговорена след срока",
+        "not_considered" => "неразгледана по правило",
+        "forwarded" => "препратена",
+        "merged" => "обединена с друга",
+        "closed_without_answer" => "приключена без отговор",
+        "overdue" => "просрочена",
+        _ => "отворена",
+    }
+}
+
+fn urgency_bg(urgency: &str) -> &'static str {
+    match urgency {
+        "overdue" => "просрочена",
+        "due_soon" => "наближава срокът",
+        "on_track" => "в срок",
+        _ => "без срок",
+    }
+}
+
+fn record(
+    case: &ExportCase,
+    personal: Option<Option<&ExportSubmitter>>,
+    format: Format,
+) -> Vec<String> {
+    let excel = format == Format::Excel;
+    let date = |d: jiff::civil::Date| {
+        if excel {
+            d.strftime("%d.%m.%Y").to_string()
+        } else {
+            d.to_string()
+        }
+    };
     let (outcome, days) = outcome_of(case);
     let mut row = vec![
         case.number.to_string(),
-        case.received_date.to_string(),
-        case.kind.as_str().to_owned(),
-        case.channel.as_str().to_owned(),
-        case.status.as_str().to_owned(),
+        date(case.received_date),
+        if excel {
+            case.kind.label_bg().to_owned()
+        } else {
+            case.kind.as_str().to_owned()
+        },
+        if excel {
+            case.channel.label_bg().to_owned()
+        } else {
+            case.channel.as_str().to_owned()
+        },
+        if excel {
+            case.status.label_bg().to_owned()
+        } else {
+            case.status.as_str().to_owned()
+        },
         guard_formula(&case.subject),
         text(case.place.as_deref()),
         case.department_id
@@ -110,14 +200,26 @@ fn record(case: &ExportCase, personal: Option<Option<&ExportSubmitter>>) -> Vec<
             .unwrap_or_default(),
         text(case.department_name.as_deref()),
         text(case.service_code.as_deref()),
-        case.answer_due.map(|d| d.to_string()).unwrap_or_default(),
-        case.deadline_extended.to_string(),
+        case.answer_due.map(date).unwrap_or_default(),
+        match (excel, case.deadline_extended) {
+            (true, true) => "да".to_owned(),
+            (true, false) => "не".to_owned(),
+            (false, extended) => extended.to_string(),
+        },
         case.answered_at
-            .map(|at| local_date(at).to_string())
+            .map(|at| date(local_date(at)))
             .unwrap_or_default(),
-        outcome.to_owned(),
+        if excel {
+            outcome_bg(outcome).to_owned()
+        } else {
+            outcome.to_owned()
+        },
         days.map(|d| d.to_string()).unwrap_or_default(),
-        case.urgency.clone(),
+        if excel {
+            urgency_bg(&case.urgency).to_owned()
+        } else {
+            case.urgency.clone()
+        },
         text(case.not_considered_rule.as_deref()),
         text(case.forwarded_to.as_deref()),
         case.rating.map(|r| r.to_string()).unwrap_or_default(),
@@ -144,8 +246,12 @@ struct Export {
     filter: ExportFilter,
     period: Period,
     after_id: i64,
-    /// The reader's role may see personal data on some cases: the columns are there.
+    /// Personal data was asked for, with a reason, and the reader's role may see it on some
+    /// cases: the columns are there.
     personal_columns: bool,
+    /// Why personal data was asked for (journalled).
+    reason: String,
+    format: Format,
     /// The first chunk, read before the answer started (so that errors get their status).
     first: Option<Vec<u8>>,
     started: bool,
@@ -169,6 +275,7 @@ impl Export {
             "to": self.period.to.to_string(),
             "department_id": self.filter.department_id,
             "complete": complete,
+            "reason": self.reason,
         })
     }
 
@@ -199,12 +306,22 @@ impl Export {
         if self.finished {
             return Ok(None);
         }
-        let mut out = csv::Writer::from_writer(Vec::new());
+        let mut out = csv::WriterBuilder::new()
+            .delimiter(if self.format == Format::Excel {
+                b';'
+            } else {
+                b','
+            })
+            .from_writer(Vec::new());
         if !self.started {
             self.started = true;
-            let mut header: Vec<&str> = COLUMNS.to_vec();
+            let (columns, personal) = match self.format {
+                Format::Excel => (COLUMNS_BG, PERSONAL_COLUMNS_BG),
+                Format::Codes => (COLUMNS, PERSONAL_COLUMNS),
+            };
+            let mut header: Vec<&str> = columns.to_vec();
             if self.personal_columns {
-                header.extend(PERSONAL_COLUMNS);
+                header.extend(personal);
             }
             out.write_record(&header).map_err(csv_error)?;
         }
@@ -246,7 +363,7 @@ impl Export {
                 self.personal_rows += 1;
             }
             self.rows += 1;
-            out.write_record(record(case, personal))
+            out.write_record(record(case, personal, self.format))
                 .map_err(csv_error)?;
         }
         let bytes = out.into_inner().map_err(csv_error)?;
@@ -309,7 +426,52 @@ pub async fn download(
         until: period.to.next().first_day(),
         department_id,
     };
-    let personal_columns = access::reach(actor.role, Permission::ViewPersonalData) != Reach::Never;
+    let format = match query.get("format").map(String::as_str) {
+        None | Some("" | "excel" | "bg") => Format::Excel,
+        Some("codes") => Format::Codes,
+        Some(_) => {
+            return Err(to_page(ApiError::BadRequest(vec![FieldError::new(
+                "format",
+                Problem::UnknownValue {
+                    allowed: vec!["excel", "codes"],
+                },
+            )])));
+        }
+    };
+    let asked = query
+        .get("personal")
+        .is_some_and(|v| matches!(v.as_str(), "1" | "on" | "yes" | "true"));
+    let reason = query
+        .get("reason")
+        .map(|r| r.trim().to_owned())
+        .unwrap_or_default();
+    let personal_columns = if asked {
+        if access::reach(actor.role, Permission::ViewPersonalData) == Reach::Never {
+            return Err(to_page(ApiError::Forbidden {
+                reason_bg: "Вашата роля няма достъп до личните данни на подателите.".into(),
+                reason_en: "Your role has no access to submitters' personal data.".into(),
+            }));
+        }
+        let problem = if reason.chars().count() < MIN_REASON_CHARS {
+            Some(Problem::TooShort {
+                min_chars: MIN_REASON_CHARS,
+            })
+        } else if reason.chars().count() > 500 {
+            Some(Problem::TooLong { max_chars: 500 })
+        } else if reason.chars().any(char::is_control) {
+            Some(Problem::NotSingleLine)
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(to_page(ApiError::Validation(vec![FieldError::new(
+                "reason", problem,
+            )])));
+        }
+        true
+    } else {
+        false
+    };
     let mut export = Export {
         app: app.clone(),
         actor,
@@ -318,6 +480,8 @@ pub async fn download(
         period,
         after_id: 0,
         personal_columns,
+        reason,
+        format,
         first: None,
         started: false,
         finished: false,
