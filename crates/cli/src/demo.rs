@@ -400,6 +400,7 @@ async fn load_staff_if_none(app: &AppState) -> anyhow::Result<()> {
                 csrf_token: String::new(),
                 token_hash: String::new(),
                 via_cookie: false,
+                mail_off: false,
             })
     };
     let (Some(clerk), Some(officer)) = (staff("clerk"), staff("officer")) else {
@@ -538,6 +539,7 @@ async fn load_statistics_history(app: &AppState) -> anyhow::Result<()> {
         csrf_token: String::new(),
         token_hash: String::new(),
         via_cookie: false,
+        mail_off: false,
     };
     let now = app.clock.now();
     let this_month = local_date(now).first_of_month();

@@ -371,6 +371,8 @@ pub struct Staff {
     pub token_hash: String,
     /// Authenticated by the browser's cookie (so CSRF checks apply).
     pub via_cookie: bool,
+    /// This server sends no e-mail (no SMTP server configured): every page says so.
+    pub mail_off: bool,
 }
 
 impl Staff {
@@ -452,6 +454,7 @@ impl FromRequestParts<AppState> for Staff {
             csrf_token: session.csrf_token,
             token_hash,
             via_cookie,
+            mail_off: !app.notify.smtp_configured,
         };
         // The JSON API: a cookie-authenticated change must carry the CSRF header. (HTML forms
         // use `StaffPage` and check the token in the form body.)

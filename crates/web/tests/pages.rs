@@ -897,3 +897,39 @@ async fn changing_ones_password_through_the_form() {
         .await
         .assert_redirect("/staff");
 }
+
+#[tokio::test]
+async fn every_staff_page_says_so_while_no_mail_is_sent() {
+    // No SMTP server configured (the default): the banner on every page, with the outbox for
+    // the administrator.
+    let app = spawn_app_at("2026-03-02T10:00:00+02:00").await;
+    app.add_staff("clerk", "registry_clerk", None, false).await;
+    app.add_staff("admin", "administrator", None, false).await;
+    let clerk = Browser::sign_in(&app, "clerk").await;
+    for path in ["/staff", "/staff/search", "/staff/statistics"] {
+        let page = clerk.get(path).await;
+        page.assert_ok();
+        assert!(
+            page.body.contains("Електронната поща не е настроена"),
+            "{path}"
+        );
+        assert!(page.body.contains("Съобщете на администратора"), "{path}");
+    }
+    let admin = Browser::sign_in(&app, "admin").await;
+    let page = admin.get("/staff/admin").await;
+    assert!(page.body.contains(r#"href="/staff/admin/outbox""#));
+
+    // With SMTP configured, no banner.
+    let mut notifier = priemna_web::notify::Notifier::default();
+    notifier.smtp_configured = true;
+    let sending =
+        helpers::spawn_app_configured("2026-03-02T10:00:00+02:00", |s| s.with_notifier(notifier))
+            .await;
+    sending
+        .add_staff("clerk", "registry_clerk", None, false)
+        .await;
+    let clerk = Browser::sign_in(&sending, "clerk").await;
+    let page = clerk.get("/staff").await;
+    page.assert_ok();
+    assert!(!page.body.contains("Електронната поща не е настроена"));
+}

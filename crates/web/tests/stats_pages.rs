@@ -797,10 +797,7 @@ async fn the_cases_export_is_for_bulgarian_excel_and_personal_data_needs_asking_
         "{first_line}"
     );
     assert!(!first_line.contains("Подател"), "{first_line}");
-    assert!(
-        text.contains(";жалба;писмено, на място;"),
-        "{text}"
-    );
+    assert!(text.contains(";жалба;писмено, на място;"), "{text}");
     assert!(text.contains(".2026;"), "dates as дд.мм.гггг: {text}");
     assert_no_personal_data("an export nobody asked personal data of", &text);
     // Asking without a reason is refused, naming the field; the auditor may not ask at all.

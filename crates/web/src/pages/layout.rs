@@ -103,6 +103,8 @@ header.top button { background: #fff; color: var(--brand); box-shadow: none; pad
 .alert { border: 5px solid var(--bad); padding: 0.75rem 1rem; margin: 0 0 1.25rem; }
 .alert p, .notice p { margin: 0.25rem 0; }
 .notice { border: 5px solid var(--good); padding: 0.75rem 1rem; margin: 0 0 1.25rem; }
+.mail-off { background: #fff4ce; border-bottom: 3px solid #7a5b00; padding: 0.5rem 1rem; }
+.mail-off p { margin: 0 auto; max-width: 72rem; }
 .urgency { display: inline-block; font-weight: 700; padding: 0 0.4rem; white-space: nowrap; }
 .urgency.overdue { background: var(--bad); color: #fff; }
 .urgency.due-soon { background: var(--focus); color: var(--ink); outline: 2px solid var(--ink); }
@@ -258,6 +260,19 @@ pub fn page(title: &str, staff: Option<&Staff>, current: Section, body: Markup) 
                                     (csrf_field(staff))
                                     button type="submit" { "Изход" }
                                 }
+                            }
+                        }
+                    }
+                }
+                @if let Some(staff) = staff.filter(|s| s.mail_off) {
+                    div.mail-off role="status" {
+                        p {
+                            strong { "Електронната поща не е настроена." }
+                            " Разписките, отговорите и напомнянията се пазят в изходящата поща, но не се изпращат; гражданите не ги получават по e-mail."
+                            @if staff.user.role == priemna_domain::access::Role::Administrator {
+                                " " a href="/staff/admin/outbox" { "Изходяща поща" }
+                            } @else {
+                                " Съобщете на администратора."
                             }
                         }
                     }
