@@ -324,7 +324,7 @@ test('a reception visit is booked and cancelled', async () => {
   const page = await newPage();
   await page.goto(`${base}/reception`);
   await checkA11y(page, 'reception');
-  await page.getByLabel('Кметът на Община Хасково').check();
+  await page.getByLabel('Кмет на Община Хасково').check();
   const options = page.locator('#day option');
   const day = await options.nth(1).getAttribute('value');
   await page.locator('#day').selectOption(day);

@@ -933,3 +933,28 @@ async fn every_staff_page_says_so_while_no_mail_is_sent() {
     page.assert_ok();
     assert!(!page.body.contains("Електронната поща не е настроена"));
 }
+
+#[tokio::test]
+async fn the_case_page_names_who_entered_the_case_and_shows_no_internal_codes() {
+    let app = spawn_app_at("2026-03-02T10:00:00+02:00").await;
+    app.add_staff("clerk", "registry_clerk", None, false).await;
+    let (number, _) = app
+        .registered(
+            json!({"kind": "complaint", "channel": "post", "subject": "Забавено",
+                           "body": "Чакам от месец.", "about_bad_administration": true,
+                           "submitter": named()}),
+        )
+        .await;
+    let clerk = Browser::sign_in(&app, "clerk").await;
+    let page = clerk.get(&format!("/staff/cases/{number}")).await;
+    page.assert_ok();
+    // The helpers' registry clerk `registrar` ("Деловодител") entered the paper complaint.
+    assert!(
+        page.body.contains("Деловодител, деловодител"),
+        "{}",
+        page.body
+    );
+    for code in ["clerk:registrar", "deadline_complaint_7_days", "Правило: "] {
+        assert!(!page.body.contains(code), "{code} on the case page");
+    }
+}

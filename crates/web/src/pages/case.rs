@@ -455,7 +455,7 @@ fn render(
                 dt { "Обединена с" }
                 dd { a href=(format!("/staff/cases/{original}")) { (original.to_string()) } }
             }
-            dt { "Въведена от" } dd { (entered_by(&case.entered_by)) }
+            dt { "Въведена от" } dd { (entered_by(&case.entered_by, &directory.users)) }
         }
 
         h2 { "Текст" }
@@ -494,7 +494,6 @@ fn render(
                         @if d.needs_review {
                             " " strong.flag { "— изисква преценка от служител" }
                         }
-                        br; span.hint { "Правило: " code { (d.rule) } }
                     }
                 }
             }
@@ -578,11 +577,24 @@ fn signs(case: &CaseRecord) -> Vec<&'static str> {
     signs
 }
 
-fn entered_by(entered_by: &str) -> String {
-    if entered_by == "citizen" {
-        "гражданинът (портал или API)".to_owned()
-    } else {
-        entered_by.to_owned()
+/// Who put the case in the register, in words (never the stored code such as `clerk:demo`).
+fn entered_by(entered_by: &str, users: &[User]) -> String {
+    match entered_by {
+        "citizen" => return "гражданинът (портал или API)".to_owned(),
+        "demo" | "clerk:demo" => return "демонстрационни данни".to_owned(),
+        "import" => return "внос от стар регистър".to_owned(),
+        _ => {}
+    }
+    if let Some(key) = entered_by.strip_prefix("open311:") {
+        return format!("приложение „{key}“ (Open311)");
+    }
+    let username = entered_by
+        .strip_prefix("clerk:")
+        .or_else(|| entered_by.strip_prefix("cli:"));
+    match username.map(|name| (name, users.iter().find(|u| u.username == name))) {
+        Some((_, Some(user))) => format!("{}, {}", user.display_name, user.role.label_bg()),
+        Some((name, None)) => format!("служител „{name}“"),
+        None => entered_by.to_owned(),
     }
 }
 

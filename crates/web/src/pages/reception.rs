@@ -121,7 +121,7 @@ pub async fn bookings(
             } @else {
                 div.table-wrap {
                     table.stacked {
-                        caption.visually-hidden { "Записани при " (label_bg) }
+                        caption.visually-hidden { "Записани при " (lower_first(label_bg)) }
                         thead { tr {
                             th scope="col" { "Час" }
                             th scope="col" { "Име" }
@@ -604,4 +604,13 @@ pub async fn page_save(
         .await
         .map_err(|e| PageError::new(e.into(), Some(&staff)))?;
     Ok(Redirect::to(&format!("/staff/admin/pages/{slug}?done=1")).into_response())
+}
+
+/// A name as it reads inside a sentence: "Кмет на Община Хасково" → "кмет на Община Хасково".
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

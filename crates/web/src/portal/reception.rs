@@ -25,13 +25,14 @@ use priemna_store::{
 };
 use serde::Deserialize;
 
-/// Who receives citizens: (id, Bulgarian, English).
+/// Who receives citizens: (id, Bulgarian, English). Without the definite article, so that the
+/// name reads right alone (a choice) and after a preposition ("при кмет на …", not "при Кметът").
 pub const OFFICIALS: [(&str, &str, &str); 3] = [
-    ("mayor", "Кметът на Община Хасково", "The Mayor of Haskovo"),
+    ("mayor", "Кмет на Община Хасково", "The Mayor of Haskovo"),
     ("deputy_mayor", "Заместник-кмет", "A Deputy Mayor"),
     (
         "secretary",
-        "Секретарят на общината",
+        "Секретар на общината",
         "The Municipal Secretary",
     ),
 ];
