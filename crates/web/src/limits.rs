@@ -212,11 +212,6 @@ impl LimitConfig {
             proxies: TrustedProxies::None,
         }
     }
-
-    /// Whether every limit is switched off.
-    pub fn is_off(&self) -> bool {
-        self.intake_per_minute == 0 && self.login_per_minute == 0 && self.bookings_per_day == 0
-    }
 }
 
 /// The client of this request, as the limits decided it; handlers read it from the request's
@@ -326,10 +321,13 @@ fn forwarded_for(headers: &HeaderMap) -> impl Iterator<Item = &str> {
         .filter_map(|v| v.to_str().ok())
 }
 
-/// Decides who the client is (kept in the request for handlers), then applies the limit of the
-/// door the request knocks at.
+/// At a door that faces the public: decides who the client is (kept in the request for the
+/// handler: the portal's bookings), then applies the door's limit. Other requests pass untouched.
 pub async fn enforce(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
     let limits = &app.limits;
+    let Some(door) = door(request.method(), request.uri().path()) else {
+        return next.run(request).await;
+    };
     let Some(peer) = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -343,9 +341,6 @@ pub async fn enforce(State(app): State<AppState>, mut request: Request, next: Ne
         &limits.config.proxies,
     );
     request.extensions_mut().insert(ClientAddress(client));
-    let Some(door) = door(request.method(), request.uri().path()) else {
-        return next.run(request).await;
-    };
     let limiter = match door {
         Door::Intake => &limits.intake,
         Door::Login => &limits.login,
