@@ -3,7 +3,7 @@
 
 use crate::lang::Lang;
 use axum::Json;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -352,15 +352,17 @@ async fn page_for_people(
 pub async fn json_errors_everywhere(request: Request, next: Next) -> Response {
     let lang = Lang::from_headers(request.headers());
     let path = request.uri().path().to_owned();
-    let (request, prefs) = if read_by_people(&path) {
-        let (mut parts, body) = request.into_parts();
-        let Ok(prefs) = crate::portal::layout::Prefs::from_request_parts(&mut parts, &()).await;
-        (Request::from_parts(parts, body), Some(prefs))
-    } else {
-        (request, None)
-    };
+    // What the reader's preferences are read from, should an error need a page: the address
+    // (`?lang=`) and the cookies — kept aside, and read only then.
+    let reader = read_by_people(&path).then(|| {
+        let mut cookies = axum::http::HeaderMap::new();
+        for value in request.headers().get_all(header::COOKIE) {
+            cookies.append(header::COOKIE, value.clone());
+        }
+        (request.uri().clone(), cookies)
+    });
     let response = next.run(request).await;
-    if let Some(prefs) = prefs {
+    if let Some((uri, cookies)) = reader {
         let status = response.status();
         let html = response
             .headers()
@@ -368,6 +370,7 @@ pub async fn json_errors_everywhere(request: Request, next: Next) -> Response {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html"));
         if (status.is_client_error() || status.is_server_error()) && !html {
+            let prefs = crate::portal::layout::Prefs::read(&uri, &cookies);
             let said = response.extensions().get::<RenderedError>();
             let mut page = page_for_people(&path, &prefs, status, said).await;
             // Keep headers such as `Allow` and `Retry-After` that tell what would work.

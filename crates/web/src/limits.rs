@@ -18,7 +18,7 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -376,8 +376,7 @@ async fn too_many(request: Request, seconds: u64) -> Response {
     if path.starts_with("/api/") || path.starts_with("/open311/") {
         return error.into_response();
     }
-    let (mut parts, _) = request.into_parts();
-    let Ok(prefs) = crate::portal::layout::Prefs::from_request_parts(&mut parts, &()).await;
+    let prefs = crate::portal::layout::Prefs::read(request.uri(), request.headers());
     let message = if prefs.en() {
         format!(
             "Too many requests have come from your address. Nothing was sent or saved. Please \

@@ -295,8 +295,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Prefs {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        let query: HashMap<String, String> = Query::try_from_uri(&parts.uri)
+        Ok(Prefs::read(&parts.uri, &parts.headers))
+    }
+}
+
+impl Prefs {
+    /// The reader's preferences, from the address (`?lang=`) and the cookies of a request.
+    pub fn read(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Prefs {
+        let jar = CookieJar::from_headers(headers);
+        let query: HashMap<String, String> = Query::try_from_uri(uri)
             .map(|Query(q)| q)
             .unwrap_or_default();
         // `?lang=` wins (and is remembered by `remember_lang`); then the cookie; Bulgarian.
@@ -312,12 +319,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Prefs {
         let contrast = jar
             .get(CONTRAST_COOKIE)
             .is_some_and(|c| c.value() == "high");
-        Ok(Prefs {
+        Prefs {
             lang,
             size,
             contrast,
-            path: parts.uri.path().to_owned(),
-        })
+            path: uri.path().to_owned(),
+        }
     }
 }
 
