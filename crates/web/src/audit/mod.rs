@@ -191,12 +191,20 @@ impl Directory {
     pub async fn load(app: &AppState) -> Result<Directory, ApiError> {
         let users = app.store.users().await?;
         let departments = app.store.departments().await?;
-        Ok(Directory {
+        let mut directory = Directory::of_staff(&users);
+        directory.departments = departments.into_iter().map(|d| (d.id, d.name)).collect();
+        Ok(directory)
+    }
+
+    /// A directory of these members of staff (no departments), for naming actors on a page that
+    /// has read the staff already.
+    pub fn of_staff(users: &[User]) -> Directory {
+        Directory {
             by_username: users.iter().map(|u| (u.username.clone(), u.id)).collect(),
-            users: users.into_iter().map(|u| (u.id, u)).collect(),
-            departments: departments.into_iter().map(|d| (d.id, d.name)).collect(),
+            users: users.iter().map(|u| (u.id, u.clone())).collect(),
+            departments: HashMap::new(),
             cases: HashMap::new(),
-        })
+        }
     }
 
     /// Reads the cases `entries` are about that are not known yet (numbers and access facts;

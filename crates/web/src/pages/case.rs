@@ -577,24 +577,14 @@ fn signs(case: &CaseRecord) -> Vec<&'static str> {
     signs
 }
 
-/// Who put the case in the register, in words (never the stored code such as `clerk:demo`).
+/// Who put the case in the register, in words (never the stored code such as `clerk:demo`): the
+/// journal's way of naming actors.
 fn entered_by(entered_by: &str, users: &[User]) -> String {
-    match entered_by {
-        "citizen" => return "гражданинът (портал или API)".to_owned(),
-        "demo" | "clerk:demo" => return "демонстрационни данни".to_owned(),
-        "import" => return "внос от стар регистър".to_owned(),
-        _ => {}
-    }
-    if let Some(key) = entered_by.strip_prefix("open311:") {
-        return format!("приложение „{key}“ (Open311)");
-    }
-    let username = entered_by
-        .strip_prefix("clerk:")
-        .or_else(|| entered_by.strip_prefix("cli:"));
-    match username.map(|name| (name, users.iter().find(|u| u.username == name))) {
-        Some((_, Some(user))) => format!("{}, {}", user.display_name, user.role.label_bg()),
-        Some((name, None)) => format!("служител „{name}“"),
-        None => entered_by.to_owned(),
+    let who = crate::audit::Directory::of_staff(users).who(entered_by);
+    if who.role.is_empty() {
+        who.name
+    } else {
+        format!("{}, {}", who.name, who.role)
     }
 }
 

@@ -328,24 +328,6 @@ fn check_received(form: &DeskForm, today: Date, errors: &mut Errors) -> Option<D
     Some(date)
 }
 
-/// The control that shows a domain field's error.
-fn field_id(error: &FieldError) -> &'static str {
-    match (error.field.as_str(), &error.problem) {
-        ("kind", _) => "kind",
-        ("channel", _) => "channel",
-        ("subject", _) => "subject",
-        ("body", _) => "body",
-        ("address", _) => "address",
-        ("violation_date", _) => "violation_date",
-        ("submitter.name", _) | ("submitter", Problem::SubmitterRequired) => "name",
-        ("submitter.phone", _) | ("submitter", Problem::NoContact) => "phone",
-        ("submitter.email", _) => "email",
-        ("submitter.address", _) => "postal_address",
-        ("submitter", _) => "identity",
-        _ => "subject",
-    }
-}
-
 /// A domain error, worded for the clerk.
 fn message(error: &FieldError) -> String {
     let custom = match (error.field.as_str(), &error.problem) {
@@ -390,7 +372,10 @@ fn add_domain_errors(errors: &mut Errors, fields: &[FieldError]) {
         "email",
     ];
     for id in ORDER {
-        for e in fields.iter().filter(|e| field_id(e) == id) {
+        for e in fields
+            .iter()
+            .filter(|e| crate::portal::submit::field_id(&e.field, &e.problem) == id)
+        {
             errors.add(id, message(e));
         }
     }

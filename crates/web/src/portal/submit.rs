@@ -174,10 +174,12 @@ const KIND_ORDER: [Kind; 8] = [
     Kind::CorruptionSignal,
 ];
 
-/// The form id that shows a domain field's error.
-fn field_id(field: &str, problem: &Problem) -> &'static str {
+/// The form id that shows a domain field's error (the portal's form, and the registry desk's,
+/// which has the channel too).
+pub(crate) fn field_id(field: &str, problem: &Problem) -> &'static str {
     match (field, problem) {
         ("kind", _) => "kind",
+        ("channel", _) => "channel",
         ("subject", _) => "subject",
         ("body", _) => "body",
         ("address", _) => "address",
