@@ -16,7 +16,10 @@ use crate::cases;
 use crate::error::ApiError;
 use crate::intake::{self, IntakeError};
 use crate::notify::compose::{self, ReceiptFacts};
-use crate::portal::reception::{OFFICIALS, bookable_days, day_slots, official_label, started};
+use crate::portal::reception::{
+    OFFICIALS, VisitProblem, VisitRequest, bookable_days, check_visit, day_slots, official_label,
+    started,
+};
 use crate::portal::upload::{self, MAX_FILE_BYTES, MAX_FILES};
 use axum::Form;
 use axum::extract::multipart::{Multipart, MultipartRejection};
@@ -30,13 +33,12 @@ use jiff::civil::Date;
 use maud::{Markup, html};
 use priemna_domain::access::{self, Permission, Reach};
 use priemna_domain::clock::{local_date, municipal_tz};
-use priemna_domain::identity::Phone;
 use priemna_domain::submission::{
     FieldError, MAX_ADDRESS_CHARS, MAX_BODY_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, Problem,
     RawSubmission, RawSubmitter, validate,
 };
 use priemna_domain::{Channel, Kind, RegistrationNumber};
-use priemna_store::{BookingOutcome, NewAttachment, NewBooking, TrackingCode, hash_tracking_code};
+use priemna_store::{BookingOutcome, NewAttachment, TrackingCode, hash_tracking_code};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -1036,6 +1038,25 @@ pub async fn visit_form(
 }
 
 /// `POST /staff/desk/visit`: books the visit and goes to the day's list, where the code to
+/// A visit's problem, worded for the clerk booking for a caller.
+fn visit_problem(problem: &VisitProblem) -> String {
+    match problem {
+        VisitProblem::Slot => "Изберете свободен час.".to_owned(),
+        VisitProblem::NameMissing => "Напишете името на обаждащия се.".to_owned(),
+        VisitProblem::NameInvalid => {
+            "Името е твърде дълго или съдържа недопустими знаци.".to_owned()
+        }
+        VisitProblem::PhoneMissing => "Напишете телефон за връзка.".to_owned(),
+        VisitProblem::Phone(e) => layout::capitalise(e.message_bg()) + ".",
+        VisitProblem::TopicInvalid => {
+            "Въпросът е твърде дълъг или съдържа недопустими знаци.".to_owned()
+        }
+        VisitProblem::NoConsent => {
+            "Попитайте обаждащия се дали е съгласен; без съгласие час не се записва.".to_owned()
+        }
+    }
+}
+
 /// read out to the caller is shown; or the form again with its errors.
 pub async fn book_visit(
     State(app): State<AppState>,
@@ -1065,57 +1086,29 @@ pub async fn book_visit(
         .await;
     };
     let mut errors = Errors::default();
-    let slot = form.slot.trim();
-    let free_slot =
-        day_slots(day, &app.calendar).iter().any(|s| s == slot) && !started(day, slot, now);
-    if !free_slot {
-        errors.add("slot", "Изберете свободен час.");
-    }
-    let name = form.name.trim();
-    if name.is_empty() {
-        errors.add("name", "Напишете името на обаждащия се.");
-    } else if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        errors.add(
-            "name",
-            "Името е твърде дълго или съдържа недопустими знаци.",
-        );
-    }
-    let phone = match Phone::parse(form.phone.trim()) {
-        Ok(phone) => Some(phone),
-        Err(_) if form.phone.trim().is_empty() => {
-            errors.add("phone", "Напишете телефон за връзка.");
-            None
+    let checked = check_visit(
+        &VisitRequest {
+            official,
+            day,
+            slot: &form.slot,
+            name: &form.name,
+            phone: &form.phone,
+            topic: &form.topic,
+            consent: form.consent.is_some(),
+        },
+        &app.calendar,
+        now,
+    );
+    let new = match checked {
+        Ok(new) => new,
+        Err(problems) => {
+            for problem in &problems {
+                errors.add(problem.field(), visit_problem(problem));
+            }
+            return visit_page(&app, &staff, &form, &errors, super::RERENDER_STATUS).await;
         }
-        Err(e) => {
-            errors.add("phone", layout::capitalise(e.message_bg()) + ".");
-            None
-        }
-    };
-    let topic = form.topic.trim();
-    if topic.chars().count() > MAX_TOPIC_CHARS || topic.chars().any(char::is_control) {
-        errors.add(
-            "topic",
-            "Въпросът е твърде дълъг или съдържа недопустими знаци.",
-        );
-    }
-    if form.consent.is_none() {
-        errors.add(
-            "consent",
-            "Попитайте обаждащия се дали е съгласен; без съгласие час не се записва.",
-        );
-    }
-    let Some(phone) = phone.filter(|_| errors.is_empty()) else {
-        return visit_page(&app, &staff, &form, &errors, super::RERENDER_STATUS).await;
     };
     let code = TrackingCode::generate();
-    let new = NewBooking {
-        official: official.to_owned(),
-        day,
-        slot: slot.to_owned(),
-        name: name.to_owned(),
-        phone: phone.as_str().to_owned(),
-        topic: (!topic.is_empty()).then(|| topic.to_owned()),
-    };
     let outcome = app
         .store
         .book_for_caller(

@@ -18,7 +18,7 @@ use maud::{Markup, html};
 use priemna_domain::WorkingCalendar;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::deadline::reception;
-use priemna_domain::identity::Phone;
+use priemna_domain::identity::{Phone, PhoneError};
 use priemna_domain::submission::MAX_NAME_CHARS;
 use priemna_store::{
     Booking, BookingOutcome, NewBooking, StoreError, TrackingCode, hash_tracking_code,
@@ -47,6 +47,96 @@ pub fn official_label(id: &str) -> Option<(&'static str, &'static str)> {
         .iter()
         .find(|(o, _, _)| *o == id)
         .map(|(_, bg, en)| (*bg, *en))
+}
+
+/// What is wrong with a request for a visit, whoever fills it in (the citizen on the portal, a
+/// clerk for a caller); each form words it for its reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VisitProblem {
+    /// Not a slot of that day, or one already begun.
+    Slot,
+    NameMissing,
+    /// Too long, or with a control character.
+    NameInvalid,
+    PhoneMissing,
+    Phone(PhoneError),
+    /// Too long, or with a control character.
+    TopicInvalid,
+    NoConsent,
+}
+
+impl VisitProblem {
+    /// The form control the problem is shown at.
+    pub fn field(&self) -> &'static str {
+        match self {
+            VisitProblem::Slot => "slot",
+            VisitProblem::NameMissing | VisitProblem::NameInvalid => "name",
+            VisitProblem::PhoneMissing | VisitProblem::Phone(_) => "phone",
+            VisitProblem::TopicInvalid => "topic",
+            VisitProblem::NoConsent => "consent",
+        }
+    }
+}
+
+/// The fields of a visit's request, as typed.
+pub struct VisitRequest<'a> {
+    pub official: &'a str,
+    pub day: Date,
+    pub slot: &'a str,
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub topic: &'a str,
+    pub consent: bool,
+}
+
+/// A visit's request checked (the slot, the name, the phone, the topic, the consent), as the
+/// booking to store, or every problem in the order of the form.
+pub fn check_visit(
+    request: &VisitRequest<'_>,
+    calendar: &WorkingCalendar,
+    now: Timestamp,
+) -> Result<NewBooking, Vec<VisitProblem>> {
+    let mut problems = Vec::new();
+    let slot = request.slot.trim();
+    let day = request.day;
+    if !day_slots(day, calendar).iter().any(|s| s == slot) || started(day, slot, now) {
+        problems.push(VisitProblem::Slot);
+    }
+    let name = request.name.trim();
+    if name.is_empty() {
+        problems.push(VisitProblem::NameMissing);
+    } else if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        problems.push(VisitProblem::NameInvalid);
+    }
+    let phone = match Phone::parse(request.phone.trim()) {
+        Ok(phone) => Some(phone),
+        Err(_) if request.phone.trim().is_empty() => {
+            problems.push(VisitProblem::PhoneMissing);
+            None
+        }
+        Err(e) => {
+            problems.push(VisitProblem::Phone(e));
+            None
+        }
+    };
+    let topic = request.topic.trim();
+    if topic.chars().count() > MAX_TOPIC_CHARS || topic.chars().any(char::is_control) {
+        problems.push(VisitProblem::TopicInvalid);
+    }
+    if !request.consent {
+        problems.push(VisitProblem::NoConsent);
+    }
+    match phone {
+        Some(phone) if problems.is_empty() => Ok(NewBooking {
+            official: request.official.to_owned(),
+            day,
+            slot: slot.to_owned(),
+            name: name.to_owned(),
+            phone: phone.as_str().to_owned(),
+            topic: (!topic.is_empty()).then(|| topic.to_owned()),
+        }),
+        _ => Err(problems),
+    }
 }
 
 /// The starts of a day's slots (`HH:MM`) during its reception hours; none on a closed day.
@@ -299,6 +389,31 @@ async fn render(
     (status, layout::page(prefs, Nav::Reception, title, body)).into_response()
 }
 
+/// A visit's problem, worded for the citizen.
+fn visit_problem(prefs: &Prefs, problem: &VisitProblem) -> String {
+    let (bg, en) = match problem {
+        VisitProblem::Slot => ("Изберете свободен час.", "Choose a free time."),
+        VisitProblem::NameMissing => ("Напишете името си.", "Write your name."),
+        VisitProblem::NameInvalid => (
+            "Името е твърде дълго или съдържа недопустими знаци.",
+            "The name is too long or contains characters that are not allowed.",
+        ),
+        VisitProblem::PhoneMissing => ("Напишете телефон за връзка.", "Write a phone number."),
+        VisitProblem::Phone(e) => {
+            return layout::sentence(prefs.t(e.message_bg(), &e.to_string()));
+        }
+        VisitProblem::TopicInvalid => (
+            "Темата е твърде дълга или съдържа недопустими знаци.",
+            "The topic is too long or contains characters that are not allowed.",
+        ),
+        VisitProblem::NoConsent => (
+            "Без съгласие не можем да запишем час.",
+            "Without consent we cannot book a visit.",
+        ),
+    };
+    prefs.t(bg, en).to_owned()
+}
+
 /// `POST /reception`: books the chosen slot.
 pub async fn book(
     State(app): State<AppState>,
@@ -336,72 +451,34 @@ pub async fn book(
         .await;
     };
     let mut errors = Errors::default();
-    let slot = form.slot.trim();
-    let valid_slot =
-        day_slots(day, &app.calendar).iter().any(|s| s == slot) && !started(day, slot, now);
-    if !valid_slot {
-        errors.add(
-            "slot",
-            prefs.t("Изберете свободен час.", "Choose a free time."),
-        );
-    }
-    let name = form.name.trim();
-    if name.is_empty() {
-        errors.add("name", prefs.t("Напишете името си.", "Write your name."));
-    } else if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        errors.add(
-            "name",
-            prefs.t(
-                "Името е твърде дълго или съдържа недопустими знаци.",
-                "The name is too long or contains characters that are not allowed.",
-            ),
-        );
-    }
-    let phone = match Phone::parse(form.phone.trim()) {
-        Ok(phone) => Some(phone),
-        Err(e) => {
-            if form.phone.trim().is_empty() {
-                errors.add(
-                    "phone",
-                    prefs.t("Напишете телефон за връзка.", "Write a phone number."),
-                );
-            } else {
-                errors.add(
-                    "phone",
-                    layout::sentence(prefs.t(e.message_bg(), &e.to_string())),
-                );
+    let checked = check_visit(
+        &VisitRequest {
+            official,
+            day,
+            slot: &form.slot,
+            name: &form.name,
+            phone: &form.phone,
+            topic: &form.topic,
+            consent: form.consent.is_some(),
+        },
+        &app.calendar,
+        now,
+    );
+    let new = match checked {
+        Ok(new) => new,
+        Err(problems) => {
+            for problem in &problems {
+                errors.add(problem.field(), visit_problem(&prefs, problem));
             }
-            None
+            return render(
+                &app,
+                &prefs,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
-    };
-    let topic = form.topic.trim();
-    if topic.chars().count() > MAX_TOPIC_CHARS || topic.chars().any(char::is_control) {
-        errors.add(
-            "topic",
-            prefs.t(
-                "Темата е твърде дълга или съдържа недопустими знаци.",
-                "The topic is too long or contains characters that are not allowed.",
-            ),
-        );
-    }
-    if form.consent.is_none() {
-        errors.add(
-            "consent",
-            prefs.t(
-                "Без съгласие не можем да запишем час.",
-                "Without consent we cannot book a visit.",
-            ),
-        );
-    }
-    let Some(phone) = phone.filter(|_| errors.is_empty()) else {
-        return render(
-            &app,
-            &prefs,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
     };
     // One connection books a few visits a day at most (a family, a neighbour's errand), so a
     // script cannot empty the calendar by varying the names and phones it types.
@@ -422,14 +499,6 @@ pub async fn book(
         return render(&app, &prefs, &form, &errors, StatusCode::TOO_MANY_REQUESTS).await;
     }
     let code = TrackingCode::generate();
-    let new = NewBooking {
-        official: official.to_owned(),
-        day,
-        slot: slot.to_owned(),
-        name: name.to_owned(),
-        phone: phone.as_str().to_owned(),
-        topic: (!topic.is_empty()).then(|| topic.to_owned()),
-    };
     let claim = once::form_once(&token, None, now);
     let booked = format!("/reception/booked/{}", once::receipt_token(&token));
     match app
