@@ -298,6 +298,7 @@ fn door(method: &Method, path: &str) -> Option<Door> {
     }
     match path {
         "/api/v1/auth/login" | "/staff/login" => Some(Door::Login),
+        crate::portal::submit::SEND_PATH => Some(Door::Intake),
         "/api/v1/submissions"
         | "/submit"
         | "/reception"

@@ -46,7 +46,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(upload::MAX_FORM_BYTES)),
         )
         .route(
-            "/submit/send",
+            submit::SEND_PATH,
             axum::routing::post(submit::submit)
                 .layer(DefaultBodyLimit::max(upload::MAX_FORM_BYTES)),
         )

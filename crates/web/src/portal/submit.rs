@@ -174,6 +174,10 @@ const KIND_ORDER: [Kind; 8] = [
     Kind::CorruptionSignal,
 ];
 
+/// Where the portal's form is sent (a path of its own, so that Back from the receipt finds the
+/// form, not a POST). A door the rate limits guard, with `POST /submit`.
+pub const SEND_PATH: &str = "/submit/send";
+
 /// The form id that shows a domain field's error (the portal's form, and the registry desk's,
 /// which has the channel too).
 pub(crate) fn field_id(field: &str, problem: &Problem) -> &'static str {
@@ -366,7 +370,7 @@ pub fn render_form(
         (rules(prefs))
         // Sent to its own address, not to `/submit`: a POST to an address makes the browser drop
         // its cached copy of that page, and Back must find this form with its token.
-        form method="post" action="/submit/send" enctype="multipart/form-data" novalidate {
+        form method="post" action=(SEND_PATH) enctype="multipart/form-data" novalidate {
             (once::hidden(&form.form_token))
             fieldset.invalid[kind_error.is_some()] id="kind" tabindex="-1"
                 aria-describedby=[kind_error.is_some().then_some("kind-error")] {

@@ -386,3 +386,30 @@ async fn citizens_cannot_claim_a_channel_only_the_registry_registers() {
     let (status, _) = app.submit(proposal()).await;
     assert_eq!(status, 201);
 }
+
+#[tokio::test]
+async fn the_portal_forms_own_address_is_a_limited_door_too() {
+    // The form posts to /submit/send (so that Back finds the form); a limit on /submit alone
+    // would leave the citizens' main door open.
+    let app = spawn_app_configured(NOW, |s| {
+        s.with_limits(LimitConfig {
+            intake_per_minute: 2,
+            ..LimitConfig::default()
+        })
+    })
+    .await;
+    let form = app.client.get(app.url("/submit")).send().await.unwrap();
+    let page = form.text().await.unwrap();
+    assert!(page.contains(r#"action="/submit/send""#));
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let response = no_redirects()
+            .post(app.url("/submit/send"))
+            .form(&[("kind", "signal")])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses[2], 429, "{statuses:?}");
+}
