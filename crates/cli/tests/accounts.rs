@@ -68,9 +68,15 @@ async fn the_command_line_unlocks_resets_and_approves_for_a_lone_administrator()
         first_lock: jiff::SignedDuration::from_mins(15),
         longest_lock: jiff::SignedDuration::from_mins(60),
     };
+    let account = priemna_store::SignInAttempt::user_account(clerk.id);
+    let attempt = priemna_store::SignInAttempt {
+        account: &account,
+        owner: Some(clerk.id),
+        client: "203.0.113.7",
+    };
     for _ in 0..5 {
         store
-            .record_login_failure(clerk.id, policy, now)
+            .record_login_failure(attempt, policy, now, &|_| None)
             .await
             .unwrap();
     }

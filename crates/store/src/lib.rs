@@ -25,10 +25,11 @@ pub use letters::{LetterSignatory, LetterStore};
 pub use model::{
     AccountState, CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
     DeadlineRunReport, Department, InboxFilter, JournalBreak, JournalCursor, JournalEntry,
-    JournalFilter, JournalVerdict, LockoutPolicy, NUMBER_PLACEHOLDER, NewDocument, NewMessage,
-    NewSubmission, NewUser, OutboxEntry, OutboxFilter, OutgoingMessage, PersonalData, Recipient,
-    Registered, Session, StaffChange, StaffChangeRequest, StaffDecision, StaffReminder,
-    StoredDecision, StoredDocument, TRACKING_CODE_PLACEHOLDER, UrgencyUpdate, User,
+    JournalFilter, JournalVerdict, LockoutPolicy, MailOnRefusal, MissedSignIns, NUMBER_PLACEHOLDER,
+    NewDocument, NewMessage, NewSubmission, NewUser, OutboxEntry, OutboxFilter, OutgoingMessage,
+    PersonalData, Recipient, Registered, Session, SignInAttempt, SignInFailure, SignInStanding,
+    StaffChange, StaffChangeRequest, StaffDecision, StaffReminder, StoredDecision, StoredDocument,
+    TRACKING_CODE_PLACEHOLDER, UrgencyUpdate, User,
 };
 pub use model::{
     ApiKey, NewApiKey, Open311Query, Open311Request, Open311Update, Open311UpdatesQuery,
@@ -140,17 +141,36 @@ pub trait Store:
         at: Timestamp,
         actor: &str,
     ) -> Result<()>;
-    /// A successful sign-in (journalled): the failures and the lock-out history are cleared.
-    async fn record_login_success(&self, user_id: i64, at: Timestamp) -> Result<()>;
-    /// A failed sign-in (journalled), counted under `policy` in one transaction; returns the
-    /// lock it caused, if any. A lock that has run out no longer counts its failures.
-    async fn record_login_failure(
+    /// Where `account` (see [`SignInAttempt`]) stands for one client address (an IPv4
+    /// address or an IPv6 /64): its refusal, and how many addresses failed on it since `since`.
+    async fn sign_in_standing(
+        &self,
+        account: &str,
+        client: &str,
+        since: Timestamp,
+    ) -> Result<SignInStanding>;
+    /// A successful sign-in from `client` (journalled): that address's failures are forgotten,
+    /// other addresses' stay; returns the failed attempts the owner has not been told of (once).
+    async fn record_login_success(
         &self,
         user_id: i64,
+        client: &str,
+        at: Timestamp,
+    ) -> Result<Option<MissedSignIns>>;
+    /// A wrong password, or a name that is no account (journalled), counted under `policy` for
+    /// the attempt's address alone in one transaction; the owner's e-mail (`mail`) is queued
+    /// with it when the failure begins a refusal and the owner was not e-mailed in the day
+    /// before.
+    async fn record_login_failure(
+        &self,
+        attempt: SignInAttempt<'_>,
         policy: LockoutPolicy,
         at: Timestamp,
-    ) -> Result<Option<Timestamp>>;
-    /// Ends a lock-out and forgets the failures (journalled).
+        mail: &MailOnRefusal<'_>,
+    ) -> Result<SignInFailure>;
+    /// An attempt while its address is refused (journalled as `login_refused`).
+    async fn record_login_refused(&self, attempt: SignInAttempt<'_>, at: Timestamp) -> Result<()>;
+    /// Ends the refusals of every address and forgets the failures (journalled).
     async fn unlock_user(&self, user_id: i64, at: Timestamp, actor: &str) -> Result<()>;
     /// Stores a change that waits for a second administrator (journalled).
     async fn request_staff_change(
@@ -186,6 +206,9 @@ pub trait Store:
         at: Timestamp,
         expires_at: Timestamp,
     ) -> Result<()>;
+    /// Keeps the notice (JSON) a new session shows on the start page.
+    async fn set_session_notice(&self, token_hash: &str, notice: &str) -> Result<()>;
+    async fn session_notice(&self, token_hash: &str) -> Result<Option<String>>;
     /// The live session with this token hash, if it has not expired at `now`.
     async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;

@@ -230,6 +230,58 @@ impl LockoutPolicy {
     }
 }
 
+/// One sign-in attempt, as it is counted: for which account, from which client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInAttempt<'a> {
+    /// `user:<id>` for an active account ([`SignInAttempt::user_account`]), `name:<hash>` for
+    /// a name that is none: both are counted alike, so the answers tell no names apart.
+    pub account: &'a str,
+    /// The account's owner, when there is one (told of failures, e-mailed, journalled).
+    pub owner: Option<i64>,
+    /// An IPv4 address or an IPv6 /64.
+    pub client: &'a str,
+}
+
+impl SignInAttempt<'_> {
+    /// How an active account is named in `sign_in_failures`.
+    pub fn user_account(user_id: i64) -> String {
+        format!("user:{user_id}")
+    }
+}
+
+/// Where an account stands for one client address at a sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SignInStanding {
+    /// Attempts from this address are refused until then.
+    pub refused_until: Option<jiff::Timestamp>,
+    /// Addresses whose passwords failed on this account lately (a distributed attack).
+    pub failing_addresses: i64,
+}
+
+/// What a failed password from one address led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInFailure {
+    /// Failed passwords in a row from this address.
+    pub failures: i64,
+    /// The refusal this failure began, if any.
+    pub refused_until: Option<jiff::Timestamp>,
+    /// Whether the owner's e-mail about it was queued.
+    pub mailed: bool,
+}
+
+/// Writes the owner's e-mail about a refusal that a failed password began (`None`: nothing to
+/// send, e.g. no e-mail address).
+pub type MailOnRefusal<'a> = dyn Fn(&SignInFailure) -> Option<NewMessage> + Send + Sync + 'a;
+
+/// The failed attempts on an account since its owner's previous sign-in: told at the next one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissedSignIns {
+    pub count: i64,
+    pub last_at: jiff::Timestamp,
+    /// The address (an IPv4 address or an IPv6 /64) the last attempt came from.
+    pub last_from: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub username: String,

@@ -41,6 +41,9 @@ mod journal {
 mod staff {
     include!("common/staff.rs");
 }
+mod sign_in {
+    include!("common/sign_in.rs");
+}
 mod retention {
     include!("common/retention.rs");
 }

@@ -5,11 +5,23 @@
 //! the cookie must also carry the session's CSRF token (form field or `X-CSRF-Token` header)
 //! on anything that changes state; bearer requests cannot be forged cross-site and need none.
 //!
-//! Signing in never tells whether an account exists or is locked: an unknown user, a wrong
-//! password and a locked account get the same answer after the same argon2 work. A lock ends
-//! on its own and each further lock lasts longer (`LOCKOUT`); administrators can end it. The
-//! argon2 work runs on the blocking pool, a few at a time, so a flood of sign-ins cannot stall
-//! the server's other requests.
+//! Signing in never tells whether an account exists: an unknown name and a wrong password get
+//! the same answer after the same argon2 work, and names that are no account are counted and
+//! refused exactly as accounts are (under a hash of the name).
+//!
+//! Failures are counted per account *and client address* (the address the rate limits use,
+//! an IPv6 client by its /64), in the store: after `LOCKOUT.max_failures` wrong passwords in a
+//! row from one address, that address is refused on that account for a while that doubles with
+//! each further failure (1, 2, 4 … minutes, at most an hour), until a success from there. A
+//! refused attempt is answered with when to try again (429 and `Retry-After`) and its password
+//! is not looked at. The owner signing in from anywhere else is not affected, so knowing a
+//! username is not enough to keep its owner out. Against guessing from many addresses at once
+//! (`DISTRIBUTED`), while `DISTRIBUTED_ADDRESSES` addresses failed on an account within the
+//! hour every address gets one wrong password before its wait begins — the first try from an
+//! address is always checked, so the owner with the right password still gets in. The owner is
+//! told: an e-mail when an address starts being refused (at most once a day), and a notice at
+//! the next sign-in. Administrators can end every refusal. The argon2 work runs on the blocking
+//! pool, a few at a time, so a flood of sign-ins cannot stall the server's other requests.
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -21,24 +33,36 @@ use axum::http::{HeaderMap, Method, header};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use jiff::{SignedDuration, Timestamp};
 use priemna_domain::submission::{FieldError, Problem};
-use priemna_store::{LockoutPolicy, Session, User};
+use priemna_store::{LockoutPolicy, MissedSignIns, Session, User};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
+use std::net::IpAddr;
 use std::sync::LazyLock;
 use tokio::sync::Semaphore;
 
 pub const SESSION_COOKIE: &str = "priemna_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const SESSION_LENGTH: SignedDuration = SignedDuration::from_hours(8);
-/// Failed logins in a row before the account is locked.
+/// Wrong passwords in a row from one address before that address is refused on the account.
 pub const MAX_FAILED_LOGINS: i64 = 5;
-/// The lock-out: 15 minutes, then 30, then 60 (and 60 thereafter) until a successful sign-in.
+/// Per account and address: the 5th wrong password in a row refuses the address for a minute,
+/// each further one (after the wait) for twice as long, at most an hour.
 pub const LOCKOUT: LockoutPolicy = LockoutPolicy {
     max_failures: MAX_FAILED_LOGINS,
-    first_lock: SignedDuration::from_mins(15),
+    first_lock: SignedDuration::from_mins(1),
     longest_lock: SignedDuration::from_mins(60),
 };
+/// While the account is guessed at from many addresses: every address waits after its first
+/// wrong password.
+pub const DISTRIBUTED: LockoutPolicy = LockoutPolicy {
+    max_failures: 1,
+    ..LOCKOUT
+};
+/// How many addresses with wrong passwords on one account within `DISTRIBUTED_WINDOW` make
+/// it a distributed attack.
+pub const DISTRIBUTED_ADDRESSES: i64 = 5;
+pub const DISTRIBUTED_WINDOW: SignedDuration = SignedDuration::from_hours(1);
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 /// How many argon2 computations may run at once (each takes ~19 MiB and a core for a while).
@@ -272,67 +296,162 @@ pub struct NewSession {
     pub csrf_token: String,
     pub expires_at: Timestamp,
     pub user: User,
+    /// Failed sign-ins since the owner's previous one, to be told at this one.
+    pub missed: Option<MissedSignIns>,
 }
 
-/// Checks the credentials and opens a session. Unknown users, wrong passwords and locked
-/// accounts get the same answer (and the same argon2 work, so timing tells nothing either).
-pub async fn login(app: &AppState, username: &str, password: &str) -> Result<NewSession, ApiError> {
-    let user = check_credentials(app, username, password).await?;
+/// The name sign-in failures are counted under for a client: its address as the rate limits
+/// key it (`limits::client_key`), or `unknown` when the server could not tell (never so for a
+/// request that came over the network).
+pub fn client_label(client: Option<IpAddr>) -> String {
+    client.map_or_else(|| "unknown".to_owned(), crate::limits::client_key)
+}
+
+/// Checks the credentials and opens a session. Unknown users, wrong passwords and refused
+/// attempts get the same answer (and the same argon2 work, so timing tells nothing either).
+/// Failed attempts the owner was not yet told of are kept with the session, for its start page.
+pub async fn login(
+    app: &AppState,
+    username: &str,
+    password: &str,
+    client: Option<IpAddr>,
+) -> Result<NewSession, ApiError> {
+    let (user, missed) = check_credentials(app, username, password, client).await?;
     let now = app.clock.now();
     let token = random_token();
     let csrf_token = random_token();
     let expires_at = now.saturating_add(SESSION_LENGTH).unwrap_or(now);
+    let hash = token_hash(&token);
     app.store
-        .create_session(&token_hash(&token), user.id, &csrf_token, now, expires_at)
+        .create_session(&hash, user.id, &csrf_token, now, expires_at)
         .await?;
+    if let Some(missed) = &missed {
+        let notice =
+            serde_json::to_string(missed).map_err(|e| ApiError::Internal(e.to_string()))?;
+        app.store.set_session_notice(&hash, &notice).await?;
+    }
     Ok(NewSession {
         token,
         csrf_token,
         expires_at,
         user,
+        missed,
     })
 }
 
-/// Checks a username and password, counting failures towards the lock-out, without opening a
-/// session; `Unauthorized` for every kind of refusal.
+/// The failed sign-ins a session's owner is to be told of on the start page.
+pub async fn missed_sign_ins(app: &AppState, staff: &Staff) -> Option<MissedSignIns> {
+    match app.store.session_notice(&staff.token_hash).await {
+        Ok(notice) => notice.and_then(|n| serde_json::from_str(&n).ok()),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the sign-in notice");
+            None
+        }
+    }
+}
+
+/// How sign-in failures name the account a username stands for: `user:<id>` for an active
+/// account, otherwise a hash of the name typed (never the name itself: it may be a password
+/// typed in the wrong field). Both are counted alike, so the answers tell no names apart.
+fn account_key(user: Option<&User>, username: &str) -> String {
+    match user {
+        Some(user) => priemna_store::SignInAttempt::user_account(user.id),
+        None => format!("name:{}", hex(&Sha256::digest(username.as_bytes()))),
+    }
+}
+
+/// The answer to an attempt refused until `until`.
+fn refused(until: Timestamp, now: Timestamp) -> ApiError {
+    let wait = until.duration_since(now).as_secs().max(1);
+    ApiError::SignInRefused {
+        until,
+        retry_after_secs: u64::try_from(wait).unwrap_or(1),
+    }
+}
+
+/// Checks a username and password from `client`, counting failures for that account and
+/// address, without opening a session. A wrong password or an unknown name: `Unauthorized`; an
+/// address refused for the name (or the failure that begins its refusal): `SignInRefused`,
+/// with when to try again — the same answers for names that are no account. On success, also
+/// the failed attempts the owner has not been told of (handed out once).
 pub async fn check_credentials(
     app: &AppState,
     username: &str,
     password: &str,
-) -> Result<User, ApiError> {
+    client: Option<IpAddr>,
+) -> Result<(User, Option<MissedSignIns>), ApiError> {
     let now = app.clock.now();
-    let user = app.store.user_by_username(username.trim()).await?;
-    let Some(user) = user.filter(|u| u.active) else {
-        // A real hash of a throwaway password, and a journal entry as a known account's
-        // failure writes one, so that a missing user costs the same time. (The name typed is
-        // not kept: it may be a password typed in the wrong field.)
-        verify_password(password, &app.dummy_password_hash).await?;
-        app.store
-            .append_journal(
-                now,
-                "anonymous",
-                "login_failed",
-                None,
-                serde_json::json!({ "user_id": null, "known_user": false }),
-            )
-            .await?;
-        return Err(ApiError::Unauthorized);
+    let client = client_label(client);
+    let username = username.trim();
+    let user = app
+        .store
+        .user_by_username(username)
+        .await?
+        .filter(|u| u.active);
+    let account = account_key(user.as_ref(), username);
+    let attempt = priemna_store::SignInAttempt {
+        account: &account,
+        owner: user.as_ref().map(|u| u.id),
+        client: &client,
     };
-    // The password is checked even while the account is locked: the same work either way.
-    let correct = verify_password(password, &user.password_hash).await?;
-    let locked = user.locked_until.is_some_and(|until| until > now);
-    if locked || !correct {
-        let lock = app
-            .store
-            .record_login_failure(user.id, LOCKOUT, now)
-            .await?;
-        if let Some(until) = lock {
-            tracing::warn!(user_id = user.id, %until, "account locked after failed sign-ins");
-        }
-        return Err(ApiError::Unauthorized);
+    let since = now.checked_sub(DISTRIBUTED_WINDOW).unwrap_or(now);
+    let standing = app.store.sign_in_standing(&account, &client, since).await?;
+    if let Some(until) = standing.refused_until.filter(|until| *until > now) {
+        // Refused without a look at the password (no argon2 work for a guesser either).
+        app.store.record_login_refused(attempt, now).await?;
+        return Err(refused(until, now));
     }
-    app.store.record_login_success(user.id, now).await?;
-    Ok(user)
+    // An unknown name costs the same argon2 work as a known one, against a throwaway hash.
+    let hash = user.as_ref().map_or(app.dummy_password_hash.as_str(), |u| {
+        u.password_hash.as_str()
+    });
+    let correct = verify_password(password, hash).await?;
+    let user = match user {
+        Some(user) if correct => user,
+        user => {
+            let policy = if standing.failing_addresses >= DISTRIBUTED_ADDRESSES {
+                DISTRIBUTED
+            } else {
+                LOCKOUT
+            };
+            // The owner's e-mail, in case this failure begins a refusal (the store decides
+            // whether it goes: at most once a day).
+            let mail = |failure: &priemna_store::SignInFailure| {
+                let until = failure.refused_until?;
+                crate::notify::staff_notices::sign_ins_refused(
+                    &app.notify,
+                    user.as_ref()?,
+                    &client,
+                    failure.failures,
+                    until,
+                )
+            };
+            let failure = app
+                .store
+                .record_login_failure(attempt, policy, now, &mail)
+                .await?;
+            let Some(until) = failure.refused_until else {
+                return Err(ApiError::Unauthorized);
+            };
+            tracing::warn!(
+                user_id = attempt.owner,
+                %client,
+                failures = failure.failures,
+                %until,
+                distributed = policy == DISTRIBUTED,
+                "sign-ins from an address refused after failed passwords"
+            );
+            if failure.mailed {
+                app.notify.wake();
+            }
+            return Err(refused(until, now));
+        }
+    };
+    let missed = app
+        .store
+        .record_login_success(user.id, &client, now)
+        .await?;
+    Ok((user, missed))
 }
 
 /// Paths a session whose password was reset may still use: changing it, and leaving.

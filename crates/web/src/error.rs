@@ -54,6 +54,13 @@ pub enum ApiError {
     /// A rate limit was reached; try again after the given seconds.
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// Sign-ins with this name from this address are refused until `until`, after too many
+    /// wrong passwords (429 with `Retry-After`): the same answer for every name, known or not.
+    #[error("sign-in refused until {until}")]
+    SignInRefused {
+        until: jiff::Timestamp,
+        retry_after_secs: u64,
+    },
     #[error(transparent)]
     Store(StoreError),
 }
@@ -251,6 +258,19 @@ impl ApiError {
                 ),
                 fields: Vec::new(),
             },
+            ApiError::SignInRefused {
+                until,
+                retry_after_secs,
+            } => {
+                let (bg, en) = sign_in_refused_message(until, retry_after_secs);
+                RenderedError {
+                    status: StatusCode::TOO_MANY_REQUESTS,
+                    code: "sign_in_refused",
+                    message_bg: bg,
+                    message_en: en,
+                    fields: Vec::new(),
+                }
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 plain(
@@ -273,9 +293,60 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The seconds a client should wait before trying again, for a `Retry-After` header.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyRequests { retry_after_secs }
+            | ApiError::SignInRefused {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+}
+
+/// When sign-ins refused until `until` may be tried again, in words (Bulgarian, English): the
+/// municipality's clock time, rounded up to the minute, and about how many minutes that is.
+pub fn sign_in_refused_message(until: jiff::Timestamp, retry_after_secs: u64) -> (String, String) {
+    let minutes = retry_after_secs.div_ceil(60).max(1);
+    let zoned = until.to_zoned(priemna_domain::clock::municipal_tz());
+    // 17:04:30 is shown as 17:05: never a time at which the refusal still holds.
+    let shown = zoned
+        .round(
+            jiff::ZonedRound::new()
+                .smallest(jiff::Unit::Minute)
+                .mode(jiff::RoundMode::Ceil),
+        )
+        .unwrap_or(zoned);
+    let at = shown.strftime("%H:%M").to_string();
+    let (minutes_bg, minutes_en) = if minutes == 1 {
+        ("1 минута".to_owned(), "1 minute".to_owned())
+    } else {
+        (format!("{minutes} минути"), format!("{minutes} minutes"))
+    };
+    (
+        format!(
+            "Твърде много неуспешни опити за вход с това потребителско име от Вашия адрес. \
+             Опитайте отново след {at} ч. (след около {minutes_bg}). Входът от друго място не \
+             е засегнат."
+        ),
+        format!(
+            "Too many failed sign-ins with this username from your address. Try again after \
+             {at} (in about {minutes_en}). Signing in from elsewhere is not affected."
+        ),
+    )
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        self.render().response(Lang::Bg)
+        let retry = self.retry_after_secs();
+        let mut response = self.render().response(Lang::Bg);
+        if let Some(value) = retry.and_then(|s| header::HeaderValue::from_str(&s.to_string()).ok())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 
@@ -387,11 +458,16 @@ pub async fn json_errors_everywhere(request: Request, next: Next) -> Response {
         return response;
     }
     if let Some(rendered) = response.extensions().get::<RenderedError>() {
-        return if lang == Lang::Bg {
-            response
-        } else {
-            rendered.clone().response(lang)
-        };
+        if lang == Lang::Bg {
+            return response;
+        }
+        let mut again = rendered.clone().response(lang);
+        if let Some(retry) = response.headers().get(header::RETRY_AFTER) {
+            again
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry.clone());
+        }
+        return again;
     }
     let status = response.status();
     let content_type = response

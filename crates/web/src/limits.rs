@@ -178,6 +178,15 @@ fn limit_key(address: IpAddr) -> IpAddr {
     }
 }
 
+/// How sign-in failures name a client (`auth`): the key the limits count it under, as text —
+/// `203.0.113.7`, or `2001:db8:1:2::/64` for an IPv6 client.
+pub fn client_key(address: IpAddr) -> String {
+    match limit_key(address.to_canonical()) {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => format!("{v6}/64"),
+    }
+}
+
 /// Requests allowed per client and period; 0 switches a limit off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimitConfig {
@@ -298,6 +307,8 @@ fn door(method: &Method, path: &str) -> Option<Door> {
     }
     match path {
         "/api/v1/auth/login" | "/staff/login" => Some(Door::Login),
+        // Not limited here, but the current password's check counts failures per address.
+        "/api/v1/auth/password" | "/staff/password" => Some(Door::PasswordCheck),
         crate::portal::submit::SEND_PATH => Some(Door::Intake),
         "/api/v1/submissions"
         | "/submit"
@@ -313,6 +324,7 @@ fn door(method: &Method, path: &str) -> Option<Door> {
 enum Door {
     Intake,
     Login,
+    PasswordCheck,
 }
 
 fn forwarded_for(headers: &HeaderMap) -> impl Iterator<Item = &str> {
@@ -345,6 +357,7 @@ pub async fn enforce(State(app): State<AppState>, mut request: Request, next: Ne
     let limiter = match door {
         Door::Intake => &limits.intake,
         Door::Login => &limits.login,
+        Door::PasswordCheck => &None,
     };
     let Some(limiter) = limiter else {
         return next.run(request).await;

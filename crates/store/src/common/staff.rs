@@ -3,7 +3,7 @@
 use super::journal::{append, details_json};
 use crate::rows::{is_unique_violation, parse_timestamp};
 use crate::model::{
-    AccountState, Department, LockoutPolicy, NewMessage, NewUser, Session, StaffChange,
+    AccountState, Department, NewMessage, NewUser, Session, StaffChange,
     StaffChangeRequest, StaffDecision, User,
 };
 use crate::{Result, StoreError};
@@ -356,127 +356,6 @@ pub async fn set_password(
         action,
         None,
         &details_json(&details)?,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn record_login_success(write: &DbPool, user_id: i64, at: Timestamp) -> Result<()> {
-    let mut tx = super::begin_write(write).await?;
-    sqlx::query(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL, lockouts = 0 WHERE id = $1",
-    )
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    let details = details_json(&json!({ "user_id": user_id }))?;
-    append(
-        &mut tx,
-        &at.to_string(),
-        &format!("user:{user_id}"),
-        "login",
-        None,
-        &details,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Counts a failed sign-in. While a lock holds, nothing more is counted; once it has run out,
-/// counting starts afresh (so one wrong password after a lock does not lock again); the
-/// `max_failures`-th failure in a row locks the account for `policy.lock_for(lockouts)`.
-pub async fn record_login_failure(
-    write: &DbPool,
-    user_id: i64,
-    policy: LockoutPolicy,
-    at: Timestamp,
-) -> Result<Option<Timestamp>> {
-    let mut tx = super::begin_write(write).await?;
-    let Some(row) = sqlx::query("SELECT * FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?
-    else {
-        return Err(StoreError::NotFound(format!("user {user_id}")));
-    };
-    let current = user(&row)?;
-    let (failures, locked_until, lockouts, lock) = match current.locked_until {
-        Some(until) if until > at => (current.failed_logins, Some(until), current.lockouts, None),
-        _ => {
-            // A lock that has run out leaves no failures behind.
-            let earlier = if current.locked_until.is_some() {
-                0
-            } else {
-                current.failed_logins
-            };
-            let failures = earlier.saturating_add(1);
-            if failures >= policy.max_failures {
-                let until = at
-                    .checked_add(policy.lock_for(current.lockouts))
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                (0, Some(until), current.lockouts.saturating_add(1), Some(until))
-            } else {
-                (failures, None, current.lockouts, None)
-            }
-        }
-    };
-    sqlx::query(
-        "UPDATE users SET failed_logins = $1, locked_until = $2, lockouts = $3 WHERE id = $4",
-    )
-    .bind(failures)
-    .bind(locked_until.map(|t| t.to_string()))
-    .bind(lockouts)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    let details = details_json(&json!({
-        "user_id": user_id, "locked_until": lock.map(|t| t.to_string()),
-        "during_lock": lock.is_none() && locked_until.is_some(),
-    }))?;
-    append(
-        &mut tx,
-        &at.to_string(),
-        &format!("user:{user_id}"),
-        "login_failed",
-        None,
-        &details,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(lock)
-}
-
-pub async fn unlock_user(write: &DbPool, user_id: i64, at: Timestamp, actor: &str) -> Result<()> {
-    let mut tx = super::begin_write(write).await?;
-    let before: Option<(i64, Option<String>)> =
-        sqlx::query_as("SELECT failed_logins, locked_until FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((failed_logins, locked_until)) = before else {
-        return Err(StoreError::NotFound(format!("user {user_id}")));
-    };
-    sqlx::query(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL, lockouts = 0 WHERE id = $1",
-    )
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    let details = details_json(&json!({
-        "user_id": user_id, "before": { "failed_logins": failed_logins, "locked_until": locked_until },
-    }))?;
-    append(
-        &mut tx,
-        &at.to_string(),
-        actor,
-        "user_unlock",
-        None,
-        &details,
         None,
     )
     .await?;

@@ -9,7 +9,10 @@ use crate::model::{
     NewSubmission, NewUser, OutboxEntry, OutboxFilter, OutgoingMessage, PersonalData,
     Registered, Session, StaffReminder, StoredDocument, UrgencyUpdate, User,
 };
-use crate::model::{LockoutPolicy, NewMessage, StaffChange, StaffChangeRequest, StaffDecision};
+use crate::model::{
+    LockoutPolicy, MailOnRefusal, MissedSignIns, NewMessage, SignInAttempt, SignInFailure, SignInStanding, StaffChange,
+    StaffChangeRequest, StaffDecision,
+};
 use crate::rows::{parse_status, parse_timestamp};
 use crate::tracking::hash_tracking_code;
 use crate::{Result, Store, StoreError};
@@ -160,21 +163,40 @@ impl Store for ThisStore {
         .await
     }
 
-    async fn record_login_success(&self, user_id: i64, at: Timestamp) -> Result<()> {
-        staff::record_login_success(&self.write, user_id, at).await
+    async fn sign_in_standing(
+        &self,
+        account: &str,
+        client: &str,
+        since: Timestamp,
+    ) -> Result<SignInStanding> {
+        super::sign_in::standing(&self.read, account, client, since).await
+    }
+
+    async fn record_login_success(
+        &self,
+        user_id: i64,
+        client: &str,
+        at: Timestamp,
+    ) -> Result<Option<MissedSignIns>> {
+        super::sign_in::record_success(&self.write, user_id, client, at).await
     }
 
     async fn record_login_failure(
         &self,
-        user_id: i64,
+        attempt: SignInAttempt<'_>,
         policy: LockoutPolicy,
         at: Timestamp,
-    ) -> Result<Option<Timestamp>> {
-        staff::record_login_failure(&self.write, user_id, policy, at).await
+        mail: &MailOnRefusal<'_>,
+    ) -> Result<SignInFailure> {
+        super::sign_in::record_failure(&self.write, attempt, policy, at, mail).await
+    }
+
+    async fn record_login_refused(&self, attempt: SignInAttempt<'_>, at: Timestamp) -> Result<()> {
+        super::sign_in::record_refused(&self.write, attempt, at).await
     }
 
     async fn unlock_user(&self, user_id: i64, at: Timestamp, actor: &str) -> Result<()> {
-        staff::unlock_user(&self.write, user_id, at, actor).await
+        super::sign_in::unlock(&self.write, user_id, at, actor).await
     }
 
     async fn request_staff_change(
@@ -204,6 +226,14 @@ impl Store for ThisStore {
         actor: &str,
     ) -> Result<StaffChange> {
         staff::decide_change(&self.write, id, decided_by, decision, at, actor).await
+    }
+
+    async fn set_session_notice(&self, token_hash: &str, notice: &str) -> Result<()> {
+        super::sign_in::set_session_notice(&self.write, token_hash, notice).await
+    }
+
+    async fn session_notice(&self, token_hash: &str) -> Result<Option<String>> {
+        super::sign_in::session_notice(&self.read, token_hash).await
     }
 
     async fn create_session(

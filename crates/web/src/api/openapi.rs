@@ -189,7 +189,8 @@ error_response!(
 error_response!(Unprocessable, "Fields are missing or wrong; each is named");
 error_response!(
     TooManyRequests,
-    "Too many requests from this address (see `Retry-After`), or the account is locked"
+    "Too many requests from this address, or (`sign_in_refused`) too many wrong passwords for \
+     this username from this address: the message says when to try again (see `Retry-After`)"
 );
 error_response!(
     Unavailable,
@@ -672,6 +673,22 @@ pub struct LoginAnswer {
     #[schema(format = DateTime)]
     pub expires_at: String,
     pub user: UserBody,
+    /// Failed sign-ins to this account since its previous sign-in; absent when there were none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_sign_ins: Option<FailedSignIns>,
+}
+
+/// Failed sign-ins to an account since its owner's previous sign-in.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FailedSignIns {
+    /// Wrong passwords and refused attempts, from every address.
+    pub count: i64,
+    /// When the last one was.
+    #[schema(format = DateTime)]
+    pub last_at: String,
+    /// Where the last one came from: an IPv4 address or an IPv6 /64.
+    pub last_from: String,
 }
 
 #[derive(Serialize, ToSchema)]

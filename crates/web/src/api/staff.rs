@@ -8,12 +8,13 @@ use crate::cases::{self, ActionRequest, available_actions};
 use crate::error::ApiError;
 use crate::jobs::urgency_str;
 use crate::json::typed_body;
-use axum::Json;
+use crate::limits::ClientAddress;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
+use axum::{Extension, Json};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
 use priemna_domain::access::{self, Permission, Role};
@@ -76,6 +77,7 @@ pub struct LoginRequest {
 )]
 pub async fn login(
     State(app): State<AppState>,
+    client: Option<Extension<ClientAddress>>,
     headers: HeaderMap,
     jar: CookieJar,
     body: Result<Bytes, BytesRejection>,
@@ -83,20 +85,27 @@ pub async fn login(
     // A browser's cross-site request must not sign it in to someone else's account.
     auth::check_same_origin(&headers)?;
     let request: LoginRequest = typed_body(&headers, body)?;
-    let session = auth::login(&app, &request.username, &request.password).await?;
+    let client = client.map(|Extension(ClientAddress(address))| address);
+    let session = auth::login(&app, &request.username, &request.password, client).await?;
     let jar = jar.add(session_cookie(
         &session.token,
         auth::is_https(&app, &headers),
     ));
-    Ok((
-        jar,
-        Json(json!({
-            "token": session.token,
-            "csrf_token": session.csrf_token,
-            "expires_at": local_time(session.expires_at),
-            "user": user_json(&session.user),
-        })),
-    ))
+    let mut answer = json!({
+        "token": session.token,
+        "csrf_token": session.csrf_token,
+        "expires_at": local_time(session.expires_at),
+        "user": user_json(&session.user),
+    });
+    // The failed attempts since the previous sign-in, as the start page tells them.
+    if let Some(missed) = &session.missed {
+        answer["failed_sign_ins"] = json!({
+            "count": missed.count,
+            "last_at": local_time(missed.last_at),
+            "last_from": missed.last_from,
+        });
+    }
+    Ok((jar, Json(answer)))
 }
 
 /// `POST /api/v1/auth/logout`.
@@ -166,6 +175,7 @@ pub struct PasswordRequest {
 pub async fn change_password(
     State(app): State<AppState>,
     staff: Staff,
+    client: Option<Extension<ClientAddress>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
@@ -173,6 +183,7 @@ pub async fn change_password(
     change_own_password(
         &app,
         &staff,
+        client.map(|Extension(ClientAddress(address))| address),
         &request.current_password,
         &request.new_password,
     )
@@ -183,12 +194,13 @@ pub async fn change_password(
 pub async fn change_own_password(
     app: &AppState,
     staff: &Staff,
+    client: Option<std::net::IpAddr>,
     current: &str,
     new: &str,
 ) -> Result<(), ApiError> {
     // Re-check the current password as a sign-in does (counting failures), without opening
     // a session.
-    auth::check_credentials(app, &staff.user.username, current)
+    auth::check_credentials(app, &staff.user.username, current, client)
         .await
         .map_err(|e| match e {
             ApiError::Unauthorized => ApiError::Validation(vec![FieldError::new(

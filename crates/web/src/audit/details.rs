@@ -46,7 +46,7 @@ pub fn lines(dir: &Directory, action: &str, details: &Value) -> Vec<String> {
         &mut out,
         get("user_id")
             .and_then(Value::as_i64)
-            .filter(|_| !matches!(action, "login" | "login_failed"))
+            .filter(|_| !matches!(action, "login" | "login_failed" | "login_refused"))
             .map(|id| format!("Служител: {}", dir.user_name(id))),
     );
     line(
@@ -55,6 +55,43 @@ pub fn lines(dir: &Directory, action: &str, details: &Value) -> Vec<String> {
         get("locked_until")
             .and_then(text)
             .map(|t| format!("Профилът е заключен до {}", time(&t))),
+    );
+    line(
+        "client",
+        &mut out,
+        get("client")
+            .and_then(text)
+            .map(|c| format!("От адрес: {c}")),
+    );
+    line(
+        "failures",
+        &mut out,
+        get("failures")
+            .and_then(Value::as_i64)
+            .map(|n| format!("Грешни пароли подред от адреса: {n}")),
+    );
+    line(
+        "refused_until",
+        &mut out,
+        get("refused_until")
+            .and_then(text)
+            .map(|t| format!("Опитите от адреса се отказват до {}", time(&t))),
+    );
+    line(
+        "owner_mailed",
+        &mut out,
+        get("owner_mailed")
+            .and_then(Value::as_bool)
+            .filter(|m| *m)
+            .map(|_| "Служителят е уведомен по имейл".to_owned()),
+    );
+    line(
+        "known_user",
+        &mut out,
+        get("known_user")
+            .and_then(Value::as_bool)
+            .filter(|known| !known)
+            .map(|_| "Няма профил с въведеното име (името не се пази)".to_owned()),
     );
     line(
         "username",

@@ -76,6 +76,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("password_change", "Смяна на парола"),
     ("login", "Вход в системата"),
     ("login_failed", "Неуспешен опит за вход"),
+    (
+        "login_refused",
+        "Отказан опит за вход (твърде много грешни пароли от адреса)",
+    ),
     (refusals::ACTION, "Отказан достъп"),
 ];
 
@@ -458,6 +462,7 @@ mod tests {
             "read_sealed_identity",
             "login",
             "login_failed",
+            "login_refused",
             crate::stats::cases_csv::JOURNAL_ACTION,
         ] {
             found.push((code.to_owned(), "(chosen at run time)".to_owned()));

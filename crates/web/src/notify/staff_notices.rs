@@ -86,3 +86,75 @@ pub fn designation_changed(
         })
         .collect()
 }
+
+/// The owner's e-mail when sign-ins to their account from one address start being refused
+/// (once a day at most; the store decides whether it goes). It names the account, the address
+/// and the times, never a password or anything that would help to sign in; `None` without an
+/// e-mail address.
+pub fn sign_ins_refused(
+    n: &Notifier,
+    user: &User,
+    client: &str,
+    failures: i64,
+    until: Timestamp,
+) -> Option<NewMessage> {
+    let email = user.email.as_deref()?;
+    let until = crate::audit::time_bg(until);
+    let name = &user.display_name;
+    let account = &user.username;
+    let text = format!(
+        "Здравейте, {name},\n\n\
+         Паролата за профила {account} в Приемна беше въведена грешно {failures} пъти подред \
+         от адрес {client}. Опитите от този адрес се отказват до {until}; входът от други \
+         адреси не е засегнат.\n\
+         Ако това сте били вие, изчакайте и опитайте отново. Ако не сте вие, някой се опитва \
+         да познае паролата ви: сменете я с дълга, неизползвана другаде, и уведомете \
+         администратор. При следващия си вход ще видите колко опита е имало.\n\n---\n\n\
+         Hello {name},\n\n\
+         The password of the account {account} in Priemna was entered wrongly {failures} \
+         times in a row from the address {client}. Attempts from that address are refused \
+         until {until}; signing in from other addresses is not affected.\n\
+         If it was you, wait and try again. If it was not, someone is trying to guess your \
+         password: change it to a long one used nowhere else, and tell an administrator. Your \
+         next sign-in will show how many attempts there were.\n"
+    );
+    let body = html! {
+        p { "Здравейте, " (name) "," }
+        p {
+            "Паролата за профила " strong { (account) } " в Приемна беше въведена грешно "
+            (failures) " пъти подред от адрес " code { (client) } ". Опитите от този адрес се \
+            отказват до " (until) "; входът от други адреси не е засегнат."
+        }
+        p {
+            "Ако това сте били вие, изчакайте и опитайте отново. Ако не сте вие, някой се опитва \
+             да познае паролата ви: сменете я с дълга, неизползвана другаде, и уведомете \
+             администратор. При следващия си вход ще видите колко опита е имало."
+        }
+        hr;
+        p lang="en" { "Hello " (name) "," }
+        p lang="en" {
+            "The password of the account " strong { (account) } " in Priemna was entered \
+             wrongly " (failures) " times in a row from the address " code { (client) } ". \
+             Attempts from that address are refused until " (until) "; signing in from other \
+             addresses is not affected."
+        }
+        p lang="en" {
+            "If it was you, wait and try again. If it was not, someone is trying to guess your \
+             password: change it to a long one used nowhere else, and tell an administrator. \
+             Your next sign-in will show how many attempts there were."
+        }
+    };
+    Some(NewMessage {
+        kind: "sign_in_notice".into(),
+        message_id: n.message_id("sign-in"),
+        recipient: Recipient::Address {
+            email: email.to_owned(),
+            name: Some(user.display_name.clone()),
+        },
+        subject: "Неуспешни опити за вход в профила ви / Failed sign-ins to your account".into(),
+        text,
+        html: body.into_string(),
+        attach_document: None,
+        dedupe_key: None,
+    })
+}

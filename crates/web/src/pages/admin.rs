@@ -640,6 +640,7 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
     } else {
         None
     };
+    let missed = crate::auth::missed_sign_ins(app, staff).await;
     let now = app.clock.now();
     let failed_any = !view.new_user_refusal.errors.is_empty()
         || view.signatory.is_some()
@@ -651,6 +652,7 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
 
     let body = html! {
         h1 { "Администриране" }
+        (layout::missed_sign_ins(missed.as_ref()))
         @if let Some(done) = view.done { (layout::notice(done)) }
         @if let Some(said) = &view.said { (layout::notice(said)) }
         @if let Some(refused) = &view.refused { (layout::alert(refused)) }
@@ -735,7 +737,7 @@ fn sign_in_cell(staff: &Staff, user: &User, now: jiff::Timestamp) -> Markup {
     let locked = user.locked_until.filter(|until| *until > now);
     html! {
         @if let Some(until) = locked {
-            p { strong { "заключен до " (layout::time_bg(until)) } }
+            p { strong { "входът от адрес с грешни пароли е спрян до " (layout::time_bg(until)) } }
             form method="post" action=(format!("/staff/admin/users/{}/unlock", user.id)) {
                 (layout::csrf_field(staff))
                 button type="submit" { "Отключи" span.visually-hidden { " " (user.display_name) } }

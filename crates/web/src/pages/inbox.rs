@@ -74,6 +74,7 @@ pub async fn page(
         .iter()
         .filter(|d| own_department.is_none_or(|own| own == d.id))
         .collect();
+    let missed = crate::auth::missed_sign_ins(&app, &staff).await;
     let today = local_date(app.clock.now());
     let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
     let done = query.get("done").and_then(|d| done_label(d)).map(|label| {
@@ -89,6 +90,7 @@ pub async fn page(
 
     let body = html! {
         h1 { "Входящи преписки" }
+        (layout::missed_sign_ins(missed.as_ref()))
         @if let Some(done) = &done { (layout::notice(done)) }
         (reminders_section(&reminders))
         h2 id="filters-title" { "Филтри" }

@@ -296,6 +296,33 @@ pub fn alert(message: &str) -> Markup {
     html! { div.alert role="alert" { p { (message) } } }
 }
 
+/// The failed sign-ins to the reader's account since their previous sign-in, told on the start
+/// page for the whole session (nothing when there were none).
+pub fn missed_sign_ins(missed: Option<&priemna_store::MissedSignIns>) -> Markup {
+    let Some(missed) = missed else {
+        return html! {};
+    };
+    let attempts = if missed.count == 1 {
+        "1 неуспешен опит".to_owned()
+    } else {
+        format!("{} неуспешни опита", missed.count)
+    };
+    html! {
+        div.alert role="alert" id="failed-sign-ins" {
+            p {
+                "След предишния Ви вход е имало " strong { (attempts) } " за вход в профила Ви "
+                "(грешна парола или отказан опит). Последният беше на "
+                (time_bg(missed.last_at)) " ч. от адрес " code { (missed.last_from) } "."
+            }
+            p {
+                "Ако не сте били Вие, някой се опитва да познае паролата Ви: "
+                a href="/staff/password" { "сменете я" }
+                " с дълга, неизползвана другаде, и уведомете администратор."
+            }
+        }
+    }
+}
+
 /// A message that something was done.
 pub fn notice(message: &str) -> Markup {
     html! { div.notice role="status" { p { (message) } } }

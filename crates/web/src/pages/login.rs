@@ -1,18 +1,19 @@
 //! Signing in and out, and changing one's own password.
 
 use super::layout::{self, FormErrors, Input, Section};
-use super::{LOGIN_PATH, PageError, StaffPage, rerender};
+use super::{LOGIN_PATH, PageError, RERENDER_STATUS, StaffPage, rerender};
 use crate::AppState;
 use crate::api_staff::change_own_password;
 use crate::auth::{
     self, MAX_FAILED_LOGINS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_COOKIE, Staff,
 };
 use crate::error::ApiError;
-use axum::Form;
+use crate::limits::ClientAddress;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
 use maud::{Markup, html};
@@ -75,10 +76,11 @@ fn login_page(view: &LoginView) -> Markup {
             button type="submit" { "Вход" }
         }
         p.hint {
-            "След " (MAX_FAILED_LOGINS) " неуспешни опита подред профилът се заключва временно: "
-            "за " (auth::LOCKOUT.first_lock.as_mins()) " минути, при повторение — за по-дълго (до "
-            (auth::LOCKOUT.longest_lock.as_mins()) " минути). Забравена парола или заключен "
-            "профил — обърнете се към администратора: той може да го отключи или да ви даде "
+            "След " (MAX_FAILED_LOGINS) " грешни пароли подред от едно място входът с това "
+            "потребителско име оттам се спира временно: за " (auth::LOCKOUT.first_lock.as_mins())
+            " минута, при всяка следваща грешка — двойно по-дълго (до "
+            (auth::LOCKOUT.longest_lock.as_mins()) " минути). Входът от други места не се "
+            "засяга. Забравена парола — обърнете се към администратора: той може да ви даде "
             "еднократна парола."
         }
     };
@@ -110,6 +112,7 @@ pub async fn form(
 /// `POST /staff/login`: on success, the session cookie and a redirect to the inbox.
 pub async fn submit(
     State(app): State<AppState>,
+    client: Option<Extension<ClientAddress>>,
     headers: HeaderMap,
     jar: CookieJar,
     form: Result<Form<LoginForm>, FormRejection>,
@@ -140,7 +143,10 @@ pub async fn submit(
             notice: None,
         }));
     }
-    let alert = match auth::login(&app, &form.username, &form.password).await {
+    let client = client.map(|Extension(ClientAddress(address))| address);
+    let mut status = RERENDER_STATUS;
+    let mut retry_after = None;
+    let alert = match auth::login(&app, &form.username, &form.password, client).await {
         Ok(session) => {
             // A session this browser had before is ended, not left behind.
             if let Some(old) = jar.get(SESSION_COOKIE)
@@ -165,17 +171,32 @@ pub async fn submit(
         // The same words whether the user is unknown, the password wrong or the account
         // locked: the page must not tell which accounts exist.
         Err(ApiError::Unauthorized) => "Грешно потребителско име или парола.".to_owned(),
+        // Too many wrong passwords for this name from this address (the same for every name):
+        // when to try again.
+        Err(ApiError::SignInRefused {
+            until,
+            retry_after_secs,
+        }) => {
+            status = StatusCode::TOO_MANY_REQUESTS;
+            retry_after = Some(retry_after_secs);
+            crate::error::sign_in_refused_message(until, retry_after_secs).0
+        }
         Err(e) => {
             tracing::error!(error = %e, "sign-in failed");
             "Входът временно не е възможен; опитайте отново след малко.".to_owned()
         }
     };
-    rerender(login_page(&LoginView {
+    let page = login_page(&LoginView {
         username: &form.username,
         errors: FormErrors::default(),
         alert: Some(alert),
         notice: None,
-    }))
+    });
+    let mut response = (status, page).into_response();
+    if let Some(value) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -266,6 +287,7 @@ pub async fn password_form(
 pub async fn password_submit(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
+    client: Option<Extension<ClientAddress>>,
     form: Result<Form<PasswordForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     let form = form.map(|Form(f)| f).unwrap_or_default();
@@ -287,7 +309,16 @@ pub async fn password_submit(
     if !errors.is_empty() {
         return Ok(rerender(password_page(&staff, &errors, None, false)));
     }
-    match change_own_password(&app, &staff, &form.current_password, &form.new_password).await {
+    let client = client.map(|Extension(ClientAddress(address))| address);
+    match change_own_password(
+        &app,
+        &staff,
+        client,
+        &form.current_password,
+        &form.new_password,
+    )
+    .await
+    {
         Ok(()) => {}
         Err(ApiError::Validation(fields)) => {
             let errors = FormErrors::new(fields);

@@ -185,6 +185,7 @@ impl From<ApiError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let PageErrorInner { error, staff } = *self.0;
+        let retry_after = error.retry_after_secs();
         let (status, title, message) = match error {
             ApiError::Unauthorized => {
                 return Redirect::to(LOGIN_PATH).into_response();
@@ -231,6 +232,14 @@ impl IntoResponse for PageError {
                     "Твърде много заявки от Вашия адрес. Опитайте отново след {retry_after_secs} секунди."
                 ),
             ),
+            ApiError::SignInRefused {
+                until,
+                retry_after_secs,
+            } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Твърде много опити",
+                crate::error::sign_in_refused_message(until, retry_after_secs).0,
+            ),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error on a page");
                 (
@@ -261,7 +270,15 @@ impl IntoResponse for PageError {
             }
         };
         let page = layout::page(title, staff.as_ref(), Section::None, body);
-        (status, page).into_response()
+        let mut response = (status, page).into_response();
+        if let Some(value) =
+            retry_after.and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 

@@ -1,7 +1,8 @@
 //! See `main.rs`. Accounts (M3, M4, L4, L5, L7 and I2's password change): a designation for
 //! corruption signals, a role that handles cases and any change to an administrator's own
-//! account wait for a second administrator; sign-in never tells a locked account from an
-//! unknown one, locks end and grow, administrators unlock and reset; guessable passwords,
+//! account wait for a second administrator; wrong passwords refuse only the address they come
+//! from, with growing waits, the owner is told, and unknown names get the same answers;
+//! administrators unlock and reset; guessable passwords,
 //! cross-site sign-ins and the staff list for everyone are refused.
 
 use crate::helpers::{PASSWORD, StaffClient, TestApp, spawn_app_at, spawn_app_configured};
@@ -42,9 +43,11 @@ async fn add(app: &TestApp, username: &str, role: &str, department: Option<i64>,
 async fn town() -> Town {
     // Many sign-ins from one address: the per-address limit (a door of its own) is off here.
     let app = spawn_app_configured(NOW, |mut state| {
+        // Behind one proxy: tests sign in from the addresses it forwards.
         state.limits = priemna_web::limits::Limits::new(priemna_web::limits::LimitConfig {
             login_per_minute: 0,
             intake_per_minute: 0,
+            proxies: priemna_web::limits::TrustedProxies::Hops(1),
             ..Default::default()
         });
         state
@@ -384,82 +387,302 @@ async fn the_only_administrator_is_sent_to_the_command_line() {
     assert!(clerk.corruption_officer);
 }
 
-#[tokio::test]
-async fn a_locked_account_answers_exactly_like_an_unknown_user() {
-    let t = town().await;
-    let unknown = api_login(&t.app, "nosuch_x", "wrong password 1").await;
-    assert_eq!(unknown.0, 401);
-    for attempt in 1..=6 {
-        let answer = api_login(&t.app, "eco", "wrong password 1").await;
-        assert_eq!(answer, unknown, "attempt {attempt}");
-    }
-    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
-    assert!(eco.locked_until.is_some(), "five failures lock the account");
-    // The right password while locked: still the same answer.
-    assert_eq!(api_login(&t.app, "eco", PASSWORD).await, unknown);
+/// Two places a member of staff may sign in from, as the trusted proxy forwards them.
+const GUESSER: &str = "203.0.113.66";
+const OWNER: &str = "198.51.100.7";
 
-    // The page: the same status and the same words (the form keeps the username typed).
-    let (s1, locked) = page_login(&t.app, "eco", PASSWORD).await;
-    let (s2, missing) = page_login(&t.app, "nosuch", PASSWORD).await;
-    assert_eq!(s1, s2);
+/// What a sign-in was answered with: status, `Retry-After`, the JSON body.
+#[derive(Debug, PartialEq)]
+struct Answer {
+    status: u16,
+    retry_after: Option<String>,
+    body: Value,
+}
+
+/// A sign-in through the API from the client `from` (forwarded by the trusted proxy).
+async fn api_login_from(app: &TestApp, from: &str, username: &str, password: &str) -> Answer {
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", from)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    Answer {
+        status: response.status().as_u16(),
+        retry_after: response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_owned()),
+        body: response.json().await.unwrap(),
+    }
+}
+
+/// A sign-in through the page from `from`: status, `Retry-After`, where it leads, the cookie
+/// it sets, the page.
+async fn page_login_from(
+    app: &TestApp,
+    from: &str,
+    username: &str,
+    password: &str,
+) -> (u16, Option<String>, String, Option<String>, String) {
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/staff/login"))
+        .header("x-forwarded-for", from)
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let retry = header("retry-after");
+    let location = header("location").unwrap_or_default();
+    let cookie = header("set-cookie").map(|c| c.split(';').next().unwrap().to_owned());
+    (
+        response.status().as_u16(),
+        retry,
+        location,
+        cookie,
+        response.text().await.unwrap_or_default(),
+    )
+}
+
+fn refused_message(answer: &Answer) -> &str {
+    assert_eq!(answer.status, 429, "{answer:?}");
     assert_eq!(
-        locked.replace("value=\"eco\"", "value=\"?\""),
-        missing.replace("value=\"nosuch\"", "value=\"?\"")
+        answer.body["error"]["code"], "sign_in_refused",
+        "{answer:?}"
     );
-    assert!(locked.contains("Грешно потребителско име или парола."));
-    assert!(!locked.contains("заключен след"), "{locked}");
+    answer.body["error"]["message_bg"].as_str().unwrap()
 }
 
 #[tokio::test]
-async fn a_lock_ends_and_each_further_lock_lasts_longer() {
+async fn guessing_from_one_address_never_keeps_the_owner_out_and_the_owner_is_told() {
     let t = town().await;
-    let locked_for = |eco: &priemna_store::User, now: &str| {
-        let now: jiff::Timestamp = now.parse().unwrap();
-        eco.locked_until.unwrap().duration_since(now).as_mins()
+    // Ten wrong passwords from the guesser's address: four are answered as wrong, the fifth
+    // and the rest with a refusal of that address.
+    for attempt in 1..=10 {
+        let answer = api_login_from(&t.app, GUESSER, "eco", "not the password").await;
+        if attempt < 5 {
+            assert_eq!(answer.status, 401, "attempt {attempt}: {answer:?}");
+        } else {
+            refused_message(&answer);
+        }
+    }
+    // The owner, elsewhere, signs in through the page with the right password at once …
+    let (status, _, location, cookie, _) = page_login_from(&t.app, OWNER, "eco", PASSWORD).await;
+    assert_eq!((status, location.as_str()), (303, "/staff"));
+    // … and the start page tells of the ten attempts: how many, when the last was, from where.
+    let start = t
+        .app
+        .client
+        .get(t.app.url("/staff"))
+        .header("cookie", cookie.unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), 200);
+    let start = start.text().await.unwrap();
+    let notice = start
+        .split("id=\"failed-sign-ins\"")
+        .nth(1)
+        .expect("the start page tells of the failed sign-ins");
+    assert!(notice.contains("10 неуспешни опита"), "{notice}");
+    assert!(notice.contains("04.12.2026 17:00"), "{notice}");
+    assert!(notice.contains(GUESSER), "{notice}");
+    // Told once: the next sign-in has nothing to tell (the API says it as the page does).
+    let again = api_login_from(&t.app, OWNER, "eco", PASSWORD).await;
+    assert_eq!(again.status, 200);
+    assert!(again.body.get("failed_sign_ins").is_none(), "{again:?}");
+    // The guesser's address is still refused; the failures and refusals are in the journal,
+    // with the address they came from.
+    refused_message(&api_login_from(&t.app, GUESSER, "eco", PASSWORD).await);
+    let journal = journal_actions(&t.app).await;
+    let from_guesser = |action: &str| {
+        journal
+            .iter()
+            .filter(|(actor, a, d)| {
+                a == action && actor == &format!("user:{}", t.officer_id) && d["client"] == GUESSER
+            })
+            .count()
     };
-    let fail = |n: usize| {
+    assert_eq!(from_guesser("login_failed"), 5);
+    assert_eq!(from_guesser("login_refused"), 6);
+
+    // The API tells the owner too, at the next sign-in after more attempts.
+    api_login_from(&t.app, "192.0.2.44", "eco", "still not it").await;
+    let told = api_login_from(&t.app, OWNER, "eco", PASSWORD).await;
+    assert_eq!(told.status, 200);
+    assert_eq!(told.body["failed_sign_ins"]["count"], 2, "{told:?}");
+    assert_eq!(told.body["failed_sign_ins"]["last_from"], "192.0.2.44");
+}
+
+#[tokio::test]
+async fn a_refused_address_is_told_when_to_try_again_and_each_wait_is_longer() {
+    let t = town().await;
+    for _ in 0..5 {
+        api_login_from(&t.app, GUESSER, "eco", "not the password").await;
+    }
+    // The right password from the refused address: refused, with the time to try again (the
+    // clock says 15:00 UTC, 17:00 in Haskovo; the first wait is a minute).
+    let answer = api_login_from(&t.app, GUESSER, "eco", PASSWORD).await;
+    let message = refused_message(&answer);
+    assert!(
+        message.contains("Опитайте отново след 17:01 ч."),
+        "{message}"
+    );
+    assert_eq!(answer.retry_after.as_deref(), Some("60"));
+    // The page says the same, as a page, never a 5xx.
+    let (status, retry, _, cookie, page) = page_login_from(&t.app, GUESSER, "eco", PASSWORD).await;
+    assert_eq!((status, retry.as_deref(), cookie), (429, Some("60"), None));
+    assert!(page.contains("Опитайте отново след 17:01 ч."), "{page}");
+    assert!(page.contains("<form"), "the form is there to try again");
+
+    // After the wait the right password opens the account from there, and the failures from
+    // that address are forgotten.
+    t.app.clock.set("2026-12-04T15:01:01Z");
+    assert_eq!(
+        api_login_from(&t.app, GUESSER, "eco", PASSWORD)
+            .await
+            .status,
+        200
+    );
+    for attempt in 1..=4 {
+        let answer = api_login_from(&t.app, GUESSER, "eco", "not the password").await;
+        assert_eq!(answer.status, 401, "attempt {attempt} after a success");
+    }
+
+    // Each wrong password after a wait waits twice as long: 1, 2, 4 minutes …
+    let wait_after_failure = |now: &'static str| {
         let app = &t.app;
         async move {
-            for _ in 0..n {
-                assert_eq!(api_login(app, "eco", "not the password").await.0, 401);
-            }
+            app.clock.set(now);
+            let answer = api_login_from(app, GUESSER, "eco", "not the password").await;
+            refused_message(&answer);
+            answer.retry_after.unwrap().parse::<u64>().unwrap()
         }
     };
-    fail(5).await;
-    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
-    assert_eq!(locked_for(&eco, NOW), 15);
+    assert_eq!(wait_after_failure("2026-12-04T15:02:00Z").await, 60);
+    assert_eq!(wait_after_failure("2026-12-04T15:03:00Z").await, 120);
+    assert_eq!(wait_after_failure("2026-12-04T15:05:00Z").await, 240);
+    let answer = api_login_from(&t.app, GUESSER, "eco", PASSWORD).await;
+    assert!(refused_message(&answer).contains("17:09 ч."), "{answer:?}");
+    // … at most an hour.
+    let mut now: jiff::Timestamp = "2026-12-04T15:09:00Z".parse().unwrap();
+    let mut waits = Vec::new();
+    for _ in 0..5 {
+        let answer = {
+            t.app.clock.set(&now.to_string());
+            api_login_from(&t.app, GUESSER, "eco", "not the password").await
+        };
+        let wait: i64 = answer.retry_after.unwrap().parse().unwrap();
+        waits.push(wait / 60);
+        now = now
+            .checked_add(jiff::SignedDuration::from_secs(wait))
+            .unwrap();
+    }
+    assert_eq!(waits, [8, 16, 32, 60, 60]);
 
-    // After the lock, one wrong password does not lock again, and the right one works.
-    t.app.clock.set("2026-12-04T15:16:00Z");
-    fail(1).await;
-    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
-    assert_eq!(eco.failed_logins, 1);
-    assert!(eco.locked_until.is_none());
-    fail(4).await;
-    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
+    // An IPv6 client is one /64: another address in it is refused too, another /64 is not.
+    for _ in 0..5 {
+        api_login_from(&t.app, "2001:db8:1:2::1", "clerk", "not the password").await;
+    }
+    refused_message(&api_login_from(&t.app, "2001:db8:1:2:ffff::5", "clerk", PASSWORD).await);
     assert_eq!(
-        locked_for(&eco, "2026-12-04T15:16:00Z"),
-        30,
-        "the second lock"
+        api_login_from(&t.app, "2001:db8:1:3::1", "clerk", PASSWORD)
+            .await
+            .status,
+        200
     );
-    t.app.clock.set("2026-12-04T15:47:00Z");
-    fail(5).await;
-    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
-    assert_eq!(
-        locked_for(&eco, "2026-12-04T15:47:00Z"),
-        60,
-        "the third lock"
-    );
-    t.app.clock.set("2026-12-04T16:48:00Z");
-    fail(5).await;
-    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
-    assert_eq!(locked_for(&eco, "2026-12-04T16:48:00Z"), 60, "capped");
+}
 
-    // Once the lock ends, the right password opens the account and the history is forgotten.
-    t.app.clock.set("2026-12-04T17:49:00Z");
-    assert_eq!(api_login(&t.app, "eco", PASSWORD).await.0, 200);
-    let eco = t.app.store.user_by_username("eco").await.unwrap().unwrap();
-    assert_eq!((eco.failed_logins, eco.lockouts), (0, 0));
+#[tokio::test]
+async fn the_owner_is_mailed_once_a_day_about_refused_addresses_not_per_attempt() {
+    let t = town().await;
+    let mails = |app: &TestApp| {
+        let store = app.store.clone();
+        async move {
+            store
+                .outbox(&priemna_store::OutboxFilter {
+                    limit: 1000,
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.kind == "sign_in_notice")
+                .map(|m| (m.recipient, m.subject))
+                .collect::<Vec<_>>()
+        }
+    };
+    // Ten attempts, a second refusal after the first wait, and a second address refused.
+    for _ in 0..10 {
+        api_login_from(&t.app, GUESSER, "eco", "not the password").await;
+    }
+    t.app.clock.set("2026-12-04T15:02:00Z");
+    api_login_from(&t.app, GUESSER, "eco", "not the password").await;
+    for _ in 0..6 {
+        api_login_from(&t.app, "192.0.2.44", "eco", "not the password").await;
+    }
+    let sent = mails(&t.app).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].0, "eco@haskovo.bg");
+    assert!(sent[0].1.contains("Неуспешни опити за вход"), "{sent:?}");
+    // The journal says which failure the owner was mailed about.
+    let mailed = journal_actions(&t.app)
+        .await
+        .into_iter()
+        .filter(|(_, a, d)| a == "login_failed" && d["owner_mailed"] == true)
+        .count();
+    assert_eq!(mailed, 1);
+
+    // A day later, a new refusal is mailed again.
+    t.app.clock.set("2026-12-05T15:03:00Z");
+    for _ in 0..5 {
+        api_login_from(&t.app, GUESSER, "eco", "not the password").await;
+    }
+    assert_eq!(mails(&t.app).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_name_that_is_no_account_gets_the_same_answers() {
+    let t = town().await;
+    let mut answers = Vec::new();
+    // The same attempts from the same kind of place: a real account and a made-up name.
+    for (username, from) in [("eco", GUESSER), ("nosuch_x", "192.0.2.44")] {
+        let mut seen = Vec::new();
+        for _ in 0..7 {
+            seen.push(api_login_from(&t.app, from, username, "not the password").await);
+        }
+        seen.push(api_login_from(&t.app, from, username, PASSWORD).await);
+        let (status, retry, _, _, page) = page_login_from(&t.app, from, username, PASSWORD).await;
+        let page = page.replace(&format!("value=\"{username}\""), "value=\"?\"");
+        answers.push((seen, status, retry, page));
+    }
+    assert_eq!(answers[0], answers[1]);
+    let (seen, status, _, page) = &answers[0];
+    assert_eq!(seen[0].status, 401);
+    refused_message(&seen[7]);
+    assert_eq!(*status, 429);
+    assert!(page.contains("Опитайте отново след 17:01 ч."), "{page}");
+
+    // After the wait, each is answered again as a wrong password, and waits twice as long.
+    t.app.clock.set("2026-12-04T15:01:30Z");
+    let eco = api_login_from(&t.app, GUESSER, "eco", "not the password").await;
+    let nosuch = api_login_from(&t.app, "192.0.2.44", "nosuch_x", "not the password").await;
+    assert_eq!(eco, nosuch);
+    assert_eq!(eco.retry_after.as_deref(), Some("120"));
+    // Nothing typed as a name is kept (it may be a password typed in the wrong field).
+    let journal = serde_json::to_string(&journal_actions(&t.app).await).unwrap();
+    assert!(!journal.contains("nosuch_x"));
 }
 
 #[tokio::test]
@@ -468,7 +691,7 @@ async fn administrators_unlock_and_reset_passwords_and_the_journal_keeps_both() 
     for _ in 0..5 {
         api_login(&t.app, "eco", "not the password").await;
     }
-    assert_eq!(api_login(&t.app, "eco", PASSWORD).await.0, 401);
+    assert_eq!(api_login(&t.app, "eco", PASSWORD).await.0, 429);
     let (status, body) = t
         .admin
         .post(&format!("/api/v1/users/{}/unlock", t.officer_id), json!({}))
