@@ -94,23 +94,6 @@ async fn api_login(app: &TestApp, username: &str, password: &str) -> (u16, Strin
     (status, kind, response.bytes().await.unwrap().to_vec())
 }
 
-/// A sign-in through the page, as a browser on this site sends it.
-async fn page_login(app: &TestApp, username: &str, password: &str) -> (u16, String) {
-    let response = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(app.url("/staff/login"))
-        .form(&[("username", username), ("password", password)])
-        .send()
-        .await
-        .unwrap();
-    (
-        response.status().as_u16(),
-        response.text().await.unwrap_or_default(),
-    )
-}
-
 async fn journal_actions(app: &TestApp) -> Vec<(String, String, Value)> {
     app.store
         .journal(0, 10_000)
