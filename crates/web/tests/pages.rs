@@ -291,31 +291,45 @@ async fn the_login_page_renders_and_a_wrong_password_is_refused_in_bulgarian() {
 }
 
 #[tokio::test]
-async fn a_locked_account_reads_like_a_wrong_password() {
+async fn a_refused_sign_in_says_when_to_try_again_and_reads_alike_for_unknown_names() {
     let app = spawn_app_at(NOW).await;
     office(&app).await;
     let mut browser = Browser::new(&app);
-    let mut last = None;
+    let mut pages = Vec::new();
     for _ in 0..5 {
-        last = Some(browser.sign_in_with("clerk", "wrong password").await);
+        pages.push(browser.sign_in_with("clerk", "wrong password").await);
     }
-    let page = last.unwrap();
-    page.assert_form_errors();
+    pages[3].assert_form_errors();
     assert!(
-        page.body.contains("Грешно потребителско име или парола."),
+        pages[3].body.contains("Грешно потребителско име или парола."),
         "{}",
-        page.body
+        pages[3].body
     );
-    // Even the right password waits for the lock-out to pass, and the page does not say why:
-    // an unknown user reads the same.
-    let page = browser.sign_in_with("clerk", PASSWORD).await;
-    assert!(
-        page.body.contains("Грешно потребителско име или парола."),
-        "{}",
-        page.body
-    );
-    assert!(!page.body.contains("заключен след"), "{}", page.body);
+    // The fifth wrong password from this browser's address refuses it for a minute, even with
+    // the right password: the page says until when, and keeps the form.
+    let refused = browser.sign_in_with("clerk", PASSWORD).await;
+    for page in [&pages[4], &refused] {
+        assert_eq!(page.status, 429, "{}", page.body);
+        assert!(page.content_type.starts_with("text/html"));
+        assert!(
+            page.body.contains("Опитайте отново след 10:01 ч."),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("<form"), "{}", page.body);
+    }
     assert!(browser.cookie.is_none());
+    // A name that is no account reads the same after as many tries.
+    let mut unknown = None;
+    for _ in 0..6 {
+        unknown = Some(browser.sign_in_with("nosuch", "wrong password").await);
+    }
+    let unknown = unknown.unwrap();
+    assert_eq!(unknown.status, refused.status);
+    assert_eq!(
+        unknown.body.replace("value=\"nosuch\"", "value=\"?\""),
+        refused.body.replace("value=\"clerk\"", "value=\"?\"")
+    );
 }
 
 #[tokio::test]
