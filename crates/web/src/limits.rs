@@ -1,6 +1,7 @@
 //! Rate limits on the doors that face the public: intake (a flood of fake signals), sign-in
-//! (password guessing, on top of the per-account lock-out) and reception bookings (one phone
-//! taking an official's whole day). Limits are per client, configurable, and answered with 429
+//! (password guessing, on top of the refusals per account and address in `auth`, which names
+//! the client as `client_key` does) and reception bookings (one phone taking an official's
+//! whole day). Limits are per client, configurable, and answered with 429
 //! and `Retry-After` — JSON on `/api/` and `/open311/`, an HTML page in the reader's language on
 //! the portal and the back office.
 //!

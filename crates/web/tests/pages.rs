@@ -301,7 +301,9 @@ async fn a_refused_sign_in_says_when_to_try_again_and_reads_alike_for_unknown_na
     }
     pages[3].assert_form_errors();
     assert!(
-        pages[3].body.contains("Грешно потребителско име или парола."),
+        pages[3]
+            .body
+            .contains("Грешно потребителско име или парола."),
         "{}",
         pages[3].body
     );

@@ -588,6 +588,32 @@ async fn a_refused_address_is_told_when_to_try_again_and_each_wait_is_longer() {
 }
 
 #[tokio::test]
+async fn guessing_from_many_addresses_makes_each_wait_after_one_failure_but_not_the_owner() {
+    let t = town().await;
+    // Five addresses fail once each: answered as wrong passwords.
+    for i in 1..=5 {
+        let answer = api_login_from(&t.app, &format!("192.0.2.{i}"), "eco", "guess").await;
+        assert_eq!(answer.status, 401, "address {i}: {answer:?}");
+    }
+    // From then on, within the hour, each new address waits after its first failure …
+    let sixth = api_login_from(&t.app, "192.0.2.6", "eco", "guess").await;
+    refused_message(&sixth);
+    assert_eq!(sixth.retry_after.as_deref(), Some("60"));
+    // … while the first try from an address is always checked: the owner gets in.
+    assert_eq!(
+        api_login_from(&t.app, OWNER, "eco", PASSWORD).await.status,
+        200
+    );
+    // Another account is not affected.
+    assert_eq!(
+        api_login_from(&t.app, "192.0.2.6", "clerk", "guess")
+            .await
+            .status,
+        401
+    );
+}
+
+#[tokio::test]
 async fn the_owner_is_mailed_once_a_day_about_refused_addresses_not_per_attempt() {
     let t = town().await;
     let mails = |app: &TestApp| {
