@@ -1338,3 +1338,53 @@ async fn limits_are_said_and_a_long_title_is_named_as_the_title() {
     assert!(!page.body.contains(r#"id="body-error""#));
     assert_eq!(app.count().await, 0);
 }
+
+#[tokio::test]
+async fn an_anonymous_signal_receipt_says_first_that_it_will_not_be_considered_and_why() {
+    let app = spawn_app_at("2026-03-02T10:00:00+02:00").await;
+    let parts = vec![
+        Part::Text("kind", "signal"),
+        Part::Text("subject", "Шум нощем"),
+        Part::Text("body", "Заведението на ъгъла пуска музика до 3 ч."),
+        Part::Text("identity", "anonymous"),
+        Part::Text("consent", "on"),
+    ];
+    let page = post_multipart(&app, "/submit", &parts).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let receipt = get(&app, &page.location.unwrap(), None).await;
+    assert_eq!(receipt.status, 200);
+    let body = &receipt.body;
+    // The warning comes before the receipt itself, with the rule's reason and what to do.
+    let warning = body
+        .find(r#"id="receipt-not-considered""#)
+        .expect("the warning");
+    assert!(warning < body.find(r#"id="receipt-number""#).unwrap());
+    let text = between(body, r#"id="receipt-not-considered">"#, "</div>");
+    assert!(text.contains("няма да бъде разгледано"), "{text}");
+    assert!(text.contains("чл. 111, ал. 4 АПК"), "{text}");
+    assert!(text.contains("с името си"), "{text}");
+    assert!(!body.contains("Подаването е регистрирано"));
+    assert!(
+        between(body, r#"id="receipt-due">"#, "</dd>").contains("не се разглежда"),
+        "{body}"
+    );
+
+    // Marked as a threat to health or safety: considered, and the clerk will check the threat.
+    let mut parts = parts;
+    parts.push(Part::Text("threat", "on"));
+    let page = post_multipart(&app, "/submit", &parts).await;
+    let receipt = get(&app, &page.location.unwrap(), None).await;
+    assert!(!receipt.body.contains("receipt-not-considered"));
+    assert!(receipt.body.contains("Подаването е регистрирано"));
+    assert!(
+        receipt
+            .body
+            .contains("Служител ще провери дали заплахата е реална.")
+    );
+    assert!(
+        receipt
+            .body
+            .contains("ще се вижда при проследяването с кода")
+    );
+    assert!(!receipt.body.contains("(чл. 123, ал. 1 АПК))"));
+}

@@ -1021,7 +1021,14 @@ fn receipt_page(
     let case = &view.case;
     let number = case.number.to_string();
     let (kind_name, _) = kind_text(prefs, case.kind);
-    let title = prefs.t("Подаването е регистрирано", "Your submission is registered");
+    let title = if case.considered {
+        prefs.t("Подаването е регистрирано", "Your submission is registered")
+    } else {
+        prefs.t(
+            "Регистрирано, но няма да бъде разгледано",
+            "Registered, but it will not be considered",
+        )
+    };
     let track_link = format!("{base}/track?number={number}");
     let shown_until = view
         .created_at
@@ -1041,7 +1048,7 @@ fn receipt_page(
             }
         } @else {
             div.alert role="status" id="receipt-not-considered" {
-                p { strong { (prefs.t("Регистрирано, но няма да бъде разгледано", "Registered, but it will not be considered")) } }
+                p { strong { (title) } }
                 @for d in &not_considered {
                     p { (prefs.t(&d.reason_bg, &d.reason_en)) }
                 }
