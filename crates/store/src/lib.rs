@@ -170,6 +170,9 @@ pub trait Store:
     ) -> Result<SignInFailure>;
     /// An attempt while its address is refused (journalled as `login_refused`).
     async fn record_login_refused(&self, attempt: SignInAttempt<'_>, at: Timestamp) -> Result<()>;
+    /// The database's own secret that names which are no account are hashed with before they
+    /// are counted (the name typed may be a password typed in the wrong field).
+    async fn sign_in_key(&self) -> Result<String>;
     /// Ends the refusals of every address and forgets the failures (journalled).
     async fn unlock_user(&self, user_id: i64, at: Timestamp, actor: &str) -> Result<()>;
     /// Stores a change that waits for a second administrator (journalled).

@@ -197,4 +197,10 @@ async fn a_name_that_is_no_account_is_counted_alike_and_quiet_addresses_are_forg
         .await
         .unwrap();
     assert_eq!((first.failures, first.refused_until), (1, None));
+
+    // The key names that are no account are hashed with is the database's own.
+    let key = store.sign_in_key().await.unwrap();
+    assert_eq!(key.len(), 64, "{key}");
+    let (_other_dir, other, _) = store_with_user().await;
+    assert_ne!(other.sign_in_key().await.unwrap(), key);
 }

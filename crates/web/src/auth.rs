@@ -351,13 +351,26 @@ pub async fn missed_sign_ins(app: &AppState, staff: &Staff) -> Option<MissedSign
 }
 
 /// How sign-in failures name the account a username stands for: `user:<id>` for an active
-/// account, otherwise a hash of the name typed (never the name itself: it may be a password
-/// typed in the wrong field). Both are counted alike, so the answers tell no names apart.
-fn account_key(user: Option<&User>, username: &str) -> String {
-    match user {
-        Some(user) => priemna_store::SignInAttempt::user_account(user.id),
-        None => format!("name:{}", hex(&Sha256::digest(username.as_bytes()))),
+/// account, otherwise a hash of the name typed with the database's own key (never the name
+/// itself, nor a hash anyone could test guesses against: it may be a password typed in the
+/// wrong field). Both are counted alike, so the answers tell no names apart.
+async fn account_key(
+    app: &AppState,
+    user: Option<&User>,
+    username: &str,
+) -> Result<String, ApiError> {
+    if let Some(user) = user {
+        return Ok(priemna_store::SignInAttempt::user_account(user.id));
     }
+    let key = app
+        .sign_in_key
+        .get_or_try_init(|| app.store.sign_in_key())
+        .await?;
+    let mut hash = Sha256::new();
+    hash.update(key.as_bytes());
+    hash.update(b"\n");
+    hash.update(username.as_bytes());
+    Ok(format!("name:{}", hex(&hash.finalize())))
 }
 
 /// The answer to an attempt refused until `until`.
@@ -388,7 +401,7 @@ pub async fn check_credentials(
         .user_by_username(username)
         .await?
         .filter(|u| u.active);
-    let account = account_key(user.as_ref(), username);
+    let account = account_key(app, user.as_ref(), username).await?;
     let attempt = priemna_store::SignInAttempt {
         account: &account,
         owner: user.as_ref().map(|u| u.id),

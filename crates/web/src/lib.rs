@@ -61,6 +61,9 @@ pub struct AppState {
     pub https: bool,
     /// A hash to verify against when the user does not exist, so timing reveals nothing.
     pub dummy_password_hash: Arc<String>,
+    /// The database's key for hashing names that are no account (read once, at the first
+    /// sign-in that needs it).
+    pub sign_in_key: Arc<tokio::sync::OnceCell<String>>,
     /// Per-address rate limits on intake and sign-in.
     pub limits: Arc<limits::Limits>,
     /// How long personal data is kept after a case is finished.
@@ -90,6 +93,7 @@ impl AppState {
             clock,
             https: false,
             dummy_password_hash: Arc::new(dummy),
+            sign_in_key: Arc::default(),
             limits: limits::Limits::new(limits::LimitConfig::default()),
             retention: Arc::new(priemna_domain::retention::RetentionPolicy::default()),
             notify: Arc::new(notify::Notifier::default()),

@@ -19,3 +19,10 @@ ALTER TABLE users ADD COLUMN unseen_failure_from TEXT;
 ALTER TABLE users ADD COLUMN failures_mailed_at TEXT;
 
 ALTER TABLE sessions ADD COLUMN sign_in_notice TEXT;
+
+CREATE TABLE sign_in_key (
+    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    secret TEXT    NOT NULL
+);
+INSERT INTO sign_in_key (id, secret)
+VALUES (1, md5(gen_random_uuid()::text) || md5(gen_random_uuid()::text));

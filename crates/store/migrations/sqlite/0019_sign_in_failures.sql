@@ -3,8 +3,8 @@
 -- refuses that address only, never the account's owner elsewhere.
 
 -- One row per account and client address that failed since its last success from there.
--- `account`: `user:<id>` for an active account, `name:<SHA-256 of the name typed>` for a name
--- that is none (counted the same way, so that the answers tell nobody which names exist; the
+-- `account`: `user:<id>` for an active account, `name:<SHA-256 of sign_in_key and the name
+-- typed>` for a name that is none (counted the same way, so that the answers tell nobody which names exist; the
 -- name itself is not kept, as it may be a password typed in the wrong field).
 CREATE TABLE sign_in_failures (
     account       TEXT    NOT NULL,
@@ -31,3 +31,11 @@ ALTER TABLE users ADD COLUMN failures_mailed_at TEXT;
 
 -- The notice (JSON) a session shows on the start page, written when it was opened.
 ALTER TABLE sessions ADD COLUMN sign_in_notice TEXT;
+
+-- The key names that are no account are hashed with (`name:` rows above), made here once per
+-- database: without it, a reader of the table could test guesses of what was typed.
+CREATE TABLE sign_in_key (
+    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    secret TEXT    NOT NULL
+);
+INSERT INTO sign_in_key (id, secret) VALUES (1, lower(hex(randomblob(32))));

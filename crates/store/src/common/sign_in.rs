@@ -372,3 +372,12 @@ pub async fn session_notice(read: &DbPool, token_hash: &str) -> Result<Option<St
             .await?;
     Ok(notice.flatten())
 }
+
+/// The database's key for hashing names that are no account (migration 0019).
+pub async fn key(read: &DbPool) -> Result<String> {
+    Ok(
+        sqlx::query_scalar("SELECT secret FROM sign_in_key WHERE id = 1")
+            .fetch_one(read)
+            .await?,
+    )
+}

@@ -195,6 +195,10 @@ impl Store for ThisStore {
         super::sign_in::record_refused(&self.write, attempt, at).await
     }
 
+    async fn sign_in_key(&self) -> Result<String> {
+        super::sign_in::key(&self.read).await
+    }
+
     async fn unlock_user(&self, user_id: i64, at: Timestamp, actor: &str) -> Result<()> {
         super::sign_in::unlock(&self.write, user_id, at, actor).await
     }
