@@ -11,9 +11,10 @@ use crate::api_staff::{
 use crate::audit::refusals;
 use crate::auth::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Staff};
 use crate::error::ApiError;
+use crate::extract::Path;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use priemna_domain::access::{self, Permission, Role};

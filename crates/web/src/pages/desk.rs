@@ -14,6 +14,7 @@ use crate::AppState;
 use crate::auth::{Staff, is_https};
 use crate::cases;
 use crate::error::ApiError;
+use crate::extract::Path;
 use crate::intake::{self, IntakeError};
 use crate::notify::compose::{self, ReceiptFacts};
 use crate::portal::reception::{
@@ -24,7 +25,7 @@ use crate::portal::upload::{self, MAX_FILE_BYTES, MAX_FILES};
 use axum::Form;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};

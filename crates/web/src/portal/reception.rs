@@ -5,11 +5,12 @@
 use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box};
 use super::once;
 use crate::AppState;
+use crate::extract::Path;
 use crate::limits::ClientAddress;
 use axum::Extension;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::{Date, Time};
