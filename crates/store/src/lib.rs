@@ -35,8 +35,9 @@ pub use model::{
     SubmissionExtras,
 };
 pub use portal::{
-    Attachment, AttachmentInfo, Attendance, Booking, BookingOutcome, FormCleanup, FormOnce,
-    FormResult, KeptUpload, NewAttachment, NewBooking, PortalPage, PortalStore, Survey,
+    Attachment, AttachmentInfo, Attendance, Booking, BookingOutcome, Contact, FormCleanup, FormOnce,
+    FormResult, KeptUpload, NewAttachment, NewBooking, PortalPage, PortalStore, Reschedule,
+    RescheduleOutcome, Survey,
 };
 pub use postgres::PostgresStore;
 pub use search_types::{IndexCase, IndexScan, RegisterMarker};

@@ -18,11 +18,15 @@ use maud::{Markup, html};
 use priemna_domain::WorkingCalendar;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::deadline::reception;
-use priemna_domain::identity::{Phone, PhoneError};
+use priemna_domain::identity::{Email, EmailError, Phone, PhoneError};
 use priemna_domain::submission::MAX_NAME_CHARS;
+use crate::notify::calendar;
+use crate::notify::messages::{self, VisitMail};
 use priemna_store::{
-    Booking, BookingOutcome, NewBooking, StoreError, TrackingCode, hash_tracking_code,
+    Booking, BookingOutcome, Contact, NewBooking, NewMessage, Reschedule, RescheduleOutcome,
+    StoreError, TrackingCode, hash_tracking_code,
 };
+use rand::Rng;
 use serde::Deserialize;
 
 /// Who receives citizens: (id, Bulgarian, English). Without the definite article, so that the
@@ -42,6 +46,18 @@ pub const SLOT_MINUTES: i64 = 20;
 pub const DAYS_AHEAD: usize = 15;
 const MAX_TOPIC_CHARS: usize = 300;
 
+/// Whom a visit is with, as the name reads after a preposition: "при кмета на Община Хасково"
+/// (the short definite article of a masculine noun that is not the subject), (Bulgarian,
+/// English).
+pub fn official_with(id: &str) -> Option<(&'static str, &'static str)> {
+    match id {
+        "mayor" => Some(("кмета на Община Хасково", "the Mayor of Haskovo")),
+        "deputy_mayor" => Some(("заместник-кмета", "a Deputy Mayor")),
+        "secretary" => Some(("секретаря на общината", "the Municipal Secretary")),
+        _ => None,
+    }
+}
+
 pub fn official_label(id: &str) -> Option<(&'static str, &'static str)> {
     OFFICIALS
         .iter()
@@ -60,6 +76,8 @@ pub enum VisitProblem {
     NameInvalid,
     PhoneMissing,
     Phone(PhoneError),
+    /// The optional e-mail address is not one.
+    Email(EmailError),
     /// Too long, or with a control character.
     TopicInvalid,
     NoConsent,
@@ -72,6 +90,7 @@ impl VisitProblem {
             VisitProblem::Slot => "slot",
             VisitProblem::NameMissing | VisitProblem::NameInvalid => "name",
             VisitProblem::PhoneMissing | VisitProblem::Phone(_) => "phone",
+            VisitProblem::Email(_) => "email",
             VisitProblem::TopicInvalid => "topic",
             VisitProblem::NoConsent => "consent",
         }
@@ -85,6 +104,8 @@ pub struct VisitRequest<'a> {
     pub slot: &'a str,
     pub name: &'a str,
     pub phone: &'a str,
+    /// Optional: where the confirmation with the calendar file goes.
+    pub email: &'a str,
     pub topic: &'a str,
     pub consent: bool,
 }
@@ -119,6 +140,18 @@ pub fn check_visit(
             None
         }
     };
+    let email = request.email.trim();
+    let email = if email.is_empty() {
+        None
+    } else {
+        match Email::parse(email) {
+            Ok(email) => Some(email.as_str().to_lowercase()),
+            Err(e) => {
+                problems.push(VisitProblem::Email(e));
+                None
+            }
+        }
+    };
     let topic = request.topic.trim();
     if topic.chars().count() > MAX_TOPIC_CHARS || topic.chars().any(char::is_control) {
         problems.push(VisitProblem::TopicInvalid);
@@ -134,9 +167,156 @@ pub fn check_visit(
             name: name.to_owned(),
             phone: phone.as_str().to_owned(),
             topic: (!topic.is_empty()).then(|| topic.to_owned()),
+            email,
+            uid: String::new(),
+            confirmation: None,
         }),
         _ => Err(problems),
     }
+}
+
+/// A new calendar UID for a visit: 128 random bits, on the sender's domain.
+pub fn new_uid(app: &AppState) -> String {
+    let random: [u8; 16] = rand::rng().random();
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let domain = app
+        .notify
+        .from_address
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .filter(|d| !d.is_empty())
+        .unwrap_or("priemna.invalid");
+    format!("visit-{hex}@{domain}")
+}
+
+/// A visit as its e-mails and calendar file describe it.
+pub struct VisitFacts<'a> {
+    pub email: &'a str,
+    pub official: &'a str,
+    pub day: Date,
+    pub slot: &'a str,
+    pub uid: &'a str,
+    pub sequence: i64,
+}
+
+fn visit_mail<'a>(app: &AppState, v: &VisitFacts<'a>) -> VisitMail<'a> {
+    let (with_bg, with_en) = official_with(v.official).unwrap_or(("длъжностно лице", "an official"));
+    VisitMail {
+        email: v.email,
+        with_bg,
+        with_en,
+        day: v.day,
+        slot: v.slot,
+        minutes: SLOT_MINUTES,
+        uid: v.uid,
+        sequence: v.sequence,
+        at: app.clock.now(),
+    }
+}
+
+/// The confirmation e-mail of a booked (or moved) visit with its calendar file, and the code it
+/// carries; `None` without an address.
+pub fn confirmation_mail(
+    app: &AppState,
+    v: &VisitFacts<'_>,
+    code: &str,
+    moved: bool,
+) -> Option<(NewMessage, String)> {
+    if v.email.is_empty() {
+        return None;
+    }
+    messages::booking_confirmation(&app.notify, &visit_mail(app, v), moved)
+        .map(|m| (m, code.to_owned()))
+}
+
+/// The cancellation notice of a visit with its calendar file (`METHOD:CANCEL`), when the
+/// visitor gave an address.
+pub fn cancellation_mail(app: &AppState, booking: &Booking) -> Option<NewMessage> {
+    let email = booking.email.as_deref().filter(|e| !e.is_empty())?;
+    messages::booking_cancellation(
+        &app.notify,
+        &visit_mail(
+            app,
+            &VisitFacts {
+                email,
+                official: &booking.official,
+                day: booking.day,
+                slot: &booking.slot,
+                uid: &booking.uid,
+                sequence: booking.sequence,
+            },
+        ),
+    )
+}
+
+/// The calendar file of a booking, as a download.
+pub fn calendar_download(app: &AppState, booking: &Booking) -> Response {
+    let facts = VisitFacts {
+        email: "",
+        official: &booking.official,
+        day: booking.day,
+        slot: &booking.slot,
+        uid: &booking.uid,
+        sequence: booking.sequence,
+    };
+    let method = if booking.cancelled_at.is_some() {
+        calendar::Method::Cancel
+    } else {
+        calendar::Method::Publish
+    };
+    match messages::visit_calendar(&app.notify, &visit_mail(app, &facts), method) {
+        Some((filename, content_type, content)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            content,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// What a person already holding a visit is told, naming the field that matched.
+pub fn person_has_visit(
+    en: bool,
+    official: &str,
+    day_text: &str,
+    slot: &str,
+    by: Contact,
+) -> (&'static str, String) {
+    let (with_bg, with_en) = official_with(official).unwrap_or(("длъжностно лице", "an official"));
+    let field = match by {
+        Contact::Phone => "phone",
+        Contact::Email => "email",
+    };
+    let text = match (en, by) {
+        (true, Contact::Phone) => format!(
+            "This phone already has a visit to come with {with_en}: {day_text} at {slot}. One \
+             person has one visit to come with an official at a time; to change its time, move \
+             it with its code."
+        ),
+        (true, Contact::Email) => format!(
+            "This e-mail address already has a visit to come with {with_en}: {day_text} at \
+             {slot}. One person has one visit to come with an official at a time; to change its \
+             time, move it with its code."
+        ),
+        (false, Contact::Phone) => format!(
+            "С този телефон вече има записан предстоящ час при {with_bg}: {day_text}, {slot} ч. \
+             Един човек може да има един предстоящ час при едно длъжностно лице; за друг час \
+             преместете записания с кода му."
+        ),
+        (false, Contact::Email) => format!(
+            "С този адрес на електронна поща вече има записан предстоящ час при {with_bg}: \
+             {day_text}, {slot} ч. Един човек може да има един предстоящ час при едно \
+             длъжностно лице; за друг час преместете записания с кода му."
+        ),
+    };
+    (field, text)
 }
 
 /// The starts of a day's slots (`HH:MM`) during its reception hours; none on a closed day.
@@ -209,6 +389,8 @@ pub struct BookingForm {
     name: String,
     #[serde(default)]
     phone: String,
+    #[serde(default)]
+    email: String,
     #[serde(default)]
     topic: String,
     #[serde(default)]
@@ -375,11 +557,14 @@ async fn render(
                     (TextInput { kind: "tel", required: true, autocomplete: Some("tel"), class: Some("short"), inputmode: Some("tel"),
                         hint: Some(prefs.t("За да Ви се обадим, ако срещата се промени. Например 0888 123 456.", "So that we can call you if the visit changes. For example 0888 123 456.")),
                         ..TextInput::new("phone", prefs.t("Телефон", "Phone"), &form.phone) }.render(prefs, errors))
+                    (TextInput { kind: "email", autocomplete: Some("email"), inputmode: Some("email"), maxlength: Some(254),
+                        hint: Some(prefs.t("По желание. Ще Ви изпратим потвърждение с файл за календара (.ics) и кода за отмяна или промяна.", "Optional. We will send a confirmation with a calendar file (.ics) and the code to cancel or move the visit.")),
+                        ..TextInput::new("email", prefs.t("Електронна поща", "E-mail"), &form.email) }.render(prefs, errors))
                     (TextInput { maxlength: Some(MAX_TOPIC_CHARS),
                         hint: Some(prefs.t("С няколко думи — за да се подготвим.", "In a few words — so that we can prepare.")),
                         ..TextInput::new("topic", prefs.t("По какъв въпрос?", "What about?"), &form.topic) }.render(prefs, errors))
                     (check_box(prefs, errors,
-                        ("consent", prefs.t("Съгласен/съгласна съм името и телефонът ми да бъдат обработвани за организиране на приема", "I agree that my name and phone are processed to arrange the visit")),
+                        ("consent", prefs.t("Съгласен/съгласна съм името, телефонът и електронната ми поща (ако съм я посочил/а) да бъдат обработвани за организиране на приема", "I agree that my name, phone and e-mail (if I gave one) are processed to arrange the visit")),
                         form.consent.is_some(), None, true))
                     button type="submit" { (prefs.t("Запиши ме", "Book")) }
                 }
@@ -400,6 +585,9 @@ fn visit_problem(prefs: &Prefs, problem: &VisitProblem) -> String {
         ),
         VisitProblem::PhoneMissing => ("Напишете телефон за връзка.", "Write a phone number."),
         VisitProblem::Phone(e) => {
+            return layout::sentence(prefs.t(e.message_bg(), &e.to_string()));
+        }
+        VisitProblem::Email(e) => {
             return layout::sentence(prefs.t(e.message_bg(), &e.to_string()));
         }
         VisitProblem::TopicInvalid => (
@@ -458,13 +646,14 @@ pub async fn book(
             slot: &form.slot,
             name: &form.name,
             phone: &form.phone,
+            email: &form.email,
             topic: &form.topic,
             consent: form.consent.is_some(),
         },
         &app.calendar,
         now,
     );
-    let new = match checked {
+    let mut new = match checked {
         Ok(new) => new,
         Err(problems) => {
             for problem in &problems {
@@ -499,7 +688,22 @@ pub async fn book(
         return render(&app, &prefs, &form, &errors, StatusCode::TOO_MANY_REQUESTS).await;
     }
     let code = TrackingCode::generate();
-    let claim = once::form_once(&token, None, now);
+    new.uid = new_uid(&app);
+    new.confirmation = confirmation_mail(
+        &app,
+        &VisitFacts {
+            email: new.email.as_deref().unwrap_or_default(),
+            official: &new.official,
+            day: new.day,
+            slot: &new.slot,
+            uid: &new.uid,
+            sequence: 0,
+        },
+        code.as_str(),
+        false,
+    );
+    // The confirmation page says where the e-mail went, while it shows the code.
+    let claim = once::form_once(&token, new.email.clone(), now);
     let booked = format!("/reception/booked/{}", once::receipt_token(&token));
     match app
         .store
@@ -515,27 +719,14 @@ pub async fn book(
             if let Some(address) = client {
                 app.limits.booked(address, today);
             }
+            app.notify.wake();
             once::see_other(&booked)
         }
         // The same form, sent twice at once: the other request booked it.
         Err(StoreError::Duplicate(_)) => once::see_other(&booked),
-        Ok(BookingOutcome::PhoneHasVisit { slot }) => {
-            errors.add(
-                "phone",
-                if prefs.en() {
-                    format!(
-                        "This phone already has a visit with this official on that day, at \
-                         {slot}. One visit a day is enough; to change its time, cancel it with \
-                         its code first."
-                    )
-                } else {
-                    format!(
-                        "С този телефон вече има записан час при същото длъжностно лице за този \
-                         ден — в {slot} ч. Едно посещение на ден стига; за друг час първо \
-                         откажете записания с кода му."
-                    )
-                },
-            );
+        Ok(BookingOutcome::PersonHasVisit { day, slot, by }) => {
+            let (field, text) = person_has_visit(prefs.en(), official, &prefs.day(day), &slot, by);
+            errors.add(field, text);
             render(&app, &prefs, &form, &errors, StatusCode::CONFLICT).await
         }
         Ok(BookingOutcome::SlotTaken) => {
