@@ -131,7 +131,17 @@ pub enum BookingOutcome {
         slot: String,
         by: Contact,
     },
+    /// This person already has [`VISITS_PER_MONTH`] visits (still to come or past, not
+    /// cancelled) with the official in the month of the day asked for.
+    MonthFull {
+        by: Contact,
+    },
 }
+
+/// How many visits (not cancelled) one person may have with one official in a calendar month.
+/// With one visit to come at a time, this is what stops one person from coming back every
+/// week and taking the places of others.
+pub const VISITS_PER_MONTH: i64 = 2;
 
 /// How a person was recognised as holding a visit already.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +169,9 @@ pub enum RescheduleOutcome {
     Moved { from: Booking, to: Booking },
     /// An active booking holds the new slot; nothing changed.
     SlotTaken,
+    /// The person already has [`VISITS_PER_MONTH`] other visits with the official in the new
+    /// day's month; nothing changed.
+    MonthFull { by: Contact },
     /// No active booking with this code, or it changed since it was read.
     NotFound,
 }

@@ -384,7 +384,7 @@ impl PortalStore for ThisStore {
         let at_text = at.to_string();
         let mut tx = begin_write(&self.write).await?;
         let Some(row) = sqlx::query(&format!(
-            "UPDATE bookings SET cancelled_at = $1
+            "UPDATE bookings SET cancelled_at = $1, sequence = sequence + 1
              WHERE code_hash = $2 AND cancelled_at IS NULL AND ($3 < 0 OR sequence = $3)
              RETURNING {BOOKING_COLUMNS}"
         ))
@@ -443,6 +443,19 @@ impl PortalStore for ThisStore {
             tx.rollback().await?;
             return Ok(RescheduleOutcome::NotFound);
         };
+        if let Some(by) = month_full(
+            &mut *tx,
+            &before.official,
+            &before.phone,
+            before.email.as_deref(),
+            change.day,
+            Some(before.id),
+        )
+        .await?
+        {
+            tx.rollback().await?;
+            return Ok(RescheduleOutcome::MonthFull { by });
+        }
         // One statement moves the visit: the row that held the old slot now holds the new one,
         // so there is no moment where both are held or neither; the unique index on the active
         // slots refuses a slot someone else holds, whichever request comes second.
@@ -475,7 +488,7 @@ impl PortalStore for ThisStore {
             "booking_id": after.id, "official": after.official,
             "from_day": before.day.to_string(), "from_slot": before.slot,
             "day": after.day.to_string(), "slot": after.slot,
-            "sequence": after.sequence,
+            "sequence": after.sequence, "confirmation": change.confirmation.is_some(),
         }))?;
         append(
             &mut tx,
@@ -626,6 +639,44 @@ async fn persons_visit(
     .transpose()
 }
 
+/// Whether this phone or e-mail already has `VISITS_PER_MONTH` visits (not cancelled, past ones
+/// too) with the official in the month of `day`, besides the booking `except`; by which contact.
+async fn month_full(
+    tx: &mut DbConn,
+    official: &str,
+    phone: &str,
+    email: Option<&str>,
+    day: Date,
+    except: Option<i64>,
+) -> Result<Option<Contact>> {
+    let first = day.first_of_month();
+    let next = first
+        .checked_add(jiff::Span::new().months(1))
+        .map_err(|e| StoreError::Corrupt(format!("month after {first}: {e}")))?;
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT phone, email FROM bookings
+         WHERE official = $1 AND cancelled_at IS NULL
+           AND (phone = $2 OR email = $3)
+           AND day >= $4 AND day < $5 AND id <> $6",
+    )
+    .bind(official)
+    .bind(phone)
+    .bind(email.unwrap_or(""))
+    .bind(first.to_string())
+    .bind(next.to_string())
+    .bind(except.unwrap_or(-1))
+    .fetch_all(&mut *tx)
+    .await?;
+    if (rows.len() as i64) < crate::portal::VISITS_PER_MONTH {
+        return Ok(None);
+    }
+    Ok(Some(if rows.iter().any(|(p, _)| p == phone) {
+        Contact::Phone
+    } else {
+        Contact::Email
+    }))
+}
+
 /// Books a slot, journalled as done by `actor` (the citizen, or the clerk for a caller).
 async fn insert_booking(
     store: &ThisStore,
@@ -640,6 +691,19 @@ async fn insert_booking(
     if let Some((day, slot, by)) = persons_visit(&mut *tx, &new, at).await? {
         tx.rollback().await?;
         return Ok(BookingOutcome::PersonHasVisit { day, slot, by });
+    }
+    if let Some(by) = month_full(
+        &mut *tx,
+        &new.official,
+        &new.phone,
+        new.email.as_deref(),
+        new.day,
+        None,
+    )
+    .await?
+    {
+        tx.rollback().await?;
+        return Ok(BookingOutcome::MonthFull { by });
     }
     let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO bookings (official, day, slot, name, phone, topic, code_hash, created_at,

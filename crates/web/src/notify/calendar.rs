@@ -1,15 +1,20 @@
-//! A reception visit as an iCalendar file (RFC 5545): one VEVENT in a VCALENDAR, attached to the
-//! confirmation e-mail and offered for download on the confirmation page.
+//! A reception visit as an iCalendar file (RFC 5545, iTIP RFC 5546): one VEVENT in a VCALENDAR,
+//! attached to the confirmation e-mail and offered for download on the portal.
 //!
-//! Times are written in UTC (`…Z`), so no VTIMEZONE is needed and every calendar shows the visit
-//! at the right local time. The event keeps its UID for the visit's whole life; a move raises
-//! its SEQUENCE, and a cancellation is `METHOD:CANCEL` with `STATUS:CANCELLED` and the same UID,
-//! so a calendar updates or removes the event it already has. Lines end in CRLF and are folded
-//! at 75 octets, never inside a UTF-8 character.
+//! Times are local times of Europe/Sofia (`DTSTART;TZID=Europe/Sofia:…`) with the zone's
+//! VTIMEZONE (EET/EEST, the EU's last-Sunday rules), so a calendar shows the visit at the hour
+//! the municipality means whatever zone the reader is in. The event keeps its UID for the visit's
+//! whole life; every change raises its SEQUENCE. The e-mail carries `METHOD:REQUEST` (a calendar
+//! adds or updates the event), a cancellation `METHOD:CANCEL` with `STATUS:CANCELLED` and the
+//! same UID (a calendar removes it), a download `METHOD:PUBLISH`. Lines end in CRLF and are
+//! folded at 75 octets, never inside a UTF-8 character.
 
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 use priemna_domain::clock::municipal_tz;
+
+/// The zone every visit's times are written in.
+pub const TZID: &str = "Europe/Sofia";
 
 /// The content type of a calendar file with its method.
 pub fn content_type(method: Method) -> String {
@@ -19,7 +24,9 @@ pub fn content_type(method: Method) -> String {
 /// What the file asks of a calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// An event to add (or, with a higher SEQUENCE, to update).
+    /// An invitation (iTIP): add the event, or, with a higher SEQUENCE, update it.
+    Request,
+    /// An event to add, not an invitation (a file downloaded from the portal).
     Publish,
     /// The event with this UID is cancelled.
     Cancel,
@@ -28,6 +35,7 @@ pub enum Method {
 impl Method {
     pub fn as_str(self) -> &'static str {
         match self {
+            Method::Request => "REQUEST",
             Method::Publish => "PUBLISH",
             Method::Cancel => "CANCEL",
         }
@@ -48,6 +56,8 @@ pub struct Visit<'a> {
     pub description: &'a str,
     /// The organiser: the municipality's name and sending address.
     pub organiser: (&'a str, &'a str),
+    /// The visitor's address, when the file goes to it (an invitation names its attendee).
+    pub attendee: Option<&'a str>,
     /// When the file is written (DTSTAMP).
     pub stamp: Timestamp,
 }
@@ -64,10 +74,15 @@ pub fn span(day: Date, slot: &str, minutes: i64) -> Option<(Timestamp, Timestamp
         .to_zoned(municipal_tz())
         .ok()?
         .timestamp();
-    let end = start
-        .checked_add(SignedDuration::from_mins(minutes))
-        .ok()?;
+    let end = start.checked_add(SignedDuration::from_mins(minutes)).ok()?;
     Some((start, end))
+}
+
+/// A moment as the local time of the municipality, in the form of a DATE-TIME with TZID.
+fn local(at: Timestamp) -> String {
+    at.to_zoned(municipal_tz())
+        .strftime("%Y%m%dT%H%M%S")
+        .to_string()
 }
 
 /// A TEXT value escaped (RFC 5545 §3.3.11): backslash, semicolon, comma and line breaks.
@@ -96,6 +111,15 @@ fn param(value: &str) -> String {
     format!("\"{clean}\"")
 }
 
+/// An address as a CAL-ADDRESS (`mailto:`), without what could break the line.
+fn mailto(address: &str) -> String {
+    let clean: String = address
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
+    format!("mailto:{clean}")
+}
+
 /// One content line, folded at 75 octets (RFC 5545 §3.1), ending in CRLF.
 fn push_line(out: &mut String, line: &str) {
     let mut width = 0;
@@ -112,35 +136,69 @@ fn push_line(out: &mut String, line: &str) {
     out.push_str("\r\n");
 }
 
+/// Europe/Sofia: EET (UTC+2) in winter, EEST (UTC+3) from the last Sunday of March (03:00) to
+/// the last Sunday of October (04:00), as the EU has had it since 1996.
+const VTIMEZONE: [&str; 16] = [
+    "BEGIN:VTIMEZONE",
+    "TZID:Europe/Sofia",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:+0200",
+    "TZOFFSETTO:+0300",
+    "TZNAME:EEST",
+    "DTSTART:19700329T030000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:+0300",
+    "TZOFFSETTO:+0200",
+    "TZNAME:EET",
+    "DTSTART:19701025T040000",
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "END:STANDARD",
+];
+
 /// The calendar file of a visit, or `None` when the slot is not a time of that day.
 pub fn ics(method: Method, visit: &Visit<'_>) -> Option<String> {
     let (start, end) = span(visit.day, visit.slot, visit.minutes)?;
     let (organiser, address) = visit.organiser;
     let status = match method {
-        Method::Publish => "CONFIRMED",
+        Method::Request | Method::Publish => "CONFIRMED",
         Method::Cancel => "CANCELLED",
     };
-    let lines = [
+    let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
         "PRODID:-//Priemna//Reception visits//BG".to_owned(),
         "CALSCALE:GREGORIAN".to_owned(),
         format!("METHOD:{}", method.as_str()),
+    ];
+    lines.extend(VTIMEZONE.iter().map(|l| (*l).to_owned()));
+    lines.push("END:VTIMEZONE".to_owned());
+    lines.extend([
         "BEGIN:VEVENT".to_owned(),
         format!("UID:{}", text(visit.uid)),
         format!("SEQUENCE:{}", visit.sequence.max(0)),
         format!("DTSTAMP:{}", utc(visit.stamp)),
-        format!("DTSTART:{}", utc(start)),
-        format!("DTEND:{}", utc(end)),
+        format!("DTSTART;TZID={TZID}:{}", local(start)),
+        format!("DTEND;TZID={TZID}:{}", local(end)),
         format!("SUMMARY:{}", text(visit.summary)),
         format!("LOCATION:{}", text(visit.location)),
         format!("DESCRIPTION:{}", text(visit.description)),
-        format!("ORGANIZER;CN={}:mailto:{}", param(organiser), address),
+        format!("ORGANIZER;CN={}:{}", param(organiser), mailto(address)),
+    ]);
+    if let Some(attendee) = visit.attendee.filter(|a| !a.is_empty()) {
+        // The visitor booked it: accepted already, no answer asked for.
+        lines.push(format!(
+            "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:{}",
+            mailto(attendee)
+        ));
+    }
+    lines.extend([
         format!("STATUS:{status}"),
         "TRANSP:OPAQUE".to_owned(),
         "END:VEVENT".to_owned(),
         "END:VCALENDAR".to_owned(),
-    ];
+    ]);
     let mut out = String::new();
     for line in &lines {
         push_line(&mut out, line);
@@ -163,6 +221,7 @@ mod tests {
             location: "Община Хасково, пл. „Общински“ №1, 6300 Хасково; приемна на партерния етаж",
             description: "Код и промяна: https://priemna.haskovo.bg/reception/change — носете лична карта.\nThe visit, in English.",
             organiser: ("Община Хасково", "priemna@haskovo.bg"),
+            attendee: Some("ivan@example.bg"),
             stamp: "2026-12-04T22:00:00Z".parse().unwrap(),
         }
     }
@@ -184,17 +243,39 @@ mod tests {
     }
 
     #[test]
-    fn a_visit_is_written_in_utc_from_sofia_time() {
-        let ics = ics(Method::Publish, &visit()).unwrap();
-        // 10:20 in Sofia in December (EET, UTC+2).
-        assert!(ics.contains("DTSTART:20261207T082000Z\r\n"));
-        assert!(ics.contains("DTEND:20261207T084000Z\r\n"));
+    fn a_visit_is_written_in_sofia_time_with_its_zone() {
+        let ics = ics(Method::Request, &visit()).unwrap();
+        assert!(ics.contains("DTSTART;TZID=Europe/Sofia:20261207T102000\r\n"));
+        assert!(ics.contains("DTEND;TZID=Europe/Sofia:20261207T104000\r\n"));
+        assert!(ics.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Sofia\r\n"));
+        assert!(ics.contains("END:VTIMEZONE\r\nBEGIN:VEVENT\r\n"));
         assert!(ics.contains("DTSTAMP:20261204T220000Z\r\n"));
-        assert!(ics.contains("METHOD:PUBLISH\r\n") && ics.contains("STATUS:CONFIRMED\r\n"));
+        assert!(ics.contains("METHOD:REQUEST\r\n") && ics.contains("STATUS:CONFIRMED\r\n"));
         assert!(ics.contains("SEQUENCE:1\r\n"));
+        assert!(ics.contains(":mailto:ivan@example.bg\r\n"));
+        assert!(ics.contains("ORGANIZER;CN=\"Община Хасково\":mailto:priemna@haskovo.bg\r\n"));
+        // Summer time: the local hour stays the hour of the visit.
+        let mut summer = visit();
+        summer.day = "2026-07-06".parse().unwrap();
+        let summer = super::ics(Method::Publish, &summer).unwrap();
+        assert!(summer.contains("DTSTART;TZID=Europe/Sofia:20260706T102000\r\n"));
         let cancel = super::ics(Method::Cancel, &visit()).unwrap();
         assert!(cancel.contains("METHOD:CANCEL\r\n") && cancel.contains("STATUS:CANCELLED\r\n"));
         assert!(cancel.contains("UID:visit-1a2b@haskovo.bg\r\n"));
+    }
+
+    #[test]
+    fn the_zones_rules_are_the_ones_jiff_knows() {
+        // The last Sundays of March and October 2026: 29 March and 25 October, at 01:00 UTC.
+        let tz = municipal_tz();
+        let offset = |at: &str| tz.to_offset(at.parse::<Timestamp>().unwrap()).seconds() / 3600;
+        assert_eq!(offset("2026-03-29T00:59:59Z"), 2);
+        assert_eq!(offset("2026-03-29T01:00:00Z"), 3);
+        assert_eq!(offset("2026-10-25T00:59:59Z"), 3);
+        assert_eq!(offset("2026-10-25T01:00:00Z"), 2);
+        // In the file: 03:00 EET (01:00 UTC) in March, 04:00 EEST (01:00 UTC) in October.
+        assert!(VTIMEZONE.contains(&"DTSTART:19700329T030000"));
+        assert!(VTIMEZONE.contains(&"DTSTART:19701025T040000"));
     }
 
     #[test]

@@ -10,10 +10,10 @@ use crate::letters::bg_date;
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use maud::{DOCTYPE, Markup, html};
+use priemna_domain::RegistrationNumber;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::rules::Assessment;
 use priemna_domain::submission::Draft;
-use priemna_domain::RegistrationNumber;
 use priemna_store::{NUMBER_PLACEHOLDER, NewMessage, Recipient, TRACKING_CODE_PLACEHOLDER};
 
 fn local(at: Timestamp) -> DateTime {
@@ -500,7 +500,9 @@ const CODE_SHOWN_AT_BOOKING: &str = "показан при записванет�
 
 /// Where a visit is cancelled or moved: the portal's page for it.
 fn change_page(n: &Notifier) -> Option<String> {
-    n.public_url.as_ref().map(|u| format!("{u}/reception/change"))
+    n.public_url
+        .as_ref()
+        .map(|u| format!("{u}/reception/change"))
 }
 
 /// The place of a visit: the municipality and its address.
@@ -537,6 +539,9 @@ pub fn visit_calendar(
             location: &location,
             description: &description,
             organiser: (&n.from_name, &n.from_address),
+            // An invitation or a cancellation names the visitor it goes to; a download nobody.
+            attendee: (method != calendar::Method::Publish && !visit.email.is_empty())
+                .then_some(visit.email),
             stamp: visit.at,
         },
     )?;
@@ -551,8 +556,12 @@ pub fn visit_calendar(
 /// file attached and the code to cancel or move it (filled in by the worker at sending). Like
 /// the receipt, it goes to an address nobody verified, so it carries nothing the citizen typed:
 /// no name, no topic, no display name in `To:`.
-pub fn booking_confirmation(n: &Notifier, visit: &VisitMail<'_>, moved: bool) -> Option<NewMessage> {
-    let calendar = visit_calendar(n, visit, calendar::Method::Publish)?;
+pub fn booking_confirmation(
+    n: &Notifier,
+    visit: &VisitMail<'_>,
+    moved: bool,
+) -> Option<NewMessage> {
+    let calendar = visit_calendar(n, visit, calendar::Method::Request)?;
     let when_bg = format!("{} г., {} ч.", bg_date(visit.day), visit.slot);
     let when_en = format!("{} {}", visit.day, visit.slot);
     let code = if n.smtp_configured {
@@ -572,10 +581,19 @@ pub fn booking_confirmation(n: &Notifier, visit: &VisitMail<'_>, moved: bool) ->
             code,
         ),
     ];
-    let (change_bg, change_en) = match change_page(n) {
+    // The link opens the visit with its code filled in (the worker writes the code in at
+    // sending); without a server to send, the code is not kept, and the link asks for it.
+    let link = change_page(n).map(|url| {
+        if n.smtp_configured {
+            format!("{url}?code={TRACKING_CODE_PLACEHOLDER}")
+        } else {
+            url
+        }
+    });
+    let (change_bg, change_en) = match link {
         Some(url) => (
-            format!("Можете да отмените часа или да го преместите на {url} с кода."),
-            format!("You can cancel or move the visit at {url} with the code."),
+            format!("Можете да отмените часа или да го преместите в друг свободен час тук: {url}"),
+            format!("You can cancel the visit or move it to another free time here: {url}"),
         ),
         None => (
             "Можете да отмените часа или да го преместите на портала с кода.".to_owned(),
@@ -647,8 +665,14 @@ pub fn booking_cancellation(n: &Notifier, visit: &VisitMail<'_>) -> Option<NewMe
     let letter = Letter {
         greeting_bg: "Здравейте,".into(),
         greeting_en: "Hello,".into(),
-        intro_bg: vec![format!("Часът Ви за прием при {} е отменен.", visit.with_bg)],
-        intro_en: vec![format!("Your visit with {} has been cancelled.", visit.with_en)],
+        intro_bg: vec![format!(
+            "Часът Ви за прием при {} е отменен.",
+            visit.with_bg
+        )],
+        intro_en: vec![format!(
+            "Your visit with {} has been cancelled.",
+            visit.with_en
+        )],
         facts: vec![
             fact("При", "With", visit.with_bg, visit.with_en),
             fact("Дата и час", "Date and time", when_bg.clone(), when_en),

@@ -18,7 +18,7 @@ use crate::intake::{self, IntakeError};
 use crate::notify::compose::{self, ReceiptFacts};
 use crate::portal::reception::{
     OFFICIALS, VisitFacts, VisitProblem, VisitRequest, bookable_days, check_visit,
-    confirmation_mail, day_slots, new_uid, official_label, person_has_visit, started,
+    confirmation_mail, day_slots, month_full, new_uid, official_label, person_has_visit, started,
 };
 use crate::portal::upload::{self, MAX_FILE_BYTES, MAX_FILES};
 use axum::Form;
@@ -937,7 +937,7 @@ async fn visit_page(
         (choice.summary())
         (errors.summary())
         p.lead { "За гражданин, който се обажда по телефона: изберете при кого и кога, после свободен час. "
-            "Важат същите правила като на портала: работни дни от 9:00 до 17:00, по 20 минути, един предстоящ час на човек (телефон или електронна поща) при едно длъжностно лице." }
+            (format!("Важат същите правила като на портала: работни дни от 9:00 до 17:00, по 20 минути; един човек (телефон или електронна поща) има един предстоящ час при едно длъжностно лице и най-много {} часа при него в един календарен месец.", priemna_store::VISITS_PER_MONTH)) }
         form.filters method="get" action="/staff/desk/visit" {
             (layout::Select { id: "official", name: "official", label: "При кого", options: officials,
                 selected: &form.official, error: choice.get("official"), ..layout::Select::default() }.render())
@@ -1121,8 +1121,12 @@ pub async fn book_visit(
                 .into_response())
         }
         BookingOutcome::PersonHasVisit { day, slot, by } => {
-            let (field, text) =
-                person_has_visit(false, official, &layout::date_bg(day), &slot, by);
+            let (field, text) = person_has_visit(false, official, &layout::date_bg(day), &slot, by);
+            errors.add(field, text);
+            visit_page(&app, &staff, &form, &errors, StatusCode::CONFLICT).await
+        }
+        BookingOutcome::MonthFull { by } => {
+            let (field, text) = month_full(false, official, day, by);
             errors.add(field, text);
             visit_page(&app, &staff, &form, &errors, StatusCode::CONFLICT).await
         }
