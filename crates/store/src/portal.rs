@@ -121,7 +121,7 @@ impl Attendance {
 /// What became of a request to book a visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BookingOutcome {
-    Booked(Booking),
+    Booked(Box<Booking>),
     /// An active booking holds the slot already.
     SlotTaken,
     /// This person (by phone or by e-mail) already holds an active visit, still to come, with
@@ -166,7 +166,10 @@ pub struct Reschedule {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RescheduleOutcome {
     /// Moved: the old slot freed and the new one taken in one statement.
-    Moved { from: Booking, to: Booking },
+    Moved {
+        from: Box<Booking>,
+        to: Box<Booking>,
+    },
     /// An active booking holds the new slot; nothing changed.
     SlotTaken,
     /// The person already has [`VISITS_PER_MONTH`] other visits with the official in the new

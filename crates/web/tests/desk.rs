@@ -403,7 +403,10 @@ async fn a_visit_booked_for_a_caller_is_on_the_days_list_and_is_marked_attended(
     let list = clerk.get("/staff/reception?day=2026-03-04").await;
     assert_eq!(list.status, 200, "{}", list.body);
     assert!(list.body.contains("Стоян Колев"));
-    assert!(list.body.contains("Часът е записан</strong> при кмета на Община Хасково"));
+    assert!(
+        list.body
+            .contains("Часът е записан</strong> при кмета на Община Хасково")
+    );
     assert!(!list.body.contains("Кметът"), "after a preposition: кмета");
     let code = between(&list.body, r#"id="visit-code">"#, "<");
     let stored = app

@@ -444,7 +444,7 @@ impl PortalStore for ThisStore {
             return Ok(RescheduleOutcome::NotFound);
         };
         if let Some(by) = month_full(
-            &mut *tx,
+            &mut tx,
             &before.official,
             &before.phone,
             before.email.as_deref(),
@@ -514,8 +514,8 @@ impl PortalStore for ThisStore {
         }
         tx.commit().await?;
         Ok(RescheduleOutcome::Moved {
-            from: before,
-            to: after,
+            from: Box::new(before),
+            to: Box::new(after),
         })
     }
 
@@ -688,12 +688,12 @@ async fn insert_booking(
 ) -> Result<BookingOutcome> {
     let at_text = at.to_string();
     let mut tx = begin_write(&store.write).await?;
-    if let Some((day, slot, by)) = persons_visit(&mut *tx, &new, at).await? {
+    if let Some((day, slot, by)) = persons_visit(&mut tx, &new, at).await? {
         tx.rollback().await?;
         return Ok(BookingOutcome::PersonHasVisit { day, slot, by });
     }
     if let Some(by) = month_full(
-        &mut *tx,
+        &mut tx,
         &new.official,
         &new.phone,
         new.email.as_deref(),
@@ -783,7 +783,7 @@ async fn insert_booking(
         super::forms::claim(&mut tx, once, "booking", &id.to_string(), code, at).await?;
     }
     tx.commit().await?;
-    Ok(BookingOutcome::Booked(Booking {
+    Ok(BookingOutcome::Booked(Box::new(Booking {
         id,
         official: new.official,
         day: new.day,
@@ -797,5 +797,5 @@ async fn insert_booking(
         created_at: at,
         cancelled_at: None,
         attendance: None,
-    }))
+    })))
 }
