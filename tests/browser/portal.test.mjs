@@ -395,7 +395,8 @@ test('a reception visit is booked, moved and cancelled', async () => {
   await page.getByRole('heading', { name: 'Часът е отменен' }).waitFor();
   await page.goto(`${base}/reception?official=mayor&day=${newDay}`);
   assert.equal(await page.locator(`input[name="slot"][value="${newTime}"]`).count(), 1, 'free again');
-  await clerk.reload();
+  // The moved visit is on its new day's list, cancelled.
+  await clerk.goto(`${base}/staff/reception?day=${newDay}`);
   assert.ok(await clerk.getByText(/отменен на/).isVisible());
   await clerk.context().close();
   await page.context().close();

@@ -316,13 +316,13 @@ pub fn person_has_visit(
              time, move it with its code."
         ),
         (false, Contact::Phone) => format!(
-            "С този телефон вече има записан предстоящ час при {with_bg}: {day_text}, {slot} ч. \
+            "С този телефон вече има записан предстоящ час при {with_bg}: {day_text}, {slot}\u{a0}ч. \
              Един човек може да има един предстоящ час при едно длъжностно лице; за друг час \
              преместете записания с кода му."
         ),
         (false, Contact::Email) => format!(
             "С този адрес на електронна поща вече има записан предстоящ час при {with_bg}: \
-             {day_text}, {slot} ч. Един човек може да има един предстоящ час при едно \
+             {day_text}, {slot}\u{a0}ч. Един човек може да има един предстоящ час при едно \
              длъжностно лице; за друг час преместете записания с кода му."
         ),
     };
@@ -505,7 +505,7 @@ async fn render(
         (choice_errors.summary(prefs))
         (errors.summary(prefs))
         p.lead { (prefs.t(
-            "Кметът, заместник-кметът и секретарят приемат граждани всеки работен ден от 9:00 до 17:00 ч. Една среща е 20 минути.",
+            "Кметът, заместник-кметът и секретарят приемат граждани всеки работен ден от 9:00 до 17:00\u{a0}ч. Една среща е 20 минути.",
             "The Mayor, the Deputy Mayor and the Secretary receive citizens every working day from 9:00 to 17:00. A visit lasts 20 minutes.")) }
         p id="booking-rules" { (if prefs.en() {
             format!("So that everyone gets a turn, one person (one phone number or e-mail address) can have one visit to come with each official, and at most {VISITS_PER_MONTH} visits with the same official in a calendar month. To see them at another time, move the visit you have with its code.")
