@@ -1377,6 +1377,60 @@ async fn one_slot_goes_to_one_citizen_under_concurrency() {
 }
 
 #[tokio::test]
+async fn one_phone_gets_one_visit_to_come_under_concurrency() {
+    let app = spawn_app_at(NOW).await;
+    let mut tasks = Vec::new();
+    // Eight times at once, each a different day or time: the check runs inside the write.
+    for (day, slot) in [
+        (BOOKING_DAY, "09:00"),
+        (BOOKING_DAY, "09:20"),
+        (BOOKING_DAY, "09:40"),
+        (BOOKING_DAY, "10:00"),
+        ("2026-03-05", "09:00"),
+        ("2026-03-05", "09:20"),
+        ("2026-03-06", "09:00"),
+        ("2026-03-06", "09:20"),
+    ] {
+        let url = app.url("/reception");
+        tasks.push(tokio::spawn(async move {
+            client()
+                .post(url)
+                .form(&[
+                    ("official", "mayor"),
+                    ("day", day),
+                    ("slot", slot),
+                    ("name", "Гражданин"),
+                    ("phone", "0888 123 456"),
+                    ("consent", "on"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 303 || *s == 409),
+        "{statuses:?}"
+    );
+    let mut booked = 0;
+    for day in [BOOKING_DAY, "2026-03-05", "2026-03-06"] {
+        booked += active_bookings(&app, day).await.len();
+    }
+    assert_eq!(booked, 1);
+}
+
+#[tokio::test]
 async fn an_administrator_edits_the_charter() {
     let app = spawn_app_at(NOW).await;
     app.add_staff("admin", "administrator", None, false).await;
