@@ -1,7 +1,7 @@
 // The citizens' portal and the back office in a real headless Chromium (Debian's package),
 // driven by Playwright against the real `priemna serve --demo` binary on a free port:
 //   submit → receipt → track; a member of staff answers in the back office → the citizen sees
-//   the answer and rates it; a reception visit is booked and cancelled; form errors sit next to
+//   the answer and rates it; a reception visit is booked, moved and cancelled; form errors sit next to
 //   their fields; the keyboard reaches everything; axe-core finds no serious or critical
 //   violation on any public or back-office page; screenshots at phone and desktop width.
 //
@@ -320,7 +320,7 @@ test('a member of staff answers in the back office → the citizen sees the answ
   await page.context().close();
 });
 
-test('a reception visit is booked and cancelled', async () => {
+test('a reception visit is booked, moved and cancelled', async () => {
   const page = await newPage();
   await page.goto(`${base}/reception`);
   await checkA11y(page, 'reception');
@@ -351,6 +351,7 @@ test('a reception visit is booked and cancelled', async () => {
   const code = (await page.locator('#booking-code').textContent()).trim();
   assert.equal((await page.locator('#booking-slot').textContent()).trim(), time);
   await checkA11y(page, 'reception (confirmation)');
+  const changeLink = await page.locator('#booking-change').getAttribute('href');
 
   // The slot is gone from the free times.
   await page.goto(`${base}/reception?official=mayor&day=${day}`);
@@ -363,14 +364,39 @@ test('a reception visit is booked and cancelled', async () => {
   await checkA11y(clerk, 'staff reception list');
   await shootBoth(clerk, 'staff-reception');
 
+  // Moved from the confirmation's link: another day, a free time; the old time is freed.
+  await page.goto(`${base}${changeLink}`);
+  await page.getByRole('heading', { name: 'Вашият записан час' }).waitFor();
+  await checkA11y(page, 'reception visit');
+  const newDay = await page.locator('#day option').nth(2).getAttribute('value');
+  await page.locator('#day').selectOption(newDay);
+  await page.getByRole('button', { name: 'Покажи свободните часове' }).click();
+  const newSlot = page.locator('input[name="slot"]').first();
+  await newSlot.waitFor();
+  const newTime = await newSlot.getAttribute('value');
+  await newSlot.check();
+  await page.getByRole('button', { name: 'Премести часа' }).click();
+  await page.getByRole('heading', { name: 'Часът е преместен' }).waitFor();
+  assert.equal((await page.locator('#booking-slot').textContent()).trim(), newTime);
+  await checkA11y(page, 'reception (moved)');
+  await shootBoth(page, 'reception-moved');
+  await page.goto(`${base}/reception?official=mayor&day=${day}`);
+  assert.equal(await page.locator(`input[name="slot"][value="${time}"]`).count(), 1, 'the old time is free');
+
+  // Cancelled with the code: first what will be cancelled, then the button.
   await page.goto(`${base}/reception/cancel`);
   await checkA11y(page, 'reception cancel');
   await page.getByLabel('Код за потвърждение', { exact: true }).fill(code);
-  await page.getByRole('button', { name: 'Отмени часа' }).click();
+  await page.getByRole('button', { name: 'Покажи часа' }).click();
+  await page.getByText('Ще отмените този час:').waitFor();
+  assert.equal((await page.locator('#booking-slot').textContent()).trim(), newTime);
+  await checkA11y(page, 'reception cancel (confirmation)');
+  await page.getByRole('button', { name: 'Да, отменете часа' }).click();
   await page.getByRole('heading', { name: 'Часът е отменен' }).waitFor();
-  await page.goto(`${base}/reception?official=mayor&day=${day}`);
-  assert.equal(await page.locator(`input[name="slot"][value="${time}"]`).count(), 1, 'free again');
-  await clerk.reload();
+  await page.goto(`${base}/reception?official=mayor&day=${newDay}`);
+  assert.equal(await page.locator(`input[name="slot"][value="${newTime}"]`).count(), 1, 'free again');
+  // The moved visit is on its new day's list, cancelled.
+  await clerk.goto(`${base}/staff/reception?day=${newDay}`);
   assert.ok(await clerk.getByText(/отменен на/).isVisible());
   await clerk.context().close();
   await page.context().close();

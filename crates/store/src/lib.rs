@@ -35,14 +35,15 @@ pub use model::{
     SubmissionExtras,
 };
 pub use portal::{
-    Attachment, AttachmentInfo, Attendance, Booking, BookingOutcome, FormCleanup, FormOnce,
-    FormResult, KeptUpload, NewAttachment, NewBooking, PortalPage, PortalStore, Survey,
+    Attachment, AttachmentInfo, Attendance, Booking, BookingOutcome, Contact, FormCleanup,
+    FormOnce, FormResult, KeptUpload, NewAttachment, NewBooking, PortalPage, PortalStore,
+    Reschedule, RescheduleOutcome, Survey, VISITS_PER_MONTH,
 };
 pub use postgres::PostgresStore;
 pub use search_types::{IndexCase, IndexScan, RegisterMarker};
 pub use sqlite::SqliteStore;
 pub use stats::{StatRow, StatsFreshness, StatsStore, Topic};
-pub use tracking::{TrackingCode, hash_tracking_code};
+pub use tracking::{TrackingCode, hash_tracking_code, normalise_tracking_code};
 
 use jiff::Timestamp;
 use priemna_domain::RegistrationNumber;

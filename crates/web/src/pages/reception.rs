@@ -9,7 +9,7 @@ use crate::cases;
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::portal::content;
-use crate::portal::reception::{OFFICIALS, official_label, started};
+use crate::portal::reception::{OFFICIALS, official_with, started};
 use crate::portal::upload::human_size;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -91,11 +91,11 @@ pub async fn bookings(
     let body = html! {
         @if let Some((b, code)) = &booked {
             div.notice role="status" {
-                p { strong { "Часът е записан: " }
-                    (official_label(&b.official).map(|(bg, _)| bg).unwrap_or_default()) ", "
+                p { strong { "Часът е записан" } " при "
+                    (official_with(&b.official).map(|(bg, _)| bg).unwrap_or_default()) ", "
                     (layout::date_bg(b.day)) ", " (b.slot) " ч., " (b.name) "." }
-                p { "Код за отмяна: " strong.code id="visit-code" { (code) }
-                    " — продиктувайте го на обаждащия се; с него може да отмени часа на портала. Показва се само сега." }
+                p { "Код за потвърждение: " strong.code id="visit-code" { (code) }
+                    " — продиктувайте го на обаждащия се; с него може да отмени или премести часа на портала. Показва се само сега." }
             }
         }
         h1 { (title) }
@@ -122,7 +122,7 @@ pub async fn bookings(
             } @else {
                 div.table-wrap {
                     table.stacked {
-                        caption.visually-hidden { "Записани при " (lower_first(label_bg)) }
+                        caption.visually-hidden { "Записани при " (official_with(official).map_or(label_bg, |(bg, _)| bg)) }
                         thead { tr {
                             th scope="col" { "Час" }
                             th scope="col" { "Име" }
@@ -605,13 +605,4 @@ pub async fn page_save(
         .await
         .map_err(|e| PageError::new(e.into(), Some(&staff)))?;
     Ok(Redirect::to(&format!("/staff/admin/pages/{slug}?done=1")).into_response())
-}
-
-/// A name as it reads inside a sentence: "Кмет на Община Хасково" → "кмет на Община Хасково".
-fn lower_first(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
