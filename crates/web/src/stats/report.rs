@@ -539,7 +539,7 @@ pub fn html(report: &AnnualReport, lang: Lang) -> Markup {
                     @for paragraph in &section.paragraphs { p { (paragraph.pick(lang)) } }
                     @if let Some(table) = &section.table {
                         div.table-wrap tabindex="0" role="region" aria-label=(table.caption.pick(lang)) {
-                            table id=(format!("{}-table", section.id)) {
+                            table.stacked id=(format!("{}-table", section.id)) {
                                 caption { (table.caption.pick(lang)) }
                                 thead { tr {
                                     @for heading in &table.headings {
@@ -550,8 +550,9 @@ pub fn html(report: &AnnualReport, lang: Lang) -> Markup {
                                     @for row in &table.rows {
                                         tr {
                                             @for (i, cell) in row.iter().enumerate() {
-                                                @if i == 0 { th scope="row" { (cell.pick(lang)) } }
-                                                @else { td { (cell.pick(lang)) } }
+                                                @let heading = table.headings.get(i).map(|h| h.pick(lang).replace('\n', " "));
+                                                @if i == 0 { th scope="row" data-label=[heading] { (cell.pick(lang)) } }
+                                                @else { td data-label=[heading] { (cell.pick(lang)) } }
                                             }
                                         }
                                     }

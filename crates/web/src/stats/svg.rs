@@ -360,12 +360,15 @@ pub fn stacked_bar(caption: &Caption, segments: &[Segment]) -> Markup {
 pub fn data_table(caption: &str, label_heading: &str, value_heading: &str, bars: &[Bar]) -> Markup {
     html! {
         div.table-wrap tabindex="0" role="region" aria-label=(caption) {
-            table {
+            table.stacked {
                 caption { (caption) }
                 thead { tr { th scope="col" { (label_heading) } th scope="col" { (value_heading) } } }
                 tbody {
                     @for bar in bars {
-                        tr { th scope="row" { (bar.label) } td { (bar.shown) } }
+                        tr {
+                            th scope="row" data-label=(label_heading) { (bar.label) }
+                            td data-label=(value_heading) { (bar.shown) }
+                        }
                     }
                 }
             }
