@@ -135,7 +135,7 @@ fn submission_by(i: usize, channel: &str) -> Value {
         "body": "От три вечери не свети уличното осветление по цялата улица зад блок 5 в кв. „Орфей“. \
                  Моля, изпратете екип да го поправи, защото вечер е тъмно и опасно за децата.",
         "about_bad_administration": i.is_multiple_of(5),
-        "submitter": {"name": "Мария Георгиева", "phone": "0888 123 456", "email": "maria@example.bg"},
+        "consent": true, "submitter": {"name": "Мария Георгиева", "phone": "0888 123 456", "email": "maria@example.bg"},
     })
 }
 

@@ -242,6 +242,8 @@ fn raw(sample: &Sample) -> RawSubmission {
         in_writing: None,
         violation_date: None,
         address: sample.location.map(Into::into),
+        // The demo's people agreed, as the portal's check box asks.
+        consent: Some(true),
     }
 }
 

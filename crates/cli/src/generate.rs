@@ -245,6 +245,7 @@ fn synthetic_case(
         in_writing: None,
         violation_date: None,
         address: matches!(kind, "signal" | "complaint").then(|| place.to_owned()),
+        consent: Some(true),
     };
     let draft = validate(&raw, received).ok()?;
     let assessment = rules::assess(&draft, received, calendar);

@@ -38,6 +38,10 @@ pub struct SubmitArgs {
     /// The submitter asked to stay anonymous.
     #[arg(long)]
     anonymous: bool,
+    /// The submitter agreed (signed on the paper or said on the phone) that their personal data
+    /// are processed to handle the submission: required with a name.
+    #[arg(long)]
+    consent: bool,
     /// The problem threatens citizens' health or safety.
     #[arg(long)]
     threat: bool,
@@ -92,6 +96,7 @@ pub async fn run(args: SubmitArgs, calendar: WorkingCalendar) -> anyhow::Result<
         in_writing: args.in_writing,
         violation_date: args.violation_date,
         address: args.location,
+        consent: Some(args.consent),
     };
     use priemna_domain::Clock;
     let entered_by = format!("clerk:{}", args.clerk);

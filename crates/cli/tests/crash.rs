@@ -67,7 +67,7 @@ fn submission(client_id: usize, i: usize) -> Value {
         "kind": "signal", "channel": "web",
         "subject": format!("Клиент {client_id}, сигнал {i}"),
         "body": format!("Текст на сигнал {i} от клиент {client_id}: не свети лампата на стълб №{i}."),
-        "submitter": {"name": "Мария Георгиева", "phone": "038 601 234"}
+        "consent": true, "submitter": {"name": "Мария Георгиева", "phone": "038 601 234"}
     })
 }
 
@@ -236,7 +236,7 @@ async fn a_full_disk_refuses_new_work_clearly_and_keeps_what_was_acknowledged() 
             .post(format!("{}/api/v1/submissions", server.base))
             .json(
                 &json!({"kind": "proposal", "channel": "web", "subject": format!("Предложение {i}"),
-                          "body": filler, "submitter": {"name": "Иван", "phone": "0888123456"}}),
+                          "body": filler, "consent": true, "submitter": {"name": "Иван", "phone": "0888123456"}}),
             )
             .send()
             .await

@@ -184,7 +184,7 @@ async fn messages_survive_an_smtp_outage_and_a_killed_server_and_go_exactly_once
             .json(&json!({"kind": "complaint", "channel": "web",
                           "subject": format!("Жалба №{i}"), "body": "Чакам от месец.",
                           "about_bad_administration": true,
-                          "submitter": {"name": format!("Гражданин {i}"),
+                          "consent": true, "submitter": {"name": format!("Гражданин {i}"),
                                         "email": format!("citizen{i}@example.bg")}}))
             .send()
             .await

@@ -84,7 +84,7 @@ fn submission(i: usize) -> Value {
         "kind": "signal", "channel": "web",
         "subject": format!("Сигнал №{i}"),
         "body": format!("Не свети лампата на стълб №{i} на ул. „Шипка“."),
-        "submitter": {"name": "Мария Георгиева", "phone": "038 601 234"}
+        "consent": true, "submitter": {"name": "Мария Георгиева", "phone": "038 601 234"}
     })
 }
 
@@ -329,6 +329,7 @@ async fn a_clerk_registers_a_signal_box_paper_from_the_terminal() {
             "Пейката в парка е счупена.",
             "--name",
             "Елена Стоянова",
+            "--consent",
             "--phone",
             "0877 555 010",
             "--clerk",
@@ -362,6 +363,7 @@ async fn a_clerk_registers_a_signal_box_paper_from_the_terminal() {
             "y",
             "--name",
             "Елена",
+            "--consent",
             "--egn",
             "123",
             "--database-url",
@@ -451,6 +453,7 @@ async fn journal_verify_names_the_first_edited_entry() {
                 "Текст.",
                 "--name",
                 "Иван Петров",
+                "--consent",
                 "--phone",
                 "0888123456",
                 "--database-url",
@@ -474,7 +477,8 @@ async fn journal_verify_names_the_first_edited_entry() {
     let intact = verify();
     assert!(intact.status.success());
     assert!(
-        String::from_utf8_lossy(&intact.stdout).contains("3"),
+        // Three registrations and the consent of each named submitter.
+        String::from_utf8_lossy(&intact.stdout).contains("6"),
         "{intact:?}"
     );
 
@@ -646,7 +650,8 @@ async fn two_servers_share_one_database_with_gap_free_numbers_and_jobs_run_once(
     assert!(runs.len() <= 2, "{runs:?}");
     assert!(matches!(
         store.verify_journal().await.unwrap(),
-        priemna_store::JournalVerdict::Intact { entries: 200 }
+        // Each named submission: its registration and the submitter's consent.
+        priemna_store::JournalVerdict::Intact { entries: 400 }
     ));
 }
 

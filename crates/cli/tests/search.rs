@@ -27,6 +27,7 @@ async fn reindex_rebuilds_the_index_beside_the_database() {
                 "Моля, вижте.",
                 "--name",
                 "Елена Стоянова",
+                "--consent",
                 "--phone",
                 "0877 555 010",
                 "--database-url",

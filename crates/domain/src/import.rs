@@ -661,6 +661,9 @@ impl<'a> RowChecker<'a> {
                 egn: owned(header.value(values, Column::Egn)),
             }),
             address: owned(header.value(values, Column::Location)),
+            // The old register's cases were received under the consent (or the law) of their
+            // day; the import does not ask the citizens again.
+            consent: Some(true),
             ..RawSubmission::default()
         };
         // The same check every channel uses, as on the day the submission was received.

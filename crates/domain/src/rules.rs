@@ -80,6 +80,14 @@ impl Rule {
     pub fn parse(s: &str) -> Option<Rule> {
         Rule::ALL.into_iter().find(|r| r.as_str() == s)
     }
+
+    /// This rule is why a submission is registered but not considered.
+    pub fn stops_consideration(self) -> bool {
+        matches!(
+            self,
+            Rule::AnonymousNotConsidered | Rule::ViolationOlderThan2Years
+        )
+    }
 }
 
 impl Serialize for Rule {
@@ -306,11 +314,11 @@ fn anonymous_threat_considered(kind: Kind) -> Decision {
     decision(
         Rule::AnonymousThreatConsidered,
         format!(
-            "Анонимно подаване ({}), отбелязано като проблем, който застрашава здравето и сигурността на гражданите: по Хартата на клиента такова подаване се разглежда. Служител потвърждава, че заплахата е реална.",
+            "Анонимно подаване ({}), отбелязано като проблем, който застрашава здравето и сигурността на гражданите: по Хартата на клиента такова подаване се разглежда. Служител ще провери дали заплахата е реална.",
             kind.label_bg()
         ),
         format!(
-            "Anonymous submission ({}) marked as a problem that threatens citizens' health and safety: under the client charter such a submission is considered. A clerk confirms that the threat is real.",
+            "Anonymous submission ({}) marked as a problem that threatens citizens' health and safety: under the client charter such a submission is considered. A clerk will check whether the threat is real.",
             kind.label_en()
         ),
         true,
@@ -497,26 +505,44 @@ fn apk_2_months(draft: &Draft, due: &Due, received: Date) -> Decision {
             "Signal: the decision is taken within two months of receipt".to_owned(),
         ),
     };
-    let (law_bg, law_en) = if draft.kind == Kind::Proposal {
-        (
-            "чл. 118 АПК; по-горестоящият орган може да продължи срока до 6 месеца, като уведоми подателя. Решението се съобщава на подателя в 7-дневен срок",
-            "АПК art. 118; the higher body may extend it to 6 months, telling the submitter. The decision is communicated to the submitter within 7 days",
-        )
-    } else {
-        (
-            "глава осма АПК. Решението е писмено, мотивирано и се съобщава на подателя в 7-дневен срок от постановяването му (чл. 123, ал. 1 АПК)",
-            "АПК chapter 8. The decision is written, reasoned and communicated to the submitter within 7 days of being taken (АПК art. 123(1))",
-        )
+    // Who hears of the decision: the submitter, or, when there is nobody to write to (an
+    // anonymous signal considered for a threat), whoever follows the case with its code.
+    let anonymous = draft.is_anonymous();
+    let (law_bg, law_en, after_bg, after_en) = match (draft.kind == Kind::Proposal, anonymous) {
+        (true, false) => (
+            "чл. 118 АПК",
+            "АПК art. 118",
+            "По-горестоящият орган може да продължи срока до 6 месеца, като уведоми подателя. Решението се съобщава на подателя в 7-дневен срок.",
+            "The higher body may extend it to 6 months, telling the submitter. The decision is communicated to the submitter within 7 days.",
+        ),
+        (true, true) => (
+            "чл. 118 АПК",
+            "АПК art. 118",
+            "По-горестоящият орган може да продължи срока до 6 месеца. Подателят е анонимен: решението ще се вижда при проследяването с кода.",
+            "The higher body may extend it to 6 months. The submitter is anonymous: the decision will be shown when the case is tracked with its code.",
+        ),
+        (false, false) => (
+            "глава осма АПК",
+            "АПК chapter 8",
+            "Решението е писмено и мотивирано и се съобщава на подателя в 7-дневен срок от постановяването му (чл. 123, ал. 1 АПК).",
+            "The decision is written and reasoned, and communicated to the submitter within 7 days of being taken (АПК art. 123(1)).",
+        ),
+        (false, true) => (
+            "глава осма АПК",
+            "АПК chapter 8",
+            "Решението е писмено и мотивирано (чл. 123, ал. 1 АПК). Подателят е анонимен: решението ще се вижда при проследяването с кода.",
+            "The decision is written and reasoned (АПК art. 123(1)). The submitter is anonymous: the decision will be shown when the case is tracked with its code.",
+        ),
     };
     decision(
         Rule::DeadlineApk2Months,
         format!(
-            "{what_bg} ({}), т.е. до {} ({law_bg}).",
+            "{what_bg} ({}), т.е. до {} — {law_bg}. {after_bg}",
             dmy(received),
             due_bg(due)
         ),
         format!(
-            "{what_en} ({}), that is by {} ({law_en}).",
+            "{what_en} ({}), that is by {} — {law_en}. {after_en}",
             dmy(received),
             due_en(due)
         ),

@@ -70,6 +70,10 @@ pub struct RawSubmission {
     pub in_writing: Option<bool>,
     pub violation_date: Option<String>,
     pub address: Option<String>,
+    /// The submitter agrees that their personal data are processed to handle the submission:
+    /// needed whenever they give their name (the portal's check box, the clerk's note that it
+    /// was signed or said, `consent` in the API).
+    pub consent: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -137,6 +141,8 @@ pub enum Problem {
     AnonymousWithSubmitter,
     /// Not anonymous, but nobody to answer.
     SubmitterRequired,
+    /// A named submitter who has not agreed to the processing of their personal data.
+    ConsentRequired,
     /// A submitter we could not answer: no address, phone or e-mail.
     NoContact,
 }
@@ -177,6 +183,11 @@ impl Problem {
             Problem::SubmitterRequired => {
                 "данните за подателя са задължителни, когато подаването не е анонимно".into()
             }
+            Problem::ConsentRequired => {
+                "без съгласие за обработване на личните данни не можем да приемем подаденото с \
+                 име; изпратете съгласието (true) или подайте анонимно"
+                    .into()
+            }
             Problem::NoContact => {
                 "посочете поне адрес, телефон или електронна поща, за да получите отговор".into()
             }
@@ -212,6 +223,11 @@ impl Problem {
             Problem::SubmitterRequired => {
                 "the submitter's details are required when the submission is not anonymous".into()
             }
+            Problem::ConsentRequired => {
+                "without consent to the processing of personal data a named submission cannot be \
+                 accepted; send the consent (true) or submit anonymously"
+                    .into()
+            }
             Problem::NoContact => {
                 "give at least an address, a phone or an e-mail so that we can answer".into()
             }
@@ -238,6 +254,7 @@ impl Problem {
             Problem::Email(_) => "invalid_email",
             Problem::AnonymousWithSubmitter => "anonymous_with_submitter",
             Problem::SubmitterRequired => "submitter_required",
+            Problem::ConsentRequired => "consent_required",
             Problem::NoContact => "no_contact",
         }
     }
@@ -492,6 +509,9 @@ fn validate_submitter(
                     Problem::Egn(EgnError::InvalidDate),
                 ));
             }
+            if raw.consent != Some(true) {
+                errors.push(FieldError::new("consent", Problem::ConsentRequired));
+            }
             if errors.len() > before {
                 return None;
             }
@@ -532,8 +552,26 @@ mod tests {
                 ..RawSubmitter::default()
             }),
             address: Some("Парк „Кенана“".into()),
+            consent: Some(true),
             ..RawSubmission::default()
         }
+    }
+
+    #[test]
+    fn a_named_submission_needs_the_submitters_consent_and_an_anonymous_one_does_not() {
+        for consent in [None, Some(false)] {
+            let mut named = raw();
+            named.consent = consent;
+            assert_eq!(
+                problems(&named),
+                vec![("consent".to_owned(), Problem::ConsentRequired)]
+            );
+        }
+        let mut anonymous = raw();
+        anonymous.submitter = None;
+        anonymous.consent = None;
+        anonymous.kind = Some("signal".into());
+        assert_eq!(problems(&anonymous), Vec::new());
     }
 
     fn problems(raw: &RawSubmission) -> Vec<(String, Problem)> {

@@ -97,7 +97,7 @@ proptest! {
             submitter: Some(RawSubmitter { name, address: None, phone, email: None, egn }),
             anonymous, health_or_safety_threat: Some(threat),
             about_bad_administration: Some(bad_admin), about_employee: None, in_writing: None,
-            violation_date: violation, address: None,
+            violation_date: violation, address: None, consent: Some(true),
         };
         let today = date(2026, 3, 2);
         match validate(&raw, today) {

@@ -22,6 +22,7 @@ fn submission(received_at: &str, i: usize) -> NewSubmission {
             email: Some("maria@example.bg".into()),
             ..RawSubmitter::default()
         }),
+        consent: Some(true),
         ..RawSubmission::default()
     };
     let draft = validate(&raw, day).unwrap();

@@ -155,6 +155,7 @@ const SUBMISSION_FIELDS: &[&str] = &[
     "in_writing",
     "violation_date",
     "address",
+    "consent",
 ];
 const SUBMITTER_FIELDS: &[&str] = &["name", "address", "phone", "email", "egn"];
 
@@ -181,6 +182,7 @@ pub fn raw_submission(map: &Map<String, Value>) -> ParsedSubmission {
         in_writing: fields.boolean("in_writing"),
         violation_date: fields.string("violation_date"),
         address: fields.string("address"),
+        consent: fields.boolean("consent"),
     };
     let mut unknown_fields = fields.unknown(SUBMISSION_FIELDS);
     let mut type_errors = fields.errors;

@@ -51,12 +51,12 @@ struct World {
 async fn create_case(w: &World, scenario: Scenario) -> String {
     let body = match scenario {
         Scenario::Sealed => json!({"kind": "corruption_signal", "channel": "phone",
-            "subject": "Подкуп", "body": "Поискаха ми пари.", "submitter": named()}),
+            "subject": "Подкуп", "body": "Поискаха ми пари.", "consent": true, "submitter": named()}),
         Scenario::AboutEmployee => json!({"kind": "complaint", "channel": "web",
             "subject": "Грубо отношение", "body": "Служител ми отказа.", "about_employee": true,
-            "submitter": named()}),
+            "consent": true, "submitter": named()}),
         _ => json!({"kind": "signal", "channel": "web", "subject": "Дупка",
-            "body": "Дупка на пътя.", "submitter": named()}),
+            "body": "Дупка на пътя.", "consent": true, "submitter": named()}),
     };
     let (status, receipt) = w.app.submit(body).await;
     assert_eq!(status, 201);

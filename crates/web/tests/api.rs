@@ -51,7 +51,7 @@ async fn every_kind_through_every_channel_is_registered_and_tracked() {
                     "channel": channel,
                     "subject": subject,
                     "body": "Моля, разгледайте въпроса за осветлението на ул. „Шипка“.",
-                    "submitter": named(),
+                    "consent": true, "submitter": named(),
                 }))
                 .await;
             assert_eq!(status, 201, "{kind}/{channel}: {receipt}");
@@ -88,7 +88,7 @@ async fn tracking_needs_the_right_code_and_never_reveals_a_number() {
     let (_, receipt) = app
         .submit(
             json!({"kind": "signal", "channel": "web", "subject": "Дупка",
-                       "body": "Дупка на пътя.", "submitter": named()}),
+                       "body": "Дупка на пътя.", "consent": true, "submitter": named()}),
         )
         .await;
     let number = receipt["number"].as_str().unwrap();
@@ -175,7 +175,7 @@ async fn offensive_and_personal_data_submissions_are_flagged_for_a_clerk() {
         .submit(
             json!({"kind": "complaint", "channel": "email", "subject": "Жалба",
                        "body": "Вие сте идиоти и кретени, никой не работи!",
-                       "submitter": named()}),
+                       "consent": true, "submitter": named()}),
         )
         .await;
     let offensive = rude["decisions"]
@@ -202,7 +202,7 @@ async fn offensive_and_personal_data_submissions_are_flagged_for_a_clerk() {
         .submit(
             json!({"kind": "signal", "channel": "web", "subject": "Боклук",
                        "body": "Боклукът на ул. „Шипка“ не е събиран от седмица.",
-                       "submitter": named()}),
+                       "consent": true, "submitter": named()}),
         )
         .await;
     assert!(
@@ -214,7 +214,7 @@ async fn offensive_and_personal_data_submissions_are_flagged_for_a_clerk() {
         .submit(
             json!({"kind": "signal", "channel": "web", "subject": "Въпрос",
                        "body": "Кой има достъп до личните ми данни в общината?",
-                       "submitter": named()}),
+                       "consent": true, "submitter": named()}),
         )
         .await;
     assert!(
@@ -225,7 +225,7 @@ async fn offensive_and_personal_data_submissions_are_flagged_for_a_clerk() {
     let (_, classified) = app
         .submit(json!({"kind": "proposal", "channel": "post", "subject": "Въпрос",
                        "body": "Моля да ми предоставите класифицирана информация за плана за защита.",
-                       "submitter": named()}))
+                       "consent": true, "submitter": named()}))
         .await;
     assert!(rules(&classified).contains(&"personal_data_or_classified".into()));
 }
@@ -239,7 +239,7 @@ async fn written_complaint_about_bad_administration_is_due_in_7_days_moved_past_
         .submit(json!({"kind": "complaint", "channel": "in_person_written",
                        "subject": "Забавено удостоверение",
                        "body": "Чакам удостоверение от месец.",
-                       "about_bad_administration": true, "submitter": named()}))
+                       "about_bad_administration": true, "consent": true, "submitter": named()}))
         .await;
     assert_eq!(status, 201);
     assert!(
@@ -253,7 +253,7 @@ async fn written_complaint_about_bad_administration_is_due_in_7_days_moved_past_
         .submit(
             json!({"kind": "complaint", "channel": "phone", "subject": "Забавено",
                        "body": "Чакам удостоверение от месец.",
-                       "about_bad_administration": true, "submitter": named()}),
+                       "about_bad_administration": true, "consent": true, "submitter": named()}),
         )
         .await;
     assert!(
@@ -269,7 +269,7 @@ async fn corruption_signals_and_old_violations() {
     let (_, corruption) = app
         .submit(json!({"kind": "corruption_signal", "channel": "phone",
                        "subject": "Подкуп", "body": "Служител поиска пари.",
-                       "submitter": named()}))
+                       "consent": true, "submitter": named()}))
         .await;
     assert!(
         rules(&corruption).contains(&"deadline_whistleblower".into()),
@@ -282,7 +282,7 @@ async fn corruption_signals_and_old_violations() {
         .submit(
             json!({"kind": "signal", "channel": "post", "subject": "Незаконен строеж",
                        "body": "Съседът построи гараж без разрешение.",
-                       "violation_date": "2023-05-01", "submitter": named()}),
+                       "violation_date": "2023-05-01", "consent": true, "submitter": named()}),
         )
         .await;
     assert!(
@@ -296,7 +296,7 @@ async fn corruption_signals_and_old_violations() {
 async fn bad_input_gets_a_clear_error_naming_the_field_and_changes_nothing() {
     let app = spawn_app_at("2026-03-02T10:00:00+02:00").await;
     let good = json!({"kind": "signal", "channel": "web", "subject": "Дупка",
-                      "body": "Дупка на пътя.", "submitter": named()});
+                      "body": "Дупка на пътя.", "consent": true, "submitter": named()});
     let with = |key: &str, value: Value| {
         let mut v = good.clone();
         v[key] = value;
@@ -510,7 +510,7 @@ async fn two_hundred_concurrent_submissions_get_distinct_gap_free_numbers() {
                 .post(url)
                 .json(&json!({"kind": "signal", "channel": "web",
                               "subject": format!("Сигнал {i}"), "body": "Текст.",
-                              "submitter": named()}))
+                              "consent": true, "submitter": named()}))
                 .send()
                 .await
                 .unwrap();
@@ -533,7 +533,7 @@ async fn numbering_restarts_each_year() {
     let (_, late) = app
         .submit(
             json!({"kind": "proposal", "channel": "web", "subject": "a", "body": "b",
-                       "submitter": named()}),
+                       "consent": true, "submitter": named()}),
         )
         .await;
     assert_eq!(late["number"], "2026-000001");
@@ -541,7 +541,7 @@ async fn numbering_restarts_each_year() {
     let (_, early) = app2
         .submit(
             json!({"kind": "proposal", "channel": "web", "subject": "a", "body": "b",
-                       "submitter": named()}),
+                       "consent": true, "submitter": named()}),
         )
         .await;
     assert_eq!(early["number"], "2027-000001");
@@ -642,7 +642,7 @@ async fn a_tracking_code_is_read_the_way_people_type_it() {
     let (number, code) = app
         .registered(
             json!({"kind": "signal", "channel": "web", "subject": "Дупка",
-                           "body": "Дупка на пътя.", "submitter": named()}),
+                           "body": "Дупка на пътя.", "consent": true, "submitter": named()}),
         )
         .await;
     assert!(!code.contains(['0', 'O', '1', 'I', 'L']), "{code}");
@@ -678,4 +678,66 @@ async fn a_tracking_code_is_read_the_way_people_type_it() {
     let mut wrong = code.clone();
     wrong.replace_range(0..1, if code.starts_with('Z') { "Y" } else { "Z" });
     assert_eq!(app.track(&number, Some(&wrong)).await.0, 404);
+}
+
+#[tokio::test]
+async fn the_api_records_a_named_submitters_consent_and_refuses_a_name_without_it() {
+    let app = spawn_app_at("2026-03-02T10:00:00+02:00").await;
+    let named_submission = |consent: Option<Value>| {
+        let mut body = json!({"kind": "signal", "channel": "web", "subject": "Дупка",
+                              "body": "Дупка на пътя.", "submitter": named()});
+        if let Some(consent) = consent {
+            body["consent"] = consent;
+        }
+        body
+    };
+
+    // Without it, or refused: 422 naming the field, in both languages, and nothing registered.
+    for consent in [None, Some(json!(false))] {
+        let (status, body) = app.submit(named_submission(consent)).await;
+        assert_eq!(status, 422, "{body}");
+        let fields = &body["error"]["fields"];
+        let consent_error = fields
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["field"] == "consent")
+            .unwrap_or_else(|| panic!("{body}"));
+        assert!(consent_error["message"].as_str().unwrap().contains("съгласие"));
+        assert!(consent_error["message_en"].as_str().unwrap().contains("consent"));
+    }
+    // Not a boolean: the type is named.
+    let (status, body) = app.submit(named_submission(Some(json!("yes")))).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("\"consent\""), "{body}");
+
+    // Anonymous: nothing personal, nothing to consent to.
+    let (status, _) = app
+        .submit(json!({"kind": "proposal", "channel": "web", "subject": "Пейки",
+                       "body": "Повече пейки.", "anonymous": true}))
+        .await;
+    assert_eq!(status, 201);
+
+    // Given: registered, and the journal keeps the consent with the case.
+    let (status, receipt) = app.submit(named_submission(Some(json!(true)))).await;
+    assert_eq!(status, 201, "{receipt}");
+    assert!(receipt["warnings"].as_array().unwrap().is_empty(), "{receipt}");
+    let number = receipt["number"].as_str().unwrap();
+    app.add_staff("auditor", "auditor", None, false).await;
+    let auditor = app.login("auditor").await;
+    let (status, journal) = auditor.get("/api/v1/journal?limit=1000").await;
+    assert_eq!(status, 200);
+    let consents: Vec<&Value> = journal["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "record_consent")
+        .collect();
+    assert_eq!(consents.len(), 1, "{journal}");
+    assert_eq!(consents[0]["details"]["number"], number);
+    assert_eq!(
+        consents[0]["details"]["consent"],
+        "processing_of_personal_data"
+    );
+    assert_eq!(consents[0]["details"]["channel"], "web");
 }

@@ -83,7 +83,7 @@ async fn submit(app: &TestApp, body: Value) -> (String, String) {
 
 fn pothole() -> Value {
     json!({"kind": "signal", "channel": "web", "subject": "Дупка на ул. „Шипка“",
-           "body": "Голяма дупка пред №5.", "submitter": named()})
+           "body": "Голяма дупка пред №5.", "consent": true, "submitter": named()})
 }
 
 fn assert_refused(result: (u16, Value), status: u16, what: &str) {
@@ -101,7 +101,7 @@ async fn a_complaint_goes_through_its_whole_life_and_the_citizen_is_told_each_st
         &t.app,
         json!({"kind": "complaint", "channel": "in_person_written",
                "subject": "Забавено удостоверение", "body": "Чакам от месец.",
-               "about_bad_administration": true, "submitter": named()}),
+               "about_bad_administration": true, "consent": true, "submitter": named()}),
     )
     .await;
     let path = format!("/api/v1/cases/{number}");
@@ -263,6 +263,8 @@ async fn a_complaint_goes_through_its_whole_life_and_the_citizen_is_told_each_st
         actions,
         [
             "register",
+            // The named submitter's consent, kept with the registration.
+            "record_consent",
             "triage",
             "assign",
             // The officer of another department was refused the case: refusals are journalled.
@@ -475,7 +477,7 @@ async fn conflicts_of_interest_are_refused_with_a_reason() {
         &t.app,
         json!({"kind": "complaint", "channel": "web", "subject": "Грубо отношение",
                "body": "Служителят на гише 5 ми отказа без обяснение.", "about_employee": true,
-               "about_bad_administration": true, "submitter": named()}),
+               "about_bad_administration": true, "consent": true, "submitter": named()}),
     )
     .await;
     let (status, case) = t
@@ -563,7 +565,7 @@ async fn corruption_signals_are_sealed_from_everyone_but_designated_officers() {
     let (number, _) = submit(
         &t.app,
         json!({"kind": "corruption_signal", "channel": "phone", "subject": "Подкуп",
-               "body": "Служител поиска пари за разрешение.", "submitter": named()}),
+               "body": "Служител поиска пари за разрешение.", "consent": true, "submitter": named()}),
     )
     .await;
     let path = format!("/api/v1/cases/{number}");
@@ -644,7 +646,7 @@ async fn deadlines_are_watched_across_weekends_and_holidays() {
     let (complaint, _) = submit(
         &t.app,
         json!({"kind": "complaint", "channel": "post", "subject": "Жалба", "body": "Текст.",
-               "about_bad_administration": true, "submitter": named()}),
+               "about_bad_administration": true, "consent": true, "submitter": named()}),
     )
     .await;
     let (signal, _) = submit(&t.app, pothole()).await; // 2 months: due 3 June
@@ -831,7 +833,7 @@ async fn leave_unanswered_forward_and_merge_duplicates() {
     let (rude, code) = submit(
         &t.app,
         json!({"kind": "complaint", "channel": "email", "subject": "Жалба",
-               "body": "Вие сте идиоти!", "submitter": named()}),
+               "body": "Вие сте идиоти!", "consent": true, "submitter": named()}),
     )
     .await;
     let (status, error) = t
@@ -870,7 +872,7 @@ async fn leave_unanswered_forward_and_merge_duplicates() {
     let (water, _) = submit(
         &t.app,
         json!({"kind": "signal", "channel": "phone",
-        "subject": "Спряна вода", "body": "Няма вода в кв. Орфей.", "submitter": named()}),
+        "subject": "Спряна вода", "body": "Няма вода в кв. Орфей.", "consent": true, "submitter": named()}),
     )
     .await;
     let (status, case) = t

@@ -125,7 +125,7 @@ async fn signal(app: &TestApp, subject: &str) -> String {
     app.registered(json!({
         "kind": "signal", "channel": "web", "subject": subject,
         "body": "Моля, разгледайте въпроса за осветлението на ул. „Шипка“.",
-        "submitter": named(),
+        "consent": true, "submitter": named(),
     }))
     .await
     .0
@@ -364,7 +364,7 @@ async fn an_officers_refused_look_at_a_corruption_signal_is_journalled_once_a_mi
     let (number, _) = app
         .registered(json!({
             "kind": "corruption_signal", "channel": "phone", "subject": "Подкуп",
-            "body": "Служител поиска пари за разрешение.", "submitter": named(),
+            "body": "Служител поиска пари за разрешение.", "consent": true, "submitter": named(),
         }))
         .await;
     let officer = Browser::sign_in(&app, "officer").await;

@@ -142,7 +142,7 @@ async fn case_in_work(app: &TestApp) -> String {
     let (number, _) = app
         .registered(json!({"kind": "complaint", "channel": "web",
             "subject": "Неработещо улично осветление",
-            "body": "На ул. „Шипка“ не свети от седмица.", "submitter": named()}))
+            "body": "На ул. „Шипка“ не свети от седмица.", "consent": true, "submitter": named()}))
         .await;
     let clerk = app.login("clerk").await;
     let (s, c) = clerk.act(&number, json!({"action": "triage"})).await;

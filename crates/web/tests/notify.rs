@@ -215,7 +215,7 @@ async fn submit(app: &TestApp, body: Value) -> (String, String) {
 fn complaint() -> Value {
     json!({"kind": "complaint", "channel": "web", "subject": "Забавено удостоверение",
            "body": "Чакам удостоверение от месец.", "about_bad_administration": true,
-           "submitter": named()})
+           "consent": true, "submitter": named()})
 }
 
 /// Triage, assign, start work.
@@ -682,7 +682,7 @@ async fn a_box_submission_keeps_its_receipt_without_the_tracking_code() {
     let (number, code) = submit(
         &o.app,
         json!({"kind": "signal", "channel": "signal_box", "subject": "Счупена пейка",
-               "body": "Пейката пред читалището е счупена.", "submitter": named()}),
+               "body": "Пейката пред читалището е счупена.", "consent": true, "submitter": named()}),
     )
     .await;
     let (s, docs) = o

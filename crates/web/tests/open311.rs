@@ -312,7 +312,7 @@ async fn a_posted_request_is_a_normal_submission() {
         .app
         .submit(
             json!({"kind": "proposal", "channel": "web", "subject": "Пейки",
-                       "body": "Повече пейки.", "submitter": helpers::named()}),
+                       "body": "Повече пейки.", "consent": true, "submitter": helpers::named()}),
         )
         .await;
     assert_eq!(status, 201);
@@ -784,7 +784,7 @@ async fn status_notes_notes_and_updates_follow_the_case() {
         .app
         .submit(
             json!({"kind": "signal", "channel": "web", "subject": "Дупка", "body": "Дупка.",
-                       "submitter": helpers::named()}),
+                       "consent": true, "submitter": helpers::named()}),
         )
         .await;
     assert_eq!(status, 201);

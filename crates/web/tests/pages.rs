@@ -159,7 +159,7 @@ async fn submit(app: &TestApp, subject: &str) -> (String, String) {
             "channel": "web",
             "subject": subject,
             "body": "Моля, разгледайте въпроса за осветлението на ул. „Шипка“.",
-            "submitter": named(),
+            "consent": true, "submitter": named(),
         }))
         .await;
     assert_eq!(status, 201, "{receipt}");
@@ -942,7 +942,7 @@ async fn the_case_page_names_who_entered_the_case_and_shows_no_internal_codes() 
         .registered(
             json!({"kind": "complaint", "channel": "post", "subject": "Забавено",
                            "body": "Чакам от месец.", "about_bad_administration": true,
-                           "submitter": named()}),
+                           "consent": true, "submitter": named()}),
         )
         .await;
     let clerk = Browser::sign_in(&app, "clerk").await;

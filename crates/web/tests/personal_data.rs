@@ -18,7 +18,7 @@ async fn a_citizen_exports_their_data_and_it_is_erased_after_the_retention_perio
         .submit(
             json!({"kind": "signal", "channel": "web", "subject": "Дупка пред дома ми",
                        "body": "Живея на ул. „Шипка“ 3 и пред дома ми има дупка.",
-                       "submitter": named()}),
+                       "consent": true, "submitter": named()}),
         )
         .await;
     let number = receipt["number"].as_str().unwrap().to_owned();
@@ -26,7 +26,7 @@ async fn a_citizen_exports_their_data_and_it_is_erased_after_the_retention_perio
     let (_, praise) = app
         .submit(
             json!({"kind": "praise", "channel": "web", "subject": "Благодаря",
-                       "body": "Благодаря на гише 3.", "submitter": {"name": "Елена"}}),
+                       "body": "Благодаря на гише 3.", "consent": true, "submitter": {"name": "Елена"}}),
         )
         .await;
 

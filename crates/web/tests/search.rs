@@ -23,7 +23,7 @@ async fn submit(app: &TestApp, body: Value) -> String {
 
 async fn signal(app: &TestApp, subject: &str, body: &str, address: Option<&str>) -> String {
     let mut s = json!({"kind": "signal", "channel": "web", "subject": subject, "body": body,
-                       "submitter": named()});
+                       "consent": true, "submitter": named()});
     if let Some(a) = address {
         s["address"] = json!(a);
     }
@@ -90,7 +90,7 @@ async fn inflected_forms_and_latin_letters_find_the_right_cases() {
         &app,
         json!({"kind": "complaint", "channel": "web", "subject": "Забавено удостоверение",
                "body": "Чакам удостоверение от месец, а дупката пред общината още е там.",
-               "about_bad_administration": true, "submitter": named()}),
+               "about_bad_administration": true, "consent": true, "submitter": named()}),
     )
     .await;
 
@@ -254,7 +254,7 @@ async fn search_respects_the_access_rules() {
     let bribe = submit(
         &app,
         json!({"kind": "corruption_signal", "channel": "phone", "subject": "Подкуп за дупка",
-               "body": "Служител поиска пари, за да запълни дупката.", "submitter": named()}),
+               "body": "Служител поиска пари, за да запълни дупката.", "consent": true, "submitter": named()}),
     )
     .await;
     let (status, body) = clerk
@@ -334,7 +334,7 @@ async fn duplicates_are_suggested_merged_and_answered_together() {
         .submit(
             json!({"kind": "signal", "channel": "web", "subject": "Не свети уличната лампа",
                        "body": "Уличната лампа пред блок 12 на ул. „Раковски“ не свети от три дни.",
-                       "address": "ул. „Раковски“ 12, Хасково", "submitter": named()}),
+                       "address": "ул. „Раковски“ 12, Хасково", "consent": true, "submitter": named()}),
         )
         .await;
     assert_eq!(status, 201);
@@ -350,7 +350,7 @@ async fn duplicates_are_suggested_merged_and_answered_together() {
         .submit(
             json!({"kind": "signal", "channel": "phone", "subject": "Лампата не свети",
                        "body": "Пред блок 12 на Раковски лампата на улицата не свети.",
-                       "address": "ул. „Раковски“ 12, Хасково", "submitter": named()}),
+                       "address": "ул. „Раковски“ 12, Хасково", "consent": true, "submitter": named()}),
         )
         .await;
     assert_eq!(status, 201);

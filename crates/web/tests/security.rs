@@ -24,7 +24,7 @@ async fn intake_is_rate_limited_per_client_address() {
     })
     .await;
     let body = json!({"kind": "signal", "channel": "web", "subject": "Дупка", "body": "Дупка.",
-                      "submitter": named()});
+                      "consent": true, "submitter": named()});
     let send = |ip: &'static str| {
         app.client
             .post(app.url("/api/v1/submissions"))

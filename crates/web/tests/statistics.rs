@@ -48,12 +48,12 @@ async fn figures(app: &TestApp, from: &str, to: &str) -> StatsView {
 
 fn complaint() -> Value {
     json!({"kind": "complaint", "channel": "in_person_written", "subject": "Забавено удостоверение",
-           "body": "Чакам от месец.", "about_bad_administration": true, "submitter": named()})
+           "body": "Чакам от месец.", "about_bad_administration": true, "consent": true, "submitter": named()})
 }
 
 fn pothole() -> Value {
     json!({"kind": "signal", "channel": "web", "subject": "Дупка на улица Шипка",
-           "body": "Голяма дупка пред №5.", "submitter": named()})
+           "body": "Голяма дупка пред №5.", "consent": true, "submitter": named()})
 }
 
 #[tokio::test]
@@ -127,7 +127,7 @@ async fn each_measure_matches_cases_whose_answers_are_known_across_the_new_year(
     let e = submit(
         &app,
         json!({"kind": "praise", "channel": "email", "subject": "Благодарност за бързината",
-               "body": "Много любезни служители.", "submitter": named()}),
+               "body": "Много любезни служители.", "consent": true, "submitter": named()}),
     )
     .await;
     act(
@@ -140,7 +140,7 @@ async fn each_measure_matches_cases_whose_answers_are_known_across_the_new_year(
     let g = submit(
         &app,
         json!({"kind": "signal", "channel": "phone", "subject": "Шум от магистралата",
-               "body": "Шумът е непоносим.", "submitter": named()}),
+               "body": "Шумът е непоносим.", "consent": true, "submitter": named()}),
     )
     .await;
     act(
@@ -310,7 +310,7 @@ async fn topics_count_cases_by_word_stem_and_never_use_whistleblower_reports() {
         submit(
             &app,
             json!({"kind": "signal", "channel": "web", "subject": subject,
-                   "body": "Моля, оправете.", "submitter": named()}),
+                   "body": "Моля, оправете.", "consent": true, "submitter": named()}),
         )
         .await;
     }
@@ -320,7 +320,7 @@ async fn topics_count_cases_by_word_stem_and_never_use_whistleblower_reports() {
             &app,
             json!({"kind": "corruption_signal", "channel": "phone",
                    "subject": "Подкуп подкуп подкуп в отдел Строителство",
-                   "body": "Служител иска пари.", "submitter": named()}),
+                   "body": "Служител иска пари.", "consent": true, "submitter": named()}),
         )
         .await;
     }

@@ -42,7 +42,7 @@ async fn act(app: &TestApp, number: &str, action: Value) {
 
 fn complaint(subject: &str) -> Value {
     json!({"kind": "complaint", "channel": "in_person_written", "subject": subject,
-           "body": "Чакам от седмица.", "about_bad_administration": true, "submitter": named()})
+           "body": "Чакам от седмица.", "about_bad_administration": true, "consent": true, "submitter": named()})
 }
 
 /// Six cases received on Monday 2 March 2026:
@@ -66,7 +66,7 @@ async fn register() -> Register {
         &app,
         json!({"kind": "praise", "channel": "email", "subject": "Благодарност за ремонта",
                "body": "Много бързо и качествено.",
-               "submitter": {"name": "Мария Георгиева", "email": "maria@example.bg"}}),
+               "consent": true, "submitter": {"name": "Мария Георгиева", "email": "maria@example.bg"}}),
     )
     .await;
     let (d, _) = submit(
@@ -79,7 +79,7 @@ async fn register() -> Register {
         &app,
         json!({"kind": "corruption_signal", "channel": "phone",
                "subject": "Подкуп в отдел Строителство", "body": "Служител иска пари.",
-               "submitter": {"name": "Тайно Лице", "email": "secret@example.bg",
+               "consent": true, "submitter": {"name": "Тайно Лице", "email": "secret@example.bg",
                              "phone": "0877 000 111"}}),
     )
     .await;

@@ -318,6 +318,28 @@ async fn insert_numbered(
         chain_head,
     )
     .await?;
+    // A named submission passed validation only with the submitter's consent to the processing
+    // of their personal data: the journal keeps that fact with the case, in the same transaction.
+    let hash = if draft.submitter.is_some() {
+        let consent = serde_json::json!({
+            "number": number.to_string(),
+            "consent": "processing_of_personal_data",
+            "channel": draft.channel.as_str(),
+        })
+        .to_string();
+        journal::append(
+            tx,
+            &received_at,
+            &submission.entered_by,
+            "record_consent",
+            Some(id),
+            &consent,
+            Some(&hash),
+        )
+        .await?
+    } else {
+        hash
+    };
 
     // The files sent with the form, and those kept for it while it came back with errors.
     let hash = if extras.form.is_some() || !extras.attachments.is_empty() {

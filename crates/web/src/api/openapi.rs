@@ -247,8 +247,9 @@ pub struct SubmitterRequest {
 }
 
 /// A submission. Beyond these types, the charter's rules are checked and every problem is
-/// named at once (422): a named submitter needs a contact for kinds that are answered, an
-/// anonymous one cannot carry a submitter, identifiers must be valid.
+/// named at once (422): a named submitter needs a contact for kinds that are answered and their
+/// consent (`consent: true`), an anonymous one cannot carry a submitter, identifiers must be
+/// valid.
 #[derive(Serialize, ToSchema)]
 pub struct SubmissionRequest {
     #[schema(value_type = KindName)]
@@ -275,6 +276,10 @@ pub struct SubmissionRequest {
     /// Where the problem is.
     #[schema(max_length = 300)]
     pub address: Option<String>,
+    /// The submitter agrees that their personal data are processed to handle the submission
+    /// (the portal's check box). Required, and `true`, whenever `submitter` is given; the
+    /// register journals it with the case (`record_consent`).
+    pub consent: Option<bool>,
 }
 
 /// A field the server did not know and ignored.

@@ -315,6 +315,10 @@ fn check(
         about_bad_administration: answers.about_bad_administration,
         violation_date: answers.violation_date.map(|d| d.to_string()),
         address,
+        // An Open311 key is issued to an application whose terms of use oblige it to ask its
+        // users for this consent (README, "Open311"); the key's holder answers
+        // for it, and the register journals the consent with the case.
+        consent: Some(true),
         ..RawSubmission::default()
     };
     if let Err(field_errors) = validate(&raw, today) {

@@ -38,9 +38,10 @@ use priemna_domain::submission::{
     RawSubmission, RawSubmitter, validate,
 };
 use priemna_domain::{Channel, Kind, RegistrationNumber};
-use priemna_store::{BookingOutcome, NewAttachment, TrackingCode, hash_tracking_code};
+use priemna_store::{
+    BookingOutcome, NewAttachment, SubmissionExtras, TrackingCode, hash_tracking_code,
+};
 use serde::Deserialize;
-use serde_json::json;
 use std::collections::HashMap;
 
 /// The cookie that carries a code from the form to the page after the redirect.
@@ -269,6 +270,7 @@ impl DeskForm {
             in_writing: None,
             violation_date: given(&self.violation_date),
             address: given(&self.address),
+            consent: Some(self.consent),
         }
     }
 }
@@ -351,6 +353,9 @@ fn message(error: &FieldError) -> String {
         ("violation_date", Problem::FutureDate) => {
             Some("Датата на нарушението е след датата на получаване.")
         }
+        ("consent", Problem::ConsentRequired) => Some(
+            "Отбележете, че подателят е съгласен с обработването на личните му данни; без съгласие не се въвеждат лични данни.",
+        ),
         _ => None,
     };
     match custom {
@@ -360,7 +365,7 @@ fn message(error: &FieldError) -> String {
 }
 
 fn add_domain_errors(errors: &mut Errors, fields: &[FieldError]) {
-    const ORDER: [&str; 11] = [
+    const ORDER: [&str; 12] = [
         "kind",
         "channel",
         "subject",
@@ -372,6 +377,7 @@ fn add_domain_errors(errors: &mut Errors, fields: &[FieldError]) {
         "postal_address",
         "phone",
         "email",
+        "consent",
     ];
     for id in ORDER {
         for e in fields
@@ -666,12 +672,6 @@ pub async fn register(
     if let Err(fields) = validate(&raw, received.unwrap_or(today)) {
         add_domain_errors(&mut errors, &fields);
     }
-    if !form.anonymous() && !form.consent {
-        errors.add(
-            "consent",
-            "Отбележете, че подателят е съгласен с обработването на личните му данни; без съгласие не се въвеждат лични данни.",
-        );
-    }
     let attachments = if broken {
         errors.add(
             "attachments",
@@ -690,64 +690,31 @@ pub async fn register(
         )));
     };
     let entered_by = format!("clerk:{}", staff.user.username);
-    let receipt = match intake::register(&app, &raw, received_at(received, now), &entered_by).await
-    {
-        Ok(receipt) => receipt,
-        Err(IntakeError::Invalid(fields)) => {
-            add_domain_errors(&mut errors, &fields);
-            return Ok(super::rerender(new_form_page(
-                &staff, &form, &errors, today,
-            )));
-        }
-        Err(IntakeError::Store(e)) => return Err(PageError::new(e.into(), Some(&staff))),
+    // The scans go with the case in the same transaction, and so does the journal's note of
+    // the consent (the register writes it for every named submission).
+    let extras = SubmissionExtras {
+        attachments,
+        ..SubmissionExtras::default()
     };
+    let receipt =
+        match intake::register_with(&app, &raw, extras, received_at(received, now), &entered_by)
+            .await
+        {
+            Ok(receipt) => receipt,
+            Err(IntakeError::Invalid(fields)) => {
+                add_domain_errors(&mut errors, &fields);
+                return Ok(super::rerender(new_form_page(
+                    &staff, &form, &errors, today,
+                )));
+            }
+            Err(IntakeError::Store(e)) => return Err(PageError::new(e.into(), Some(&staff))),
+        };
     let number = receipt.registered.number;
-    let actor = staff.actor_label();
-    let mut files_lost = false;
-    if !attachments.is_empty()
-        && let Err(e) = app
-            .store
-            .add_attachments(number, attachments, now, &actor)
-            .await
-    {
-        // The case is registered and numbered; the next page says the files were not kept.
-        tracing::error!(error = %e, %number, "scanned files not stored");
-        files_lost = true;
-    }
-    if !form.anonymous() {
-        let case_id = app
-            .store
-            .case_by_number(number)
-            .await
-            .ok()
-            .flatten()
-            .map(|c| c.id);
-        let recorded = app
-            .store
-            .append_journal(
-                now,
-                &actor,
-                "record_consent",
-                case_id,
-                json!({
-                    "number": number.to_string(),
-                    "consent": "processing_of_personal_data",
-                    "channel": receipt.channel.as_str(),
-                }),
-            )
-            .await;
-        if let Err(e) = recorded {
-            tracing::error!(error = %e, %number, "consent not journalled");
-        }
-    }
     let flash = format!("case.{number}.{}", receipt.registered.tracking_code);
     let jar = CookieJar::new().add(flash_cookie(Some(flash), is_https(&app, &headers)));
     Ok((
         jar,
-        Redirect::to(&format!(
-            "/staff/desk/registered/{number}{}",
-            if files_lost { "?files=lost" } else { "" }
-        )),
+        Redirect::to(&format!("/staff/desk/registered/{number}")),
     )
         .into_response())
 }
@@ -758,7 +725,6 @@ pub async fn registered(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
     Path(number): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     require_registrar(&staff)?;
@@ -766,7 +732,6 @@ pub async fn registered(
         .await
         .map_err(PageError::to(&staff))?;
     let code = flashed_tracking_code(&app, &headers, case.number).await;
-    let files_lost = query.get("files").is_some_and(|f| f == "lost");
     let files = app
         .store
         .attachments(case.number)
@@ -797,7 +762,8 @@ pub async fn registered(
             dd id="desk-due" {
                 @match case.answer_due {
                     Some(due) => strong { (layout::date_bg(due)) },
-                    None => "няма — този вид не изисква отговор или не се разглежда",
+                    None if !case.considered => "няма — по хартата подаденото не се разглежда (причината е по-долу)",
+                    None => "няма — за този вид законът не определя срок за отговор",
                 }
             }
             @if let Some(ack) = case.acknowledge_due {
@@ -809,9 +775,7 @@ pub async fn registered(
             ul { @for d in &case.decisions { li { (d.reason_bg) } } }
         }
         h2 { "Сканирани документи" }
-        @if files_lost && files.is_empty() {
-            (layout::alert("Преписката е регистрирана, но сканираните файлове не бяха записани. Пазете хартиения оригинал с номера на преписката."))
-        } @else if files.is_empty() {
+        @if files.is_empty() {
             p { "Няма прикачени файлове." }
         } @else {
             ul id="desk-files" {

@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use priemna_domain::Kind;
+use priemna_domain::rules::Rule;
 use priemna_domain::clock::local_date;
 use priemna_domain::submission::{
     FieldError, MAX_ADDRESS_CHARS, MAX_BODY_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, Problem,
@@ -103,6 +104,7 @@ impl SubmitForm {
             in_writing: None,
             violation_date: given(&self.violation_date),
             address: given(&self.address),
+            consent: Some(self.consent),
         }
     }
 }
@@ -193,6 +195,7 @@ pub(crate) fn field_id(field: &str, problem: &Problem) -> &'static str {
         ("submitter.email", _) => "email",
         ("submitter.address", _) => "postal_address",
         ("submitter", _) => "identity",
+        ("consent", _) => "consent",
         _ => "subject",
     }
 }
@@ -1024,9 +1027,30 @@ fn receipt_page(
         .created_at
         .saturating_add(once::CODE_SHOWN)
         .unwrap_or(view.created_at);
+    // Registered but not considered (anonymous, or a violation older than two years): said at
+    // the top, with the reason, before anything suggests that someone will act on it.
+    let not_considered: Vec<_> = case
+        .decisions
+        .iter()
+        .filter(|d| Rule::parse(&d.rule).is_some_and(Rule::stops_consideration))
+        .collect();
     let body = html! {
-        div.notice role="status" {
-            p { strong { (title) } }
+        @if case.considered {
+            div.notice role="status" {
+                p { strong { (title) } }
+            }
+        } @else {
+            div.alert role="status" id="receipt-not-considered" {
+                p { strong { (prefs.t("Регистрирано, но няма да бъде разгледано", "Registered, but it will not be considered")) } }
+                @for d in &not_considered {
+                    p { (prefs.t(&d.reason_bg, &d.reason_en)) }
+                }
+                @if case.anonymous {
+                    p { (prefs.t(
+                        "Ако искате да бъде разгледано, подайте отново с името си и начин за връзка — или, ако проблемът застрашава здравето или сигурността на хората, отбележете това.",
+                        "If you want it considered, send it again with your name and a way to reach you — or, if the problem threatens people's health or safety, mark that.")) }
+                }
+            }
         }
         h1 { (prefs.t("Разписка", "Receipt")) }
         p.print-only { (app.notify.letterhead.organisation) " — " (prefs.t("Приемна", "Reception")) }
@@ -1054,7 +1078,7 @@ fn receipt_page(
                     @match (case.considered, case.answer_due) {
                         (true, Some(due)) => strong { (prefs.day(due)) },
                         (true, None) => (prefs.t("няма — този вид не изисква отговор", "none — this kind needs no answer")),
-                        (false, _) => (prefs.t("няма — по хартата подаденото не се разглежда (вижте по-долу)", "none — under the charter it is not considered (see below)")),
+                        (false, _) => (prefs.t("няма — подаденото не се разглежда (причината е в началото)", "none — it is not considered (the reason is at the top)")),
                     }
                 }
                 @if let Some(ack) = case.acknowledge_due {

@@ -59,7 +59,7 @@ async fn town() -> Town {
     let (number, _) = app
         .registered(json!({"kind": "corruption_signal", "channel": "phone",
             "subject": "Подкуп", "body": "Служител поиска пари за разрешение.",
-            "submitter": crate::helpers::named()}))
+            "consent": true, "submitter": crate::helpers::named()}))
         .await;
     let admin = app.login("admin").await;
     let admin2 = app.login("admin2").await;

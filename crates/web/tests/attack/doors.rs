@@ -11,7 +11,7 @@ const BOOKING_DAY: &str = "2026-03-04";
 
 fn proposal() -> Value {
     json!({"kind": "proposal", "channel": "web", "subject": "Пейки в парка",
-           "body": "Моля, поставете пейки.", "submitter": named()})
+           "body": "Моля, поставете пейки.", "consent": true, "submitter": named()})
 }
 
 fn no_redirects() -> reqwest::Client {
@@ -341,7 +341,7 @@ async fn citizens_cannot_claim_a_channel_only_the_registry_registers() {
     // would change the deadline and print a paper receipt.
     let claim = json!({"kind": "complaint", "channel": "in_person_written",
                        "about_bad_administration": true, "subject": "Забавено удостоверение",
-                       "body": "Чакам от месец.", "submitter": named()});
+                       "body": "Чакам от месец.", "consent": true, "submitter": named()});
     for channel in [
         "in_person_written",
         "in_person_oral",

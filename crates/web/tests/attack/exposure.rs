@@ -149,7 +149,7 @@ async fn reminders_about_a_corruption_signal_reach_only_designated_officers() {
     let app = &t.app;
     let (number, _) = app
         .registered(json!({"kind": "corruption_signal", "channel": "phone",
-            "subject": SIGNAL_SUBJECT, "body": "Служител поиска пари.", "submitter": named()}))
+            "subject": SIGNAL_SUBJECT, "body": "Служител поиска пари.", "consent": true, "submitter": named()}))
         .await;
     // The designated clerk routes it to department 1 without naming an officer.
     app.act_as(
@@ -216,7 +216,7 @@ async fn reminders_about_a_complaint_never_reach_the_employee_it_is_about() {
     // A complaint about the head of department 1, routed to that department.
     let (number, _) = app
         .registered(json!({"kind": "complaint", "channel": "web", "about_employee": true,
-            "about_bad_administration": true, "subject": "Грубо отношение от началника", "body": "Текст.", "submitter": named()}))
+            "about_bad_administration": true, "subject": "Грубо отношение от началника", "body": "Текст.", "consent": true, "submitter": named()}))
         .await;
     let clerk = app.login("clerk").await;
     let (status, body) = clerk
@@ -263,7 +263,7 @@ async fn a_reminder_written_before_the_reader_was_barred_is_not_shown() {
     let (number, _) = app
         .registered(
             json!({"kind": "signal", "channel": "web", "subject": subject,
-            "body": "Голяма дупка.", "submitter": named()}),
+            "body": "Голяма дупка.", "consent": true, "submitter": named()}),
         )
         .await;
     app.act_as(
@@ -354,7 +354,7 @@ async fn a_surname_from_complaints_about_an_employee_never_reaches_the_statistic
             json!({"kind": "complaint", "channel": "web", "about_employee": true,
             "about_bad_administration": true,
             "subject": format!("Грубо отношение от служителката Зидарова ({i})"),
-            "body": "Текст.", "submitter": named()}),
+            "body": "Текст.", "consent": true, "submitter": named()}),
         )
         .await;
     }
@@ -378,7 +378,7 @@ async fn a_topic_is_published_from_five_cases_of_the_period_shown() {
     let app = &t.app;
     let signal = |subject: &str| {
         json!({"kind": "signal", "channel": "web", "subject": subject,
-               "body": "Моля, оправете.", "submitter": named()})
+               "body": "Моля, оправете.", "consent": true, "submitter": named()})
     };
     // Three cases in November and three in December use "фонтан"; "пейка" is in four cases of
     // December, then a fifth.
@@ -395,7 +395,7 @@ async fn a_topic_is_published_from_five_cases_of_the_period_shown() {
     // Words of private kinds or obscene submissions never count, however many.
     for _ in 0..5 {
         app.registered(json!({"kind": "application", "channel": "web",
-            "subject": "Помощ за отопление Стоянова", "body": "Моля.", "submitter": named()}))
+            "subject": "Помощ за отопление Стоянова", "body": "Моля.", "consent": true, "submitter": named()}))
             .await;
     }
     refresh_stats(app).await;
@@ -503,7 +503,7 @@ async fn the_auditor_reads_no_letter_or_receipt_addressed_to_the_citizen() {
     let (number, _) = app
         .registered(
             json!({"kind": "signal", "channel": "web", "subject": "Дупка",
-            "body": "Голяма дупка.", "submitter": named()}),
+            "body": "Голяма дупка.", "consent": true, "submitter": named()}),
         )
         .await;
     app.act_as(

@@ -81,7 +81,7 @@ fn proposal(email: &str) -> Value {
     let mut submitter = named();
     submitter["email"] = json!(email);
     json!({"kind": "proposal", "channel": "web", "subject": "Пейка в парка",
-           "body": "Моля, поставете пейка.", "submitter": submitter})
+           "body": "Моля, поставете пейка.", "consent": true, "submitter": submitter})
 }
 
 /// How many tracking codes the outbox keeps in plain text.
@@ -160,6 +160,7 @@ async fn queue_old_receipt(app: &TestApp, email: &str, name: Option<&str>) {
             email: Some("eve1@example.bg".into()),
             ..RawSubmitter::default()
         }),
+        consent: Some(true),
         ..RawSubmission::default()
     };
     let mut draft = validate(&raw, local_date(at)).unwrap();
@@ -194,7 +195,7 @@ async fn a_name_carrying_header_lines_is_refused_on_every_channel() {
     let (status, body) = app
         .submit(
             json!({"kind": "proposal", "channel": "web", "subject": "…", "body": "b",
-                       "submitter": {"name": INJECTED_NAME, "email": "eve1@example.bg"}}),
+                       "consent": true, "submitter": {"name": INJECTED_NAME, "email": "eve1@example.bg"}}),
         )
         .await;
     assert_eq!(status, 422, "{body}");
@@ -462,7 +463,7 @@ async fn the_receipt_email_carries_nothing_the_citizen_typed() {
         .registered(
             json!({"kind": "proposal", "channel": "web", "subject": subject,
                            "body": body_text,
-                           "submitter": {"name": name, "email": "eve2@example.bg"}}),
+                           "consent": true, "submitter": {"name": name, "email": "eve2@example.bg"}}),
         )
         .await;
     let messages = sink.wait_for(1, Duration::from_secs(20)).await;
