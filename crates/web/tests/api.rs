@@ -703,8 +703,18 @@ async fn the_api_records_a_named_submitters_consent_and_refuses_a_name_without_i
             .iter()
             .find(|f| f["field"] == "consent")
             .unwrap_or_else(|| panic!("{body}"));
-        assert!(consent_error["message"].as_str().unwrap().contains("съгласие"));
-        assert!(consent_error["message_en"].as_str().unwrap().contains("consent"));
+        assert!(
+            consent_error["message"]
+                .as_str()
+                .unwrap()
+                .contains("съгласие")
+        );
+        assert!(
+            consent_error["message_en"]
+                .as_str()
+                .unwrap()
+                .contains("consent")
+        );
     }
     // Not a boolean: the type is named.
     let (status, body) = app.submit(named_submission(Some(json!("yes")))).await;
@@ -713,15 +723,20 @@ async fn the_api_records_a_named_submitters_consent_and_refuses_a_name_without_i
 
     // Anonymous: nothing personal, nothing to consent to.
     let (status, _) = app
-        .submit(json!({"kind": "proposal", "channel": "web", "subject": "Пейки",
-                       "body": "Повече пейки.", "anonymous": true}))
+        .submit(
+            json!({"kind": "proposal", "channel": "web", "subject": "Пейки",
+                       "body": "Повече пейки.", "anonymous": true}),
+        )
         .await;
     assert_eq!(status, 201);
 
     // Given: registered, and the journal keeps the consent with the case.
     let (status, receipt) = app.submit(named_submission(Some(json!(true)))).await;
     assert_eq!(status, 201, "{receipt}");
-    assert!(receipt["warnings"].as_array().unwrap().is_empty(), "{receipt}");
+    assert!(
+        receipt["warnings"].as_array().unwrap().is_empty(),
+        "{receipt}"
+    );
     let number = receipt["number"].as_str().unwrap();
     app.add_staff("auditor", "auditor", None, false).await;
     let auditor = app.login("auditor").await;

@@ -117,6 +117,7 @@ section.action, section.panel { border: 2px solid var(--line); padding: 1rem; ma
 .filters select { width: auto; }
 .pager { display: flex; flex-wrap: wrap; gap: 1rem; }
 details > summary { cursor: pointer; color: var(--link); text-decoration: underline; }
+/* Charts are drawn at their size (no viewBox, no scaling): their height is the height attribute. */
 svg.chart { display: block; width: 100%; max-width: 48rem; color: var(--ink); }
 figure.chart-figure { margin: 1rem 0 0.75rem; }
 .journal-table .role { color: var(--muted); font-size: 0.95rem; }
@@ -139,6 +140,7 @@ ul.lines { margin: 0; padding-left: 1.1rem; }
   .journal-table td.empty { display: none; }
 }
 @media (max-width: 40rem) {
+  svg.chart .wide-only { display: none; }
   table.stacked thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip: rect(0 0 0 0); }
   table.stacked, table.stacked caption, table.stacked tbody, table.stacked tfoot,

@@ -151,6 +151,7 @@ thead th { border-bottom: 2px solid var(--ink); }
 .kept-files .file-name { font-weight: 700; overflow-wrap: anywhere; }
 .choice.inline { margin: 0; align-items: center; }
 #receipt-track-link { overflow-wrap: anywhere; }
+/* Charts are drawn at their size (no viewBox, no scaling): their height is the height attribute. */
 svg.chart { display: block; width: 100%; max-width: 48rem; color: var(--ink); }
 figure.chart-figure { margin: 1rem 0 0.75rem; }
 html.contrast svg.chart rect.bar { fill: #ffff00; }
@@ -161,6 +162,7 @@ form.period fieldset { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; alig
 form.period legend { width: 100%; }
 form.period .field { margin: 0; }
 @media (max-width: 40rem) {
+  svg.chart .wide-only { display: none; }
   table.stacked thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip: rect(0 0 0 0); }
   table.stacked, table.stacked caption, table.stacked tbody, table.stacked tfoot,

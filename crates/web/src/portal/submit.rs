@@ -14,8 +14,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use priemna_domain::Kind;
-use priemna_domain::rules::Rule;
 use priemna_domain::clock::local_date;
+use priemna_domain::rules::Rule;
 use priemna_domain::submission::{
     FieldError, MAX_ADDRESS_CHARS, MAX_BODY_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, Problem,
     RawSubmission, RawSubmitter, validate,
