@@ -722,6 +722,21 @@ fn pdf_text(pdf: &[u8]) -> String {
         .join(" ")
 }
 
+/// The text of a PDF laid out as on the page (`pdftotext -layout`).
+fn pdf_layout(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian's poppler-utils) is installed by scripts/test-all");
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
 #[tokio::test]
 async fn the_annual_report_as_a_page_and_as_pdf_holds_the_key_figures() {
     let Register { app, .. } = register().await;
@@ -776,6 +791,38 @@ async fn the_annual_report_as_a_page_and_as_pdf_holds_the_key_figures() {
         );
     }
     assert_no_personal_data("the annual report's PDF", &text);
+    // The tables' headings wrap within their columns: laid out as on the page, every word of
+    // every heading stands apart (run into each other, pdftotext would read them as one).
+    let layout = pdf_layout(&pdf.bytes);
+    let words: Vec<&str> = layout.split_whitespace().collect();
+    for heading in [
+        "Вид",
+        "Получени",
+        "Отговорени",
+        "Със",
+        "закъснение",
+        "Без",
+        "разглеждане",
+        "Препратени",
+        "Дял",
+        "Просрочени",
+        "сега",
+        "Медиана",
+    ] {
+        assert!(
+            words.contains(&heading),
+            "{heading:?} is not on its own: {layout}"
+        );
+    }
+    // A year is not parted from its "г." at the end of a line.
+    assert!(
+        layout.lines().all(|l| !l.trim_start().starts_with("г.")),
+        "{layout}"
+    );
+    assert!(
+        !text.contains("ч.."),
+        "one full stop after the hour: {text}"
+    );
 
     let wrong = fetch(&app, "/statistics/report/20x6", None).await;
     assert_eq!(wrong.status, 400);

@@ -107,6 +107,15 @@ fn when(at: Option<Timestamp>) -> Text {
     }
 }
 
+/// `text` ending with one full stop ("…, 09:53 ч." is not given a second one).
+fn sentence_end(text: &str) -> String {
+    if text.ends_with('.') {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
+
 fn outcome_headings() -> Vec<Text> {
     vec![
         t("Получени", "Received"),
@@ -157,7 +166,7 @@ pub fn build(view: &StatsView, year: i16, organisation: &str, ongoing: bool) -> 
     )];
     let as_of = when(view.freshness.computed_at);
     intro.push(t(
-        format!("Данни към {}.", as_of.bg),
+        format!("Данни към {}", sentence_end(&as_of.bg)),
         format!("Figures as of {}.", as_of.en),
     ));
     if ongoing {
@@ -574,8 +583,9 @@ const TABLE_SMALLEST: f32 = 7.0;
 /// before it, in points.
 const COLUMN: f32 = 40.0;
 const GAP: f32 = 9.0;
-/// The least width of the first column (kinds, channels, departments: wrapped, never cut).
-const LABEL: f32 = 120.0;
+/// The least width of the first column, whatever its labels (kinds, channels, departments:
+/// wrapped, never cut), and the most it asks for before the headings get smaller.
+const LABEL: (f32, f32) = (80.0, 140.0);
 
 /// The widest of `texts` in `style` at `size`.
 fn widest<'a>(
@@ -593,9 +603,21 @@ fn widest<'a>(
 /// The widths of a table's columns of numbers (each with the gap before it) and the size of
 /// the headings: a column is as wide as its widest number and the longest word of its
 /// heading, so that headings wrap within their column and never run into the next one; the
-/// headings get smaller when the first column would be left narrower than [`LABEL`].
+/// headings get smaller when the first column would be left narrower than its longest label
+/// (within [`LABEL`]).
 fn column_widths(doc: &mut Document, table: &Table) -> (Vec<f32>, f32) {
     let full = Document::content_width();
+    let labels = widest(
+        doc,
+        Style::Regular,
+        TABLE,
+        table
+            .rows
+            .iter()
+            .filter_map(|r| r.first())
+            .map(|c| c.bg.as_str()),
+    );
+    let least_label = (labels + GAP).clamp(LABEL.0, LABEL.1);
     let mut size = TABLE;
     loop {
         let widths: Vec<f32> = (1..table.headings.len())
@@ -619,7 +641,7 @@ fn column_widths(doc: &mut Document, table: &Table) -> (Vec<f32>, f32) {
                 heading.max(values).max(COLUMN) + GAP
             })
             .collect();
-        if full - widths.iter().sum::<f32>() >= LABEL || size <= TABLE_SMALLEST {
+        if full - widths.iter().sum::<f32>() >= least_label || size <= TABLE_SMALLEST {
             return (widths, size);
         }
         size -= 0.5;
