@@ -365,7 +365,11 @@ test('a member of staff answers in the back office → the citizen sees the answ
   assert.match(letterText, new RegExp(`вх\\. № ${shared.number}`));
   assert.match(letterText, /ОТНОСНО/);
   await checkA11y(staff, 'staff letter preview');
-  await shootBoth(staff, 'staff-letter-preview');
+  await shoot(staff, 'staff-letter-preview-desktop');
+  await staff.setViewportSize(PHONE);
+  await letter.evaluate((e) => e.scrollIntoView());
+  await shoot(staff, 'staff-letter-preview-phone');
+  await staff.setViewportSize(DESKTOP);
   // Sent from the preview's own form, the text as it was typed.
   assert.equal(await staff.locator('#answer-text').inputValue(), answer);
   await staff.locator('#action-answer').getByRole('button', { name: 'Изпрати отговора' }).click();
@@ -547,6 +551,7 @@ test('at 390 px the tables stack, nothing scrolls sideways and chart labels are 
   assert.ok(await first.locator('th[data-label="Номер"] a').isVisible());
   assert.ok(await first.locator('td[data-label="Относно"]').isVisible());
   assert.ok(await first.locator('td[data-label="Краен срок"]').isVisible());
+  await clerk.locator('table.stacked caption').first().evaluate((e) => e.scrollIntoView());
   await shoot(clerk, 'staff-inbox-phone');
   await first.locator('a').first().click();
   await clerk.locator('h1').waitFor();
@@ -578,7 +583,8 @@ test('at 390 px the tables stack, nothing scrolls sideways and chart labels are 
   await page.goto(`${base}/statistics?lang=bg`);
   const stats = await assertFitsPhone(page, 'statistics');
   assert.ok(stats.charts.length >= 8, `${stats.charts.length} charts`);
-  await page.locator('svg.chart').first().evaluate((e) => e.scrollIntoView());
+  // The first section with a chart: its heading, the chart with its legend.
+  await page.locator('svg.chart').first().evaluate((e) => e.closest('section').scrollIntoView());
   await shoot(page, 'statistics-phone');
   await page.goto(`${base}/statistics?lang=en`);
   await assertFitsPhone(page, 'statistics (English)');
