@@ -6,7 +6,7 @@
 mod helpers;
 mod mailsink;
 
-use helpers::{PASSWORD, TestApp, spawn_app_at};
+use helpers::{PASSWORD, TestApp, assert_stacked_tables, spawn_app_at};
 use priemna_domain::Clock;
 use serde_json::json;
 
@@ -501,6 +501,8 @@ async fn submit_receipt_track_answer_and_rate() {
     .await;
     assert_eq!(tracked.status, 200, "{}", tracked.body);
     assert!(tracked.body.contains("регистрирано"));
+    // The history stacks on a phone, each line named by its column.
+    assert_stacked_tables(&tracked.body, "the tracked case", 1);
     assert!(
         !tracked.body.contains("survey-title"),
         "no survey before the answer"

@@ -514,7 +514,7 @@ fn render(
 
         h2 { "История" }
         div.table-wrap {
-            table {
+            table.stacked {
                 caption.visually-hidden { "История на преписката" }
                 thead {
                     tr {
@@ -526,9 +526,9 @@ fn render(
                 tbody {
                     @for e in &case.history {
                         tr {
-                            td { (layout::time_bg(e.at)) }
-                            td { (e.status.label_bg()) }
-                            td { (e.note_bg) }
+                            td data-label="Дата и час" { (layout::time_bg(e.at)) }
+                            td data-label="Статус" { (e.status.label_bg()) }
+                            td data-label="Бележка" { (e.note_bg) }
                         }
                     }
                 }

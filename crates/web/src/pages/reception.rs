@@ -302,7 +302,7 @@ pub async fn case_extras(
                 p.hint { "Файловете може да съдържат лични данни на подателя; ролята ви не дава достъп до тях, затова не могат да се изтеглят." }
             }
             div.table-wrap {
-                table {
+                table.stacked {
                     caption.visually-hidden { "Прикачени файлове" }
                     thead { tr {
                         th scope="col" { "Файл" }
@@ -313,7 +313,7 @@ pub async fn case_extras(
                     tbody {
                         @for (i, f) in files.iter().enumerate() {
                             tr {
-                                td {
+                                td data-label="Файл" {
                                     @if readable {
                                         a href=(format!("/staff/cases/{}/attachments/{}", case.number, f.id)) { (f.filename) }
                                     } @else {
@@ -321,9 +321,9 @@ pub async fn case_extras(
                                         "файл " (i + 1)
                                     }
                                 }
-                                td { (f.content_type) }
-                                td { (human_size(f.size)) }
-                                td { (layout::time_bg(f.created_at)) }
+                                td data-label="Вид" { (f.content_type) }
+                                td data-label="Размер" { (human_size(f.size)) }
+                                td data-label="Получен" { (layout::time_bg(f.created_at)) }
                             }
                         }
                     }
@@ -452,7 +452,7 @@ pub async fn pages_list(
         h1 { "Страници на портала" }
         p { "Текстовете, които гражданите виждат на портала. Докато страницата не е променяна, се показва текстът по подразбиране." }
         div.table-wrap {
-            table {
+            table.stacked {
                 caption.visually-hidden { "Страници на портала" }
                 thead { tr {
                     th scope="col" { "Страница" }
@@ -462,9 +462,9 @@ pub async fn pages_list(
                 tbody {
                     @for (slug, title, saved) in &rows {
                         tr {
-                            td { a href=(format!("/staff/admin/pages/{slug}")) { "Редактиране: " (title) } }
-                            td { a href=(format!("/{slug}")) { "/" (slug) } }
-                            td {
+                            td data-label="Страница" { a href=(format!("/staff/admin/pages/{slug}")) { "Редактиране: " (title) } }
+                            td data-label="Адрес" { a href=(format!("/{slug}")) { "/" (slug) } }
+                            td data-label="Последна промяна" {
                                 @match saved {
                                     Some(p) => { (layout::time_bg(p.updated_at)) ", " (p.updated_by) }
                                     None => { "текст по подразбиране" }
