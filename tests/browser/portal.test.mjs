@@ -1,7 +1,7 @@
 // The citizens' portal and the back office in a real headless Chromium (Debian's package),
 // driven by Playwright against the real `priemna serve --demo` binary on a free port:
 //   submit → receipt → track; a member of staff answers in the back office → the citizen sees
-//   the answer and rates it; a reception visit is booked and cancelled; form errors sit next to
+//   the answer and rates it; a reception visit is booked, moved and cancelled; form errors sit next to
 //   their fields; the keyboard reaches everything; axe-core finds no serious or critical
 //   violation on any public or back-office page; screenshots at phone and desktop width.
 //
@@ -130,6 +130,74 @@ async function staffPage(username) {
   await page.getByRole('button', { name: 'Вход' }).click();
   await page.waitForURL(/\/staff(\/admin)?$/);
   return page;
+}
+
+/**
+ * At phone width (390 px): the page does not scroll sideways; every table that stacks shows
+ * its rows as boxes with each cell named by its column (`data-label` written before it); every
+ * chart's text is at least 12 px as drawn, inside the chart, and no two texts overlap.
+ */
+async function assertFitsPhone(page, name) {
+  assert.equal(page.viewportSize().width, PHONE.width, `${name}: at phone width`);
+  const found = await page.evaluate(() => {
+    const tables = [...document.querySelectorAll('table.stacked')].map((table) => {
+      const problems = [];
+      const rows = [...table.tBodies].flatMap((body) => [...body.rows]);
+      for (const row of rows) {
+        const display = getComputedStyle(row).display;
+        if (display !== 'block') problems.push(`a row shown as ${display}`);
+        for (const cell of row.cells) {
+          const label = cell.getAttribute('data-label');
+          const before = getComputedStyle(cell, '::before').content;
+          if (!label || before === 'none' || before === 'normal') {
+            problems.push(`"${cell.textContent.trim().slice(0, 40)}" has no label (${before})`);
+          }
+        }
+      }
+      const head = table.tHead ? table.tHead.getBoundingClientRect() : { height: 0 };
+      if (head.height > 1) problems.push('the head row is shown');
+      return { id: table.id || table.caption?.textContent.trim().slice(0, 40) || '?', rows: rows.length, problems };
+    });
+    const charts = [...document.querySelectorAll('svg.chart')].map((svg) => {
+      const box = svg.getBoundingClientRect();
+      const scale = svg.getScreenCTM()?.a ?? 1;
+      const texts = [...svg.querySelectorAll('text')]
+        .filter((t) => getComputedStyle(t).display !== 'none')
+        .map((t) => ({
+          text: t.textContent,
+          rect: t.getBoundingClientRect(),
+          size: parseFloat(getComputedStyle(t).fontSize) * scale,
+        }));
+      const problems = [];
+      let smallest = Infinity;
+      for (const t of texts) {
+        smallest = Math.min(smallest, t.size, t.rect.height);
+        if (t.rect.left < box.left - 1 || t.rect.right > box.right + 1) {
+          problems.push(`"${t.text}" runs out of the chart`);
+        }
+      }
+      for (let i = 0; i < texts.length; i += 1) {
+        for (let j = i + 1; j < texts.length; j += 1) {
+          const [a, b] = [texts[i].rect, texts[j].rect];
+          const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const down = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (across > 1 && down > 1) problems.push(`"${texts[i].text}" overlaps "${texts[j].text}"`);
+        }
+      }
+      return { id: svg.id, texts: texts.length, smallest, problems: problems.slice(0, 5) };
+    });
+    return { scrollWidth: document.documentElement.scrollWidth, tables, charts };
+  });
+  assert.ok(found.scrollWidth <= PHONE.width, `${name}: ${found.scrollWidth}px wide at ${PHONE.width}px`);
+  for (const table of found.tables) {
+    assert.deepEqual(table.problems.slice(0, 5), [], `${name}: table ${table.id}`);
+  }
+  for (const chart of found.charts) {
+    assert.ok(chart.texts > 0, `${name}: chart ${chart.id} writes nothing`);
+    assert.ok(chart.smallest >= 12, `${name}: chart ${chart.id}: text of ${chart.smallest.toFixed(1)}px`);
+    assert.deepEqual(chart.problems, [], `${name}: chart ${chart.id}`);
+  }
+  return found;
 }
 
 // A 1×1 PNG.
@@ -285,10 +353,34 @@ test('a member of staff answers in the back office → the citizen sees the answ
   await staff.locator('#assign-department_id').selectOption({ label: 'Административно обслужване' });
   await staff.locator('#action-assign').getByRole('button').click();
   await staff.locator('#answer-text').waitFor();
-  await staff.locator('#answer-text').fill('Удостоверението е готово. Можете да го получите на гише 3.');
+  const answer = 'Удостоверението е готово. Можете да го получите на гише 3.';
+  await staff.locator('#answer-text').fill(answer);
+  // The letter as it will go out, before it is sent: nothing is sent or stored yet.
+  await staff.locator('#action-answer').getByRole('button', { name: 'Преглед', exact: true }).click();
+  const letter = staff.locator('article.letter');
+  await letter.waitFor();
+  assert.match(await staff.locator('h1').textContent(), /Преглед на отговора/);
+  const letterText = await letter.textContent();
+  assert.match(letterText, /Удостоверението е готово/);
+  assert.match(letterText, new RegExp(`вх\\. № ${shared.number}`));
+  assert.match(letterText, /ОТНОСНО/);
+  await checkA11y(staff, 'staff letter preview');
+  await shoot(staff, 'staff-letter-preview-desktop');
+  await staff.setViewportSize(PHONE);
+  await letter.evaluate((e) => e.scrollIntoView());
+  await shoot(staff, 'staff-letter-preview-phone');
+  await staff.setViewportSize(DESKTOP);
+  // Sent from the preview's own form, the text as it was typed.
+  assert.equal(await staff.locator('#answer-text').inputValue(), answer);
   await staff.locator('#action-answer').getByRole('button', { name: 'Изпрати отговора' }).click();
   await staff.getByText('Извършено').waitFor();
   await shootBoth(staff, 'staff-case');
+  // On a phone the case's history stacks: each line a box, each cell named.
+  await staff.setViewportSize(PHONE);
+  await assertFitsPhone(staff, 'staff case');
+  await staff.getByRole('heading', { name: 'История' }).evaluate((e) => e.scrollIntoView());
+  await shoot(staff, 'staff-case-history-phone');
+  await staff.setViewportSize(DESKTOP);
   await staff.goto(`${base}/staff/cases/${shared.number}/portal`);
   assert.ok(await staff.getByRole('link', { name: 'искане.png' }).isVisible());
   await checkA11y(staff, 'staff case files and rating');
@@ -320,7 +412,7 @@ test('a member of staff answers in the back office → the citizen sees the answ
   await page.context().close();
 });
 
-test('a reception visit is booked and cancelled', async () => {
+test('a reception visit is booked, moved and cancelled', async () => {
   const page = await newPage();
   await page.goto(`${base}/reception`);
   await checkA11y(page, 'reception');
@@ -351,6 +443,7 @@ test('a reception visit is booked and cancelled', async () => {
   const code = (await page.locator('#booking-code').textContent()).trim();
   assert.equal((await page.locator('#booking-slot').textContent()).trim(), time);
   await checkA11y(page, 'reception (confirmation)');
+  const changeLink = await page.locator('#booking-change').getAttribute('href');
 
   // The slot is gone from the free times.
   await page.goto(`${base}/reception?official=mayor&day=${day}`);
@@ -363,14 +456,39 @@ test('a reception visit is booked and cancelled', async () => {
   await checkA11y(clerk, 'staff reception list');
   await shootBoth(clerk, 'staff-reception');
 
+  // Moved from the confirmation's link: another day, a free time; the old time is freed.
+  await page.goto(`${base}${changeLink}`);
+  await page.getByRole('heading', { name: 'Вашият записан час' }).waitFor();
+  await checkA11y(page, 'reception visit');
+  const newDay = await page.locator('#day option').nth(2).getAttribute('value');
+  await page.locator('#day').selectOption(newDay);
+  await page.getByRole('button', { name: 'Покажи свободните часове' }).click();
+  const newSlot = page.locator('input[name="slot"]').first();
+  await newSlot.waitFor();
+  const newTime = await newSlot.getAttribute('value');
+  await newSlot.check();
+  await page.getByRole('button', { name: 'Премести часа' }).click();
+  await page.getByRole('heading', { name: 'Часът е преместен' }).waitFor();
+  assert.equal((await page.locator('#booking-slot').textContent()).trim(), newTime);
+  await checkA11y(page, 'reception (moved)');
+  await shootBoth(page, 'reception-moved');
+  await page.goto(`${base}/reception?official=mayor&day=${day}`);
+  assert.equal(await page.locator(`input[name="slot"][value="${time}"]`).count(), 1, 'the old time is free');
+
+  // Cancelled with the code: first what will be cancelled, then the button.
   await page.goto(`${base}/reception/cancel`);
   await checkA11y(page, 'reception cancel');
   await page.getByLabel('Код за потвърждение', { exact: true }).fill(code);
-  await page.getByRole('button', { name: 'Отмени часа' }).click();
+  await page.getByRole('button', { name: 'Покажи часа' }).click();
+  await page.getByText('Ще отмените този час:').waitFor();
+  assert.equal((await page.locator('#booking-slot').textContent()).trim(), newTime);
+  await checkA11y(page, 'reception cancel (confirmation)');
+  await page.getByRole('button', { name: 'Да, отменете часа' }).click();
   await page.getByRole('heading', { name: 'Часът е отменен' }).waitFor();
-  await page.goto(`${base}/reception?official=mayor&day=${day}`);
-  assert.equal(await page.locator(`input[name="slot"][value="${time}"]`).count(), 1, 'free again');
-  await clerk.reload();
+  await page.goto(`${base}/reception?official=mayor&day=${newDay}`);
+  assert.equal(await page.locator(`input[name="slot"][value="${newTime}"]`).count(), 1, 'free again');
+  // The moved visit is on its new day's list, cancelled.
+  await clerk.goto(`${base}/staff/reception?day=${newDay}`);
   assert.ok(await clerk.getByText(/отменен на/).isVisible());
   await clerk.context().close();
   await page.context().close();
@@ -446,6 +564,67 @@ test('the clerk registers a letter from the post with its scan, prints the recei
   await checkA11y(clerk, 'staff reception (visit booked)');
   await shootBoth(clerk, 'staff-desk-visit');
   await clerk.context().close();
+});
+
+test('at 390 px the tables stack, nothing scrolls sideways and chart labels are at least 12 px', async () => {
+  const clerk = await staffPage('clerk');
+  await clerk.setViewportSize(PHONE);
+  await clerk.goto(`${base}/staff`);
+  const inbox = await assertFitsPhone(clerk, 'staff inbox');
+  assert.ok(inbox.tables.length >= 1 && inbox.tables[0].rows >= 1, 'the inbox has rows');
+  // The key columns are there, each named: the number (a link), the subject and the deadline.
+  const first = clerk.locator('table.stacked tbody tr').first();
+  assert.ok(await first.locator('th[data-label="Номер"] a').isVisible());
+  assert.ok(await first.locator('td[data-label="Относно"]').isVisible());
+  assert.ok(await first.locator('td[data-label="Краен срок"]').isVisible());
+  await clerk.locator('table.stacked caption').first().evaluate((e) => e.scrollIntoView());
+  await shoot(clerk, 'staff-inbox-phone');
+  await first.locator('a').first().click();
+  await clerk.locator('h1').waitFor();
+  await assertFitsPhone(clerk, 'staff case (clerk)');
+  for (const path of ['/staff/reception', '/staff/search?q=%D1%83%D0%BB%D0%B8%D1%86%D0%B0']) {
+    await clerk.goto(`${base}${path}`);
+    await assertFitsPhone(clerk, path);
+  }
+  await clerk.goto(`${base}/staff/statistics`);
+  const staffStats = await assertFitsPhone(clerk, 'staff statistics');
+  assert.ok(staffStats.charts.length >= 3, `${staffStats.charts.length} charts`);
+  await clerk.context().close();
+
+  const admin = await staffPage('admin');
+  await admin.setViewportSize(PHONE);
+  for (const path of ['/staff/admin', '/staff/admin/outbox', '/staff/journal', '/staff/admin/pages']) {
+    await admin.goto(`${base}${path}`);
+    await assertFitsPhone(admin, path);
+  }
+  await admin.context().close();
+  const kmet = await staffPage('kmet');
+  await kmet.setViewportSize(PHONE);
+  await kmet.goto(`${base}/staff/overview`);
+  await assertFitsPhone(kmet, 'staff overview');
+  await kmet.context().close();
+
+  // The portal: the statistics with their charts, the annual report, a tracked case.
+  const page = await newPage(PHONE);
+  await page.goto(`${base}/statistics?lang=bg`);
+  const stats = await assertFitsPhone(page, 'statistics');
+  assert.ok(stats.charts.length >= 8, `${stats.charts.length} charts`);
+  // The first section with a chart: its heading, the chart with its legend.
+  await page.locator('svg.chart').first().evaluate((e) => e.closest('section').scrollIntoView());
+  await shoot(page, 'statistics-phone');
+  await page.goto(`${base}/statistics?lang=en`);
+  await assertFitsPhone(page, 'statistics (English)');
+  await page.goto(`${base}/statistics/report/${new Date().getFullYear()}?lang=bg`);
+  await assertFitsPhone(page, 'annual report');
+  if (shared.number) {
+    await page.goto(`${base}/track`);
+    await page.getByLabel('Регистрационен номер', { exact: true }).fill(shared.number);
+    await page.getByLabel('Код за проследяване', { exact: true }).fill(shared.code);
+    await page.getByRole('button', { name: 'Покажи преписката' }).click();
+    await page.locator('#case-status').waitFor();
+    await assertFitsPhone(page, 'track (case)');
+  }
+  await page.context().close();
 });
 
 test('the keyboard reaches everything; text size, contrast and language persist', async () => {

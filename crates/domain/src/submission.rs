@@ -145,6 +145,8 @@ pub enum Problem {
     ConsentRequired,
     /// A submitter we could not answer: no address, phone or e-mail.
     NoContact,
+    /// An id of a record that does not exist (a department, a member of staff…).
+    UnknownReference,
 }
 
 impl Problem {
@@ -157,6 +159,7 @@ impl Problem {
                     type_bg(expected)
                 )
             }
+            Problem::UnknownValue { allowed } if allowed.is_empty() => "непозната стойност".into(),
             Problem::UnknownValue { allowed } => {
                 format!("непозната стойност; допустими са: {}", allowed.join(", "))
             }
@@ -191,6 +194,7 @@ impl Problem {
             Problem::NoContact => {
                 "посочете поне адрес, телефон или електронна поща, за да получите отговор".into()
             }
+            Problem::UnknownReference => "няма запис с такъв номер".into(),
         }
     }
 
@@ -198,6 +202,7 @@ impl Problem {
         match self {
             Problem::Missing => "this field is required".into(),
             Problem::WrongType { expected } => format!("wrong type of value (expected {expected})"),
+            Problem::UnknownValue { allowed } if allowed.is_empty() => "unknown value".into(),
             Problem::UnknownValue { allowed } => {
                 format!("unknown value; allowed: {}", allowed.join(", "))
             }
@@ -231,6 +236,7 @@ impl Problem {
             Problem::NoContact => {
                 "give at least an address, a phone or an e-mail so that we can answer".into()
             }
+            Problem::UnknownReference => "no record has this id".into(),
         }
     }
 
@@ -256,6 +262,7 @@ impl Problem {
             Problem::SubmitterRequired => "submitter_required",
             Problem::ConsentRequired => "consent_required",
             Problem::NoContact => "no_contact",
+            Problem::UnknownReference => "unknown_reference",
         }
     }
 }
@@ -266,6 +273,7 @@ fn type_bg(expected: &str) -> &'static str {
         "boolean" => "true или false",
         "object" => "обект",
         "number" => "число",
+        "integer" => "цяло число",
         _ => "друг тип",
     }
 }

@@ -36,14 +36,15 @@ pub use model::{
     SubmissionExtras,
 };
 pub use portal::{
-    Attachment, AttachmentInfo, Attendance, Booking, BookingOutcome, FormCleanup, FormOnce,
-    FormResult, KeptUpload, NewAttachment, NewBooking, PortalPage, PortalStore, Survey,
+    Attachment, AttachmentInfo, Attendance, Booking, BookingOutcome, Contact, FormCleanup,
+    FormOnce, FormResult, KeptUpload, NewAttachment, NewBooking, PortalPage, PortalStore,
+    Reschedule, RescheduleOutcome, Survey, VISITS_PER_MONTH,
 };
 pub use postgres::PostgresStore;
 pub use search_types::{IndexCase, IndexScan, RegisterMarker};
 pub use sqlite::SqliteStore;
 pub use stats::{StatRow, StatsFreshness, StatsStore, Topic};
-pub use tracking::{TrackingCode, hash_tracking_code};
+pub use tracking::{TrackingCode, hash_tracking_code, normalise_tracking_code};
 
 use jiff::Timestamp;
 use priemna_domain::RegistrationNumber;
@@ -55,8 +56,11 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("the register is unavailable: {0}")]
     Unavailable(String),
+    /// The disk under the database is full: nothing more can be written until space is made.
+    #[error("the disk of the register is full: {0}")]
+    DiskFull(String),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is inconsistent: {0}")]
@@ -71,6 +75,76 @@ pub enum StoreError {
     Duplicate(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// A unique value is taken, caught by the database rather than named by the store (the
+    /// constraint, for the log).
+    #[error("a unique value is taken: {0}")]
+    UniqueClash(String),
+    /// A value refers to a record that does not exist (a department, a user…); the field that
+    /// holds it is named, for the client to correct.
+    #[error("no such record for {field}")]
+    MissingReference { field: String },
+}
+
+impl StoreError {
+    /// A foreign-key failure of one statement, named by the field whose value it was.
+    pub fn referring(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+        move |e| match StoreError::from(e) {
+            StoreError::MissingReference { .. } => StoreError::MissingReference {
+                field: field.to_owned(),
+            },
+            other => other,
+        }
+    }
+}
+
+/// Tells apart what the database said: a clash with a unique value, a missing referenced row,
+/// a full disk and a lost connection are different failures with different answers.
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        use sqlx::error::ErrorKind;
+        match &e {
+            sqlx::Error::Database(db) => {
+                // SQLite's SQLITE_FULL (13) and PostgreSQL's disk_full (53100).
+                if matches!(db.code().as_deref(), Some("13") | Some("53100")) {
+                    return StoreError::DiskFull(db.message().to_owned());
+                }
+                match db.kind() {
+                    ErrorKind::UniqueViolation => StoreError::UniqueClash(
+                        db.constraint().unwrap_or_else(|| db.message()).to_owned(),
+                    ),
+                    ErrorKind::ForeignKeyViolation => StoreError::MissingReference {
+                        field: db
+                            .constraint()
+                            .map(reference_field)
+                            .unwrap_or_else(|| "reference".to_owned()),
+                    },
+                    _ => StoreError::Database(e),
+                }
+            }
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+/// The column of a PostgreSQL foreign key named the default way (`users_department_id_fkey`
+/// → `department_id`); SQLite names none.
+fn reference_field(constraint: &str) -> String {
+    let bare = constraint.strip_suffix("_fkey").unwrap_or(constraint);
+    [
+        "_department_id",
+        "_head_user_id",
+        "_assignee_id",
+        "_user_id",
+        "_submission_id",
+    ]
+    .iter()
+    .find(|column| bare.ends_with(*column))
+    .map(|column| column[1..].to_owned())
+    .unwrap_or_else(|| bare.to_owned())
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

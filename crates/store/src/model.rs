@@ -663,7 +663,8 @@ pub enum Recipient {
 /// An e-mail to write to the outbox together with the action that causes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMessage {
-    /// `receipt`, `delay_notice`, `answer`, `staff_reminder`, `booking_confirmation`.
+    /// `receipt`, `delay_notice`, `answer`, `staff_reminder`, `booking_confirmation`,
+    /// `booking_cancellation`.
     pub kind: String,
     /// The RFC 5322 Message-ID (`<…@…>`), fixed now and the same on every attempt.
     pub message_id: String,
@@ -673,6 +674,8 @@ pub struct NewMessage {
     pub html: String,
     /// The document (index into the same change's `documents`) to attach.
     pub attach_document: Option<usize>,
+    /// A file of its own to attach (file name, content type, content), e.g. a calendar file.
+    pub attach_file: Option<(String, String, Vec<u8>)>,
     /// At most one message per key (e.g. one reminder per case, person, kind and date).
     pub dedupe_key: Option<String>,
 }

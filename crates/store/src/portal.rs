@@ -5,6 +5,7 @@
 //! shared queries in `common/portal.rs`.
 
 use crate::Result;
+use crate::model::NewMessage;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -65,6 +66,13 @@ pub struct NewBooking {
     pub name: String,
     pub phone: String,
     pub topic: Option<String>,
+    /// Where the confirmation goes, if the visitor gave an address (lower-cased).
+    pub email: Option<String>,
+    /// The calendar event's UID (RFC 5545), the same for the visit's whole life.
+    pub uid: String,
+    /// The confirmation e-mail to queue with the booking, and the code it carries (filled in by
+    /// the outbox worker at sending, forgotten after).
+    pub confirmation: Option<(NewMessage, String)>,
 }
 
 /// A booking as stored.
@@ -77,6 +85,11 @@ pub struct Booking {
     pub name: String,
     pub phone: String,
     pub topic: Option<String>,
+    pub email: Option<String>,
+    /// The calendar event's UID.
+    pub uid: String,
+    /// The calendar event's SEQUENCE: 0 when booked, one more for each move.
+    pub sequence: i64,
     pub created_at: Timestamp,
     pub cancelled_at: Option<Timestamp>,
     /// Whether the visitor came, once someone at the desk has said so.
@@ -108,13 +121,62 @@ impl Attendance {
 /// What became of a request to book a visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BookingOutcome {
-    Booked(Booking),
+    Booked(Box<Booking>),
     /// An active booking holds the slot already.
     SlotTaken,
-    /// This phone already holds an active visit with the official that day, at `slot`.
-    PhoneHasVisit {
+    /// This person (by phone or by e-mail) already holds an active visit, still to come, with
+    /// the official: one at a time, whatever the day.
+    PersonHasVisit {
+        day: Date,
         slot: String,
+        by: Contact,
     },
+    /// This person already has [`VISITS_PER_MONTH`] visits (still to come or past, not
+    /// cancelled) with the official in the month of the day asked for.
+    MonthFull {
+        by: Contact,
+    },
+}
+
+/// How many visits (not cancelled) one person may have with one official in a calendar month.
+/// With one visit to come at a time, this is what stops one person from coming back every
+/// week and taking the places of others.
+pub const VISITS_PER_MONTH: i64 = 2;
+
+/// How a person was recognised as holding a visit already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contact {
+    Phone,
+    Email,
+}
+
+/// A visit to move to another slot of the same official, found by its code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reschedule {
+    pub code_hash: String,
+    /// The SEQUENCE the caller read: the move happens only if nobody moved it meanwhile.
+    pub expected_sequence: i64,
+    pub day: Date,
+    pub slot: String,
+    /// The new confirmation (with SEQUENCE one higher), and the code it carries.
+    pub confirmation: Option<(NewMessage, String)>,
+}
+
+/// What became of a request to move a visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RescheduleOutcome {
+    /// Moved: the old slot freed and the new one taken in one statement.
+    Moved {
+        from: Box<Booking>,
+        to: Box<Booking>,
+    },
+    /// An active booking holds the new slot; nothing changed.
+    SlotTaken,
+    /// The person already has [`VISITS_PER_MONTH`] other visits with the official in the new
+    /// day's month; nothing changed.
+    MonthFull { by: Contact },
+    /// No active booking with this code, or it changed since it was read.
+    NotFound,
 }
 
 /// A portal form's one-time token, kept with what the form creates (in the same transaction), so
@@ -235,8 +297,9 @@ pub trait PortalStore: Send + Sync {
     /// The case's survey, if the citizen gave one.
     async fn survey(&self, number: RegistrationNumber) -> Result<Option<Survey>>;
 
-    /// Books a slot, unless an active booking holds it already or the phone already has a visit
-    /// with the official that day (the database's unique indexes decide, so two servers cannot
+    /// Books a slot, unless an active booking holds it already, or the phone or the e-mail
+    /// already holds a visit still to come with the official (the check runs inside the write
+    /// transaction, and the database's unique indexes decide the slot, so two servers cannot
     /// both win).
     async fn book(
         &self,
@@ -281,7 +344,30 @@ pub trait PortalStore: Send + Sync {
     /// The booking with this confirmation code hash, active or cancelled.
     async fn booking_by_code(&self, code_hash: &str) -> Result<Option<Booking>>;
     /// Cancels the active booking with this code hash; `None` when there is none.
-    async fn cancel_booking(&self, code_hash: &str, at: Timestamp) -> Result<Option<Booking>>;
+    async fn cancel_booking(&self, code_hash: &str, at: Timestamp) -> Result<Option<Booking>> {
+        self.cancel_booking_notified(code_hash, None, at, "citizen", None)
+            .await
+    }
+    /// Cancels the active booking with this code hash (only while its SEQUENCE is still
+    /// `expected_sequence`, when given), journalled as done by `actor`, queueing `notice` (the
+    /// cancellation with its calendar file) in the same transaction; `None` when there is none.
+    async fn cancel_booking_notified(
+        &self,
+        code_hash: &str,
+        expected_sequence: Option<i64>,
+        at: Timestamp,
+        actor: &str,
+        notice: Option<NewMessage>,
+    ) -> Result<Option<Booking>>;
+    /// Moves an active booking to another free slot of the same official, in one transaction
+    /// (one statement: no moment where both slots or neither are held), journalled as done by
+    /// `actor`, with the new confirmation queued in it.
+    async fn reschedule_booking(
+        &self,
+        change: Reschedule,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<RescheduleOutcome>;
     /// Every booking of a day (cancelled ones too), by official and time. Journalled as a
     /// reading of personal data by `reader`.
     async fn bookings_on(&self, day: Date, reader: &str, at: Timestamp) -> Result<Vec<Booking>>;

@@ -59,6 +59,7 @@ fn mail(failure: &SignInFailure) -> Option<NewMessage> {
         text: "…".into(),
         html: "<p>…</p>".into(),
         attach_document: None,
+        attach_file: None,
         dedupe_key: None,
     })
 }

@@ -202,10 +202,7 @@ pub async fn perform(
             if let Some(employee) = request.subject_employee_id {
                 let user = app.store.user_by_id(employee).await?;
                 if user.is_none() {
-                    return Err(invalid(
-                        "subject_employee_id",
-                        Problem::UnknownValue { allowed: vec![] },
-                    ));
+                    return Err(invalid("subject_employee_id", Problem::UnknownReference));
                 }
                 change.subject_employee_id = Some(Some(employee));
                 after.insert("subject_employee_id".into(), json!(employee));
@@ -224,18 +221,14 @@ pub async fn perform(
             let department = departments
                 .iter()
                 .find(|d| d.id == department_id)
-                .ok_or_else(|| {
-                    invalid("department_id", Problem::UnknownValue { allowed: vec![] })
-                })?;
+                .ok_or_else(|| invalid("department_id", Problem::UnknownReference))?;
             let candidate = match request.assignee_id {
                 Some(assignee_id) => Some(
                     app.store
                         .user_by_id(assignee_id)
                         .await?
                         .filter(|u| u.active)
-                        .ok_or_else(|| {
-                            invalid("assignee_id", Problem::UnknownValue { allowed: vec![] })
-                        })?,
+                        .ok_or_else(|| invalid("assignee_id", Problem::UnknownReference))?,
                 ),
                 None => None,
             };
@@ -374,7 +367,7 @@ pub async fn perform(
                 .store
                 .case_by_number(of_number)
                 .await?
-                .ok_or_else(|| invalid("of", Problem::UnknownValue { allowed: vec![] }))?;
+                .ok_or_else(|| invalid("of", Problem::UnknownReference))?;
             require(app, staff, Permission::ViewCase, &original).await?;
             change.duplicate_of = Some(original.id);
             after.insert("duplicate_of".into(), json!(of_number.to_string()));

@@ -78,6 +78,16 @@ impl From<StoreError> for ApiError {
                 reason_bg: format!("Вече съществува: {what}."),
                 reason_en: format!("Already exists: {what}."),
             },
+            StoreError::UniqueClash(constraint) => {
+                tracing::info!(%constraint, "a unique value is taken");
+                ApiError::Conflict {
+                    reason_bg: "Такъв запис вече съществува.".into(),
+                    reason_en: "Such a record already exists.".into(),
+                }
+            }
+            StoreError::MissingReference { field } => {
+                ApiError::Validation(vec![FieldError::new(field, Problem::UnknownReference)])
+            }
             StoreError::NotFound(_) => ApiError::NotFound,
             other => ApiError::Store(other),
         }
@@ -417,6 +427,15 @@ async fn page_for_people(
     )
 }
 
+/// An address as quoted back in an error: at most 200 characters of it.
+fn shown(path: &str) -> String {
+    let mut shown: String = path.chars().take(200).collect();
+    if shown.len() < path.len() {
+        shown.push('…');
+    }
+    shown
+}
+
 /// Renders errors in the user's language, and turns the framework's own plain-text errors
 /// (unknown route, wrong method, body limit) into the same JSON shape — or, on the portal's and
 /// the back office's paths, into a page.
@@ -483,7 +502,20 @@ pub async fn json_errors_everywhere(request: Request, next: Next) -> Response {
         return response;
     }
     let error = match status {
-        StatusCode::NOT_FOUND => ApiError::NotFound.render(),
+        // No route answers this address (a route's own "not found" is already JSON).
+        StatusCode::NOT_FOUND => RenderedError {
+            status,
+            code: "not_found",
+            message_bg: format!(
+                "Няма такъв адрес: {}. Адресите на API са описани в /api/openapi.json.",
+                shown(&path)
+            ),
+            message_en: format!(
+                "No such address: {}. The API's addresses are described in /api/openapi.json.",
+                shown(&path)
+            ),
+            fields: Vec::new(),
+        },
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge.render(),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType.render(),
         StatusCode::METHOD_NOT_ALLOWED => RenderedError {

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 mod error;
+mod extract;
 mod headers;
 pub mod intake;
 pub mod jobs;

@@ -1022,3 +1022,128 @@ async fn administrators_manage_staff_and_departments() {
         JournalVerdict::Intact { .. }
     ));
 }
+
+/// The `fields` of an error answer, as (field, code) pairs.
+fn error_fields(body: &Value) -> Vec<(String, String)> {
+    body["error"]["fields"]
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .map(|f| {
+                    (
+                        f["field"].as_str().unwrap_or("").to_owned(),
+                        f["code"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn ids_of_records_that_do_not_exist_are_the_clients_mistake_named_by_field() {
+    let t = town("2026-03-02T10:00:00+02:00").await;
+    let reference = |field: &str| vec![(field.to_owned(), "unknown_reference".to_owned())];
+
+    // A department's head who is nobody: 422 naming the field, nothing changed or created.
+    let (status, body) = t
+        .admin
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/departments/{}/head", t.social),
+            json!({"head_user_id": 999_999}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(error_fields(&body), reference("head_user_id"), "{body}");
+    let (status, body) = t
+        .admin
+        .post(
+            "/api/v1/departments",
+            json!({"name": "Култура", "head_user_id": 999_999}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(error_fields(&body), reference("head_user_id"));
+    let (_, departments) = t.admin.get("/api/v1/departments").await;
+    assert!(
+        !departments.to_string().contains("Култура"),
+        "{departments}"
+    );
+
+    // A member of staff moved to a department that does not exist.
+    let (status, body) = t
+        .admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{}", t.officer_social.id),
+            json!({"department_id": 999_999}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(error_fields(&body), reference("department_id"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("department_id: няма запис с такъв номер"),
+        "{body}"
+    );
+
+    // A case assigned to nobody's department, or to nobody.
+    let (number, _) = submit(&t.app, pothole()).await;
+    let (status, body) = t
+        .clerk
+        .act(
+            &number,
+            json!({"action": "assign", "department_id": 999_999}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(error_fields(&body), reference("department_id"));
+
+    // A department that does not exist in the address: 404, not an outage.
+    let (status, body) = t
+        .admin
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/departments/999999/head",
+            json!({"head_user_id": null}),
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+}
+
+#[tokio::test]
+async fn a_path_id_that_is_not_a_number_is_named_and_an_unknown_address_is_said() {
+    let t = town("2026-03-02T10:00:00+02:00").await;
+    let (status, body) = t
+        .admin
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/users/abc",
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        error_fields(&body),
+        vec![("id".to_owned(), "wrong_type".to_owned())]
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("id: неправилен тип на стойността (очаква се цяло число)"),
+        "{body}"
+    );
+
+    // An address no route answers is not "a wrong tracking code".
+    let (status, body) = t.admin.get("/api/v1/no-such-thing").await;
+    assert_eq!(status, 404, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("/api/v1/no-such-thing"), "{message}");
+    assert!(message.contains("/api/openapi.json"), "{message}");
+    assert!(!message.contains("проследяване"), "{message}");
+}

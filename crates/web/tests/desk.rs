@@ -403,6 +403,11 @@ async fn a_visit_booked_for_a_caller_is_on_the_days_list_and_is_marked_attended(
     let list = clerk.get("/staff/reception?day=2026-03-04").await;
     assert_eq!(list.status, 200, "{}", list.body);
     assert!(list.body.contains("Стоян Колев"));
+    assert!(
+        list.body
+            .contains("Часът е записан</strong> при кмета на Община Хасково")
+    );
+    assert!(!list.body.contains("Кметът"), "after a preposition: кмета");
     let code = between(&list.body, r#"id="visit-code">"#, "<");
     let stored = app
         .store
@@ -418,14 +423,22 @@ async fn a_visit_booked_for_a_caller_is_on_the_days_list_and_is_marked_attended(
             .any(|e| e.action == "book_reception" && e.actor.ends_with(":clerk"))
     );
 
-    // The same phone cannot take a second visit with the Mayor that day.
+    // The same phone cannot take a second visit with the Mayor while it has one to come (the
+    // portal's rule, worded for the clerk, at the phone field).
     let csrf = clerk.csrf("/staff/desk/visit").await;
     let mut second = booking;
     second[0].1 = &csrf;
     second[3].1 = "11:20";
     let refused = clerk.post("/staff/desk/visit", &second).await;
     assert_eq!(refused.status, 409, "{}", refused.body);
-    assert!(refused.body.contains("Един телефон — един час на ден"));
+    assert!(
+        refused
+            .body
+            .contains("С този телефон вече има записан предстоящ час при кмета на Община Хасково"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains(r#"id="phone-error""#));
 
     // Before the visit it cannot be marked; once it has begun, it is marked attended.
     let mark = format!("/staff/reception/{}/attendance", stored.id);

@@ -707,3 +707,93 @@ async fn a_box_submission_keeps_its_receipt_without_the_tracking_code() {
     assert!(text.contains("кутия за сигнали"), "{text}");
     assert!(!text.contains(&code), "the kept copy has no tracking code");
 }
+
+/// A booking with an e-mail address: the confirmation reaches a real SMTP server with the code
+/// and the link to move or cancel the visit filled in, and its calendar file attached as
+/// `text/calendar; method=REQUEST`, lines ending in CRLF (as the file went on the wire).
+#[tokio::test]
+async fn a_booking_confirmation_reaches_smtp_with_its_calendar_invitation() {
+    // Monday 2 March 2026, 10:00 in Haskovo; Wednesday 4 March is a working day.
+    let app = app_at("2026-03-02T08:00:00Z", true).await;
+    let mail_dir = tempfile::tempdir().unwrap();
+    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let worker = start_worker(&app, sink.port);
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let booked = no_redirects
+        .post(app.url("/reception"))
+        .form(&[
+            ("official", "mayor"),
+            ("day", "2026-03-04"),
+            ("slot", "10:20"),
+            ("name", "Мария Георгиева"),
+            ("phone", "0888 123 456"),
+            ("email", "maria@example.bg"),
+            ("consent", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(booked.status(), 303);
+    let location = booked.headers()["location"].to_str().unwrap().to_owned();
+    let page = no_redirects
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let code = page
+        .split(r#"id="booking-code">"#)
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .to_owned();
+
+    let messages = sink.wait_for(1, Duration::from_secs(20)).await;
+    let mail = by_kind(&messages, "booking_confirmation");
+    assert_eq!(mail["rcpt_tos"], json!(["maria@example.bg"]));
+    assert_eq!(mail["content_type"], "multipart/mixed");
+    let text = mail["text"].as_str().unwrap();
+    assert!(text.contains(&code), "the code is filled in: {text}");
+    assert!(
+        text.contains(&format!(
+            "https://priemna.haskovo.bg/reception/change?code={code}"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("при кмета на Община Хасково"), "{text}");
+    let attachment = &mail["attachments"][0];
+    assert_eq!(attachment["filename"], "visit.ics");
+    assert_eq!(attachment["content_type"], "text/calendar");
+    let raw = std::fs::read(attachment["path"].as_str().unwrap()).unwrap();
+    let ics = String::from_utf8(raw).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics:?}");
+    assert!(ics.contains("\r\nMETHOD:REQUEST\r\n"), "{ics:?}");
+    assert!(
+        ics.contains("\r\nDTSTART;TZID=Europe/Sofia:20260304T102000\r\n"),
+        "{ics:?}"
+    );
+    assert!(ics.contains("\r\nSEQUENCE:0\r\n"));
+    assert!(!ics.contains(&code), "the file itself carries no code");
+    let eml = std::fs::read_to_string(
+        mail_dir.path().join(
+            std::path::Path::new(attachment["path"].as_str().unwrap())
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.split('-').next())
+                .map(|n| format!("{n}.eml"))
+                .unwrap(),
+        ),
+    )
+    .unwrap();
+    assert!(
+        eml.to_ascii_lowercase()
+            .contains("content-type: text/calendar; charset=utf-8; method=request"),
+        "{eml}"
+    );
+    worker.stop(Duration::from_secs(5)).await;
+}

@@ -5,7 +5,7 @@
 
 mod helpers;
 
-use helpers::{PASSWORD, TestApp, named, spawn_app_at};
+use helpers::{PASSWORD, TestApp, assert_stacked_tables, named, spawn_app_at};
 use serde_json::json;
 
 const NOW: &str = "2026-03-02T10:00:00+02:00";
@@ -834,10 +834,9 @@ async fn the_head_of_department_sees_the_overview_of_their_department() {
     page.assert_ok();
     assert!(page.body.contains("Благоустройство"));
     assert!(!page.body.contains("Екология"), "only their own department");
-    assert!(
-        page.body
-            .contains(r#"<th scope="row">Благоустройство</th><td>1</td>"#)
-    );
+    assert!(page.body.contains(
+        r#"<th scope="row" data-label="Отдел">Благоустройство</th><td data-label="Отворени">1</td>"#
+    ));
     let _ = other;
 
     let clerk = Browser::sign_in(&app, "clerk").await;
@@ -972,5 +971,53 @@ async fn the_case_page_names_who_entered_the_case_and_shows_no_internal_codes() 
     );
     for code in ["clerk:registrar", "deadline_complaint_7_days", "Правило: "] {
         assert!(!page.body.contains(code), "{code} on the case page");
+    }
+}
+
+/// On a phone the back office's tables stack, one box a row, each cell with its column's
+/// heading written before it (`data-label`): the inbox, the case's history, the overview, the
+/// day's reception list, the administration, the outbox and the statistics.
+#[tokio::test]
+async fn every_back_office_table_names_each_cell_by_its_column_for_a_phone() {
+    let app = spawn_app_at(NOW).await;
+    let office = office(&app).await;
+    app.add_staff("head", "department_head", Some(office.department), false)
+        .await;
+    let (number, _) = submit(&app, "Нефункциониращо улично осветление").await;
+    assign_by_api(&app, &office, &number).await;
+
+    let clerk = Browser::sign_in(&app, "clerk").await;
+    let inbox = clerk.get("/staff").await;
+    inbox.assert_ok();
+    assert!(
+        inbox
+            .body
+            .contains(r#"<td data-label="Относно">Нефункциониращо улично осветление</td>"#)
+    );
+    assert_stacked_tables(&inbox.body, "the inbox", 1);
+    let case = clerk.get(&format!("/staff/cases/{number}")).await;
+    case.assert_ok();
+    assert_stacked_tables(&case.body, "the case's history", 1);
+    let reception = clerk.get("/staff/reception").await;
+    reception.assert_ok();
+    assert_stacked_tables(&reception.body, "the reception list", 0);
+    let statistics = clerk.get("/staff/statistics").await;
+    statistics.assert_ok();
+    assert_stacked_tables(&statistics.body, "the staff statistics", 3);
+
+    let head = Browser::sign_in(&app, "head").await;
+    let overview = head.get("/staff/overview").await;
+    overview.assert_ok();
+    assert_stacked_tables(&overview.body, "the overview", 1);
+
+    let admin = Browser::sign_in(&app, "admin").await;
+    for (path, least) in [
+        ("/staff/admin", 2),
+        ("/staff/admin/outbox", 1),
+        ("/staff/admin/pages", 1),
+    ] {
+        let page = admin.get(path).await;
+        page.assert_ok();
+        assert_stacked_tables(&page.body, path, least);
     }
 }

@@ -6,7 +6,7 @@
 mod helpers;
 mod mailsink;
 
-use helpers::{PASSWORD, TestApp, spawn_app_at};
+use helpers::{PASSWORD, TestApp, assert_stacked_tables, spawn_app_at};
 use priemna_domain::Clock;
 use serde_json::json;
 
@@ -501,6 +501,8 @@ async fn submit_receipt_track_answer_and_rate() {
     .await;
     assert_eq!(tracked.status, 200, "{}", tracked.body);
     assert!(tracked.body.contains("регистрирано"));
+    // The history stacks on a phone, each line named by its column.
+    assert_stacked_tables(&tracked.body, "the tracked case", 1);
     assert!(
         !tracked.body.contains("survey-title"),
         "no survey before the answer"
@@ -665,6 +667,559 @@ async fn book(app: &TestApp, official: &str, day: &str, slot: &str) -> Page {
     .await
 }
 
+/// Books a visit as a person with this phone and (optional) e-mail.
+async fn book_as(
+    app: &TestApp,
+    (official, day, slot): (&str, &str, &str),
+    phone: &str,
+    email: &str,
+) -> Page {
+    post(
+        app,
+        "/reception",
+        &[
+            ("official", official),
+            ("day", day),
+            ("slot", slot),
+            ("name", "Мария Георгиева"),
+            ("phone", phone),
+            ("email", email),
+            ("consent", "on"),
+        ],
+        None,
+    )
+    .await
+}
+
+/// Books a visit and opens its confirmation: (the confirmation page's address, the code).
+async fn booked_code(
+    app: &TestApp,
+    at: (&str, &str, &str),
+    phone: &str,
+    email: &str,
+) -> (String, String) {
+    let booked = book_as(app, at, phone, email).await;
+    assert_eq!(booked.status, 303, "{}", booked.body);
+    let location = booked.location.unwrap();
+    let page = get(app, &location, None).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let code = between(&page.body, r#"id="booking-code">"#, "<").to_owned();
+    (location, code)
+}
+
+/// The active bookings of a day.
+async fn active_bookings(app: &TestApp, day: &str) -> Vec<priemna_store::Booking> {
+    let mut list = app
+        .store
+        .bookings_on(day.parse().unwrap(), "test", app.clock.now())
+        .await
+        .unwrap();
+    list.retain(|b| b.cancelled_at.is_none());
+    list
+}
+
+/// The messages queued since the last call (claimed, so that the next call sees only new ones).
+async fn queued_messages(app: &TestApp) -> Vec<priemna_store::OutgoingMessage> {
+    let now = app.clock.now();
+    app.store
+        .claim_outbox(
+            "test",
+            now,
+            now.checked_add(jiff::SignedDuration::from_hours(1))
+                .unwrap(),
+            100,
+        )
+        .await
+        .unwrap()
+}
+
+/// A calendar file read as RFC 5545 says: lines end in CRLF, are at most 75 octets, and a line
+/// that starts with a space continues the one before. (name, parameters, value) per property.
+fn parse_ics(bytes: &[u8]) -> Vec<(String, String, String)> {
+    let text = std::str::from_utf8(bytes).expect("UTF-8");
+    assert!(text.ends_with("\r\n"), "{text:?}");
+    let mut unfolded: Vec<String> = Vec::new();
+    for line in text[..text.len() - 2].split("\r\n") {
+        assert!(
+            !line.contains('\n') && !line.contains('\r'),
+            "bare line break: {line:?}"
+        );
+        assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        match line.strip_prefix(' ') {
+            Some(more) => unfolded.last_mut().expect("a first line").push_str(more),
+            None => unfolded.push(line.to_owned()),
+        }
+    }
+    unfolded
+        .iter()
+        .map(|line| {
+            let colon = line.find(':').unwrap_or_else(|| panic!("no value: {line}"));
+            let (head, value) = (&line[..colon], &line[colon + 1..]);
+            let (name, params) = head.split_once(';').unwrap_or((head, ""));
+            (name.to_owned(), params.to_owned(), value.to_owned())
+        })
+        .collect()
+}
+
+/// The value of the property `name` of the calendar's event (or of the calendar itself, for
+/// METHOD), with its parameters.
+fn ics_prop<'a>(ics: &'a [(String, String, String)], name: &str) -> (&'a str, &'a str) {
+    let event = ics
+        .iter()
+        .position(|(n, _, v)| n == "BEGIN" && v == "VEVENT")
+        .expect("an event");
+    let (calendar, event) = ics.split_at(event);
+    let within = if name == "METHOD" { calendar } else { event };
+    within
+        .iter()
+        .find(|(n, _, _)| n == name)
+        .map(|(_, p, v)| (p.as_str(), v.as_str()))
+        .unwrap_or_else(|| panic!("no {name} in {ics:?}"))
+}
+
+/// The calendar file a queued message carries, parsed, with its content type.
+fn message_ics(m: &priemna_store::OutgoingMessage) -> (String, Vec<(String, String, String)>) {
+    let (name, content_type, bytes) = m.attachment.as_ref().expect("a calendar file");
+    assert_eq!(name, "visit.ics");
+    let ics = parse_ics(bytes);
+    assert_eq!(ics.first().map(|p| p.0.as_str()), Some("BEGIN"));
+    assert_eq!(ics.first().map(|p| p.2.as_str()), Some("VCALENDAR"));
+    assert_eq!(ics.last().map(|p| p.2.as_str()), Some("VCALENDAR"));
+    (content_type.clone(), ics)
+}
+
+#[tokio::test]
+async fn a_person_has_one_visit_to_come_per_official_and_two_a_month() {
+    let app = spawn_app_at(NOW).await;
+    let page = get(&app, "/reception", None).await;
+    assert!(
+        page.body
+            .contains("един предстоящ час при всяко длъжностно лице"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("най-много 2 часа при едно и също длъжностно лице в един календарен месец")
+    );
+    let mayor = |day, slot| ("mayor", day, slot);
+    let first = book_as(
+        &app,
+        mayor(BOOKING_DAY, "10:00"),
+        "0888 123 456",
+        "maria@example.bg",
+    )
+    .await;
+    assert_eq!(first.status, 303, "{}", first.body);
+
+    // The same phone, another day: refused, at the phone field, saying which visit it has.
+    let again = book_as(&app, mayor("2026-03-05", "11:00"), "0888123456", "").await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains(r#"id="phone-error""#), "{}", again.body);
+    assert!(
+        again
+            .body
+            .contains("С този телефон вече има записан предстоящ час при кмета на Община Хасково"),
+        "{}",
+        again.body
+    );
+    assert!(again.body.contains("10:00"));
+    // The same e-mail with another phone: refused at the e-mail field.
+    let by_mail = book_as(
+        &app,
+        mayor("2026-03-05", "11:00"),
+        "0899 555 444",
+        "Maria@Example.BG",
+    )
+    .await;
+    assert_eq!(by_mail.status, 409, "{}", by_mail.body);
+    assert!(
+        by_mail.body.contains(r#"id="email-error""#),
+        "{}",
+        by_mail.body
+    );
+    // In English, too.
+    let english = post(
+        &app,
+        "/reception?lang=en",
+        &[
+            ("official", "mayor"),
+            ("day", "2026-03-05"),
+            ("slot", "11:00"),
+            ("name", "Maria"),
+            ("phone", "0888 123 456"),
+            ("consent", "on"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(english.status, 409);
+    assert!(
+        english
+            .body
+            .contains("This phone already has a visit to come with the Mayor of Haskovo"),
+        "{}",
+        english.body
+    );
+    assert!(
+        active_bookings(&app, "2026-03-05").await.is_empty(),
+        "nothing booked"
+    );
+    // Another official is another queue.
+    assert_eq!(
+        book_as(
+            &app,
+            ("secretary", "2026-03-05", "11:00"),
+            "0888 123 456",
+            ""
+        )
+        .await
+        .status,
+        303
+    );
+
+    // After the visit, the next one; a third in the same month is refused, in another month not.
+    app.clock.set("2026-03-04T12:00:00+02:00");
+    assert_eq!(
+        book_as(&app, mayor("2026-03-10", "09:00"), "0888 123 456", "")
+            .await
+            .status,
+        303
+    );
+    app.clock.set("2026-03-10T12:00:00+02:00");
+    let third = book_as(&app, mayor("2026-03-12", "09:00"), "0888 123 456", "").await;
+    assert_eq!(third.status, 409, "{}", third.body);
+    assert!(third.body.contains(r#"id="phone-error""#));
+    assert!(
+        third
+            .body
+            .contains("вече има 2 часа при кмета на Община Хасково през март 2026"),
+        "{}",
+        third.body
+    );
+    assert!(active_bookings(&app, "2026-03-12").await.is_empty());
+    app.clock.set("2026-03-25T12:00:00+02:00");
+    assert_eq!(
+        book_as(&app, mayor("2026-04-01", "09:00"), "0888 123 456", "")
+            .await
+            .status,
+        303
+    );
+}
+
+#[tokio::test]
+async fn a_booking_with_nothing_chosen_names_the_field_and_books_nothing() {
+    let app = spawn_app_at(NOW).await;
+    let person = [
+        ("name", "Мария Георгиева"),
+        ("phone", "0888 123 456"),
+        ("consent", "on"),
+    ];
+    let nothing = post(&app, "/reception", &person, None).await;
+    assert_eq!(nothing.status, 422, "{}", nothing.body);
+    assert!(
+        nothing.body.contains(r#"id="official-error""#),
+        "{}",
+        nothing.body
+    );
+    assert!(
+        nothing
+            .body
+            .contains("Изберете при кого искате да бъдете приети.")
+    );
+    assert!(nothing.body.contains(r#"id="day-error""#));
+    let mut no_slot = person.to_vec();
+    no_slot.extend([("official", "mayor"), ("day", BOOKING_DAY)]);
+    let refused = post(&app, "/reception", &no_slot, None).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains(r#"id="slot-error""#),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("Изберете свободен час."));
+    let english = post(&app, "/reception?lang=en", &no_slot, None).await;
+    assert!(
+        english.body.contains("Choose a free time."),
+        "{}",
+        english.body
+    );
+    assert!(active_bookings(&app, BOOKING_DAY).await.is_empty());
+    assert!(queued_messages(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_booking_sends_a_calendar_invitation_in_sofia_time() {
+    let app = spawn_app_at(NOW).await;
+    let (location, _) = booked_code(
+        &app,
+        ("mayor", BOOKING_DAY, "10:00"),
+        "0888 123 456",
+        "maria@example.bg",
+    )
+    .await;
+    let messages = queued_messages(&app).await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let m = &messages[0];
+    assert_eq!(
+        (m.kind.as_str(), m.recipient.as_str()),
+        ("booking_confirmation", "maria@example.bg")
+    );
+    assert!(m.text.contains("при кмета на Община Хасково"), "{}", m.text);
+    assert!(
+        !m.text.contains("Мария"),
+        "nothing the citizen typed: {}",
+        m.text
+    );
+    let (content_type, ics) = message_ics(m);
+    assert_eq!(content_type, "text/calendar; charset=utf-8; method=REQUEST");
+    assert_eq!(ics_prop(&ics, "METHOD").1, "REQUEST");
+    assert_eq!(ics_prop(&ics, "SEQUENCE").1, "0");
+    assert_eq!(
+        ics_prop(&ics, "DTSTART"),
+        ("TZID=Europe/Sofia", "20260304T100000")
+    );
+    assert_eq!(
+        ics_prop(&ics, "DTEND"),
+        ("TZID=Europe/Sofia", "20260304T102000")
+    );
+    assert!(
+        ics.iter()
+            .any(|(n, _, v)| n == "TZID" && v == "Europe/Sofia"),
+        "the zone is in the file: {ics:?}"
+    );
+    assert!(
+        ics_prop(&ics, "ATTENDEE")
+            .1
+            .eq_ignore_ascii_case("mailto:maria@example.bg")
+    );
+    assert!(
+        ics_prop(&ics, "SUMMARY")
+            .1
+            .contains("кмета на Община Хасково")
+    );
+    let uid = ics_prop(&ics, "UID").1.to_owned();
+    assert!(uid.len() > 20, "{uid}");
+    // The confirmation page offers the same event to download.
+    let (status, content_type, bytes) = get_bytes(&app, &format!("{location}/visit.ics")).await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/calendar"), "{content_type}");
+    let download = parse_ics(&bytes);
+    assert_eq!(ics_prop(&download, "UID").1, uid);
+    assert_eq!(ics_prop(&download, "METHOD").1, "PUBLISH");
+    // Without an address, no message.
+    book_as(
+        &app,
+        ("secretary", BOOKING_DAY, "10:00"),
+        "0899 555 444",
+        "",
+    )
+    .await;
+    assert!(queued_messages(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_visit_moves_with_its_code_and_frees_the_old_time() {
+    let app = spawn_app_at(NOW).await;
+    let (_, code) = booked_code(
+        &app,
+        ("mayor", BOOKING_DAY, "10:00"),
+        "0888 123 456",
+        "maria@example.bg",
+    )
+    .await;
+    let uid = ics_prop(&message_ics(&queued_messages(&app).await[0]).1, "UID")
+        .1
+        .to_owned();
+
+    // The link with the code (typed in lower case, without hyphens) shows the visit.
+    let typed = code.replace('-', "").to_lowercase();
+    let visit = get(&app, &format!("/reception/change?code={typed}"), None).await;
+    assert_eq!(visit.status, 200, "{}", visit.body);
+    assert!(visit.body.contains("10:00") && visit.body.contains("кмета на Община Хасково"));
+    // No day chosen: the error names the field.
+    let no_day = get(&app, &format!("/reception/change?code={code}&day="), None).await;
+    assert_eq!(no_day.status, 422);
+    assert!(no_day.body.contains(r#"id="day-error""#), "{}", no_day.body);
+    let day = get(
+        &app,
+        &format!("/reception/change?code={code}&day=2026-03-05"),
+        None,
+    )
+    .await;
+    assert_eq!(day.status, 200, "{}", day.body);
+    assert!(day.body.contains(r#"name="slot" value="11:00""#));
+    let sequence = between(&day.body, r#"name="sequence" value=""#, "\"").to_owned();
+    assert_eq!(sequence, "0");
+    let no_slot = post(
+        &app,
+        "/reception/move",
+        &[("code", &code), ("sequence", "0"), ("day", "2026-03-05")],
+        None,
+    )
+    .await;
+    assert_eq!(no_slot.status, 422);
+    assert!(
+        no_slot.body.contains(r#"id="slot-error""#),
+        "{}",
+        no_slot.body
+    );
+
+    let fields = [
+        ("code", code.as_str()),
+        ("sequence", "0"),
+        ("day", "2026-03-05"),
+        ("slot", "11:00"),
+    ];
+    let moved = post(&app, "/reception/move", &fields, None).await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    let location = moved.location.unwrap();
+    let shown = get(&app, &location, None).await;
+    assert!(shown.body.contains("Часът е преместен"), "{}", shown.body);
+    assert!(shown.body.contains("11:00"));
+    // Sent again (a reload, a double click): the same page, nothing moved twice.
+    let again = post(&app, "/reception/move", &fields, None).await;
+    assert_eq!(
+        (again.status, again.location.as_deref()),
+        (303, Some(location.as_str()))
+    );
+    let visits = active_bookings(&app, "2026-03-05").await;
+    assert_eq!(visits.len(), 1);
+    assert_eq!((visits[0].slot.as_str(), visits[0].sequence), ("11:00", 1));
+    assert!(active_bookings(&app, BOOKING_DAY).await.is_empty());
+
+    // The old time is free: someone else books it.
+    assert!(
+        free_slots(&app, "mayor", BOOKING_DAY)
+            .await
+            .contains(&"10:00".to_owned())
+    );
+    assert_eq!(
+        book_as(&app, ("mayor", BOOKING_DAY, "10:00"), "0899 555 444", "")
+            .await
+            .status,
+        303
+    );
+
+    // A new invitation: the same event, a higher SEQUENCE, the new time.
+    let messages = queued_messages(&app).await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let (content_type, ics) = message_ics(&messages[0]);
+    assert!(content_type.ends_with("method=REQUEST"));
+    assert_eq!(ics_prop(&ics, "METHOD").1, "REQUEST");
+    assert_eq!(ics_prop(&ics, "UID").1, uid);
+    assert_eq!(ics_prop(&ics, "SEQUENCE").1, "1");
+    assert_eq!(
+        ics_prop(&ics, "DTSTART"),
+        ("TZID=Europe/Sofia", "20260305T110000")
+    );
+    assert!(
+        messages[0].subject.contains("Преместен час"),
+        "{}",
+        messages[0].subject
+    );
+
+    // A taken time is refused next to its field.
+    let taken = post(
+        &app,
+        "/reception/move",
+        &[
+            ("code", &code),
+            ("sequence", "1"),
+            ("day", BOOKING_DAY),
+            ("slot", "10:00"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(taken.status, 422);
+    assert!(taken.body.contains(r#"id="slot-error""#));
+    assert_eq!(active_bookings(&app, "2026-03-05").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_cancellation_shows_the_visit_first_and_the_post_frees_it() {
+    let app = spawn_app_at(NOW).await;
+    let (_, code) = booked_code(
+        &app,
+        ("mayor", BOOKING_DAY, "10:00"),
+        "0888 123 456",
+        "maria@example.bg",
+    )
+    .await;
+    let uid = ics_prop(&message_ics(&queued_messages(&app).await[0]).1, "UID")
+        .1
+        .to_owned();
+
+    // The GET shows what will be cancelled and cancels nothing.
+    let confirm = get(&app, &format!("/reception/cancel?code={code}"), None).await;
+    assert_eq!(confirm.status, 200, "{}", confirm.body);
+    assert!(confirm.body.contains("Ще отмените този час"));
+    assert!(confirm.body.contains("10:00") && confirm.body.contains("кмета на Община Хасково"));
+    assert!(
+        confirm
+            .body
+            .contains(r#"method="post" action="/reception/cancel""#)
+    );
+    assert!(
+        !free_slots(&app, "mayor", BOOKING_DAY)
+            .await
+            .contains(&"10:00".to_owned())
+    );
+    assert_eq!(active_bookings(&app, BOOKING_DAY).await.len(), 1);
+    let no_code = get(&app, "/reception/cancel?code=", None).await;
+    assert_eq!(no_code.status, 422);
+    assert!(no_code.body.contains(r#"id="code-error""#));
+
+    let cancelled = post(
+        &app,
+        "/reception/cancel",
+        &[("code", &code), ("sequence", "0")],
+        None,
+    )
+    .await;
+    assert_eq!(cancelled.status, 303, "{}", cancelled.body);
+    let location = cancelled.location.unwrap();
+    let shown = get(&app, &location, None).await;
+    assert_eq!(shown.status, 200);
+    let main = between(&shown.body, "<main", "</main>");
+    assert_eq!(main.matches("Часът е отменен").count(), 1, "{main}");
+    assert!(shown.body.contains(r#"id="cancel-emailed""#));
+    assert!(active_bookings(&app, BOOKING_DAY).await.is_empty());
+    assert_eq!(
+        book_as(&app, ("mayor", BOOKING_DAY, "10:00"), "0899 555 444", "")
+            .await
+            .status,
+        303
+    );
+    // Sent again: the same page, no second notice.
+    let again = post(
+        &app,
+        "/reception/cancel",
+        &[("code", &code), ("sequence", "0")],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (again.status, again.location.as_deref()),
+        (303, Some(location.as_str()))
+    );
+
+    let messages = queued_messages(&app).await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0].kind, "booking_cancellation");
+    let (content_type, ics) = message_ics(&messages[0]);
+    assert!(content_type.ends_with("method=CANCEL"));
+    assert_eq!(ics_prop(&ics, "METHOD").1, "CANCEL");
+    assert_eq!(ics_prop(&ics, "STATUS").1, "CANCELLED");
+    assert_eq!(ics_prop(&ics, "UID").1, uid);
+    assert_eq!(ics_prop(&ics, "SEQUENCE").1, "1");
+    assert_eq!(
+        ics_prop(&ics, "DTSTART"),
+        ("TZID=Europe/Sofia", "20260304T100000")
+    );
+}
+
 #[tokio::test]
 async fn a_visit_is_booked_listed_for_staff_and_cancelled() {
     let app = spawn_app_at(NOW).await;
@@ -716,7 +1271,7 @@ async fn a_visit_is_booked_listed_for_staff_and_cancelled() {
             .await
             .contains(&"10:00".to_owned())
     );
-    let twice = book(&app, "mayor", BOOKING_DAY, "10:00").await;
+    let twice = book_as(&app, ("mayor", BOOKING_DAY, "10:00"), "0899 555 444", "").await;
     assert_eq!(twice.status, 409);
     assert!(twice.body.contains(r#"id="slot-error""#));
 
@@ -755,15 +1310,17 @@ async fn a_visit_is_booked_listed_for_staff_and_cancelled() {
     assert_eq!(wrong.status, 404);
     assert!(wrong.body.contains(r#"id="code-error""#));
     let cancelled = post(&app, "/reception/cancel", &[("code", &code)], None).await;
-    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
-    assert!(cancelled.body.contains("10:00"));
+    assert_eq!(cancelled.status, 303, "{}", cancelled.body);
+    let cancelled = get(&app, cancelled.location.as_deref().unwrap(), None).await;
+    assert!(cancelled.body.contains("10:00") && cancelled.body.contains("Часът е отменен"));
     assert!(
         free_slots(&app, "mayor", BOOKING_DAY)
             .await
             .contains(&"10:00".to_owned())
     );
+    // Sent again: the visit is shown cancelled, nothing else happens.
     let again = post(&app, "/reception/cancel", &[("code", &code)], None).await;
-    assert_eq!(again.status, 404);
+    assert_eq!(again.status, 303);
     let list = get(
         &app,
         &format!("/staff/reception?day={BOOKING_DAY}"),
@@ -819,6 +1376,60 @@ async fn one_slot_goes_to_one_citizen_under_concurrency() {
         .await
         .unwrap();
     assert_eq!(list.len(), 1);
+}
+
+#[tokio::test]
+async fn one_phone_gets_one_visit_to_come_under_concurrency() {
+    let app = spawn_app_at(NOW).await;
+    let mut tasks = Vec::new();
+    // Eight times at once, each a different day or time: the check runs inside the write.
+    for (day, slot) in [
+        (BOOKING_DAY, "09:00"),
+        (BOOKING_DAY, "09:20"),
+        (BOOKING_DAY, "09:40"),
+        (BOOKING_DAY, "10:00"),
+        ("2026-03-05", "09:00"),
+        ("2026-03-05", "09:20"),
+        ("2026-03-06", "09:00"),
+        ("2026-03-06", "09:20"),
+    ] {
+        let url = app.url("/reception");
+        tasks.push(tokio::spawn(async move {
+            client()
+                .post(url)
+                .form(&[
+                    ("official", "mayor"),
+                    ("day", day),
+                    ("slot", slot),
+                    ("name", "Гражданин"),
+                    ("phone", "0888 123 456"),
+                    ("consent", "on"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 303 || *s == 409),
+        "{statuses:?}"
+    );
+    let mut booked = 0;
+    for day in [BOOKING_DAY, "2026-03-05", "2026-03-06"] {
+        booked += active_bookings(&app, day).await.len();
+    }
+    assert_eq!(booked, 1);
 }
 
 #[tokio::test]
@@ -1233,6 +1844,7 @@ async fn a_reloaded_booking_or_rating_is_made_once() {
         ("slot", "10:00"),
         ("name", "Мария Георгиева"),
         ("phone", "0888 123 456"),
+        ("email", "maria@example.bg"),
         ("consent", "on"),
         ("form_token", token.as_str()),
     ];
@@ -1249,6 +1861,7 @@ async fn a_reloaded_booking_or_rating_is_made_once() {
         .await
         .unwrap();
     assert_eq!(list.len(), 1);
+    assert_eq!(queued_messages(&app).await.len(), 1, "one confirmation");
     let confirmation = get(&app, &location, None).await;
     let code = between(&confirmation.body, r#"id="booking-code">"#, "<").to_owned();
     assert_eq!(code.len(), 14);

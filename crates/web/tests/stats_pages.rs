@@ -8,7 +8,7 @@
 
 mod helpers;
 
-use helpers::{TestApp, named, spawn_app_at};
+use helpers::{TestApp, assert_stacked_tables, named, spawn_app_at};
 use priemna_domain::Clock;
 use priemna_domain::stats::Month;
 use priemna_store::ExportFilter;
@@ -233,9 +233,17 @@ fn row_cells(html: &str, table_id: &str, value: &str) -> Vec<String> {
         .find(&format!("data-value=\"{value}\""))
         .unwrap_or_else(|| panic!("no row {value} in #{table_id}"));
     let row = &table[row_start..row_start + table[row_start..].find("</tr>").unwrap()];
-    row.split("<td>")
+    // Each cell carries its column's heading (`data-label`) for the stacked rows of a phone.
+    row.split("<td")
         .skip(1)
-        .map(|cell| cell.split("</td>").next().unwrap().replace('\u{a0}', " "))
+        .map(|cell| {
+            let content = cell.split_once('>').unwrap().1;
+            content
+                .split("</td>")
+                .next()
+                .unwrap()
+                .replace('\u{a0}', " ")
+        })
         .collect()
 }
 
@@ -272,6 +280,7 @@ async fn the_public_page_has_charts_each_with_its_table_and_the_right_numbers() 
         );
         assert!(after[next_table..].contains("<caption>"));
     }
+    assert_stacked_tables(&html, "the public statistics", charts.len());
 
     // The key figures.
     assert_eq!(by_id(&html, "fig-received"), "6");
@@ -527,6 +536,8 @@ async fn the_staff_page_needs_sign_in_and_shows_each_department() {
         assert!(html.contains(r#"id="department-kind-table""#));
         assert!(html.contains(r#"id="stats-outcomes""#), "the outcome chart");
         assert_no_personal_data("the staff statistics", &html);
+        // On a phone every table's rows stack, each number named by its column.
+        assert_stacked_tables(&html, "the staff statistics", 5);
     }
 
     let token = app.login("auditor").await.token;
@@ -711,11 +722,26 @@ fn pdf_text(pdf: &[u8]) -> String {
         .join(" ")
 }
 
+/// The text of a PDF laid out as on the page (`pdftotext -layout`).
+fn pdf_layout(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian's poppler-utils) is installed by scripts/test-all");
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
 #[tokio::test]
 async fn the_annual_report_as_a_page_and_as_pdf_holds_the_key_figures() {
     let Register { app, .. } = register().await;
     let html = page(&app, "/statistics/report/2026").await;
-    assert!(html.contains("Годишен отчет за обратната връзка от потребителите за 2026 г."));
+    assert!(html.contains("Годишен отчет за обратната връзка от потребителите за 2026\u{a0}г."));
     assert!(html.contains("Наредбата за административното обслужване"));
     assert!(html.contains("Общо получени: 6."));
     assert!(html.contains(r#"href="/statistics/report/2026.pdf""#));
@@ -733,6 +759,7 @@ async fn the_annual_report_as_a_page_and_as_pdf_holds_the_key_figures() {
     assert!(!html.contains(r#"id="report-topics-table""#));
     assert!(html.contains("Няма дума, използвана в поне 5 преписки за периода."));
     assert_no_personal_data("the annual report", &html);
+    assert_stacked_tables(&html, "the annual report", 6);
     let english = page(&app, "/statistics/report/2026?lang=en").await;
     assert!(
         english.contains("Annual report on users&#39; feedback, 2026")
@@ -764,6 +791,38 @@ async fn the_annual_report_as_a_page_and_as_pdf_holds_the_key_figures() {
         );
     }
     assert_no_personal_data("the annual report's PDF", &text);
+    // The tables' headings wrap within their columns: laid out as on the page, every word of
+    // every heading stands apart (run into each other, pdftotext would read them as one).
+    let layout = pdf_layout(&pdf.bytes);
+    let words: Vec<&str> = layout.split_whitespace().collect();
+    for heading in [
+        "Вид",
+        "Получени",
+        "Отговорени",
+        "Със",
+        "закъснение",
+        "Без",
+        "разглеждане",
+        "Препратени",
+        "Дял",
+        "Просрочени",
+        "сега",
+        "Медиана",
+    ] {
+        assert!(
+            words.contains(&heading),
+            "{heading:?} is not on its own: {layout}"
+        );
+    }
+    // A year is not parted from its "г." at the end of a line.
+    assert!(
+        layout.lines().all(|l| !l.trim_start().starts_with("г.")),
+        "{layout}"
+    );
+    assert!(
+        !text.contains("ч.."),
+        "one full stop after the hour: {text}"
+    );
 
     let wrong = fetch(&app, "/statistics/report/20x6", None).await;
     assert_eq!(wrong.status, 400);

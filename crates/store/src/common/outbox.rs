@@ -150,8 +150,10 @@ pub async fn enqueue(
         queued += sqlx::query(
             "INSERT INTO outbox (message_id, dedupe_key, kind, submission_id, recipient,
                                  recipient_name, subject, body_text, body_html, document_id,
-                                 secret, state, attempts, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', 0, $12)
+                                 secret, state, attempts, created_at, attachment_name,
+                                 attachment_type, attachment_content)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', 0, $12, $13, $14,
+                     $15)
              ON CONFLICT (dedupe_key) DO NOTHING",
         )
         .bind(&m.message_id)
@@ -166,6 +168,9 @@ pub async fn enqueue(
         .bind(document_id)
         .bind(if needs_secret { secret } else { None })
         .bind(at)
+        .bind(m.attach_file.as_ref().map(|(name, _, _)| name.clone()))
+        .bind(m.attach_file.as_ref().map(|(_, kind, _)| kind.clone()))
+        .bind(m.attach_file.as_ref().map(|(_, _, content)| content.clone()))
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -225,7 +230,9 @@ pub async fn claim(
     let mut messages = Vec::with_capacity(claimed.len());
     for (id, in_doubt) in claimed {
         let row = sqlx::query(
-            "SELECT o.*, d.filename, d.content_type, d.content
+            "SELECT o.*, COALESCE(d.filename, o.attachment_name) AS filename,
+                    COALESCE(d.content_type, o.attachment_type) AS content_type,
+                    COALESCE(d.content, o.attachment_content) AS content
              FROM outbox o LEFT JOIN documents d ON d.id = o.document_id WHERE o.id = $1",
         )
         .bind(id)
@@ -351,7 +358,7 @@ pub async fn list(read: &DbPool, filter: &OutboxFilter) -> Result<Vec<OutboxEntr
     let mut q: sqlx::QueryBuilder<Db> = sqlx::QueryBuilder::new(
         "SELECT o.id, o.message_id, o.kind, s.number, o.recipient, s.sealed, o.subject, o.state,
                 o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.sent_at,
-                o.document_id
+                o.document_id, o.attachment_name
          FROM outbox o LEFT JOIN submissions s ON s.id = o.submission_id WHERE 1 = 1",
     );
     if let Some(state) = &filter.state {
@@ -370,6 +377,7 @@ pub async fn list(read: &DbPool, filter: &OutboxFilter) -> Result<Vec<OutboxEntr
             let number: Option<String> = r.try_get("number")?;
             let created: String = r.try_get("created_at")?;
             let document: Option<i64> = r.try_get("document_id")?;
+            let own_file: Option<String> = r.try_get("attachment_name")?;
             Ok(OutboxEntry {
                 id: r.try_get("id")?,
                 message_id: r.try_get("message_id")?,
@@ -387,7 +395,7 @@ pub async fn list(read: &DbPool, filter: &OutboxFilter) -> Result<Vec<OutboxEntr
                 last_error: r.try_get("last_error")?,
                 created_at: parse_timestamp(&created)?,
                 sent_at: opt_time(r.try_get("sent_at")?)?,
-                has_attachment: document.is_some(),
+                has_attachment: document.is_some() || own_file.is_some(),
             })
         })
         .collect()

@@ -1,10 +1,12 @@
 // The portal's tables: attachments, surveys, reception bookings, editable pages.
 
 use super::journal::{append, details_json};
-use super::{DbPool, DbRow, ThisStore, begin_write};
+use super::{DbConn, DbPool, DbRow, ThisStore, begin_write};
+use crate::model::NewMessage;
 use crate::portal::{
-    Attachment, AttachmentInfo, Attendance, Booking, BookingOutcome, FormCleanup, FormOnce,
-    FormResult, KeptUpload, NewAttachment, NewBooking, PortalPage, PortalStore, Survey,
+    Attachment, AttachmentInfo, Attendance, Booking, BookingOutcome, Contact, FormCleanup,
+    FormOnce, FormResult, KeptUpload, NewAttachment, NewBooking, PortalPage, PortalStore,
+    Reschedule, RescheduleOutcome, Survey,
 };
 use crate::rows::{is_unique_violation, parse_date, parse_timestamp};
 use crate::{Result, StoreError};
@@ -17,8 +19,8 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 const ATTACHMENT_COLUMNS: &str = "id, filename, content_type, size, sha256, created_at";
-const BOOKING_COLUMNS: &str =
-    "id, official, day, slot, name, phone, topic, created_at, cancelled_at, attendance";
+const BOOKING_COLUMNS: &str = "id, official, day, slot, name, phone, topic, email, uid, sequence, \
+     created_at, cancelled_at, attendance";
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -63,6 +65,11 @@ fn booking(row: &DbRow) -> Result<Booking> {
         name: row.try_get("name")?,
         phone: row.try_get("phone")?,
         topic: row.try_get("topic")?,
+        email: row.try_get("email")?,
+        uid: row
+            .try_get::<Option<String>, _>("uid")?
+            .ok_or_else(|| StoreError::Corrupt("booking uid".into()))?,
+        sequence: row.try_get("sequence")?,
         created_at: parse_timestamp(&created_at)?,
         cancelled_at: cancelled_at.as_deref().map(parse_timestamp).transpose()?,
         attendance,
@@ -366,15 +373,24 @@ impl PortalStore for ThisStore {
         .transpose()
     }
 
-    async fn cancel_booking(&self, code_hash: &str, at: Timestamp) -> Result<Option<Booking>> {
+    async fn cancel_booking_notified(
+        &self,
+        code_hash: &str,
+        expected_sequence: Option<i64>,
+        at: Timestamp,
+        actor: &str,
+        notice: Option<NewMessage>,
+    ) -> Result<Option<Booking>> {
         let at_text = at.to_string();
         let mut tx = begin_write(&self.write).await?;
         let Some(row) = sqlx::query(&format!(
-            "UPDATE bookings SET cancelled_at = $1
-             WHERE code_hash = $2 AND cancelled_at IS NULL RETURNING {BOOKING_COLUMNS}"
+            "UPDATE bookings SET cancelled_at = $1, sequence = sequence + 1
+             WHERE code_hash = $2 AND cancelled_at IS NULL AND ($3 < 0 OR sequence = $3)
+             RETURNING {BOOKING_COLUMNS}"
         ))
         .bind(&at_text)
         .bind(code_hash)
+        .bind(expected_sequence.unwrap_or(-1))
         .fetch_optional(&mut *tx)
         .await?
         else {
@@ -385,19 +401,122 @@ impl PortalStore for ThisStore {
         let details = details_json(&json!({
             "booking_id": cancelled.id, "official": cancelled.official,
             "day": cancelled.day.to_string(), "slot": cancelled.slot,
+            "notice": notice.is_some(),
         }))?;
         append(
             &mut tx,
             &at_text,
-            "citizen",
+            actor,
             "cancel_reception",
             None,
             &details,
             None,
         )
         .await?;
+        if let Some(notice) = notice {
+            super::outbox::enqueue(&mut tx, None, &[notice], &[], &at_text, None, None).await?;
+        }
         tx.commit().await?;
         Ok(Some(cancelled))
+    }
+
+    async fn reschedule_booking(
+        &self,
+        change: Reschedule,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<RescheduleOutcome> {
+        let at_text = at.to_string();
+        let mut tx = begin_write(&self.write).await?;
+        let Some(before) = sqlx::query(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings
+             WHERE code_hash = $1 AND cancelled_at IS NULL AND sequence = $2"
+        ))
+        .bind(&change.code_hash)
+        .bind(change.expected_sequence)
+        .fetch_optional(&mut *tx)
+        .await?
+        .as_ref()
+        .map(booking)
+        .transpose()?
+        else {
+            tx.rollback().await?;
+            return Ok(RescheduleOutcome::NotFound);
+        };
+        if let Some(by) = month_full(
+            &mut tx,
+            &before.official,
+            &before.phone,
+            before.email.as_deref(),
+            change.day,
+            Some(before.id),
+        )
+        .await?
+        {
+            tx.rollback().await?;
+            return Ok(RescheduleOutcome::MonthFull { by });
+        }
+        // One statement moves the visit: the row that held the old slot now holds the new one,
+        // so there is no moment where both are held or neither; the unique index on the active
+        // slots refuses a slot someone else holds, whichever request comes second.
+        let moved = sqlx::query(&format!(
+            "UPDATE bookings SET day = $1, slot = $2, sequence = sequence + 1, moved_at = $3,
+                                 attendance = NULL, attendance_at = NULL, attendance_by = NULL
+             WHERE id = $4 AND cancelled_at IS NULL AND sequence = $5
+             RETURNING {BOOKING_COLUMNS}"
+        ))
+        .bind(change.day.to_string())
+        .bind(&change.slot)
+        .bind(&at_text)
+        .bind(before.id)
+        .bind(change.expected_sequence)
+        .fetch_optional(&mut *tx)
+        .await;
+        let after = match moved {
+            Ok(Some(row)) => booking(&row)?,
+            Ok(None) => {
+                tx.rollback().await?;
+                return Ok(RescheduleOutcome::NotFound);
+            }
+            Err(e) if is_unique_violation(&e) => {
+                tx.rollback().await?;
+                return Ok(RescheduleOutcome::SlotTaken);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let details = details_json(&json!({
+            "booking_id": after.id, "official": after.official,
+            "from_day": before.day.to_string(), "from_slot": before.slot,
+            "day": after.day.to_string(), "slot": after.slot,
+            "sequence": after.sequence, "confirmation": change.confirmation.is_some(),
+        }))?;
+        append(
+            &mut tx,
+            &at_text,
+            actor,
+            "reschedule_reception",
+            None,
+            &details,
+            None,
+        )
+        .await?;
+        if let Some((message, code)) = &change.confirmation {
+            super::outbox::enqueue(
+                &mut tx,
+                None,
+                std::slice::from_ref(message),
+                &[],
+                &at_text,
+                None,
+                Some(code),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(RescheduleOutcome::Moved {
+            from: Box::new(before),
+            to: Box::new(after),
+        })
     }
 
     async fn bookings_on(&self, day: Date, reader: &str, at: Timestamp) -> Result<Vec<Booking>> {
@@ -483,6 +602,81 @@ impl PortalStore for ThisStore {
     }
 }
 
+/// The active visit still to come that this phone or e-mail holds with the official, if any
+/// (read inside the write transaction, so that two requests cannot both pass it).
+async fn persons_visit(
+    tx: &mut DbConn,
+    new: &NewBooking,
+    at: Timestamp,
+) -> Result<Option<(Date, String, Contact)>> {
+    let local = at.to_zoned(priemna_domain::clock::municipal_tz()).datetime();
+    let today = local.date().to_string();
+    let now = local.strftime("%H:%M").to_string();
+    let row: Option<(String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT day, slot, phone, email FROM bookings
+         WHERE official = $1 AND cancelled_at IS NULL
+           AND (phone = $2 OR email = $3)
+           AND (day > $4 OR (day = $4 AND slot > $5))
+         ORDER BY day, slot LIMIT 1",
+    )
+    .bind(&new.official)
+    .bind(&new.phone)
+    // No stored address is empty, so a booking without one matches by phone alone.
+    .bind(new.email.as_deref().unwrap_or(""))
+    .bind(&today)
+    .bind(&now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    row.map(|(day, slot, phone, _)| {
+        let day = parse_date(Some(day))?.ok_or_else(|| StoreError::Corrupt("booking day".into()))?;
+        let by = if phone == new.phone {
+            Contact::Phone
+        } else {
+            Contact::Email
+        };
+        Ok((day, slot, by))
+    })
+    .transpose()
+}
+
+/// Whether this phone or e-mail already has `VISITS_PER_MONTH` visits (not cancelled, past ones
+/// too) with the official in the month of `day`, besides the booking `except`; by which contact.
+async fn month_full(
+    tx: &mut DbConn,
+    official: &str,
+    phone: &str,
+    email: Option<&str>,
+    day: Date,
+    except: Option<i64>,
+) -> Result<Option<Contact>> {
+    let first = day.first_of_month();
+    let next = first
+        .checked_add(jiff::Span::new().months(1))
+        .map_err(|e| StoreError::Corrupt(format!("month after {first}: {e}")))?;
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT phone, email FROM bookings
+         WHERE official = $1 AND cancelled_at IS NULL
+           AND (phone = $2 OR email = $3)
+           AND day >= $4 AND day < $5 AND id <> $6",
+    )
+    .bind(official)
+    .bind(phone)
+    .bind(email.unwrap_or(""))
+    .bind(first.to_string())
+    .bind(next.to_string())
+    .bind(except.unwrap_or(-1))
+    .fetch_all(&mut *tx)
+    .await?;
+    if (rows.len() as i64) < crate::portal::VISITS_PER_MONTH {
+        return Ok(None);
+    }
+    Ok(Some(if rows.iter().any(|(p, _)| p == phone) {
+        Contact::Phone
+    } else {
+        Contact::Email
+    }))
+}
+
 /// Books a slot, journalled as done by `actor` (the citizen, or the clerk for a caller).
 async fn insert_booking(
     store: &ThisStore,
@@ -493,75 +687,115 @@ async fn insert_booking(
     once: Option<(&FormOnce, &str)>,
 ) -> Result<BookingOutcome> {
     let at_text = at.to_string();
-        let mut tx = begin_write(&store.write).await?;
-        let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO bookings (official, day, slot, name, phone, topic, code_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(&new.official)
-        .bind(new.day.to_string())
-        .bind(&new.slot)
-        .bind(&new.name)
-        .bind(&new.phone)
-        .bind(&new.topic)
-        .bind(code_hash)
-        .bind(&at_text)
-        .fetch_one(&mut *tx)
-        .await;
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => {
-                tx.rollback().await?;
-                // Which index refused: the slot first (what the citizen chose is gone), then
-                // the phone's visit that day.
-                let held: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT slot, phone FROM bookings WHERE official = $1 AND day = $2
-                       AND (slot = $3 OR phone = $4) AND cancelled_at IS NULL",
-                )
-                .bind(&new.official)
-                .bind(new.day.to_string())
-                .bind(&new.slot)
-                .bind(&new.phone)
-                .fetch_all(&store.read)
-                .await?;
-                let phone_slot = held.iter().find(|(_, phone)| *phone == new.phone);
-                return Ok(match phone_slot {
-                    Some((slot, _)) if !held.iter().any(|(s, _)| *s == new.slot) => {
-                        BookingOutcome::PhoneHasVisit { slot: slot.clone() }
+    let mut tx = begin_write(&store.write).await?;
+    if let Some((day, slot, by)) = persons_visit(&mut tx, &new, at).await? {
+        tx.rollback().await?;
+        return Ok(BookingOutcome::PersonHasVisit { day, slot, by });
+    }
+    if let Some(by) = month_full(
+        &mut tx,
+        &new.official,
+        &new.phone,
+        new.email.as_deref(),
+        new.day,
+        None,
+    )
+    .await?
+    {
+        tx.rollback().await?;
+        return Ok(BookingOutcome::MonthFull { by });
+    }
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO bookings (official, day, slot, name, phone, topic, code_hash, created_at,
+                               email, uid, sequence)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) RETURNING id",
+    )
+    .bind(&new.official)
+    .bind(new.day.to_string())
+    .bind(&new.slot)
+    .bind(&new.name)
+    .bind(&new.phone)
+    .bind(&new.topic)
+    .bind(code_hash)
+    .bind(&at_text)
+    .bind(&new.email)
+    .bind(&new.uid)
+    .fetch_one(&mut *tx)
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            tx.rollback().await?;
+            // Which index refused: the slot first (what the citizen chose is gone), then the
+            // phone's visit that day (a visit of today already begun, which the check above
+            // does not count).
+            let held: Vec<(String, String)> = sqlx::query_as(
+                "SELECT slot, phone FROM bookings WHERE official = $1 AND day = $2
+                   AND (slot = $3 OR phone = $4) AND cancelled_at IS NULL",
+            )
+            .bind(&new.official)
+            .bind(new.day.to_string())
+            .bind(&new.slot)
+            .bind(&new.phone)
+            .fetch_all(&store.read)
+            .await?;
+            let phone_slot = held.iter().find(|(_, phone)| *phone == new.phone);
+            return Ok(match phone_slot {
+                Some((slot, _)) if !held.iter().any(|(s, _)| *s == new.slot) => {
+                    BookingOutcome::PersonHasVisit {
+                        day: new.day,
+                        slot: slot.clone(),
+                        by: Contact::Phone,
                     }
-                    _ => BookingOutcome::SlotTaken,
-                });
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let details = details_json(&json!({
-            "booking_id": id, "official": new.official, "day": new.day.to_string(),
-            "slot": new.slot,
-        }))?;
-        append(
+                }
+                _ => BookingOutcome::SlotTaken,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let details = details_json(&json!({
+        "booking_id": id, "official": new.official, "day": new.day.to_string(),
+        "slot": new.slot, "confirmation": new.confirmation.is_some(),
+    }))?;
+    append(
+        &mut tx,
+        &at_text,
+        actor,
+        "book_reception",
+        None,
+        &details,
+        None,
+    )
+    .await?;
+    if let Some((message, code)) = &new.confirmation {
+        super::outbox::enqueue(
             &mut tx,
+            None,
+            std::slice::from_ref(message),
+            &[],
             &at_text,
-            actor,
-            "book_reception",
             None,
-            &details,
-            None,
+            Some(code),
         )
         .await?;
-        if let Some((once, code)) = once {
-            super::forms::claim(&mut tx, once, "booking", &id.to_string(), code, at).await?;
-        }
-        tx.commit().await?;
-        Ok(BookingOutcome::Booked(Booking {
-            id,
-            official: new.official,
-            day: new.day,
-            slot: new.slot,
-            name: new.name,
-            phone: new.phone,
-            topic: new.topic,
-            created_at: at,
-            cancelled_at: None,
-            attendance: None,
-        }))
     }
+    if let Some((once, code)) = once {
+        super::forms::claim(&mut tx, once, "booking", &id.to_string(), code, at).await?;
+    }
+    tx.commit().await?;
+    Ok(BookingOutcome::Booked(Box::new(Booking {
+        id,
+        official: new.official,
+        day: new.day,
+        slot: new.slot,
+        name: new.name,
+        phone: new.phone,
+        topic: new.topic,
+        email: new.email,
+        uid: new.uid,
+        sequence: 0,
+        created_at: at,
+        cancelled_at: None,
+        attendance: None,
+    })))
+}

@@ -114,6 +114,17 @@ pub async fn set_department_head(
     let Some(before) = before else {
         return Err(StoreError::NotFound(format!("department {department_id}")));
     };
+    if let Some(head) = head {
+        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
+            .bind(head)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if known.is_none() {
+            return Err(StoreError::MissingReference {
+                field: "head_user_id".into(),
+            });
+        }
+    }
     sqlx::query("UPDATE departments SET head_user_id = $1 WHERE id = $2")
         .bind(head)
         .bind(department_id)
@@ -180,7 +191,7 @@ pub async fn create_user(
         if is_unique_violation(&e) {
             StoreError::Duplicate(format!("user {}", new.username))
         } else {
-            e.into()
+            StoreError::referring("department_id")(e)
         }
     })?;
     let created = user(&row)?;
@@ -233,7 +244,8 @@ async fn write_user(
     .bind(&u.email)
     .bind(u.id)
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(StoreError::referring("department_id"))?;
     if !u.active {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(u.id)

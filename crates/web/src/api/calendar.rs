@@ -2,8 +2,9 @@
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::extract::Path;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use jiff::civil::{Date, Weekday};
 use priemna_domain::calendar::SUPPORTED_YEARS;
 use priemna_domain::clock::local_date;

@@ -6,12 +6,13 @@ use crate::AppState;
 use crate::auth::{self, Staff, session_cookie};
 use crate::cases::{self, ActionRequest, available_actions};
 use crate::error::ApiError;
+use crate::extract::Path;
 use crate::jobs::urgency_str;
 use crate::json::typed_body;
 use crate::limits::ClientAddress;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
@@ -991,10 +992,7 @@ pub async fn create_user(
     if let Some(d) = department_id
         && !app.store.departments().await?.iter().any(|x| x.id == d)
     {
-        errors.push(FieldError::new(
-            "department_id",
-            Problem::UnknownValue { allowed: vec![] },
-        ));
+        errors.push(FieldError::new("department_id", Problem::UnknownReference));
     }
     let email = staff_email("email", draft.email.as_deref()).unwrap_or_else(|e| {
         errors.push(e);
@@ -1247,7 +1245,7 @@ pub async fn update_user(
         {
             return Err(ApiError::Validation(vec![FieldError::new(
                 "department_id",
-                Problem::UnknownValue { allowed: vec![] },
+                Problem::UnknownReference,
             )]));
         }
         after.department_id = d;
@@ -1493,6 +1491,15 @@ pub async fn add_department(
         return Err(ApiError::Validation(vec![FieldError::new(
             "name",
             Problem::Missing,
+        )]));
+    }
+    // The head is checked before the department is created, so a wrong id creates nothing.
+    if let Some(head) = r.head_user_id
+        && app.store.user_by_id(head).await?.is_none()
+    {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "head_user_id",
+            Problem::UnknownReference,
         )]));
     }
     let now = app.clock.now();

@@ -2,7 +2,7 @@
 //! a field nobody has worded yet is shown as "name: value", never as JSON.
 
 use super::Directory;
-use crate::portal::reception::official_label;
+use crate::portal::reception::official_with;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use priemna_domain::access::{Permission, Role};
@@ -268,8 +268,8 @@ pub fn lines(dir: &Directory, action: &str, details: &Value) -> Vec<String> {
         &mut out,
         get("official").and_then(text).map(|o| {
             format!(
-                "Прием при: {}",
-                official_label(&o).map_or(o.clone(), |(bg, _)| bg.to_owned())
+                "Прием при {}",
+                official_with(&o).map_or(o.clone(), |(bg, _)| bg.to_owned())
             )
         }),
     );
@@ -284,6 +284,41 @@ pub fn lines(dir: &Directory, action: &str, details: &Value) -> Vec<String> {
         "slot",
         &mut out,
         get("slot").and_then(text).map(|s| format!("Час: {s}")),
+    );
+    line(
+        "from_day",
+        &mut out,
+        match (
+            get("from_day").and_then(Value::as_str),
+            get("from_slot").and_then(Value::as_str),
+        ) {
+            (Some(d), Some(s)) => Some(format!("Преместен от {}, {s} ч.", date(d))),
+            _ => None,
+        },
+    );
+    line("from_slot", &mut out, None);
+    line(
+        "sequence",
+        &mut out,
+        get("sequence")
+            .and_then(Value::as_i64)
+            .map(|n| format!("Промяна № {n} на записания час")),
+    );
+    line(
+        "confirmation",
+        &mut out,
+        get("confirmation")
+            .and_then(Value::as_bool)
+            .filter(|sent| *sent)
+            .map(|_| "Потвърждение с файл за календара по електронната поща".to_owned()),
+    );
+    line(
+        "notice",
+        &mut out,
+        get("notice")
+            .and_then(Value::as_bool)
+            .filter(|sent| *sent)
+            .map(|_| "Известие за отмяната по електронната поща".to_owned()),
     );
     line(
         "bookings",

@@ -114,6 +114,32 @@ pub struct Document {
     y: f32,
 }
 
+/// Whether `word` belongs on the line of the word before it: a unit or abbreviation written
+/// after a number ("г." for a year, "ч." for an hour, "%", "лв.").
+fn glued(word: &str) -> bool {
+    let bare = word.trim_end_matches([',', ';', ':', ')', '.']);
+    matches!(bare, "г" | "ч" | "%" | "лв")
+}
+
+/// The words of `text` as a line breaks it: split at spaces but not at non-breaking ones, and
+/// each unit kept with the word before it.
+fn words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in text
+        .split(|c: char| c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}')
+        .filter(|w| !w.is_empty())
+    {
+        match words.last_mut() {
+            Some(last) if glued(word) => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_owned()),
+        }
+    }
+    words
+}
+
 fn replace_control(text: &str) -> String {
     text.chars()
         .map(|c| if c == '\t' { ' ' } else { c })
@@ -225,11 +251,15 @@ impl Document {
         self.paragraph_at(0.0, style, size, text);
     }
 
-    fn wrap(&mut self, style: Style, size: f32, text: &str, width: f32) -> Vec<String> {
+    /// `text` broken into lines of at most `width` points: between words, never at a
+    /// non-breaking space, never before a unit that belongs to the number before it ("2026 г.",
+    /// "10:00 ч.", "50 %"); a word wider than the line is broken where it must be.
+    pub fn wrap(&mut self, style: Style, size: f32, text: &str, width: f32) -> Vec<String> {
         let font = self.font(style);
         let mut lines = Vec::new();
         let mut current = String::new();
-        for word in text.split_whitespace() {
+        for word in words(text) {
+            let word = word.as_str();
             let candidate = if current.is_empty() {
                 word.to_owned()
             } else {
@@ -459,4 +489,37 @@ fn write_font(pdf: &mut Pdf, font: &Font, refs: [Ref; 5]) -> Result<(), PdfError
             i32::try_from(subset.len()).unwrap_or(i32::MAX),
         );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unit_stays_with_its_number_and_a_non_breaking_space_never_breaks() {
+        assert_eq!(
+            words("отговорено на 27.02.2026 г., в 10:00 ч. и 50 %"),
+            [
+                "отговорено",
+                "на",
+                "27.02.2026 г.,",
+                "в",
+                "10:00 ч.",
+                "и",
+                "50 %"
+            ]
+        );
+        assert_eq!(words("12\u{a0}345 преписки"), ["12\u{a0}345", "преписки"]);
+        let mut doc = Document::new().unwrap();
+        let text = "Отчетът обобщава обратната връзка, получена през 2026 г. по всички канали.";
+        // Whatever the width, no line starts with "г.".
+        for width in (80..=400).step_by(7) {
+            let lines = doc.wrap(Style::Regular, 10.5, text, width as f32);
+            assert!(
+                lines.iter().all(|l| !l.starts_with("г.")),
+                "{width}: {lines:?}"
+            );
+            assert_eq!(lines.join(" "), text);
+        }
+    }
 }

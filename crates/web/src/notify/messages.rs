@@ -5,15 +5,15 @@
 //! `TRACKING_CODE_PLACEHOLDER` (filled by the worker at sending, from a secret the outbox keeps
 //! only until then).
 
-use super::Notifier;
+use super::{Notifier, calendar};
 use crate::letters::bg_date;
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use maud::{DOCTYPE, Markup, html};
+use priemna_domain::RegistrationNumber;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::rules::Assessment;
 use priemna_domain::submission::Draft;
-use priemna_domain::{Kind, RegistrationNumber};
 use priemna_store::{NUMBER_PLACEHOLDER, NewMessage, Recipient, TRACKING_CODE_PLACEHOLDER};
 
 fn local(at: Timestamp) -> DateTime {
@@ -170,6 +170,7 @@ fn message(
         html: render_html(n, &subject, letter),
         subject,
         attach_document: None,
+        attach_file: None,
         dedupe_key: None,
     }
 }
@@ -475,55 +476,229 @@ pub fn staff_reminder(
     m
 }
 
-/// A confirmation of a booked reception visit (for the portal's bookings: queue it in the same
-/// transaction as the booking). Like the receipt, it goes to an address nobody verified, so it
-/// carries nothing the citizen typed: no name in the greeting or in `To:`.
+/// A reception visit, for its e-mails: whom, when, and its calendar event.
+#[derive(Debug, Clone)]
+pub struct VisitMail<'a> {
+    /// The (unverified) address the visitor gave.
+    pub email: &'a str,
+    /// Whom the visit is with, as it reads after "при" / "with": `кмета на Община Хасково`.
+    pub with_bg: &'a str,
+    pub with_en: &'a str,
+    pub day: Date,
+    pub slot: &'a str,
+    pub minutes: i64,
+    /// The calendar event's UID and SEQUENCE.
+    pub uid: &'a str,
+    pub sequence: i64,
+    /// When the message is written.
+    pub at: Timestamp,
+}
+
+/// In place of the booking code, when the e-mail cannot carry it (no SMTP server: the message
+/// would only wait, so the code is not kept for it).
+const CODE_SHOWN_AT_BOOKING: &str = "показан при записването / shown when you booked";
+
+/// Where a visit is cancelled or moved: the portal's page for it.
+fn change_page(n: &Notifier) -> Option<String> {
+    n.public_url
+        .as_ref()
+        .map(|u| format!("{u}/reception/change"))
+}
+
+/// The place of a visit: the municipality and its address.
+fn visit_place(n: &Notifier) -> String {
+    format!("{}, {}", n.letterhead.organisation, n.letterhead.address)
+}
+
+/// The calendar file of a visit (`visit.ics`), to attach or to download.
+pub fn visit_calendar(
+    n: &Notifier,
+    visit: &VisitMail<'_>,
+    method: calendar::Method,
+) -> Option<(String, String, Vec<u8>)> {
+    let summary = format!("Прием при {} / Visit with {}", visit.with_bg, visit.with_en);
+    let description = match change_page(n) {
+        Some(url) => format!(
+            "Отмяна или промяна на часа с кода за потвърждение: {url}\nCancel or move the visit \
+             with the confirmation code: {url}"
+        ),
+        None => "Отмяна или промяна на часа с кода за потвърждение на портала.\nCancel or move \
+                 the visit with the confirmation code on the portal."
+            .to_owned(),
+    };
+    let location = visit_place(n);
+    let ics = calendar::ics(
+        method,
+        &calendar::Visit {
+            uid: visit.uid,
+            sequence: visit.sequence,
+            day: visit.day,
+            slot: visit.slot,
+            minutes: visit.minutes,
+            summary: &summary,
+            location: &location,
+            description: &description,
+            organiser: (&n.from_name, &n.from_address),
+            // An invitation or a cancellation names the visitor it goes to; a download nobody.
+            attendee: (method != calendar::Method::Publish && !visit.email.is_empty())
+                .then_some(visit.email),
+            stamp: visit.at,
+        },
+    )?;
+    Some((
+        "visit.ics".to_owned(),
+        calendar::content_type(method),
+        ics.into_bytes(),
+    ))
+}
+
+/// The confirmation of a booked (or, with `moved`, a moved) reception visit, with its calendar
+/// file attached and the code to cancel or move it (filled in by the worker at sending). Like
+/// the receipt, it goes to an address nobody verified, so it carries nothing the citizen typed:
+/// no name, no topic, no display name in `To:`.
 pub fn booking_confirmation(
     n: &Notifier,
-    email: &str,
-    reference: &str,
-    at: DateTime,
-    place: &str,
-    topic: Option<Kind>,
-) -> NewMessage {
-    let when_bg = format!("{} г., {} ч.", bg_date(at.date()), at.strftime("%H:%M"));
-    let when_en = at.strftime("%Y-%m-%d %H:%M").to_string();
-    let mut facts = vec![
-        fact(
-            "Номер на записването",
-            "Booking reference",
-            reference,
-            reference,
-        ),
+    visit: &VisitMail<'_>,
+    moved: bool,
+) -> Option<NewMessage> {
+    let calendar = visit_calendar(n, visit, calendar::Method::Request)?;
+    let when_bg = format!("{} г., {} ч.", bg_date(visit.day), visit.slot);
+    let when_en = format!("{} {}", visit.day, visit.slot);
+    let code = if n.smtp_configured {
+        TRACKING_CODE_PLACEHOLDER
+    } else {
+        CODE_SHOWN_AT_BOOKING
+    };
+    let place = visit_place(n);
+    let facts = vec![
+        fact("При", "With", visit.with_bg, visit.with_en),
         fact("Дата и час", "Date and time", when_bg.clone(), when_en),
-        fact("Място", "Place", place, place),
+        fact("Място", "Place", place.clone(), place),
+        fact(
+            "Код за отмяна или промяна",
+            "Code to cancel or move",
+            code,
+            code,
+        ),
     ];
-    if let Some(k) = topic {
-        facts.push(fact("Тема", "Topic", k.label_bg(), k.label_en()));
-    }
+    // The link opens the visit with its code filled in (the worker writes the code in at
+    // sending); without a server to send, the code is not kept, and the link asks for it.
+    let link = change_page(n).map(|url| {
+        if n.smtp_configured {
+            format!("{url}?code={TRACKING_CODE_PLACEHOLDER}")
+        } else {
+            url
+        }
+    });
+    let (change_bg, change_en) = match link {
+        Some(url) => (
+            format!("Можете да отмените часа или да го преместите в друг свободен час тук: {url}"),
+            format!("You can cancel the visit or move it to another free time here: {url}"),
+        ),
+        None => (
+            "Можете да отмените часа или да го преместите на портала с кода.".to_owned(),
+            "You can cancel or move the visit on the portal with the code.".to_owned(),
+        ),
+    };
+    let (intro_bg, intro_en, kind, subject) = if moved {
+        (
+            format!("Часът Ви за прием при {} е преместен.", visit.with_bg),
+            format!("Your visit with {} has been moved.", visit.with_en),
+            "booking_confirmation",
+            format!("Преместен час за прием: {when_bg}"),
+        )
+    } else {
+        (
+            format!("Записан е час за прием при {}.", visit.with_bg),
+            format!("A visit with {} has been booked.", visit.with_en),
+            "booking_confirmation",
+            format!("Записан час за прием: {when_bg}"),
+        )
+    };
+    let letter = Letter {
+        greeting_bg: "Здравейте,".into(),
+        greeting_en: "Hello,".into(),
+        intro_bg: vec![intro_bg],
+        intro_en: vec![intro_en],
+        facts,
+        outro_bg: vec![
+            change_bg,
+            "Приложеният файл visit.ics добавя срещата в календара Ви.".into(),
+            "Моля, елате 5 минути по-рано и носете документ за самоличност.".into(),
+            format!(
+                "Ако не сте записвали час в {}, някой е посочил адреса Ви по грешка: не е нужно \
+                 да правите нищо.",
+                n.letterhead.organisation
+            ),
+        ],
+        outro_en: vec![
+            change_en,
+            "The attached file visit.ics adds the visit to your calendar.".into(),
+            "Please come 5 minutes early and bring an identity document.".into(),
+            format!(
+                "If you booked nothing with {}, someone gave your address by mistake: there is \
+                 nothing you need to do.",
+                n.letterhead.organisation
+            ),
+        ],
+    };
+    let mut m = message(
+        n,
+        kind,
+        Recipient::Address {
+            email: visit.email.to_owned(),
+            name: None,
+        },
+        format!("{subject} – {}", n.letterhead.organisation),
+        &letter,
+    );
+    m.attach_file = Some(calendar);
+    Some(m)
+}
+
+/// The notice that a visit was cancelled, with a calendar file (`METHOD:CANCEL`, the same UID)
+/// that removes the event from the visitor's calendar.
+pub fn booking_cancellation(n: &Notifier, visit: &VisitMail<'_>) -> Option<NewMessage> {
+    let calendar = visit_calendar(n, visit, calendar::Method::Cancel)?;
+    let when_bg = format!("{} г., {} ч.", bg_date(visit.day), visit.slot);
+    let when_en = format!("{} {}", visit.day, visit.slot);
     let letter = Letter {
         greeting_bg: "Здравейте,".into(),
         greeting_en: "Hello,".into(),
         intro_bg: vec![format!(
-            "Потвърждаваме записването Ви за приемно време в {}.",
-            n.letterhead.organisation
+            "Часът Ви за прием при {} е отменен.",
+            visit.with_bg
         )],
         intro_en: vec![format!(
-            "We confirm your appointment at the reception office of {}.",
-            n.letterhead.organisation
+            "Your visit with {} has been cancelled.",
+            visit.with_en
         )],
-        facts,
-        outro_bg: vec!["Моля, носете документ за самоличност.".into()],
-        outro_en: vec!["Please bring an identity document.".into()],
+        facts: vec![
+            fact("При", "With", visit.with_bg, visit.with_en),
+            fact("Дата и час", "Date and time", when_bg.clone(), when_en),
+        ],
+        outro_bg: vec![
+            "Приложеният файл visit.ics премахва срещата от календара Ви.".into(),
+            "Ако искате нов час, запишете се отново на портала или по телефона.".into(),
+        ],
+        outro_en: vec![
+            "The attached file visit.ics removes the visit from your calendar.".into(),
+            "For another visit, book again on the portal or by phone.".into(),
+        ],
     };
-    message(
+    let mut m = message(
         n,
-        "booking_confirmation",
+        "booking_cancellation",
         Recipient::Address {
-            email: email.to_owned(),
+            email: visit.email.to_owned(),
             name: None,
         },
-        format!("Записване за приемно време на {when_bg}"),
+        format!(
+            "Отменен час за прием: {when_bg} – {}",
+            n.letterhead.organisation
+        ),
         &letter,
-    )
+    );
+    m.attach_file = Some(calendar);
+    Some(m)
 }

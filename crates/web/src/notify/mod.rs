@@ -9,6 +9,7 @@
 //! office lists (`api`).
 
 pub mod api;
+pub mod calendar;
 pub mod compose;
 pub mod messages;
 pub mod staff_notices;

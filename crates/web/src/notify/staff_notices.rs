@@ -81,6 +81,7 @@ pub fn designation_changed(
                 text,
                 html: body.into_string(),
                 attach_document: None,
+                attach_file: None,
                 dedupe_key: None,
             }
         })
@@ -155,6 +156,7 @@ pub fn sign_ins_refused(
         text,
         html: body.into_string(),
         attach_document: None,
+        attach_file: None,
         dedupe_key: None,
     })
 }

@@ -20,9 +20,10 @@ pub use doc::{Doc, Format, Node};
 pub use status::{fms_status, status_notes};
 
 use crate::AppState;
+use crate::extract::Path;
 use crate::lang::Lang;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{delete, get};

@@ -11,9 +11,10 @@ use crate::api_staff::{
 use crate::audit::refusals;
 use crate::auth::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Staff};
 use crate::error::ApiError;
+use crate::extract::Path;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use priemna_domain::access::{self, Permission, Role};
@@ -663,7 +664,7 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
             (pending_changes(staff, &changes, &departments))
             h2 id="users-title" { "Служители" }
             div.table-wrap {
-                table aria-labelledby="users-title" {
+                table.stacked aria-labelledby="users-title" {
                     thead {
                         tr {
                             th scope="col" { "Име" }
@@ -679,14 +680,14 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
                     tbody {
                         @for u in &users {
                             tr {
-                                th scope="row" { (u.display_name) }
-                                td { code { (u.username) } }
-                                td { (u.role.label_bg()) }
-                                td { (department_name(u.department_id)) }
-                                td { @if u.corruption_officer { "определен" } @else { "—" } }
-                                td { @if u.active { "да" } @else { strong { "не" } } }
-                                td { (sign_in_cell(staff, u, now)) }
-                                td { (edit_user_form(staff, u, &departments, view)) }
+                                th scope="row" data-label="Име" { (u.display_name) }
+                                td data-label="Потребителско име" { code { (u.username) } }
+                                td data-label="Роля" { (u.role.label_bg()) }
+                                td data-label="Отдел" { (department_name(u.department_id)) }
+                                td data-label="Сигнали за корупция" { @if u.corruption_officer { "определен" } @else { "—" } }
+                                td data-label="Активен" { @if u.active { "да" } @else { strong { "не" } } }
+                                td data-label="Вход" { (sign_in_cell(staff, u, now)) }
+                                td data-label="Промяна" { (edit_user_form(staff, u, &departments, view)) }
                             }
                         }
                     }
@@ -700,7 +701,7 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
                 p { "Още няма отдели." }
             } @else {
                 div.table-wrap {
-                    table aria-labelledby="departments-title" {
+                    table.stacked aria-labelledby="departments-title" {
                         thead {
                             tr {
                                 th scope="col" { "Отдел" }
@@ -711,9 +712,9 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
                         tbody {
                             @for d in &departments {
                                 tr {
-                                    th scope="row" { (d.name) }
-                                    td { (user_name(d.head_user_id)) }
-                                    td { (head_form(staff, d, &users, view)) }
+                                    th scope="row" data-label="Отдел" { (d.name) }
+                                    td data-label="Началник" { (user_name(d.head_user_id)) }
+                                    td data-label="Промяна" { (head_form(staff, d, &users, view)) }
                                 }
                             }
                         }
@@ -812,7 +813,7 @@ fn pending_changes(staff: &Staff, changes: &[StaffChange], departments: &[Depart
             p { "Няма." }
         } @else {
             div.table-wrap {
-                table aria-labelledby="changes-title" {
+                table.stacked aria-labelledby="changes-title" {
                     thead {
                         tr {
                             th scope="col" { "Служител" }
@@ -824,10 +825,10 @@ fn pending_changes(staff: &Staff, changes: &[StaffChange], departments: &[Depart
                     tbody {
                         @for c in changes {
                             tr {
-                                th scope="row" { code { (c.username) } }
-                                td { (describe(c)) }
-                                td { (c.requested_by_name) ", " (layout::time_bg(c.requested_at)) }
-                                td {
+                                th scope="row" data-label="Служител" { code { (c.username) } }
+                                td data-label="Промяна" { (describe(c)) }
+                                td data-label="Поискана от" { (c.requested_by_name) ", " (layout::time_bg(c.requested_at)) }
+                                td data-label="Решение" {
                                     @if c.requested_by == staff.user.id {
                                         "чака друг администратор"
                                     } @else if c.user_id == staff.user.id {

@@ -9,9 +9,10 @@ use crate::AppState;
 use crate::auth::Staff;
 use crate::cases::{self, ActionRequest, available_actions, unanswered_rule_text};
 use crate::error::ApiError;
+use crate::extract::Path;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use priemna_domain::access::{self, Permission, Role};
@@ -513,7 +514,7 @@ fn render(
 
         h2 { "История" }
         div.table-wrap {
-            table {
+            table.stacked {
                 caption.visually-hidden { "История на преписката" }
                 thead {
                     tr {
@@ -525,9 +526,9 @@ fn render(
                 tbody {
                     @for e in &case.history {
                         tr {
-                            td { (layout::time_bg(e.at)) }
-                            td { (e.status.label_bg()) }
-                            td { (e.note_bg) }
+                            td data-label="Дата и час" { (layout::time_bg(e.at)) }
+                            td data-label="Статус" { (e.status.label_bg()) }
+                            td data-label="Бележка" { (e.note_bg) }
                         }
                     }
                 }

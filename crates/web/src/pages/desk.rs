@@ -14,17 +14,18 @@ use crate::AppState;
 use crate::auth::{Staff, is_https};
 use crate::cases;
 use crate::error::ApiError;
+use crate::extract::Path;
 use crate::intake::{self, IntakeError};
 use crate::notify::compose::{self, ReceiptFacts};
 use crate::portal::reception::{
-    OFFICIALS, VisitProblem, VisitRequest, bookable_days, check_visit, day_slots, official_label,
-    started,
+    OFFICIALS, VisitFacts, VisitProblem, VisitRequest, bookable_days, check_visit,
+    confirmation_mail, day_slots, month_full, new_uid, official_label, person_has_visit, started,
 };
 use crate::portal::upload::{self, MAX_FILE_BYTES, MAX_FILES};
 use axum::Form;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -843,11 +844,16 @@ pub struct VisitForm {
     #[serde(default)]
     phone: String,
     #[serde(default)]
+    email: String,
+    #[serde(default)]
     topic: String,
     #[serde(default)]
     consent: Option<String>,
     #[serde(default)]
     csrf_token: Option<String>,
+    /// "Show free times" was pressed (even with nothing chosen).
+    #[serde(skip)]
+    asked: bool,
 }
 
 fn require_reception(staff: &Staff) -> Result<(), PageError> {
@@ -901,7 +907,7 @@ async fn visit_page(
         }
         _ => None,
     };
-    let asked = !form.official.is_empty() || !form.day.is_empty();
+    let asked = form.asked || !form.official.is_empty() || !form.day.is_empty();
     let mut choice = Errors::default();
     if asked && official.is_none() {
         choice.add("official", "Изберете при кого е приемът.");
@@ -932,7 +938,7 @@ async fn visit_page(
         (choice.summary())
         (errors.summary())
         p.lead { "За гражданин, който се обажда по телефона: изберете при кого и кога, после свободен час. "
-            "Важат същите правила като на портала: работни дни от 9:00 до 17:00, по 20 минути, един час на телефон при едно длъжностно лице на ден." }
+            (format!("Важат същите правила като на портала: работни дни от 9:00 до 17:00, по 20 минути; един човек (телефон или електронна поща) има един предстоящ час при едно длъжностно лице и най-много {} часа при него в един календарен месец.", priemna_store::VISITS_PER_MONTH)) }
         form.filters method="get" action="/staff/desk/visit" {
             (layout::Select { id: "official", name: "official", label: "При кого", options: officials,
                 selected: &form.official, error: choice.get("official"), ..layout::Select::default() }.render())
@@ -959,6 +965,10 @@ async fn visit_page(
                     (layout::Input { id: "phone", name: "phone", label: "Телефон", kind: "tel", value: &form.phone,
                         required: true, autocomplete: Some("off"), hint: Some("Номерът, от който се обажда, или друг за връзка."),
                         error: errors.get("phone"), ..layout::Input::default() }.render())
+                    (layout::Input { id: "email", name: "email", label: "Електронна поща", kind: "email", value: &form.email,
+                        autocomplete: Some("off"), maxlength: Some(254),
+                        hint: Some("По желание: там отива потвърждение с файл за календара (.ics) и кода за отмяна или промяна."),
+                        error: errors.get("email"), ..layout::Input::default() }.render())
                     (layout::Input { id: "topic", name: "topic", label: "По какъв въпрос", value: &form.topic,
                         maxlength: Some(MAX_TOPIC_CHARS), hint: Some("По желание, с няколко думи."),
                         error: errors.get("topic"), ..layout::Input::default() }.render())
@@ -994,6 +1004,7 @@ pub async fn visit_form(
 ) -> Result<Response, PageError> {
     require_reception(&staff)?;
     let form = VisitForm {
+        asked: query.contains_key("official") || query.contains_key("day"),
         official: query.get("official").cloned().unwrap_or_default(),
         day: query.get("day").cloned().unwrap_or_default(),
         ..VisitForm::default()
@@ -1001,7 +1012,6 @@ pub async fn visit_form(
     visit_page(&app, &staff, &form, &Errors::default(), StatusCode::OK).await
 }
 
-/// `POST /staff/desk/visit`: books the visit and goes to the day's list, where the code to
 /// A visit's problem, worded for the clerk booking for a caller.
 fn visit_problem(problem: &VisitProblem) -> String {
     match problem {
@@ -1012,6 +1022,7 @@ fn visit_problem(problem: &VisitProblem) -> String {
         }
         VisitProblem::PhoneMissing => "Напишете телефон за връзка.".to_owned(),
         VisitProblem::Phone(e) => layout::capitalise(e.message_bg()) + ".",
+        VisitProblem::Email(e) => layout::capitalise(e.message_bg()) + ".",
         VisitProblem::TopicInvalid => {
             "Въпросът е твърде дълъг или съдържа недопустими знаци.".to_owned()
         }
@@ -1021,6 +1032,7 @@ fn visit_problem(problem: &VisitProblem) -> String {
     }
 }
 
+/// `POST /staff/desk/visit`: books the visit and goes to the day's list, where the code to
 /// read out to the caller is shown; or the form again with its errors.
 pub async fn book_visit(
     State(app): State<AppState>,
@@ -1057,13 +1069,14 @@ pub async fn book_visit(
             slot: &form.slot,
             name: &form.name,
             phone: &form.phone,
+            email: &form.email,
             topic: &form.topic,
             consent: form.consent.is_some(),
         },
         &app.calendar,
         now,
     );
-    let new = match checked {
+    let mut new = match checked {
         Ok(new) => new,
         Err(problems) => {
             for problem in &problems {
@@ -1073,6 +1086,20 @@ pub async fn book_visit(
         }
     };
     let code = TrackingCode::generate();
+    new.uid = new_uid(&app);
+    new.confirmation = confirmation_mail(
+        &app,
+        &VisitFacts {
+            email: new.email.as_deref().unwrap_or_default(),
+            official: &new.official,
+            day: new.day,
+            slot: &new.slot,
+            uid: &new.uid,
+            sequence: 0,
+        },
+        code.as_str(),
+        false,
+    );
     let outcome = app
         .store
         .book_for_caller(
@@ -1085,6 +1112,7 @@ pub async fn book_visit(
         .map_err(|e| PageError::new(e.into(), Some(&staff)))?;
     match outcome {
         BookingOutcome::Booked(booking) => {
+            app.notify.wake();
             let flash = format!("visit.{}.{}", booking.id, code.as_str());
             let jar = CookieJar::new().add(flash_cookie(Some(flash), is_https(&app, &headers)));
             Ok((
@@ -1093,13 +1121,14 @@ pub async fn book_visit(
             )
                 .into_response())
         }
-        BookingOutcome::PhoneHasVisit { slot } => {
-            errors.add(
-                "phone",
-                format!(
-                    "Този телефон вече има записан час при същото длъжностно лице в този ден ({slot} ч.). Един телефон — един час на ден."
-                ),
-            );
+        BookingOutcome::PersonHasVisit { day, slot, by } => {
+            let (field, text) = person_has_visit(false, official, &layout::date_bg(day), &slot, by);
+            errors.add(field, text);
+            visit_page(&app, &staff, &form, &errors, StatusCode::CONFLICT).await
+        }
+        BookingOutcome::MonthFull { by } => {
+            let (field, text) = month_full(false, official, day, by);
+            errors.add(field, text);
             visit_page(&app, &staff, &form, &errors, StatusCode::CONFLICT).await
         }
         BookingOutcome::SlotTaken => {

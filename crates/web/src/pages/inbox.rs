@@ -178,7 +178,7 @@ fn cases_table(cases: &[CaseSummary], today: jiff::civil::Date, app: &AppState) 
     }
     html! {
         div.table-wrap {
-            table {
+            table.stacked {
                 caption { "Преписки: " (cases.len()) " (първо просрочените, после по краен срок)" }
                 thead {
                     tr {
@@ -194,20 +194,20 @@ fn cases_table(cases: &[CaseSummary], today: jiff::civil::Date, app: &AppState) 
                 tbody {
                     @for c in cases {
                         tr {
-                            th scope="row" {
+                            th scope="row" data-label="Номер" {
                                 a href=(format!("/staff/cases/{}", c.number)) { (c.number.to_string()) }
                             }
-                            td { (c.subject) }
-                            td { (c.kind.label_bg()) br; span.hint { (c.channel.label_bg()) } }
-                            td { (c.status.label_bg()) }
-                            td { (layout::time_bg(c.received_at)) }
-                            td {
+                            td data-label="Относно" { (c.subject) }
+                            td data-label="Вид" { (c.kind.label_bg()) br; span.hint { (c.channel.label_bg()) } }
+                            td data-label="Статус" { (c.status.label_bg()) }
+                            td data-label="Получено" { (layout::time_bg(c.received_at)) }
+                            td data-label="Краен срок" {
                                 @if let Some(due) = c.answer_due { (layout::date_bg(due)) br; }
                                 @if c.status.is_open() {
                                     (layout::urgency_badge(urgency(c.answer_due, today, &app.calendar)))
                                 }
                             }
-                            td {
+                            td data-label="Отдел / служител" {
                                 (c.department_name.as_deref().unwrap_or("—"))
                                 @if let Some(name) = &c.assignee_name { br; (name) }
                             }

@@ -117,7 +117,8 @@ section.action, section.panel { border: 2px solid var(--line); padding: 1rem; ma
 .filters select { width: auto; }
 .pager { display: flex; flex-wrap: wrap; gap: 1rem; }
 details > summary { cursor: pointer; color: var(--link); text-decoration: underline; }
-svg.chart { display: block; width: 100%; max-width: 48rem; height: auto; color: var(--ink); }
+/* Charts are drawn at their size (no viewBox, no scaling): their height is the height attribute. */
+svg.chart { display: block; width: 100%; max-width: 48rem; color: var(--ink); }
 figure.chart-figure { margin: 1rem 0 0.75rem; }
 .journal-table .role { color: var(--muted); font-size: 0.95rem; }
 .journal-table th, .journal-table td { overflow-wrap: break-word; }
@@ -139,12 +140,15 @@ ul.lines { margin: 0; padding-left: 1.1rem; }
   .journal-table td.empty { display: none; }
 }
 @media (max-width: 40rem) {
+  svg.chart .wide-only { display: none; }
   table.stacked thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip: rect(0 0 0 0); }
-  table.stacked tr { display: block; border-bottom: 2px solid var(--line); padding: 0.4rem 0; }
-  table.stacked td { display: grid; grid-template-columns: 7rem 1fr; gap: 0.5rem; border: 0;
-    padding: 0.2rem 0; }
-  table.stacked td::before { content: attr(data-label); font-weight: 700; }
+  table.stacked, table.stacked caption, table.stacked tbody, table.stacked tfoot,
+  table.stacked tr, table.stacked th, table.stacked td { display: block; width: auto; }
+  table.stacked tr { border: 2px solid var(--line); margin: 0 0 0.75rem; padding: 0.35rem 0.6rem; }
+  table.stacked th, table.stacked td { border: 0; padding: 0.15rem 0; overflow-wrap: anywhere; }
+  table.stacked [data-label]::before { content: attr(data-label) ": "; font-weight: 700; }
+  table.stacked .urgency { white-space: normal; }
   body { font-size: 1rem; }
   h1 { font-size: 1.5rem; }
   dl.facts { grid-template-columns: 1fr; }

@@ -17,9 +17,9 @@ pub fn answer(head: &Letterhead, letter: &AnswerLetter) -> Markup {
                 small { (head.contact_line()) }
             }
             p {
-                "Изх. № " (letter.outgoing_number) " / " (bg_date(local_date(letter.issued_at))) " г."
+                "Изх. № " (letter.outgoing_number) " / " (bg_date(local_date(letter.issued_at))) "\u{a0}г."
                 br;
-                "Във връзка с Ваш вх. № " (case.number) " / " (bg_date(case.received_date)) " г."
+                "Във връзка с Ваш вх. № " (case.number) " / " (bg_date(case.received_date)) "\u{a0}г."
             }
             p.to {
                 strong { "ДО" }

@@ -101,7 +101,7 @@ pub async fn page(
         }
         h2 { "Писма по състояние" }
         div.table-wrap {
-            table #counts {
+            table.stacked #counts {
                 thead { tr {
                     th scope="col" { "В опашката" }
                     th scope="col" { "Изпращат се" }
@@ -109,10 +109,10 @@ pub async fn page(
                     th scope="col" { "Неуспешни" }
                 } }
                 tbody { tr {
-                    td { (count("queued")) }
-                    td { (count("sending")) }
-                    td { (count("sent")) }
-                    td { (count("failed")) }
+                    td data-label="В опашката" { (count("queued")) }
+                    td data-label="Изпращат се" { (count("sending")) }
+                    td data-label="Изпратени" { (count("sent")) }
+                    td data-label="Неуспешни" { (count("failed")) }
                 } }
             }
         }
@@ -125,7 +125,7 @@ pub async fn page(
                 code { "POST /api/v1/outbox/{id}/retry" } "."
             }
             div.table-wrap {
-                table #failed {
+                table.stacked #failed {
                     thead { tr {
                         th scope="col" { "№" }
                         th scope="col" { "Вид" }
@@ -137,14 +137,14 @@ pub async fn page(
                     tbody {
                         @for m in &failed {
                             tr {
-                                th scope="row" { (m.id) }
-                                td { (m.kind) }
-                                td { (m.number.map(|n| n.to_string()).unwrap_or_default()) }
-                                td {
+                                th scope="row" data-label="№" { (m.id) }
+                                td data-label="Вид" { (m.kind) }
+                                td data-label="Преписка" { (m.number.map(|n| n.to_string()).unwrap_or_default()) }
+                                td data-label="До" {
                                     @if m.sealed { "(запечатано)" } @else { (mask_address(&m.recipient)) }
                                 }
-                                td { (m.attempts) }
-                                td { (m.last_error.as_deref().map(crate::notify::redact).unwrap_or_default()) }
+                                td data-label="Опити" { (m.attempts) }
+                                td data-label="Причина" { (m.last_error.as_deref().map(crate::notify::redact).unwrap_or_default()) }
                             }
                         }
                     }

@@ -165,7 +165,7 @@ fn group_anchor(group: &Group) -> String {
 fn summary_table(groups: &[Group]) -> Markup {
     html! {
         div.table-wrap {
-            table {
+            table.stacked {
                 caption { "Отворени, изтичащи и просрочени преписки" }
                 thead {
                     tr {
@@ -178,14 +178,14 @@ fn summary_table(groups: &[Group]) -> Markup {
                 tbody {
                     @for g in groups {
                         tr {
-                            th scope="row" { (g.name) }
-                            td { (g.open) }
-                            td {
+                            th scope="row" data-label="Отдел" { (g.name) }
+                            td data-label="Отворени" { (g.open) }
+                            td data-label="Изтичащи до 2 работни дни" {
                                 @if g.due_soon > 0 {
                                     span.urgency.due-soon { (g.due_soon) }
                                 } @else { "0" }
                             }
-                            td {
+                            td data-label="Просрочени" {
                                 @if g.overdue.is_empty() { "0" } @else {
                                     a href=(format!("#{}", group_anchor(g))) {
                                         span.urgency.overdue { (g.overdue.len()) }
@@ -210,7 +210,7 @@ fn overdue_section(group: &Group, today: Date) -> Markup {
         section id=(anchor) aria-labelledby=(format!("{anchor}-title")) {
             h2 id=(format!("{anchor}-title")) { "Просрочени: " (group.name) }
             div.table-wrap {
-                table {
+                table.stacked {
                     thead {
                         tr {
                             th scope="col" { "Номер" }
@@ -224,19 +224,19 @@ fn overdue_section(group: &Group, today: Date) -> Markup {
                         @for (case, visible) in &group.overdue {
                             tr {
                                 @if *visible == Some(true) {
-                                    th scope="row" {
+                                    th scope="row" data-label="Номер" {
                                         a href=(format!("/staff/cases/{}", case.number)) {
                                             (case.number.to_string())
                                         }
                                     }
-                                    td { (case.subject) }
+                                    td data-label="Относно" { (case.subject) }
                                 } @else {
-                                    th scope="row" { (case.number.to_string()) }
-                                    td { span.hint { "нямате достъп до съдържанието" } }
+                                    th scope="row" data-label="Номер" { (case.number.to_string()) }
+                                    td data-label="Относно" { span.hint { "нямате достъп до съдържанието" } }
                                 }
-                                td { @if let Some(due) = case.answer_due { (layout::date_bg(due)) } }
-                                td { (days_late(case.answer_due, today)) }
-                                td { (case.assignee_name.as_deref().unwrap_or("—")) }
+                                td data-label="Краен срок" { @if let Some(due) = case.answer_due { (layout::date_bg(due)) } }
+                                td data-label="Закъснение" { (days_late(case.answer_due, today)) }
+                                td data-label="Служител" { (case.assignee_name.as_deref().unwrap_or("—")) }
                             }
                         }
                     }

@@ -7,12 +7,13 @@ use crate::AppState;
 use crate::auth::Staff;
 use crate::cases;
 use crate::error::ApiError;
+use crate::extract::Path;
 use crate::portal::content;
-use crate::portal::reception::{OFFICIALS, official_label, started};
+use crate::portal::reception::{OFFICIALS, official_with, started};
 use crate::portal::upload::human_size;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
@@ -90,11 +91,11 @@ pub async fn bookings(
     let body = html! {
         @if let Some((b, code)) = &booked {
             div.notice role="status" {
-                p { strong { "Часът е записан: " }
-                    (official_label(&b.official).map(|(bg, _)| bg).unwrap_or_default()) ", "
+                p { strong { "Часът е записан" } " при "
+                    (official_with(&b.official).map(|(bg, _)| bg).unwrap_or_default()) ", "
                     (layout::date_bg(b.day)) ", " (b.slot) " ч., " (b.name) "." }
-                p { "Код за отмяна: " strong.code id="visit-code" { (code) }
-                    " — продиктувайте го на обаждащия се; с него може да отмени часа на портала. Показва се само сега." }
+                p { "Код за потвърждение: " strong.code id="visit-code" { (code) }
+                    " — продиктувайте го на обаждащия се; с него може да отмени или премести часа на портала. Показва се само сега." }
             }
         }
         h1 { (title) }
@@ -121,7 +122,7 @@ pub async fn bookings(
             } @else {
                 div.table-wrap {
                     table.stacked {
-                        caption.visually-hidden { "Записани при " (lower_first(label_bg)) }
+                        caption.visually-hidden { "Записани при " (official_with(official).map_or(label_bg, |(bg, _)| bg)) }
                         thead { tr {
                             th scope="col" { "Час" }
                             th scope="col" { "Име" }
@@ -301,7 +302,7 @@ pub async fn case_extras(
                 p.hint { "Файловете може да съдържат лични данни на подателя; ролята ви не дава достъп до тях, затова не могат да се изтеглят." }
             }
             div.table-wrap {
-                table {
+                table.stacked {
                     caption.visually-hidden { "Прикачени файлове" }
                     thead { tr {
                         th scope="col" { "Файл" }
@@ -312,7 +313,7 @@ pub async fn case_extras(
                     tbody {
                         @for (i, f) in files.iter().enumerate() {
                             tr {
-                                td {
+                                td data-label="Файл" {
                                     @if readable {
                                         a href=(format!("/staff/cases/{}/attachments/{}", case.number, f.id)) { (f.filename) }
                                     } @else {
@@ -320,9 +321,9 @@ pub async fn case_extras(
                                         "файл " (i + 1)
                                     }
                                 }
-                                td { (f.content_type) }
-                                td { (human_size(f.size)) }
-                                td { (layout::time_bg(f.created_at)) }
+                                td data-label="Вид" { (f.content_type) }
+                                td data-label="Размер" { (human_size(f.size)) }
+                                td data-label="Получен" { (layout::time_bg(f.created_at)) }
                             }
                         }
                     }
@@ -451,7 +452,7 @@ pub async fn pages_list(
         h1 { "Страници на портала" }
         p { "Текстовете, които гражданите виждат на портала. Докато страницата не е променяна, се показва текстът по подразбиране." }
         div.table-wrap {
-            table {
+            table.stacked {
                 caption.visually-hidden { "Страници на портала" }
                 thead { tr {
                     th scope="col" { "Страница" }
@@ -461,9 +462,9 @@ pub async fn pages_list(
                 tbody {
                     @for (slug, title, saved) in &rows {
                         tr {
-                            td { a href=(format!("/staff/admin/pages/{slug}")) { "Редактиране: " (title) } }
-                            td { a href=(format!("/{slug}")) { "/" (slug) } }
-                            td {
+                            td data-label="Страница" { a href=(format!("/staff/admin/pages/{slug}")) { "Редактиране: " (title) } }
+                            td data-label="Адрес" { a href=(format!("/{slug}")) { "/" (slug) } }
+                            td data-label="Последна промяна" {
                                 @match saved {
                                     Some(p) => { (layout::time_bg(p.updated_at)) ", " (p.updated_by) }
                                     None => { "текст по подразбиране" }
@@ -604,13 +605,4 @@ pub async fn page_save(
         .await
         .map_err(|e| PageError::new(e.into(), Some(&staff)))?;
     Ok(Redirect::to(&format!("/staff/admin/pages/{slug}?done=1")).into_response())
-}
-
-/// A name as it reads inside a sentence: "Кмет на Община Хасково" → "кмет на Община Хасково".
-fn lower_first(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

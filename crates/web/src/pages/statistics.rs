@@ -106,7 +106,7 @@ fn departments(view: &StatsView, department_query: impl Fn(Option<i64>) -> Strin
             } @else {
                 figure.chart-figure { (svg::bar_chart(&caption, &bars)) }
                 div.table-wrap tabindex="0" role="region" aria-label="Сроковете по звена" {
-                    table id="departments-table" {
+                    table.stacked id="departments-table" {
                         caption { "Сроковете по звена, " (view::period_label(view.period, LANG)) }
                         thead { tr {
                             th scope="col" { "Звено" }
@@ -122,18 +122,18 @@ fn departments(view: &StatsView, department_query: impl Fn(Option<i64>) -> Strin
                             @for row in &rows {
                                 @let id = row.value.parse::<i64>().ok();
                                 tr data-value=(row.value) {
-                                    th scope="row" {
+                                    th scope="row" data-label="Звено" {
                                         @if id.is_some() {
                                             a href=(format!("/staff/statistics?{}", department_query(id))) { (row.label_bg) }
                                         } @else { (row.label_bg) }
                                     }
-                                    td { (int(row.tally.received, LANG)) }
-                                    td { (int(row.tally.answered, LANG)) }
-                                    td { (percent(row.tally.on_time_share(), LANG)) }
-                                    td { (percent(row.tally.kept_share(), LANG)) }
-                                    td { (int(row.tally.overdue, LANG)) }
-                                    td { (row.tally.median_days().map(|d| d.to_string()).unwrap_or_else(|| "—".into())) }
-                                    td { (row.tally.p90_days().map(|d| d.to_string()).unwrap_or_else(|| "—".into())) }
+                                    td data-label="Получени" { (int(row.tally.received, LANG)) }
+                                    td data-label="Отговорени" { (int(row.tally.answered, LANG)) }
+                                    td data-label="Дял в срок" { (percent(row.tally.on_time_share(), LANG)) }
+                                    td data-label="Спазено обещание" { (percent(row.tally.kept_share(), LANG)) }
+                                    td data-label="Просрочени сега" { (int(row.tally.overdue, LANG)) }
+                                    td data-label="Медиана, дни" { (row.tally.median_days().map(|d| d.to_string()).unwrap_or_else(|| "—".into())) }
+                                    td data-label="90-и перцентил, дни" { (row.tally.p90_days().map(|d| d.to_string()).unwrap_or_else(|| "—".into())) }
                                 }
                             }
                         }
@@ -159,7 +159,7 @@ fn department_kind_matrix(view: &StatsView) -> Markup {
                 p { "Няма преписки за периода." }
             } @else {
                 div.table-wrap tabindex="0" role="region" aria-label="Звено × вид" {
-                    table id="department-kind-table" {
+                    table.stacked id="department-kind-table" {
                         caption { "Получени преписки по звено и вид, " (view::period_label(view.period, LANG)) }
                         thead { tr {
                             th scope="col" { "Звено" }
@@ -170,11 +170,11 @@ fn department_kind_matrix(view: &StatsView) -> Markup {
                             @for department in &departments {
                                 @let cells = view.kinds_of_department(*department);
                                 tr {
-                                    th scope="row" { (view.department_name(*department, true)) }
+                                    th scope="row" data-label="Звено" { (view.department_name(*department, true)) }
                                     @for kind in &kinds {
-                                        td { (cells.iter().find(|(k, _)| k == kind).map(|(_, t)| t.received).unwrap_or(0)) }
+                                        td data-label=(kind.label_bg()) { (cells.iter().find(|(k, _)| k == kind).map(|(_, t)| t.received).unwrap_or(0)) }
                                     }
-                                    td { (view.department(*department).received) }
+                                    td data-label="Общо" { (view.department(*department).received) }
                                 }
                             }
                         }

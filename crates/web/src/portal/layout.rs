@@ -151,7 +151,8 @@ thead th { border-bottom: 2px solid var(--ink); }
 .kept-files .file-name { font-weight: 700; overflow-wrap: anywhere; }
 .choice.inline { margin: 0; align-items: center; }
 #receipt-track-link { overflow-wrap: anywhere; }
-svg.chart { display: block; width: 100%; max-width: 48rem; height: auto; color: var(--ink); }
+/* Charts are drawn at their size (no viewBox, no scaling): their height is the height attribute. */
+svg.chart { display: block; width: 100%; max-width: 48rem; color: var(--ink); }
 figure.chart-figure { margin: 1rem 0 0.75rem; }
 html.contrast svg.chart rect.bar { fill: #ffff00; }
 nav.years { display: flex; flex-wrap: wrap; gap: 0.3rem 0.8rem; align-items: baseline; margin: 0 0 0.75rem; }
@@ -161,6 +162,14 @@ form.period fieldset { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; alig
 form.period legend { width: 100%; }
 form.period .field { margin: 0; }
 @media (max-width: 40rem) {
+  svg.chart .wide-only { display: none; }
+  table.stacked thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); }
+  table.stacked, table.stacked caption, table.stacked tbody, table.stacked tfoot,
+  table.stacked tr, table.stacked th, table.stacked td { display: block; width: auto; }
+  table.stacked tr { border: 2px solid var(--line); margin: 0 0 0.75rem; padding: 0.35rem 0.6rem; }
+  table.stacked th, table.stacked td { border: 0; padding: 0.15rem 0; overflow-wrap: anywhere; }
+  table.stacked [data-label]::before { content: attr(data-label) ": "; font-weight: 700; }
   html { font-size: 106.25%; }
   html.size-large { font-size: 125%; }
   h1 { font-size: 1.6rem; }

@@ -60,9 +60,19 @@ pub fn routes() -> Router<AppState> {
         .route("/reception", get(reception::page).post(reception::book))
         .route("/reception/booked/{token}", get(reception::booked))
         .route(
+            "/reception/booked/{token}/visit.ics",
+            get(reception::booked_calendar),
+        )
+        .route(
             "/reception/cancel",
             get(reception::cancel_form).post(reception::cancel),
         )
+        .route("/reception/change", get(reception::change))
+        .route(
+            "/reception/move",
+            axum::routing::post(reception::move_visit),
+        )
+        .route("/reception/visit.ics", get(reception::calendar_by_code))
         .route("/charter", get(charter))
         .route("/contacts", get(contacts))
         .route("/channels", get(channels))

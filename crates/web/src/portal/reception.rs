@@ -1,15 +1,26 @@
 //! `/reception`: booking a visit to the Mayor or an official during reception hours (working
 //! days 9:00–17:00, from the working calendar), in 20-minute slots; the confirmation code, and
-//! cancelling with it. The database's unique index is what stops two people taking one slot.
+//! with it (typed, or from the link in the confirmation e-mail) moving the visit to another
+//! free time or cancelling it (a page that shows what will be cancelled, then a POST). The
+//! database's unique index is what stops two people taking one slot.
+//!
+//! Fairness: one person (a phone number or an e-mail address) has at most one visit to come
+//! with an official, and at most `VISITS_PER_MONTH` visits with them in a calendar month; one
+//! connection books a few visits a day at most (`limits`). A visitor who gives an e-mail
+//! address gets a confirmation with a calendar file (`METHOD:REQUEST`), a new one when the visit
+//! moves (the same UID, a higher SEQUENCE) and a `METHOD:CANCEL` one when it is cancelled.
 
 use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box};
 use super::once;
 use crate::AppState;
+use crate::extract::Path;
 use crate::limits::ClientAddress;
+use crate::notify::calendar;
+use crate::notify::messages::{self, VisitMail};
 use axum::Extension;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::{Date, Time};
@@ -18,11 +29,13 @@ use maud::{Markup, html};
 use priemna_domain::WorkingCalendar;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::deadline::reception;
-use priemna_domain::identity::{Phone, PhoneError};
+use priemna_domain::identity::{Email, EmailError, Phone, PhoneError};
 use priemna_domain::submission::MAX_NAME_CHARS;
 use priemna_store::{
-    Booking, BookingOutcome, NewBooking, StoreError, TrackingCode, hash_tracking_code,
+    Booking, BookingOutcome, Contact, NewBooking, NewMessage, Reschedule, RescheduleOutcome,
+    StoreError, TrackingCode, VISITS_PER_MONTH, hash_tracking_code,
 };
+use rand::Rng;
 use serde::Deserialize;
 
 /// Who receives citizens: (id, Bulgarian, English). Without the definite article, so that the
@@ -42,6 +55,18 @@ pub const SLOT_MINUTES: i64 = 20;
 pub const DAYS_AHEAD: usize = 15;
 const MAX_TOPIC_CHARS: usize = 300;
 
+/// Whom a visit is with, as the name reads after a preposition: "при кмета на Община Хасково"
+/// (the short definite article of a masculine noun that is not the subject), (Bulgarian,
+/// English).
+pub fn official_with(id: &str) -> Option<(&'static str, &'static str)> {
+    match id {
+        "mayor" => Some(("кмета на Община Хасково", "the Mayor of Haskovo")),
+        "deputy_mayor" => Some(("заместник-кмета", "a Deputy Mayor")),
+        "secretary" => Some(("секретаря на общината", "the Municipal Secretary")),
+        _ => None,
+    }
+}
+
 pub fn official_label(id: &str) -> Option<(&'static str, &'static str)> {
     OFFICIALS
         .iter()
@@ -60,6 +85,8 @@ pub enum VisitProblem {
     NameInvalid,
     PhoneMissing,
     Phone(PhoneError),
+    /// The optional e-mail address is not one.
+    Email(EmailError),
     /// Too long, or with a control character.
     TopicInvalid,
     NoConsent,
@@ -72,6 +99,7 @@ impl VisitProblem {
             VisitProblem::Slot => "slot",
             VisitProblem::NameMissing | VisitProblem::NameInvalid => "name",
             VisitProblem::PhoneMissing | VisitProblem::Phone(_) => "phone",
+            VisitProblem::Email(_) => "email",
             VisitProblem::TopicInvalid => "topic",
             VisitProblem::NoConsent => "consent",
         }
@@ -85,6 +113,8 @@ pub struct VisitRequest<'a> {
     pub slot: &'a str,
     pub name: &'a str,
     pub phone: &'a str,
+    /// Optional: where the confirmation with the calendar file goes.
+    pub email: &'a str,
     pub topic: &'a str,
     pub consent: bool,
 }
@@ -119,6 +149,18 @@ pub fn check_visit(
             None
         }
     };
+    let email = request.email.trim();
+    let email = if email.is_empty() {
+        None
+    } else {
+        match Email::parse(email) {
+            Ok(email) => Some(email.as_str().to_lowercase()),
+            Err(e) => {
+                problems.push(VisitProblem::Email(e));
+                None
+            }
+        }
+    };
     let topic = request.topic.trim();
     if topic.chars().count() > MAX_TOPIC_CHARS || topic.chars().any(char::is_control) {
         problems.push(VisitProblem::TopicInvalid);
@@ -134,9 +176,158 @@ pub fn check_visit(
             name: name.to_owned(),
             phone: phone.as_str().to_owned(),
             topic: (!topic.is_empty()).then(|| topic.to_owned()),
+            email,
+            uid: String::new(),
+            confirmation: None,
         }),
         _ => Err(problems),
     }
+}
+
+/// A new calendar UID for a visit: 128 random bits, on the sender's domain.
+pub fn new_uid(app: &AppState) -> String {
+    let random: [u8; 16] = rand::rng().random();
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let domain = app
+        .notify
+        .from_address
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .filter(|d| !d.is_empty())
+        .unwrap_or("priemna.invalid");
+    format!("visit-{hex}@{domain}")
+}
+
+/// A visit as its e-mails and calendar file describe it.
+pub struct VisitFacts<'a> {
+    pub email: &'a str,
+    pub official: &'a str,
+    pub day: Date,
+    pub slot: &'a str,
+    pub uid: &'a str,
+    pub sequence: i64,
+}
+
+fn visit_mail<'a>(app: &AppState, v: &VisitFacts<'a>) -> VisitMail<'a> {
+    let (with_bg, with_en) =
+        official_with(v.official).unwrap_or(("длъжностно лице", "an official"));
+    VisitMail {
+        email: v.email,
+        with_bg,
+        with_en,
+        day: v.day,
+        slot: v.slot,
+        minutes: SLOT_MINUTES,
+        uid: v.uid,
+        sequence: v.sequence,
+        at: app.clock.now(),
+    }
+}
+
+/// The confirmation e-mail of a booked (or moved) visit with its calendar file, and the code it
+/// carries; `None` without an address.
+pub fn confirmation_mail(
+    app: &AppState,
+    v: &VisitFacts<'_>,
+    code: &str,
+    moved: bool,
+) -> Option<(NewMessage, String)> {
+    if v.email.is_empty() {
+        return None;
+    }
+    messages::booking_confirmation(&app.notify, &visit_mail(app, v), moved)
+        .map(|m| (m, code.to_owned()))
+}
+
+/// The cancellation notice of a visit with its calendar file (`METHOD:CANCEL`), when the
+/// visitor gave an address.
+pub fn cancellation_mail(app: &AppState, booking: &Booking) -> Option<NewMessage> {
+    let email = booking.email.as_deref().filter(|e| !e.is_empty())?;
+    messages::booking_cancellation(
+        &app.notify,
+        &visit_mail(
+            app,
+            &VisitFacts {
+                email,
+                official: &booking.official,
+                day: booking.day,
+                slot: &booking.slot,
+                uid: &booking.uid,
+                // Cancelling raises the SEQUENCE, as iTIP asks of a change to the event.
+                sequence: booking.sequence + 1,
+            },
+        ),
+    )
+}
+
+/// The calendar file of a booking, as a download.
+pub fn calendar_download(app: &AppState, booking: &Booking) -> Response {
+    let facts = VisitFacts {
+        email: "",
+        official: &booking.official,
+        day: booking.day,
+        slot: &booking.slot,
+        uid: &booking.uid,
+        sequence: booking.sequence,
+    };
+    let method = if booking.cancelled_at.is_some() {
+        calendar::Method::Cancel
+    } else {
+        calendar::Method::Publish
+    };
+    match messages::visit_calendar(&app.notify, &visit_mail(app, &facts), method) {
+        Some((filename, content_type, content)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            content,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// What a person already holding a visit is told, naming the field that matched.
+pub fn person_has_visit(
+    en: bool,
+    official: &str,
+    day_text: &str,
+    slot: &str,
+    by: Contact,
+) -> (&'static str, String) {
+    let (with_bg, with_en) = official_with(official).unwrap_or(("длъжностно лице", "an official"));
+    let field = match by {
+        Contact::Phone => "phone",
+        Contact::Email => "email",
+    };
+    let text = match (en, by) {
+        (true, Contact::Phone) => format!(
+            "This phone already has a visit to come with {with_en}: {day_text} at {slot}. One \
+             person has one visit to come with an official at a time; to change its time, move \
+             it with its code."
+        ),
+        (true, Contact::Email) => format!(
+            "This e-mail address already has a visit to come with {with_en}: {day_text} at \
+             {slot}. One person has one visit to come with an official at a time; to change its \
+             time, move it with its code."
+        ),
+        (false, Contact::Phone) => format!(
+            "С този телефон вече има записан предстоящ час при {with_bg}: {day_text}, {slot}\u{a0}ч. \
+             Един човек може да има един предстоящ час при едно длъжностно лице; за друг час \
+             преместете записания с кода му."
+        ),
+        (false, Contact::Email) => format!(
+            "С този адрес на електронна поща вече има записан предстоящ час при {with_bg}: \
+             {day_text}, {slot}\u{a0}ч. Един човек може да има един предстоящ час при едно \
+             длъжностно лице; за друг час преместете записания с кода му."
+        ),
+    };
+    (field, text)
 }
 
 /// The starts of a day's slots (`HH:MM`) during its reception hours; none on a closed day.
@@ -209,6 +400,8 @@ pub struct BookingForm {
     name: String,
     #[serde(default)]
     phone: String,
+    #[serde(default)]
+    email: String,
     #[serde(default)]
     topic: String,
     #[serde(default)]
@@ -313,9 +506,14 @@ async fn render(
         (choice_errors.summary(prefs))
         (errors.summary(prefs))
         p.lead { (prefs.t(
-            "Кметът, заместник-кметът и секретарят приемат граждани всеки работен ден от 9:00 до 17:00 ч. Една среща е 20 минути.",
+            "Кметът, заместник-кметът и секретарят приемат граждани всеки работен ден от 9:00 до 17:00\u{a0}ч. Една среща е 20 минути.",
             "The Mayor, the Deputy Mayor and the Secretary receive citizens every working day from 9:00 to 17:00. A visit lasts 20 minutes.")) }
-        p { a href="/reception/cancel" { (prefs.t("Искате да отмените записан час?", "Want to cancel a booking?")) } }
+        p id="booking-rules" { (if prefs.en() {
+            format!("So that everyone gets a turn, one person (one phone number or e-mail address) can have one visit to come with each official, and at most {VISITS_PER_MONTH} visits with the same official in a calendar month. To see them at another time, move the visit you have with its code.")
+        } else {
+            format!("За да стигне приемното време за всички, един човек (един телефон или адрес на електронна поща) може да има един предстоящ час при всяко длъжностно лице и най-много {VISITS_PER_MONTH} часа при едно и също длъжностно лице в един календарен месец. За друго време преместете записания час с кода му.")
+        }) }
+        p { a href="/reception/change" { (prefs.t("Отмяна или преместване на записан час", "Cancel or move a booking")) } }
         form method="get" action="/reception" novalidate {
             h2 { (prefs.t("1. При кого и кога", "1. Whom and when")) }
             fieldset.invalid[official_error.is_some()] id="official" tabindex="-1"
@@ -375,11 +573,14 @@ async fn render(
                     (TextInput { kind: "tel", required: true, autocomplete: Some("tel"), class: Some("short"), inputmode: Some("tel"),
                         hint: Some(prefs.t("За да Ви се обадим, ако срещата се промени. Например 0888 123 456.", "So that we can call you if the visit changes. For example 0888 123 456.")),
                         ..TextInput::new("phone", prefs.t("Телефон", "Phone"), &form.phone) }.render(prefs, errors))
+                    (TextInput { kind: "email", autocomplete: Some("email"), inputmode: Some("email"), maxlength: Some(254),
+                        hint: Some(prefs.t("По желание. Ще Ви изпратим потвърждение с файл за календара (.ics) и кода за отмяна или промяна.", "Optional. We will send a confirmation with a calendar file (.ics) and the code to cancel or move the visit.")),
+                        ..TextInput::new("email", prefs.t("Електронна поща", "E-mail"), &form.email) }.render(prefs, errors))
                     (TextInput { maxlength: Some(MAX_TOPIC_CHARS),
                         hint: Some(prefs.t("С няколко думи — за да се подготвим.", "In a few words — so that we can prepare.")),
                         ..TextInput::new("topic", prefs.t("По какъв въпрос?", "What about?"), &form.topic) }.render(prefs, errors))
                     (check_box(prefs, errors,
-                        ("consent", prefs.t("Съгласен/съгласна съм името и телефонът ми да бъдат обработвани за организиране на приема", "I agree that my name and phone are processed to arrange the visit")),
+                        ("consent", prefs.t("Съгласен/съгласна съм името, телефонът и електронната ми поща (ако съм я посочил/а) да бъдат обработвани за организиране на приема", "I agree that my name, phone and e-mail (if I gave one) are processed to arrange the visit")),
                         form.consent.is_some(), None, true))
                     button type="submit" { (prefs.t("Запиши ме", "Book")) }
                 }
@@ -400,6 +601,9 @@ fn visit_problem(prefs: &Prefs, problem: &VisitProblem) -> String {
         ),
         VisitProblem::PhoneMissing => ("Напишете телефон за връзка.", "Write a phone number."),
         VisitProblem::Phone(e) => {
+            return layout::sentence(prefs.t(e.message_bg(), &e.to_string()));
+        }
+        VisitProblem::Email(e) => {
             return layout::sentence(prefs.t(e.message_bg(), &e.to_string()));
         }
         VisitProblem::TopicInvalid => (
@@ -437,6 +641,8 @@ pub async fn book(
     };
     let form = BookingForm {
         form_token: token.clone(),
+        // Sent with nothing chosen: the errors name the fields, nothing is booked.
+        asked: true,
         ..form
     };
     let (official, day) = chosen(&app, &form.official, &form.day);
@@ -458,13 +664,14 @@ pub async fn book(
             slot: &form.slot,
             name: &form.name,
             phone: &form.phone,
+            email: &form.email,
             topic: &form.topic,
             consent: form.consent.is_some(),
         },
         &app.calendar,
         now,
     );
-    let new = match checked {
+    let mut new = match checked {
         Ok(new) => new,
         Err(problems) => {
             for problem in &problems {
@@ -499,7 +706,22 @@ pub async fn book(
         return render(&app, &prefs, &form, &errors, StatusCode::TOO_MANY_REQUESTS).await;
     }
     let code = TrackingCode::generate();
-    let claim = once::form_once(&token, None, now);
+    new.uid = new_uid(&app);
+    new.confirmation = confirmation_mail(
+        &app,
+        &VisitFacts {
+            email: new.email.as_deref().unwrap_or_default(),
+            official: &new.official,
+            day: new.day,
+            slot: &new.slot,
+            uid: &new.uid,
+            sequence: 0,
+        },
+        code.as_str(),
+        false,
+    );
+    // The confirmation page says where the e-mail went, while it shows the code.
+    let claim = once::form_once(&token, new.email.clone(), now);
     let booked = format!("/reception/booked/{}", once::receipt_token(&token));
     match app
         .store
@@ -515,27 +737,19 @@ pub async fn book(
             if let Some(address) = client {
                 app.limits.booked(address, today);
             }
+            app.notify.wake();
             once::see_other(&booked)
         }
         // The same form, sent twice at once: the other request booked it.
         Err(StoreError::Duplicate(_)) => once::see_other(&booked),
-        Ok(BookingOutcome::PhoneHasVisit { slot }) => {
-            errors.add(
-                "phone",
-                if prefs.en() {
-                    format!(
-                        "This phone already has a visit with this official on that day, at \
-                         {slot}. One visit a day is enough; to change its time, cancel it with \
-                         its code first."
-                    )
-                } else {
-                    format!(
-                        "С този телефон вече има записан час при същото длъжностно лице за този \
-                         ден — в {slot} ч. Едно посещение на ден стига; за друг час първо \
-                         откажете записания с кода му."
-                    )
-                },
-            );
+        Ok(BookingOutcome::PersonHasVisit { day, slot, by }) => {
+            let (field, text) = person_has_visit(prefs.en(), official, &prefs.day(day), &slot, by);
+            errors.add(field, text);
+            render(&app, &prefs, &form, &errors, StatusCode::CONFLICT).await
+        }
+        Ok(BookingOutcome::MonthFull { by }) => {
+            let (field, text) = month_full(prefs.en(), official, day, by);
+            errors.add(field, text);
             render(&app, &prefs, &form, &errors, StatusCode::CONFLICT).await
         }
         Ok(BookingOutcome::SlotTaken) => {
@@ -569,6 +783,32 @@ fn unavailable(prefs: &Prefs, e: &StoreError) -> Response {
     )
 }
 
+/// The booking behind a confirmation page's token, and what the token still shows.
+async fn booked_by_token(
+    app: &AppState,
+    token: &str,
+) -> Result<Option<(once::Found, Booking)>, StoreError> {
+    let Some(found) = once::find(app, token, "booking").await? else {
+        return Ok(None);
+    };
+    let Ok(id) = found.result.parse::<i64>() else {
+        return Ok(None);
+    };
+    Ok(app.store.booking_by_id(id).await?.map(|b| (found, b)))
+}
+
+fn confirmation_gone(prefs: &Prefs) -> Response {
+    layout::error_page(
+        prefs,
+        StatusCode::NOT_FOUND,
+        prefs.t("Потвърждението вече не се показва", "The confirmation is no longer shown"),
+        prefs.t(
+            "Връзката към потвърждение важи 24 часа след записването. Часът остава записан; отменя се или се премества с кода за потвърждение.",
+            "A link to a confirmation works for 24 hours after booking. The visit stays booked; it is cancelled or moved with the confirmation code.",
+        ),
+    )
+}
+
 /// `GET /reception/booked/{token}`: the confirmation of a booking just made; the code and the
 /// name only in the first 30 minutes. Reloading it shows the same booking.
 pub async fn booked(
@@ -576,45 +816,38 @@ pub async fn booked(
     prefs: Prefs,
     Path(token): Path<String>,
 ) -> Response {
-    let found = match once::find(&app, &token, "booking").await {
-        Ok(found) => found,
+    let (found, booking) = match booked_by_token(&app, &token).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return confirmation_gone(&prefs),
         Err(e) => return unavailable(&prefs, &e),
     };
-    let booking = match found.as_ref().and_then(|f| f.result.parse::<i64>().ok()) {
-        Some(id) => match app.store.booking_by_id(id).await {
-            Ok(booking) => booking,
-            Err(e) => return unavailable(&prefs, &e),
-        },
-        None => None,
-    };
-    let (Some(found), Some(booking)) = (found, booking) else {
-        return layout::error_page(
-            &prefs,
-            StatusCode::NOT_FOUND,
-            prefs.t("Потвърждението вече не се показва", "The confirmation is no longer shown"),
-            prefs.t(
-                "Връзката към потвърждение важи 24 часа след записването. Часът остава записан; отменя се с кода за потвърждение.",
-                "A link to a confirmation works for 24 hours after booking. The visit stays booked; it is cancelled with the confirmation code.",
-            ),
-        );
+    let (code, emailed) = match &found.secret {
+        Some((code, email)) => (Some(code.as_str()), email.as_deref()),
+        None => (None, None),
     };
     (
         [(header::CACHE_CONTROL, "no-store")],
-        confirmation(
-            &prefs,
-            &booking,
-            found.secret.as_ref().map(|s| s.0.as_str()),
-        ),
+        confirmation(&prefs, &booking, code, emailed, &token),
     )
         .into_response()
 }
 
-fn booking_facts(prefs: &Prefs, booking: &Booking) -> Markup {
-    facts(prefs, booking, true)
+/// `GET /reception/booked/{token}/visit.ics`: the visit's calendar file, for as long as its
+/// confirmation page is shown.
+pub async fn booked_calendar(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    Path(token): Path<String>,
+) -> Response {
+    match booked_by_token(&app, &token).await {
+        Ok(Some((_, booking))) => calendar_download(&app, &booking),
+        Ok(None) => confirmation_gone(&prefs),
+        Err(e) => unavailable(&prefs, &e),
+    }
 }
 
 fn facts(prefs: &Prefs, booking: &Booking, with_name: bool) -> Markup {
-    let (who_bg, who_en) = official_label(&booking.official).unwrap_or(("", ""));
+    let (who_bg, who_en) = official_with(&booking.official).unwrap_or(("", ""));
     html! {
         dl.facts {
             dt { (prefs.t("При", "With")) } dd { (prefs.t(who_bg, who_en)) }
@@ -627,7 +860,13 @@ fn facts(prefs: &Prefs, booking: &Booking, with_name: bool) -> Markup {
     }
 }
 
-fn confirmation(prefs: &Prefs, booking: &Booking, code: Option<&str>) -> Markup {
+fn confirmation(
+    prefs: &Prefs,
+    booking: &Booking,
+    code: Option<&str>,
+    emailed: Option<&str>,
+    token: &str,
+) -> Markup {
     let title = prefs.t("Часът е записан", "Your visit is booked");
     let body = html! {
         @if booking.cancelled_at.is_some() {
@@ -645,54 +884,124 @@ fn confirmation(prefs: &Prefs, booking: &Booking, code: Option<&str>) -> Markup 
                     "The confirmation code is shown only in the first 30 minutes after booking.")) },
             }
         }
+        @if let Some(email) = emailed {
+            p id="booking-emailed" { (prefs.t("Потвърждение с кода и файл за календара изпращаме на ", "We are sending a confirmation with the code and a calendar file to ")) strong { (email) } "." }
+        }
         @if code.is_some() {
             p { strong { (prefs.t(
-                "Запазете кода: с него можете да отмените часа. Страницата го показва 30 минути. Моля, елате 5 минути по-рано и носете документ за самоличност.",
-                "Keep the code: you need it to cancel. This page shows it for 30 minutes. Please come 5 minutes early and bring an identity document.")) } }
+                "Запазете кода: с него можете да отмените или преместите часа. Страницата го показва 30 минути. Моля, елате 5 минути по-рано и носете документ за самоличност.",
+                "Keep the code: you need it to cancel or move the visit. This page shows it for 30 minutes. Please come 5 minutes early and bring an identity document.")) } }
+        }
+        @if booking.cancelled_at.is_none() {
+            p.no-print { a id="booking-ics" href=(format!("/reception/booked/{token}/visit.ics")) download="visit.ics" {
+                (prefs.t("Добавете срещата в календара си (файл .ics)", "Add the visit to your calendar (.ics file)")) } }
         }
         p.no-print { (prefs.t("Запишете си кода или отпечатайте страницата.", "Write the code down or print this page.")) }
-        p.no-print { a href="/reception/cancel" { (prefs.t("Отмяна на записан час", "Cancel a booking")) } }
+        @match code {
+            Some(code) => p.no-print { a id="booking-change" href=(format!("/reception/change?code={}", code_param(code))) {
+                (prefs.t("Отмяна или преместване на този час", "Cancel or move this visit")) } },
+            None => p.no-print { a href="/reception/change" { (prefs.t("Отмяна или преместване на записан час", "Cancel or move a booking")) } },
+        }
     };
     layout::page(prefs, Nav::Reception, title, body)
 }
 
+/// What the address of a visit's page carries: the code (from the confirmation e-mail's link,
+/// or typed into the code page), the day chosen to move to, and what was just done.
 #[derive(Debug, Default, Deserialize)]
-pub struct CancelForm {
+pub struct CodeQuery {
     #[serde(default)]
-    code: String,
+    code: Option<String>,
+    #[serde(default)]
+    day: Option<String>,
+    #[serde(default)]
+    done: Option<String>,
 }
 
-fn cancel_page(prefs: &Prefs, code: &str, errors: &Errors) -> Markup {
-    let title = prefs.t("Отмяна на записан час", "Cancel a booking");
+/// What the citizen sends to cancel or move a visit.
+#[derive(Debug, Default, Deserialize)]
+pub struct VisitChange {
+    #[serde(default)]
+    code: String,
+    /// The SEQUENCE of the visit as the page showed it: a change applies only to that version
+    /// (a second tab, a double click or the desk may have changed it meanwhile).
+    #[serde(default)]
+    sequence: Option<String>,
+    /// Moving: the new day and time.
+    #[serde(default)]
+    day: Option<String>,
+    #[serde(default)]
+    slot: Option<String>,
+}
+
+impl VisitChange {
+    fn sequence(&self) -> Option<i64> {
+        self.sequence.as_deref().and_then(|s| s.trim().parse().ok())
+    }
+}
+
+/// A code as it goes into an address: its normalised form (letters and digits only, which an
+/// address carries as they are), grouped as it was issued.
+fn code_param(code: &str) -> String {
+    let plain = priemna_store::normalise_tracking_code(code);
+    if !plain.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return String::new();
+    }
+    plain
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The address of a visit's page.
+fn visit_address(code: &str, done: Option<&str>) -> String {
+    match done {
+        Some(done) => format!("/reception/change?code={}&done={done}", code_param(code)),
+        None => format!("/reception/change?code={}", code_param(code)),
+    }
+}
+
+/// The page that asks for the code; `action` is where it leads (the visit, or its cancellation).
+fn code_page(prefs: &Prefs, action: &str, code: &str, errors: &Errors) -> Markup {
+    let title = if action == "/reception/cancel" {
+        prefs.t("Отмяна на записан час", "Cancel a booking")
+    } else {
+        prefs.t(
+            "Отмяна или преместване на записан час",
+            "Cancel or move a booking",
+        )
+    };
     let body = html! {
         h1 { (title) }
         (errors.summary(prefs))
-        p.lead { (prefs.t("Въведете кода за потвърждение, който получихте при записването.", "Enter the confirmation code you got when you booked.")) }
-        form method="post" action="/reception/cancel" novalidate {
+        p.lead { (prefs.t(
+            "Въведете кода за потвърждение, който получихте при записването. Ще видите часа, преди да го отмените или преместите.",
+            "Enter the confirmation code you got when you booked. You will see the visit before you cancel or move it.")) }
+        form method="get" action=(action) novalidate {
             (TextInput { required: true, class: Some("short"), autocomplete: Some("off"),
                 hint: Some(prefs.t("12 букви и цифри, например K7QM-3XHD-92TF.", "12 letters and digits, for example K7QM-3XHD-92TF.")),
                 ..TextInput::new("code", prefs.t("Код за потвърждение", "Confirmation code"), code) }.render(prefs, errors))
-            button.warning type="submit" { (prefs.t("Отмени часа", "Cancel the visit")) }
+            button type="submit" { (prefs.t("Покажи часа", "Show the visit")) }
         }
     };
     layout::page(prefs, Nav::Reception, title, body)
 }
 
-/// `GET /reception/cancel`.
-pub async fn cancel_form(prefs: Prefs) -> Markup {
-    cancel_page(&prefs, "", &Errors::default())
+fn no_store(status: StatusCode, page: Markup) -> Response {
+    (status, [(header::CACHE_CONTROL, "no-store")], page).into_response()
 }
 
-/// `POST /reception/cancel`.
-pub async fn cancel(
-    State(app): State<AppState>,
-    prefs: Prefs,
-    form: Result<Form<CancelForm>, FormRejection>,
-) -> Response {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let code = form.code.trim();
+/// The visit with this code, active or cancelled; or the code page with its error.
+async fn visit_by_code(
+    app: &AppState,
+    prefs: &Prefs,
+    action: &str,
+    code: &str,
+) -> Result<Booking, Response> {
     let mut errors = Errors::default();
-    if code.is_empty() {
+    if code.trim().is_empty() {
         errors.add(
             "code",
             prefs.t(
@@ -700,41 +1009,403 @@ pub async fn cancel(
                 "Enter the confirmation code.",
             ),
         );
-        return (
+        return Err(no_store(
             StatusCode::UNPROCESSABLE_ENTITY,
-            cancel_page(&prefs, code, &errors),
-        )
-            .into_response();
+            code_page(prefs, action, code, &errors),
+        ));
     }
-    match app
-        .store
-        .cancel_booking(&hash_tracking_code(code), app.clock.now())
-        .await
-    {
-        Ok(Some(booking)) => {
-            let title = prefs.t("Часът е отменен", "The visit is cancelled");
-            let body = html! {
-                div.notice role="status" { p { strong { (title) } } }
-                h1 { (title) }
-                (booking_facts(&prefs, &booking))
-                p { a href="/reception" { (prefs.t("Запишете друг час", "Book another time")) } }
-            };
-            (
-                [(header::CACHE_CONTROL, "no-store")],
-                layout::page(&prefs, Nav::Reception, title, body),
-            )
-                .into_response()
-        }
+    match app.store.booking_by_code(&hash_tracking_code(code)).await {
+        Ok(Some(booking)) => Ok(booking),
         Ok(None) => {
             errors.add(
                 "code",
                 prefs.t(
-                    "Няма записан час с този код, или той вече е отменен.",
-                    "There is no booking with this code, or it is already cancelled.",
+                    "Няма записан час с този код за потвърждение. Проверете кода.",
+                    "There is no booking with this confirmation code. Check the code.",
                 ),
             );
-            (StatusCode::NOT_FOUND, cancel_page(&prefs, code, &errors)).into_response()
+            Err(no_store(
+                StatusCode::NOT_FOUND,
+                code_page(prefs, action, code, &errors),
+            ))
         }
+        Err(e) => Err(unavailable(prefs, &e)),
+    }
+}
+
+/// Whether a visit can still be cancelled or moved: not cancelled, not begun.
+fn changeable(app: &AppState, booking: &Booking) -> bool {
+    booking.cancelled_at.is_none() && !started(booking.day, &booking.slot, app.clock.now())
+}
+
+/// What a visit's page shows besides the visit.
+#[derive(Default)]
+struct VisitView<'a> {
+    /// `moved` or `cancelled`: what was just done.
+    done: Option<&'a str>,
+    errors: Errors,
+    /// The day chosen to move to, with its free times, and the time chosen.
+    moving: Option<(Date, Vec<String>)>,
+    day: String,
+    slot: String,
+}
+
+/// `MONTHS[m - 1]`: a month's name (Bulgarian, English).
+const MONTHS: [(&str, &str); 12] = [
+    ("януари", "January"),
+    ("февруари", "February"),
+    ("март", "March"),
+    ("април", "April"),
+    ("май", "May"),
+    ("юни", "June"),
+    ("юли", "July"),
+    ("август", "August"),
+    ("септември", "September"),
+    ("октомври", "October"),
+    ("ноември", "November"),
+    ("декември", "December"),
+];
+
+/// A month as it reads in a sentence: "март 2026 г.", "March 2026".
+fn month_text(en: bool, day: Date) -> String {
+    let (bg, en_name) = MONTHS[usize::from(day.month().unsigned_abs()).clamp(1, 12) - 1];
+    if en {
+        format!("{en_name} {}", day.year())
+    } else {
+        format!("{bg} {}\u{a0}г.", day.year())
+    }
+}
+
+/// What a person told that the month is full with the official reads, naming the field that
+/// matched.
+pub fn month_full(en: bool, official: &str, day: Date, by: Contact) -> (&'static str, String) {
+    let (with_bg, with_en) = official_with(official).unwrap_or(("длъжностно лице", "an official"));
+    let month = month_text(en, day);
+    let n = VISITS_PER_MONTH;
+    let (field, text) = match (en, by) {
+        (true, Contact::Phone) => (
+            "phone",
+            format!(
+                "This phone already has {n} visits with {with_en} in {month}, the most one person \
+                 can have with an official in a month. Choose a day in another month."
+            ),
+        ),
+        (true, Contact::Email) => (
+            "email",
+            format!(
+                "This e-mail address already has {n} visits with {with_en} in {month}, the most \
+                 one person can have with an official in a month. Choose a day in another month."
+            ),
+        ),
+        (false, Contact::Phone) => (
+            "phone",
+            format!(
+                "С този телефон вече има {n} часа при {with_bg} през {month} — толкова може да \
+                 има един човек при едно длъжностно лице в един месец. Изберете ден от друг месец."
+            ),
+        ),
+        (false, Contact::Email) => (
+            "email",
+            format!(
+                "С този адрес на електронна поща вече има {n} часа при {with_bg} през {month} — \
+                 толкова може да има един човек при едно длъжностно лице в един месец. Изберете \
+                 ден от друг месец."
+            ),
+        ),
+    };
+    (field, text)
+}
+
+/// A visit's page: the visit, and while it can be changed, the two ways on (cancel it, with a
+/// confirmation step; move it to another free time of the same official).
+fn visit_page(
+    app: &AppState,
+    prefs: &Prefs,
+    booking: &Booking,
+    code: &str,
+    view: &VisitView<'_>,
+) -> Markup {
+    let cancelled = booking.cancelled_at.is_some();
+    let title = match (view.done, cancelled) {
+        (_, true) => prefs.t("Часът е отменен", "The visit is cancelled"),
+        (Some("moved"), false) => prefs.t("Часът е преместен", "The visit is moved"),
+        _ => prefs.t("Вашият записан час", "Your booking"),
+    };
+    let days = bookable_days(app.clock.now(), &app.calendar);
+    let day_error = view.errors.get("day");
+    let slot_error = view.errors.get("slot");
+    let emailed = booking.email.as_deref().is_some_and(|e| !e.is_empty());
+    let code = code_param(code);
+    let body = html! {
+        @if view.done.is_some() || cancelled {
+            div.notice role="status" { h1 { (title) } }
+        } @else {
+            h1 { (title) }
+        }
+        (view.errors.summary(prefs))
+        (facts(prefs, booking, true))
+        @match (view.done, cancelled) {
+            (Some("cancelled"), true) if emailed => p id="cancel-emailed" { (prefs.t(
+                "Изпращаме известие за отмяната на електронната поща, посочена при записването; приложеният файл премахва срещата от календара Ви.",
+                "We are sending a notice of the cancellation to the e-mail given when booking; its file removes the visit from your calendar.")) },
+            (Some("moved"), false) => {
+                p id="moved" { (prefs.t("Досегашният час е освободен за друг гражданин. Кодът за потвърждение остава същият.",
+                    "The previous time is freed for someone else. The confirmation code stays the same.")) }
+                @if emailed {
+                    p id="moved-emailed" { (prefs.t(
+                        "Изпращаме ново потвърждение с файл за календара на електронната поща, посочена при записването; той заменя срещата в календара Ви.",
+                        "We are sending a new confirmation with a calendar file to the e-mail given when booking; it replaces the visit in your calendar.")) }
+                }
+            },
+            _ => {},
+        }
+        @if cancelled {
+            p { a href="/reception" { (prefs.t("Запишете друг час", "Book another time")) } }
+        } @else if !changeable(app, booking) {
+            p id="visit-begun" { (prefs.t(
+                "Този час вече е започнал или минал; не може да бъде отменен или преместен.",
+                "This visit has already begun or passed; it cannot be cancelled or moved.")) }
+        } @else {
+            p.no-print { a id="visit-ics" href=(format!("/reception/visit.ics?code={code}")) download="visit.ics" {
+                (prefs.t("Добавете срещата в календара си (файл .ics)", "Add the visit to your calendar (.ics file)")) } }
+            h2 { (prefs.t("Преместване в друг час", "Move to another time")) }
+            p { (prefs.t("Часът остава при същото длъжностно лице и със същия код; досегашният се освобождава.",
+                "The visit stays with the same official and keeps its code; the present time is freed.")) }
+            form method="get" action="/reception/change" novalidate {
+                input type="hidden" name="code" value=(code);
+                div.field.invalid[day_error.is_some()] {
+                    label for="day" { (prefs.t("Нов ден", "New day")) }
+                    (layout::error_line(prefs, "day", day_error.as_deref()))
+                    select id="day" name="day"
+                        aria-describedby=[day_error.is_some().then_some("day-error")]
+                        aria-invalid=[day_error.is_some().then_some("true")] {
+                        option value="" { (prefs.t("— изберете ден —", "— choose a day —")) }
+                        @for d in &days {
+                            option value=(d.to_string()) selected[view.day == d.to_string()] { (prefs.day(*d)) }
+                        }
+                    }
+                }
+                button.secondary type="submit" { (prefs.t("Покажи свободните часове", "Show free times")) }
+            }
+            @if let Some((day, free)) = &view.moving {
+                h3 id="move-slots" { (prefs.t("Свободни часове", "Free times")) " — " (prefs.day(*day)) }
+                @if free.is_empty() {
+                    p { (prefs.t("Няма свободни часове в този ден. Изберете друг ден.", "No free times on this day. Choose another day.")) }
+                } @else {
+                    form method="post" action="/reception/move" novalidate {
+                        input type="hidden" name="code" value=(code);
+                        input type="hidden" name="sequence" value=(booking.sequence);
+                        input type="hidden" name="day" value=(day.to_string());
+                        fieldset.invalid[slot_error.is_some()] id="slot" tabindex="-1"
+                            aria-describedby=[slot_error.is_some().then_some("slot-error")] {
+                            legend { (prefs.t("Изберете нов час", "Choose a new time")) }
+                            (layout::error_line(prefs, "slot", slot_error.as_deref()))
+                            div.slots {
+                                @for s in free {
+                                    @let control = format!("slot-{}", s.replace(':', ""));
+                                    div.choice {
+                                        input type="radio" id=(control) name="slot" value=(s) checked[view.slot == *s];
+                                        label for=(control) { (s) }
+                                    }
+                                }
+                            }
+                        }
+                        button type="submit" { (prefs.t("Премести часа", "Move the visit")) }
+                    }
+                }
+            }
+            h2 { (prefs.t("Отмяна", "Cancelling")) }
+            p { a id="visit-cancel" href=(format!("/reception/cancel?code={code}")) { (prefs.t("Отменете часа", "Cancel the visit")) } }
+        }
+    };
+    layout::page(prefs, Nav::Reception, title, body)
+}
+
+/// The free slots of the official on `day` at `now`.
+async fn free_slots(app: &AppState, official: &str, day: Date) -> Result<Vec<String>, StoreError> {
+    let now = app.clock.now();
+    let booked = app.store.booked_slots(official, day).await?;
+    Ok(day_slots(day, &app.calendar)
+        .into_iter()
+        .filter(|s| !booked.contains(s) && !started(day, s, now))
+        .collect())
+}
+
+/// The day chosen to move to, if it is one that can be booked; else the error for its field.
+fn move_day(app: &AppState, prefs: &Prefs, day: &str, errors: &mut Errors) -> Option<Date> {
+    let days = bookable_days(app.clock.now(), &app.calendar);
+    let day = day.trim().parse::<Date>().ok().filter(|d| days.contains(d));
+    if day.is_none() {
+        errors.add(
+            "day",
+            prefs.t(
+                "Изберете нов ден от списъка.",
+                "Choose a new day from the list.",
+            ),
+        );
+    }
+    day
+}
+
+/// `GET /reception/change`: without a code, the page that asks for it; with one (the link in the
+/// confirmation e-mail carries it), the visit and what can be done with it; with a day, that
+/// day's free times to move to.
+pub async fn change(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    Query(query): Query<CodeQuery>,
+) -> Response {
+    let Some(code) = query.code.as_deref() else {
+        return no_store(
+            StatusCode::OK,
+            code_page(&prefs, "/reception/change", "", &Errors::default()),
+        );
+    };
+    let booking = match visit_by_code(&app, &prefs, "/reception/change", code).await {
+        Ok(booking) => booking,
+        Err(response) => return response,
+    };
+    let mut view = VisitView {
+        done: query
+            .done
+            .as_deref()
+            .filter(|d| ["moved", "cancelled"].contains(d)),
+        ..VisitView::default()
+    };
+    let mut status = StatusCode::OK;
+    if let Some(day) = query.day.as_deref()
+        && changeable(&app, &booking)
+    {
+        view.day = day.to_owned();
+        match move_day(&app, &prefs, day, &mut view.errors) {
+            Some(day) => match free_slots(&app, &booking.official, day).await {
+                Ok(free) => view.moving = Some((day, free)),
+                Err(e) => return unavailable(&prefs, &e),
+            },
+            None => status = StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+    no_store(status, visit_page(&app, &prefs, &booking, code, &view))
+}
+
+/// The confirmation step of a cancellation: what will be cancelled, and the button that does it.
+fn cancel_page(prefs: &Prefs, booking: &Booking, code: &str, errors: &Errors) -> Markup {
+    let title = prefs.t("Отмяна на записан час", "Cancel a booking");
+    let code = code_param(code);
+    let body = html! {
+        h1 { (title) }
+        (errors.summary(prefs))
+        p.lead { (prefs.t("Ще отмените този час:", "You are about to cancel this visit:")) }
+        (facts(prefs, booking, true))
+        p { (prefs.t("Часът ще бъде освободен за друг гражданин. Отмяната не може да бъде върната; за нов час ще трябва да се запишете отново.",
+            "The time will be freed for someone else. A cancellation cannot be undone; for a new visit you will have to book again.")) }
+        form method="post" action="/reception/cancel" {
+            input type="hidden" name="code" value=(code);
+            input type="hidden" name="sequence" value=(booking.sequence);
+            button.warning type="submit" id="confirm-cancel" { (prefs.t("Да, отменете часа", "Yes, cancel the visit")) }
+        }
+        p { a href=(format!("/reception/change?code={code}")) { (prefs.t("Не, запазете часа", "No, keep the visit")) } }
+    };
+    layout::page(prefs, Nav::Reception, title, body)
+}
+
+/// `GET /reception/cancel`: without a code, the page that asks for it; with one, what will be
+/// cancelled (nothing is, until the citizen presses the button, which posts).
+pub async fn cancel_form(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    Query(query): Query<CodeQuery>,
+) -> Response {
+    let Some(code) = query.code.as_deref() else {
+        return no_store(
+            StatusCode::OK,
+            code_page(&prefs, "/reception/cancel", "", &Errors::default()),
+        );
+    };
+    let booking = match visit_by_code(&app, &prefs, "/reception/cancel", code).await {
+        Ok(booking) => booking,
+        Err(response) => return response,
+    };
+    if !changeable(&app, &booking) {
+        // Cancelled already, or begun: the visit's page says which.
+        return no_store(
+            StatusCode::OK,
+            visit_page(&app, &prefs, &booking, code, &VisitView::default()),
+        );
+    }
+    no_store(
+        StatusCode::OK,
+        cancel_page(&prefs, &booking, code, &Errors::default()),
+    )
+}
+
+/// `POST /reception/cancel`: cancels the visit (and queues the cancellation notice with its
+/// calendar file, if an address was given), then shows it cancelled (POST/redirect/GET). Sent
+/// again, it finds the visit cancelled and shows the same.
+pub async fn cancel(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    form: Result<Form<VisitChange>, FormRejection>,
+) -> Response {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let code = form.code.trim();
+    let booking = match visit_by_code(&app, &prefs, "/reception/cancel", code).await {
+        Ok(booking) => booking,
+        Err(response) => return response,
+    };
+    if booking.cancelled_at.is_some() {
+        return once::see_other(&visit_address(code, Some("cancelled")));
+    }
+    if !changeable(&app, &booking) {
+        return no_store(
+            StatusCode::CONFLICT,
+            visit_page(&app, &prefs, &booking, code, &VisitView::default()),
+        );
+    }
+    let changed = |booking: &Booking| {
+        let mut errors = Errors::default();
+        errors.add(
+            "confirm-cancel",
+            prefs.t(
+                "Часът току-що беше променен. Проверете го и потвърдете отмяната отново.",
+                "The visit has just been changed. Check it and confirm the cancellation again.",
+            ),
+        );
+        no_store(
+            StatusCode::CONFLICT,
+            cancel_page(&prefs, booking, code, &errors),
+        )
+    };
+    if form.sequence().is_some_and(|s| s != booking.sequence) {
+        return changed(&booking);
+    }
+    let notice = cancellation_mail(&app, &booking);
+    let has_notice = notice.is_some();
+    match app
+        .store
+        .cancel_booking_notified(
+            &hash_tracking_code(code),
+            Some(booking.sequence),
+            app.clock.now(),
+            "citizen",
+            notice,
+        )
+        .await
+    {
+        Ok(Some(_)) => {
+            if has_notice {
+                app.notify.wake();
+            }
+            once::see_other(&visit_address(code, Some("cancelled")))
+        }
+        // Cancelled or moved meanwhile (another tab, the desk).
+        Ok(None) => match visit_by_code(&app, &prefs, "/reception/cancel", code).await {
+            Ok(now) if now.cancelled_at.is_some() => {
+                once::see_other(&visit_address(code, Some("cancelled")))
+            }
+            Ok(now) => changed(&now),
+            Err(response) => response,
+        },
         Err(e) => {
             tracing::error!(error = %e, "cancellation failed");
             layout::error_page(
@@ -747,6 +1418,185 @@ pub async fn cancel(
                 ),
             )
         }
+    }
+}
+
+/// `POST /reception/move`: moves the visit to the free time chosen, in one step (the old time
+/// freed and the new one taken together); it keeps its code and its calendar UID, and a new
+/// confirmation (with a higher SEQUENCE) goes to the e-mail given when booking. Then the visit's
+/// page (POST/redirect/GET); sent again, the visit is found moved already and shown the same.
+pub async fn move_visit(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    form: Result<Form<VisitChange>, FormRejection>,
+) -> Response {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let code = form.code.trim();
+    let booking = match visit_by_code(&app, &prefs, "/reception/change", code).await {
+        Ok(booking) => booking,
+        Err(response) => return response,
+    };
+    let slot = form.slot.as_deref().unwrap_or_default().trim().to_owned();
+    let day_text = form.day.as_deref().unwrap_or_default().trim().to_owned();
+    // The same move sent again (a double click, a reload): it is done already.
+    if let Some(sent) = form.sequence()
+        && booking.sequence > sent
+        && booking.cancelled_at.is_none()
+        && booking.day.to_string() == day_text
+        && booking.slot == slot
+    {
+        return once::see_other(&visit_address(code, Some("moved")));
+    }
+    if !changeable(&app, &booking) {
+        return no_store(
+            StatusCode::CONFLICT,
+            visit_page(&app, &prefs, &booking, code, &VisitView::default()),
+        );
+    }
+    let mut view = VisitView {
+        day: day_text.clone(),
+        slot: slot.clone(),
+        ..VisitView::default()
+    };
+    let Some(day) = move_day(&app, &prefs, &day_text, &mut view.errors) else {
+        return no_store(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            visit_page(&app, &prefs, &booking, code, &view),
+        );
+    };
+    let free = match free_slots(&app, &booking.official, day).await {
+        Ok(free) => free,
+        Err(e) => return unavailable(&prefs, &e),
+    };
+    let refuse = |status: StatusCode, field: &str, text: String, free: Vec<String>| {
+        let mut view = VisitView {
+            day: day.to_string(),
+            moving: Some((day, free)),
+            ..VisitView::default()
+        };
+        view.errors.add(field, text);
+        no_store(status, visit_page(&app, &prefs, &booking, code, &view))
+    };
+    if form.sequence().is_some_and(|s| s != booking.sequence) {
+        return refuse(
+            StatusCode::CONFLICT,
+            "slot",
+            prefs
+                .t(
+                    "Часът току-що беше променен. Проверете го и изберете отново.",
+                    "The visit has just been changed. Check it and choose again.",
+                )
+                .to_owned(),
+            free,
+        );
+    }
+    if slot.is_empty() || !free.contains(&slot) {
+        let text = if slot.is_empty() {
+            prefs.t(
+                "Изберете нов час от свободните.",
+                "Choose a new time from the free ones.",
+            )
+        } else {
+            prefs.t(
+                "Този час не е свободен. Изберете друг от свободните.",
+                "This time is not free. Choose another of the free ones.",
+            )
+        };
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "slot",
+            text.to_owned(),
+            free,
+        );
+    }
+    let confirmation = confirmation_mail(
+        &app,
+        &VisitFacts {
+            email: booking.email.as_deref().unwrap_or_default(),
+            official: &booking.official,
+            day,
+            slot: &slot,
+            uid: &booking.uid,
+            sequence: booking.sequence + 1,
+        },
+        &code_param(code),
+        true,
+    );
+    let emailed = confirmation.is_some();
+    let outcome = app
+        .store
+        .reschedule_booking(
+            Reschedule {
+                code_hash: hash_tracking_code(code),
+                expected_sequence: booking.sequence,
+                day,
+                slot: slot.clone(),
+                confirmation,
+            },
+            app.clock.now(),
+            "citizen",
+        )
+        .await;
+    match outcome {
+        Ok(RescheduleOutcome::Moved { .. }) => {
+            if emailed {
+                app.notify.wake();
+            }
+            once::see_other(&visit_address(code, Some("moved")))
+        }
+        Ok(RescheduleOutcome::SlotTaken) => {
+            let free = free_slots(&app, &booking.official, day)
+                .await
+                .unwrap_or_default();
+            refuse(
+                StatusCode::CONFLICT,
+                "slot",
+                prefs
+                    .t(
+                        "Този час току-що беше зает от друг гражданин. Изберете друг.",
+                        "Someone has just booked this time. Choose another.",
+                    )
+                    .to_owned(),
+                free,
+            )
+        }
+        Ok(RescheduleOutcome::MonthFull { by }) => {
+            let (_, text) = month_full(prefs.en(), &booking.official, day, by);
+            let mut view = VisitView {
+                day: day.to_string(),
+                ..VisitView::default()
+            };
+            view.errors.add("day", text);
+            no_store(
+                StatusCode::CONFLICT,
+                visit_page(&app, &prefs, &booking, code, &view),
+            )
+        }
+        Ok(RescheduleOutcome::NotFound) => refuse(
+            StatusCode::CONFLICT,
+            "slot",
+            prefs
+                .t(
+                    "Часът току-що беше променен. Проверете го и изберете отново.",
+                    "The visit has just been changed. Check it and choose again.",
+                )
+                .to_owned(),
+            free,
+        ),
+        Err(e) => unavailable(&prefs, &e),
+    }
+}
+
+/// `GET /reception/visit.ics?code=…`: the calendar file of the visit with this code.
+pub async fn calendar_by_code(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    Query(query): Query<CodeQuery>,
+) -> Response {
+    let code = query.code.unwrap_or_default();
+    match visit_by_code(&app, &prefs, "/reception/change", &code).await {
+        Ok(booking) => calendar_download(&app, &booking),
+        Err(response) => response,
     }
 }
 

@@ -6,10 +6,11 @@ use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box, sentence, te
 use super::once;
 use super::upload::{self, MAX_FILE_BYTES, MAX_FILES};
 use crate::AppState;
+use crate::extract::Path;
 use crate::intake::{self, IntakeError};
 use crate::letters;
+use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};

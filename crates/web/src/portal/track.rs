@@ -8,9 +8,10 @@ use super::layout::{self, Errors, Nav, Prefs, TextInput};
 use super::once;
 use super::submit::kind_text;
 use crate::AppState;
+use crate::extract::Path;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -307,7 +308,7 @@ fn case_page(
         }
         h2 { (prefs.t("История", "History")) }
         div.table-wrap {
-            table {
+            table.stacked {
                 caption.visually-hidden { (prefs.t("История на преписката", "History of the case")) }
                 thead { tr {
                     th scope="col" { (prefs.t("Дата и час", "Date and time")) }
@@ -317,9 +318,9 @@ fn case_page(
                 tbody {
                     @for e in &view.history {
                         tr {
-                            td { (prefs.time(e.at)) }
-                            td { (status_text(prefs, e.status)) }
-                            td { (prefs.t(&e.note_bg, &e.note_en)) }
+                            td data-label=(prefs.t("Дата и час", "Date and time")) { (prefs.time(e.at)) }
+                            td data-label=(prefs.t("Статус", "Status")) { (status_text(prefs, e.status)) }
+                            td data-label=(prefs.t("Какво стана", "What happened")) { (prefs.t(&e.note_bg, &e.note_en)) }
                         }
                     }
                 }

@@ -92,7 +92,7 @@ fn when(at: Option<Timestamp>) -> Text {
             let zoned = at.to_zoned(municipal_tz());
             t(
                 format!(
-                    "{} г., {} ч.",
+                    "{}\u{a0}г., {}\u{a0}ч.",
                     zoned.strftime("%d.%m.%Y"),
                     zoned.strftime("%H:%M")
                 ),
@@ -104,6 +104,15 @@ fn when(at: Option<Timestamp>) -> Text {
             )
         }
         None => t("(още не са изчислени)", "(not computed yet)"),
+    }
+}
+
+/// `text` ending with one full stop ("…, 09:53 ч." is not given a second one).
+fn sentence_end(text: &str) -> String {
+    if text.ends_with('.') {
+        text.to_owned()
+    } else {
+        format!("{text}.")
     }
 }
 
@@ -142,7 +151,7 @@ pub fn build(view: &StatsView, year: i16, organisation: &str, ongoing: bool) -> 
 
     let mut intro = vec![t(
         format!(
-            "Отчетът обобщава обратната връзка, която {organisation} получи през {year} г. по \
+            "Отчетът обобщава обратната връзка, която {organisation} получи през {year}\u{a0}г. по \
              всички канали — предложения, сигнали, жалби, похвали, мнения, коментари, сигнали за \
              корупция и заявления, — как и в какви срокове е отговорено, и резултатите от \
              проучването на удовлетвореността на потребителите, както изисква Наредбата за \
@@ -157,7 +166,7 @@ pub fn build(view: &StatsView, year: i16, organisation: &str, ongoing: bool) -> 
     )];
     let as_of = when(view.freshness.computed_at);
     intro.push(t(
-        format!("Данни към {}.", as_of.bg),
+        format!("Данни към {}", sentence_end(&as_of.bg)),
         format!("Figures as of {}.", as_of.en),
     ));
     if ongoing {
@@ -509,7 +518,7 @@ pub fn build(view: &StatsView, year: i16, organisation: &str, ongoing: bool) -> 
     AnnualReport {
         year,
         title: t(
-            format!("Годишен отчет за обратната връзка от потребителите за {year} г."),
+            format!("Годишен отчет за обратната връзка от потребителите за {year}\u{a0}г."),
             format!("Annual report on users' feedback, {year}"),
         ),
         organisation: organisation.to_owned(),
@@ -539,7 +548,7 @@ pub fn html(report: &AnnualReport, lang: Lang) -> Markup {
                     @for paragraph in &section.paragraphs { p { (paragraph.pick(lang)) } }
                     @if let Some(table) = &section.table {
                         div.table-wrap tabindex="0" role="region" aria-label=(table.caption.pick(lang)) {
-                            table id=(format!("{}-table", section.id)) {
+                            table.stacked id=(format!("{}-table", section.id)) {
                                 caption { (table.caption.pick(lang)) }
                                 thead { tr {
                                     @for heading in &table.headings {
@@ -550,8 +559,9 @@ pub fn html(report: &AnnualReport, lang: Lang) -> Markup {
                                     @for row in &table.rows {
                                         tr {
                                             @for (i, cell) in row.iter().enumerate() {
-                                                @if i == 0 { th scope="row" { (cell.pick(lang)) } }
-                                                @else { td { (cell.pick(lang)) } }
+                                                @let heading = table.headings.get(i).map(|h| h.pick(lang).replace('\n', " "));
+                                                @if i == 0 { th scope="row" data-label=[heading] { (cell.pick(lang)) } }
+                                                @else { td data-label=[heading] { (cell.pick(lang)) } }
                                             }
                                         }
                                     }
@@ -567,66 +577,158 @@ pub fn html(report: &AnnualReport, lang: Lang) -> Markup {
 
 const BODY: f32 = 10.5;
 const TABLE: f32 = 8.5;
-/// The width of a number's column in the PDF.
-const COLUMN: f32 = 56.0;
+/// The smallest size a table's headings shrink to before their words are broken.
+const TABLE_SMALLEST: f32 = 7.0;
+/// The least width of a number's column, and the space that keeps it apart from the column
+/// before it, in points.
+const COLUMN: f32 = 40.0;
+const GAP: f32 = 9.0;
+/// The least width of the first column, whatever its labels (kinds, channels, departments:
+/// wrapped, never cut), and the most it asks for before the headings get smaller.
+const LABEL: (f32, f32) = (80.0, 140.0);
 
-/// `text` cut with an ellipsis to fit `width` points.
-fn fit(doc: &mut Document, style: Style, size: f32, text: &str, width: f32) -> String {
-    if doc.text_width(style, size, text) <= width {
-        return text.to_owned();
+/// The widest of `texts` in `style` at `size`.
+fn widest<'a>(
+    doc: &mut Document,
+    style: Style,
+    size: f32,
+    texts: impl IntoIterator<Item = &'a str>,
+) -> f32 {
+    texts
+        .into_iter()
+        .map(|t| doc.text_width(style, size, t))
+        .fold(0.0, f32::max)
+}
+
+/// The widths of a table's columns of numbers (each with the gap before it) and the size of
+/// the headings: a column is as wide as its widest number and the longest word of its
+/// heading, so that headings wrap within their column and never run into the next one; the
+/// headings get smaller when the first column would be left narrower than its longest label
+/// (within [`LABEL`]).
+fn column_widths(doc: &mut Document, table: &Table) -> (Vec<f32>, f32) {
+    let full = Document::content_width();
+    let labels = widest(
+        doc,
+        Style::Regular,
+        TABLE,
+        table
+            .rows
+            .iter()
+            .filter_map(|r| r.first())
+            .map(|c| c.bg.as_str()),
+    );
+    let least_label = (labels + GAP).clamp(LABEL.0, LABEL.1);
+    let mut size = TABLE;
+    loop {
+        let widths: Vec<f32> = (1..table.headings.len())
+            .map(|i| {
+                let heading = widest(
+                    doc,
+                    Style::Bold,
+                    size,
+                    table.headings[i].bg.split_whitespace(),
+                );
+                let values = widest(
+                    doc,
+                    Style::Regular,
+                    TABLE,
+                    table
+                        .rows
+                        .iter()
+                        .filter_map(|r| r.get(i))
+                        .map(|c| c.bg.as_str()),
+                );
+                heading.max(values).max(COLUMN) + GAP
+            })
+            .collect();
+        if full - widths.iter().sum::<f32>() >= least_label || size <= TABLE_SMALLEST {
+            return (widths, size);
+        }
+        size -= 0.5;
     }
-    let mut cut: String = text.to_owned();
-    while !cut.is_empty() && doc.text_width(style, size, &format!("{cut}…")) > width {
-        cut.pop();
-    }
-    format!("{}…", cut.trim_end())
+}
+
+/// A heading's lines within `width`: its own line breaks first, then between words.
+fn heading_lines(doc: &mut Document, size: f32, heading: &str, width: f32) -> Vec<String> {
+    heading
+        .split('\n')
+        .flat_map(|line| doc.wrap(Style::Bold, size, line, width))
+        .collect()
 }
 
 fn pdf_table(doc: &mut Document, table: &Table) {
-    let columns = table.headings.len().saturating_sub(1);
     let full = Document::content_width();
-    let label_width = full - COLUMN * columns as f32 - 6.0;
-    doc.space(4.0);
-    doc.keep_together(TABLE * 1.4 * 4.0);
-    doc.line(Style::Bold, 9.5, Align::Left, &table.caption.bg);
-    // Headings: up to two lines each, numbers' headings aligned right.
-    let lines: Vec<Vec<&str>> = table
+    let (widths, heading_size) = column_widths(doc, table);
+    let label_width = (full - widths.iter().sum::<f32>()).max(GAP);
+    // The right edge of each column of numbers, from the left margin.
+    let rights: Vec<f32> = widths
+        .iter()
+        .scan(label_width, |right, w| {
+            *right += w;
+            Some(*right)
+        })
+        .collect();
+    let headings: Vec<Vec<String>> = table
         .headings
         .iter()
-        .map(|h| h.bg.split('\n').collect())
+        .enumerate()
+        .map(|(i, h)| {
+            let width = if i == 0 {
+                label_width - GAP
+            } else {
+                widths[i - 1] - GAP
+            };
+            heading_lines(doc, heading_size, &h.bg, width)
+        })
         .collect();
-    let height = lines.iter().map(Vec::len).max().unwrap_or(1);
+    let height = headings.iter().map(Vec::len).max().unwrap_or(1);
+    doc.space(4.0);
+    doc.keep_together(TABLE * 1.4 * (height as f32 + 4.0));
+    doc.line(Style::Bold, 9.5, Align::Left, &table.caption.bg);
+    // Headings sit on the rule under them; numbers' headings are aligned right.
     for line in 0..height {
         let mut cells: Vec<(f32, String)> = Vec::new();
-        for (i, heading) in lines.iter().enumerate() {
-            let Some(text) = heading.get(line) else {
+        for (i, lines) in headings.iter().enumerate() {
+            let Some(text) = (line + lines.len())
+                .checked_sub(height)
+                .and_then(|at| lines.get(at))
+            else {
                 continue;
             };
-            if i == 0 {
-                cells.push((0.0, fit(doc, Style::Bold, TABLE, text, label_width)));
+            let x = if i == 0 {
+                0.0
             } else {
-                let right = label_width + 6.0 + COLUMN * i as f32;
-                let width = doc.text_width(Style::Bold, TABLE, text);
-                cells.push((right - width, (*text).to_owned()));
-            }
+                rights[i - 1] - doc.text_width(Style::Bold, heading_size, text)
+            };
+            cells.push((x, text.clone()));
         }
         let cells: Vec<(f32, &str)> = cells.iter().map(|(x, s)| (*x, s.as_str())).collect();
-        doc.row(Style::Bold, TABLE, &cells);
+        doc.row(Style::Bold, heading_size, &cells);
     }
     doc.rule();
     for row in &table.rows {
+        let label = row
+            .first()
+            .map(|c| doc.wrap(Style::Regular, TABLE, &c.bg, label_width - GAP))
+            .unwrap_or_default();
+        doc.keep_together(TABLE * 1.4 * label.len().max(1) as f32);
         let mut cells: Vec<(f32, String)> = Vec::new();
-        for (i, cell) in row.iter().enumerate() {
-            if i == 0 {
-                cells.push((0.0, fit(doc, Style::Regular, TABLE, &cell.bg, label_width)));
-            } else {
-                let right = label_width + 6.0 + COLUMN * i as f32;
-                let width = doc.text_width(Style::Regular, TABLE, &cell.bg);
-                cells.push((right - width, cell.bg.clone()));
-            }
+        if let Some(first) = label.first() {
+            cells.push((0.0, first.clone()));
+        }
+        for (i, cell) in row.iter().enumerate().skip(1) {
+            let Some(right) = rights.get(i - 1) else {
+                continue;
+            };
+            let width = doc.text_width(Style::Regular, TABLE, &cell.bg);
+            cells.push((right - width, cell.bg.clone()));
         }
         let cells: Vec<(f32, &str)> = cells.iter().map(|(x, s)| (*x, s.as_str())).collect();
         doc.row(Style::Regular, TABLE, &cells);
+        // A long label goes on under itself.
+        for more in label.iter().skip(1) {
+            doc.row(Style::Regular, TABLE, &[(0.0, more.as_str())]);
+        }
     }
     doc.space(8.0);
 }
@@ -662,7 +764,7 @@ pub fn pdf(report: &AnnualReport, created: Timestamp) -> Result<Vec<u8>, PdfErro
         &report.title.bg,
         created.to_zoned(municipal_tz()).datetime(),
         move |page, pages| {
-            format!("{organisation} · Годишен отчет за {year} г. · стр. {page} от {pages}")
+            format!("{organisation} · Годишен отчет за {year}\u{a0}г. · стр. {page} от {pages}")
         },
     )
 }

@@ -155,6 +155,11 @@ pub fn outcomes(view: &StatsView, lang: Lang, id: &str) -> Markup {
         title,
         desc: &desc,
     };
+    let (outcome, cases, share) = (
+        lang.pick("Изход", "Outcome"),
+        lang.pick("Преписки", "Cases"),
+        lang.pick("Дял от получените", "Share of those received"),
+    );
     html! {
         section aria-labelledby=(format!("{id}-heading")) {
             h2 id=(format!("{id}-heading")) { (title) }
@@ -162,26 +167,26 @@ pub fn outcomes(view: &StatsView, lang: Lang, id: &str) -> Markup {
                 (svg::stacked_bar(&caption, &segments))
             }
             div.table-wrap tabindex="0" role="region" aria-label=(title) {
-                table id=(format!("{id}-table")) {
+                table.stacked id=(format!("{id}-table")) {
                     caption { (title) ", " (view::period_label(view.period, lang)) }
                     thead { tr {
-                        th scope="col" { (lang.pick("Изход", "Outcome")) }
-                        th scope="col" { (lang.pick("Преписки", "Cases")) }
-                        th scope="col" { (lang.pick("Дял от получените", "Share of those received")) }
+                        th scope="col" { (outcome) }
+                        th scope="col" { (cases) }
+                        th scope="col" { (share) }
                     } }
                     tbody {
                         @for s in &segments {
                             tr {
-                                th scope="row" { (s.label) }
-                                td { (s.shown) }
-                                td { (percent((t.received > 0).then(|| s.value as f64 / t.received as f64), lang)) }
+                                th scope="row" data-label=(outcome) { (s.label) }
+                                td data-label=(cases) { (s.shown) }
+                                td data-label=(share) { (percent((t.received > 0).then(|| s.value as f64 / t.received as f64), lang)) }
                             }
                         }
                     }
                     tfoot { tr {
                         th scope="row" { (lang.pick("Общо получени", "Total received")) }
-                        td { (int(t.received, lang)) }
-                        td { (percent((t.received > 0).then_some(1.0), lang)) }
+                        td data-label=(cases) { (int(t.received, lang)) }
+                        td data-label=(share) { (percent((t.received > 0).then_some(1.0), lang)) }
                     } }
                 }
             }
@@ -202,15 +207,17 @@ fn measure_headings(lang: Lang) -> [&'static str; 7] {
     ]
 }
 
+/// A row's measures, each cell labelled with its heading for the stacked rows of a phone.
 fn measure_cells(t: &Tally, lang: Lang) -> Markup {
+    let [received, answered, on_time, late, overdue, share, median] = measure_headings(lang);
     html! {
-        td { (int(t.received, lang)) }
-        td { (int(t.answered, lang)) }
-        td { (int(t.on_time, lang)) }
-        td { (int(t.late, lang)) }
-        td { (int(t.overdue, lang)) }
-        td { (percent(t.on_time_share(), lang)) }
-        td { (t.median_days().map(|d| d.to_string()).unwrap_or_else(|| "—".into())) }
+        td data-label=(received) { (int(t.received, lang)) }
+        td data-label=(answered) { (int(t.answered, lang)) }
+        td data-label=(on_time) { (int(t.on_time, lang)) }
+        td data-label=(late) { (int(t.late, lang)) }
+        td data-label=(overdue) { (int(t.overdue, lang)) }
+        td data-label=(share) { (percent(t.on_time_share(), lang)) }
+        td data-label=(median) { (t.median_days().map(|d| d.to_string()).unwrap_or_else(|| "—".into())) }
     }
 }
 
@@ -224,7 +231,7 @@ pub fn measures_table(
 ) -> Markup {
     html! {
         div.table-wrap tabindex="0" role="region" aria-label=(caption) {
-            table id=(id) {
+            table.stacked id=(id) {
                 caption { (caption) }
                 thead { tr {
                     th scope="col" { (label_heading) }
@@ -233,7 +240,7 @@ pub fn measures_table(
                 tbody {
                     @for row in rows {
                         tr data-value=(row.value) {
-                            th scope="row" { (row.label(lang)) }
+                            th scope="row" data-label=(label_heading) { (row.label(lang)) }
                             (measure_cells(&row.tally, lang))
                         }
                     }

@@ -124,7 +124,7 @@ pub fn period_label(period: Period, lang: Lang) -> String {
     };
     if whole_year {
         match lang {
-            Lang::Bg => format!("{} г.", period.from.year()),
+            Lang::Bg => format!("{}\u{a0}г.", period.from.year()),
             Lang::En => period.from.year().to_string(),
         }
     } else if period.from == period.to {
@@ -691,7 +691,7 @@ mod tests {
         );
         assert_eq!(
             period_label(Period::year(2026).unwrap(), Lang::Bg),
-            "2026 г."
+            "2026\u{a0}г."
         );
     }
 

@@ -319,3 +319,76 @@ impl TestApp {
         }
     }
 }
+
+/// The text of an HTML fragment: tags dropped, `<br>` read as a space, runs of space made one.
+fn html_text(fragment: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in fragment.replace("<br>", " ").chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The value of `name="…"` in the opening tag `tag`, if it is there.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[start..].split('"').next()
+}
+
+/// Checks that every table of `page` that stacks on a phone (`table.stacked`) names each cell
+/// of its body by its column's heading or the heading's first words (`data-label`, which the stylesheet writes before the
+/// cell when the rows stack), and that the page has at least `least` such tables. `page`
+/// names the page in the messages.
+#[track_caller]
+pub fn assert_stacked_tables(html: &str, page: &str, least: usize) {
+    let tables: Vec<&str> = html
+        .split(r#"<table class="stacked""#)
+        .skip(1)
+        .map(|t| t.split("</table>").next().unwrap())
+        .collect();
+    assert!(
+        tables.len() >= least,
+        "{page}: {} stacked tables, expected at least {least}",
+        tables.len()
+    );
+    for table in tables {
+        let (head, body) = table
+            .split_once("</thead>")
+            .unwrap_or_else(|| panic!("{page}: a stacked table without a head: {table}"));
+        let headings: Vec<String> = head
+            .split("<th ")
+            .skip(1)
+            .map(|th| html_text(th.split_once('>').unwrap().1.split("</th>").next().unwrap()))
+            .collect();
+        let body = body.split("<tfoot>").next().unwrap();
+        for row in body.split("<tr").skip(1) {
+            let cells: Vec<&str> = row
+                .match_indices("<t")
+                .filter(|(at, _)| row[at + 2..].starts_with("d") || row[at + 2..].starts_with("h "))
+                .map(|(at, _)| &row[at..at + row[at..].find('>').unwrap()])
+                .collect();
+            assert_eq!(
+                cells.len(),
+                headings.len(),
+                "{page}: a row's cells and the headings {headings:?}: {row}"
+            );
+            for (cell, heading) in cells.iter().zip(&headings) {
+                let label = attribute(cell, "data-label").unwrap_or_else(|| {
+                    panic!("{page}: a cell without data-label: {cell} in {row}")
+                });
+                // The heading, or its first words where the rest explains it.
+                let label = html_text(label);
+                assert!(
+                    !label.is_empty() && heading.starts_with(&label),
+                    "{page}: a cell labelled {label:?}, its column {heading:?}: {row}"
+                );
+            }
+        }
+    }
+}
