@@ -5,12 +5,8 @@
 
 mod admin;
 mod api_key;
-mod bench;
-mod bench_scale;
-mod bench_search;
 mod check;
 mod demo;
-mod generate;
 mod import;
 mod mail;
 mod reindex;
@@ -122,8 +118,6 @@ enum Command {
         #[arg(long, env = "PRIEMNA_SEARCH_DIR")]
         search_dir: Option<std::path::PathBuf>,
     },
-    /// Measure search latency on generated cases (median and 95th percentile beside a baseline).
-    BenchSearch(bench_search::BenchSearchArgs),
     /// Register a paper, phone or signal-box submission (for clerks).
     Submit(Box<submit::SubmitArgs>),
     /// Import an existing register from CSV: all rows or none (see --skip-invalid).
@@ -176,12 +170,6 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Measure intake and tracking against same-run baselines (see docs/benchmarks.md).
-    Bench(bench::BenchArgs),
-    /// Fill a register with realistic synthetic cases, for benchmarks at scale.
-    Generate(generate::GenerateArgs),
-    /// Measure tracking, the inbox and the statistics over a generated register.
-    BenchScale(bench_scale::BenchScaleArgs),
     /// Check identifiers (ЕГН, ЕИК, phone, e-mail); reads standard input when no values are given.
     Check {
         #[arg(value_enum)]
@@ -374,13 +362,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Department(c) => admin::department(c).await,
         Command::ApiKey(c) => api_key::run(c).await,
         Command::Journal(c) => admin::journal(c).await,
-        Command::Bench(args) => bench::run(args).await,
-        Command::BenchScale(args) => bench_scale::run(args).await,
-        Command::Generate(args) => {
-            generate::run(args, priemna_domain::Clock::now(&SystemClock)).await
-        }
         Command::Reindex { db, search_dir } => reindex::run(db, search_dir.as_deref()).await,
-        Command::BenchSearch(args) => bench_search::run(args),
         Command::Backup { to, db } => admin::backup(db, to).await,
         Command::Restore { from, db, force } => admin::restore(from, db, force).await,
     }

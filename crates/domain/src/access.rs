@@ -624,13 +624,13 @@ pub fn check(
     };
 
     // The rules no role overrides, most fundamental first.
-    if case.corruption && !(actor.corruption_officer && actor.role.handles_cases()) {
+    if case.corruption && !sees_sealed(actor) {
         return Err(Denied::corruption());
     }
     if permission != Permission::DeclareConflict && case.is_conflicted(actor.user_id) {
         return Err(Denied::conflict());
     }
-    if case.for_mayors_office() && matches!(actor.role, Role::CaseOfficer | Role::DepartmentHead) {
+    if case.for_mayors_office() && leaves_employee_complaints(actor.role) {
         return Err(Denied::about_employee());
     }
     match permission {
@@ -657,6 +657,67 @@ pub fn check(
             }
         }
     }
+}
+
+/// Whether `actor` sees corruption (whistleblower) signals: designated staff who handle cases.
+fn sees_sealed(actor: &Actor) -> bool {
+    actor.corruption_officer && actor.role.handles_cases()
+}
+
+/// Whether `role` leaves complaints about employees to the Mayor's office.
+fn leaves_employee_complaints(role: Role) -> bool {
+    matches!(role, Role::CaseOfficer | Role::DepartmentHead)
+}
+
+/// Which cases a member of staff may list, find or count: [`check`]'s rules for
+/// [`Permission::ViewCase`], as one filter over many cases. The inbox, search, the overview and
+/// the exports all take it from here.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaseScope {
+    /// Corruption signals are included.
+    pub include_sealed: bool,
+    /// Cases on which this user declared a conflict of interest are left out.
+    pub hide_conflicted_for: Option<i64>,
+    /// Complaints about employees (the Mayor's office's) are left out.
+    pub hide_about_employee: bool,
+    /// Only the cases assigned to this user.
+    pub assignee_id: Option<i64>,
+    /// Only the cases of this department.
+    pub department_id: Option<i64>,
+}
+
+impl CaseScope {
+    /// Whether a case falls within this scope (what a store's query over many cases selects).
+    pub fn admits(&self, case: &CaseFacts) -> bool {
+        (self.include_sealed || !case.corruption)
+            && self
+                .hide_conflicted_for
+                .is_none_or(|user| !case.is_conflicted(user))
+            && !(self.hide_about_employee && case.for_mayors_office())
+            && self.assignee_id.is_none_or(|a| case.assignee_id == Some(a))
+            && self
+                .department_id
+                .is_none_or(|d| case.department_id == Some(d))
+    }
+}
+
+/// The cases `actor` may see, or why none.
+pub fn case_scope(actor: &Actor) -> Result<CaseScope, Denied> {
+    let mut scope = CaseScope {
+        include_sealed: sees_sealed(actor),
+        hide_conflicted_for: Some(actor.user_id),
+        hide_about_employee: leaves_employee_complaints(actor.role),
+        ..CaseScope::default()
+    };
+    match reach(actor.role, Permission::ViewCase) {
+        Reach::Never => return Err(Denied::role(actor.role, Permission::ViewCase)),
+        Reach::Always | Reach::AnyCase => {}
+        Reach::OwnDepartment => {
+            scope.department_id = Some(actor.department_id.ok_or_else(Denied::no_department)?);
+        }
+        Reach::AssignedToThem => scope.assignee_id = Some(actor.user_id),
+    }
+    Ok(scope)
 }
 
 /// May `actor` see the deadline overview of department `department_id`?
@@ -1605,5 +1666,60 @@ mod tests {
             denied.reason_bg,
             "Служителят е в конфликт на интереси по тази преписка."
         );
+    }
+
+    #[test]
+    fn the_case_scope_of_every_role_admits_exactly_the_cases_it_may_view() {
+        let actors = [
+            clerk(),
+            designated(clerk()),
+            officer(),
+            designated(officer()),
+            head(),
+            designated(head()),
+            actor(7, Role::DepartmentHead, None),
+            mayors_office(),
+            designated(mayors_office()),
+            auditor(),
+            admin(),
+        ];
+        let mut cases = Vec::new();
+        for department_id in [None, Some(DEPT), Some(OTHER_DEPT)] {
+            for assignee_id in [None, Some(2), Some(9)] {
+                for corruption in [false, true] {
+                    for about_employee in [false, true] {
+                        for conflicted_user_ids in [vec![], vec![2, 3, 4]] {
+                            cases.push(CaseFacts {
+                                department_id,
+                                assignee_id,
+                                corruption,
+                                about_employee,
+                                conflicted_user_ids,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        for a in &actors {
+            match case_scope(a) {
+                Ok(scope) => {
+                    for case in &cases {
+                        assert_eq!(
+                            scope.admits(case),
+                            check(a, Permission::ViewCase, Some(case)).is_ok(),
+                            "{a:?} on {case:?}"
+                        );
+                    }
+                }
+                // No scope: no case may be viewed either.
+                Err(_) => assert!(
+                    cases
+                        .iter()
+                        .all(|case| check(a, Permission::ViewCase, Some(case)).is_err()),
+                    "{a:?}"
+                ),
+            }
+        }
     }
 }

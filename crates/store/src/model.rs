@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use priemna_domain::access::{Actor, CaseFacts, Role};
+use priemna_domain::access::{Actor, CaseFacts, CaseScope, Role};
 use priemna_domain::rules::Assessment;
 use priemna_domain::submission::Draft;
 use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
@@ -398,6 +398,21 @@ pub struct InboxFilter {
     pub hide_about_employee: bool,
     pub limit: u32,
     pub offset: u32,
+}
+
+impl InboxFilter {
+    /// Every case within `scope` (the access rules' [`priemna_domain::access::case_scope`]),
+    /// before the caller's own filters.
+    pub fn within(scope: &CaseScope) -> InboxFilter {
+        InboxFilter {
+            department_id: scope.department_id,
+            assignee_id: scope.assignee_id,
+            include_sealed: scope.include_sealed,
+            hide_conflicted_for: scope.hide_conflicted_for,
+            hide_about_employee: scope.hide_about_employee,
+            ..InboxFilter::default()
+        }
+    }
 }
 
 /// One line of an inbox.

@@ -18,7 +18,7 @@ use crate::auth::Staff;
 use crate::error::ApiError;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use priemna_domain::access::{self, Permission, Role};
+use priemna_domain::access::{self, Permission};
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
 use priemna_search::{
@@ -507,32 +507,16 @@ async fn index_rows(
     Ok(())
 }
 
-/// What this member of staff may find, as the access rules' reach for their role.
+/// What this member of staff may find: the access rules' scope of cases for their role.
 pub fn visibility(staff: &Staff) -> Result<Visibility, ApiError> {
-    let actor = staff.user.actor();
-    let mut v = Visibility {
-        include_sealed: actor.corruption_officer && actor.role.handles_cases(),
-        hide_conflicted_for: Some(staff.user.id),
-        hide_about_employee: matches!(actor.role, Role::CaseOfficer | Role::DepartmentHead),
-        ..Visibility::default()
-    };
-    match actor.role {
-        Role::RegistryClerk | Role::MayorsOffice | Role::Auditor => {}
-        Role::CaseOfficer => v.assignee_id = Some(staff.user.id),
-        Role::DepartmentHead => {
-            v.department_id = Some(actor.department_id.ok_or_else(|| ApiError::Forbidden {
-                reason_bg: "Нямате отдел.".into(),
-                reason_en: "You have no department.".into(),
-            })?)
-        }
-        Role::Administrator => {
-            return Err(ApiError::Forbidden {
-                reason_bg: "Администраторите нямат достъп до съдържанието на преписките.".into(),
-                reason_en: "Administrators have no access to the contents of cases.".into(),
-            });
-        }
-    }
-    Ok(v)
+    let scope = access::case_scope(&staff.user.actor())?;
+    Ok(Visibility {
+        include_sealed: scope.include_sealed,
+        assignee_id: scope.assignee_id,
+        department_id: scope.department_id,
+        hide_about_employee: scope.hide_about_employee,
+        hide_conflicted_for: scope.hide_conflicted_for,
+    })
 }
 
 /// A search as asked: the words and the filters.

@@ -949,6 +949,22 @@ async fn discovery_and_the_documented_api() {
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/api/v1/api-keys"]["post"]["security"].is_array());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Every operation has its own id (generated clients name their methods by it).
+    let mut ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|operation| operation["operationId"].as_str())
+        .collect();
+    let operations = ids.len();
+    assert!(operations > 20, "{operations} operations");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), operations, "duplicate operation ids: {ids:?}");
+    for generic in ["create", "handler"] {
+        assert!(!ids.contains(&generic), "operation id {generic}");
+    }
     let page = t
         .app
         .client

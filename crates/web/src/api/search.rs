@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
 #[utoipa::path(
     get,
     path = "/api/v1/search",
+    operation_id = "search_cases",
     tag = "staff",
     security(("bearer" = [])),
     params(

@@ -231,33 +231,12 @@ pub fn inbox_filter(
     staff: &Staff,
     query: &HashMap<String, String>,
 ) -> Result<InboxFilter, ApiError> {
-    let actor = staff.user.actor();
+    let scope = access::case_scope(&staff.user.actor())?;
     let mut filter = InboxFilter {
         limit: 200,
         open_only: true,
-        // Only staff who handle cases and are designated see corruption signals.
-        include_sealed: actor.corruption_officer && actor.role.handles_cases(),
-        hide_conflicted_for: Some(staff.user.id),
-        // Complaints about employees belong to the Mayor's office, not to the departments.
-        hide_about_employee: matches!(actor.role, Role::CaseOfficer | Role::DepartmentHead),
-        ..InboxFilter::default()
+        ..InboxFilter::within(&scope)
     };
-    match actor.role {
-        Role::RegistryClerk | Role::MayorsOffice | Role::Auditor => {}
-        Role::CaseOfficer => filter.assignee_id = Some(staff.user.id),
-        Role::DepartmentHead => {
-            filter.department_id = Some(actor.department_id.ok_or_else(|| ApiError::Forbidden {
-                reason_bg: "Нямате отдел.".into(),
-                reason_en: "You have no department.".into(),
-            })?)
-        }
-        Role::Administrator => {
-            return Err(ApiError::Forbidden {
-                reason_bg: "Администраторите нямат достъп до съдържанието на преписките.".into(),
-                reason_en: "Administrators have no access to the contents of cases.".into(),
-            });
-        }
-    }
     let get = |k: &str| query.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
     let mut errors = Vec::new();
     if let Some(k) = get("kind") {

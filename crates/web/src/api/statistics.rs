@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
 #[utoipa::path(
     get,
     path = "/api/v1/statistics",
+    operation_id = "statistics",
     tag = "statistics",
     params(
         ("year" = Option<i32>, Query, minimum = 1900, maximum = 9999,

@@ -61,6 +61,7 @@ fn entered_by(raw: &RawSubmission, staff: Option<&Staff>) -> Result<String, ApiE
 #[utoipa::path(
     post,
     path = "/api/v1/submissions",
+    operation_id = "register_submission",
     tag = "citizens",
     request_body(content = super::openapi::SubmissionRequest, content_type = "application/json"),
     responses(

@@ -99,6 +99,7 @@ pub async fn create_key(
 #[utoipa::path(
     post,
     path = "/api/v1/api-keys",
+    operation_id = "create_api_key",
     tag = "administration",
     security(("bearer" = [])),
     request_body = NewApiKeyRequest,

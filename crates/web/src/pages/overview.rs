@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use maud::{Markup, html};
-use priemna_domain::access::{self, Permission, Role};
+use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_date;
 use priemna_domain::workflow::{Urgency, urgency};
 use priemna_store::{CaseSummary, InboxFilter};
@@ -54,22 +54,21 @@ pub async fn page(
         .into_iter()
         .filter(|d| access::check_department_overview(&actor, d.id).is_ok())
         .collect();
-    // Heads: their department only. Everyone else here sees all of them.
-    let only = (actor.role == Role::DepartmentHead)
-        .then_some(actor.department_id)
-        .flatten();
-
+    // The cases counted are those of the reader's scope (a head's department only), with the
+    // whole load of each department: complaints about its employees are counted, though the
+    // lists below name only what the reader may open.
+    let scope = access::CaseScope {
+        hide_about_employee: false,
+        ..access::case_scope(&actor).map_err(|d| to_page(d.into()))?
+    };
+    let only = scope.department_id;
     let mut cases = Vec::new();
     for page in 0..MAX_PAGES {
         let filter = InboxFilter {
             open_only: true,
-            // Whistleblower reports only for designated staff who handle cases.
-            include_sealed: actor.corruption_officer && actor.role.handles_cases(),
-            hide_conflicted_for: Some(staff.user.id),
-            department_id: only,
             limit: PAGE,
             offset: page * PAGE,
-            ..InboxFilter::default()
+            ..InboxFilter::within(&scope)
         };
         let batch = app
             .store

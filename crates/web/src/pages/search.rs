@@ -69,12 +69,7 @@ pub async fn page(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let to_page = PageError::to(&staff);
-    if staff.user.role == Role::Administrator {
-        return Err(to_page(ApiError::Forbidden {
-            reason_bg: "Администраторите нямат достъп до съдържанието на преписките.".into(),
-            reason_en: "Administrators have no access to the contents of cases.".into(),
-        }));
-    }
+    access::case_scope(&staff.user.actor()).map_err(|d| to_page(d.into()))?;
     let departments = app
         .store
         .departments()

@@ -1,10 +1,10 @@
-//! `priemna bench-scale`: the read side at scale. Against a register filled by `priemna
+//! `priemna-bench scale`: the read side at scale. Against a register filled by `priemna-bench
 //! generate` (100 thousand, 1 million, 10 million cases), measures over real HTTP the look-ups a
 //! municipality makes all day — tracking by citizens, the back-office inbox, the statistics page
 //! and its JSON — each beside the same-run baseline of the same HTTP stack answering a trivial
 //! handler; and the cost of recomputing one month's statistics after a change.
 
-use crate::bench::{
+use crate::intake::{
     NowForBench, Run, database_size_note, measure, peak_rss_mib, publish, row, submission,
 };
 use anyhow::Context;
@@ -112,7 +112,7 @@ pub async fn run(args: BenchScaleArgs) -> anyhow::Result<std::process::ExitCode>
     // The load generator is one client: limits would measure themselves.
     .with_limits(LimitConfig::off());
     // No search index here: building one over millions of cases would compete for the CPU with
-    // what is measured (search at scale has its own benchmark, `priemna bench-search`).
+    // what is measured (search at scale has its own benchmark, `priemna-bench search`).
     let mut state = state;
     state.search = None;
     let app = axum::Router::new()
@@ -139,10 +139,10 @@ pub async fn run(args: BenchScaleArgs) -> anyhow::Result<std::process::ExitCode>
 
     // Cases registered now, so that their tracking codes are known.
     let mut receipts = Vec::new();
-    let registrar = crate::bench::registrar_token(&state, &client, &base).await?;
+    let registrar = crate::intake::registrar_token(&state, &client, &base).await?;
     for i in 0..200 {
         let receipt: Value =
-            crate::bench::post_submission(&client, &base, &registrar, &submission(i))
+            crate::intake::post_submission(&client, &base, &registrar, &submission(i))
                 .send()
                 .await?
                 .json()

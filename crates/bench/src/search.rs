@@ -1,4 +1,4 @@
-//! `priemna bench-search --cases 1000000`: builds a search index of realistic Bulgarian cases
+//! `priemna-bench search --cases 1000000`: builds a search index of realistic Bulgarian cases
 //! (generated straight into the index, in a temporary folder) and measures query latency —
 //! median and 95th percentile — beside a same-run baseline: a raw tantivy term query on the same
 //! index, without analysis, filters, access rules or snippets. Prints a Markdown table.

@@ -1,4 +1,4 @@
-//! `priemna bench`: measures intake and tracking over real HTTP against an in-process server,
+//! `priemna-bench intake`: measures intake and tracking over real HTTP against an in-process server,
 //! each beside a baseline measured in the same run on the same machine — the same HTTP stack
 //! answering a trivial handler, and the database doing the same durable writes one by one —
 //! so that the ratios mean something on a shared machine whose absolute speed drifts.

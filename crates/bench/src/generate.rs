@@ -1,4 +1,4 @@
-//! `priemna generate`: fills a register with realistic synthetic cases, for benchmarks at 100
+//! `priemna-bench generate`: fills a register with realistic synthetic cases, for benchmarks at 100
 //! thousand, 1 million and 10 million cases.
 //!
 //! Realistic means what the statistics, the inbox and tracking will meet in a municipality: the
@@ -412,7 +412,7 @@ pub async fn run(args: GenerateArgs, now: Timestamp) -> anyhow::Result<std::proc
                 ImportBatch {
                     actor: "generate".into(),
                     at: now,
-                    source: format!("priemna generate --seed {seed}, chunk {chunk_no}"),
+                    source: format!("priemna-bench generate --seed {seed}, chunk {chunk_no}"),
                     sha256: String::new(),
                 },
                 &move |n| progress_bar.set_position(base + n),

@@ -1,0 +1,91 @@
+//! `priemna-bench`: the benchmarks behind docs/benchmarks.md and the synthetic registers they
+//! run on. Kept apart from `priemna`, so the binary an operator installs holds only what an
+//! operator runs. `scripts/bench` runs every measurement and rewrites the document.
+
+mod generate;
+mod intake;
+mod scale;
+mod search;
+
+use clap::{Parser, Subcommand};
+use priemna_web::SystemClock;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "priemna-bench",
+    version,
+    about = "Priemna's benchmarks, each beside a baseline measured in the same run"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the register lives.
+#[derive(clap::Args, Clone)]
+pub struct DbArgs {
+    /// SQLite database file.
+    #[arg(long, default_value = "priemna.db")]
+    db: String,
+    /// Database URL (`sqlite:PATH`); overrides --db.
+    #[arg(long, env = "PRIEMNA_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    pub fn url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite:{}", self.db))
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Measure intake and tracking against same-run baselines (see docs/benchmarks.md).
+    Intake(intake::BenchArgs),
+    /// Fill a register with realistic synthetic cases, for benchmarks at scale.
+    Generate(generate::GenerateArgs),
+    /// Measure tracking, the inbox and the statistics over a generated register.
+    Scale(scale::BenchScaleArgs),
+    /// Measure search latency on generated cases (median and 95th percentile beside a baseline).
+    Search(search::BenchSearchArgs),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("priemna-bench: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            Command::Intake(args) => intake::run(args).await,
+            Command::Generate(args) => {
+                generate::run(args, priemna_domain::Clock::now(&SystemClock)).await
+            }
+            Command::Scale(args) => scale::run(args).await,
+            Command::Search(args) => search::run(args),
+        }
+    });
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("priemna-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
