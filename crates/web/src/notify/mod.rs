@@ -121,3 +121,18 @@ pub fn redact(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// What an outgoing message is, for the staff's pages (the outbox keeps a code).
+pub fn message_kind_bg(kind: &str) -> &'static str {
+    match kind {
+        "receipt" => "Разписка",
+        "delay_notice" => "Уведомление за забава",
+        "answer" => "Отговор",
+        "staff_reminder" => "Напомняне за срок",
+        "booking_confirmation" => "Потвърждение на час за прием",
+        "booking_cancellation" => "Отменен час за прием",
+        "designation_notice" => "Промяна в правата на служител",
+        "sign_in_notice" => "Неуспешни опити за вход",
+        _ => "Друго писмо",
+    }
+}

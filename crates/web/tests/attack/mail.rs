@@ -363,6 +363,14 @@ async fn a_message_that_cannot_be_built_fails_with_its_reason_and_the_next_recei
             assert!(page.contains(r#"data-state="running""#), "{page}");
             assert!(page.contains("cannot be built"), "{page}");
             assert!(!page.contains("eve1@example.bg"), "{page}");
+            // The kind of the failed message in words, not the outbox's code.
+            let kind = failed["kind"].as_str().unwrap();
+            assert!(
+                !page.contains(&format!(">{kind}<")),
+                "{kind} shown as a code"
+            );
+            assert!(page.contains(priemna_web::notify::message_kind_bg(kind)));
+            assert_ne!(priemna_web::notify::message_kind_bg(kind), "Друго писмо");
         }
     }
     worker.stop(Duration::from_secs(5)).await;
