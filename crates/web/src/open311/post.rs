@@ -6,7 +6,7 @@
 use super::requests::ANSWERS_MARKER;
 use super::{Doc, Format, Node, Open311Error, Params, check_jurisdiction, say};
 use crate::AppState;
-use crate::intake::{self, IntakeError};
+use crate::intake;
 use crate::lang::Lang;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use priemna_domain::clock::local_date;
 use priemna_domain::services::{GeoPoint, Service, check_answers, service};
-use priemna_domain::submission::{FieldError, RawSubmission, RawSubmitter, validate};
+use priemna_domain::submission::{FieldError, RawSubmission, RawSubmitter};
 use priemna_store::{ApiKey, SubmissionExtras};
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -109,12 +109,13 @@ fn excerpt(text: &str, max: usize) -> String {
 /// What the request asks for, checked; every problem found is in `errors`.
 struct Checked {
     service: &'static Service,
-    raw: RawSubmission,
+    submission: intake::Checked,
     extras: SubmissionExtras,
 }
 
 fn check(
-    today: jiff::civil::Date,
+    app: &AppState,
+    received_at: jiff::Timestamp,
     params: &Params,
     key: &ApiKey,
     lang: Lang,
@@ -241,7 +242,7 @@ fn check(
     // The service's questions.
     let given = attributes(params);
     let answers = match service {
-        Some(s) => match check_answers(s, &given, today) {
+        Some(s) => match check_answers(s, &given, local_date(received_at)) {
             Ok(a) => Some(a),
             Err(problems) => {
                 for (code, problem) in problems {
@@ -321,18 +322,20 @@ fn check(
         consent: Some(true),
         ..RawSubmission::default()
     };
-    if let Err(field_errors) = validate(&raw, today) {
-        for e in field_errors {
-            let message = field_message(&e, lang);
-            if !errors.contains(&message) {
-                errors.push(message);
+    let submission = intake::check(app, &raw, received_at)
+        .map_err(|field_errors| {
+            for e in field_errors {
+                let message = field_message(&e, lang);
+                if !errors.contains(&message) {
+                    errors.push(message);
+                }
             }
-        }
-    }
+        })
+        .ok();
     let service = requested?;
     Some(Checked {
         service,
-        raw,
+        submission: submission?,
         extras: SubmissionExtras {
             location,
             service_code: Some(service.code.to_owned()),
@@ -385,29 +388,20 @@ pub async fn submit(
     lang: Lang,
 ) -> Result<(&'static Service, Option<String>, intake::Receipt), Open311Error> {
     let mut errors = Vec::new();
-    let checked = check(local_date(received_at), params, key, lang, &mut errors);
+    let checked = check(app, received_at, params, key, lang, &mut errors);
     let Some(checked) = checked.filter(|_| errors.is_empty()) else {
         return Err(Open311Error::bad_request(errors));
     };
     // Batch clients get a token instead of the number (never both).
     let token = checked.extras.open311_token.clone();
-    let receipt = intake::register_with(
+    let receipt = intake::register_checked(
         app,
-        &checked.raw,
+        checked.submission,
         checked.extras,
-        received_at,
         &format!("open311:{}", key.name),
     )
     .await
-    .map_err(|e| match e {
-        IntakeError::Invalid(field_errors) => Open311Error::bad_request(
-            field_errors
-                .iter()
-                .map(|e| field_message(e, lang))
-                .collect(),
-        ),
-        IntakeError::Store(e) => Open311Error::store(e, lang),
-    })?;
+    .map_err(|e| Open311Error::store(e, lang))?;
     Ok((checked.service, token, receipt))
 }
 

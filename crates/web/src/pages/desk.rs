@@ -15,7 +15,7 @@ use crate::auth::{Staff, is_https};
 use crate::cases;
 use crate::error::ApiError;
 use crate::extract::Path;
-use crate::intake::{self, IntakeError};
+use crate::intake;
 use crate::notify::compose::{self, ReceiptFacts};
 use crate::portal::reception::{
     OFFICIALS, VisitFacts, VisitProblem, VisitRequest, bookable_days, check_visit,
@@ -36,7 +36,7 @@ use priemna_domain::access::{self, Permission, Reach};
 use priemna_domain::clock::{local_date, municipal_tz};
 use priemna_domain::submission::{
     FieldError, MAX_ADDRESS_CHARS, MAX_BODY_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, Problem,
-    RawSubmission, RawSubmitter, validate,
+    RawSubmission, RawSubmitter,
 };
 use priemna_domain::{Channel, Kind, RegistrationNumber};
 use priemna_store::{
@@ -670,9 +670,14 @@ pub async fn register(
         None => {}
     }
     let raw = form.raw();
-    if let Err(fields) = validate(&raw, received.unwrap_or(today)) {
-        add_domain_errors(&mut errors, &fields);
-    }
+    // Checked once, here, as received on the day on the paper; registered as checked.
+    let checked = match intake::check(&app, &raw, received_at(received.unwrap_or(today), now)) {
+        Ok(checked) => Some(checked),
+        Err(fields) => {
+            add_domain_errors(&mut errors, &fields);
+            None
+        }
+    };
     let attachments = if broken {
         errors.add(
             "attachments",
@@ -685,7 +690,7 @@ pub async fn register(
     } else {
         check_files(files, &mut errors)
     };
-    let Some(received) = received.filter(|_| errors.is_empty()) else {
+    let (Some(_), Some(checked)) = (received, checked.filter(|_| errors.is_empty())) else {
         return Ok(super::rerender(new_form_page(
             &staff, &form, &errors, today,
         )));
@@ -697,19 +702,9 @@ pub async fn register(
         attachments,
         ..SubmissionExtras::default()
     };
-    let receipt =
-        match intake::register_with(&app, &raw, extras, received_at(received, now), &entered_by)
-            .await
-        {
-            Ok(receipt) => receipt,
-            Err(IntakeError::Invalid(fields)) => {
-                add_domain_errors(&mut errors, &fields);
-                return Ok(super::rerender(new_form_page(
-                    &staff, &form, &errors, today,
-                )));
-            }
-            Err(IntakeError::Store(e)) => return Err(PageError::new(e.into(), Some(&staff))),
-        };
+    let receipt = intake::register_checked(&app, checked, extras, &entered_by)
+        .await
+        .map_err(|e| PageError::new(e.into(), Some(&staff)))?;
     let number = receipt.registered.number;
     let flash = format!("case.{number}.{}", receipt.registered.tracking_code);
     let jar = CookieJar::new().add(flash_cookie(Some(flash), is_https(&app, &headers)));

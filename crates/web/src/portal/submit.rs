@@ -1,13 +1,14 @@
 //! `GET/POST /submit`: the form for every kind of submission, which explains the charter's rules
-//! before they apply, and the receipt. The form goes through `intake::register` like every other
-//! channel; attachments are checked (type from the bytes, size) before anything is registered.
+//! before they apply, and the receipt. The form is checked once (`intake::check`) and registered
+//! with its files in one transaction (`intake::register_checked`); attachments are checked (type
+//! from the bytes, size) before anything is registered.
 
 use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box, sentence, text_area};
 use super::once;
 use super::upload::{self, MAX_FILE_BYTES, MAX_FILES};
 use crate::AppState;
 use crate::extract::Path;
-use crate::intake::{self, IntakeError};
+use crate::intake;
 use crate::letters;
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
@@ -15,11 +16,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use priemna_domain::Kind;
-use priemna_domain::clock::local_date;
 use priemna_domain::rules::Rule;
 use priemna_domain::submission::{
     FieldError, MAX_ADDRESS_CHARS, MAX_BODY_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, Problem,
-    RawSubmission, RawSubmitter, validate,
+    RawSubmission, RawSubmitter,
 };
 use priemna_store::{
     AttachmentInfo, CaseRecord, KeptUpload, NewAttachment, StoreError, SubmissionExtras,
@@ -712,9 +712,13 @@ pub async fn submit(
     let mut errors = Errors::default();
     // An empty set of details counts as none (validation treats it so).
     let raw = form.raw();
-    if let Err(fields) = validate(&raw, local_date(now)) {
-        add_domain_errors(&prefs, &mut errors, &fields);
-    }
+    let checked = match intake::check(&app, &raw, now) {
+        Ok(checked) => Some(checked),
+        Err(fields) => {
+            add_domain_errors(&prefs, &mut errors, &fields);
+            None
+        }
+    };
     let mut attachments = if broken {
         errors.add(
             "attachments",
@@ -786,9 +790,9 @@ pub async fn submit(
             ),
         );
     }
-    if !errors.is_empty() {
+    let Some(checked) = checked.filter(|_| errors.is_empty()) else {
         return again(&app, &prefs, &form, &errors, &token_hash, attachments).await;
-    }
+    };
     // A copy of the receipt goes to the e-mail given, if any (intake queues it).
     let email = raw
         .submitter
@@ -800,27 +804,11 @@ pub async fn submit(
         attachments,
         ..SubmissionExtras::default()
     };
-    let sent_files = extras.attachments.len();
-    match intake::register_with(&app, &raw, extras, now, "citizen").await {
+    match intake::register_checked(&app, checked, extras, "citizen").await {
         Ok(_) => once::see_other(&receipt_path(&token)),
         // The same form, sent twice at once: the other request registered it.
-        Err(IntakeError::Store(StoreError::Duplicate(_))) => once::see_other(&receipt_path(&token)),
-        // Checked above with the same date, so not expected; the files just sent are then not
-        // kept, and the citizen is told so.
-        Err(IntakeError::Invalid(fields)) => {
-            add_domain_errors(&prefs, &mut errors, &fields);
-            if sent_files > 0 {
-                errors.add(
-                    "attachments",
-                    prefs.t(
-                        "Изберете отново файловете, които прикачихте сега.",
-                        "Please choose the files you attached just now again.",
-                    ),
-                );
-            }
-            again(&app, &prefs, &form, &errors, &token_hash, Vec::new()).await
-        }
-        Err(IntakeError::Store(e)) => unavailable(&prefs, &e),
+        Err(StoreError::Duplicate(_)) => once::see_other(&receipt_path(&token)),
+        Err(e) => unavailable(&prefs, &e),
     }
 }
 
