@@ -288,3 +288,153 @@ async fn a_full_disk_refuses_new_work_clearly_and_keeps_what_was_acknowledged() 
         acknowledged.len()
     );
 }
+
+/// A 1×1 PNG, as a phone's photo would be sniffed.
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\
+      \0\0\0\x0dIDAT\x78\x9c\x63\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99\x3d\x1d\
+      \0\0\0\0IEND\xae\x42\x60\x82";
+
+/// The portal's form with a photo and a scanned document, as a browser sends it.
+fn portal_form(round: usize, client_id: usize, i: usize) -> (String, Vec<u8>) {
+    let boundary = "----priemna-crash-boundary-Zx81";
+    let mut body = Vec::new();
+    let subject = format!("Портал {round}.{client_id}, сигнал {i}");
+    let fields = [
+        ("kind", "signal"),
+        ("subject", subject.as_str()),
+        ("body", "Счупена пейка в парка, снимките са прикачени."),
+        ("identity", "named"),
+        ("name", "Мария Георгиева"),
+        ("phone", "038 601 234"),
+        ("consent", "on"),
+    ];
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let pdf = format!("%PDF-1.4\n% протокол {client_id}-{i}\n%%EOF\n");
+    for (filename, data) in [("peika.png", PNG), ("protokol.pdf", pdf.as_bytes())] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; \
+                 filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Sends portal forms with photos until `stop`; returns the subjects whose receipt came back.
+async fn portal_until(
+    base: String,
+    round: usize,
+    clients: usize,
+    stop: Arc<AtomicBool>,
+) -> Vec<String> {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut tasks = Vec::new();
+    for client_id in 0..clients {
+        let (client, base, stop) = (client.clone(), base.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                i += 1;
+                let (content_type, body) = portal_form(round, client_id, i);
+                let Ok(response) = client
+                    .post(format!("{base}/submit"))
+                    .header(reqwest::header::CONTENT_TYPE, content_type)
+                    .body(body)
+                    .send()
+                    .await
+                else {
+                    break; // the server is gone
+                };
+                // The redirect to the receipt: the citizen has seen that it is registered.
+                if response.status() == 303 {
+                    acknowledged.push(format!("Портал {round}.{client_id}, сигнал {i}"));
+                }
+            }
+            acknowledged
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    all
+}
+
+/// Each portal case's subject with the number of files stored with it.
+async fn files_per_case(database_url: &str) -> BTreeMap<String, i64> {
+    use sqlx::Connection;
+    let sql = "SELECT s.subject, COUNT(a.id) FROM submissions s
+               LEFT JOIN attachments a ON a.submission_id = s.id
+               GROUP BY s.id, s.subject";
+    let rows: Vec<(String, i64)> = if database_url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(database_url).await.unwrap();
+        sqlx::query_as(sql).fetch_all(&mut c).await.unwrap()
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(database_url).await.unwrap();
+        sqlx::query_as(sql).fetch_all(&mut c).await.unwrap()
+    };
+    rows.into_iter().collect()
+}
+
+#[tokio::test]
+async fn a_portal_submission_with_photos_survives_a_kill_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = priemna_store::testing::fresh_database_url(dir.path())
+        .await
+        .unwrap();
+    let mut acknowledged = Vec::new();
+    for round in 0..6 {
+        let server = start(&url);
+        let stop = Arc::new(AtomicBool::new(false));
+        let intake = tokio::spawn(portal_until(server.base.clone(), round, 8, stop.clone()));
+        let pause = rand::rng().random_range(60..300);
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+        drop(server); // SIGKILL, between any two steps of some submission
+        stop.store(true, Ordering::Relaxed);
+        acknowledged.extend(intake.await.unwrap());
+    }
+    assert!(!acknowledged.is_empty());
+    let stored = files_per_case(&url).await;
+    // Every case is whole: both files, or (had it not been registered) no case at all.
+    for (subject, files) in &stored {
+        assert_eq!(*files, 2, "{subject}: {files} of 2 files");
+    }
+    // Everything the citizen was sent on to a receipt for is there.
+    for subject in &acknowledged {
+        assert!(stored.contains_key(subject), "{subject} lost");
+    }
+    let (count, max) = count_and_max(&url).await;
+    assert_eq!(count, max, "no gap: {count} stored, highest {max}");
+    let verify = Command::new(BIN)
+        .args(["journal", "verify", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+    println!(
+        "{} portal submissions acknowledged, {} stored, each with both files",
+        acknowledged.len(),
+        stored.len()
+    );
+}
