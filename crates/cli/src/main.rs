@@ -20,7 +20,6 @@ use priemna_web::{AppState, SystemClock};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
-use tokio::net::TcpListener;
 
 #[derive(Parser)]
 #[command(
@@ -284,35 +283,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if demo {
                 demo::load_if_empty(&state).await?;
             }
-            priemna_web::jobs::spawn_retention_job(state.clone());
-            priemna_web::jobs::spawn_form_cleanup_job(state.clone());
-            priemna_web::jobs::spawn_deadline_job(
-                state.clone(),
-                std::time::Duration::from_secs(deadline_job_every.max(1)),
+            let background = priemna_web::Background::all(
+                std::time::Duration::from_secs(deadline_job_every),
+                std::time::Duration::from_secs(stats_every),
+                worker_config,
             );
-            priemna_web::stats::spawn_stats_job(
-                state.clone(),
-                std::time::Duration::from_secs(stats_every.max(1)),
-            );
-            let listener = TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("binding {addr}"))?;
-            let local = listener.local_addr()?;
+            let application = priemna_web::Application::build(state, addr, background).await?;
+            let local = application.address();
             // Tests and scripts read this line to find the port.
             println!("Priemna listening on http://{local}");
             tracing::info!(%local, "serving");
-            let worker = match worker_config {
-                Some(config) => Some(priemna_web::notify::spawn_worker(state.clone(), config)?),
-                None => {
-                    tracing::warn!("no SMTP server configured: e-mails wait in the outbox");
-                    None
-                }
-            };
-            priemna_web::serve(listener, state, shutdown_signal()).await?;
-            // Let the message in flight finish, so that it is recorded as sent.
-            if let Some(worker) = worker {
-                worker.stop(std::time::Duration::from_secs(40)).await;
-            }
+            application.run_until(shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Submit(args) => submit::run(*args, calendar).await,

@@ -145,25 +145,23 @@ pub fn visible_reminders(user: &User, reminders: Vec<StaffReminder>) -> Vec<Staf
         .collect()
 }
 
-/// Runs the deadline job now and then every `every`, until the process ends.
-pub fn spawn_deadline_job(app: AppState, every: Duration) {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(every);
-        loop {
-            ticker.tick().await;
-            match run_deadlines(&app).await {
-                Ok(report) if report.ran => tracing::info!(
-                    due_soon = report.due_soon,
-                    overdue = report.overdue,
-                    escalated = report.escalated,
-                    reminders = report.reminders,
-                    "deadline job ran"
-                ),
-                Ok(_) => tracing::debug!("deadline job: this slot already ran elsewhere"),
-                Err(e) => tracing::error!(error = %e, "deadline job failed"),
-            }
+/// Runs the deadline job now and then every `every`, for ever (`Application` runs it).
+pub async fn deadline_job(app: AppState, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        match run_deadlines(&app).await {
+            Ok(report) if report.ran => tracing::info!(
+                due_soon = report.due_soon,
+                overdue = report.overdue,
+                escalated = report.escalated,
+                reminders = report.reminders,
+                "deadline job ran"
+            ),
+            Ok(_) => tracing::debug!("deadline job: this slot already ran elsewhere"),
+            Err(e) => tracing::error!(error = %e, "deadline job failed"),
         }
-    });
+    }
 }
 
 /// One run of the retention job: erases personal data of finished cases past their period.
@@ -180,19 +178,17 @@ pub async fn run_retention(app: &AppState) -> Result<Option<u64>, StoreError> {
         .await
 }
 
-/// Checks every hour whether today's retention run is still to do.
-pub fn spawn_retention_job(app: AppState) {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            ticker.tick().await;
-            match run_retention(&app).await {
-                Ok(Some(n)) => tracing::info!(anonymised = n, "retention job ran"),
-                Ok(None) => {}
-                Err(e) => tracing::error!(error = %e, "retention job failed"),
-            }
+/// Checks every hour whether today's retention run is still to do, for ever.
+pub async fn retention_job(app: AppState) {
+    let mut ticker = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        ticker.tick().await;
+        match run_retention(&app).await {
+            Ok(Some(n)) => tracing::info!(anonymised = n, "retention job ran"),
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "retention job failed"),
         }
-    });
+    }
 }
 
 /// One run of the forms' clean-up: files kept for forms that came back with errors are deleted
@@ -203,22 +199,20 @@ pub async fn run_form_cleanup(app: &AppState) -> Result<priemna_store::FormClean
     app.store.clean_forms(app.clock.now()).await
 }
 
-/// Cleans the portal's forms now and every 5 minutes.
-pub fn spawn_form_cleanup_job(app: AppState) {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(Duration::from_secs(300));
-        loop {
-            ticker.tick().await;
-            match run_form_cleanup(&app).await {
-                Ok(done) if done != priemna_store::FormCleanup::default() => tracing::info!(
-                    kept_uploads = done.kept_uploads,
-                    results = done.results,
-                    secrets = done.secrets,
-                    "forms cleaned"
-                ),
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "forms clean-up failed"),
-            }
+/// Cleans the portal's forms now and every 5 minutes, for ever.
+pub async fn form_cleanup_job(app: AppState) {
+    let mut ticker = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        ticker.tick().await;
+        match run_form_cleanup(&app).await {
+            Ok(done) if done != priemna_store::FormCleanup::default() => tracing::info!(
+                kept_uploads = done.kept_uploads,
+                results = done.results,
+                secrets = done.secrets,
+                "forms cleaned"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "forms clean-up failed"),
         }
-    });
+    }
 }

@@ -5,6 +5,7 @@
 //! result to the `Store`. Every failure becomes an `ApiError`, rendered in one place (`error`).
 
 pub mod api;
+mod application;
 pub mod audit;
 pub mod auth;
 pub mod cases;
@@ -25,6 +26,7 @@ pub mod search;
 pub mod stats;
 
 pub use api::staff as api_staff;
+pub use application::{Application, Background, StartError};
 pub use error::ApiError;
 
 use axum::Router;

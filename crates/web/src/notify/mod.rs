@@ -16,8 +16,8 @@ pub mod staff_notices;
 pub mod worker;
 
 pub use worker::{
-    OutboxHealth, SmtpConfig, TlsMode, WorkerConfig, WorkerHandle, WorkerHealth, WorkerState,
-    spawn_worker,
+    NotifyError, OutboxHealth, SmtpConfig, TlsMode, WorkerConfig, WorkerHandle, WorkerHealth,
+    WorkerState, spawn_worker,
 };
 
 use crate::letters::Letterhead;

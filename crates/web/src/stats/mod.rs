@@ -133,23 +133,21 @@ impl TopicCounter {
     }
 }
 
-/// Refreshes now and then every `every`, until the process ends.
-pub fn spawn_stats_job(app: AppState, every: Duration) {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(every);
-        loop {
-            ticker.tick().await;
-            match refresh(app.store.as_ref(), app.clock.now()).await {
-                Ok(report) if report.months > 0 => tracing::info!(
-                    months = report.months,
-                    cases = report.cases,
-                    "statistics refreshed"
-                ),
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "statistics refresh failed"),
-            }
+/// Refreshes now and then every `every`, for ever (`Application` runs it).
+pub async fn stats_job(app: AppState, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        match refresh(app.store.as_ref(), app.clock.now()).await {
+            Ok(report) if report.months > 0 => tracing::info!(
+                months = report.months,
+                cases = report.cases,
+                "statistics refreshed"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "statistics refresh failed"),
         }
-    });
+    }
 }
 
 /// A period's figures, ready to show or export.

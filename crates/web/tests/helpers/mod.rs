@@ -97,13 +97,17 @@ async fn start_configured(
         )
         .with_limits(priemna_web::limits::LimitConfig::off()),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(priemna_web::serve(
-        listener,
+    // The application as `priemna serve` builds it; its jobs are driven by each test that needs
+    // them (the test clock does not advance by itself), the process tests run them all.
+    let application = priemna_web::Application::build(
         state.clone(),
-        std::future::pending(),
-    ));
+        "127.0.0.1:0".parse().unwrap(),
+        priemna_web::Background::none(),
+    )
+    .await
+    .unwrap();
+    let address = format!("http://{}", application.address());
+    tokio::spawn(application.run_until(std::future::pending()));
     TestApp {
         address,
         database_url,
