@@ -18,8 +18,8 @@ use crate::extract::Path;
 use crate::intake;
 use crate::notify::compose::{self, ReceiptFacts};
 use crate::portal::reception::{
-    OFFICIALS, VisitFacts, VisitProblem, VisitRequest, bookable_days, check_visit,
-    confirmation_mail, day_slots, month_full, new_uid, official_label, person_has_visit, started,
+    OFFICIALS, VisitProblem, VisitRequest, bookable_days, check_visit, day_slots, month_full,
+    official_label, person_has_visit, ready_new_visit, started,
 };
 use crate::portal::upload::{self, MAX_FILE_BYTES, MAX_FILES};
 use axum::Form;
@@ -39,9 +39,7 @@ use priemna_domain::submission::{
     RawSubmission, RawSubmitter,
 };
 use priemna_domain::{Channel, Kind, RegistrationNumber};
-use priemna_store::{
-    BookingOutcome, NewAttachment, SubmissionExtras, TrackingCode, hash_tracking_code,
-};
+use priemna_store::{BookingOutcome, NewAttachment, SubmissionExtras, hash_tracking_code};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -1080,21 +1078,7 @@ pub async fn book_visit(
             return visit_page(&app, &staff, &form, &errors, super::RERENDER_STATUS).await;
         }
     };
-    let code = TrackingCode::generate();
-    new.uid = new_uid(&app);
-    new.confirmation = confirmation_mail(
-        &app,
-        &VisitFacts {
-            email: new.email.as_deref().unwrap_or_default(),
-            official: &new.official,
-            day: new.day,
-            slot: &new.slot,
-            uid: &new.uid,
-            sequence: 0,
-        },
-        code.as_str(),
-        false,
-    );
+    let code = ready_new_visit(&app, &mut new);
     let outcome = app
         .store
         .book_for_caller(

@@ -198,6 +198,27 @@ pub fn new_uid(app: &AppState) -> String {
     format!("visit-{hex}@{domain}")
 }
 
+/// Readies a checked visit for booking, at the portal or at the desk: its calendar UID, its
+/// code and the confirmation e-mail (queued with the booking, the code filled in at sending).
+pub fn ready_new_visit(app: &AppState, new: &mut NewBooking) -> TrackingCode {
+    let code = TrackingCode::generate();
+    new.uid = new_uid(app);
+    new.confirmation = confirmation_mail(
+        app,
+        &VisitFacts {
+            email: new.email.as_deref().unwrap_or_default(),
+            official: &new.official,
+            day: new.day,
+            slot: &new.slot,
+            uid: &new.uid,
+            sequence: 0,
+        },
+        code.as_str(),
+        false,
+    );
+    code
+}
+
 /// A visit as its e-mails and calendar file describe it.
 pub struct VisitFacts<'a> {
     pub email: &'a str,
@@ -705,21 +726,7 @@ pub async fn book(
         );
         return render(&app, &prefs, &form, &errors, StatusCode::TOO_MANY_REQUESTS).await;
     }
-    let code = TrackingCode::generate();
-    new.uid = new_uid(&app);
-    new.confirmation = confirmation_mail(
-        &app,
-        &VisitFacts {
-            email: new.email.as_deref().unwrap_or_default(),
-            official: &new.official,
-            day: new.day,
-            slot: &new.slot,
-            uid: &new.uid,
-            sequence: 0,
-        },
-        code.as_str(),
-        false,
-    );
+    let code = ready_new_visit(&app, &mut new);
     // The confirmation page says where the e-mail went, while it shows the code.
     let claim = once::form_once(&token, new.email.clone(), now);
     let booked = format!("/reception/booked/{}", once::receipt_token(&token));
