@@ -26,6 +26,8 @@ pub struct NewSubmission {
 /// The receipt: what the citizen gets back once the submission is safely stored.
 #[derive(Debug, Clone)]
 pub struct Registered {
+    /// The case's id in the register (for what is attached to it later).
+    pub id: i64,
     pub number: RegistrationNumber,
     /// Shown once, here; only its hash is kept.
     pub tracking_code: String,

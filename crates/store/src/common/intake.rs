@@ -375,6 +375,7 @@ async fn insert_numbered(
 
     Ok((
         Registered {
+            id,
             number,
             tracking_code: tracking_code.as_str().to_owned(),
             received_at: submission.received_at,

@@ -380,9 +380,6 @@ pub async fn keep_printed_receipt(
         return;
     }
     let number = registered.number;
-    let Some(case) = app.store.case_by_number(number).await.ok().flatten() else {
-        return;
-    };
     let facts = receipt_facts(
         number,
         registered.received_at,
@@ -396,7 +393,7 @@ pub async fn keep_printed_receipt(
         Ok(pdf) => app
             .store
             .add_document(
-                case.id,
+                registered.id,
                 NewDocument {
                     kind: "receipt".into(),
                     outgoing_number: None,
