@@ -77,7 +77,7 @@ pub(crate) async fn registrar_token(
         "Бенчмарк-{}",
         priemna_store::TrackingCode::generate().as_str()
     );
-    let draft = priemna_web::api_staff::StaffDraft {
+    let draft = priemna_web::accounts::StaffDraft {
         username: "bench-registrar".into(),
         display_name: "Деловодител (измерване)".into(),
         role: "registry_clerk".into(),
@@ -86,9 +86,9 @@ pub(crate) async fn registrar_token(
         corruption_officer: false,
         email: None,
     };
-    priemna_web::api_staff::create_user(
+    priemna_web::accounts::create_user(
         state,
-        priemna_web::api_staff::Changer::Operator("bench"),
+        priemna_web::accounts::Changer::Operator("bench"),
         &draft,
     )
     .await

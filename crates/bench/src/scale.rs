@@ -42,7 +42,7 @@ async fn staff_token(
     base: &str,
 ) -> anyhow::Result<String> {
     if state.store.user_by_username(BENCH_USER).await?.is_none() {
-        let draft = priemna_web::api_staff::StaffDraft {
+        let draft = priemna_web::accounts::StaffDraft {
             username: BENCH_USER.into(),
             display_name: "Бенчмарк".into(),
             role: "mayors_office".into(),
@@ -51,9 +51,9 @@ async fn staff_token(
             corruption_officer: false,
             email: None,
         };
-        priemna_web::api_staff::create_user(
+        priemna_web::accounts::create_user(
             state,
-            priemna_web::api_staff::Changer::Operator("bench-scale"),
+            priemna_web::accounts::Changer::Operator("bench-scale"),
             &draft,
         )
         .await

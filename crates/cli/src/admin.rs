@@ -4,7 +4,7 @@ use crate::DbArgs;
 use anyhow::Context;
 use priemna_domain::WorkingCalendar;
 use priemna_store::JournalVerdict;
-use priemna_web::api_staff::{
+use priemna_web::accounts::{
     AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,
 };
 use priemna_web::{ApiError, AppState, SystemClock};

@@ -5,7 +5,7 @@ use priemna_domain::clock::local_date;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::submission::{RawSubmission, RawSubmitter};
 use priemna_web::AppState;
-use priemna_web::api_staff::{Changer, StaffDraft, create_user};
+use priemna_web::accounts::{Changer, StaffDraft, create_user};
 use priemna_web::auth::Staff;
 use priemna_web::cases::{self, ActionRequest};
 use priemna_web::intake::{self, IntakeError};

@@ -4,6 +4,7 @@
 //! Handlers are thin: they turn HTTP into domain values, ask the domain's rules, and hand the
 //! result to the `Store`. Every failure becomes an `ApiError`, rendered in one place (`error`).
 
+pub mod accounts;
 pub mod api;
 mod application;
 pub mod audit;

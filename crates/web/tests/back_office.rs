@@ -963,9 +963,9 @@ async fn administrators_manage_staff_and_departments() {
     // server's operator approves it.
     assert_eq!(user["active"], false, "{user}");
     let change = user["pending_change"]["id"].as_i64().unwrap();
-    priemna_web::api_staff::decide_change(
+    priemna_web::accounts::decide_change(
         &t.app.state,
-        priemna_web::api_staff::Changer::Operator("cli:test"),
+        priemna_web::accounts::Changer::Operator("cli:test"),
         change,
         true,
     )

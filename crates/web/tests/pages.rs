@@ -709,9 +709,9 @@ async fn the_administrator_adds_a_user_through_the_form() {
         .assert_form_errors();
     // Once approved (here by the server's operator), the new colleague signs in.
     let change = app.store.staff_changes(true).await.unwrap()[0].id;
-    priemna_web::api_staff::decide_change(
+    priemna_web::accounts::decide_change(
         &app.state,
-        priemna_web::api_staff::Changer::Operator("cli:test"),
+        priemna_web::accounts::Changer::Operator("cli:test"),
         change,
         true,
     )

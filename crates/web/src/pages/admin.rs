@@ -5,7 +5,7 @@
 use super::layout::{self, FormErrors, Input, Section, Select};
 use super::{PageError, StaffPage, rerender};
 use crate::AppState;
-use crate::api_staff::{
+use crate::accounts::{
     AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,
 };
 use crate::audit::refusals;

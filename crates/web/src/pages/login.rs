@@ -3,7 +3,7 @@
 use super::layout::{self, FormErrors, Input, Section};
 use super::{LOGIN_PATH, PageError, RERENDER_STATUS, StaffPage, rerender};
 use crate::AppState;
-use crate::api_staff::change_own_password;
+use crate::accounts::change_own_password;
 use crate::auth::{
     self, MAX_FAILED_LOGINS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_COOKIE, Staff,
 };

@@ -7,7 +7,7 @@
 
 use crate::helpers::{PASSWORD, StaffClient, TestApp, spawn_app_at, spawn_app_configured};
 use crate::mailsink::{MailSink, free_port};
-use priemna_web::api_staff::{Changer, StaffDraft, create_user};
+use priemna_web::accounts::{Changer, StaffDraft, create_user};
 use priemna_web::notify::{SmtpConfig, TlsMode, WorkerConfig};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -362,7 +362,7 @@ async fn the_only_administrator_is_sent_to_the_command_line() {
     );
     // What `priemna user approve ID` does: the operator on the server decides.
     let (change, _) =
-        priemna_web::api_staff::decide_change(&app.state, Changer::Operator("cli:root"), id, true)
+        priemna_web::accounts::decide_change(&app.state, Changer::Operator("cli:root"), id, true)
             .await
             .unwrap();
     assert_eq!(change.state, "applied");

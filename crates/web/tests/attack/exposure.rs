@@ -49,7 +49,7 @@ async fn with_email(
     department: Option<i64>,
     corruption_officer: bool,
 ) -> i64 {
-    let draft = priemna_web::api_staff::StaffDraft {
+    let draft = priemna_web::accounts::StaffDraft {
         username: username.into(),
         display_name: format!("Служител {username}"),
         role: role.into(),
@@ -58,9 +58,9 @@ async fn with_email(
         corruption_officer,
         email: Some(format!("{username}@obshtina.example")),
     };
-    priemna_web::api_staff::create_user(
+    priemna_web::accounts::create_user(
         &app.state,
-        priemna_web::api_staff::Changer::Operator("test"),
+        priemna_web::accounts::Changer::Operator("test"),
         &draft,
     )
     .await

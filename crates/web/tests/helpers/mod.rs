@@ -249,7 +249,7 @@ impl TestApp {
         self.registrar
             .get_or_init(|| async {
                 // Already there when the app was reopened on the same database.
-                let draft = priemna_web::api_staff::StaffDraft {
+                let draft = priemna_web::accounts::StaffDraft {
                     username: "registrar".into(),
                     display_name: "Деловодител".into(),
                     role: "registry_clerk".into(),
@@ -258,9 +258,9 @@ impl TestApp {
                     corruption_officer: false,
                     email: None,
                 };
-                let _ = priemna_web::api_staff::create_user(
+                let _ = priemna_web::accounts::create_user(
                     &self.state,
-                    priemna_web::api_staff::Changer::Operator("test"),
+                    priemna_web::accounts::Changer::Operator("test"),
                     &draft,
                 )
                 .await;
@@ -277,7 +277,7 @@ impl TestApp {
         department: Option<i64>,
         corruption_officer: bool,
     ) -> i64 {
-        let draft = priemna_web::api_staff::StaffDraft {
+        let draft = priemna_web::accounts::StaffDraft {
             username: username.into(),
             display_name: format!("Служител {username}"),
             role: role.into(),
@@ -286,9 +286,9 @@ impl TestApp {
             corruption_officer,
             email: None,
         };
-        priemna_web::api_staff::create_user(
+        priemna_web::accounts::create_user(
             &self.state,
-            priemna_web::api_staff::Changer::Operator("test"),
+            priemna_web::accounts::Changer::Operator("test"),
             &draft,
         )
         .await
