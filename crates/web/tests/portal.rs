@@ -2001,3 +2001,30 @@ async fn an_anonymous_signal_receipt_says_first_that_it_will_not_be_considered_a
     );
     assert!(!receipt.body.contains("(чл. 123, ал. 1 АПК))"));
 }
+
+#[tokio::test]
+async fn every_page_has_an_icon_and_the_home_page_says_its_name_once() {
+    let app = spawn_app_at("2026-03-02T10:00:00+02:00").await;
+    let home = get(&app, "/", None).await;
+    assert!(
+        home.body
+            .contains("<title>Приемна на Община Хасково</title>"),
+        "{}",
+        between(&home.body, "<title>", "</title>")
+    );
+    let track = get(&app, "/track", None).await;
+    assert!(track.body.contains(" — Приемна на Община Хасково</title>"));
+    for page in [&home, &track] {
+        assert!(
+            page.body
+                .contains(r#"<link rel="icon" href="/assets/icon.svg""#)
+        );
+    }
+    // Browsers ask for /favicon.ico whatever the page says: it is there, not a 404.
+    for path in ["/favicon.ico", "/assets/icon.svg"] {
+        let icon = get(&app, path, None).await;
+        assert_eq!(icon.status, 200, "{path}");
+        assert_eq!(icon.content_type, "image/svg+xml");
+        assert!(icon.body.starts_with("<svg"));
+    }
+}

@@ -236,6 +236,7 @@ pub fn page(title: &str, staff: Option<&Staff>, current: Section, body: Markup) 
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — Приемна" }
                 link rel="stylesheet" href="/staff/assets/style.css";
+                link rel="icon" href="/assets/icon.svg" type="image/svg+xml";
             }
             body {
                 a.skip href="#main" { "Към основното съдържание" }

@@ -198,6 +198,20 @@ form.period .field { margin: 0; }
 }
 "#;
 
+/// The site's icon: a white "П" (Приемна) on the municipality's blue, drawn by hand.
+const ICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b4f8a"/><path d="M9 25V7h14v18h-4V11h-6v14z" fill="#fff"/></svg>"##;
+
+/// `GET /assets/icon.svg`, and `GET /favicon.ico` for browsers that ask there first.
+pub async fn icon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        ICON,
+    )
+}
+
 /// `GET /assets/portal.css`.
 pub async fn stylesheet() -> impl IntoResponse {
     (
@@ -500,8 +514,11 @@ pub fn page(prefs: &Prefs, current: Nav, title: &str, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " — " (prefs.t("Приемна на Община Хасково", "Haskovo Municipality reception")) }
+                @let site = prefs.t("Приемна на Община Хасково", "Haskovo Municipality reception");
+                // The home page's heading is the site's name: said once.
+                @if title == site { title { (site) } } @else { title { (title) " — " (site) } }
                 link rel="stylesheet" href="/assets/portal.css";
+                link rel="icon" href="/assets/icon.svg" type="image/svg+xml";
             }
             body {
                 a.skip href="#main" { (prefs.t("Към основното съдържание", "Skip to main content")) }

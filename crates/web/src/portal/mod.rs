@@ -85,6 +85,8 @@ pub fn routes() -> Router<AppState> {
         ));
     Router::new()
         .route("/assets/portal.css", get(layout::stylesheet))
+        .route("/assets/icon.svg", get(layout::icon))
+        .route("/favicon.ico", get(layout::icon))
         .merge(pages)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
