@@ -3,7 +3,7 @@
 //! the SMTP password only from the environment (or a file), never from the command line.
 
 use anyhow::Context;
-use priemna_web::letters::Letterhead;
+use priemna_letters::Letterhead;
 use priemna_web::notify::{Notifier, SmtpConfig, TlsMode, WorkerConfig};
 use std::time::Duration;
 

@@ -280,7 +280,7 @@ pub async fn perform(
             // beside the note already says that an inspection is under way, and officers often
             // start their reason with the same words, so the note does not say it again; the
             // reason ends with one full stop whatever was typed.
-            let why = crate::letters::sentence(reason.as_deref().unwrap_or_default());
+            let why = priemna_letters::sentence(reason.as_deref().unwrap_or_default());
             change.citizen_note = Some((
                 format!(
                     "Срокът за отговор е удължен. Причина: {why} Новият краен срок за отговор е \
@@ -290,7 +290,7 @@ pub async fn perform(
                 format!(
                     "The deadline for the answer was extended. Reason: {why} The new final date \
                      for the answer is {}.",
-                    crate::letters::en_date(new_due)
+                    priemna_letters::en_date(new_due)
                 ),
             ));
         }

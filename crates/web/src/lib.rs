@@ -17,7 +17,7 @@ pub mod intake;
 pub mod jobs;
 pub mod json;
 mod lang;
-pub mod letters;
+
 pub mod limits;
 pub mod notify;
 pub mod open311;

@@ -9,8 +9,8 @@ mod mailsink;
 use helpers::{StaffClient, TestApp, named, spawn_app_configured};
 use mailsink::{MailSink, free_port, pdf_bytes_text, squash, workspace_root};
 use priemna_domain::{Kind, RegistrationNumber};
-use priemna_web::letters::{
-    self, Addressee, AnswerLetter, CaseRef, DelayNotice, Letterhead, Signatory,
+use priemna_letters::{
+    self as letters, Addressee, AnswerLetter, CaseRef, DelayNotice, Letterhead, Signatory,
 };
 use priemna_web::notify::{Notifier, SmtpConfig, TlsMode, WorkerConfig, WorkerHandle};
 use serde_json::{Value, json};

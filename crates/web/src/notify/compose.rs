@@ -5,9 +5,6 @@ use super::messages;
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::ApiError;
-use crate::letters::{
-    self, Addressee, AnswerLetter, CaseRef, DelayNotice, PdfError, Receipt, Signatory,
-};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use priemna_domain::access::{self, Permission};
@@ -15,6 +12,9 @@ use priemna_domain::clock::local_date;
 use priemna_domain::rules::Assessment;
 use priemna_domain::workflow::CaseAction;
 use priemna_domain::{Channel, Kind, RegistrationNumber};
+use priemna_letters::{
+    self as letters, Addressee, AnswerLetter, CaseRef, DelayNotice, PdfError, Receipt, Signatory,
+};
 use priemna_store::{CaseChange, CaseRecord, NewDocument};
 
 impl From<PdfError> for ApiError {

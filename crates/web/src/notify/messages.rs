@@ -6,7 +6,6 @@
 //! only until then).
 
 use super::{Notifier, calendar};
-use crate::letters::bg_date;
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use maud::{DOCTYPE, Markup, html};
@@ -14,6 +13,7 @@ use priemna_domain::RegistrationNumber;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::rules::Assessment;
 use priemna_domain::submission::Draft;
+use priemna_letters::bg_date;
 use priemna_store::{NUMBER_PLACEHOLDER, NewMessage, Recipient, TRACKING_CODE_PLACEHOLDER};
 
 fn local(at: Timestamp) -> DateTime {
@@ -337,14 +337,14 @@ pub fn delay_notice(
             fact(
                 "Причина",
                 "Reason",
-                crate::letters::sentence(reason),
-                crate::letters::sentence(reason),
+                priemna_letters::sentence(reason),
+                priemna_letters::sentence(reason),
             ),
             fact(
                 "Нов краен срок",
                 "New final date",
                 format!("{} г.", bg_date(new_due)),
-                crate::letters::en_date(new_due),
+                priemna_letters::en_date(new_due),
             ),
         ],
         outro_bg: vec![

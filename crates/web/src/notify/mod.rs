@@ -20,7 +20,7 @@ pub use worker::{
     WorkerState, spawn_worker,
 };
 
-use crate::letters::Letterhead;
+use priemna_letters::Letterhead;
 use rand::Rng;
 
 /// What the application needs to write messages and letters.

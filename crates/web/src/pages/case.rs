@@ -1086,7 +1086,7 @@ pub async fn preview(
             .await
             .map_err(&to_page)?;
     if form.format.as_deref() == Some("pdf") {
-        let pdf = crate::letters::answer_pdf(&app.notify.letterhead, &letter)
+        let pdf = priemna_letters::answer_pdf(&app.notify.letterhead, &letter)
             .map_err(|e| to_page(e.into()))?;
         return Ok(crate::notify::api::pdf_response(
             &format!("proekt-otgovor-{}.pdf", case.number),

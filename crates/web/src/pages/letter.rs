@@ -2,9 +2,9 @@
 //! (`letters::AnswerLetter::content`: the greeting and the closing only when the body has none,
 //! the signatory, "Изготвил"), laid out as a sheet of paper.
 
-use crate::letters::{AnswerLetter, Letterhead, bg_date};
 use maud::{Markup, html};
 use priemna_domain::clock::local_date;
+use priemna_letters::{AnswerLetter, Letterhead, bg_date};
 
 pub fn answer(head: &Letterhead, letter: &AnswerLetter) -> Markup {
     let text = letter.content(head);

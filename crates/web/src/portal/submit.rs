@@ -9,7 +9,6 @@ use super::upload::{self, MAX_FILE_BYTES, MAX_FILES};
 use crate::AppState;
 use crate::extract::Path;
 use crate::intake;
-use crate::letters;
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -21,6 +20,7 @@ use priemna_domain::submission::{
     FieldError, MAX_ADDRESS_CHARS, MAX_BODY_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, Problem,
     RawSubmission, RawSubmitter,
 };
+use priemna_letters as letters;
 use priemna_store::{
     AttachmentInfo, CaseRecord, KeptUpload, NewAttachment, StoreError, SubmissionExtras,
 };

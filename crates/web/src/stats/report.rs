@@ -13,12 +13,12 @@
 use super::StatsView;
 use super::view::{self, Axis, days, int, percent};
 use crate::lang::Lang;
-use crate::letters::pdf::{Align, Document, PdfError, Style};
 use jiff::Timestamp;
 use maud::{Markup, html};
 use priemna_domain::Kind;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::stats::Tally;
+use priemna_letters::pdf::{Align, Document, PdfError, Style};
 
 /// A text in Bulgarian and English.
 #[derive(Debug, Clone, PartialEq, Eq)]

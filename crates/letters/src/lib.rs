@@ -4,7 +4,7 @@
 //! configuration), with the outgoing number and date and the citizen's registration number and
 //! date. Letters sent to the citizen are kept with the case as they were sent (`documents`).
 
-pub(crate) mod pdf;
+pub mod pdf;
 pub mod wording;
 
 pub use pdf::PdfError;
