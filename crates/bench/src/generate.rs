@@ -431,7 +431,7 @@ pub async fn run(args: GenerateArgs, now: Timestamp) -> anyhow::Result<std::proc
     let months = bar(0, "статистика / statistics");
     let months_bar = months.clone();
     let refreshed =
-        priemna_web::stats::refresh_with_progress(store.as_ref(), now, &move |done, total| {
+        priemna_app::stats::refresh_with_progress(store.as_ref(), now, &move |done, total| {
             months_bar.set_length(total as u64);
             months_bar.set_position(done as u64);
         })

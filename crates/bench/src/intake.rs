@@ -5,9 +5,10 @@
 
 use anyhow::Context;
 use jiff::Timestamp;
+use priemna_app::SystemClock;
 use priemna_domain::WorkingCalendar;
+use priemna_web::AppState;
 use priemna_web::limits::LimitConfig;
-use priemna_web::{AppState, SystemClock};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -77,7 +78,7 @@ pub(crate) async fn registrar_token(
         "Бенчмарк-{}",
         priemna_store::TrackingCode::generate().as_str()
     );
-    let draft = priemna_web::accounts::StaffDraft {
+    let draft = priemna_app::accounts::StaffDraft {
         username: "bench-registrar".into(),
         display_name: "Деловодител (измерване)".into(),
         role: "registry_clerk".into(),
@@ -86,9 +87,9 @@ pub(crate) async fn registrar_token(
         corruption_officer: false,
         email: None,
     };
-    priemna_web::accounts::create_user(
+    priemna_app::accounts::create_user(
         state,
-        priemna_web::accounts::Changer::Operator("bench"),
+        priemna_app::accounts::Changer::Operator("bench"),
         &draft,
     )
     .await

@@ -8,7 +8,7 @@ mod scale;
 mod search;
 
 use clap::{Parser, Subcommand};
-use priemna_web::SystemClock;
+use priemna_app::SystemClock;
 use std::process::ExitCode;
 
 #[derive(Parser)]

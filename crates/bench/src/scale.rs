@@ -9,9 +9,10 @@ use crate::intake::{
 };
 use anyhow::Context;
 use jiff::Timestamp;
+use priemna_app::SystemClock;
 use priemna_domain::{Clock, WorkingCalendar};
+use priemna_web::AppState;
 use priemna_web::limits::LimitConfig;
-use priemna_web::{AppState, SystemClock};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Instant;
@@ -42,7 +43,7 @@ async fn staff_token(
     base: &str,
 ) -> anyhow::Result<String> {
     if state.store.user_by_username(BENCH_USER).await?.is_none() {
-        let draft = priemna_web::accounts::StaffDraft {
+        let draft = priemna_app::accounts::StaffDraft {
             username: BENCH_USER.into(),
             display_name: "Бенчмарк".into(),
             role: "mayors_office".into(),
@@ -51,9 +52,9 @@ async fn staff_token(
             corruption_officer: false,
             email: None,
         };
-        priemna_web::accounts::create_user(
+        priemna_app::accounts::create_user(
             state,
-            priemna_web::accounts::Changer::Operator("bench-scale"),
+            priemna_app::accounts::Changer::Operator("bench-scale"),
             &draft,
         )
         .await
@@ -114,7 +115,7 @@ pub async fn run(args: BenchScaleArgs) -> anyhow::Result<std::process::ExitCode>
     // No search index here: building one over millions of cases would compete for the CPU with
     // what is measured (search at scale has its own benchmark, `priemna-bench search`).
     let mut state = state;
-    state.search = None;
+    state.app.search = None;
     let app = axum::Router::new()
         .route("/bench/noop", axum::routing::get(|| async { "ok" }))
         .merge(priemna_web::router(state.clone()));
@@ -134,7 +135,7 @@ pub async fn run(args: BenchScaleArgs) -> anyhow::Result<std::process::ExitCode>
 
     // The deadline job rates the open cases (overdue ones show in the inbox and the figures).
     let started = Instant::now();
-    let deadlines = priemna_web::jobs::run_deadlines(&state).await?;
+    let deadlines = priemna_app::jobs::run_deadlines(&state).await?;
     let deadline_secs = started.elapsed().as_secs_f64();
 
     // Cases registered now, so that their tracking codes are known.
@@ -156,7 +157,7 @@ pub async fn run(args: BenchScaleArgs) -> anyhow::Result<std::process::ExitCode>
     }
     // Recomputing the month those cases changed: the statistics job's cost per changed month.
     let started = Instant::now();
-    let refreshed = priemna_web::stats::refresh(store.as_ref(), clock.now()).await?;
+    let refreshed = priemna_app::stats::refresh(store.as_ref(), clock.now()).await?;
     let refresh_secs = started.elapsed().as_secs_f64();
     let count = store.count_submissions().await?;
 

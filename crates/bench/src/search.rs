@@ -435,7 +435,7 @@ pub fn run(args: BenchSearchArgs) -> anyhow::Result<ExitCode> {
     println!(
         "### Search, {} cases — {}\n",
         args.cases,
-        priemna_domain::clock::local_date(priemna_web::SystemClock.now())
+        priemna_domain::clock::local_date(priemna_app::SystemClock.now())
     );
     println!(
         "Index built in {:.1} s ({:.0} cases/s); {:.0} MiB on disk. {} queries per measurement, one at a time.\n",

@@ -2,12 +2,13 @@
 
 use crate::DbArgs;
 use anyhow::Context;
-use priemna_domain::WorkingCalendar;
-use priemna_store::JournalVerdict;
-use priemna_web::accounts::{
+use priemna_app::accounts::{
     AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,
 };
-use priemna_web::{ApiError, AppState, SystemClock};
+use priemna_app::{AppError, SystemClock};
+use priemna_domain::WorkingCalendar;
+use priemna_store::JournalVerdict;
+use priemna_web::AppState;
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -119,9 +120,9 @@ fn operator() -> String {
     )
 }
 
-fn print_api_error(e: &ApiError) {
+fn print_api_error(e: &AppError) {
     match e {
-        ApiError::Validation(fields) => {
+        AppError::Validation(fields) => {
             for f in fields {
                 eprintln!(
                     "  {}: {} / {}",

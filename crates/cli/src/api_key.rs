@@ -3,9 +3,11 @@
 
 use crate::DbArgs;
 use anyhow::Context;
+use priemna_app::SystemClock;
 use priemna_domain::WorkingCalendar;
+use priemna_web::ApiError;
+use priemna_web::AppState;
 use priemna_web::open311::keys::create_key;
-use priemna_web::{ApiError, AppState, SystemClock};
 use std::process::ExitCode;
 use std::sync::Arc;
 

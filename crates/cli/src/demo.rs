@@ -1,14 +1,14 @@
 //! Demo data: a month of realistic submissions to a Bulgarian municipality, loaded on first start.
 
 use jiff::{SignedDuration, Timestamp};
+use priemna_app::accounts::{Changer, StaffDraft, create_user};
+use priemna_app::auth::Staff;
+use priemna_app::cases::{self, ActionRequest};
+use priemna_app::intake::{self, IntakeError};
 use priemna_domain::clock::local_date;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::submission::{RawSubmission, RawSubmitter};
 use priemna_web::AppState;
-use priemna_web::accounts::{Changer, StaffDraft, create_user};
-use priemna_web::auth::Staff;
-use priemna_web::cases::{self, ActionRequest};
-use priemna_web::intake::{self, IntakeError};
 
 struct Sample {
     kind: &'static str,
@@ -546,7 +546,10 @@ async fn load_statistics_history(app: &AppState) -> anyhow::Result<()> {
     let now = app.clock.now();
     let this_month = local_date(now).first_of_month();
     let at_time = |at: Timestamp| AppState {
-        clock: std::sync::Arc::new(At(at)),
+        app: priemna_app::App {
+            clock: std::sync::Arc::new(At(at)),
+            ..app.app.clone()
+        },
         ..app.clone()
     };
     let people = [IVAN, MARIA, GEORGI, ELENA, NIKOLAY];

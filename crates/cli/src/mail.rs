@@ -3,8 +3,8 @@
 //! the SMTP password only from the environment (or a file), never from the command line.
 
 use anyhow::Context;
+use priemna_app::notify::{Notifier, SmtpConfig, TlsMode, WorkerConfig};
 use priemna_letters::Letterhead;
-use priemna_web::notify::{Notifier, SmtpConfig, TlsMode, WorkerConfig};
 use std::time::Duration;
 
 #[derive(clap::Args, Clone, Debug)]

@@ -14,9 +14,10 @@ mod submit;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use priemna_app::SystemClock;
 use priemna_domain::WorkingCalendar;
 use priemna_domain::deadline::{self, DeadlineRule};
-use priemna_web::{AppState, SystemClock};
+use priemna_web::AppState;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -4,8 +4,8 @@
 use crate::DbArgs;
 use anyhow::{Context, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
+use priemna_app::search::{index_dir_for, open_index_dir, rebuild};
 use priemna_web::AppState;
-use priemna_web::search::{index_dir_for, open_index_dir, rebuild};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;

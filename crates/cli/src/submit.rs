@@ -2,10 +2,11 @@
 
 use crate::DbArgs;
 use anyhow::Context;
+use priemna_app::SystemClock;
+use priemna_app::intake::{self, IntakeError};
 use priemna_domain::WorkingCalendar;
 use priemna_domain::submission::{RawSubmission, RawSubmitter};
-use priemna_web::intake::{self, IntakeError};
-use priemna_web::{AppState, SystemClock};
+use priemna_web::AppState;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -105,7 +106,7 @@ pub async fn run(args: SubmitArgs, calendar: WorkingCalendar) -> anyhow::Result<
             let r = &receipt.registered;
             let a = &receipt.assessment;
             if let Some(path) = &args.receipt_pdf {
-                let facts = priemna_web::notify::compose::receipt_facts(
+                let facts = priemna_app::notify::compose::receipt_facts(
                     r.number,
                     r.received_at,
                     receipt.kind,
@@ -114,7 +115,7 @@ pub async fn run(args: SubmitArgs, calendar: WorkingCalendar) -> anyhow::Result<
                     a,
                     &entered_by,
                 );
-                let pdf = priemna_web::notify::compose::receipt_pdf(
+                let pdf = priemna_app::notify::compose::receipt_pdf(
                     &app,
                     &facts,
                     Some(&r.tracking_code),

@@ -28,6 +28,22 @@ pub fn local_date(at: Timestamp) -> Date {
     at.to_zoned(municipal_tz()).date()
 }
 
+/// An instant as the municipality reads it: RFC 3339 with the Sofia offset
+/// (`2026-03-02T10:00:05+02:00`).
+pub fn local_time(at: Timestamp) -> String {
+    at.to_zoned(municipal_tz())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// An instant in the municipality's time zone, to the second, as Bulgarian text:
+/// `02.03.2026 10:00:05`.
+pub fn time_bg(at: Timestamp) -> String {
+    at.to_zoned(municipal_tz())
+        .strftime("%d.%m.%Y %H:%M:%S")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

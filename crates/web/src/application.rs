@@ -4,7 +4,7 @@
 //! together. `priemna serve` and the tests' helper both build it.
 
 use crate::AppState;
-use crate::notify::{NotifyError, WorkerConfig, WorkerHandle};
+use priemna_app::notify::{NotifyError, WorkerConfig, WorkerHandle};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -86,29 +86,32 @@ impl Application {
             .map_err(|source| StartError::Listen { addr, source })?;
         let mut jobs = Vec::new();
         if let Some(every) = background.deadlines_every {
-            let app = state.clone();
+            let app = state.app.clone();
             jobs.push(watched("deadlines", move || {
-                crate::jobs::deadline_job(app.clone(), every)
+                priemna_app::jobs::deadline_job(app.clone(), every)
             }));
         }
         if let Some(every) = background.stats_every {
-            let app = state.clone();
+            let app = state.app.clone();
             jobs.push(watched("statistics", move || {
-                crate::stats::stats_job(app.clone(), every)
+                priemna_app::stats::stats_job(app.clone(), every)
             }));
         }
         if background.housekeeping {
-            let app = state.clone();
+            let app = state.app.clone();
             jobs.push(watched("retention", move || {
-                crate::jobs::retention_job(app.clone())
+                priemna_app::jobs::retention_job(app.clone())
             }));
-            let app = state.clone();
+            let app = state.app.clone();
             jobs.push(watched("forms clean-up", move || {
-                crate::jobs::form_cleanup_job(app.clone())
+                priemna_app::jobs::form_cleanup_job(app.clone())
             }));
         }
         let worker = match background.mail {
-            Some(config) => Some(crate::notify::spawn_worker(state.clone(), config)?),
+            Some(config) => Some(priemna_app::notify::spawn_worker(
+                state.app.clone(),
+                config,
+            )?),
             None => {
                 tracing::warn!("no SMTP server configured: e-mails wait in the outbox");
                 None

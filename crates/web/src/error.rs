@@ -7,6 +7,8 @@ use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use priemna_app::AppError;
+use priemna_app::auth::CsrfRejected;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_store::StoreError;
 use serde_json::{Value, json};
@@ -65,50 +67,67 @@ pub enum ApiError {
     Store(StoreError),
 }
 
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Validation(fields) => ApiError::Validation(fields),
+            AppError::NotFound => ApiError::NotFound,
+            AppError::Unauthorized => ApiError::Unauthorized,
+            AppError::Forbidden {
+                reason_bg,
+                reason_en,
+            } => ApiError::Forbidden {
+                reason_bg,
+                reason_en,
+            },
+            AppError::Conflict {
+                reason_bg,
+                reason_en,
+            } => ApiError::Conflict {
+                reason_bg,
+                reason_en,
+            },
+            AppError::SignInRefused {
+                until,
+                retry_after_secs,
+            } => ApiError::SignInRefused {
+                until,
+                retry_after_secs,
+            },
+            AppError::Internal(what) => ApiError::Internal(what),
+            AppError::Store(e) => ApiError::Store(e),
+        }
+    }
+}
+
+/// What the store says reaches the client as the application maps it (`AppError`'s `From`).
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Conflict(_) => ApiError::Conflict {
-                reason_bg:
-                    "Преписката беше променена междувременно от друг служител; заредете я отново."
-                        .into(),
-                reason_en: "The case was changed meanwhile by someone else; reload it.".into(),
-            },
-            StoreError::Duplicate(what) => ApiError::Conflict {
-                reason_bg: format!("Вече съществува: {what}."),
-                reason_en: format!("Already exists: {what}."),
-            },
-            StoreError::UniqueClash(constraint) => {
-                tracing::info!(%constraint, "a unique value is taken");
-                ApiError::Conflict {
-                    reason_bg: "Такъв запис вече съществува.".into(),
-                    reason_en: "Such a record already exists.".into(),
-                }
-            }
-            StoreError::MissingReference { field } => {
-                ApiError::Validation(vec![FieldError::new(field, Problem::UnknownReference)])
-            }
-            StoreError::NotFound(_) => ApiError::NotFound,
-            other => ApiError::Store(other),
-        }
+        AppError::from(e).into()
+    }
+}
+
+impl From<priemna_letters::PdfError> for ApiError {
+    fn from(e: priemna_letters::PdfError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+impl From<CsrfRejected> for ApiError {
+    fn from(_: CsrfRejected) -> Self {
+        ApiError::CsrfRejected
     }
 }
 
 impl From<priemna_domain::access::Denied> for ApiError {
     fn from(d: priemna_domain::access::Denied) -> Self {
-        ApiError::Forbidden {
-            reason_bg: d.reason_bg,
-            reason_en: d.reason_en,
-        }
+        AppError::from(d).into()
     }
 }
 
 impl From<priemna_domain::workflow::TransitionRefused> for ApiError {
     fn from(d: priemna_domain::workflow::TransitionRefused) -> Self {
-        ApiError::Conflict {
-            reason_bg: d.reason_bg,
-            reason_en: d.reason_en,
-        }
+        AppError::from(d).into()
     }
 }
 

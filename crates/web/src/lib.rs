@@ -1,39 +1,34 @@
-//! Priemna's HTTP server: the versioned JSON API, the back office (`pages`) and the citizens'
-//! portal (`portal`).
+//! Priemna over HTTP: the versioned JSON API, Open311, the back office (`pages`) and the
+//! citizens' portal (`portal`) — adapters only.
 //!
-//! Handlers are thin: they turn HTTP into domain values, ask the domain's rules, and hand the
-//! result to the `Store`. Every failure becomes an `ApiError`, rendered in one place (`error`).
+//! Handlers are thin: they turn HTTP into calls of the application (`priemna_app`: intake, case
+//! actions, accounts, sign-in, the outbox) and its answers into responses. Every failure becomes
+//! an `ApiError`, rendered in one place (`error`).
 
-pub mod accounts;
 pub mod api;
 mod application;
 pub mod audit;
 pub mod auth;
-pub mod cases;
 mod error;
 mod extract;
 mod headers;
-pub mod intake;
-pub mod jobs;
 pub mod json;
 mod lang;
 
 pub mod limits;
-pub mod notify;
 pub mod open311;
 pub mod pages;
 pub mod portal;
-pub mod search;
 pub mod stats;
 
 pub use api::staff as api_staff;
 pub use application::{Application, Background, StartError};
 pub use error::ApiError;
+use priemna_app::App;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use jiff::Timestamp;
 use priemna_domain::{Clock, WorkingCalendar};
 use priemna_store::Store;
 use std::future::Future;
@@ -44,70 +39,45 @@ use tower_http::trace::TraceLayer;
 /// The largest request body the JSON API accepts.
 pub const MAX_JSON_BODY_BYTES: usize = 64 * 1024;
 
-/// The system clock: the one place that reads the time of day.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    #[allow(clippy::disallowed_methods)]
-    fn now(&self) -> Timestamp {
-        Timestamp::now()
-    }
-}
-
-/// What every handler can reach.
+/// What every handler can reach: the application, and what only HTTP needs.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
-    pub calendar: Arc<WorkingCalendar>,
-    pub clock: Arc<dyn Clock>,
+    /// The use cases' context (the register, the clock, the outbox, the search index, …).
+    pub app: App,
     /// Served over HTTPS (cookies get `Secure`); also detected per request from a proxy.
     pub https: bool,
-    /// A hash to verify against when the user does not exist, so timing reveals nothing.
-    pub dummy_password_hash: Arc<String>,
-    /// The database's key for hashing names that are no account (read once, at the first
-    /// sign-in that needs it).
-    pub sign_in_key: Arc<tokio::sync::OnceCell<String>>,
     /// Per-address rate limits on intake and sign-in.
     pub limits: Arc<limits::Limits>,
-    /// How long personal data is kept after a case is finished.
-    pub retention: Arc<priemna_domain::retention::RetentionPolicy>,
-    /// The full-text index of cases (in memory unless `with_search_index` gives it a folder);
-    /// `None` only if it could not be created.
-    pub search: Option<Arc<search::SearchService>>,
-    /// Letterhead, sender and the outbox worker's wake-up (e-mails and PDF letters).
-    pub notify: Arc<notify::Notifier>,
     /// The Open311 endpoint's jurisdiction and contacts.
     pub open311: Arc<open311::Open311Config>,
-    /// Merged statistics reports, reused until the statistics job saves new figures.
-    pub stats_cache: Arc<stats::ViewCache>,
+}
+
+/// Handlers read the application's parts (`state.store`, `state.clock`) and pass `&state` where
+/// a use case wants `&App`.
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, calendar: WorkingCalendar, clock: Arc<dyn Clock>) -> Self {
-        let dummy = auth::hash_password_blocking("priemna-no-such-user").unwrap_or_default();
-        let search = search::SearchService::in_memory(store.clone())
-            .map(Arc::new)
-            .inspect_err(|e| tracing::error!(error = %e, "no search index"))
-            .ok();
+        AppState::from_app(App::new(store, calendar, clock))
+    }
+
+    pub fn from_app(app: App) -> Self {
         AppState {
-            search,
-            store,
-            calendar: Arc::new(calendar),
-            clock,
+            app,
             https: false,
-            dummy_password_hash: Arc::new(dummy),
-            sign_in_key: Arc::default(),
             limits: limits::Limits::new(limits::LimitConfig::default()),
-            retention: Arc::new(priemna_domain::retention::RetentionPolicy::default()),
-            notify: Arc::new(notify::Notifier::default()),
             open311: Arc::new(open311::Open311Config::default()),
-            stats_cache: Arc::new(stats::ViewCache::default()),
         }
     }
 
     pub fn with_retention(mut self, policy: priemna_domain::retention::RetentionPolicy) -> Self {
-        self.retention = Arc::new(policy);
+        self.app = self.app.with_retention(policy);
         self
     }
 
@@ -116,8 +86,8 @@ impl AppState {
         self
     }
 
-    pub fn with_notifier(mut self, notifier: notify::Notifier) -> Self {
-        self.notify = Arc::new(notifier);
+    pub fn with_notifier(mut self, notifier: priemna_app::notify::Notifier) -> Self {
+        self.app = self.app.with_notifier(notifier);
         self
     }
 
@@ -126,22 +96,12 @@ impl AppState {
         self
     }
 
-    /// Keeps the search index in `dir` (created, or rebuilt when stale, by its worker). When
-    /// another process is writing to that folder, the index stays in memory instead.
+    /// Keeps the search index in `dir` (see [`App::with_search_index`]).
     pub fn with_search_index(
         mut self,
         dir: &std::path::Path,
     ) -> Result<Self, priemna_search::SearchError> {
-        let index = search::open_index_dir(dir)?;
-        if let Err(e) = index.lock_writer() {
-            tracing::warn!(dir = %dir.display(), error = %e,
-                "search index folder in use by another process; keeping the index in memory");
-            return Ok(self);
-        }
-        self.search = Some(Arc::new(search::SearchService::new(
-            index,
-            self.store.clone(),
-        )));
+        self.app = self.app.with_search_index(dir)?;
         Ok(self)
     }
 
@@ -154,7 +114,7 @@ impl AppState {
 /// The whole application as a router.
 pub fn router(state: AppState) -> Router {
     api::routes()
-        .merge(notify::api::routes())
+        .merge(api::notify::routes())
         .merge(pages::routes())
         .merge(portal::routes())
         .merge(open311::routes())

@@ -1,6 +1,6 @@
 //! Rate limits on the doors that face the public: intake (a flood of fake signals), sign-in
 //! (password guessing, on top of the refusals per account and address in `auth`, which names
-//! the client as `client_key` does) and reception bookings (one phone taking an official's
+//! the client as `priemna_app::auth::client_key` does) and reception bookings (one phone taking an official's
 //! whole day). Limits are per client, configurable, and answered with 429
 //! and `Retry-After` — JSON on `/api/` and `/open311/`, an HTML page in the reader's language on
 //! the portal and the back office.
@@ -27,8 +27,9 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use ipnet::IpNet;
 use jiff::civil::Date;
+use priemna_app::auth::client_network;
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -165,29 +166,6 @@ fn parse_entry(entry: &str) -> Option<IpAddr> {
         .map(|s| s.ip().to_canonical())
 }
 
-/// The key a client is counted under: its IPv4 address, or its IPv6 /64 network.
-fn limit_key(address: IpAddr) -> IpAddr {
-    match address {
-        IpAddr::V4(_) => address,
-        IpAddr::V6(v6) => {
-            let mut segments = v6.segments();
-            for s in &mut segments[4..] {
-                *s = 0;
-            }
-            IpAddr::V6(Ipv6Addr::from(segments))
-        }
-    }
-}
-
-/// How sign-in failures name a client (`auth`): the key the limits count it under, as text —
-/// `203.0.113.7`, or `2001:db8:1:2::/64` for an IPv6 client.
-pub fn client_key(address: IpAddr) -> String {
-    match limit_key(address.to_canonical()) {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => format!("{v6}/64"),
-    }
-}
-
 /// Requests allowed per client and period; 0 switches a limit off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimitConfig {
@@ -277,7 +255,7 @@ impl Limits {
         }
         let bookings = self.bookings.lock().unwrap_or_else(|e| e.into_inner());
         bookings
-            .get(&(limit_key(client), today))
+            .get(&(client_network(client), today))
             .is_none_or(|n| *n < cap)
     }
 
@@ -288,7 +266,7 @@ impl Limits {
         }
         let mut bookings = self.bookings.lock().unwrap_or_else(|e| e.into_inner());
         bookings.retain(|(_, day), _| *day >= today);
-        *bookings.entry((limit_key(client), today)).or_insert(0) += 1;
+        *bookings.entry((client_network(client), today)).or_insert(0) += 1;
     }
 
     fn forget_idle_clients(&self) {
@@ -364,7 +342,7 @@ pub async fn enforce(State(app): State<AppState>, mut request: Request, next: Ne
         return next.run(request).await;
     };
     limits.forget_idle_clients();
-    match limiter.check_key(&limit_key(client)) {
+    match limiter.check_key(&client_network(client)) {
         Ok(()) => next.run(request).await,
         Err(not_until) => {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
@@ -523,12 +501,12 @@ mod tests {
     #[test]
     fn an_ipv6_client_is_counted_by_its_network_and_mapped_ipv4_as_ipv4() {
         assert_eq!(
-            limit_key(ip("2001:db8:1:2:aaaa::1")),
-            limit_key(ip("2001:db8:1:2:bbbb::9"))
+            client_network(ip("2001:db8:1:2:aaaa::1")),
+            client_network(ip("2001:db8:1:2:bbbb::9"))
         );
         assert_ne!(
-            limit_key(ip("2001:db8:1:2::1")),
-            limit_key(ip("2001:db8:1:3::1"))
+            client_network(ip("2001:db8:1:2::1")),
+            client_network(ip("2001:db8:1:3::1"))
         );
         assert_eq!(
             client_address(ip("::ffff:192.0.2.1"), [], &TrustedProxies::None),

@@ -659,7 +659,7 @@ async fn deadlines_are_watched_across_weekends_and_holidays() {
             )
             .await;
     }
-    let run = || priemna_web::jobs::run_deadlines(&t.app.state);
+    let run = || priemna_app::jobs::run_deadlines(&t.app.state);
 
     // Thursday 9 April: working days left are Thu 9 and Tue 14 → due soon.
     t.app.clock.set("2026-04-09T08:00:00+03:00");
@@ -963,9 +963,9 @@ async fn administrators_manage_staff_and_departments() {
     // server's operator approves it.
     assert_eq!(user["active"], false, "{user}");
     let change = user["pending_change"]["id"].as_i64().unwrap();
-    priemna_web::accounts::decide_change(
+    priemna_app::accounts::decide_change(
         &t.app.state,
-        priemna_web::accounts::Changer::Operator("cli:test"),
+        priemna_app::accounts::Changer::Operator("cli:test"),
         change,
         true,
     )

@@ -8,11 +8,11 @@ mod mailsink;
 
 use helpers::{StaffClient, TestApp, named, spawn_app_configured};
 use mailsink::{MailSink, free_port, pdf_bytes_text, squash, workspace_root};
+use priemna_app::notify::{Notifier, SmtpConfig, TlsMode, WorkerConfig, WorkerHandle};
 use priemna_domain::{Kind, RegistrationNumber};
 use priemna_letters::{
     self as letters, Addressee, AnswerLetter, CaseRef, DelayNotice, Letterhead, Signatory,
 };
-use priemna_web::notify::{Notifier, SmtpConfig, TlsMode, WorkerConfig, WorkerHandle};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -50,7 +50,7 @@ fn worker_config(port: u16) -> WorkerConfig {
 }
 
 fn start_worker(app: &TestApp, port: u16) -> WorkerHandle {
-    priemna_web::notify::spawn_worker(app.state.clone(), worker_config(port)).unwrap()
+    priemna_app::notify::spawn_worker(app.state.app.clone(), worker_config(port)).unwrap()
 }
 
 fn sample_answer() -> AnswerLetter {
@@ -531,7 +531,7 @@ async fn a_refused_recipient_fails_and_an_administrator_can_requeue_it() {
     let dead_port = free_port();
     let mut config = worker_config(dead_port);
     config.max_attempts = 2;
-    let worker = priemna_web::notify::spawn_worker(o.app.state.clone(), config).unwrap();
+    let worker = priemna_app::notify::spawn_worker(o.app.state.app.clone(), config).unwrap();
     submit(&o.app, complaint()).await;
     let auditor = o.app.login("auditor").await;
     let mut failed = Value::Null;
@@ -590,16 +590,16 @@ async fn staff_with_an_address_get_their_reminders_by_email_once() {
     take_up(&o, &number).await;
     // Due 18 May; on the 15th it is due soon, on the 19th overdue.
     o.app.clock.set("2026-05-15T07:00:00Z");
-    let report = priemna_web::jobs::run_deadlines(&o.app.state)
+    let report = priemna_app::jobs::run_deadlines(&o.app.state)
         .await
         .unwrap();
     assert!(report.reminders >= 1, "{report:?}");
     o.app.clock.set("2026-05-15T07:20:00Z");
-    priemna_web::jobs::run_deadlines(&o.app.state)
+    priemna_app::jobs::run_deadlines(&o.app.state)
         .await
         .unwrap();
     o.app.clock.set("2026-05-19T07:00:00Z");
-    priemna_web::jobs::run_deadlines(&o.app.state)
+    priemna_app::jobs::run_deadlines(&o.app.state)
         .await
         .unwrap();
 
@@ -648,15 +648,15 @@ async fn two_workers_on_one_outbox_send_every_message_exactly_once() {
     let second = o.app.state.clone();
     let second_store = priemna_store::connect(&o.app.database_url).await.unwrap();
     let mut second_state = second;
-    second_state.store = second_store;
+    second_state.app.store = second_store;
     let mail_dir = tempfile::tempdir().unwrap();
     let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
     let mut config_a = worker_config(sink.port);
     config_a.batch = 2;
     let mut config_b = worker_config(sink.port);
     config_b.batch = 2;
-    let a = priemna_web::notify::spawn_worker(o.app.state.clone(), config_a).unwrap();
-    let b = priemna_web::notify::spawn_worker(second_state, config_b).unwrap();
+    let a = priemna_app::notify::spawn_worker(o.app.state.app.clone(), config_a).unwrap();
+    let b = priemna_app::notify::spawn_worker(second_state.app, config_b).unwrap();
     let messages = sink.wait_for(12, Duration::from_secs(30)).await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
     let messages = if sink.messages().len() > messages.len() {

@@ -709,9 +709,9 @@ async fn the_administrator_adds_a_user_through_the_form() {
         .assert_form_errors();
     // Once approved (here by the server's operator), the new colleague signs in.
     let change = app.store.staff_changes(true).await.unwrap()[0].id;
-    priemna_web::accounts::decide_change(
+    priemna_app::accounts::decide_change(
         &app.state,
-        priemna_web::accounts::Changer::Operator("cli:test"),
+        priemna_app::accounts::Changer::Operator("cli:test"),
         change,
         true,
     )
@@ -935,7 +935,7 @@ async fn every_staff_page_says_so_while_no_mail_is_sent() {
     assert!(page.body.contains(r#"href="/staff/admin/outbox""#));
 
     // With SMTP configured, no banner.
-    let mut notifier = priemna_web::notify::Notifier::default();
+    let mut notifier = priemna_app::notify::Notifier::default();
     notifier.smtp_configured = true;
     let sending =
         helpers::spawn_app_configured("2026-03-02T10:00:00+02:00", |s| s.with_notifier(notifier))

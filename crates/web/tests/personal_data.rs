@@ -70,17 +70,17 @@ async fn a_citizen_exports_their_data_and_it_is_erased_after_the_retention_perio
     // Four years on nothing is erased; five years and a day on it is.
     app.clock.set("2030-03-02T10:00:00+02:00");
     assert_eq!(
-        priemna_web::jobs::run_retention(&app.state).await.unwrap(),
+        priemna_app::jobs::run_retention(&app.state).await.unwrap(),
         Some(0)
     );
     assert_eq!(
-        priemna_web::jobs::run_retention(&app.state).await.unwrap(),
+        priemna_app::jobs::run_retention(&app.state).await.unwrap(),
         None,
         "once a day"
     );
     app.clock.set("2031-03-03T10:00:00+02:00");
     assert_eq!(
-        priemna_web::jobs::run_retention(&app.state).await.unwrap(),
+        priemna_app::jobs::run_retention(&app.state).await.unwrap(),
         Some(1)
     );
 

@@ -1652,7 +1652,7 @@ async fn a_reloaded_or_double_clicked_form_shows_the_first_receipt_and_registers
     assert_eq!(app.count().await, 2);
     app.clock.set("2026-03-03T10:01:00+02:00");
     assert_eq!(get(&app, &location, None).await.status, 404);
-    let cleaned = priemna_web::jobs::run_form_cleanup(&app.state)
+    let cleaned = priemna_app::jobs::run_form_cleanup(&app.state)
         .await
         .unwrap();
     assert_eq!(cleaned.results, 2);
@@ -1805,7 +1805,7 @@ async fn a_kept_file_can_be_removed_and_one_kept_too_long_is_never_lost_silently
     let refused = post_multipart(&app, "/submit", &parts).await;
     let kept = between(&refused.body, r#"name="kept" value=""#, "\"").to_owned();
     app.clock.set("2026-03-02T12:01:00+02:00");
-    let cleaned = priemna_web::jobs::run_form_cleanup(&app.state)
+    let cleaned = priemna_app::jobs::run_form_cleanup(&app.state)
         .await
         .unwrap();
     assert_eq!(cleaned.kept_uploads, 1);

@@ -7,9 +7,9 @@
 mod helpers;
 
 use helpers::{StaffClient, TestApp, named, spawn_app_at, spawn_app_at_with_url};
+use priemna_app::search::{SearchService, is_fresh, open_index_dir, rebuild};
 use priemna_domain::Clock;
 use priemna_search::SearchIndex;
-use priemna_web::search::{SearchService, is_fresh, open_index_dir, rebuild};
 use serde_json::{Value, json};
 use std::sync::Arc;
 

@@ -8,9 +8,9 @@
 mod helpers;
 
 use helpers::{TestApp, named, spawn_app_at};
+use priemna_app::stats::{StatsView, load, refresh};
 use priemna_domain::stats::{Month, Period, Tally};
 use priemna_domain::{Channel, Clock, Kind};
-use priemna_web::stats::{StatsView, load, refresh};
 use serde_json::{Value, json};
 
 async fn submit(app: &TestApp, body: Value) -> String {
@@ -173,7 +173,7 @@ async fn each_measure_matches_cases_whose_answers_are_known_across_the_new_year(
 
     // 10 February: the deadline job finds F overdue.
     app.clock.set("2026-02-10T09:00:00+02:00");
-    priemna_web::jobs::run_deadlines(&app.state).await.unwrap();
+    priemna_app::jobs::run_deadlines(&app.state).await.unwrap();
 
     // 10 March: B is answered, late.
     app.clock.set("2026-03-10T12:00:00+02:00");

@@ -120,7 +120,7 @@ async fn register() -> Register {
         json!({"action": "answer", "text": "Разрешението е издадено."}),
     )
     .await;
-    priemna_web::jobs::run_deadlines(&app.state).await.unwrap();
+    priemna_app::jobs::run_deadlines(&app.state).await.unwrap();
     let response = reqwest::Client::new()
         .post(app.url("/track/survey"))
         .form(&[
@@ -136,7 +136,7 @@ async fn register() -> Register {
         "survey: {}",
         response.status()
     );
-    priemna_web::stats::refresh(app.store.as_ref(), app.clock.now())
+    priemna_app::stats::refresh(app.store.as_ref(), app.clock.now())
         .await
         .unwrap();
     Register { app, roads }

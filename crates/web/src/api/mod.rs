@@ -1,6 +1,7 @@
 //! The versioned JSON API, `/api/v1/…`.
 
 mod calendar;
+pub mod notify;
 pub mod openapi;
 pub mod search;
 pub mod staff;
@@ -15,8 +16,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use jiff::Timestamp;
-use priemna_domain::clock::municipal_tz;
 use serde_json::{Value, json};
 
 pub fn routes() -> Router<AppState> {
@@ -118,7 +117,9 @@ async fn readyz(State(app): State<AppState>) -> Response {
     };
     let worker = app.notify.health.snapshot();
     let outbox_worker = match worker.state {
-        crate::notify::WorkerState::NotStarted if !app.notify.smtp_configured => "not_configured",
+        priemna_app::notify::WorkerState::NotStarted if !app.notify.smtp_configured => {
+            "not_configured"
+        }
         state => state.as_str(),
     };
     if !matches!(outbox_worker, "running" | "not_configured") {
@@ -145,11 +146,4 @@ async fn readyz(State(app): State<AppState>) -> Response {
         Json(body),
     )
         .into_response()
-}
-
-/// An instant as the municipality reads it: RFC 3339 with the Sofia offset.
-pub fn local_time(at: Timestamp) -> String {
-    at.to_zoned(municipal_tz())
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
 }

@@ -1,14 +1,14 @@
 //! `GET /api/v1/search?q=&kind=&channel=&status=&department_id=&from=&to=&page=`: full-text
 //! search over the cases the member of staff may read, best first, with highlighted extracts.
 
-use super::local_time;
 use crate::AppState;
-use crate::auth::Staff;
 use crate::error::ApiError;
-use crate::search::{self, PER_PAGE};
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use priemna_app::auth::Staff;
+use priemna_app::search::{self, PER_PAGE};
+use priemna_domain::clock::local_time;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -46,7 +46,7 @@ pub async fn handler(
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let request = search::parse_request(&query)?;
+    let request = search::parse_request(&query).map_err(ApiError::BadRequest)?;
     let results = search::search(&app, &staff, &request).await?;
     Ok(Json(json!({
         "query": request.q,

@@ -1,17 +1,10 @@
 //! The back office's JSON API: sign-in, cases, the journal, users and departments. The same
-//! rules as the HTML pages, because both call `crate::cases` and `priemna_domain::access`.
+//! rules as the HTML pages, because both call `priemna_app::cases` and `priemna_domain::access`.
 
-use super::local_time;
 use crate::AppState;
-use crate::accounts::{
-    AccountOutcome, Changer, StaffDraft, change_account, change_own_password, create_user,
-    decide_change, other_administrators, staff_email,
-};
-use crate::auth::{self, Staff, session_cookie};
-use crate::cases::{self, ActionRequest, available_actions};
+use crate::auth::{self, session_cookie};
 use crate::error::ApiError;
 use crate::extract::Path;
-use crate::jobs::urgency_str;
 use crate::json::typed_body;
 use crate::limits::ClientAddress;
 use axum::body::Bytes;
@@ -22,7 +15,15 @@ use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
+use priemna_app::accounts::{
+    AccountOutcome, Changer, StaffDraft, change_account, change_own_password, create_user,
+    decide_change, other_administrators, staff_email,
+};
+use priemna_app::auth::Staff;
+use priemna_app::cases::{self, ActionRequest, available_actions};
+use priemna_app::jobs::urgency_str;
 use priemna_domain::access::{self, Permission, Role};
+use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_domain::workflow::urgency;
 use priemna_domain::{Channel, Kind, Status, clock::local_date};
@@ -90,7 +91,8 @@ pub async fn login(
     auth::check_same_origin(&headers)?;
     let request: LoginRequest = typed_body(&headers, body)?;
     let client = client.map(|Extension(ClientAddress(address))| address);
-    let session = auth::login(&app, &request.username, &request.password, client).await?;
+    let session =
+        priemna_app::auth::login(&app, &request.username, &request.password, client).await?;
     let jar = jar.add(session_cookie(
         &session.token,
         auth::is_https(&app, &headers),
@@ -387,7 +389,7 @@ pub async fn case(
     let case = cases::load_visible(&app, &staff, &number).await?;
     let mut json = case_json(&app, &staff, &case);
     json["possible_duplicates"] =
-        crate::search::possible_duplicates_json(&app, &staff, &case).await;
+        priemna_app::search::possible_duplicates_json(&app, &staff, &case).await;
     Ok(Json(json))
 }
 
@@ -519,8 +521,10 @@ pub async fn declare_conflict(
     )
 )]
 pub async fn reminders(State(app): State<AppState>, staff: Staff) -> Result<Json<Value>, ApiError> {
-    let list =
-        crate::jobs::visible_reminders(&staff.user, app.store.reminders_for(staff.user.id).await?);
+    let list = priemna_app::jobs::visible_reminders(
+        &staff.user,
+        app.store.reminders_for(staff.user.id).await?,
+    );
     Ok(Json(json!({ "reminders": list.iter().map(|r| json!({
         "number": r.number.to_string(), "subject": r.subject, "kind": r.kind,
         "due": r.due.to_string(), "created_at": local_time(r.created_at),
@@ -549,11 +553,11 @@ pub async fn journal(
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    crate::audit::refusals::check(
+    priemna_app::refusals::check(
         &app,
         &staff,
         Permission::ViewJournal,
-        crate::audit::refusals::Target::Page("/api/v1/journal"),
+        priemna_app::refusals::Target::Page("/api/v1/journal"),
     )
     .await?;
     let after = query.get("after").and_then(|a| a.parse().ok()).unwrap_or(0);

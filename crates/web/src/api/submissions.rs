@@ -1,11 +1,8 @@
 //! Intake and tracking of submissions.
 
-use super::local_time;
 use crate::AppState;
-use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::extract::Path;
-use crate::intake::{self, IntakeError, Receipt};
 use crate::json::{merge_errors, parse_object, raw_submission};
 use axum::Json;
 use axum::body::Bytes;
@@ -13,8 +10,11 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
+use priemna_app::auth::Staff;
+use priemna_app::intake::{self, IntakeError, Receipt};
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_date;
+use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem, RawSubmission, validate};
 use priemna_domain::{Channel, Kind, RegistrationNumber};
 use priemna_store::{CitizenView, StoredDecision};

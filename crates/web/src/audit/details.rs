@@ -200,7 +200,7 @@ pub fn lines(dir: &Directory, action: &str, details: &Value) -> Vec<String> {
         &mut out,
         get("page")
             .and_then(text)
-            .map(|p| format!("Страница: {}", super::refusals::page_label(&p))),
+            .map(|p| format!("Страница: {}", priemna_app::refusals::page_label(&p))),
     );
     line(
         "reason",
@@ -209,7 +209,7 @@ pub fn lines(dir: &Directory, action: &str, details: &Value) -> Vec<String> {
             .and_then(text)
             .filter(|r| !r.trim().is_empty())
             .map(|r| match action {
-                super::refusals::ACTION => format!("Причина: {r}"),
+                priemna_app::refusals::ACTION => format!("Причина: {r}"),
                 _ => format!("Основание: {r}"),
             }),
     );
@@ -484,7 +484,7 @@ fn value(dir: &Directory, key: &str, v: &Value) -> String {
         ("answer_due", Value::String(d)) => date(d),
         ("role", Value::String(r)) => role(r),
         ("not_considered_rule", Value::String(r)) => {
-            crate::cases::unanswered_rule_text(r).0.to_owned()
+            priemna_app::cases::unanswered_rule_text(r).0.to_owned()
         }
         _ => plain(v),
     }
@@ -522,7 +522,7 @@ fn date(d: &str) -> String {
 
 fn time(t: &str) -> String {
     t.parse::<Timestamp>()
-        .map(super::time_bg)
+        .map(priemna_domain::clock::time_bg)
         .unwrap_or_else(|_| t.to_owned())
 }
 

@@ -7,7 +7,6 @@
 //! `refusals` journals the access the rules refused a member of staff.
 
 mod details;
-pub mod refusals;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -84,7 +83,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "login_refused",
         "Отказан опит за вход (твърде много грешни пароли от адреса)",
     ),
-    (refusals::ACTION, "Отказан достъп"),
+    (priemna_app::refusals::ACTION, "Отказан достъп"),
 ];
 
 /// The Bulgarian label of an action code.
@@ -116,13 +115,6 @@ pub fn action_options() -> Vec<(String, String)> {
 /// Whether `code` is an action the journal knows.
 pub fn known_action(code: &str) -> bool {
     CaseAction::parse(code).is_some() || ACTIONS.iter().any(|(c, _)| *c == code)
-}
-
-/// An instant in the municipality's time zone, to the second: 02.03.2026 10:00:05.
-pub fn time_bg(at: Timestamp) -> String {
-    at.to_zoned(priemna_domain::clock::municipal_tz())
-        .strftime("%d.%m.%Y %H:%M:%S")
-        .to_string()
 }
 
 fn capitalise(s: &str) -> String {

@@ -4,9 +4,7 @@
 
 use super::post::{key_hash, new_key};
 use crate::AppState;
-use crate::api::local_time;
 use crate::api::openapi::{ApiKeyCreated, ApiKeyInfo, ApiKeyList};
-use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::json::typed_body;
@@ -16,7 +14,9 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
+use priemna_app::auth::Staff;
 use priemna_domain::access::{self, Permission};
+use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_store::{ApiKey, NewApiKey};
 use serde::Deserialize;

@@ -6,13 +6,13 @@
 use super::requests::ANSWERS_MARKER;
 use super::{Doc, Format, Node, Open311Error, Params, check_jurisdiction, say};
 use crate::AppState;
-use crate::intake;
 use crate::lang::Lang;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
+use priemna_app::intake;
 use priemna_domain::clock::local_date;
 use priemna_domain::services::{GeoPoint, Service, check_answers, service};
 use priemna_domain::submission::{FieldError, RawSubmission, RawSubmitter};

@@ -14,7 +14,6 @@ use super::{
     reply,
 };
 use crate::AppState;
-use crate::api::local_time;
 use crate::lang::Lang;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -22,6 +21,7 @@ use axum::response::Response;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use priemna_domain::RegistrationNumber;
+use priemna_domain::clock::local_time;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::services::service;
 use priemna_store::{Open311Query, Open311Request, Open311UpdatesQuery};

@@ -54,7 +54,7 @@ fn rule_note(rule: &str) -> &'static str {
             "анонимните сигнали и искания не се разглеждат, освен когато проблемът застрашава \
              здравето или безопасността на хората"
         }
-        other => crate::cases::unanswered_rule_text(other).0,
+        other => priemna_app::cases::unanswered_rule_text(other).0,
     }
 }
 

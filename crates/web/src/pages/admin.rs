@@ -5,11 +5,6 @@
 use super::layout::{self, FormErrors, Input, Section, Select};
 use super::{PageError, StaffPage, rerender};
 use crate::AppState;
-use crate::accounts::{
-    AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,
-};
-use crate::audit::refusals;
-use crate::auth::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Staff};
 use crate::error::ApiError;
 use crate::extract::Path;
 use axum::Form;
@@ -17,6 +12,12 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use priemna_app::AppError;
+use priemna_app::accounts::{
+    AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,
+};
+use priemna_app::auth::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Staff};
+use priemna_app::refusals;
 use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::submission::Problem;
 use priemna_store::{Department, LetterSignatory, StaffChange, User};
@@ -191,15 +192,15 @@ pub async fn add_user(
             Ok((_, Some(_))) => {
                 return Ok(Redirect::to("/staff/admin?done=user_added_pending").into_response());
             }
-            Err(ApiError::Validation(fields)) => Refusal {
+            Err(AppError::Validation(fields)) => Refusal {
                 errors: FormErrors::new(fields),
                 alert: None,
             },
-            Err(ApiError::Conflict { reason_bg, .. }) => Refusal {
+            Err(AppError::Conflict { reason_bg, .. }) => Refusal {
                 errors: FormErrors::default(),
                 alert: Some(reason_bg),
             },
-            Err(e) => return Err(PageError::new(e, Some(&staff))),
+            Err(e) => return Err(PageError::new(e.into(), Some(&staff))),
         }
     } else {
         Refusal {
@@ -276,13 +277,13 @@ pub async fn update_user(
             Ok(AccountOutcome::Pending(_)) => {
                 return Ok(Redirect::to("/staff/admin?done=change_pending").into_response());
             }
-            Err(ApiError::Conflict { reason_bg, .. }) => alert = Some(reason_bg),
-            Err(ApiError::Validation(fields)) => {
+            Err(AppError::Conflict { reason_bg, .. }) => alert = Some(reason_bg),
+            Err(AppError::Validation(fields)) => {
                 alert = fields
                     .first()
                     .map(|f| layout::capitalise(&f.problem.message_bg()))
             }
-            Err(e) => return Err(to_page(e)),
+            Err(e) => return Err(to_page(e.into())),
         }
     }
     let view = AdminView {
@@ -391,7 +392,7 @@ pub async fn reset_password(
         Ok(AccountOutcome::Pending(_)) => {
             Ok(Redirect::to("/staff/admin?done=change_pending").into_response())
         }
-        Err(e) => Err(to_page(e)),
+        Err(e) => Err(to_page(e.into())),
     }
 }
 
@@ -413,10 +414,10 @@ async fn decide(
         }
         Ok(_) if approve => Ok(Redirect::to("/staff/admin?done=approved").into_response()),
         Ok(_) => Ok(Redirect::to("/staff/admin?done=rejected").into_response()),
-        Err(ApiError::Forbidden { reason_bg, .. } | ApiError::Conflict { reason_bg, .. }) => {
+        Err(AppError::Forbidden { reason_bg, .. } | AppError::Conflict { reason_bg, .. }) => {
             answer(app, staff, None, Some(reason_bg)).await
         }
-        Err(e) => Err(PageError::new(e, Some(staff))),
+        Err(e) => Err(PageError::new(e.into(), Some(staff))),
     }
 }
 
@@ -605,7 +606,7 @@ fn user_options(users: &[User]) -> Vec<(String, String)> {
 }
 
 async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Markup, PageError> {
-    let to_page = PageError::to(staff);
+    let to_page = PageError::to::<ApiError>(staff);
     let users = app.store.users().await.map_err(|e| to_page(e.into()))?;
     let departments = app
         .store
@@ -641,7 +642,7 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
     } else {
         None
     };
-    let missed = crate::auth::missed_sign_ins(app, staff).await;
+    let missed = priemna_app::auth::missed_sign_ins(app, staff).await;
     let now = app.clock.now();
     let failed_any = !view.new_user_refusal.errors.is_empty()
         || view.signatory.is_some()

@@ -6,8 +6,6 @@
 use super::layout::{self, FormErrors, Input, Section, Select, TextArea};
 use super::{PageError, StaffPage, rerender};
 use crate::AppState;
-use crate::auth::Staff;
-use crate::cases::{self, ActionRequest, available_actions, unanswered_rule_text};
 use crate::error::ApiError;
 use crate::extract::Path;
 use axum::Form;
@@ -15,6 +13,9 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use priemna_app::AppError;
+use priemna_app::auth::Staff;
+use priemna_app::cases::{self, ActionRequest, available_actions, unanswered_rule_text};
 use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::clock::local_date;
 use priemna_domain::deadline::DeadlineRule;
@@ -59,7 +60,7 @@ struct Directory {
 
 impl Directory {
     async fn load(app: &AppState, staff: &Staff) -> Result<Directory, PageError> {
-        let to_page = PageError::to(staff);
+        let to_page = PageError::to::<ApiError>(staff);
         Ok(Directory {
             users: app.store.users().await.map_err(|e| to_page(e.into()))?,
             departments: app
@@ -114,7 +115,7 @@ async fn letter_facts(
     staff: &Staff,
     case: &CaseRecord,
 ) -> Result<(Vec<StoredDocument>, Option<String>), PageError> {
-    let to_page = PageError::to(staff);
+    let to_page = PageError::to::<ApiError>(staff);
     let documents = app
         .store
         .documents(case.id)
@@ -310,19 +311,19 @@ async fn refused(
     number: &str,
     action: String,
     request: ActionRequest,
-    error: ApiError,
+    error: AppError,
 ) -> Result<Response, PageError> {
     let (errors, reason) = match error {
-        ApiError::Validation(fields) => (FormErrors::new(fields), None),
-        ApiError::Forbidden { reason_bg, .. } | ApiError::Conflict { reason_bg, .. } => {
+        AppError::Validation(fields) => (FormErrors::new(fields), None),
+        AppError::Forbidden { reason_bg, .. } | AppError::Conflict { reason_bg, .. } => {
             (FormErrors::default(), Some(reason_bg))
         }
-        other => return Err(PageError::new(other, Some(staff))),
+        other => return Err(PageError::new(other.into(), Some(staff))),
     };
     // Reload: the case may have changed, or left the user's reach.
     let case = match cases::load_visible(app, staff, number).await {
         Ok(case) => case,
-        Err(ApiError::Forbidden { .. }) if reason.is_some() => {
+        Err(AppError::Forbidden { .. }) if reason.is_some() => {
             let reason = reason.unwrap_or_default();
             return Err(PageError::new(
                 ApiError::Forbidden {
@@ -332,7 +333,7 @@ async fn refused(
                 Some(staff),
             ));
         }
-        Err(e) => return Err(PageError::new(e, Some(staff))),
+        Err(e) => return Err(PageError::new(e.into(), Some(staff))),
     };
     let directory = Directory::load(app, staff).await?;
     let (documents, signer) = letter_facts(app, staff, &case).await?;
@@ -1054,7 +1055,7 @@ pub async fn preview(
     if !available_actions(&staff, &case).contains(&CaseAction::Answer) {
         access::check(&staff.user.actor(), Permission::Answer, Some(&case.facts()))
             .map_err(|d| to_page(d.into()))?;
-        let error = ApiError::Conflict {
+        let error = AppError::Conflict {
             reason_bg: format!(
                 "Преписката е в статус „{}“ и не може да получи отговор.",
                 case.status.label_bg()
@@ -1072,23 +1073,29 @@ pub async fn preview(
                 max_chars: MAX_BODY_CHARS,
             }
         };
-        let error = ApiError::Validation(vec![priemna_domain::submission::FieldError::new(
+        let error = AppError::Validation(vec![priemna_domain::submission::FieldError::new(
             "text", problem,
         )]);
         return refused(&app, &staff, &number, action, request, error).await;
     }
-    let outgoing = crate::notify::compose::next_outgoing_number(&app, &case)
+    let outgoing = priemna_app::notify::compose::next_outgoing_number(&app, &case)
         .await
         .map_err(&to_page)?;
     let outgoing = format!("{outgoing} (проект)");
-    let letter =
-        crate::notify::compose::answer_draft(&app, &staff, &case, &outgoing, text, app.clock.now())
-            .await
-            .map_err(&to_page)?;
+    let letter = priemna_app::notify::compose::answer_draft(
+        &app,
+        &staff,
+        &case,
+        &outgoing,
+        text,
+        app.clock.now(),
+    )
+    .await
+    .map_err(&to_page)?;
     if form.format.as_deref() == Some("pdf") {
         let pdf = priemna_letters::answer_pdf(&app.notify.letterhead, &letter)
             .map_err(|e| to_page(e.into()))?;
-        return Ok(crate::notify::api::pdf_response(
+        return Ok(crate::api::notify::pdf_response(
             &format!("proekt-otgovor-{}.pdf", case.number),
             pdf,
         ));

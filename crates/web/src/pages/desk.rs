@@ -11,12 +11,9 @@
 use super::layout::{self, Section};
 use super::{PageError, StaffPage};
 use crate::AppState;
-use crate::auth::{Staff, is_https};
-use crate::cases;
+use crate::auth::is_https;
 use crate::error::ApiError;
 use crate::extract::Path;
-use crate::intake;
-use crate::notify::compose::{self, ReceiptFacts};
 use crate::portal::reception::{
     OFFICIALS, VisitProblem, VisitRequest, bookable_days, check_visit, day_slots, month_full,
     official_label, person_has_visit, ready_new_visit, started,
@@ -32,6 +29,10 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maud::{Markup, html};
+use priemna_app::auth::Staff;
+use priemna_app::cases;
+use priemna_app::intake;
+use priemna_app::notify::compose::{self, ReceiptFacts};
 use priemna_domain::access::{self, Permission, Reach};
 use priemna_domain::clock::{local_date, municipal_tz};
 use priemna_domain::submission::{
@@ -802,7 +803,7 @@ pub async fn receipt_pdf(
     let case = cases::load_visible(&app, &staff, &number)
         .await
         .map_err(PageError::to(&staff))?;
-    crate::notify::api::check_personal_data(&staff, &case).map_err(PageError::to(&staff))?;
+    priemna_app::refusals::check_personal_data(&staff, &case).map_err(PageError::to(&staff))?;
     let code = flashed_tracking_code(&app, &headers, case.number).await;
     let facts = ReceiptFacts {
         number: case.number,
@@ -817,7 +818,7 @@ pub async fn receipt_pdf(
     };
     let pdf = compose::receipt_pdf(&app, &facts, code.as_deref())
         .map_err(|e| PageError::new(ApiError::Internal(e.to_string()), Some(&staff)))?;
-    Ok(crate::notify::api::pdf_response(
+    Ok(crate::api::notify::pdf_response(
         &format!("razpiska-{}.pdf", case.number),
         pdf,
     ))

@@ -46,7 +46,7 @@ pub async fn page(
         .await
         .map_err(|e| to_page(e.into()))?;
     // Only reminders about cases the reader may still view (filtered on read as well).
-    let reminders = crate::jobs::visible_reminders(
+    let reminders = priemna_app::jobs::visible_reminders(
         &staff.user,
         app.store
             .reminders_for(staff.user.id)
@@ -72,7 +72,7 @@ pub async fn page(
         .iter()
         .filter(|d| own_department.is_none_or(|own| own == d.id))
         .collect();
-    let missed = crate::auth::missed_sign_ins(&app, &staff).await;
+    let missed = priemna_app::auth::missed_sign_ins(&app, &staff).await;
     let today = local_date(app.clock.now());
     let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
     let done = query.get("done").and_then(|d| done_label(d)).map(|label| {

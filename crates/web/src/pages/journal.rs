@@ -8,9 +8,7 @@
 use super::layout::{self, Input, Section, Select};
 use super::{PageError, RERENDER_STATUS, StaffPage};
 use crate::AppState;
-use crate::audit::refusals::{self, Target};
 use crate::audit::{self, Described, Directory};
-use crate::auth::Staff;
 use crate::error::ApiError;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
@@ -19,6 +17,8 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maud::{Markup, html};
+use priemna_app::auth::Staff;
+use priemna_app::refusals::{self, Target};
 use priemna_domain::RegistrationNumber;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::municipal_tz;
@@ -380,7 +380,7 @@ pub async fn page(
                                 }
                                 td.when data-label="Време" {
                                     @match d.at {
-                                        Some(at) => { (audit::time_bg(at)) }
+                                        Some(at) => { (priemna_domain::clock::time_bg(at)) }
                                         None => { (d.at_text) }
                                     }
                                 }
@@ -535,7 +535,7 @@ fn csv_rows(rows: &[Described]) -> Result<Vec<u8>, std::io::Error> {
         .from_writer(Vec::new());
     for d in rows {
         let at =
-            d.at.map(audit::time_bg)
+            d.at.map(priemna_domain::clock::time_bg)
                 .unwrap_or_else(|| d.at_text.clone());
         let case = d
             .case

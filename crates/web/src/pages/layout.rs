@@ -2,12 +2,12 @@
 //! with its label, hint and error (tied to the control with `aria-describedby`), alerts, and
 //! dates as the municipality writes them.
 
-use crate::auth::Staff;
 use axum::http::header;
 use axum::response::IntoResponse;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maud::{DOCTYPE, Markup, html};
+use priemna_app::auth::Staff;
 use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::submission::{FieldError, Problem};

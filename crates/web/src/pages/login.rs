@@ -3,10 +3,7 @@
 use super::layout::{self, FormErrors, Input, Section};
 use super::{LOGIN_PATH, PageError, RERENDER_STATUS, StaffPage, rerender};
 use crate::AppState;
-use crate::accounts::change_own_password;
-use crate::auth::{
-    self, MAX_FAILED_LOGINS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_COOKIE, Staff,
-};
+use crate::auth::{self, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::limits::ClientAddress;
 use axum::extract::rejection::FormRejection;
@@ -17,6 +14,9 @@ use axum::{Extension, Form};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
 use maud::{Markup, html};
+use priemna_app::AppError;
+use priemna_app::accounts::change_own_password;
+use priemna_app::auth::{MAX_FAILED_LOGINS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Staff};
 use priemna_domain::submission::Problem;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -77,9 +77,9 @@ fn login_page(view: &LoginView) -> Markup {
         }
         p.hint {
             "След " (MAX_FAILED_LOGINS) " грешни пароли подред от едно място входът с това "
-            "потребителско име оттам се спира временно: за " (auth::LOCKOUT.first_lock.as_mins())
+            "потребителско име оттам се спира временно: за " (priemna_app::auth::LOCKOUT.first_lock.as_mins())
             " минута, при всяка следваща грешка — двойно по-дълго (до "
-            (auth::LOCKOUT.longest_lock.as_mins()) " минути). Входът от други места не се "
+            (priemna_app::auth::LOCKOUT.longest_lock.as_mins()) " минути). Входът от други места не се "
             "засяга. Забравена парола — обърнете се към администратора: той може да ви даде "
             "еднократна парола."
         }
@@ -146,13 +146,13 @@ pub async fn submit(
     let client = client.map(|Extension(ClientAddress(address))| address);
     let mut status = RERENDER_STATUS;
     let mut retry_after = None;
-    let alert = match auth::login(&app, &form.username, &form.password, client).await {
+    let alert = match priemna_app::auth::login(&app, &form.username, &form.password, client).await {
         Ok(session) => {
             // A session this browser had before is ended, not left behind.
             if let Some(old) = jar.get(SESSION_COOKIE)
                 && let Err(e) = app
                     .store
-                    .delete_session(&auth::token_hash(old.value()))
+                    .delete_session(&priemna_app::auth::token_hash(old.value()))
                     .await
             {
                 tracing::warn!(error = %e, "could not end the previous session");
@@ -170,10 +170,10 @@ pub async fn submit(
         }
         // The same words whether the user is unknown, the password wrong or the account
         // locked: the page must not tell which accounts exist.
-        Err(ApiError::Unauthorized) => "Грешно потребителско име или парола.".to_owned(),
+        Err(AppError::Unauthorized) => "Грешно потребителско име или парола.".to_owned(),
         // Too many wrong passwords for this name from this address (the same for every name):
         // when to try again.
-        Err(ApiError::SignInRefused {
+        Err(AppError::SignInRefused {
             until,
             retry_after_secs,
         }) => {
@@ -320,11 +320,11 @@ pub async fn password_submit(
     .await
     {
         Ok(()) => {}
-        Err(ApiError::Validation(fields)) => {
+        Err(AppError::Validation(fields)) => {
             let errors = FormErrors::new(fields);
             return Ok(rerender(password_page(&staff, &errors, None, false)));
         }
-        Err(e) => return Err(PageError::new(e, Some(&staff))),
+        Err(e) => return Err(PageError::new(e.into(), Some(&staff))),
     }
     // Every other session ended with the change; this one goes on.
     Ok(Redirect::to("/staff/password?done=1").into_response())

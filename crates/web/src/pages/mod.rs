@@ -2,7 +2,7 @@
 //! form per action the user may take, the departments' deadlines, administration and the
 //! journal.
 //!
-//! The pages ask the same rules as the JSON API (`crate::cases`, `priemna_domain::access`), so
+//! The pages ask the same rules as the JSON API (`priemna_app::cases`, `priemna_domain::access`), so
 //! a form is shown only for an action that would be accepted. Every form that changes anything
 //! carries the session's CSRF token, checked here before anything else happens. No JavaScript:
 //! each form posts, and then redirects (303) back to the page, or re-renders it with the errors
@@ -23,7 +23,6 @@ mod search;
 mod statistics;
 
 use crate::AppState;
-use crate::auth::Staff;
 use crate::error::ApiError;
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -33,6 +32,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use layout::Section;
 use maud::html;
+use priemna_app::auth::Staff;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The status of a page re-rendered with the user's errors (a refused form): the form and its
@@ -171,14 +171,20 @@ impl PageError {
     }
 
     /// For `map_err`: the error, shown to `staff`.
-    pub fn to(staff: &Staff) -> impl Fn(ApiError) -> PageError + '_ {
-        move |error| PageError::new(error, Some(staff))
+    pub fn to<E: Into<ApiError>>(staff: &Staff) -> impl Fn(E) -> PageError + '_ {
+        move |error| PageError::new(error.into(), Some(staff))
     }
 }
 
 impl From<ApiError> for PageError {
     fn from(error: ApiError) -> Self {
         PageError::new(error, None)
+    }
+}
+
+impl From<priemna_app::AppError> for PageError {
+    fn from(error: priemna_app::AppError) -> Self {
+        PageError::new(error.into(), None)
     }
 }
 

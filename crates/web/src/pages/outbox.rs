@@ -6,11 +6,11 @@
 use super::layout::{self, Section};
 use super::{PageError, StaffPage};
 use crate::AppState;
-use crate::notify::{WorkerState, mask_address};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use maud::html;
+use priemna_app::notify::{WorkerState, mask_address};
 use priemna_domain::access::Permission;
 use priemna_store::OutboxFilter;
 
@@ -38,12 +38,12 @@ pub async fn page(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
 ) -> Result<Response, PageError> {
-    let to_page = PageError::to(&staff);
-    crate::audit::refusals::check(
+    let to_page = PageError::to::<crate::ApiError>(&staff);
+    priemna_app::refusals::check(
         &app,
         &staff,
         Permission::ManageUsers,
-        crate::audit::refusals::Target::Page("/staff/admin/outbox"),
+        priemna_app::refusals::Target::Page("/staff/admin/outbox"),
     )
     .await
     .map_err(|d| to_page(d.into()))?;
@@ -138,13 +138,13 @@ pub async fn page(
                         @for m in &failed {
                             tr {
                                 th scope="row" data-label="№" { (m.id) }
-                                td data-label="Вид" { (crate::notify::message_kind_bg(&m.kind)) }
+                                td data-label="Вид" { (priemna_app::notify::message_kind_bg(&m.kind)) }
                                 td data-label="Преписка" { (m.number.map(|n| n.to_string()).unwrap_or_default()) }
                                 td data-label="До" {
                                     @if m.sealed { "(запечатано)" } @else { (mask_address(&m.recipient)) }
                                 }
                                 td data-label="Опити" { (m.attempts) }
-                                td data-label="Причина" { (m.last_error.as_deref().map(crate::notify::redact).unwrap_or_default()) }
+                                td data-label="Причина" { (m.last_error.as_deref().map(priemna_app::notify::redact).unwrap_or_default()) }
                             }
                         }
                     }

@@ -6,11 +6,11 @@
 use super::layout::{self, Section};
 use super::{PageError, StaffPage};
 use crate::AppState;
-use crate::auth::Staff;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use maud::{Markup, html};
+use priemna_app::auth::Staff;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_date;
 use priemna_domain::workflow::{Urgency, urgency};
@@ -35,13 +35,13 @@ pub async fn page(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
 ) -> Result<Response, PageError> {
-    let to_page = PageError::to(&staff);
+    let to_page = PageError::to::<crate::ApiError>(&staff);
     let actor = staff.user.actor();
-    crate::audit::refusals::check(
+    priemna_app::refusals::check(
         &app,
         &staff,
         Permission::ViewDepartmentOverview,
-        crate::audit::refusals::Target::Page("/staff/overview"),
+        priemna_app::refusals::Target::Page("/staff/overview"),
     )
     .await
     .map_err(|d| to_page(d.into()))?;

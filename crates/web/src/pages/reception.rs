@@ -4,8 +4,6 @@
 use super::layout::{self, FormErrors, Section, TextArea};
 use super::{PageError, StaffPage, rerender};
 use crate::AppState;
-use crate::auth::Staff;
-use crate::cases;
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::portal::content;
@@ -18,6 +16,8 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use maud::{Markup, html};
+use priemna_app::auth::Staff;
+use priemna_app::cases;
 use priemna_domain::access::Role;
 use priemna_domain::clock::local_date;
 use priemna_domain::submission::Problem;
@@ -286,7 +286,7 @@ pub async fn case_extras(
     let to_page = |e: priemna_store::StoreError| PageError::new(e.into(), Some(&staff));
     // The files may show anything about the citizen: links only for those who may read the
     // submitter's personal data (the auditor sees the list).
-    let readable = crate::notify::api::check_personal_data(&staff, &case).is_ok();
+    let readable = priemna_app::refusals::check_personal_data(&staff, &case).is_ok();
     let files = app.store.attachments(case.number).await.map_err(to_page)?;
     let survey = app.store.survey(case.number).await.map_err(to_page)?;
     let title = format!("Преписка {}: файлове и оценка", case.number);
@@ -361,7 +361,7 @@ pub async fn attachment(
     let case = cases::load_visible(&app, &staff, &number)
         .await
         .map_err(PageError::to(&staff))?;
-    crate::audit::refusals::personal_data(&app, &staff, &case)
+    priemna_app::refusals::personal_data(&app, &staff, &case)
         .await
         .map_err(PageError::to(&staff))?;
     let to_page = |e: priemna_store::StoreError| PageError::new(e.into(), Some(&staff));

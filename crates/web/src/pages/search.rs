@@ -5,14 +5,13 @@
 use super::layout::{self, FormErrors, Input, Section, Select};
 use super::{PageError, StaffPage, rerender};
 use crate::AppState;
-use crate::auth::Staff;
-use crate::error::ApiError;
-use crate::search::{self, PER_PAGE, Results};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, PreEscaped, html};
+use priemna_app::auth::Staff;
+use priemna_app::search::{self, PER_PAGE, Results};
 use priemna_domain::access::{self, Role};
 use priemna_domain::workflow::CaseAction;
 use priemna_domain::{Channel, Kind, Status};
@@ -86,8 +85,7 @@ pub async fn page(
             FormErrors::default(),
         ),
         Ok(_) => (None, FormErrors::default()),
-        Err(ApiError::BadRequest(fields)) => (None, FormErrors::new(fields)),
-        Err(e) => return Err(to_page(e)),
+        Err(fields) => (None, FormErrors::new(fields)),
     };
     let own_department = (staff.user.role == Role::DepartmentHead)
         .then_some(staff.user.department_id)

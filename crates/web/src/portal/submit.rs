@@ -8,12 +8,12 @@ use super::once;
 use super::upload::{self, MAX_FILE_BYTES, MAX_FILES};
 use crate::AppState;
 use crate::extract::Path;
-use crate::intake;
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
+use priemna_app::intake;
 use priemna_domain::Kind;
 use priemna_domain::rules::Rule;
 use priemna_domain::submission::{
@@ -978,7 +978,7 @@ fn pdf_of(
         registered_by: None,
     };
     match letters::receipt_pdf(&letterhead, &receipt) {
-        Ok(pdf) => crate::notify::api::pdf_response(&format!("razpiska-{}.pdf", case.number), pdf),
+        Ok(pdf) => crate::api::notify::pdf_response(&format!("razpiska-{}.pdf", case.number), pdf),
         Err(e) => {
             tracing::error!(error = %e, "receipt PDF failed");
             layout::error_page(

@@ -7,7 +7,7 @@
 //! or `?from=YYYY-MM&to=YYYY-MM`, the current year by default.
 
 use super::view::{self, Axis};
-use super::{StatsView, load_cached, report, sections};
+use super::{report, sections};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Path;
@@ -21,6 +21,7 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
+use priemna_app::stats::{StatsView, load_cached};
 use priemna_domain::clock::local_date;
 use priemna_domain::stats::Period;
 use serde_json::Value;

@@ -10,11 +10,11 @@
 //! reader's language, and as a PDF in Bulgarian with the letters' machinery (DejaVu Serif
 //! embedded).
 
-use super::StatsView;
-use super::view::{self, Axis, days, int, percent};
+use super::view::{self, Axis, Breakdowns, days, int, percent};
 use crate::lang::Lang;
 use jiff::Timestamp;
 use maud::{Markup, html};
+use priemna_app::stats::StatsView;
 use priemna_domain::Kind;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::stats::Tally;

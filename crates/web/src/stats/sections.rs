@@ -3,11 +3,11 @@
 //! the most frequent topics. Both the public page and the back office's page are made of them;
 //! each chart is paired with a table (`<caption>`, same numbers).
 
-use super::StatsView;
 use super::svg::{self, Bar, Caption, Segment};
-use super::view::{self, Axis, Row, days, int, percent};
+use super::view::{self, Axis, Breakdowns, Row, days, int, percent};
 use crate::lang::Lang;
 use maud::{Markup, html};
+use priemna_app::stats::StatsView;
 use priemna_domain::Kind;
 use priemna_domain::stats::{Month, Tally};
 

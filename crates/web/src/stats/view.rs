@@ -2,10 +2,10 @@
 //! names of what is counted (in Bulgarian and English), the breakdowns as rows, the figures
 //! formatted for a reader, and the one JSON document and CSV table of the figures.
 
-use super::StatsView;
 use crate::error::ApiError;
 use crate::lang::Lang;
 use jiff::civil::Date;
+use priemna_app::stats::StatsView;
 use priemna_domain::services;
 use priemna_domain::stats::{Month, NONE_VALUE, Period, Tally};
 use priemna_domain::submission::{FieldError, Problem};
@@ -274,13 +274,23 @@ pub struct Breakdown {
     pub rows: Vec<Row>,
 }
 
-impl StatsView {
-    fn department_row_value(id: Option<i64>) -> String {
-        id.map_or_else(|| NONE_VALUE.to_owned(), |id| id.to_string())
-    }
-
+/// The rows the pages, charts and report draw from a [`StatsView`].
+pub trait Breakdowns {
     /// The rows of one breakdown, in the report's order.
-    pub fn breakdown(&self, axis: Axis) -> Breakdown {
+    fn breakdown(&self, axis: Axis) -> Breakdown;
+    /// One department's cases by kind.
+    fn kinds_of_department(&self, department: Option<i64>) -> Vec<(Kind, Tally)>;
+    /// One department's tally.
+    fn department(&self, department: Option<i64>) -> Tally;
+}
+
+fn department_row_value(id: Option<i64>) -> String {
+    id.map_or_else(|| NONE_VALUE.to_owned(), |id| id.to_string())
+}
+
+impl Breakdowns for StatsView {
+    /// The rows of one breakdown, in the report's order.
+    fn breakdown(&self, axis: Axis) -> Breakdown {
         let report = &self.report;
         let rows = match axis {
             Axis::Month => report
@@ -307,7 +317,7 @@ impl StatsView {
                 .by_department
                 .iter()
                 .map(|(id, tally)| Row {
-                    value: Self::department_row_value(*id),
+                    value: department_row_value(*id),
                     label_bg: self.department_name(*id, true),
                     label_en: self.department_name(*id, false),
                     tally: tally.clone(),
@@ -343,7 +353,7 @@ impl StatsView {
                 .by_department_kind
                 .iter()
                 .map(|((id, kind), tally)| Row {
-                    value: format!("{}/{}", Self::department_row_value(*id), kind.as_str()),
+                    value: format!("{}/{}", department_row_value(*id), kind.as_str()),
                     label_bg: format!("{} — {}", self.department_name(*id, true), kind.label_bg()),
                     label_en: format!("{} — {}", self.department_name(*id, false), kind.label_en()),
                     tally: tally.clone(),
@@ -354,7 +364,7 @@ impl StatsView {
     }
 
     /// The department × kind cells of one department (every kind, empty ones included).
-    pub fn kinds_of_department(&self, department: Option<i64>) -> Vec<(Kind, Tally)> {
+    fn kinds_of_department(&self, department: Option<i64>) -> Vec<(Kind, Tally)> {
         Kind::ALL
             .into_iter()
             .map(|kind| {
@@ -371,7 +381,7 @@ impl StatsView {
     }
 
     /// The figures of one department (`None`: not yet routed).
-    pub fn department(&self, department: Option<i64>) -> Tally {
+    fn department(&self, department: Option<i64>) -> Tally {
         self.report
             .by_department
             .iter()
@@ -515,7 +525,7 @@ pub fn figures_json(view: &StatsView, years: &[i16]) -> Value {
             "from": view.period.from.to_string(),
             "to": view.period.to.to_string(),
         },
-        "computed_at": view.freshness.computed_at.map(crate::api::local_time),
+        "computed_at": view.freshness.computed_at.map(priemna_domain::clock::local_time),
         "stale_months": view.freshness.stale_months,
         "years": years,
         "total": measures_json(&view.report.total),

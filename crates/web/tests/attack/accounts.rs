@@ -7,8 +7,8 @@
 
 use crate::helpers::{PASSWORD, StaffClient, TestApp, spawn_app_at, spawn_app_configured};
 use crate::mailsink::{MailSink, free_port};
-use priemna_web::accounts::{Changer, StaffDraft, create_user};
-use priemna_web::notify::{SmtpConfig, TlsMode, WorkerConfig};
+use priemna_app::accounts::{Changer, StaffDraft, create_user};
+use priemna_app::notify::{SmtpConfig, TlsMode, WorkerConfig};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -160,7 +160,8 @@ async fn one_administrator_alone_cannot_designate_an_officer_to_read_sealed_iden
     let mail_dir = tempfile::tempdir().unwrap();
     let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
     let worker =
-        priemna_web::notify::spawn_worker(t.app.state.clone(), worker_config(sink.port)).unwrap();
+        priemna_app::notify::spawn_worker(t.app.state.app.clone(), worker_config(sink.port))
+            .unwrap();
     let (status, decided) = t.admin2.post(&approve, json!({})).await;
     assert_eq!(status, 200, "{decided}");
     assert_eq!(decided["change"]["state"], "applied");
@@ -362,7 +363,7 @@ async fn the_only_administrator_is_sent_to_the_command_line() {
     );
     // What `priemna user approve ID` does: the operator on the server decides.
     let (change, _) =
-        priemna_web::accounts::decide_change(&app.state, Changer::Operator("cli:root"), id, true)
+        priemna_app::accounts::decide_change(&app.state, Changer::Operator("cli:root"), id, true)
             .await
             .unwrap();
     assert_eq!(change.state, "applied");

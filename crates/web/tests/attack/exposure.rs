@@ -49,7 +49,7 @@ async fn with_email(
     department: Option<i64>,
     corruption_officer: bool,
 ) -> i64 {
-    let draft = priemna_web::accounts::StaffDraft {
+    let draft = priemna_app::accounts::StaffDraft {
         username: username.into(),
         display_name: format!("Служител {username}"),
         role: role.into(),
@@ -58,9 +58,9 @@ async fn with_email(
         corruption_officer,
         email: Some(format!("{username}@obshtina.example")),
     };
-    priemna_web::accounts::create_user(
+    priemna_app::accounts::create_user(
         &app.state,
-        priemna_web::accounts::Changer::Operator("test"),
+        priemna_app::accounts::Changer::Operator("test"),
         &draft,
     )
     .await
@@ -160,7 +160,7 @@ async fn reminders_about_a_corruption_signal_reach_only_designated_officers() {
     .await;
     // Its answer date passes; the deadline job runs.
     app.clock.set("2026-06-15T10:00:00+03:00");
-    let report = priemna_web::jobs::run_deadlines(&app.state).await.unwrap();
+    let report = priemna_app::jobs::run_deadlines(&app.state).await.unwrap();
     assert!(
         report.ran && report.overdue == 1 && report.escalated == 1,
         "{report:?}"
@@ -233,7 +233,7 @@ async fn reminders_about_a_complaint_never_reach_the_employee_it_is_about() {
     )
     .await;
     app.clock.set("2026-06-15T10:00:00+03:00");
-    let report = priemna_web::jobs::run_deadlines(&app.state).await.unwrap();
+    let report = priemna_app::jobs::run_deadlines(&app.state).await.unwrap();
     assert!(report.ran && report.overdue == 1, "{report:?}");
     // The head (the subject, and rule 4 besides) gets nothing; the Mayor's office,
     // whose complaint it is, is told.
@@ -273,7 +273,7 @@ async fn a_reminder_written_before_the_reader_was_barred_is_not_shown() {
     )
     .await;
     app.clock.set("2026-06-15T10:00:00+03:00");
-    priemna_web::jobs::run_deadlines(&app.state).await.unwrap();
+    priemna_app::jobs::run_deadlines(&app.state).await.unwrap();
     // The head was reminded while the case was their department's …
     assert!(!reminder_rows(app, t.head).await.is_empty());
     let head = app.login("head").await;
@@ -300,7 +300,7 @@ async fn a_reminder_written_before_the_reader_was_barred_is_not_shown() {
 /// Recomputes the statistics as the job does.
 async fn refresh_stats(app: &TestApp) {
     use priemna_domain::Clock;
-    priemna_web::stats::refresh(app.store.as_ref(), app.clock.now())
+    priemna_app::stats::refresh(app.store.as_ref(), app.clock.now())
         .await
         .unwrap();
 }

@@ -6,12 +6,12 @@
 use crate::helpers::{TestApp, named, spawn_app_configured};
 use crate::mailsink::{MailSink, free_port};
 use jiff::Timestamp;
+use priemna_app::notify::{Notifier, SmtpConfig, TlsMode, WorkerConfig, WorkerHandle};
 use priemna_domain::Clock;
 use priemna_domain::clock::local_date;
 use priemna_domain::submission::{RawSubmission, RawSubmitter, validate};
 use priemna_letters::Letterhead;
 use priemna_store::{NewSubmission, Recipient, SubmissionExtras};
-use priemna_web::notify::{Notifier, SmtpConfig, TlsMode, WorkerConfig, WorkerHandle};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,7 +52,7 @@ impl Clock for FlakyClock {
             !self.fail.load(Ordering::SeqCst),
             "test: the outbox worker's clock fails"
         );
-        priemna_web::SystemClock.now()
+        priemna_app::SystemClock.now()
     }
 }
 
@@ -74,7 +74,7 @@ fn worker_config(port: u16) -> WorkerConfig {
 }
 
 fn start_worker(app: &TestApp, config: WorkerConfig) -> WorkerHandle {
-    priemna_web::notify::spawn_worker(app.state.clone(), config).unwrap()
+    priemna_app::notify::spawn_worker(app.state.app.clone(), config).unwrap()
 }
 
 fn proposal(email: &str) -> Value {
@@ -169,7 +169,7 @@ async fn queue_old_receipt(app: &TestApp, email: &str, name: Option<&str>) {
     }
     let assessment = priemna_domain::rules::assess(&draft, local_date(at), &app.state.calendar);
     let mut receipt =
-        priemna_web::notify::messages::receipt(&app.state.notify, &draft, &assessment, at).unwrap();
+        priemna_app::notify::messages::receipt(&app.state.notify, &draft, &assessment, at).unwrap();
     receipt.recipient = Recipient::Address {
         email: email.to_owned(),
         name: name.map(str::to_owned),
@@ -369,8 +369,8 @@ async fn a_message_that_cannot_be_built_fails_with_its_reason_and_the_next_recei
                 !page.contains(&format!(">{kind}<")),
                 "{kind} shown as a code"
             );
-            assert!(page.contains(priemna_web::notify::message_kind_bg(kind)));
-            assert_ne!(priemna_web::notify::message_kind_bg(kind), "Друго писмо");
+            assert!(page.contains(priemna_app::notify::message_kind_bg(kind)));
+            assert_ne!(priemna_app::notify::message_kind_bg(kind), "Друго писмо");
         }
     }
     worker.stop(Duration::from_secs(5)).await;

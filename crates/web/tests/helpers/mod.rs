@@ -249,7 +249,7 @@ impl TestApp {
         self.registrar
             .get_or_init(|| async {
                 // Already there when the app was reopened on the same database.
-                let draft = priemna_web::accounts::StaffDraft {
+                let draft = priemna_app::accounts::StaffDraft {
                     username: "registrar".into(),
                     display_name: "Деловодител".into(),
                     role: "registry_clerk".into(),
@@ -258,9 +258,9 @@ impl TestApp {
                     corruption_officer: false,
                     email: None,
                 };
-                let _ = priemna_web::accounts::create_user(
+                let _ = priemna_app::accounts::create_user(
                     &self.state,
-                    priemna_web::accounts::Changer::Operator("test"),
+                    priemna_app::accounts::Changer::Operator("test"),
                     &draft,
                 )
                 .await;
@@ -277,7 +277,7 @@ impl TestApp {
         department: Option<i64>,
         corruption_officer: bool,
     ) -> i64 {
-        let draft = priemna_web::accounts::StaffDraft {
+        let draft = priemna_app::accounts::StaffDraft {
             username: username.into(),
             display_name: format!("Служител {username}"),
             role: role.into(),
@@ -286,9 +286,9 @@ impl TestApp {
             corruption_officer,
             email: None,
         };
-        priemna_web::accounts::create_user(
+        priemna_app::accounts::create_user(
             &self.state,
-            priemna_web::accounts::Changer::Operator("test"),
+            priemna_app::accounts::Changer::Operator("test"),
             &draft,
         )
         .await

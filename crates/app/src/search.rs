@@ -13,9 +13,9 @@
 //! every case shown is checked again with `access::check(ViewCase)` against the register's
 //! current facts. The index holds no personal data and no sealed identity.
 
-use crate::AppState;
+use crate::App;
+use crate::AppError;
 use crate::auth::Staff;
-use crate::error::ApiError;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use priemna_domain::access::{self, Permission};
@@ -157,7 +157,7 @@ pub async fn rebuild(
     index: &Arc<SearchIndex>,
     store: &dyn Store,
     mut progress: impl FnMut(u64, u64),
-) -> Result<Marker, ApiError> {
+) -> Result<Marker, AppError> {
     let db = store.register_marker().await?;
     let idx = index.clone();
     tokio::task::spawn_blocking(move || idx.clear())
@@ -206,7 +206,7 @@ pub async fn rebuild(
 }
 
 /// Whether `index` covers the register as it is now.
-pub async fn is_fresh(index: &SearchIndex, store: &dyn Store) -> Result<bool, ApiError> {
+pub async fn is_fresh(index: &SearchIndex, store: &dyn Store) -> Result<bool, AppError> {
     let db = store.register_marker().await?;
     let mine = index.marker().map_err(internal)?;
     Ok(mine.version == INDEX_VERSION
@@ -216,8 +216,8 @@ pub async fn is_fresh(index: &SearchIndex, store: &dyn Store) -> Result<bool, Ap
         || (db.count == 0 && mine.count == 0))
 }
 
-fn internal(e: SearchError) -> ApiError {
-    ApiError::Internal(e.to_string())
+fn internal(e: SearchError) -> AppError {
+    AppError::Internal(e.to_string())
 }
 
 impl SearchService {
@@ -284,7 +284,7 @@ impl SearchService {
 }
 
 /// After a registration has committed: index the new case (never fails; see the module).
-pub fn registered(app: &AppState, number: RegistrationNumber) {
+pub fn registered(app: &App, number: RegistrationNumber) {
     if let Some(search) = &app.search {
         search.enqueue(Job::Numbers(vec![number]));
     }
@@ -292,7 +292,7 @@ pub fn registered(app: &AppState, number: RegistrationNumber) {
 
 /// After an action on a case has committed: re-index it, and with `answered` the cases merged
 /// into it (they received its answer).
-pub fn case_changed(app: &AppState, case_id: i64, answered: bool) {
+pub fn case_changed(app: &App, case_id: i64, answered: bool) {
     if let Some(search) = &app.search {
         search.enqueue(if answered {
             Job::WithDuplicates(case_id)
@@ -302,10 +302,10 @@ pub fn case_changed(app: &AppState, case_id: i64, answered: bool) {
     }
 }
 
-fn service(app: &AppState) -> Result<&SearchService, ApiError> {
+fn service(app: &App) -> Result<&SearchService, AppError> {
     app.search
         .as_deref()
-        .ok_or_else(|| ApiError::Internal("the search index is unavailable".into()))
+        .ok_or_else(|| AppError::Internal("the search index is unavailable".into()))
 }
 
 async fn worker(
@@ -424,11 +424,11 @@ async fn catch_up(
     index: &Arc<SearchIndex>,
     store: &dyn Store,
     marker: &Mutex<Marker>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let db = store.register_marker().await?;
     let mine = marker
         .lock()
-        .map_err(|_| ApiError::Internal("search marker poisoned".into()))?
+        .map_err(|_| AppError::Internal("search marker poisoned".into()))?
         .clone();
     if db.max_id == mine.max_id
         && db.max_updated_at == mine.max_updated_at
@@ -448,7 +448,7 @@ async fn catch_up(
         })
         .await?;
     if rows.len() >= CATCH_UP_LIMIT as usize {
-        return Err(ApiError::Internal("too many changes to catch up".into()));
+        return Err(AppError::Internal("too many changes to catch up".into()));
     }
     tracing::info!(
         cases = rows.len(),
@@ -464,7 +464,7 @@ async fn index_batch(
     ids: &BTreeSet<i64>,
     numbers: &[RegistrationNumber],
     answered: &[i64],
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let mut rows = store
         .cases_for_index(IndexScan::Ids(ids.iter().copied().collect()))
         .await?;
@@ -483,10 +483,10 @@ async fn index_rows(
     index: &Arc<SearchIndex>,
     marker: &Mutex<Marker>,
     rows: Vec<IndexCase>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let mut next = marker
         .lock()
-        .map_err(|_| ApiError::Internal("search marker poisoned".into()))?
+        .map_err(|_| AppError::Internal("search marker poisoned".into()))?
         .clone();
     next.version = INDEX_VERSION;
     for row in &rows {
@@ -508,7 +508,7 @@ async fn index_rows(
 }
 
 /// What this member of staff may find: the access rules' scope of cases for their role.
-pub fn visibility(staff: &Staff) -> Result<Visibility, ApiError> {
+pub fn visibility(staff: &Staff) -> Result<Visibility, AppError> {
     let scope = access::case_scope(&staff.user.actor())?;
     Ok(Visibility {
         include_sealed: scope.include_sealed,
@@ -529,7 +529,7 @@ pub struct SearchRequest {
 
 /// Reads `q`, `kind`, `channel`, `status` (a status, `open`, or `all`/empty), `department_id`,
 /// `from`, `to` (YYYY-MM-DD) and `page`; every bad value is named.
-pub fn parse_request(query: &HashMap<String, String>) -> Result<SearchRequest, ApiError> {
+pub fn parse_request(query: &HashMap<String, String>) -> Result<SearchRequest, Vec<FieldError>> {
     let get = |k: &str| query.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
     let mut errors = Vec::new();
     let mut request = SearchRequest {
@@ -607,7 +607,7 @@ pub fn parse_request(query: &HashMap<String, String>) -> Result<SearchRequest, A
     if errors.is_empty() {
         Ok(request)
     } else {
-        Err(ApiError::BadRequest(errors))
+        Err(errors)
     }
 }
 
@@ -629,10 +629,10 @@ pub struct Results {
 
 /// The register's current version of these cases, only those `staff` may read.
 async fn readable(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     ids: Vec<i64>,
-) -> Result<HashMap<i64, IndexCase>, ApiError> {
+) -> Result<HashMap<i64, IndexCase>, AppError> {
     let actor = staff.user.actor();
     Ok(app
         .store
@@ -646,10 +646,10 @@ async fn readable(
 
 /// Runs a search for `staff`.
 pub async fn search(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     request: &SearchRequest,
-) -> Result<Results, ApiError> {
+) -> Result<Results, AppError> {
     let mut visibility = visibility(staff)?;
     // A head of department asking for another department finds nothing.
     if let (Some(own), Some(asked)) = (visibility.department_id, request.filters.department_id)
@@ -701,7 +701,7 @@ pub struct PossibleDuplicate {
 /// problem, only those `staff` may read. Empty for a case that is no longer open, for staff
 /// who may not search, and whenever the index cannot answer (it is only a suggestion).
 pub async fn possible_duplicates(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     case: &CaseRecord,
 ) -> Vec<PossibleDuplicate> {
@@ -766,7 +766,7 @@ pub async fn possible_duplicates(
 
 /// The suggestions as the case JSON carries them (`possible_duplicates`).
 pub async fn possible_duplicates_json(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     case: &CaseRecord,
 ) -> serde_json::Value {
@@ -778,7 +778,7 @@ pub async fn possible_duplicates_json(
                     "number": d.case.number.to_string(), "subject": d.case.subject,
                     "kind": d.case.kind.as_str(), "status": d.case.status.as_str(),
                     "address": d.case.address,
-                    "received_at": crate::api::local_time(d.case.received_at),
+                    "received_at": priemna_domain::clock::local_time(d.case.received_at),
                     "similarity": (f64::from(d.similarity) * 100.0).round() / 100.0,
                     "same_address": d.same_address,
                 })

@@ -2,9 +2,9 @@
 //! decide a change waiting for a second administrator. The admin page, the JSON API and the
 //! command line all come here, so the same guards hold on every path.
 
-use crate::AppState;
+use crate::App;
+use crate::AppError;
 use crate::auth::{self, Staff};
-use crate::error::ApiError;
 use priemna_domain::access::Role;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_store::{
@@ -83,8 +83,8 @@ pub fn needs_second_admin(asker: i64, target: &User, after: &AccountState, reset
         || (reset && sensitive_account)
 }
 
-fn no_change() -> ApiError {
-    ApiError::Validation(vec![FieldError::new(
+fn no_change() -> AppError {
+    AppError::Validation(vec![FieldError::new(
         "change",
         Problem::Invalid {
             detail: "няма какво да се промени / nothing to change".into(),
@@ -94,11 +94,11 @@ fn no_change() -> ApiError {
 
 /// Notices to the designated officers (and the person concerned) when a designation changes.
 async fn designation_notices(
-    app: &AppState,
+    app: &App,
     before: &User,
     after: &User,
     by: &str,
-) -> Result<Vec<NewMessage>, ApiError> {
+) -> Result<Vec<NewMessage>, AppError> {
     let designated = |u: &User| u.corruption_officer && u.active;
     if designated(before) == designated(after) {
         return Ok(Vec::new());
@@ -118,12 +118,12 @@ async fn designation_notices(
 /// change waiting for a second administrator (`needs_second_admin`). Every path (the API, the
 /// admin page, the command line) comes here.
 pub async fn change_account(
-    app: &AppState,
+    app: &App,
     changer: Changer<'_>,
     target: &User,
     after: AccountState,
     reset: bool,
-) -> Result<AccountOutcome, ApiError> {
+) -> Result<AccountOutcome, AppError> {
     let now = app.clock.now();
     if after == target.state() && !reset {
         return Err(no_change());
@@ -168,7 +168,7 @@ pub async fn change_account(
         .store
         .user_by_id(target.id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     Ok(AccountOutcome::Applied {
         user,
         one_time_password,
@@ -176,7 +176,7 @@ pub async fn change_account(
 }
 
 /// The active administrators other than `me` (who could approve `me`'s changes).
-pub async fn other_administrators(app: &AppState, me: i64) -> Result<usize, ApiError> {
+pub async fn other_administrators(app: &App, me: i64) -> Result<usize, AppError> {
     Ok(app
         .store
         .users()
@@ -190,18 +190,18 @@ pub async fn other_administrators(app: &AppState, me: i64) -> Result<usize, ApiE
 /// change they asked for, nor one to their own account; the operator on the command line can
 /// decide any. Returns the change and, for an approved reset, the one-time password.
 pub async fn decide_change(
-    app: &AppState,
+    app: &App,
     changer: Changer<'_>,
     id: i64,
     approve: bool,
-) -> Result<(StaffChange, Option<String>), ApiError> {
+) -> Result<(StaffChange, Option<String>), AppError> {
     let change = app
         .store
         .staff_change(id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     if change.state != "pending" {
-        return Err(ApiError::Conflict {
+        return Err(AppError::Conflict {
             reason_bg: format!("Промяната вече е решена ({}).", change.state),
             reason_en: format!("The change was already decided ({}).", change.state),
         });
@@ -209,7 +209,7 @@ pub async fn decide_change(
     let decided_by = match changer {
         Changer::Admin(staff) => {
             if staff.user.id == change.requested_by {
-                return Err(ApiError::Forbidden {
+                return Err(AppError::Forbidden {
                     reason_bg: "Не можете да решите промяна, която сте поискали сами; нужен е \
                                 друг администратор (или `priemna user approve` на сървъра)."
                         .into(),
@@ -219,7 +219,7 @@ pub async fn decide_change(
                 });
             }
             if staff.user.id == change.user_id {
-                return Err(ApiError::Forbidden {
+                return Err(AppError::Forbidden {
                     reason_bg: "Не можете да решите промяна по собствения си профил.".into(),
                     reason_en: "You cannot decide a change to your own account.".into(),
                 });
@@ -234,7 +234,7 @@ pub async fn decide_change(
             .store
             .user_by_id(change.user_id)
             .await?
-            .ok_or(ApiError::NotFound)?;
+            .ok_or(AppError::NotFound)?;
         let after = target.with_state(&change.after);
         let messages = designation_notices(app, &target, &after, &changer.label()).await?;
         let (hash, password) = if change.reset_password {
@@ -258,7 +258,7 @@ pub async fn decide_change(
         .decide_staff_change(id, decided_by, decision, now, &changer.label())
         .await
         .map_err(|e| match e {
-            StoreError::Conflict(_) => ApiError::Conflict {
+            StoreError::Conflict(_) => AppError::Conflict {
                 reason_bg: "Профилът е променен, откакто промяната е поискана; поискайте я \
                             отново."
                     .into(),
@@ -275,10 +275,10 @@ pub async fn decide_change(
 /// administers is created inactive; the designation and the activation wait for a second
 /// administrator (the pending change returned). The server's operator creates it whole.
 pub async fn create_user(
-    app: &AppState,
+    app: &App,
     changer: Changer<'_>,
     draft: &StaffDraft,
-) -> Result<(User, Option<StaffChange>), ApiError> {
+) -> Result<(User, Option<StaffChange>), AppError> {
     let (display_name, password, department_id, corruption_officer) = (
         draft.display_name.as_str(),
         draft.password.as_str(),
@@ -320,16 +320,16 @@ pub async fn create_user(
         errors.push(e);
         None
     });
-    if let Err(ApiError::Validation(mut e)) =
+    if let Err(AppError::Validation(mut e)) =
         auth::check_password_policy("password", password, username, None)
     {
         errors.append(&mut e);
     }
     let Some(role) = role else {
-        return Err(ApiError::Validation(errors));
+        return Err(AppError::Validation(errors));
     };
     if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
+        return Err(AppError::Validation(errors));
     }
     let hash = auth::hash_password(password).await?;
     let by_operator = matches!(changer, Changer::Operator(_));
@@ -404,18 +404,18 @@ fn placeholder_user(new: &NewUser) -> User {
 /// Changes one's own password: the current one checked as a sign-in checks it (counting
 /// failures), the new one against the policy; every other session of the account ends.
 pub async fn change_own_password(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     client: Option<std::net::IpAddr>,
     current: &str,
     new: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     // Re-check the current password as a sign-in does (counting failures), without opening
     // a session.
     auth::check_credentials(app, &staff.user.username, current, client)
         .await
         .map_err(|e| match e {
-            ApiError::Unauthorized => ApiError::Validation(vec![FieldError::new(
+            AppError::Unauthorized => AppError::Validation(vec![FieldError::new(
                 "current_password",
                 Problem::UnknownValue { allowed: vec![] },
             )]),

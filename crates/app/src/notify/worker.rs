@@ -21,7 +21,7 @@
 //! pause, should it end or panic. What it is doing is kept in `OutboxHealth` (the readiness
 //! check, the outbox API, `/staff/admin/outbox`).
 
-use crate::AppState;
+use crate::App;
 use jiff::{SignedDuration, Timestamp};
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
@@ -269,7 +269,7 @@ fn transport(config: &SmtpConfig) -> Result<Transport, NotifyError> {
 
 /// Starts the worker for `app`'s outbox, under a supervisor that restarts it should it end or
 /// panic (after `config.restart_pause`), until `stop`.
-pub fn spawn_worker(app: AppState, config: WorkerConfig) -> Result<WorkerHandle, NotifyError> {
+pub fn spawn_worker(app: App, config: WorkerConfig) -> Result<WorkerHandle, NotifyError> {
     let transport = transport(&config.smtp)?;
     let instance: [u8; 6] = rand::rng().random();
     let owner = format!(
@@ -294,7 +294,7 @@ fn wall_clock() -> Timestamp {
 /// Runs the worker as a task of its own and starts it again whenever it ends or panics while
 /// the server is not stopping.
 async fn supervise(
-    app: AppState,
+    app: App,
     config: WorkerConfig,
     transport: Transport,
     owner: String,
@@ -345,7 +345,7 @@ fn after(now: Timestamp, wait: Duration) -> Timestamp {
 }
 
 async fn run(
-    app: AppState,
+    app: App,
     config: WorkerConfig,
     transport: Transport,
     owner: String,
@@ -457,7 +457,7 @@ fn display_name(name: Option<&str>) -> Option<String> {
 
 /// The e-mail as it goes on the wire. Errors here are the message's own (e.g. a bad address):
 /// retrying will not help.
-pub fn build_email(app: &AppState, m: &OutgoingMessage) -> Result<Message, String> {
+pub fn build_email(app: &App, m: &OutgoingMessage) -> Result<Message, String> {
     let notifier = &app.notify;
     let from = Mailbox::new(
         display_name(Some(&notifier.from_name)),
@@ -500,7 +500,7 @@ pub fn build_email(app: &AppState, m: &OutgoingMessage) -> Result<Message, Strin
 /// Builds the message and writes its headers once, catching a panic in either: the message is
 /// then failed with the reason, and the worker goes on with the next one. (Sending writes the
 /// same headers again, so a message that passed here cannot panic there.)
-pub fn prepare_email(app: &AppState, m: &OutgoingMessage) -> Result<Message, String> {
+pub fn prepare_email(app: &App, m: &OutgoingMessage) -> Result<Message, String> {
     std::panic::catch_unwind(AssertUnwindSafe(|| {
         let email = build_email(app, m)?;
         let _ = email.formatted();
@@ -519,7 +519,7 @@ fn permanent(e: &lettre::transport::smtp::Error) -> bool {
 }
 
 async fn send_one(
-    app: &AppState,
+    app: &App,
     config: &WorkerConfig,
     transport: &Transport,
     owner: &str,

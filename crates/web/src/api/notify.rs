@@ -17,11 +17,7 @@
 //! `ViewSealedIdentity`) — the auditor — sees the list of letters without links, and a download
 //! is refused with the reason ([`check_personal_data`]).
 
-use super::{compose, mask_address, redact};
 use crate::AppState;
-use crate::api::local_time;
-use crate::auth::Staff;
-use crate::cases::load_visible;
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::json::typed_body;
@@ -33,10 +29,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jiff::civil::Date;
+use priemna_app::auth::Staff;
+use priemna_app::cases::load_visible;
+use priemna_app::notify::{compose, mask_address, redact};
+use priemna_app::refusals::check_personal_data;
 use priemna_domain::RegistrationNumber;
 use priemna_domain::access::{self, Permission};
+use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};
-use priemna_store::CaseRecord;
 use priemna_store::{OutboxFilter, StoredDocument};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -219,29 +219,6 @@ async fn retry(
     Ok(Json(json!({ "id": id, "state": "queued" })))
 }
 
-/// Whether this member of staff may read what carries the submitter's personal data about the
-/// case — its letters, receipt and attached files: `ViewPersonalData`, or `ViewSealedIdentity`
-/// for a whistleblower's report. Refused with the rule's reason and what is withheld.
-pub fn check_personal_data(staff: &Staff, case: &CaseRecord) -> Result<(), ApiError> {
-    let permission = if case.sealed {
-        Permission::ViewSealedIdentity
-    } else {
-        Permission::ViewPersonalData
-    };
-    access::check(&staff.user.actor(), permission, Some(&case.facts())).map_err(|denied| {
-        ApiError::Forbidden {
-            reason_bg: format!(
-                "Писмата, разписката и прикачените файлове съдържат лични данни на подателя. {}",
-                denied.reason_bg
-            ),
-            reason_en: format!(
-                "Letters, the receipt and attached files carry the submitter's personal data. {}",
-                denied.reason_en
-            ),
-        }
-    })
-}
-
 /// A letter in the list; its `url` only for those who may read it.
 fn document_json(number: RegistrationNumber, d: &StoredDocument, readable: bool) -> Value {
     let mut doc = json!({
@@ -310,7 +287,7 @@ async fn document(
     Path((number, id)): Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
     let case = load_visible(&app, &staff, &number).await?;
-    crate::audit::refusals::personal_data(&app, &staff, &case).await?;
+    priemna_app::refusals::personal_data(&app, &staff, &case).await?;
     let (doc, content) = app
         .store
         .document_content(id)
@@ -350,7 +327,7 @@ async fn receipt(
     Path(number): Path<String>,
 ) -> Result<Response, ApiError> {
     let case = load_visible(&app, &staff, &number).await?;
-    crate::audit::refusals::personal_data(&app, &staff, &case).await?;
+    priemna_app::refusals::personal_data(&app, &staff, &case).await?;
     let stored = app
         .store
         .documents(case.id)
@@ -411,7 +388,7 @@ async fn preview(
     let request: PreviewRequest = typed_body(&headers, body)?;
     let case = load_visible(&app, &staff, &number).await?;
     // The letter is addressed to the submitter.
-    crate::audit::refusals::personal_data(&app, &staff, &case).await?;
+    priemna_app::refusals::personal_data(&app, &staff, &case).await?;
     let invalid =
         |field: &str, problem| ApiError::Validation(vec![FieldError::new(field, problem)]);
     let now = app.clock.now();

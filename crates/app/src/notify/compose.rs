@@ -2,9 +2,9 @@
 //! added to the action's `CaseChange` so that the store writes them in its transaction.
 
 use super::messages;
-use crate::AppState;
+use crate::App;
+use crate::AppError;
 use crate::auth::Staff;
-use crate::error::ApiError;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use priemna_domain::access::{self, Permission};
@@ -17,12 +17,6 @@ use priemna_letters::{
 };
 use priemna_store::{CaseChange, CaseRecord, NewDocument};
 
-impl From<PdfError> for ApiError {
-    fn from(e: PdfError) -> Self {
-        ApiError::Internal(e.to_string())
-    }
-}
-
 fn case_ref(case: &CaseRecord) -> CaseRef {
     CaseRef {
         number: case.number,
@@ -33,7 +27,7 @@ fn case_ref(case: &CaseRecord) -> CaseRef {
 }
 
 /// The signatory's title: role and department.
-async fn signatory_title(app: &AppState, staff: &Staff) -> Result<String, ApiError> {
+async fn signatory_title(app: &App, staff: &Staff) -> Result<String, AppError> {
     let role = staff.user.role.label_bg();
     let mut title: String = role
         .chars()
@@ -57,10 +51,10 @@ async fn signatory_title(app: &AppState, staff: &Staff) -> Result<String, ApiErr
 /// The addressee, read for the letter when this member of staff may see it (the reading is
 /// journalled); otherwise the letter is addressed to "the submitter of No. …".
 async fn addressee(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     case: &CaseRecord,
-) -> Result<Option<Addressee>, ApiError> {
+) -> Result<Option<Addressee>, AppError> {
     let permission = if case.sealed {
         Permission::ViewSealedIdentity
     } else {
@@ -87,10 +81,7 @@ async fn addressee(
 }
 
 /// The next outgoing number of a case's letters: `2026-000123-1`, `-2`, …
-pub(crate) async fn next_outgoing_number(
-    app: &AppState,
-    case: &CaseRecord,
-) -> Result<String, ApiError> {
+pub async fn next_outgoing_number(app: &App, case: &CaseRecord) -> Result<String, AppError> {
     let issued = app
         .store
         .documents(case.id)
@@ -103,10 +94,7 @@ pub(crate) async fn next_outgoing_number(
 
 /// Who signs a letter and who prepared it: the official an administrator set to sign outgoing
 /// letters, with this officer as "Изготвил"; until one is set, the officer signs, as before.
-pub async fn signing(
-    app: &AppState,
-    staff: &Staff,
-) -> Result<(Signatory, Option<String>), ApiError> {
+pub async fn signing(app: &App, staff: &Staff) -> Result<(Signatory, Option<String>), AppError> {
     let title = signatory_title(app, staff).await?;
     Ok(match app.store.letter_signatory().await? {
         Some(s) => (
@@ -142,13 +130,13 @@ fn lower_first(text: &str) -> String {
 
 /// The answer letter as it would be issued now: addressee, the officer's body, signatory.
 pub async fn answer_draft(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     case: &CaseRecord,
     outgoing_number: &str,
     text: &str,
     at: Timestamp,
-) -> Result<AnswerLetter, ApiError> {
+) -> Result<AnswerLetter, AppError> {
     let (signatory, prepared_by) = signing(app, staff).await?;
     Ok(AnswerLetter {
         outgoing_number: outgoing_number.to_owned(),
@@ -162,26 +150,26 @@ pub async fn answer_draft(
 }
 
 pub async fn answer_letter(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     case: &CaseRecord,
     outgoing_number: &str,
     text: &str,
     at: Timestamp,
-) -> Result<Vec<u8>, ApiError> {
+) -> Result<Vec<u8>, AppError> {
     let letter = answer_draft(app, staff, case, outgoing_number, text, at).await?;
     Ok(letters::answer_pdf(&app.notify.letterhead, &letter)?)
 }
 
 pub async fn delay_letter(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     case: &CaseRecord,
     outgoing_number: &str,
     reason: &str,
     new_due: Date,
     at: Timestamp,
-) -> Result<Vec<u8>, ApiError> {
+) -> Result<Vec<u8>, AppError> {
     let (signatory, prepared_by) = signing(app, staff).await?;
     let notice = DelayNotice {
         outgoing_number: outgoing_number.to_owned(),
@@ -201,13 +189,13 @@ pub async fn delay_letter(
 /// inspection, the answer letter for an answer. The letter is kept with the case whether or
 /// not the citizen gave an e-mail address (the store queues e-mail only to those who did).
 pub async fn attach_letters(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     case: &CaseRecord,
     action: CaseAction,
     reason: Option<&str>,
     change: &mut CaseChange,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let at = change.at;
     match action {
         CaseAction::RequireInspection => {
@@ -291,7 +279,7 @@ pub struct ReceiptFacts<'a> {
 /// The printable receipt: with the tracking code for the citizen's copy, without it for the
 /// copy kept with the case.
 pub fn receipt_pdf(
-    app: &AppState,
+    app: &App,
     facts: &ReceiptFacts,
     tracking_code: Option<&str>,
 ) -> Result<Vec<u8>, PdfError> {
@@ -349,7 +337,7 @@ pub fn receipt_facts<'a>(
 }
 
 /// The receipt of a case as kept (no tracking code), from the register.
-pub fn receipt_of_case(app: &AppState, case: &CaseRecord) -> Result<Vec<u8>, PdfError> {
+pub fn receipt_of_case(app: &App, case: &CaseRecord) -> Result<Vec<u8>, PdfError> {
     let facts = ReceiptFacts {
         number: case.number,
         received_at: case.received_at,
@@ -368,7 +356,7 @@ pub fn receipt_of_case(app: &AppState, case: &CaseRecord) -> Result<Vec<u8>, Pdf
 /// tracking code, which only the citizen's printed copy shows). The receipt can always be
 /// rendered again from the register, so a failure here is logged, not returned.
 pub async fn keep_printed_receipt(
-    app: &AppState,
+    app: &App,
     registered: &priemna_store::Registered,
     kind: Kind,
     channel: Channel,
@@ -415,7 +403,7 @@ pub async fn keep_printed_receipt(
 
 /// The e-mails for a case's deadline reminders, to the members of staff who have an address.
 pub fn reminder_messages(
-    app: &AppState,
+    app: &App,
     users: &[priemna_store::User],
     case: &priemna_store::DeadlineCase,
     reminders: &[(i64, String)],

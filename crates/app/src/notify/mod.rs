@@ -6,9 +6,8 @@
 //! (with its PDF letter, `compose`) with the case's change, the staff reminders with the
 //! deadline job's run. A background `worker` then sends the outbox over SMTP (lettre) with
 //! retries and backoff; without SMTP configured the messages wait in the outbox, which the back
-//! office lists (`api`).
+//! office lists (`priemna_web::api::notify`).
 
-pub mod api;
 pub mod calendar;
 pub mod compose;
 pub mod messages;

@@ -3,7 +3,7 @@
 //! (the portal, the clerk's desk, Open311) calls [`check`] once and registers what it returned
 //! with [`register_checked`]; the JSON API and the CLI call [`register`], which does both.
 
-use crate::AppState;
+use crate::App;
 use jiff::Timestamp;
 use priemna_domain::clock::local_date;
 use priemna_domain::rules::{Assessment, assess};
@@ -30,7 +30,7 @@ pub struct Receipt {
 
 /// Registers `raw`, received at `received_at`, entered by `entered_by`.
 pub async fn register(
-    app: &AppState,
+    app: &App,
     raw: &RawSubmission,
     received_at: Timestamp,
     entered_by: &str,
@@ -48,7 +48,7 @@ pub async fn register(
 /// Like `register`, with what a channel adds beyond the charter's fields (a location, an
 /// Open311 service and its answers, the files): the same checks, rules, numbering and deadlines.
 pub async fn register_with(
-    app: &AppState,
+    app: &App,
     raw: &RawSubmission,
     extras: SubmissionExtras,
     received_at: Timestamp,
@@ -77,7 +77,7 @@ impl Checked {
 /// Validates `raw` as received at `received_at` and applies the charter's rules: every problem
 /// at once, or a submission ready to register.
 pub fn check(
-    app: &AppState,
+    app: &App,
     raw: &RawSubmission,
     received_at: Timestamp,
 ) -> Result<Checked, Vec<FieldError>> {
@@ -94,7 +94,7 @@ pub fn check(
 /// Registers a checked submission, with what its channel adds, in one transaction: the case,
 /// its files, its receipt e-mail and its journal entry.
 pub async fn register_checked(
-    app: &AppState,
+    app: &App,
     checked: Checked,
     extras: SubmissionExtras,
     entered_by: &str,

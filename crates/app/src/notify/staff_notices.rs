@@ -3,9 +3,9 @@
 //! Written to the outbox in the same transaction as the change itself.
 
 use super::Notifier;
-use crate::api::local_time;
 use jiff::Timestamp;
 use maud::html;
+use priemna_domain::clock::local_time;
 use priemna_store::{NewMessage, Recipient, User};
 
 /// What changed for `after` (compared with `before`), in Bulgarian and English; `None` when
@@ -100,7 +100,7 @@ pub fn sign_ins_refused(
     until: Timestamp,
 ) -> Option<NewMessage> {
     let email = user.email.as_deref()?;
-    let until = crate::audit::time_bg(until);
+    let until = priemna_domain::clock::time_bg(until);
     let name = &user.display_name;
     let account = &user.username;
     let text = format!(

@@ -2,10 +2,10 @@
 //! case's lifecycle and the conflict-of-interest rules, then recorded with its journal entry
 //! and, where the citizen must be told, a history event they can read.
 
-use crate::AppState;
-use crate::audit::refusals::Target;
+use crate::App;
+use crate::AppError;
 use crate::auth::Staff;
-use crate::error::ApiError;
+use crate::refusals::Target;
 use jiff::civil::Date;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::deadline::DeadlineRule;
@@ -96,8 +96,8 @@ fn non_empty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn invalid(field: &str, problem: Problem) -> ApiError {
-    ApiError::Validation(vec![FieldError::new(field, problem)])
+fn invalid(field: &str, problem: Problem) -> AppError {
+    AppError::Validation(vec![FieldError::new(field, problem)])
 }
 
 fn bg_date(d: Date) -> String {
@@ -105,20 +105,16 @@ fn bg_date(d: Date) -> String {
 }
 
 /// The case with this number, whoever asks (callers check access).
-async fn load(app: &AppState, number: &str) -> Result<CaseRecord, ApiError> {
-    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
+async fn load(app: &App, number: &str) -> Result<CaseRecord, AppError> {
+    let number: RegistrationNumber = number.parse().map_err(|_| AppError::NotFound)?;
     app.store
         .case_by_number(number)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 /// Loads a case the member of staff may see, or says why not.
-pub async fn load_visible(
-    app: &AppState,
-    staff: &Staff,
-    number: &str,
-) -> Result<CaseRecord, ApiError> {
+pub async fn load_visible(app: &App, staff: &Staff, number: &str) -> Result<CaseRecord, AppError> {
     let case = load(app, number).await?;
     require(app, staff, Permission::ViewCase, &case).await?;
     Ok(case)
@@ -127,12 +123,12 @@ pub async fn load_visible(
 /// Whether this member of staff has `permission` on the case; a refusal is journalled
 /// (`audit::refusals`) and becomes a 403 with the rule's reason.
 pub async fn require(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     permission: Permission,
     case: &CaseRecord,
-) -> Result<(), ApiError> {
-    crate::audit::refusals::check(app, staff, permission, Target::Case(case)).await?;
+) -> Result<(), AppError> {
+    crate::refusals::check(app, staff, permission, Target::Case(case)).await?;
     Ok(())
 }
 
@@ -149,11 +145,11 @@ pub fn available_actions(staff: &Staff, case: &CaseRecord) -> Vec<CaseAction> {
 
 /// Performs `request` on case `number` as `staff`, and returns the case as it is afterwards.
 pub async fn perform(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     number: &str,
     request: &ActionRequest,
-) -> Result<CaseRecord, ApiError> {
+) -> Result<CaseRecord, AppError> {
     let case = load_visible(app, staff, number).await?;
     let action = CaseAction::parse(request.action.trim()).ok_or_else(|| {
         invalid(
@@ -270,7 +266,7 @@ pub async fn perform(
                 requested,
                 &app.calendar,
             )
-            .map_err(|e| ApiError::Conflict {
+            .map_err(|e| AppError::Conflict {
                 reason_bg: e.reason_bg,
                 reason_en: e.reason_en,
             })?;
@@ -415,7 +411,7 @@ pub async fn perform(
     app.store
         .case_by_number(case.number)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 /// The charter rule a case is left unanswered under, in words.
@@ -444,11 +440,11 @@ pub fn unanswered_rule_text(rule: &str) -> (&'static str, &'static str) {
 /// Records that `staff` has a conflict of interest on the case; if they were handling it,
 /// it is taken off them.
 pub async fn declare_conflict(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     number: &str,
     reason: Option<&str>,
-) -> Result<CaseRecord, ApiError> {
+) -> Result<CaseRecord, AppError> {
     let case = load(app, number).await?;
     require(app, staff, Permission::DeclareConflict, &case).await?;
     let reason = reason
@@ -478,5 +474,5 @@ pub async fn declare_conflict(
     app.store
         .case_by_number(case.number)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(AppError::NotFound)
 }

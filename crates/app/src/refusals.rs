@@ -4,7 +4,7 @@
 //! reloading browser or a script cannot flood it. Writing the entry never fails the request:
 //! should the journal be unavailable, the refusal is logged and the 403 goes out as it would.
 
-use crate::AppState;
+use crate::App;
 use crate::auth::Staff;
 use jiff::SignedDuration;
 use priemna_domain::access::{self, Denied, Permission};
@@ -27,7 +27,7 @@ pub enum Target<'a> {
 
 /// `access::check`, with a refusal journalled.
 pub async fn check(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     permission: Permission,
     target: Target<'_>,
@@ -45,13 +45,13 @@ pub async fn check(
     }
 }
 
-/// `notify::api::check_personal_data` (letters, receipts, attached files: the submitter's
+/// [`check_personal_data`] (letters, receipts, attached files: the submitter's
 /// personal data), with a refusal journalled.
 pub async fn personal_data(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     case: &CaseRecord,
-) -> Result<(), crate::error::ApiError> {
+) -> Result<(), crate::AppError> {
     let permission = if case.sealed {
         Permission::ViewSealedIdentity
     } else {
@@ -60,12 +60,35 @@ pub async fn personal_data(
     if let Err(denied) = access::check(&staff.user.actor(), permission, Some(&case.facts())) {
         record(app, staff, permission, Target::Case(case), &denied).await;
     }
-    crate::notify::api::check_personal_data(staff, case)
+    check_personal_data(staff, case)
+}
+
+/// Whether this member of staff may read what carries the submitter's personal data about the
+/// case — its letters, receipt and attached files: `ViewPersonalData`, or `ViewSealedIdentity`
+/// for a whistleblower's report. Refused with the rule's reason and what is withheld.
+pub fn check_personal_data(staff: &Staff, case: &CaseRecord) -> Result<(), crate::AppError> {
+    let permission = if case.sealed {
+        Permission::ViewSealedIdentity
+    } else {
+        Permission::ViewPersonalData
+    };
+    access::check(&staff.user.actor(), permission, Some(&case.facts())).map_err(|denied| {
+        crate::AppError::Forbidden {
+            reason_bg: format!(
+                "Писмата, разписката и прикачените файлове съдържат лични данни на подателя. {}",
+                denied.reason_bg
+            ),
+            reason_en: format!(
+                "Letters, the receipt and attached files carry the submitter's personal data. {}",
+                denied.reason_en
+            ),
+        }
+    })
 }
 
 /// Journals a refusal the caller decided itself.
 pub async fn record(
-    app: &AppState,
+    app: &App,
     staff: &Staff,
     permission: Permission,
     target: Target<'_>,

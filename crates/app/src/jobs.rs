@@ -12,7 +12,7 @@
 //! case-handling role who may view the case (for a corruption signal: the designated officers
 //! within their reach), so that no overdue case is left without anyone told.
 
-use crate::AppState;
+use crate::App;
 use priemna_domain::access::{self, CaseFacts, Permission, Role};
 use priemna_domain::clock::{local_date, municipal_tz};
 use priemna_domain::workflow::{Urgency, urgency};
@@ -31,14 +31,14 @@ pub fn urgency_str(u: Urgency) -> &'static str {
 }
 
 /// The slot a run belongs to: the municipal time, truncated to 10 minutes.
-fn run_key(app: &AppState) -> String {
+fn run_key(app: &App) -> String {
     let now = app.clock.now().to_zoned(municipal_tz());
     let minute = now.minute() - now.minute() % 10;
     format!("{}T{:02}:{:02}", now.date(), now.hour(), minute)
 }
 
 /// One run of the deadline job.
-pub async fn run_deadlines(app: &AppState) -> Result<DeadlineRunReport, StoreError> {
+pub async fn run_deadlines(app: &App) -> Result<DeadlineRunReport, StoreError> {
     let now = app.clock.now();
     let today = local_date(now);
     let cases = app.store.open_cases_for_deadlines().await?;
@@ -146,7 +146,7 @@ pub fn visible_reminders(user: &User, reminders: Vec<StaffReminder>) -> Vec<Staf
 }
 
 /// Runs the deadline job now and then every `every`, for ever (`Application` runs it).
-pub async fn deadline_job(app: AppState, every: Duration) {
+pub async fn deadline_job(app: App, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
@@ -166,7 +166,7 @@ pub async fn deadline_job(app: AppState, every: Duration) {
 
 /// One run of the retention job: erases personal data of finished cases past their period.
 /// Runs once a day across all servers (the run key is the municipal date).
-pub async fn run_retention(app: &AppState) -> Result<Option<u64>, StoreError> {
+pub async fn run_retention(app: &App) -> Result<Option<u64>, StoreError> {
     let now = app.clock.now();
     let today = local_date(now);
     let cutoffs: Vec<_> = priemna_domain::Kind::ALL
@@ -179,7 +179,7 @@ pub async fn run_retention(app: &AppState) -> Result<Option<u64>, StoreError> {
 }
 
 /// Checks every hour whether today's retention run is still to do, for ever.
-pub async fn retention_job(app: AppState) {
+pub async fn retention_job(app: App) {
     let mut ticker = tokio::time::interval(Duration::from_secs(3600));
     loop {
         ticker.tick().await;
@@ -195,12 +195,12 @@ pub async fn retention_job(app: AppState) {
 /// after 2 hours, codes on result pages are forgotten after 30 minutes, and one-time form tokens
 /// (what a form created) after 24 hours (`portal::once`). Idempotent, so several servers may run
 /// it at once.
-pub async fn run_form_cleanup(app: &AppState) -> Result<priemna_store::FormCleanup, StoreError> {
+pub async fn run_form_cleanup(app: &App) -> Result<priemna_store::FormCleanup, StoreError> {
     app.store.clean_forms(app.clock.now()).await
 }
 
 /// Cleans the portal's forms now and every 5 minutes, for ever.
-pub async fn form_cleanup_job(app: AppState) {
+pub async fn form_cleanup_job(app: App) {
     let mut ticker = tokio::time::interval(Duration::from_secs(300));
     loop {
         ticker.tick().await;
