@@ -4,7 +4,8 @@
 
 use crate::App;
 use crate::AppError;
-use crate::auth::{self, Staff};
+use crate::auth;
+use crate::staff::Staff;
 use priemna_domain::access::Role;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_store::{

@@ -26,6 +26,7 @@
 
 use crate::App;
 use crate::AppError;
+use crate::staff::Staff;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use jiff::{SignedDuration, Timestamp};
@@ -72,6 +73,11 @@ static COMMON_PASSWORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
         .filter(|l| !l.is_empty())
         .collect()
 });
+
+/// A hash to verify against when the user does not exist, so timing reveals nothing (made
+/// once, on the first sign-in that needs it).
+static NO_SUCH_USER: LazyLock<String> =
+    LazyLock::new(|| hash_password_blocking("priemna-no-such-user").unwrap_or_default());
 
 /// Words anyone would try first here.
 const LOCAL_WORDS: [&str; 6] = [
@@ -127,10 +133,13 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
     hashing(move || hash_password_blocking(&password)).await?
 }
 
-async fn verify_password(password: &str, hash: &str) -> Result<bool, AppError> {
-    let (password, hash) = (password.to_owned(), hash.to_owned());
+/// Checks `password` against `hash` (or, for a name that is no account, against a throwaway hash,
+/// with the same work) on the blocking pool.
+async fn verify_password(password: &str, hash: Option<&str>) -> Result<bool, AppError> {
+    let (password, hash) = (password.to_owned(), hash.map(str::to_owned));
     hashing(move || {
-        PasswordHash::new(&hash)
+        let hash = hash.as_deref().unwrap_or(NO_SUCH_USER.as_str());
+        PasswordHash::new(hash)
             .map(|parsed| {
                 Argon2::default()
                     .verify_password(password.as_bytes(), &parsed)
@@ -361,9 +370,7 @@ pub async fn check_credentials(
         return Err(refused(until, now));
     }
     // An unknown name costs the same argon2 work as a known one, against a throwaway hash.
-    let hash = user.as_ref().map_or(app.dummy_password_hash.as_str(), |u| {
-        u.password_hash.as_str()
-    });
+    let hash = user.as_ref().map(|u| u.password_hash.as_str());
     let correct = verify_password(password, hash).await?;
     let user = match user {
         Some(user) if correct => user,
@@ -411,45 +418,6 @@ pub async fn check_credentials(
         .record_login_success(user.id, &client, now)
         .await?;
     Ok((user, missed))
-}
-
-/// A change sent with a cookie session but without its CSRF token, or with another.
-#[derive(Debug, Clone, Copy, thiserror::Error)]
-#[error("CSRF token missing or wrong")]
-pub struct CsrfRejected;
-
-/// A signed-in member of staff.
-#[derive(Debug, Clone)]
-pub struct Staff {
-    pub user: User,
-    pub csrf_token: String,
-    pub token_hash: String,
-    /// Authenticated by the browser's cookie (so CSRF checks apply).
-    pub via_cookie: bool,
-    /// This server sends no e-mail (no SMTP server configured): every page says so.
-    pub mail_off: bool,
-}
-
-impl Staff {
-    /// The journal's name for this person.
-    pub fn actor_label(&self) -> String {
-        format!("user:{}:{}", self.user.id, self.user.username)
-    }
-
-    /// Checks a CSRF token sent with a form or header (cookie sessions only).
-    pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), CsrfRejected> {
-        if !self.via_cookie {
-            return Ok(());
-        }
-        match sent {
-            Some(token) if constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes()) => Ok(()),
-            _ => Err(CsrfRejected),
-        }
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The key a client is counted under: its IPv4 address, or its IPv6 /64 network.

@@ -4,8 +4,8 @@
 
 use crate::App;
 use crate::AppError;
-use crate::auth::Staff;
 use crate::refusals::Target;
+use crate::staff::Staff;
 use jiff::civil::Date;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::deadline::DeadlineRule;

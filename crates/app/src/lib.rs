@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod notify;
 pub mod refusals;
 pub mod search;
+pub mod staff;
 pub mod stats;
 
 pub use error::AppError;
@@ -41,8 +42,6 @@ pub struct App {
     pub store: Arc<dyn Store>,
     pub calendar: Arc<WorkingCalendar>,
     pub clock: Arc<dyn Clock>,
-    /// A hash to verify against when the user does not exist, so timing reveals nothing.
-    pub dummy_password_hash: Arc<String>,
     /// The database's key for hashing names that are no account (read once, at the first
     /// sign-in that needs it).
     pub sign_in_key: Arc<tokio::sync::OnceCell<String>>,
@@ -59,7 +58,6 @@ pub struct App {
 
 impl App {
     pub fn new(store: Arc<dyn Store>, calendar: WorkingCalendar, clock: Arc<dyn Clock>) -> Self {
-        let dummy = auth::hash_password_blocking("priemna-no-such-user").unwrap_or_default();
         let search = search::SearchService::in_memory(store.clone())
             .map(Arc::new)
             .inspect_err(|e| tracing::error!(error = %e, "no search index"))
@@ -69,7 +67,6 @@ impl App {
             store,
             calendar: Arc::new(calendar),
             clock,
-            dummy_password_hash: Arc::new(dummy),
             sign_in_key: Arc::default(),
             retention: Arc::new(RetentionPolicy::default()),
             notify: Arc::new(notify::Notifier::default()),

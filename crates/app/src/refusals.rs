@@ -5,7 +5,7 @@
 //! should the journal be unavailable, the refusal is logged and the 403 goes out as it would.
 
 use crate::App;
-use crate::auth::Staff;
+use crate::staff::Staff;
 use jiff::SignedDuration;
 use priemna_domain::access::{self, Denied, Permission};
 use priemna_store::CaseRecord;

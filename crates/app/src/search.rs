@@ -15,7 +15,7 @@
 
 use crate::App;
 use crate::AppError;
-use crate::auth::Staff;
+use crate::staff::Staff;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use priemna_domain::access::{self, Permission};

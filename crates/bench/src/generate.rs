@@ -36,7 +36,7 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = 2026)]
     seed: u64,
     #[command(flatten)]
-    db: crate::DbArgs,
+    db: crate::db::DbArgs,
 }
 
 /// Departments of the municipality, and the problems each handles.

@@ -2,6 +2,7 @@
 //! run on. Kept apart from `priemna`, so the binary an operator installs holds only what an
 //! operator runs. `scripts/bench` runs every measurement and rewrites the document.
 
+mod db;
 mod generate;
 mod intake;
 mod scale;
@@ -20,25 +21,6 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-/// Where the register lives.
-#[derive(clap::Args, Clone)]
-pub struct DbArgs {
-    /// SQLite database file.
-    #[arg(long, default_value = "priemna.db")]
-    db: String,
-    /// Database URL (`sqlite:PATH`); overrides --db.
-    #[arg(long, env = "PRIEMNA_DATABASE_URL")]
-    database_url: Option<String>,
-}
-
-impl DbArgs {
-    pub fn url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite:{}", self.db))
-    }
 }
 
 #[derive(Subcommand)]

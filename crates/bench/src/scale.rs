@@ -30,7 +30,7 @@ pub struct BenchScaleArgs {
     #[arg(long)]
     out: Option<std::path::PathBuf>,
     #[command(flatten)]
-    db: crate::DbArgs,
+    db: crate::db::DbArgs,
 }
 
 const BENCH_USER: &str = "bench-mayor";

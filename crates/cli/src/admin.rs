@@ -1,6 +1,6 @@
 //! Administration from the terminal: the first administrator, departments, the journal check.
 
-use crate::DbArgs;
+use crate::db::DbArgs;
 use anyhow::Context;
 use priemna_app::accounts::{
     AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,

@@ -1,7 +1,7 @@
 //! `priemna api-key`: keys for the applications that post Open311 requests. The key is printed
 //! once; only its hash is kept.
 
-use crate::DbArgs;
+use crate::db::DbArgs;
 use anyhow::Context;
 use priemna_app::SystemClock;
 use priemna_domain::WorkingCalendar;

@@ -2,9 +2,9 @@
 
 use jiff::{SignedDuration, Timestamp};
 use priemna_app::accounts::{Changer, StaffDraft, create_user};
-use priemna_app::auth::Staff;
 use priemna_app::cases::{self, ActionRequest};
 use priemna_app::intake::{self, IntakeError};
+use priemna_app::staff::Staff;
 use priemna_domain::clock::local_date;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::submission::{RawSubmission, RawSubmitter};

@@ -5,7 +5,7 @@
 
 mod read;
 
-use crate::DbArgs;
+use crate::db::DbArgs;
 use anyhow::{Context, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;

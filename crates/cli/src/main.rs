@@ -6,6 +6,7 @@
 mod admin;
 mod api_key;
 mod check;
+mod db;
 mod demo;
 mod import;
 mod mail;
@@ -14,6 +15,7 @@ mod submit;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use db::DbArgs;
 use priemna_app::SystemClock;
 use priemna_domain::WorkingCalendar;
 use priemna_domain::deadline::{self, DeadlineRule};
@@ -31,25 +33,6 @@ use std::sync::Arc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-/// Where the register lives.
-#[derive(clap::Args, Clone)]
-pub struct DbArgs {
-    /// SQLite database file.
-    #[arg(long, default_value = "priemna.db")]
-    db: String,
-    /// Database URL (`sqlite:PATH`); overrides --db.
-    #[arg(long, env = "PRIEMNA_DATABASE_URL")]
-    database_url: Option<String>,
-}
-
-impl DbArgs {
-    pub fn url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite:{}", self.db))
-    }
 }
 
 #[derive(Subcommand)]

@@ -1,7 +1,7 @@
 //! `priemna reindex`: rebuilds the search index from the register, with a progress bar; and
 //! the search index of `priemna serve` (beside the SQLite file, or `--search-dir`).
 
-use crate::DbArgs;
+use crate::db::DbArgs;
 use anyhow::{Context, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 use priemna_app::search::{index_dir_for, open_index_dir, rebuild};

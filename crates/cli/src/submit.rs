@@ -1,6 +1,6 @@
 //! `priemna submit`: a clerk registers what came on paper, by phone, in person or from a box.
 
-use crate::DbArgs;
+use crate::db::DbArgs;
 use anyhow::Context;
 use priemna_app::SystemClock;
 use priemna_app::intake::{self, IntakeError};

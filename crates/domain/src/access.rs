@@ -471,6 +471,21 @@ pub enum Reach {
     AssignedToThem,
 }
 
+/// Whether `role` registers submissions that came on paper, by post, by phone or in person
+/// (the registry clerk, the Mayor's office).
+pub fn registers_submissions(role: Role) -> bool {
+    reach(role, Permission::RegisterSubmission) != Reach::Never
+}
+
+/// Who needs the list of visitors (name, phone, what they want to raise): the officials who
+/// receive them — the Mayor, a Deputy Mayor and the Secretary, whose staff is the Mayor's
+/// office — and the registry clerks, who meet visitors at the desk. Not heads of department
+/// (the visits are not theirs) nor administrators (who see no citizens' data). The list is one
+/// for all three officials: staff accounts are not tied to one of them.
+pub fn sees_bookings(role: Role) -> bool {
+    matches!(role, Role::RegistryClerk | Role::MayorsOffice)
+}
+
 /// The access table: how far `permission` reaches for `role`.
 pub fn reach(role: Role, permission: Permission) -> Reach {
     use Permission as P;

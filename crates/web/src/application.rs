@@ -3,7 +3,7 @@
 //! watched (a job that panics is started again, so no bad record stops it for good) and stopped
 //! together. `priemna serve` and the tests' helper both build it.
 
-use crate::AppState;
+use crate::state::AppState;
 use priemna_app::notify::{NotifyError, WorkerConfig, WorkerHandle};
 use std::future::Future;
 use std::net::SocketAddr;

@@ -7,14 +7,15 @@
 //! the cookie must also carry the session's CSRF token (form field or `X-CSRF-Token` header)
 //! on anything that changes state; bearer requests cannot be forged cross-site and need none.
 
-use crate::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use priemna_app::App;
-use priemna_app::auth::{Staff, token_hash};
+use priemna_app::auth::token_hash;
+use priemna_app::staff::Staff;
 use priemna_store::Session;
 
 pub const SESSION_COOKIE: &str = "priemna_session";

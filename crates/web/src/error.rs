@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use priemna_app::AppError;
-use priemna_app::auth::CsrfRejected;
+use priemna_app::staff::CsrfRejected;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_store::StoreError;
 use serde_json::{Value, json};

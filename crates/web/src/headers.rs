@@ -5,8 +5,8 @@
 //! JSON API, whose answers may carry personal data (a submitter, a sealed identity, a tracking
 //! view).
 
-use crate::AppState;
 use crate::limits::TrustedProxies;
+use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::Next;

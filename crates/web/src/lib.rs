@@ -19,97 +19,23 @@ pub mod limits;
 pub mod open311;
 pub mod pages;
 pub mod portal;
+pub mod state;
 pub mod stats;
 
 pub use api::staff as api_staff;
 pub use application::{Application, Background, StartError};
 pub use error::ApiError;
-use priemna_app::App;
+pub use state::AppState;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use priemna_domain::{Clock, WorkingCalendar};
-use priemna_store::Store;
 use std::future::Future;
-use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 /// The largest request body the JSON API accepts.
 pub const MAX_JSON_BODY_BYTES: usize = 64 * 1024;
-
-/// What every handler can reach: the application, and what only HTTP needs.
-#[derive(Clone)]
-pub struct AppState {
-    /// The use cases' context (the register, the clock, the outbox, the search index, …).
-    pub app: App,
-    /// Served over HTTPS (cookies get `Secure`); also detected per request from a proxy.
-    pub https: bool,
-    /// Per-address rate limits on intake and sign-in.
-    pub limits: Arc<limits::Limits>,
-    /// The Open311 endpoint's jurisdiction and contacts.
-    pub open311: Arc<open311::Open311Config>,
-}
-
-/// Handlers read the application's parts (`state.store`, `state.clock`) and pass `&state` where
-/// a use case wants `&App`.
-impl std::ops::Deref for AppState {
-    type Target = App;
-
-    fn deref(&self) -> &App {
-        &self.app
-    }
-}
-
-impl AppState {
-    pub fn new(store: Arc<dyn Store>, calendar: WorkingCalendar, clock: Arc<dyn Clock>) -> Self {
-        AppState::from_app(App::new(store, calendar, clock))
-    }
-
-    pub fn from_app(app: App) -> Self {
-        AppState {
-            app,
-            https: false,
-            limits: limits::Limits::new(limits::LimitConfig::default()),
-            open311: Arc::new(open311::Open311Config::default()),
-        }
-    }
-
-    pub fn with_retention(mut self, policy: priemna_domain::retention::RetentionPolicy) -> Self {
-        self.app = self.app.with_retention(policy);
-        self
-    }
-
-    pub fn with_open311(mut self, config: open311::Open311Config) -> Self {
-        self.open311 = Arc::new(config);
-        self
-    }
-
-    pub fn with_notifier(mut self, notifier: priemna_app::notify::Notifier) -> Self {
-        self.app = self.app.with_notifier(notifier);
-        self
-    }
-
-    pub fn with_limits(mut self, config: limits::LimitConfig) -> Self {
-        self.limits = limits::Limits::new(config);
-        self
-    }
-
-    /// Keeps the search index in `dir` (see [`App::with_search_index`]).
-    pub fn with_search_index(
-        mut self,
-        dir: &std::path::Path,
-    ) -> Result<Self, priemna_search::SearchError> {
-        self.app = self.app.with_search_index(dir)?;
-        Ok(self)
-    }
-
-    pub fn with_https(mut self, https: bool) -> Self {
-        self.https = https;
-        self
-    }
-}
 
 /// The whole application as a router.
 pub fn router(state: AppState) -> Router {

@@ -4,7 +4,7 @@
 use super::messages;
 use crate::App;
 use crate::AppError;
-use crate::auth::Staff;
+use crate::staff::Staff;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use priemna_domain::access::{self, Permission};

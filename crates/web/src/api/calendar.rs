@@ -1,8 +1,8 @@
 //! The working calendar, legal deadlines and reception hours, for citizens and staff alike.
 
-use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Path;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use jiff::civil::{Date, Weekday};

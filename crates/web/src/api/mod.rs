@@ -8,8 +8,8 @@ pub mod staff;
 pub mod statistics;
 mod submissions;
 
-use crate::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 use axum::Json;
 use axum::Router;
 use axum::extract::State;

@@ -17,10 +17,10 @@
 //! `ViewSealedIdentity`) — the auditor — sees the list of letters without links, and a download
 //! is refused with the reason ([`check_personal_data`]).
 
-use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::json::typed_body;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
@@ -29,10 +29,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jiff::civil::Date;
-use priemna_app::auth::Staff;
 use priemna_app::cases::load_visible;
 use priemna_app::notify::{compose, mask_address, redact};
 use priemna_app::refusals::check_personal_data;
+use priemna_app::staff::Staff;
 use priemna_domain::RegistrationNumber;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_time;

@@ -8,7 +8,7 @@
 //! list: when a handler's JSON changes, its schema here must change too, or the interop tests
 //! (`tests/interop`, schemathesis) fail.
 
-use crate::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::Router;
 use axum::http::{HeaderValue, header};

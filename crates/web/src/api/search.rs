@@ -1,13 +1,13 @@
 //! `GET /api/v1/search?q=&kind=&channel=&status=&department_id=&from=&to=&page=`: full-text
 //! search over the cases the member of staff may read, best first, with highlighted extracts.
 
-use crate::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use priemna_app::auth::Staff;
 use priemna_app::search::{self, PER_PAGE};
+use priemna_app::staff::Staff;
 use priemna_domain::clock::local_time;
 use serde_json::{Value, json};
 use std::collections::HashMap;

@@ -1,12 +1,12 @@
 //! The back office's JSON API: sign-in, cases, the journal, users and departments. The same
 //! rules as the HTML pages, because both call `priemna_app::cases` and `priemna_domain::access`.
 
-use crate::AppState;
 use crate::auth::{self, session_cookie};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::json::typed_body;
 use crate::limits::ClientAddress;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
@@ -19,9 +19,9 @@ use priemna_app::accounts::{
     AccountOutcome, Changer, StaffDraft, change_account, change_own_password, create_user,
     decide_change, other_administrators, staff_email,
 };
-use priemna_app::auth::Staff;
 use priemna_app::cases::{self, ActionRequest, available_actions};
 use priemna_app::jobs::urgency_str;
+use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};

@@ -1,8 +1,8 @@
 //! `GET /api/v1/statistics?year=` (or `from=YYYY-MM&to=YYYY-MM`): the published figures of a
 //! period as JSON — the same document as `/statistics.json`, counts only.
 
-use crate::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 use crate::stats::{public, view};
 use axum::extract::{Query, State};
 use axum::routing::get;

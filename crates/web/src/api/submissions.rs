@@ -1,17 +1,17 @@
 //! Intake and tracking of submissions.
 
-use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::json::{merge_errors, parse_object, raw_submission};
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use priemna_app::auth::Staff;
 use priemna_app::intake::{self, IntakeError, Receipt};
+use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_date;
 use priemna_domain::clock::local_time;

@@ -8,8 +8,8 @@
 
 mod details;
 
-use crate::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 use jiff::Timestamp;
 use priemna_domain::RegistrationNumber;
 use priemna_domain::access::CaseFacts;

@@ -4,8 +4,8 @@
 
 use super::post::submit;
 use super::{Open311Error, Params};
-use crate::AppState;
 use crate::lang::Lang;
+use crate::state::AppState;
 use jiff::{SignedDuration, Timestamp};
 use priemna_store::ApiKey;
 

@@ -3,18 +3,18 @@
 //! created; only its SHA-256 is kept.
 
 use super::post::{key_hash, new_key};
-use crate::AppState;
 use crate::api::openapi::{ApiKeyCreated, ApiKeyInfo, ApiKeyList};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::json::typed_body;
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use priemna_app::auth::Staff;
+use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};

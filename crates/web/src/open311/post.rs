@@ -5,8 +5,8 @@
 
 use super::requests::ANSWERS_MARKER;
 use super::{Doc, Format, Node, Open311Error, Params, check_jurisdiction, say};
-use crate::AppState;
 use crate::lang::Lang;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};

@@ -13,8 +13,8 @@ use super::{
     Doc, Format, MAX_PAGE_SIZE, MAX_SPAN_DAYS, Node, Open311Error, Params, check_jurisdiction,
     reply,
 };
-use crate::AppState;
 use crate::lang::Lang;
+use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;

@@ -1,8 +1,8 @@
 //! `GET services`, `GET services/{service_code}` and the discovery document.
 
 use super::{CHANGESET, Doc, Format, Node, Open311Error, Params, check_jurisdiction, reply};
-use crate::AppState;
 use crate::lang::Lang;
+use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;

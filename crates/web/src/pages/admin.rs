@@ -4,9 +4,9 @@
 
 use super::layout::{self, FormErrors, Input, Section, Select};
 use super::{PageError, StaffPage, rerender};
-use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Path;
+use crate::state::AppState;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
@@ -16,8 +16,9 @@ use priemna_app::AppError;
 use priemna_app::accounts::{
     AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,
 };
-use priemna_app::auth::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Staff};
+use priemna_app::auth::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use priemna_app::refusals;
+use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::submission::Problem;
 use priemna_store::{Department, LetterSignatory, StaffChange, User};

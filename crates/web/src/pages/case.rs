@@ -5,17 +5,17 @@
 
 use super::layout::{self, FormErrors, Input, Section, Select, TextArea};
 use super::{PageError, StaffPage, rerender};
-use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Path;
+use crate::state::AppState;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use priemna_app::AppError;
-use priemna_app::auth::Staff;
 use priemna_app::cases::{self, ActionRequest, available_actions, unanswered_rule_text};
+use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::clock::local_date;
 use priemna_domain::deadline::DeadlineRule;

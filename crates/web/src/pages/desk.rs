@@ -10,7 +10,6 @@
 
 use super::layout::{self, Section};
 use super::{PageError, StaffPage};
-use crate::AppState;
 use crate::auth::is_https;
 use crate::error::ApiError;
 use crate::extract::Path;
@@ -19,6 +18,7 @@ use crate::portal::reception::{
     official_label, person_has_visit, ready_new_visit, started,
 };
 use crate::portal::upload::{self, MAX_FILE_BYTES, MAX_FILES};
+use crate::state::AppState;
 use axum::Form;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::rejection::FormRejection;
@@ -29,11 +29,11 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maud::{Markup, html};
-use priemna_app::auth::Staff;
 use priemna_app::cases;
 use priemna_app::intake;
 use priemna_app::notify::compose::{self, ReceiptFacts};
-use priemna_domain::access::{self, Permission, Reach};
+use priemna_app::staff::Staff;
+use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::{local_date, municipal_tz};
 use priemna_domain::submission::{
     FieldError, MAX_ADDRESS_CHARS, MAX_BODY_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, Problem,
@@ -73,11 +73,6 @@ const KIND_ORDER: [Kind; 8] = [
     Kind::Praise,
     Kind::CorruptionSignal,
 ];
-
-/// Whether this member of staff registers submissions (the registry clerk, the Mayor's office).
-pub fn may_register(staff: &Staff) -> bool {
-    access::reach(staff.user.role, Permission::RegisterSubmission) != Reach::Never
-}
 
 fn require_registrar(staff: &Staff) -> Result<(), PageError> {
     access::check(&staff.user.actor(), Permission::RegisterSubmission, None)
@@ -851,7 +846,7 @@ pub struct VisitForm {
 }
 
 fn require_reception(staff: &Staff) -> Result<(), PageError> {
-    if super::reception::may_see_bookings(staff) {
+    if access::sees_bookings(staff.user.role) {
         Ok(())
     } else {
         Err(PageError::new(

@@ -4,9 +4,9 @@
 use super::case::done_label;
 use super::layout::{self, FormErrors, Section, Select};
 use super::{PageError, StaffPage, rerender};
-use crate::AppState;
 use crate::api_staff::inbox_filter;
 use crate::error::ApiError;
+use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};

@@ -7,9 +7,9 @@
 
 use super::layout::{self, Input, Section, Select};
 use super::{PageError, RERENDER_STATUS, StaffPage};
-use crate::AppState;
 use crate::audit::{self, Described, Directory};
 use crate::error::ApiError;
+use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maud::{Markup, html};
-use priemna_app::auth::Staff;
 use priemna_app::refusals::{self, Target};
+use priemna_app::staff::Staff;
 use priemna_domain::RegistrationNumber;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::municipal_tz;

@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maud::{DOCTYPE, Markup, html};
-use priemna_app::auth::Staff;
+use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::submission::{FieldError, Problem};
@@ -208,10 +208,10 @@ fn nav_items(staff: &Staff) -> Vec<(Section, &'static str, &'static str)> {
     if access::check(&actor, Permission::ViewJournal, None).is_ok() {
         items.push((Section::Journal, "/staff/journal", "Дневник"));
     }
-    if super::desk::may_register(staff) {
+    if priemna_domain::access::registers_submissions(staff.user.role) {
         items.push((Section::Desk, "/staff/desk/new", "Нова преписка"));
     }
-    if super::reception::may_see_bookings(staff) {
+    if priemna_domain::access::sees_bookings(staff.user.role) {
         items.push((Section::Reception, "/staff/reception", "Прием"));
     }
     if actor.role == Role::Administrator {

@@ -2,10 +2,10 @@
 
 use super::layout::{self, FormErrors, Input, Section};
 use super::{LOGIN_PATH, PageError, RERENDER_STATUS, StaffPage, rerender};
-use crate::AppState;
 use crate::auth::{self, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::limits::ClientAddress;
+use crate::state::AppState;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -16,7 +16,8 @@ use axum_extra::extract::cookie::Cookie;
 use maud::{Markup, html};
 use priemna_app::AppError;
 use priemna_app::accounts::change_own_password;
-use priemna_app::auth::{MAX_FAILED_LOGINS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Staff};
+use priemna_app::auth::{MAX_FAILED_LOGINS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use priemna_app::staff::Staff;
 use priemna_domain::submission::Problem;
 use serde::Deserialize;
 use std::collections::HashMap;

@@ -22,8 +22,8 @@ mod reception;
 mod search;
 mod statistics;
 
-use crate::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -32,7 +32,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use layout::Section;
 use maud::html;
-use priemna_app::auth::Staff;
+use priemna_app::staff::Staff;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The status of a page re-rendered with the user's errors (a refused form): the form and its

@@ -5,7 +5,7 @@
 
 use super::layout::{self, Section};
 use super::{PageError, StaffPage};
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -38,7 +38,7 @@ pub async fn page(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
 ) -> Result<Response, PageError> {
-    let to_page = PageError::to::<crate::ApiError>(&staff);
+    let to_page = PageError::to::<crate::error::ApiError>(&staff);
     priemna_app::refusals::check(
         &app,
         &staff,

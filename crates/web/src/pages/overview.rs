@@ -5,12 +5,12 @@
 
 use super::layout::{self, Section};
 use super::{PageError, StaffPage};
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use maud::{Markup, html};
-use priemna_app::auth::Staff;
+use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_date;
 use priemna_domain::workflow::{Urgency, urgency};
@@ -35,7 +35,7 @@ pub async fn page(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
 ) -> Result<Response, PageError> {
-    let to_page = PageError::to::<crate::ApiError>(&staff);
+    let to_page = PageError::to::<crate::error::ApiError>(&staff);
     let actor = staff.user.actor();
     priemna_app::refusals::check(
         &app,

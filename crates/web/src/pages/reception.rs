@@ -3,12 +3,12 @@
 
 use super::layout::{self, FormErrors, Section, TextArea};
 use super::{PageError, StaffPage, rerender};
-use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::portal::content;
 use crate::portal::reception::{OFFICIALS, official_with, started};
 use crate::portal::upload::human_size;
+use crate::state::AppState;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
@@ -16,8 +16,8 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use maud::{Markup, html};
-use priemna_app::auth::Staff;
 use priemna_app::cases;
+use priemna_app::staff::Staff;
 use priemna_domain::access::Role;
 use priemna_domain::clock::local_date;
 use priemna_domain::submission::Problem;
@@ -29,13 +29,9 @@ use std::collections::HashMap;
 /// The longest text of an editable page.
 const MAX_PAGE_CHARS: usize = 50_000;
 
-/// Who needs the list of visitors (name, phone, what they want to raise): the officials who
-/// receive them — the Mayor, a Deputy Mayor and the Secretary, whose staff is the Mayor's
-/// office — and the registry clerks, who meet visitors at the desk. Not heads of department
-/// (the visits are not theirs) nor administrators (who see no citizens' data). The list is one
-/// for all three officials: staff accounts are not tied to one of them.
+/// Whether this member of staff sees the list of visitors (`access::sees_bookings`).
 pub fn may_see_bookings(staff: &Staff) -> bool {
-    matches!(staff.user.role, Role::RegistryClerk | Role::MayorsOffice)
+    priemna_domain::access::sees_bookings(staff.user.role)
 }
 
 fn forbidden(staff: &Staff, why_bg: &str, why_en: &str) -> PageError {

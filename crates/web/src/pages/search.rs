@@ -4,14 +4,14 @@
 
 use super::layout::{self, FormErrors, Input, Section, Select};
 use super::{PageError, StaffPage, rerender};
-use crate::AppState;
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, PreEscaped, html};
-use priemna_app::auth::Staff;
 use priemna_app::search::{self, PER_PAGE, Results};
+use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Role};
 use priemna_domain::workflow::CaseAction;
 use priemna_domain::{Channel, Kind, Status};

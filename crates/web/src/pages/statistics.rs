@@ -6,9 +6,9 @@
 
 use super::layout::{self, Section};
 use super::{PageError, StaffPage};
-use crate::AppState;
 use crate::error::ApiError;
 use crate::lang::Lang;
+use crate::state::AppState;
 use crate::stats::sections;
 use crate::stats::svg::{self, Bar, Caption};
 use crate::stats::view::{self, Axis, Breakdowns, days, int, percent};

@@ -15,7 +15,7 @@ pub mod submit;
 pub mod track;
 pub mod upload;
 
-use crate::AppState;
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};

@@ -13,7 +13,7 @@
 //! the receipt without the code (and without the person's details) afterwards, and nothing at
 //! all after `RESULT_KEPT`.
 
-use crate::AppState;
+use crate::state::AppState;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};

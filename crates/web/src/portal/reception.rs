@@ -12,9 +12,9 @@
 
 use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box};
 use super::once;
-use crate::AppState;
 use crate::extract::Path;
 use crate::limits::ClientAddress;
+use crate::state::AppState;
 use axum::Extension;
 use axum::Form;
 use axum::extract::rejection::FormRejection;

@@ -6,8 +6,8 @@
 use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box, sentence, text_area};
 use super::once;
 use super::upload::{self, MAX_FILE_BYTES, MAX_FILES};
-use crate::AppState;
 use crate::extract::Path;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::{HeaderMap, StatusCode, header};

@@ -7,8 +7,8 @@
 use super::layout::{self, Errors, Nav, Prefs, TextInput};
 use super::once;
 use super::submit::kind_text;
-use crate::AppState;
 use crate::extract::Path;
+use crate::state::AppState;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};

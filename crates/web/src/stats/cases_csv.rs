@@ -16,9 +16,9 @@
 //! when it ends, or, if the download is cut short, when it is dropped.
 
 use super::view::{self, guard_formula};
-use crate::AppState;
 use crate::error::ApiError;
 use crate::pages::{PageError, StaffPage};
+use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::header;

@@ -8,11 +8,11 @@
 
 use super::view::{self, Axis};
 use super::{report, sections};
-use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::lang::Lang;
 use crate::portal::layout::{self, Nav, Prefs};
+use crate::state::AppState;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Query, State};
