@@ -5,6 +5,7 @@
 //! calls and [`AppError`] into their answers.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod auth;
 pub mod cases;
 mod error;

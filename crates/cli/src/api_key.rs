@@ -3,11 +3,11 @@
 
 use crate::db::DbArgs;
 use anyhow::Context;
+use priemna_app::AppError;
 use priemna_app::SystemClock;
+use priemna_app::api_keys::create_key;
 use priemna_domain::WorkingCalendar;
-use priemna_web::ApiError;
 use priemna_web::AppState;
-use priemna_web::open311::keys::create_key;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -72,7 +72,7 @@ pub async fn run(command: ApiKeyCommand) -> anyhow::Result<ExitCode> {
                     println!("{key}");
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(ApiError::Validation(fields)) => {
+                Err(AppError::Validation(fields)) => {
                     for f in fields {
                         eprintln!(
                             "  {}: {} / {}",

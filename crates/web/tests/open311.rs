@@ -134,7 +134,7 @@ struct Open311 {
 async fn open311() -> Open311 {
     let app = spawn_app_at(NOW).await;
     let (_, key) =
-        priemna_web::open311::keys::create_key(&app.state, "test", "Градско приложение", false)
+        priemna_app::api_keys::create_key(&app.state, "test", "Градско приложение", false)
             .await
             .unwrap();
     Open311 { app, key }
@@ -532,7 +532,7 @@ async fn bad_input_is_refused_in_the_spec_format_and_stores_nothing() {
     let (status, _) = t.post_json(&lamp("p311_wrong", &[])).await;
     assert_eq!(status, 403);
     let (revoked, revoked_key) =
-        priemna_web::open311::keys::create_key(&t.app.state, "test", "Старо приложение", false)
+        priemna_app::api_keys::create_key(&t.app.state, "test", "Старо приложение", false)
             .await
             .unwrap();
     t.app
@@ -801,7 +801,7 @@ async fn status_notes_notes_and_updates_follow_the_case() {
 async fn tokens_for_batch_clients_and_private_kinds() {
     let t = open311().await;
     let (_, batch_key) =
-        priemna_web::open311::keys::create_key(&t.app.state, "test", "Пакетен клиент", true)
+        priemna_app::api_keys::create_key(&t.app.state, "test", "Пакетен клиент", true)
             .await
             .unwrap();
     let (status, body) = t

@@ -2,7 +2,6 @@
 //! revoke them (`/api/v1/api-keys`, or `priemna api-key`). A key is shown once, when it is
 //! created; only its SHA-256 is kept.
 
-use super::post::{key_hash, new_key};
 use crate::api::openapi::{ApiKeyCreated, ApiKeyInfo, ApiKeyList};
 use crate::error::ApiError;
 use crate::extract::Path;
@@ -14,15 +13,12 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
+use priemna_app::api_keys::create_key;
 use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_time;
-use priemna_domain::submission::{FieldError, Problem};
-use priemna_store::{ApiKey, NewApiKey};
+use priemna_store::ApiKey;
 use serde::Deserialize;
-
-/// The longest name of a key.
-pub const MAX_NAME_CHARS: usize = 100;
 
 /// A new key, as an administrator asks for it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -46,51 +42,6 @@ pub fn info(key: &ApiKey) -> ApiKeyInfo {
         created_by: key.created_by.clone(),
         revoked_at: key.revoked_at.map(local_time),
     }
-}
-
-/// Checks the name and creates a key; returns it with the key itself (shown this once).
-pub async fn create_key(
-    app: &AppState,
-    actor: &str,
-    name: &str,
-    token_responses: bool,
-) -> Result<(ApiKey, String), ApiError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "name",
-            Problem::Missing,
-        )]));
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "name",
-            Problem::TooLong {
-                max_chars: MAX_NAME_CHARS,
-            },
-        )]));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "name",
-            Problem::ControlCharacter,
-        )]));
-    }
-    let key = new_key();
-    let stored = app
-        .store
-        .create_api_key(
-            NewApiKey {
-                name: name.to_owned(),
-                key_hash: key_hash(&key),
-                key_prefix: key.chars().take(12).collect(),
-                token_responses,
-            },
-            app.clock.now(),
-            actor,
-        )
-        .await?;
-    Ok((stored, key))
 }
 
 /// Create an API key for an Open311 application (administrators).

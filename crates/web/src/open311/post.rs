@@ -12,13 +12,13 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
+use priemna_app::api_keys::key_hash;
 use priemna_app::intake;
 use priemna_domain::clock::local_date;
 use priemna_domain::services::{GeoPoint, Service, check_answers, service};
 use priemna_domain::submission::{FieldError, RawSubmission, RawSubmitter};
 use priemna_store::{ApiKey, SubmissionExtras};
 use rand::Rng;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// The spec's limit on `description`.
@@ -26,24 +26,11 @@ pub const MAX_DESCRIPTION_CHARS: usize = 4000;
 const MAX_URL_CHARS: usize = 1000;
 const MAX_ID_CHARS: usize = 200;
 
-/// SHA-256 of an API key, hex: the only form in which keys are kept.
-pub fn key_hash(key: &str) -> String {
-    Sha256::digest(key.trim().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 fn random_hex(bytes: usize) -> String {
     let mut rng = rand::rng();
     (0..bytes)
         .map(|_| format!("{:02x}", rng.random::<u8>()))
         .collect()
-}
-
-/// A new API key: `p311_` and 32 random bytes in hex.
-pub fn new_key() -> String {
-    format!("p311_{}", random_hex(32))
 }
 
 /// What a domain field is called in Open311.
@@ -544,8 +531,5 @@ mod tests {
         assert!(!is_web_url("javascript:alert(1)"));
         assert!(!is_web_url("https://"));
         assert!(!is_web_url("http://a b"));
-        let key = new_key();
-        assert!(key.starts_with("p311_") && key.len() == 69);
-        assert_eq!(key_hash(&key), key_hash(&format!(" {key} ")));
     }
 }

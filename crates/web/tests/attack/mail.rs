@@ -253,7 +253,7 @@ async fn a_name_carrying_header_lines_is_refused_on_every_channel() {
 
     // Open311: a client error naming the field, not a server error.
     let (_, key) =
-        priemna_web::open311::keys::create_key(&app.state, "test", "Градско приложение", false)
+        priemna_app::api_keys::create_key(&app.state, "test", "Градско приложение", false)
             .await
             .unwrap();
     let response = app
