@@ -8,7 +8,7 @@ use priemna_app::accounts::{
 use priemna_app::{AppError, SystemClock};
 use priemna_domain::WorkingCalendar;
 use priemna_store::JournalVerdict;
-use priemna_web::AppState;
+use priemna_app::App;
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -102,11 +102,11 @@ pub enum JournalCommand {
     },
 }
 
-async fn app(db: &DbArgs) -> anyhow::Result<AppState> {
+async fn app(db: &DbArgs) -> anyhow::Result<App> {
     let store = priemna_store::connect(&db.url())
         .await
         .with_context(|| format!("opening the register at {}", db.url()))?;
-    Ok(AppState::new(
+    Ok(App::new(
         store,
         WorkingCalendar::with_builtin_decrees(),
         Arc::new(SystemClock),
@@ -277,7 +277,7 @@ async fn decide(db: &DbArgs, id: i64, approve: bool) -> anyhow::Result<ExitCode>
     }
 }
 
-async fn find_user(app: &AppState, username: &str) -> anyhow::Result<priemna_store::User> {
+async fn find_user(app: &App, username: &str) -> anyhow::Result<priemna_store::User> {
     app.store
         .user_by_username(username.trim())
         .await?

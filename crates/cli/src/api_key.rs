@@ -7,7 +7,7 @@ use priemna_app::AppError;
 use priemna_app::SystemClock;
 use priemna_app::api_keys::create_key;
 use priemna_domain::WorkingCalendar;
-use priemna_web::AppState;
+use priemna_app::App;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -37,11 +37,11 @@ pub enum ApiKeyCommand {
     },
 }
 
-async fn app(db: &DbArgs) -> anyhow::Result<AppState> {
+async fn app(db: &DbArgs) -> anyhow::Result<App> {
     let store = priemna_store::connect(&db.url())
         .await
         .with_context(|| format!("opening the register at {}", db.url()))?;
-    Ok(AppState::new(
+    Ok(App::new(
         store,
         WorkingCalendar::with_builtin_decrees(),
         Arc::new(SystemClock),

@@ -6,7 +6,7 @@ use priemna_app::SystemClock;
 use priemna_app::intake::{self, IntakeError};
 use priemna_domain::WorkingCalendar;
 use priemna_domain::submission::{RawSubmission, RawSubmitter};
-use priemna_web::AppState;
+use priemna_app::App;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -76,7 +76,7 @@ pub async fn run(args: SubmitArgs, calendar: WorkingCalendar) -> anyhow::Result<
         .await
         .with_context(|| format!("opening the register at {}", args.db.url()))?;
     let clock = Arc::new(SystemClock);
-    let app = AppState::new(store, calendar, clock.clone());
+    let app = App::new(store, calendar, clock.clone());
     let submitter = RawSubmitter {
         name: args.name,
         address: args.address,
