@@ -2,13 +2,13 @@
 
 use crate::db::DbArgs;
 use anyhow::Context;
+use priemna_app::App;
 use priemna_app::accounts::{
     AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,
 };
 use priemna_app::{AppError, SystemClock};
 use priemna_domain::WorkingCalendar;
 use priemna_store::JournalVerdict;
-use priemna_app::App;
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::sync::Arc;

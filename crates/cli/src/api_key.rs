@@ -3,11 +3,11 @@
 
 use crate::db::DbArgs;
 use anyhow::Context;
+use priemna_app::App;
 use priemna_app::AppError;
 use priemna_app::SystemClock;
 use priemna_app::api_keys::create_key;
 use priemna_domain::WorkingCalendar;
-use priemna_app::App;
 use std::process::ExitCode;
 use std::sync::Arc;
 

@@ -2,11 +2,11 @@
 
 use crate::db::DbArgs;
 use anyhow::Context;
+use priemna_app::App;
 use priemna_app::SystemClock;
 use priemna_app::intake::{self, IntakeError};
 use priemna_domain::WorkingCalendar;
 use priemna_domain::submission::{RawSubmission, RawSubmitter};
-use priemna_app::App;
 use std::process::ExitCode;
 use std::sync::Arc;
 

@@ -97,12 +97,18 @@ async fn start_configured(
         )
         .with_limits(priemna_web::limits::LimitConfig::off()),
     );
-    // The application as `priemna serve` builds it; its jobs are driven by each test that needs
-    // them (the test clock does not advance by itself), the process tests run them all.
+    // The application as `priemna serve` builds it, with the jobs production runs (the deadline
+    // job, the statistics refresh, retention and the forms' clean-up) running from the start;
+    // tests that need a job's effect at a given moment also run it themselves. The outbox
+    // worker runs where a test gives it an SMTP server.
     let application = priemna_web::Application::build(
         state.clone(),
         "127.0.0.1:0".parse().unwrap(),
-        priemna_web::Background::none(),
+        priemna_web::Background::all(
+            std::time::Duration::from_secs(60),
+            std::time::Duration::from_secs(30),
+            None,
+        ),
     )
     .await
     .unwrap();
