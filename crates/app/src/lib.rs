@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod cases;
 mod error;
+pub mod filters;
 pub mod intake;
 pub mod jobs;
 pub mod notify;

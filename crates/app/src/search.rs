@@ -20,7 +20,7 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use priemna_domain::access::{self, Permission};
 use priemna_domain::submission::{FieldError, Problem};
-use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
+use priemna_domain::{RegistrationNumber, Status};
 use priemna_search::{
     CaseDoc, Filters, INDEX_VERSION, Marker, SearchError, SearchIndex, Visibility,
 };
@@ -537,28 +537,12 @@ pub fn parse_request(query: &HashMap<String, String>) -> Result<SearchRequest, V
         page: 1,
         ..SearchRequest::default()
     };
-    if let Some(k) = get("kind") {
-        match Kind::parse(k) {
-            Some(k) => request.filters.kind = Some(k.as_str().to_owned()),
-            None => errors.push(FieldError::new(
-                "kind",
-                Problem::UnknownValue {
-                    allowed: Kind::ALL.iter().map(|k| k.as_str()).collect(),
-                },
-            )),
-        }
-    }
-    if let Some(c) = get("channel") {
-        match Channel::parse(c) {
-            Some(c) => request.filters.channel = Some(c.as_str().to_owned()),
-            None => errors.push(FieldError::new(
-                "channel",
-                Problem::UnknownValue {
-                    allowed: Channel::ALL.iter().map(|c| c.as_str()).collect(),
-                },
-            )),
-        }
-    }
+    request.filters.kind = get("kind")
+        .and_then(|k| crate::filters::kind(k, &mut errors))
+        .map(|k| k.as_str().to_owned());
+    request.filters.channel = get("channel")
+        .and_then(|c| crate::filters::channel(c, &mut errors))
+        .map(|c| c.as_str().to_owned());
     match get("status") {
         None | Some("all") => {}
         Some("open") => request.filters.open_only = true,

@@ -113,6 +113,15 @@ impl From<priemna_letters::PdfError> for ApiError {
     }
 }
 
+impl From<priemna_app::filters::FilterError> for ApiError {
+    fn from(e: priemna_app::filters::FilterError) -> Self {
+        match e {
+            priemna_app::filters::FilterError::Denied(denied) => denied.into(),
+            priemna_app::filters::FilterError::Fields(fields) => ApiError::BadRequest(fields),
+        }
+    }
+}
+
 impl From<CsrfRejected> for ApiError {
     fn from(_: CsrfRejected) -> Self {
         ApiError::CsrfRejected

@@ -22,7 +22,6 @@ pub mod portal;
 pub mod state;
 pub mod stats;
 
-pub use api::staff as api_staff;
 pub use application::{Application, Background, StartError};
 pub use error::ApiError;
 pub use state::AppState;

@@ -20,16 +20,15 @@ use priemna_app::accounts::{
     decide_change, other_administrators, staff_email,
 };
 use priemna_app::cases::{self, ActionRequest, available_actions};
+use priemna_app::filters;
 use priemna_app::jobs::urgency_str;
 use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission, Role};
+use priemna_domain::clock::local_date;
 use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_domain::workflow::urgency;
-use priemna_domain::{Channel, Kind, Status, clock::local_date};
-use priemna_store::{
-    AccountState, CaseRecord, CaseSummary, InboxFilter, JournalVerdict, StaffChange, User,
-};
+use priemna_store::{AccountState, CaseRecord, CaseSummary, JournalVerdict, StaffChange, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -197,94 +196,6 @@ pub async fn change_password(
     Ok(Json(json!({ "changed": true })))
 }
 
-/// The inbox this member of staff may see, with the caller's filters applied.
-pub fn inbox_filter(
-    staff: &Staff,
-    query: &HashMap<String, String>,
-) -> Result<InboxFilter, ApiError> {
-    let scope = access::case_scope(&staff.user.actor())?;
-    let mut filter = InboxFilter {
-        limit: 200,
-        open_only: true,
-        ..InboxFilter::within(&scope)
-    };
-    let get = |k: &str| query.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
-    let mut errors = Vec::new();
-    if let Some(k) = get("kind") {
-        match Kind::parse(k) {
-            Some(k) => filter.kind = Some(k),
-            None => errors.push(FieldError::new(
-                "kind",
-                Problem::UnknownValue {
-                    allowed: Kind::ALL.iter().map(|k| k.as_str()).collect(),
-                },
-            )),
-        }
-    }
-    if let Some(c) = get("channel") {
-        match Channel::parse(c) {
-            Some(c) => filter.channel = Some(c),
-            None => errors.push(FieldError::new(
-                "channel",
-                Problem::UnknownValue {
-                    allowed: Channel::ALL.iter().map(|c| c.as_str()).collect(),
-                },
-            )),
-        }
-    }
-    if let Some(s) = get("status") {
-        if s == "all" {
-            filter.open_only = false;
-        } else {
-            match Status::parse(s) {
-                Some(s) => {
-                    filter.status = Some(s);
-                    filter.open_only = false;
-                }
-                None => errors.push(FieldError::new(
-                    "status",
-                    Problem::UnknownValue {
-                        allowed: Status::ALL.iter().map(|s| s.as_str()).collect(),
-                    },
-                )),
-            }
-        }
-    }
-    if let Some(d) = get("department_id") {
-        match d.parse::<i64>() {
-            // Heads stay within their department whatever they ask for.
-            Ok(d) if filter.department_id.is_none() || filter.department_id == Some(d) => {
-                filter.department_id = Some(d)
-            }
-            Ok(_) => errors.push(FieldError::new(
-                "department_id",
-                Problem::UnknownValue { allowed: vec![] },
-            )),
-            Err(_) => errors.push(FieldError::new(
-                "department_id",
-                Problem::WrongType { expected: "number" },
-            )),
-        }
-    }
-    if get("overdue").is_some_and(|v| v == "true" || v == "1" || v == "on") {
-        filter.overdue_only = true;
-    }
-    if let Some(p) = get("page") {
-        match p.parse::<u32>() {
-            Ok(p) if p >= 1 => filter.offset = (p - 1).saturating_mul(filter.limit),
-            _ => errors.push(FieldError::new(
-                "page",
-                Problem::WrongType { expected: "number" },
-            )),
-        }
-    }
-    if errors.is_empty() {
-        Ok(filter)
-    } else {
-        Err(ApiError::BadRequest(errors))
-    }
-}
-
 pub fn summary_json(c: &CaseSummary) -> Value {
     json!({
         "number": c.number.to_string(), "kind": c.kind.as_str(), "channel": c.channel.as_str(),
@@ -323,7 +234,7 @@ pub async fn inbox(
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let filter = inbox_filter(&staff, &query)?;
+    let filter = filters::inbox(&staff, &query)?;
     let cases = app.store.inbox(&filter).await?;
     Ok(Json(
         json!({ "cases": cases.iter().map(summary_json).collect::<Vec<_>>() }),

@@ -4,12 +4,12 @@
 use super::case::done_label;
 use super::layout::{self, FormErrors, Section, Select};
 use super::{PageError, StaffPage, rerender};
-use crate::api_staff::inbox_filter;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use priemna_app::filters::{self, FilterError};
 use priemna_domain::access::Role;
 use priemna_domain::clock::local_date;
 use priemna_domain::workflow::urgency;
@@ -35,7 +35,7 @@ pub async fn page(
     StaffPage(staff): StaffPage,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let to_page = PageError::to(&staff);
+    let to_page = PageError::to::<ApiError>(&staff);
     if staff.user.role == Role::Administrator {
         // Administrators see no case contents; their work is on the administration page.
         return Ok(Redirect::to("/staff/admin").into_response());
@@ -53,7 +53,7 @@ pub async fn page(
             .await
             .map_err(|e| to_page(e.into()))?,
     );
-    let (cases, errors) = match inbox_filter(&staff, &query) {
+    let (cases, errors) = match filters::inbox(&staff, &query) {
         Ok(filter) => {
             let cases = app
                 .store
@@ -62,8 +62,8 @@ pub async fn page(
                 .map_err(|e| to_page(e.into()))?;
             (cases, FormErrors::default())
         }
-        Err(ApiError::BadRequest(fields)) => (Vec::new(), FormErrors::new(fields)),
-        Err(e) => return Err(to_page(e)),
+        Err(FilterError::Fields(fields)) => (Vec::new(), FormErrors::new(fields)),
+        Err(FilterError::Denied(denied)) => return Err(to_page(denied.into())),
     };
     let own_department = (staff.user.role == Role::DepartmentHead)
         .then_some(staff.user.department_id)
