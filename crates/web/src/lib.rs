@@ -18,6 +18,7 @@ mod lang;
 pub mod limits;
 pub mod open311;
 pub mod pages;
+mod pdf;
 pub mod portal;
 pub mod state;
 pub mod stats;

@@ -20,12 +20,13 @@
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::json::typed_body;
+use crate::pdf::pdf_response;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jiff::civil::Date;
@@ -55,20 +56,6 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/submissions/{number}/answer.pdf",
             get(citizen_answer),
         )
-}
-
-/// A PDF response, shown in the browser, never cached.
-pub fn pdf_response(filename: &str, content: Vec<u8>) -> Response {
-    let disposition = format!("inline; filename=\"{}\"", filename.replace('"', ""));
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        content,
-    )
-        .into_response()
 }
 
 const STATES: [&str; 4] = ["queued", "sending", "sent", "failed"];

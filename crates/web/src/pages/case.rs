@@ -1095,7 +1095,7 @@ pub async fn preview(
     if form.format.as_deref() == Some("pdf") {
         let pdf = priemna_letters::answer_pdf(&app.notify.letterhead, &letter)
             .map_err(|e| to_page(e.into()))?;
-        return Ok(crate::api::notify::pdf_response(
+        return Ok(crate::pdf::pdf_response(
             &format!("proekt-otgovor-{}.pdf", case.number),
             pdf,
         ));

@@ -813,7 +813,7 @@ pub async fn receipt_pdf(
     };
     let pdf = compose::receipt_pdf(&app, &facts, code.as_deref())
         .map_err(|e| PageError::new(ApiError::Internal(e.to_string()), Some(&staff)))?;
-    Ok(crate::api::notify::pdf_response(
+    Ok(crate::pdf::pdf_response(
         &format!("razpiska-{}.pdf", case.number),
         pdf,
     ))

@@ -978,7 +978,7 @@ fn pdf_of(
         registered_by: None,
     };
     match letters::receipt_pdf(&letterhead, &receipt) {
-        Ok(pdf) => crate::api::notify::pdf_response(&format!("razpiska-{}.pdf", case.number), pdf),
+        Ok(pdf) => crate::pdf::pdf_response(&format!("razpiska-{}.pdf", case.number), pdf),
         Err(e) => {
             tracing::error!(error = %e, "receipt PDF failed");
             layout::error_page(

@@ -631,7 +631,7 @@ pub async fn answer_pdf(
     };
     match app.store.document_content(id).await {
         Ok(Some((doc, content))) if !content.is_empty() => {
-            crate::api::notify::pdf_response(&doc.filename, content)
+            crate::pdf::pdf_response(&doc.filename, content)
         }
         Ok(_) => not_found(&prefs),
         Err(e) => unavailable(&prefs, &e),
