@@ -298,7 +298,7 @@ pub struct NewUser {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Department {
     pub id: i64,
     pub name: String,
@@ -314,7 +314,7 @@ pub struct Session {
 }
 
 /// The submitter's personal data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PersonalData {
     pub name: String,
     pub address: Option<String>,

@@ -1,9 +1,9 @@
 // The `Store` trait and its capabilities on this backend: each method delegates to the module that owns it.
 
-use super::intake::{IntakeJob, citizen_view};
+use super::intake::{CITIZEN_COLUMNS, CitizenRow, IntakeJob};
 use super::{ThisStore, begin_write, cases, jobs, journal, online_backup, outbox, staff};
 use crate::model::{
-    CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
+    CaseChange, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
     DeadlineRunReport, Department, InboxFilter, JournalCursor, JournalEntry, JournalFilter,
     JournalVerdict, NewDocument,
     NewSubmission, NewUser, OutboxEntry, OutboxFilter, OutgoingMessage, PersonalData,
@@ -13,7 +13,6 @@ use crate::model::{
     LockoutPolicy, MailOnRefusal, MissedSignIns, NewMessage, SignInAttempt, SignInFailure, SignInStanding, StaffChange,
     StaffChangeRequest, StaffDecision,
 };
-use crate::rows::{parse_status, parse_timestamp};
 use crate::tracking::hash_tracking_code;
 use crate::{
     CaseStore, DocumentStore, IndexStore, IntakeStore, JobStore, JournalStore, Open311Store,
@@ -22,7 +21,6 @@ use crate::{
 use async_trait::async_trait;
 use jiff::Timestamp;
 use priemna_domain::RegistrationNumber;
-use sqlx::Row;
 use tokio::sync::oneshot;
 
 #[async_trait]
@@ -45,37 +43,22 @@ impl IntakeStore for ThisStore {
         number: RegistrationNumber,
         tracking_code: &str,
     ) -> Result<Option<CitizenView>> {
-        let Some(row) = sqlx::query("SELECT * FROM submissions WHERE number = $1")
-            .bind(number.to_string())
-            .fetch_optional(&self.read)
-            .await?
+        let Some(row) = sqlx::query_as::<_, CitizenRow>(&format!(
+            "SELECT {CITIZEN_COLUMNS} FROM submissions WHERE number = $1"
+        ))
+        .bind(number.to_string())
+        .fetch_optional(&self.read)
+        .await?
         else {
             return Ok(None);
         };
-        let stored_hash: String = row.try_get("tracking_code_hash")?;
-        if stored_hash != hash_tracking_code(tracking_code) {
+        if row.tracking_code_hash != hash_tracking_code(tracking_code) {
             return Ok(None);
         }
-        let id: i64 = row.try_get("id")?;
-        let events = sqlx::query(
-            "SELECT at, status, note_bg, note_en FROM case_events
-             WHERE submission_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?;
-        let mut history = Vec::with_capacity(events.len());
-        for event in events {
-            let at: String = event.try_get("at")?;
-            let status: String = event.try_get("status")?;
-            history.push(CaseEvent {
-                at: parse_timestamp(&at)?,
-                status: parse_status(&status)?,
-                note_bg: event.try_get("note_bg")?,
-                note_en: event.try_get("note_en")?,
-            });
-        }
-        citizen_view(&row, history).map(Some)
+        let id = row.id;
+        let mut view = CitizenView::try_from(row)?;
+        view.history = cases::history(&self.read, id).await?;
+        Ok(Some(view))
     }
 
     async fn count_submissions(&self) -> Result<u64> {
