@@ -4,6 +4,7 @@
 //! capability. `crate::prelude` brings them all into scope.
 
 use crate::Result;
+use crate::model::OutboxState;
 use crate::model::{
     ApiKey, CaseChange, CaseRecord, CaseSummary, CitizenView, DeadlineCase, DeadlineRunReport,
     Department, InboxFilter, JournalCursor, JournalEntry, JournalFilter, JournalVerdict,
@@ -297,7 +298,7 @@ pub trait OutboxStore: Send + Sync {
     /// The outbox for the back office, newest first.
     async fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxEntry>>;
     /// How many messages are in each state.
-    async fn outbox_counts(&self) -> Result<Vec<(String, u64)>>;
+    async fn outbox_counts(&self) -> Result<Vec<(OutboxState, u64)>>;
     /// How many messages wait to be sent (queued or being sent), off the outbox's index.
     async fn outbox_queue_length(&self) -> Result<u64>;
 }

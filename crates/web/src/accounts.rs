@@ -8,8 +8,8 @@ use crate::error::ApiError;
 use priemna_domain::access::Role;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_store::{
-    AccountState, NewMessage, NewUser, StaffChange, StaffChangeRequest, StaffDecision, StoreError,
-    User,
+    AccountState, NewMessage, NewUser, StaffChange, StaffChangeRequest, StaffChangeState,
+    StaffDecision, StoreError, User,
 };
 
 /// A member of staff to create, as typed by an administrator.
@@ -200,7 +200,7 @@ pub async fn decide_change(
         .staff_change(id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if change.state != "pending" {
+    if change.state != StaffChangeState::Pending {
         return Err(ApiError::Conflict {
             reason_bg: format!("Промяната вече е решена ({}).", change.state),
             reason_en: format!("The change was already decided ({}).", change.state),

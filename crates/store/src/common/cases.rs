@@ -1,7 +1,7 @@
 // Cases in the back office: reading, the inbox, and applying actions.
 
 use super::journal::{append, details_json};
-use crate::rows::{parse_date, parse_status, parse_timestamp};
+use crate::rows::{parse_date, parse_status, parse_timestamp, parse_urgency};
 use crate::model::{
     CaseChange, CaseEvent, CaseRecord, CaseSummary, InboxFilter, PersonalData, StoredDecision,
 };
@@ -139,7 +139,7 @@ impl TryFrom<CaseRow> for CaseRecord {
             subject_employee_id: row.subject_employee_id,
             department_id: row.department_id,
             assignee_id: row.assignee_id,
-            urgency: row.urgency,
+            urgency: parse_urgency(&row.urgency)?,
             escalated_at: opt_timestamp(row.escalated_at)?,
             triage_note: row.triage_note,
             not_considered_rule: row.not_considered_rule,
@@ -337,7 +337,7 @@ impl TryFrom<SummaryRow> for CaseSummary {
             status: parse_status(&row.status)?,
             received_at: parse_timestamp(&row.received_at)?,
             answer_due: parse_date(row.answer_due)?,
-            urgency: row.urgency,
+            urgency: parse_urgency(&row.urgency)?,
             department_id: row.department_id,
             department_name: row.department_name,
             assignee_id: row.assignee_id,

@@ -106,7 +106,7 @@ impl ExportStore for ThisStore {
                     not_considered_rule: row.try_get("not_considered_rule")?,
                     forwarded_to: row.try_get("forwarded_to")?,
                     duplicate_of: row.try_get("duplicate_of")?,
-                    urgency: row.try_get("urgency")?,
+                    urgency: crate::rows::parse_urgency(&row.try_get::<String, _>("urgency")?)?,
                     anonymous: row.try_get("anonymous")?,
                     sealed: row.try_get("sealed")?,
                     about_employee: row.try_get("about_employee")?,

@@ -5,7 +5,8 @@ use super::{Db, DbPool};
 use super::journal::{append, details_json};
 use crate::{Result, StoreError};
 use crate::model::{DeadlineCase, DeadlineRunReport, StaffReminder, UrgencyUpdate};
-use crate::rows::{parse_date, parse_timestamp};
+use crate::rows::{parse_date, parse_reminder_kind, parse_timestamp, parse_urgency};
+use priemna_domain::workflow::Urgency;
 use jiff::Timestamp;
 use priemna_domain::access::CaseFacts;
 use serde_json::json;
@@ -71,7 +72,7 @@ impl TryFrom<DeadlineRow> for DeadlineCase {
             id: row.id,
             number: parse_number(&row.number)?,
             answer_due: parse_date(row.answer_due)?,
-            urgency: row.urgency,
+            urgency: parse_urgency(&row.urgency)?,
             department_id: row.department_id,
             assignee_id: row.assignee_id,
             escalated: row.escalated_at.is_some(),
@@ -119,13 +120,13 @@ pub async fn record_run(
         ..DeadlineRunReport::default()
     };
     for update in &updates {
-        match update.urgency.as_str() {
-            "overdue" => report.overdue += 1,
-            "due_soon" => report.due_soon += 1,
-            _ => {}
+        match update.urgency {
+            Urgency::Overdue => report.overdue += 1,
+            Urgency::DueSoon => report.due_soon += 1,
+            Urgency::OnTrack | Urgency::NoDeadline => {}
         }
         sqlx::query("UPDATE submissions SET urgency = $1 WHERE id = $2")
-            .bind(&update.urgency)
+            .bind(update.urgency.as_str())
             .bind(update.case_id)
             .execute(&mut *tx)
             .await?;
@@ -157,7 +158,7 @@ pub async fn record_run(
             )
             .bind(update.case_id)
             .bind(user_id)
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(&due)
             .bind(&at_text)
             .execute(&mut *tx)
@@ -270,7 +271,7 @@ impl TryFrom<ReminderRow> for StaffReminder {
             id: row.id,
             number: parse_number(&row.number)?,
             subject: row.subject,
-            kind: row.kind,
+            kind: parse_reminder_kind(&row.kind)?,
             due: parse_date(row.due)?.unwrap_or_default(),
             created_at: parse_timestamp(&row.created_at)?,
             facts: CaseFacts {

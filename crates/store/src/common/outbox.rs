@@ -14,7 +14,7 @@
 use super::journal::{append, details_json};
 use super::{Db, DbConn, DbPool, DbRow};
 use crate::model::{
-    NUMBER_PLACEHOLDER, NewDocument, NewMessage, OutboxEntry, OutboxFilter, OutgoingMessage,
+    NUMBER_PLACEHOLDER, NewDocument, NewMessage, OutboxEntry, OutboxFilter, OutboxState, OutgoingMessage,
     Recipient, StoredDocument, TRACKING_CODE_PLACEHOLDER,
 };
 use crate::rows::parse_timestamp;
@@ -389,7 +389,7 @@ pub async fn list(read: &DbPool, filter: &OutboxFilter) -> Result<Vec<OutboxEntr
          FROM outbox o LEFT JOIN submissions s ON s.id = o.submission_id WHERE 1 = 1",
     );
     if let Some(state) = &filter.state {
-        q.push(" AND o.state = ").push_bind(state.clone());
+        q.push(" AND o.state = ").push_bind(state.as_str());
     }
     if let Some(id) = filter.submission_id {
         q.push(" AND o.submission_id = ").push_bind(id);
@@ -442,7 +442,8 @@ impl TryFrom<EntryRow> for OutboxEntry {
             recipient: row.recipient,
             sealed: row.sealed.unwrap_or(false),
             subject: row.subject,
-            state: row.state,
+            state: OutboxState::parse(&row.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("outbox state {:?}", row.state)))?,
             attempts: row.attempts,
             next_attempt_at: opt_time(row.next_attempt_at)?,
             last_error: row.last_error,
@@ -454,14 +455,16 @@ impl TryFrom<EntryRow> for OutboxEntry {
 }
 
 /// How many messages are in each state.
-pub async fn counts(read: &DbPool) -> Result<Vec<(String, u64)>> {
-    let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state")
-        .fetch_all(read)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let n: i64 = r.try_get("n")?;
-            Ok((r.try_get("state")?, u64::try_from(n).unwrap_or(0)))
+pub async fn counts(read: &DbPool) -> Result<Vec<(OutboxState, u64)>> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state")
+            .fetch_all(read)
+            .await?;
+    rows.into_iter()
+        .map(|(state, n)| {
+            let state = OutboxState::parse(&state)
+                .ok_or_else(|| StoreError::Corrupt(format!("outbox state {state:?}")))?;
+            Ok((state, u64::try_from(n).unwrap_or(0)))
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 use super::journal::{append, details_json};
 use crate::rows::{is_unique_violation, parse_timestamp};
 use crate::model::{
-    AccountState, Department, NewMessage, NewUser, Session, StaffChange,
+    AccountState, Department, StaffChangeState, NewMessage, NewUser, Session, StaffChange,
     StaffChangeRequest, StaffDecision, User,
 };
 use crate::{Result, StoreError};
@@ -424,7 +424,8 @@ impl TryFrom<ChangeRow> for StaffChange {
             requested_by: row.requested_by,
             requested_by_name: row.requested_by_name,
             requested_at: parse_timestamp(&row.requested_at)?,
-            state: row.state,
+            state: StaffChangeState::parse(&row.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("staff change state {:?}", row.state)))?,
             decided_by: row.decided_by,
             decided_at: row.decided_at.as_deref().map(parse_timestamp).transpose()?,
         })
@@ -516,7 +517,7 @@ pub async fn decide_change(
 ) -> Result<StaffChange> {
     let mut tx = super::begin_write(write).await?;
     let pending = change_in(&mut tx, id).await?;
-    if pending.state != "pending" {
+    if pending.state != StaffChangeState::Pending {
         return Err(StoreError::Conflict(format!(
             "staff change {id} is already {}",
             pending.state
@@ -528,15 +529,15 @@ pub async fn decide_change(
         )));
     }
     let (state, action) = match &decision {
-        StaffDecision::Approve { .. } => ("applied", "user_change_approved"),
-        StaffDecision::Reject => ("rejected", "user_change_rejected"),
+        StaffDecision::Approve { .. } => (StaffChangeState::Applied, "user_change_approved"),
+        StaffDecision::Reject => (StaffChangeState::Rejected, "user_change_rejected"),
     };
     sqlx::query(
         "UPDATE staff_changes SET state = $1, decided_by = $2, decided_by_id = $3,
                                   decided_at = $4
          WHERE id = $5",
     )
-    .bind(state)
+    .bind(state.as_str())
     .bind(actor)
     .bind(decided_by)
     .bind(at.to_string())

@@ -13,6 +13,7 @@ use crate::model::{
     LockoutPolicy, MailOnRefusal, MissedSignIns, NewMessage, SignInAttempt, SignInFailure, SignInStanding, StaffChange,
     StaffChangeRequest, StaffDecision,
 };
+use crate::model::OutboxState;
 use crate::tracking::hash_tracking_code;
 use crate::{
     CaseStore, DocumentStore, IndexStore, IntakeStore, JobStore, JournalStore, Open311Store,
@@ -441,7 +442,7 @@ impl OutboxStore for ThisStore {
         outbox::list(&self.read, filter).await
     }
 
-    async fn outbox_counts(&self) -> Result<Vec<(String, u64)>> {
+    async fn outbox_counts(&self) -> Result<Vec<(OutboxState, u64)>> {
         outbox::counts(&self.read).await
     }
 

@@ -37,7 +37,7 @@ use priemna_domain::RegistrationNumber;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_store::CaseRecord;
-use priemna_store::{OutboxFilter, StoredDocument};
+use priemna_store::{OutboxFilter, OutboxState, StoredDocument};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -116,7 +116,7 @@ async fn outbox(
                 },
             )]));
         }
-        filter.state = Some(state.to_owned());
+        filter.state = OutboxState::parse(state);
     }
     if let Some(number) = query
         .get("number")
@@ -146,7 +146,7 @@ async fn outbox(
     for state in STATES {
         let n = counts
             .iter()
-            .find(|(s, _)| s == state)
+            .find(|(s, _)| s.as_str() == state)
             .map(|(_, n)| *n)
             .unwrap_or(0);
         by_state.insert(state.to_owned(), json!(n));
