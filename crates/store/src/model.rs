@@ -534,7 +534,7 @@ impl CaseChange {
 }
 
 /// One journal entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct JournalEntry {
     pub id: i64,
     pub at: String,
