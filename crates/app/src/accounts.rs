@@ -9,8 +9,8 @@ use crate::staff::Staff;
 use priemna_domain::access::Role;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_store::{
-    AccountState, NewMessage, NewUser, StaffChange, StaffChangeRequest, StaffDecision, StoreError,
-    User,
+    AccountState, NewMessage, NewUser, StaffChange, StaffChangeRequest, StaffChangeState,
+    StaffDecision, StoreError, User,
 };
 
 /// A member of staff to create, as typed by an administrator.
@@ -201,7 +201,7 @@ pub async fn decide_change(
         .staff_change(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if change.state != "pending" {
+    if change.state != StaffChangeState::Pending {
         return Err(AppError::Conflict {
             reason_bg: format!("Промяната вече е решена ({}).", change.state),
             reason_en: format!("The change was already decided ({}).", change.state),

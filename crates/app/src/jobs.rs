@@ -15,7 +15,7 @@
 use crate::App;
 use priemna_domain::access::{self, CaseFacts, Permission, Role};
 use priemna_domain::clock::{local_date, municipal_tz};
-use priemna_domain::workflow::{Urgency, urgency};
+use priemna_domain::workflow::{ReminderKind, Urgency, urgency};
 use priemna_store::{
     DeadlineCase, DeadlineRunReport, StaffReminder, StoreError, UrgencyUpdate, User,
 };
@@ -51,13 +51,13 @@ pub async fn run_deadlines(app: &App) -> Result<DeadlineRunReport, StoreError> {
         .collect();
     let mut updates = Vec::new();
     for case in cases {
-        let rated = urgency_str(urgency(case.answer_due, today, &app.calendar));
-        let escalate = rated == "overdue" && !case.escalated;
+        let rated = urgency(case.answer_due, today, &app.calendar);
+        let escalate = rated == Urgency::Overdue && !case.escalated;
         if rated == case.urgency && !escalate {
             continue;
         }
         let mut reminders = Vec::new();
-        if rated == "overdue" || rated == "due_soon" {
+        if let Some(kind) = ReminderKind::for_urgency(rated) {
             let mut meant = Vec::new();
             if let Some(assignee) = case.assignee_id {
                 meant.push(assignee);
@@ -71,18 +71,17 @@ pub async fn run_deadlines(app: &App) -> Result<DeadlineRunReport, StoreError> {
             {
                 meant.push(head);
             }
-            let kind = rated.to_owned();
-            reminders.extend(recipients(&users, &case, &meant).map(|u| (u, kind.clone())));
+            reminders.extend(recipients(&users, &case, &meant).map(|u| (u, kind)));
         }
         if escalate {
             reminders
-                .extend(recipients(&users, &case, &mayors).map(|u| (u, "escalated".to_owned())));
+                .extend(recipients(&users, &case, &mayors).map(|u| (u, ReminderKind::Escalated)));
         }
         // E-mail the reminders to those with an address (queued with the run, once each).
         let messages = crate::notify::compose::reminder_messages(app, &users, &case, &reminders);
         updates.push(UrgencyUpdate {
             case_id: case.id,
-            urgency: rated.to_owned(),
+            urgency: rated,
             due: case.answer_due,
             escalate,
             reminders,

@@ -377,7 +377,7 @@ pub async fn restore(
         .to_str()
         .context("the database path must be valid UTF-8")?;
     let store = priemna_store::SqliteStore::open(scratch_path).await?;
-    let verdict = priemna_store::Store::verify_journal(&store).await;
+    let verdict = priemna_store::JournalStore::verify_journal(&store).await;
     store.close().await;
     let verdict = verdict?;
     if let JournalVerdict::Broken { entry_id, problem } = verdict {

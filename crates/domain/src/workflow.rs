@@ -258,6 +258,60 @@ impl Urgency {
     }
 }
 
+/// Why a member of staff is reminded of a case by the deadline job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderKind {
+    /// The case's deadline is within 2 working days.
+    DueSoon,
+    /// The case is past its deadline.
+    Overdue,
+    /// The case is overdue and now reaches the Mayor's office.
+    Escalated,
+}
+
+impl ReminderKind {
+    /// The identifier stored in `staff_reminders.kind` and used by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReminderKind::DueSoon => "due_soon",
+            ReminderKind::Overdue => "overdue",
+            ReminderKind::Escalated => "escalated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReminderKind> {
+        [
+            ReminderKind::DueSoon,
+            ReminderKind::Overdue,
+            ReminderKind::Escalated,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+
+    /// The reminder an urgency calls for, if any.
+    pub fn for_urgency(urgency: Urgency) -> Option<ReminderKind> {
+        match urgency {
+            Urgency::DueSoon => Some(ReminderKind::DueSoon),
+            Urgency::Overdue => Some(ReminderKind::Overdue),
+            Urgency::OnTrack | Urgency::NoDeadline => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ReminderKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Urgency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// How many working days "due soon" spans, today included.
 const DUE_SOON_WORKING_DAYS: u32 = 2;
 

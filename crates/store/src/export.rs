@@ -50,7 +50,7 @@ pub struct ExportCase {
     /// The case this one was merged into, by id.
     pub duplicate_of: Option<i64>,
     /// `overdue`, `due_soon`, `on_track` or `no_deadline`, as the deadline job last rated it.
-    pub urgency: String,
+    pub urgency: priemna_domain::workflow::Urgency,
     pub anonymous: bool,
     /// A whistleblower's report: the identity is sealed.
     pub sealed: bool,

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use priemna_domain::access::{Actor, CaseFacts, CaseScope, Role};
 use priemna_domain::rules::Assessment;
 use priemna_domain::submission::Draft;
+use priemna_domain::workflow::{ReminderKind, Urgency};
 use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
 use serde::{Deserialize, Serialize};
 
@@ -193,10 +194,46 @@ pub struct StaffChange {
     pub requested_by: i64,
     pub requested_by_name: String,
     pub requested_at: Timestamp,
-    /// `pending`, `applied` or `rejected`.
-    pub state: String,
+    pub state: StaffChangeState,
     pub decided_by: Option<String>,
     pub decided_at: Option<Timestamp>,
+}
+
+/// Where a staff change stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffChangeState {
+    /// Waiting for a second administrator.
+    Pending,
+    Applied,
+    Rejected,
+}
+
+impl StaffChangeState {
+    /// The identifier stored in `staff_changes.state` and used by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffChangeState::Pending => "pending",
+            StaffChangeState::Applied => "applied",
+            StaffChangeState::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StaffChangeState> {
+        [
+            StaffChangeState::Pending,
+            StaffChangeState::Applied,
+            StaffChangeState::Rejected,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for StaffChangeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A second administrator's (or the server's operator's) answer to a staff change.
@@ -298,7 +335,7 @@ pub struct NewUser {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Department {
     pub id: i64,
     pub name: String,
@@ -314,7 +351,7 @@ pub struct Session {
 }
 
 /// The submitter's personal data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PersonalData {
     pub name: String,
     pub address: Option<String>,
@@ -351,7 +388,7 @@ pub struct CaseRecord {
     pub subject_employee_id: Option<i64>,
     pub department_id: Option<i64>,
     pub assignee_id: Option<i64>,
-    pub urgency: String,
+    pub urgency: Urgency,
     pub escalated_at: Option<Timestamp>,
     pub triage_note: Option<String>,
     pub not_considered_rule: Option<String>,
@@ -427,7 +464,7 @@ pub struct CaseSummary {
     pub status: Status,
     pub received_at: Timestamp,
     pub answer_due: Option<Date>,
-    pub urgency: String,
+    pub urgency: Urgency,
     pub department_id: Option<i64>,
     pub department_name: Option<String>,
     pub assignee_id: Option<i64>,
@@ -497,7 +534,7 @@ impl CaseChange {
 }
 
 /// One journal entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct JournalEntry {
     pub id: i64,
     pub at: String,
@@ -595,7 +632,7 @@ pub struct StaffReminder {
     pub id: i64,
     pub number: RegistrationNumber,
     pub subject: String,
-    pub kind: String,
+    pub kind: ReminderKind,
     pub due: Date,
     pub created_at: Timestamp,
     /// The case's access facts as they are now, so that a reader checks `ViewCase` before the
@@ -620,7 +657,7 @@ pub struct DeadlineCase {
     pub id: i64,
     pub number: RegistrationNumber,
     pub answer_due: Option<Date>,
-    pub urgency: String,
+    pub urgency: Urgency,
     pub department_id: Option<i64>,
     pub assignee_id: Option<i64>,
     pub escalated: bool,
@@ -648,12 +685,12 @@ impl DeadlineCase {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrgencyUpdate {
     pub case_id: i64,
-    pub urgency: String,
+    pub urgency: Urgency,
     pub due: Option<Date>,
     /// Mark the case escalated to the Mayor's office.
     pub escalate: bool,
     /// (user id, reminder kind)
-    pub reminders: Vec<(i64, String)>,
+    pub reminders: Vec<(i64, ReminderKind)>,
     /// E-mails about the reminders (each with a `dedupe_key`, so a reminder is mailed once).
     pub messages: Vec<NewMessage>,
 }
@@ -748,6 +785,50 @@ pub struct OutgoingMessage {
     pub in_doubt: bool,
 }
 
+/// Where a message of the outbox stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    /// Waiting to be sent (again, after a failed attempt, from `next_attempt_at`).
+    Queued,
+    /// Claimed by a worker, until its lease runs out.
+    Sending,
+    Sent,
+    /// Failed for good: only an administrator puts it back in the queue.
+    Failed,
+}
+
+impl OutboxState {
+    pub const ALL: [OutboxState; 4] = [
+        OutboxState::Queued,
+        OutboxState::Sending,
+        OutboxState::Sent,
+        OutboxState::Failed,
+    ];
+
+    /// The identifier stored in `outbox.state` and used by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Queued => "queued",
+            OutboxState::Sending => "sending",
+            OutboxState::Sent => "sent",
+            OutboxState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OutboxState> {
+        OutboxState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for OutboxState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One line of the outbox as the back office sees it (no bodies, no secrets).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
@@ -759,7 +840,7 @@ pub struct OutboxEntry {
     /// The case is a whistleblower report: the recipient is not shown.
     pub sealed: bool,
     pub subject: String,
-    pub state: String,
+    pub state: OutboxState,
     pub attempts: i64,
     pub next_attempt_at: Option<Timestamp>,
     pub last_error: Option<String>,
@@ -771,7 +852,7 @@ pub struct OutboxEntry {
 /// How the outbox listing is filtered.
 #[derive(Debug, Clone, Default)]
 pub struct OutboxFilter {
-    pub state: Option<String>,
+    pub state: Option<OutboxState>,
     pub submission_id: Option<i64>,
     pub limit: u32,
     pub offset: u32,

@@ -4,6 +4,7 @@ use crate::{Result, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use priemna_domain::Status;
+use priemna_domain::workflow::{ReminderKind, Urgency};
 
 pub(crate) fn parse_timestamp(s: &str) -> Result<Timestamp> {
     s.parse()
@@ -25,4 +26,12 @@ pub(crate) fn parse_status(s: &str) -> Result<Status> {
 /// Whether a database error is a UNIQUE constraint violation.
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+pub(crate) fn parse_urgency(s: &str) -> Result<Urgency> {
+    Urgency::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown urgency {s:?}")))
+}
+
+pub(crate) fn parse_reminder_kind(s: &str) -> Result<ReminderKind> {
+    ReminderKind::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown reminder {s:?}")))
 }

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_date;
 use priemna_domain::rules::Assessment;
-use priemna_domain::workflow::CaseAction;
+use priemna_domain::workflow::{CaseAction, ReminderKind};
 use priemna_domain::{Channel, Kind, RegistrationNumber};
 use priemna_letters::{
     self as letters, Addressee, AnswerLetter, CaseRef, DelayNotice, PdfError, Receipt, Signatory,
@@ -406,7 +406,7 @@ pub fn reminder_messages(
     app: &App,
     users: &[priemna_store::User],
     case: &priemna_store::DeadlineCase,
-    reminders: &[(i64, String)],
+    reminders: &[(i64, ReminderKind)],
 ) -> Vec<priemna_store::NewMessage> {
     reminders
         .iter()
@@ -420,7 +420,7 @@ pub fn reminder_messages(
                 case.id,
                 user.id,
                 case.number,
-                kind,
+                kind.as_str(),
                 case.answer_due,
             ))
         })

@@ -1,7 +1,7 @@
 // Cases in the back office: reading, the inbox, and applying actions.
 
 use super::journal::{append, details_json};
-use crate::rows::{parse_date, parse_status, parse_timestamp};
+use crate::rows::{parse_date, parse_status, parse_timestamp, parse_urgency};
 use crate::model::{
     CaseChange, CaseEvent, CaseRecord, CaseSummary, InboxFilter, PersonalData, StoredDecision,
 };
@@ -9,8 +9,8 @@ use crate::{Result, StoreError};
 use jiff::Timestamp;
 use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
 use serde_json::json;
-use super::{Db, DbPool, DbRow};
-use sqlx::{QueryBuilder, Row};
+use super::{Db, DbPool};
+use sqlx::QueryBuilder;
 
 pub(super) fn parse_number(s: &str) -> Result<RegistrationNumber> {
     s.parse()
@@ -29,85 +29,138 @@ fn opt_timestamp(s: Option<String>) -> Result<Option<Timestamp>> {
     s.as_deref().map(parse_timestamp).transpose()
 }
 
+/// A `case_events` row as stored.
+#[derive(sqlx::FromRow)]
+pub(super) struct EventRow {
+    at: String,
+    status: String,
+    note_bg: String,
+    note_en: String,
+}
+
+impl TryFrom<EventRow> for CaseEvent {
+    type Error = StoreError;
+
+    fn try_from(row: EventRow) -> Result<CaseEvent> {
+        Ok(CaseEvent {
+            at: parse_timestamp(&row.at)?,
+            status: parse_status(&row.status)?,
+            note_bg: row.note_bg,
+            note_en: row.note_en,
+        })
+    }
+}
+
+/// A case's history for its citizen, oldest first.
 pub(super) async fn history(read: &DbPool, id: i64) -> Result<Vec<CaseEvent>> {
-    let events = sqlx::query(
+    sqlx::query_as::<_, EventRow>(
         "SELECT at, status, note_bg, note_en FROM case_events WHERE submission_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(read)
-    .await?;
-    let mut history = Vec::with_capacity(events.len());
-    for event in events {
-        let at: String = event.try_get("at")?;
-        let status: String = event.try_get("status")?;
-        history.push(CaseEvent {
-            at: parse_timestamp(&at)?,
-            status: parse_status(&status)?,
-            note_bg: event.try_get("note_bg")?,
-            note_en: event.try_get("note_en")?,
-        });
-    }
-    Ok(history)
+    .await?
+    .into_iter()
+    .map(CaseEvent::try_from)
+    .collect()
 }
 
-fn record(row: &DbRow, conflicts: Vec<i64>, history: Vec<CaseEvent>) -> Result<CaseRecord> {
-    let number: String = row.try_get("number")?;
-    let kind: String = row.try_get("kind")?;
-    let channel: String = row.try_get("channel")?;
-    let status: String = row.try_get("status")?;
-    let received_at: String = row.try_get("received_at")?;
-    let received_date: Option<String> = row.try_get("received_date")?;
-    let decisions: String = row.try_get("decisions")?;
-    let duplicate_of: Option<String> = row.try_get("duplicate_of_number")?;
-    Ok(CaseRecord {
-        id: row.try_get("id")?,
-        number: parse_number(&number)?,
-        kind: parse_kind(&kind)?,
-        channel: parse_channel(&channel)?,
-        subject: row.try_get("subject")?,
-        body: row.try_get("body")?,
-        address: row.try_get("address")?,
-        anonymous: row.try_get("anonymous")?,
-        health_or_safety_threat: row.try_get("health_or_safety_threat")?,
-        about_bad_administration: row.try_get("about_bad_administration")?,
-        about_employee: row.try_get("about_employee")?,
-        in_writing: row.try_get("in_writing")?,
-        received_at: parse_timestamp(&received_at)?,
-        received_date: parse_date(received_date)?
-            .ok_or_else(|| StoreError::Corrupt("missing received_date".into()))?,
-        status: parse_status(&status)?,
-        considered: row.try_get("considered")?,
-        deadline_rule: row.try_get("deadline_rule")?,
-        answer_due: parse_date(row.try_get("answer_due")?)?,
-        acknowledge_due: parse_date(row.try_get("acknowledge_due")?)?,
-        decisions: serde_json::from_str(&decisions)
-            .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
-        sealed: row.try_get("sealed")?,
-        entered_by: row.try_get("entered_by")?,
-        subject_employee_id: row.try_get("subject_employee_id")?,
-        department_id: row.try_get("department_id")?,
-        assignee_id: row.try_get("assignee_id")?,
-        urgency: row.try_get("urgency")?,
-        escalated_at: opt_timestamp(row.try_get("escalated_at")?)?,
-        triage_note: row.try_get("triage_note")?,
-        not_considered_rule: row.try_get("not_considered_rule")?,
-        forwarded_to: row.try_get("forwarded_to")?,
-        forwarded_at: opt_timestamp(row.try_get("forwarded_at")?)?,
-        duplicate_of: duplicate_of.as_deref().map(parse_number).transpose()?,
-        answer_text: row.try_get("answer_text")?,
-        answered_by: row.try_get("answered_by")?,
-        answered_at: opt_timestamp(row.try_get("answered_at")?)?,
-        conflicted_user_ids: conflicts,
-        history,
-        anonymised: row.try_get::<Option<String>, _>("anonymised_at")?.is_some(),
-    })
+/// A `submissions` row as the back office reads it (`s.*` and the number of the case it
+/// duplicates).
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    id: i64,
+    number: String,
+    kind: String,
+    channel: String,
+    subject: String,
+    body: String,
+    address: Option<String>,
+    anonymous: bool,
+    health_or_safety_threat: bool,
+    about_bad_administration: bool,
+    about_employee: bool,
+    in_writing: bool,
+    received_at: String,
+    received_date: Option<String>,
+    status: String,
+    considered: bool,
+    deadline_rule: Option<String>,
+    answer_due: Option<String>,
+    acknowledge_due: Option<String>,
+    decisions: String,
+    sealed: bool,
+    entered_by: String,
+    subject_employee_id: Option<i64>,
+    department_id: Option<i64>,
+    assignee_id: Option<i64>,
+    urgency: String,
+    escalated_at: Option<String>,
+    triage_note: Option<String>,
+    not_considered_rule: Option<String>,
+    forwarded_to: Option<String>,
+    forwarded_at: Option<String>,
+    duplicate_of_number: Option<String>,
+    answer_text: Option<String>,
+    answered_by: Option<i64>,
+    answered_at: Option<String>,
+    anonymised_at: Option<String>,
+}
+
+/// The case without its conflicts and history (read from other tables).
+impl TryFrom<CaseRow> for CaseRecord {
+    type Error = StoreError;
+
+    fn try_from(row: CaseRow) -> Result<CaseRecord> {
+        Ok(CaseRecord {
+            id: row.id,
+            number: parse_number(&row.number)?,
+            kind: parse_kind(&row.kind)?,
+            channel: parse_channel(&row.channel)?,
+            subject: row.subject,
+            body: row.body,
+            address: row.address,
+            anonymous: row.anonymous,
+            health_or_safety_threat: row.health_or_safety_threat,
+            about_bad_administration: row.about_bad_administration,
+            about_employee: row.about_employee,
+            in_writing: row.in_writing,
+            received_at: parse_timestamp(&row.received_at)?,
+            received_date: parse_date(row.received_date)?
+                .ok_or_else(|| StoreError::Corrupt("missing received_date".into()))?,
+            status: parse_status(&row.status)?,
+            considered: row.considered,
+            deadline_rule: row.deadline_rule,
+            answer_due: parse_date(row.answer_due)?,
+            acknowledge_due: parse_date(row.acknowledge_due)?,
+            decisions: serde_json::from_str(&row.decisions)
+                .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
+            sealed: row.sealed,
+            entered_by: row.entered_by,
+            subject_employee_id: row.subject_employee_id,
+            department_id: row.department_id,
+            assignee_id: row.assignee_id,
+            urgency: parse_urgency(&row.urgency)?,
+            escalated_at: opt_timestamp(row.escalated_at)?,
+            triage_note: row.triage_note,
+            not_considered_rule: row.not_considered_rule,
+            forwarded_to: row.forwarded_to,
+            forwarded_at: opt_timestamp(row.forwarded_at)?,
+            duplicate_of: row.duplicate_of_number.as_deref().map(parse_number).transpose()?,
+            answer_text: row.answer_text,
+            answered_by: row.answered_by,
+            answered_at: opt_timestamp(row.answered_at)?,
+            conflicted_user_ids: Vec::new(),
+            history: Vec::new(),
+            anonymised: row.anonymised_at.is_some(),
+        })
+    }
 }
 
 pub async fn by_number(
     read: &DbPool,
     number: RegistrationNumber,
 ) -> Result<Option<CaseRecord>> {
-    let Some(row) = sqlx::query(
+    let Some(row) = sqlx::query_as::<_, CaseRow>(
         "SELECT s.*, d.number AS duplicate_of_number FROM submissions s
          LEFT JOIN submissions d ON d.id = s.duplicate_of WHERE s.number = $1",
     )
@@ -117,20 +170,20 @@ pub async fn by_number(
     else {
         return Ok(None);
     };
-    let id: i64 = row.try_get("id")?;
-    let mut conflicts: Vec<i64> =
+    let mut case = CaseRecord::try_from(row)?;
+    case.conflicted_user_ids =
         sqlx::query_scalar("SELECT user_id FROM conflicts WHERE submission_id = $1")
-            .bind(id)
+            .bind(case.id)
             .fetch_all(read)
             .await?;
     // The employee a complaint is about is in conflict with it by definition.
-    if let Some(subject) = row.try_get::<Option<i64>, _>("subject_employee_id")?
-        && !conflicts.contains(&subject)
+    if let Some(subject) = case.subject_employee_id
+        && !case.conflicted_user_ids.contains(&subject)
     {
-        conflicts.push(subject);
+        case.conflicted_user_ids.push(subject);
     }
-    let history = history(read, id).await?;
-    record(&row, conflicts, history).map(Some)
+    case.history = history(read, case.id).await?;
+    Ok(Some(case))
 }
 
 pub async fn personal_data(
@@ -146,7 +199,7 @@ pub async fn personal_data(
     };
     // Reading and journalling the reading happen together: no unrecorded look.
     let mut tx = super::begin_write(write).await?;
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, PersonalData>(&format!(
         "SELECT name, address, phone, email, egn FROM {table} WHERE submission_id = $1"
     ))
     .bind(case.id)
@@ -173,13 +226,7 @@ pub async fn personal_data(
     )
     .await?;
     tx.commit().await?;
-    Ok(Some(PersonalData {
-        name: row.try_get("name")?,
-        address: row.try_get("address")?,
-        phone: row.try_get("phone")?,
-        email: row.try_get("email")?,
-        egn: row.try_get("egn")?,
-    }))
+    Ok(Some(row))
 }
 
 /// The open statuses (`Status::is_open`), as SQL.
@@ -253,30 +300,50 @@ pub async fn inbox(read: &DbPool, filter: &InboxFilter) -> Result<Vec<CaseSummar
         .push_bind(i64::from(filter.limit.clamp(1, 1000)))
         .push(" OFFSET ")
         .push_bind(i64::from(filter.offset));
-    let rows = q.build().fetch_all(read).await?;
-    rows.iter()
-        .map(|row| {
-            let number: String = row.try_get("number")?;
-            let kind: String = row.try_get("kind")?;
-            let channel: String = row.try_get("channel")?;
-            let status: String = row.try_get("status")?;
-            let received_at: String = row.try_get("received_at")?;
-            Ok(CaseSummary {
-                number: parse_number(&number)?,
-                kind: parse_kind(&kind)?,
-                channel: parse_channel(&channel)?,
-                subject: row.try_get("subject")?,
-                status: parse_status(&status)?,
-                received_at: parse_timestamp(&received_at)?,
-                answer_due: parse_date(row.try_get("answer_due")?)?,
-                urgency: row.try_get("urgency")?,
-                department_id: row.try_get("department_id")?,
-                department_name: row.try_get("department_name")?,
-                assignee_id: row.try_get("assignee_id")?,
-                assignee_name: row.try_get("assignee_name")?,
-            })
-        })
+    q.build_query_as::<SummaryRow>()
+        .fetch_all(read)
+        .await?
+        .into_iter()
+        .map(CaseSummary::try_from)
         .collect()
+}
+
+/// A line of the inbox as read.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    number: String,
+    kind: String,
+    channel: String,
+    subject: String,
+    status: String,
+    received_at: String,
+    answer_due: Option<String>,
+    urgency: String,
+    department_id: Option<i64>,
+    department_name: Option<String>,
+    assignee_id: Option<i64>,
+    assignee_name: Option<String>,
+}
+
+impl TryFrom<SummaryRow> for CaseSummary {
+    type Error = StoreError;
+
+    fn try_from(row: SummaryRow) -> Result<CaseSummary> {
+        Ok(CaseSummary {
+            number: parse_number(&row.number)?,
+            kind: parse_kind(&row.kind)?,
+            channel: parse_channel(&row.channel)?,
+            subject: row.subject,
+            status: parse_status(&row.status)?,
+            received_at: parse_timestamp(&row.received_at)?,
+            answer_due: parse_date(row.answer_due)?,
+            urgency: parse_urgency(&row.urgency)?,
+            department_id: row.department_id,
+            department_name: row.department_name,
+            assignee_id: row.assignee_id,
+            assignee_name: row.assignee_name,
+        })
+    }
 }
 
 pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> Result<()> {

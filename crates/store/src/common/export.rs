@@ -64,55 +64,21 @@ impl ExportStore for ThisStore {
         }
         q.push(" ORDER BY s.id LIMIT ")
             .push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
-        let rows = q.build().fetch_all(&self.read).await?;
-        let ids = rows
-            .iter()
-            .map(|row| row.try_get::<i64, _>("id"))
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = q.build_query_as::<ExportRow>().fetch_all(&self.read).await?;
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         let mut conflicts = conflicts_of(&self.read, &ids).await?;
-        rows.iter()
+        rows.into_iter()
             .map(|row| {
-                let id: i64 = row.try_get("id")?;
-                let mut conflicted = conflicts.remove(&id).unwrap_or_default();
+                let mut conflicted = conflicts.remove(&row.id).unwrap_or_default();
                 // The employee a complaint is about is in conflict with it by definition.
-                if let Some(subject) = row.try_get::<Option<i64>, _>("subject_employee_id")?
+                if let Some(subject) = row.subject_employee_id
                     && !conflicted.contains(&subject)
                 {
                     conflicted.push(subject);
                 }
-                let number: String = row.try_get("number")?;
-                let kind: String = row.try_get("kind")?;
-                let channel: String = row.try_get("channel")?;
-                let status: String = row.try_get("status")?;
-                let answered_at: Option<String> = row.try_get("answered_at")?;
-                let rating: Option<i64> = row.try_get("rating")?;
-                Ok(ExportCase {
-                    id,
-                    number: parse_number(&number)?,
-                    kind: parse_kind(&kind)?,
-                    channel: parse_channel(&channel)?,
-                    status: parse_status(&status)?,
-                    subject: row.try_get("subject")?,
-                    place: row.try_get("address")?,
-                    received_date: parse_date(row.try_get("received_date")?)?
-                        .ok_or_else(|| StoreError::Corrupt("missing received_date".into()))?,
-                    answer_due: parse_date(row.try_get("answer_due")?)?,
-                    deadline_extended: row.try_get("deadline_extended")?,
-                    answered_at: answered_at.as_deref().map(parse_timestamp).transpose()?,
-                    department_id: row.try_get("department_id")?,
-                    department_name: row.try_get("department_name")?,
-                    assignee_id: row.try_get("assignee_id")?,
-                    service_code: row.try_get("service_code")?,
-                    not_considered_rule: row.try_get("not_considered_rule")?,
-                    forwarded_to: row.try_get("forwarded_to")?,
-                    duplicate_of: row.try_get("duplicate_of")?,
-                    urgency: row.try_get("urgency")?,
-                    anonymous: row.try_get("anonymous")?,
-                    sealed: row.try_get("sealed")?,
-                    about_employee: row.try_get("about_employee")?,
-                    conflicted_user_ids: conflicted,
-                    rating: rating.and_then(|r| u8::try_from(r).ok()),
-                })
+                let mut case = ExportCase::try_from(row)?;
+                case.conflicted_user_ids = conflicted;
+                Ok(case)
             })
             .collect()
     }
@@ -134,17 +100,91 @@ impl ExportStore for ThisStore {
             list.push_bind(*id);
         }
         q.push(")");
-        for row in q.build().fetch_all(&self.read).await? {
+        for row in q.build_query_as::<SubmitterRow>().fetch_all(&self.read).await? {
             found.insert(
-                row.try_get("submission_id")?,
+                row.submission_id,
                 ExportSubmitter {
-                    name: row.try_get("name")?,
-                    address: row.try_get("address")?,
-                    phone: row.try_get("phone")?,
-                    email: row.try_get("email")?,
+                    name: row.name,
+                    address: row.address,
+                    phone: row.phone,
+                    email: row.email,
                 },
             );
         }
         Ok(found)
     }
+}
+
+/// A case as the export reads it.
+#[derive(sqlx::FromRow)]
+struct ExportRow {
+    id: i64,
+    number: String,
+    kind: String,
+    channel: String,
+    status: String,
+    subject: String,
+    address: Option<String>,
+    received_date: Option<String>,
+    answer_due: Option<String>,
+    deadline_extended: bool,
+    answered_at: Option<String>,
+    department_id: Option<i64>,
+    department_name: Option<String>,
+    assignee_id: Option<i64>,
+    service_code: Option<String>,
+    not_considered_rule: Option<String>,
+    forwarded_to: Option<String>,
+    duplicate_of: Option<i64>,
+    urgency: String,
+    anonymous: bool,
+    sealed: bool,
+    about_employee: bool,
+    subject_employee_id: Option<i64>,
+    rating: Option<i64>,
+}
+
+/// The case without its conflicts (read from another table).
+impl TryFrom<ExportRow> for ExportCase {
+    type Error = StoreError;
+
+    fn try_from(row: ExportRow) -> Result<ExportCase> {
+        Ok(ExportCase {
+            id: row.id,
+            number: parse_number(&row.number)?,
+            kind: parse_kind(&row.kind)?,
+            channel: parse_channel(&row.channel)?,
+            status: parse_status(&row.status)?,
+            subject: row.subject,
+            place: row.address,
+            received_date: parse_date(row.received_date)?
+                .ok_or_else(|| StoreError::Corrupt("missing received_date".into()))?,
+            answer_due: parse_date(row.answer_due)?,
+            deadline_extended: row.deadline_extended,
+            answered_at: row.answered_at.as_deref().map(parse_timestamp).transpose()?,
+            department_id: row.department_id,
+            department_name: row.department_name,
+            assignee_id: row.assignee_id,
+            service_code: row.service_code,
+            not_considered_rule: row.not_considered_rule,
+            forwarded_to: row.forwarded_to,
+            duplicate_of: row.duplicate_of,
+            urgency: crate::rows::parse_urgency(&row.urgency)?,
+            anonymous: row.anonymous,
+            sealed: row.sealed,
+            about_employee: row.about_employee,
+            conflicted_user_ids: Vec::new(),
+            rating: row.rating.and_then(|r| u8::try_from(r).ok()),
+        })
+    }
+}
+
+/// A submitter's contacts as the export reads them.
+#[derive(sqlx::FromRow)]
+struct SubmitterRow {
+    submission_id: i64,
+    name: String,
+    address: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
 }

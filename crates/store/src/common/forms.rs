@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use priemna_domain::RegistrationNumber;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::FromRow;
 
 /// A timestamp in whole seconds, fixed width, so that text comparison is time order.
 pub fn instant(t: Timestamp) -> String {
@@ -67,18 +67,34 @@ pub async fn claim(
     }
 }
 
+/// A `form_results` row as stored.
+#[derive(sqlx::FromRow)]
+struct ResultRow {
+    purpose: String,
+    result: String,
+    secret: Option<Vec<u8>>,
+    secret_until: Option<String>,
+    created_at: String,
+    expires_at: String,
+}
+
+impl TryFrom<ResultRow> for FormResult {
+    type Error = StoreError;
+
+    fn try_from(row: ResultRow) -> Result<FormResult> {
+        Ok(FormResult {
+            purpose: row.purpose,
+            result: row.result,
+            secret: row.secret,
+            secret_until: row.secret_until.as_deref().map(parse_timestamp).transpose()?,
+            created_at: parse_timestamp(&row.created_at)?,
+            expires_at: parse_timestamp(&row.expires_at)?,
+        })
+    }
+}
+
 fn form_result(row: &DbRow) -> Result<FormResult> {
-    let secret_until: Option<String> = row.try_get("secret_until")?;
-    let created_at: String = row.try_get("created_at")?;
-    let expires_at: String = row.try_get("expires_at")?;
-    Ok(FormResult {
-        purpose: row.try_get("purpose")?,
-        result: row.try_get("result")?,
-        secret: row.try_get("secret")?,
-        secret_until: secret_until.as_deref().map(parse_timestamp).transpose()?,
-        created_at: parse_timestamp(&created_at)?,
-        expires_at: parse_timestamp(&expires_at)?,
-    })
+    ResultRow::from_row(row)?.try_into()
 }
 
 const RESULT_COLUMNS: &str = "purpose, result, secret, secret_until, created_at, expires_at";
@@ -136,26 +152,40 @@ pub async fn keep(
 }
 
 pub async fn kept(pool: &DbPool, token_hash: &str) -> Result<Vec<KeptUpload>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, KeptRow>(
         "SELECT id, filename, content_type, size, sha256, expires_at FROM kept_uploads
          WHERE token_hash = $1 ORDER BY id",
     )
     .bind(token_hash)
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let expires_at: String = row.try_get("expires_at")?;
-            Ok(KeptUpload {
-                id: row.try_get("id")?,
-                filename: row.try_get("filename")?,
-                content_type: row.try_get("content_type")?,
-                size: row.try_get("size")?,
-                sha256: row.try_get("sha256")?,
-                expires_at: parse_timestamp(&expires_at)?,
-            })
+    rows.into_iter().map(KeptUpload::try_from).collect()
+}
+
+/// A `kept_uploads` row without its bytes.
+#[derive(sqlx::FromRow)]
+struct KeptRow {
+    id: i64,
+    filename: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    expires_at: String,
+}
+
+impl TryFrom<KeptRow> for KeptUpload {
+    type Error = StoreError;
+
+    fn try_from(row: KeptRow) -> Result<KeptUpload> {
+        Ok(KeptUpload {
+            id: row.id,
+            filename: row.filename,
+            content_type: row.content_type,
+            size: row.size,
+            sha256: row.sha256,
+            expires_at: parse_timestamp(&row.expires_at)?,
         })
-        .collect()
+    }
 }
 
 pub async fn discard(write: &DbPool, token_hash: &str, ids: &[i64]) -> Result<()> {

@@ -5,15 +5,15 @@
 // neighbours down with it.
 
 use super::journal;
-use super::{Db, DbPool, DbRow};
-use crate::model::{CaseEvent, CitizenView, NewSubmission, Registered, StoredDecision};
+use super::{Db, DbPool};
+use crate::model::{CitizenView, NewSubmission, Registered, StoredDecision};
 use crate::rows::{parse_date, parse_status, parse_timestamp};
 use crate::tracking::{TrackingCode, hash_tracking_code};
 use crate::{Result, StoreError};
 use priemna_domain::clock::local_date;
 use priemna_domain::submission::Submitter;
-use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
-use sqlx::{Row, Transaction};
+use priemna_domain::{Kind, RegistrationNumber, Status};
+use sqlx::Transaction;
 use tokio::sync::{mpsc, oneshot};
 
 pub const MAX_BATCH: usize = 256;
@@ -411,38 +411,58 @@ async fn insert_submitter(
     Ok(())
 }
 
-pub fn citizen_view(row: &DbRow, history: Vec<CaseEvent>) -> Result<CitizenView> {
-    let number: String = row.try_get("number")?;
-    let kind: String = row.try_get("kind")?;
-    let channel: String = row.try_get("channel")?;
-    let decisions: String = row.try_get("decisions")?;
-    let received_at: String = row.try_get("received_at")?;
-    let status: String = row.try_get("status")?;
-    Ok(CitizenView {
-        number: number
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("bad number {number:?}")))?,
-        kind: Kind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind:?}")))?,
-        channel: Channel::parse(&channel)
-            .ok_or_else(|| StoreError::Corrupt(format!("channel {channel:?}")))?,
-        subject: row.try_get("subject")?,
-        body: row.try_get("body")?,
-        address: row.try_get("address")?,
-        anonymous: row.try_get("anonymous")?,
-        received_at: parse_timestamp(&received_at)?,
-        status: parse_status(&status)?,
-        considered: row.try_get("considered")?,
-        deadline_rule: row.try_get("deadline_rule")?,
-        answer_due: parse_date(row.try_get("answer_due")?)?,
-        acknowledge_due: parse_date(row.try_get("acknowledge_due")?)?,
-        decisions: serde_json::from_str(&decisions)
-            .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
-        history,
-        answer_text: row.try_get("answer_text")?,
-        answered_at: row
-            .try_get::<Option<String>, _>("answered_at")?
-            .as_deref()
-            .map(parse_timestamp)
-            .transpose()?,
-    })
+/// A submission as its citizen may see it, with what proves the reader is that citizen.
+#[derive(sqlx::FromRow)]
+pub(super) struct CitizenRow {
+    pub(super) id: i64,
+    pub(super) tracking_code_hash: String,
+    number: String,
+    kind: String,
+    channel: String,
+    subject: String,
+    body: String,
+    address: Option<String>,
+    anonymous: bool,
+    received_at: String,
+    status: String,
+    considered: bool,
+    deadline_rule: Option<String>,
+    answer_due: Option<String>,
+    acknowledge_due: Option<String>,
+    decisions: String,
+    answer_text: Option<String>,
+    answered_at: Option<String>,
+}
+
+/// The columns of a [`CitizenRow`].
+pub(super) const CITIZEN_COLUMNS: &str = "id, tracking_code_hash, number, kind, channel, subject, \
+     body, address, anonymous, received_at, status, considered, deadline_rule, answer_due, \
+     acknowledge_due, decisions, answer_text, answered_at";
+
+/// The view without its history (read from `case_events`).
+impl TryFrom<CitizenRow> for CitizenView {
+    type Error = StoreError;
+
+    fn try_from(row: CitizenRow) -> Result<CitizenView> {
+        Ok(CitizenView {
+            number: super::cases::parse_number(&row.number)?,
+            kind: super::cases::parse_kind(&row.kind)?,
+            channel: super::cases::parse_channel(&row.channel)?,
+            subject: row.subject,
+            body: row.body,
+            address: row.address,
+            anonymous: row.anonymous,
+            received_at: parse_timestamp(&row.received_at)?,
+            status: parse_status(&row.status)?,
+            considered: row.considered,
+            deadline_rule: row.deadline_rule,
+            answer_due: parse_date(row.answer_due)?,
+            acknowledge_due: parse_date(row.acknowledge_due)?,
+            decisions: serde_json::from_str(&row.decisions)
+                .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
+            history: Vec::new(),
+            answer_text: row.answer_text,
+            answered_at: row.answered_at.as_deref().map(parse_timestamp).transpose()?,
+        })
+    }
 }

@@ -3,9 +3,10 @@
 use super::cases::parse_number;
 use super::{Db, DbPool};
 use super::journal::{append, details_json};
-use crate::Result;
+use crate::{Result, StoreError};
 use crate::model::{DeadlineCase, DeadlineRunReport, StaffReminder, UrgencyUpdate};
-use crate::rows::{parse_date, parse_timestamp};
+use crate::rows::{parse_date, parse_reminder_kind, parse_timestamp, parse_urgency};
+use priemna_domain::workflow::Urgency;
 use jiff::Timestamp;
 use priemna_domain::access::CaseFacts;
 use serde_json::json;
@@ -22,7 +23,7 @@ pub async fn open_cases(read: &DbPool) -> Result<Vec<DeadlineCase>> {
          FROM submissions WHERE status IN {}",
         super::cases::OPEN_STATUSES_SQL
     );
-    let rows = sqlx::query(&sql).fetch_all(read).await?;
+    let rows = sqlx::query_as::<_, DeadlineRow>(&sql).fetch_all(read).await?;
     // The conflicts of the open cases, read at once (the access rules need them per case).
     let conflicts_sql = format!(
         "SELECT c.submission_id, c.user_id FROM conflicts c
@@ -36,27 +37,50 @@ pub async fn open_cases(read: &DbPool) -> Result<Vec<DeadlineCase>> {
             .or_default()
             .push(row.try_get("user_id")?);
     }
-    rows.iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            let number: String = r.try_get("number")?;
-            let escalated: Option<String> = r.try_get("escalated_at")?;
-            let conflicted_user_ids =
-                with_subject(conflicts.remove(&id).unwrap_or_default(), r.try_get("subject_employee_id")?);
-            Ok(DeadlineCase {
-                id,
-                number: parse_number(&number)?,
-                answer_due: parse_date(r.try_get("answer_due")?)?,
-                urgency: r.try_get("urgency")?,
-                department_id: r.try_get("department_id")?,
-                assignee_id: r.try_get("assignee_id")?,
-                escalated: escalated.is_some(),
-                sealed: r.try_get("sealed")?,
-                about_employee: r.try_get("about_employee")?,
-                conflicted_user_ids,
-            })
+    rows.into_iter()
+        .map(|row| {
+            let subject = row.subject_employee_id;
+            let mut case = DeadlineCase::try_from(row)?;
+            case.conflicted_user_ids =
+                with_subject(conflicts.remove(&case.id).unwrap_or_default(), subject);
+            Ok(case)
         })
         .collect()
+}
+
+/// An open case as the deadline job reads it.
+#[derive(sqlx::FromRow)]
+struct DeadlineRow {
+    id: i64,
+    number: String,
+    answer_due: Option<String>,
+    urgency: String,
+    department_id: Option<i64>,
+    assignee_id: Option<i64>,
+    escalated_at: Option<String>,
+    sealed: bool,
+    about_employee: bool,
+    subject_employee_id: Option<i64>,
+}
+
+/// The case without its conflicts (read from another table).
+impl TryFrom<DeadlineRow> for DeadlineCase {
+    type Error = StoreError;
+
+    fn try_from(row: DeadlineRow) -> Result<DeadlineCase> {
+        Ok(DeadlineCase {
+            id: row.id,
+            number: parse_number(&row.number)?,
+            answer_due: parse_date(row.answer_due)?,
+            urgency: parse_urgency(&row.urgency)?,
+            department_id: row.department_id,
+            assignee_id: row.assignee_id,
+            escalated: row.escalated_at.is_some(),
+            sealed: row.sealed,
+            about_employee: row.about_employee,
+            conflicted_user_ids: Vec::new(),
+        })
+    }
 }
 
 /// The employee a complaint is about is conflicted too, as in every other reading of a case.
@@ -96,13 +120,13 @@ pub async fn record_run(
         ..DeadlineRunReport::default()
     };
     for update in &updates {
-        match update.urgency.as_str() {
-            "overdue" => report.overdue += 1,
-            "due_soon" => report.due_soon += 1,
-            _ => {}
+        match update.urgency {
+            Urgency::Overdue => report.overdue += 1,
+            Urgency::DueSoon => report.due_soon += 1,
+            Urgency::OnTrack | Urgency::NoDeadline => {}
         }
         sqlx::query("UPDATE submissions SET urgency = $1 WHERE id = $2")
-            .bind(&update.urgency)
+            .bind(update.urgency.as_str())
             .bind(update.case_id)
             .execute(&mut *tx)
             .await?;
@@ -134,7 +158,7 @@ pub async fn record_run(
             )
             .bind(update.case_id)
             .bind(user_id)
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(&due)
             .bind(&at_text)
             .execute(&mut *tx)
@@ -180,7 +204,7 @@ pub async fn runs(read: &DbPool, job: &str) -> Result<Vec<String>> {
 /// A member of staff's latest reminders, each with its case's current access facts: the caller
 /// shows only those whose case the reader may still view.
 pub async fn reminders_for(read: &DbPool, user_id: i64) -> Result<Vec<StaffReminder>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, ReminderRow>(
         "SELECT r.id, r.submission_id, s.number, s.subject, r.kind, r.due, r.created_at,
                 s.department_id, s.assignee_id, s.sealed, s.about_employee, s.subject_employee_id
          FROM staff_reminders r JOIN submissions s ON s.id = r.submission_id
@@ -196,7 +220,7 @@ pub async fn reminders_for(read: &DbPool, user_id: i64) -> Result<Vec<StaffRemin
         );
         let mut list = c.separated(", ");
         for row in &rows {
-            list.push_bind(row.try_get::<i64, _>("submission_id")?);
+            list.push_bind(row.submission_id);
         }
         c.push(")");
         for row in c.build().fetch_all(read).await? {
@@ -208,30 +232,55 @@ pub async fn reminders_for(read: &DbPool, user_id: i64) -> Result<Vec<StaffRemin
             }
         }
     }
-    rows.iter()
-        .map(|r| {
-            let case: i64 = r.try_get("submission_id")?;
-            let number: String = r.try_get("number")?;
-            let created: String = r.try_get("created_at")?;
-            let conflicted_user_ids = with_subject(
-                conflicts.get(&case).cloned().unwrap_or_default(),
-                r.try_get("subject_employee_id")?,
+    rows.into_iter()
+        .map(|row| {
+            let conflicted = with_subject(
+                conflicts.get(&row.submission_id).cloned().unwrap_or_default(),
+                row.subject_employee_id,
             );
-            Ok(StaffReminder {
-                id: r.try_get("id")?,
-                number: parse_number(&number)?,
-                subject: r.try_get("subject")?,
-                kind: r.try_get("kind")?,
-                due: parse_date(r.try_get("due")?)?.unwrap_or_default(),
-                created_at: parse_timestamp(&created)?,
-                facts: CaseFacts {
-                    department_id: r.try_get("department_id")?,
-                    assignee_id: r.try_get("assignee_id")?,
-                    corruption: r.try_get("sealed")?,
-                    about_employee: r.try_get("about_employee")?,
-                    conflicted_user_ids,
-                },
-            })
+            let mut reminder = StaffReminder::try_from(row)?;
+            reminder.facts.conflicted_user_ids = conflicted;
+            Ok(reminder)
         })
         .collect()
+}
+
+/// A `staff_reminders` row with its case's access facts.
+#[derive(sqlx::FromRow)]
+struct ReminderRow {
+    id: i64,
+    submission_id: i64,
+    number: String,
+    subject: String,
+    kind: String,
+    due: Option<String>,
+    created_at: String,
+    department_id: Option<i64>,
+    assignee_id: Option<i64>,
+    sealed: bool,
+    about_employee: bool,
+    subject_employee_id: Option<i64>,
+}
+
+/// The reminder without its case's conflicts (read from another table).
+impl TryFrom<ReminderRow> for StaffReminder {
+    type Error = StoreError;
+
+    fn try_from(row: ReminderRow) -> Result<StaffReminder> {
+        Ok(StaffReminder {
+            id: row.id,
+            number: parse_number(&row.number)?,
+            subject: row.subject,
+            kind: parse_reminder_kind(&row.kind)?,
+            due: parse_date(row.due)?.unwrap_or_default(),
+            created_at: parse_timestamp(&row.created_at)?,
+            facts: CaseFacts {
+                department_id: row.department_id,
+                assignee_id: row.assignee_id,
+                corruption: row.sealed,
+                about_employee: row.about_employee,
+                conflicted_user_ids: Vec::new(),
+            },
+        })
+    }
 }

@@ -5,7 +5,7 @@ use crate::model::{JournalBreak, JournalCursor, JournalEntry, JournalFilter, Jou
 use crate::{Result, StoreError};
 use jiff::Timestamp;
 use super::{Db, DbConn, DbPool, DbRow};
-use sqlx::{QueryBuilder, Row};
+use sqlx::{FromRow, QueryBuilder};
 
 /// Appends an entry chained to the current head (or to `known_head`, inside a batch) and
 /// returns its hash. Call it inside the write transaction that makes the change.
@@ -45,16 +45,7 @@ pub async fn append(
 }
 
 fn entry(row: &DbRow) -> Result<JournalEntry> {
-    Ok(JournalEntry {
-        id: row.try_get("id")?,
-        at: row.try_get("at")?,
-        actor: row.try_get("actor")?,
-        action: row.try_get("action")?,
-        submission_id: row.try_get("submission_id")?,
-        details: row.try_get("details")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-    })
+    Ok(JournalEntry::from_row(row)?)
 }
 
 pub async fn list(pool: &DbPool, after_id: i64, limit: u32) -> Result<Vec<JournalEntry>> {

@@ -2,19 +2,42 @@
 
 use super::journal::{append, details_json};
 use super::{ThisStore, begin_write};
-use crate::Result;
+use crate::{Result, StoreError};
 use crate::letters::{LetterSignatory, LetterStore};
 use crate::rows::parse_timestamp;
 use async_trait::async_trait;
 use serde_json::json;
-use sqlx::Row;
+
+/// The `letter_signatory` row as stored.
+#[derive(sqlx::FromRow)]
+struct SignatoryRow {
+    name: String,
+    position: String,
+    for_mayor: bool,
+    updated_at: String,
+    updated_by: String,
+}
+
+impl TryFrom<SignatoryRow> for LetterSignatory {
+    type Error = StoreError;
+
+    fn try_from(row: SignatoryRow) -> Result<LetterSignatory> {
+        Ok(LetterSignatory {
+            name: row.name,
+            position: row.position,
+            for_mayor: row.for_mayor,
+            updated_at: parse_timestamp(&row.updated_at)?,
+            updated_by: row.updated_by,
+        })
+    }
+}
 
 const COLUMNS: &str = "name, position, for_mayor, updated_at, updated_by";
 
 #[async_trait]
 impl LetterStore for ThisStore {
     async fn letter_signatory(&self) -> Result<Option<LetterSignatory>> {
-        let Some(row) = sqlx::query(&format!(
+        let Some(row) = sqlx::query_as::<_, SignatoryRow>(&format!(
             "SELECT {COLUMNS} FROM letter_signatory WHERE id = 1"
         ))
         .fetch_optional(&self.read)
@@ -22,29 +45,19 @@ impl LetterStore for ThisStore {
         else {
             return Ok(None);
         };
-        let updated_at: String = row.try_get("updated_at")?;
-        Ok(Some(LetterSignatory {
-            name: row.try_get("name")?,
-            position: row.try_get("position")?,
-            for_mayor: row.try_get("for_mayor")?,
-            updated_at: parse_timestamp(&updated_at)?,
-            updated_by: row.try_get("updated_by")?,
-        }))
+        row.try_into().map(Some)
     }
 
     async fn save_letter_signatory(&self, signatory: LetterSignatory) -> Result<()> {
         let at_text = signatory.updated_at.to_string();
         let mut tx = begin_write(&self.write).await?;
-        let before = sqlx::query("SELECT name, position, for_mayor FROM letter_signatory WHERE id = 1")
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|row| -> Result<serde_json::Value> {
-                let name: String = row.try_get("name")?;
-                let position: String = row.try_get("position")?;
-                let for_mayor: bool = row.try_get("for_mayor")?;
-                Ok(json!({ "name": name, "position": position, "for_mayor": for_mayor }))
-            })
-            .transpose()?;
+        let before: Option<(String, String, bool)> =
+            sqlx::query_as("SELECT name, position, for_mayor FROM letter_signatory WHERE id = 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+        let before = before.map(|(name, position, for_mayor)| {
+            json!({ "name": name, "position": position, "for_mayor": for_mayor })
+        });
         sqlx::query(
             "INSERT INTO letter_signatory (id, name, position, for_mayor, updated_at, updated_by)
              VALUES (1, $1, $2, $3, $4, $5)

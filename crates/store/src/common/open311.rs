@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use priemna_domain::services::GeoPoint;
 use priemna_domain::{Kind, RegistrationNumber, Status};
 use serde_json::json;
-use sqlx::{QueryBuilder, Row};
+use sqlx::{FromRow, QueryBuilder};
 use std::collections::{BTreeMap, HashMap};
 
 /// The most rows one listing returns.
@@ -43,48 +43,73 @@ fn statuses(open: bool) -> Vec<&'static str> {
         .collect()
 }
 
-fn request(row: &DbRow) -> Result<Open311Request> {
-    let number_text: String = row.try_get("number")?;
-    let kind: String = row.try_get("kind")?;
-    let status: String = row.try_get("status")?;
-    let received_at: String = row.try_get("received_at")?;
-    let decisions: String = row.try_get("decisions")?;
-    let decisions: Vec<StoredDecision> = serde_json::from_str(&decisions)
-        .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?;
-    let attributes: Option<String> = row.try_get("service_attributes")?;
-    let attributes: BTreeMap<String, Vec<String>> = match attributes {
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|e| StoreError::Corrupt(format!("service_attributes: {e}")))?,
-        None => BTreeMap::new(),
-    };
-    let lat: Option<f64> = row.try_get("latitude")?;
-    let long: Option<f64> = row.try_get("longitude")?;
-    let duplicate_of: Option<String> = row.try_get("duplicate_of_number")?;
-    Ok(Open311Request {
-        number: number(&number_text)?,
-        service_code: row.try_get("service_code")?,
-        kind: Kind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind:?}")))?,
-        subject: row.try_get("subject")?,
-        body: row.try_get("body")?,
-        address: row.try_get("address")?,
-        location: lat
-            .zip(long)
-            .and_then(|(lat, long)| GeoPoint::new(lat, long)),
-        media_url: row.try_get("media_url")?,
-        attributes,
-        status: parse_status(&status)?,
-        considered: row.try_get("considered")?,
-        rules: decisions.into_iter().map(|d| d.rule).collect(),
-        received_at: parse_timestamp(&received_at)?,
-        updated_at: timestamp_opt(row.try_get("updated_at")?)?,
-        answer_due: parse_date(row.try_get("answer_due")?)?,
-        department_name: row.try_get("department_name")?,
-        forwarded_to: row.try_get("forwarded_to")?,
-        not_considered_rule: row.try_get("not_considered_rule")?,
-        duplicate_of: duplicate_of.as_deref().map(number).transpose()?,
-        anonymised: row.try_get::<Option<String>, _>("anonymised_at")?.is_some(),
-        history: Vec::new(),
-    })
+/// An Open311 request as read, with its id (for its history).
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: i64,
+    number: String,
+    service_code: String,
+    kind: String,
+    subject: String,
+    body: String,
+    address: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    media_url: Option<String>,
+    service_attributes: Option<String>,
+    status: String,
+    considered: bool,
+    decisions: String,
+    received_at: String,
+    updated_at: Option<String>,
+    answer_due: Option<String>,
+    forwarded_to: Option<String>,
+    not_considered_rule: Option<String>,
+    anonymised_at: Option<String>,
+    department_name: Option<String>,
+    duplicate_of_number: Option<String>,
+}
+
+/// The request without its history (read from `case_events`).
+impl TryFrom<RequestRow> for Open311Request {
+    type Error = StoreError;
+
+    fn try_from(row: RequestRow) -> Result<Open311Request> {
+        let decisions: Vec<StoredDecision> = serde_json::from_str(&row.decisions)
+            .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?;
+        let attributes: BTreeMap<String, Vec<String>> = match row.service_attributes {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| StoreError::Corrupt(format!("service_attributes: {e}")))?,
+            None => BTreeMap::new(),
+        };
+        Ok(Open311Request {
+            number: number(&row.number)?,
+            service_code: row.service_code,
+            kind: Kind::parse(&row.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("kind {:?}", row.kind)))?,
+            subject: row.subject,
+            body: row.body,
+            address: row.address,
+            location: row
+                .latitude
+                .zip(row.longitude)
+                .and_then(|(lat, long)| GeoPoint::new(lat, long)),
+            media_url: row.media_url,
+            attributes,
+            status: parse_status(&row.status)?,
+            considered: row.considered,
+            rules: decisions.into_iter().map(|d| d.rule).collect(),
+            received_at: parse_timestamp(&row.received_at)?,
+            updated_at: timestamp_opt(row.updated_at)?,
+            answer_due: parse_date(row.answer_due)?,
+            department_name: row.department_name,
+            forwarded_to: row.forwarded_to,
+            not_considered_rule: row.not_considered_rule,
+            duplicate_of: row.duplicate_of_number.as_deref().map(number).transpose()?,
+            anonymised: row.anonymised_at.is_some(),
+            history: Vec::new(),
+        })
+    }
 }
 
 pub async fn requests(read: &DbPool, query: &Open311Query) -> Result<Vec<Open311Request>> {
@@ -134,12 +159,12 @@ pub async fn requests(read: &DbPool, query: &Open311Query) -> Result<Vec<Open311
         .push_bind(i64::from(query.limit.clamp(1, MAX_ROWS)))
         .push(" OFFSET ")
         .push_bind(i64::from(query.offset));
-    let rows = q.build().fetch_all(read).await?;
+    let rows = q.build_query_as::<RequestRow>().fetch_all(read).await?;
     let mut ids = Vec::with_capacity(rows.len());
     let mut list = Vec::with_capacity(rows.len());
-    for row in &rows {
-        ids.push(row.try_get::<i64, _>("id")?);
-        list.push(request(row)?);
+    for row in rows {
+        ids.push(row.id);
+        list.push(Open311Request::try_from(row)?);
     }
     if query.with_history && !ids.is_empty() {
         let mut history = histories(read, &ids).await?;
@@ -161,21 +186,22 @@ async fn histories(read: &DbPool, ids: &[i64]) -> Result<HashMap<i64, Vec<CaseEv
         list.push_bind(*id);
     }
     q.push(") ORDER BY id");
-    let rows = q.build().fetch_all(read).await?;
+    let rows = q.build_query_as::<HistoryRow>().fetch_all(read).await?;
     let mut map: HashMap<i64, Vec<CaseEvent>> = HashMap::new();
     for row in rows {
-        let at: String = row.try_get("at")?;
-        let status: String = row.try_get("status")?;
-        map.entry(row.try_get("submission_id")?)
+        map.entry(row.submission_id)
             .or_default()
-            .push(CaseEvent {
-                at: parse_timestamp(&at)?,
-                status: parse_status(&status)?,
-                note_bg: row.try_get("note_bg")?,
-                note_en: row.try_get("note_en")?,
-            });
+            .push(row.event.try_into()?);
     }
     Ok(map)
+}
+
+/// A step of a case's history, with the case it belongs to.
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    submission_id: i64,
+    #[sqlx(flatten)]
+    event: super::cases::EventRow,
 }
 
 pub async fn updates(read: &DbPool, query: &Open311UpdatesQuery) -> Result<Vec<Open311Update>> {
@@ -194,21 +220,36 @@ pub async fn updates(read: &DbPool, query: &Open311UpdatesQuery) -> Result<Vec<O
         .push_bind(i64::from(query.limit.clamp(1, MAX_ROWS)))
         .push(" OFFSET ")
         .push_bind(i64::from(query.offset));
-    let rows = q.build().fetch_all(read).await?;
-    rows.iter()
-        .map(|row| {
-            let at: String = row.try_get("at")?;
-            let status: String = row.try_get("status")?;
-            let number_text: String = row.try_get("number")?;
-            Ok(Open311Update {
-                id: row.try_get("id")?,
-                number: number(&number_text)?,
-                service_code: row.try_get("service_code")?,
-                status: parse_status(&status)?,
-                at: parse_timestamp(&at)?,
-            })
-        })
+    q.build_query_as::<UpdateRow>()
+        .fetch_all(read)
+        .await?
+        .into_iter()
+        .map(Open311Update::try_from)
         .collect()
+}
+
+/// A step in the life of an Open311 request as read.
+#[derive(sqlx::FromRow)]
+struct UpdateRow {
+    id: i64,
+    at: String,
+    status: String,
+    number: String,
+    service_code: String,
+}
+
+impl TryFrom<UpdateRow> for Open311Update {
+    type Error = StoreError;
+
+    fn try_from(row: UpdateRow) -> Result<Open311Update> {
+        Ok(Open311Update {
+            id: row.id,
+            number: number(&row.number)?,
+            service_code: row.service_code,
+            status: parse_status(&row.status)?,
+            at: parse_timestamp(&row.at)?,
+        })
+    }
 }
 
 pub async fn token(read: &DbPool, token: &str) -> Result<Option<RegistrationNumber>> {
@@ -221,17 +262,36 @@ pub async fn token(read: &DbPool, token: &str) -> Result<Option<RegistrationNumb
     found.as_deref().map(number).transpose()
 }
 
+/// An `api_keys` row without its hash.
+#[derive(sqlx::FromRow)]
+struct ApiKeyRow {
+    id: i64,
+    name: String,
+    key_prefix: String,
+    token_responses: bool,
+    created_at: String,
+    created_by: String,
+    revoked_at: Option<String>,
+}
+
+impl TryFrom<ApiKeyRow> for ApiKey {
+    type Error = StoreError;
+
+    fn try_from(row: ApiKeyRow) -> Result<ApiKey> {
+        Ok(ApiKey {
+            id: row.id,
+            name: row.name,
+            key_prefix: row.key_prefix,
+            token_responses: row.token_responses,
+            created_at: parse_timestamp(&row.created_at)?,
+            created_by: row.created_by,
+            revoked_at: timestamp_opt(row.revoked_at)?,
+        })
+    }
+}
+
 fn api_key(row: &DbRow) -> Result<ApiKey> {
-    let created_at: String = row.try_get("created_at")?;
-    Ok(ApiKey {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        key_prefix: row.try_get("key_prefix")?,
-        token_responses: row.try_get("token_responses")?,
-        created_at: parse_timestamp(&created_at)?,
-        created_by: row.try_get("created_by")?,
-        revoked_at: timestamp_opt(row.try_get("revoked_at")?)?,
-    })
+    ApiKeyRow::from_row(row)?.try_into()
 }
 
 const API_KEY_COLUMNS: &str =

@@ -14,7 +14,7 @@
 use super::journal::{append, details_json};
 use super::{Db, DbConn, DbPool, DbRow};
 use crate::model::{
-    NUMBER_PLACEHOLDER, NewDocument, NewMessage, OutboxEntry, OutboxFilter, OutgoingMessage,
+    NUMBER_PLACEHOLDER, NewDocument, NewMessage, OutboxEntry, OutboxFilter, OutboxState, OutgoingMessage,
     Recipient, StoredDocument, TRACKING_CODE_PLACEHOLDER,
 };
 use crate::rows::parse_timestamp;
@@ -22,7 +22,7 @@ use crate::{Result, StoreError};
 use jiff::Timestamp;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
 pub const PDF: &str = "application/pdf";
 
@@ -229,7 +229,7 @@ pub async fn claim(
     tx.commit().await?;
     let mut messages = Vec::with_capacity(claimed.len());
     for (id, in_doubt) in claimed {
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, OutgoingRow>(
             "SELECT o.*, COALESCE(d.filename, o.attachment_name) AS filename,
                     COALESCE(d.content_type, o.attachment_type) AS content_type,
                     COALESCE(d.content, o.attachment_content) AS content
@@ -238,37 +238,64 @@ pub async fn claim(
         .bind(id)
         .fetch_one(write)
         .await?;
-        messages.push(outgoing(&row, in_doubt)?);
+        messages.push(OutgoingMessage {
+            in_doubt,
+            ..row.try_into()?
+        });
     }
     Ok(messages)
 }
 
-fn outgoing(row: &DbRow, in_doubt: bool) -> Result<OutgoingMessage> {
-    let created: String = row.try_get("created_at")?;
-    let filename: Option<String> = row.try_get("filename")?;
-    let attachment = match filename {
-        Some(filename) => Some((
-            filename,
-            row.try_get::<String, _>("content_type")?,
-            row.try_get::<Vec<u8>, _>("content")?,
-        )),
-        None => None,
-    };
-    Ok(OutgoingMessage {
-        id: row.try_get("id")?,
-        message_id: row.try_get("message_id")?,
-        kind: row.try_get("kind")?,
-        recipient: row.try_get("recipient")?,
-        recipient_name: row.try_get("recipient_name")?,
-        subject: row.try_get("subject")?,
-        text: row.try_get("body_text")?,
-        html: row.try_get("body_html")?,
-        secret: row.try_get("secret")?,
-        attachment,
-        attempts: row.try_get("attempts")?,
-        created_at: parse_timestamp(&created)?,
-        in_doubt,
-    })
+/// An `outbox` row with its attachment (a kept letter's or its own file).
+#[derive(sqlx::FromRow)]
+struct OutgoingRow {
+    id: i64,
+    message_id: String,
+    kind: String,
+    recipient: String,
+    recipient_name: Option<String>,
+    subject: String,
+    body_text: String,
+    body_html: String,
+    secret: Option<String>,
+    attempts: i64,
+    created_at: String,
+    filename: Option<String>,
+    content_type: Option<String>,
+    content: Option<Vec<u8>>,
+}
+
+/// The message as not in doubt (the claim decides that).
+impl TryFrom<OutgoingRow> for OutgoingMessage {
+    type Error = StoreError;
+
+    fn try_from(row: OutgoingRow) -> Result<OutgoingMessage> {
+        let attachment = match row.filename {
+            Some(filename) => Some((
+                filename,
+                row.content_type
+                    .ok_or_else(|| StoreError::Corrupt("attachment without a type".into()))?,
+                row.content
+                    .ok_or_else(|| StoreError::Corrupt("attachment without content".into()))?,
+            )),
+            None => None,
+        };
+        Ok(OutgoingMessage {
+            id: row.id,
+            message_id: row.message_id,
+            kind: row.kind,
+            recipient: row.recipient,
+            recipient_name: row.recipient_name,
+            subject: row.subject,
+            text: row.body_text,
+            html: row.body_html,
+            secret: row.secret,
+            attachment,
+            attempts: row.attempts,
+            created_at: parse_timestamp(&row.created_at)?,
+            in_doubt: false,
+        })
+    }
 }
 
 /// Marks a message sent (if `owner` still holds it) and forgets its secret.
@@ -362,7 +389,7 @@ pub async fn list(read: &DbPool, filter: &OutboxFilter) -> Result<Vec<OutboxEntr
          FROM outbox o LEFT JOIN submissions s ON s.id = o.submission_id WHERE 1 = 1",
     );
     if let Some(state) = &filter.state {
-        q.push(" AND o.state = ").push_bind(state.clone());
+        q.push(" AND o.state = ").push_bind(state.as_str());
     }
     if let Some(id) = filter.submission_id {
         q.push(" AND o.submission_id = ").push_bind(id);
@@ -371,45 +398,73 @@ pub async fn list(read: &DbPool, filter: &OutboxFilter) -> Result<Vec<OutboxEntr
         .push_bind(i64::from(filter.limit.clamp(1, 1000)))
         .push(" OFFSET ")
         .push_bind(i64::from(filter.offset));
-    let rows = q.build().fetch_all(read).await?;
-    rows.iter()
-        .map(|r| {
-            let number: Option<String> = r.try_get("number")?;
-            let created: String = r.try_get("created_at")?;
-            let document: Option<i64> = r.try_get("document_id")?;
-            let own_file: Option<String> = r.try_get("attachment_name")?;
-            Ok(OutboxEntry {
-                id: r.try_get("id")?,
-                message_id: r.try_get("message_id")?,
-                kind: r.try_get("kind")?,
-                number: number
-                    .as_deref()
-                    .map(super::cases::parse_number)
-                    .transpose()?,
-                recipient: r.try_get("recipient")?,
-                sealed: r.try_get::<Option<bool>, _>("sealed")?.unwrap_or(false),
-                subject: r.try_get("subject")?,
-                state: r.try_get("state")?,
-                attempts: r.try_get("attempts")?,
-                next_attempt_at: opt_time(r.try_get("next_attempt_at")?)?,
-                last_error: r.try_get("last_error")?,
-                created_at: parse_timestamp(&created)?,
-                sent_at: opt_time(r.try_get("sent_at")?)?,
-                has_attachment: document.is_some() || own_file.is_some(),
-            })
-        })
+    q.build_query_as::<EntryRow>()
+        .fetch_all(read)
+        .await?
+        .into_iter()
+        .map(OutboxEntry::try_from)
         .collect()
 }
 
+/// A line of the outbox listing as read.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    message_id: String,
+    kind: String,
+    number: Option<String>,
+    recipient: String,
+    sealed: Option<bool>,
+    subject: String,
+    state: String,
+    attempts: i64,
+    next_attempt_at: Option<String>,
+    last_error: Option<String>,
+    created_at: String,
+    sent_at: Option<String>,
+    document_id: Option<i64>,
+    attachment_name: Option<String>,
+}
+
+impl TryFrom<EntryRow> for OutboxEntry {
+    type Error = StoreError;
+
+    fn try_from(row: EntryRow) -> Result<OutboxEntry> {
+        Ok(OutboxEntry {
+            id: row.id,
+            message_id: row.message_id,
+            kind: row.kind,
+            number: row
+                .number
+                .as_deref()
+                .map(super::cases::parse_number)
+                .transpose()?,
+            recipient: row.recipient,
+            sealed: row.sealed.unwrap_or(false),
+            subject: row.subject,
+            state: OutboxState::parse(&row.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("outbox state {:?}", row.state)))?,
+            attempts: row.attempts,
+            next_attempt_at: opt_time(row.next_attempt_at)?,
+            last_error: row.last_error,
+            created_at: parse_timestamp(&row.created_at)?,
+            sent_at: opt_time(row.sent_at)?,
+            has_attachment: row.document_id.is_some() || row.attachment_name.is_some(),
+        })
+    }
+}
+
 /// How many messages are in each state.
-pub async fn counts(read: &DbPool) -> Result<Vec<(String, u64)>> {
-    let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state")
-        .fetch_all(read)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let n: i64 = r.try_get("n")?;
-            Ok((r.try_get("state")?, u64::try_from(n).unwrap_or(0)))
+pub async fn counts(read: &DbPool) -> Result<Vec<(OutboxState, u64)>> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state")
+            .fetch_all(read)
+            .await?;
+    rows.into_iter()
+        .map(|(state, n)| {
+            let state = OutboxState::parse(&state)
+                .ok_or_else(|| StoreError::Corrupt(format!("outbox state {state:?}")))?;
+            Ok((state, u64::try_from(n).unwrap_or(0)))
         })
         .collect()
 }
@@ -423,20 +478,42 @@ pub async fn queue_length(read: &DbPool) -> Result<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
+/// A `documents` row without its content.
+#[derive(sqlx::FromRow)]
+struct DocumentRow {
+    id: i64,
+    submission_id: i64,
+    kind: String,
+    outgoing_number: Option<String>,
+    filename: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    created_at: String,
+    created_by: String,
+}
+
+impl TryFrom<DocumentRow> for StoredDocument {
+    type Error = StoreError;
+
+    fn try_from(row: DocumentRow) -> Result<StoredDocument> {
+        Ok(StoredDocument {
+            id: row.id,
+            submission_id: row.submission_id,
+            kind: row.kind,
+            outgoing_number: row.outgoing_number,
+            filename: row.filename,
+            content_type: row.content_type,
+            size: row.size,
+            sha256: row.sha256,
+            created_at: parse_timestamp(&row.created_at)?,
+            created_by: row.created_by,
+        })
+    }
+}
+
 fn document(row: &DbRow) -> Result<StoredDocument> {
-    let created: String = row.try_get("created_at")?;
-    Ok(StoredDocument {
-        id: row.try_get("id")?,
-        submission_id: row.try_get("submission_id")?,
-        kind: row.try_get("kind")?,
-        outgoing_number: row.try_get("outgoing_number")?,
-        filename: row.try_get("filename")?,
-        content_type: row.try_get("content_type")?,
-        size: row.try_get("size")?,
-        sha256: row.try_get("sha256")?,
-        created_at: parse_timestamp(&created)?,
-        created_by: row.try_get("created_by")?,
-    })
+    DocumentRow::from_row(row)?.try_into()
 }
 
 const DOCUMENT_COLUMNS: &str = "id, submission_id, kind, outgoing_number, filename, content_type,

@@ -16,7 +16,17 @@ use jiff::civil::Date;
 use priemna_domain::RegistrationNumber;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::FromRow;
+
+/// A `portal_pages` row as stored.
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    slug: String,
+    body_bg: String,
+    body_en: String,
+    updated_at: String,
+    updated_by: String,
+}
 
 const ATTACHMENT_COLUMNS: &str = "id, filename, content_type, size, sha256, created_at";
 const BOOKING_COLUMNS: &str = "id, official, day, slot, name, phone, topic, email, uid, sequence, \
@@ -35,45 +45,95 @@ async fn submission_id(pool: &DbPool, number: RegistrationNumber) -> Result<Opti
     )
 }
 
+/// An `attachments` row without its bytes.
+#[derive(sqlx::FromRow)]
+struct AttachmentRow {
+    id: i64,
+    filename: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    created_at: String,
+}
+
+impl TryFrom<AttachmentRow> for AttachmentInfo {
+    type Error = StoreError;
+
+    fn try_from(row: AttachmentRow) -> Result<AttachmentInfo> {
+        Ok(AttachmentInfo {
+            id: row.id,
+            filename: row.filename,
+            content_type: row.content_type,
+            size: row.size,
+            sha256: row.sha256,
+            created_at: parse_timestamp(&row.created_at)?,
+        })
+    }
+}
+
+/// An `attachments` row with its bytes.
+#[derive(sqlx::FromRow)]
+struct AttachmentDataRow {
+    #[sqlx(flatten)]
+    info: AttachmentRow,
+    data: Vec<u8>,
+}
+
 fn attachment_info(row: &DbRow) -> Result<AttachmentInfo> {
-    let created_at: String = row.try_get("created_at")?;
-    Ok(AttachmentInfo {
-        id: row.try_get("id")?,
-        filename: row.try_get("filename")?,
-        content_type: row.try_get("content_type")?,
-        size: row.try_get("size")?,
-        sha256: row.try_get("sha256")?,
-        created_at: parse_timestamp(&created_at)?,
-    })
+    AttachmentRow::from_row(row)?.try_into()
+}
+
+/// A `bookings` row as stored.
+#[derive(sqlx::FromRow)]
+struct BookingRow {
+    id: i64,
+    official: String,
+    day: String,
+    slot: String,
+    name: String,
+    phone: String,
+    topic: Option<String>,
+    email: Option<String>,
+    uid: Option<String>,
+    sequence: i64,
+    created_at: String,
+    cancelled_at: Option<String>,
+    attendance: Option<String>,
+}
+
+impl TryFrom<BookingRow> for Booking {
+    type Error = StoreError;
+
+    fn try_from(row: BookingRow) -> Result<Booking> {
+        let attendance = row
+            .attendance
+            .map(|a| {
+                Attendance::parse(&a).ok_or_else(|| StoreError::Corrupt(format!("attendance {a}")))
+            })
+            .transpose()?;
+        Ok(Booking {
+            id: row.id,
+            official: row.official,
+            day: parse_date(Some(row.day))?
+                .ok_or_else(|| StoreError::Corrupt("booking day".into()))?,
+            slot: row.slot,
+            name: row.name,
+            phone: row.phone,
+            topic: row.topic,
+            email: row.email,
+            uid: row
+                .uid
+                .ok_or_else(|| StoreError::Corrupt("booking uid".into()))?,
+            sequence: row.sequence,
+            created_at: parse_timestamp(&row.created_at)?,
+            cancelled_at: row.cancelled_at.as_deref().map(parse_timestamp).transpose()?,
+            attendance,
+        })
+    }
 }
 
 fn booking(row: &DbRow) -> Result<Booking> {
-    let day: String = row.try_get("day")?;
-    let created_at: String = row.try_get("created_at")?;
-    let cancelled_at: Option<String> = row.try_get("cancelled_at")?;
-    let attendance: Option<String> = row.try_get("attendance")?;
-    let attendance = attendance
-        .map(|a| {
-            Attendance::parse(&a).ok_or_else(|| StoreError::Corrupt(format!("attendance {a}")))
-        })
-        .transpose()?;
-    Ok(Booking {
-        id: row.try_get("id")?,
-        official: row.try_get("official")?,
-        day: parse_date(Some(day))?.ok_or_else(|| StoreError::Corrupt("booking day".into()))?,
-        slot: row.try_get("slot")?,
-        name: row.try_get("name")?,
-        phone: row.try_get("phone")?,
-        topic: row.try_get("topic")?,
-        email: row.try_get("email")?,
-        uid: row
-            .try_get::<Option<String>, _>("uid")?
-            .ok_or_else(|| StoreError::Corrupt("booking uid".into()))?,
-        sequence: row.try_get("sequence")?,
-        created_at: parse_timestamp(&created_at)?,
-        cancelled_at: cancelled_at.as_deref().map(parse_timestamp).transpose()?,
-        attendance,
-    })
+    BookingRow::from_row(row)?.try_into()
 }
 
 fn rating_from(value: i64) -> Result<u8> {
@@ -157,7 +217,7 @@ impl PortalStore for ThisStore {
         let Some(submission) = submission_id(&self.read, number).await? else {
             return Ok(None);
         };
-        let Some(row) = sqlx::query(&format!(
+        let Some(row) = sqlx::query_as::<_, AttachmentDataRow>(&format!(
             "SELECT {ATTACHMENT_COLUMNS}, data FROM attachments
              WHERE submission_id = $1 AND id = $2"
         ))
@@ -169,8 +229,8 @@ impl PortalStore for ThisStore {
             return Ok(None);
         };
         Ok(Some(Attachment {
-            info: attachment_info(&row)?,
-            data: row.try_get("data")?,
+            info: row.info.try_into()?,
+            data: row.data,
         }))
     }
 
@@ -229,7 +289,8 @@ impl PortalStore for ThisStore {
         let Some(id) = submission_id(&self.read, number).await? else {
             return Ok(None);
         };
-        let Some(row) = sqlx::query(
+        let Some((rating, on_time, clear, comment)) =
+            sqlx::query_as::<_, (i64, Option<bool>, Option<bool>, Option<String>)>(
             "SELECT rating, on_time, clear, comment FROM surveys WHERE submission_id = $1",
         )
         .bind(id)
@@ -239,10 +300,10 @@ impl PortalStore for ThisStore {
             return Ok(None);
         };
         Ok(Some(Survey {
-            rating: rating_from(row.try_get("rating")?)?,
-            on_time: row.try_get("on_time")?,
-            clear: row.try_get("clear")?,
-            comment: row.try_get("comment")?,
+            rating: rating_from(rating)?,
+            on_time,
+            clear,
+            comment,
         }))
     }
 
@@ -546,7 +607,7 @@ impl PortalStore for ThisStore {
     }
 
     async fn portal_page(&self, slug: &str) -> Result<Option<PortalPage>> {
-        let Some(row) = sqlx::query(
+        let Some(row) = sqlx::query_as::<_, PageRow>(
             "SELECT slug, body_bg, body_en, updated_at, updated_by FROM portal_pages WHERE slug = $1",
         )
         .bind(slug)
@@ -555,13 +616,12 @@ impl PortalStore for ThisStore {
         else {
             return Ok(None);
         };
-        let updated_at: String = row.try_get("updated_at")?;
         Ok(Some(PortalPage {
-            slug: row.try_get("slug")?,
-            body_bg: row.try_get("body_bg")?,
-            body_en: row.try_get("body_en")?,
-            updated_at: parse_timestamp(&updated_at)?,
-            updated_by: row.try_get("updated_by")?,
+            slug: row.slug,
+            body_bg: row.body_bg,
+            body_en: row.body_en,
+            updated_at: parse_timestamp(&row.updated_at)?,
+            updated_by: row.updated_by,
         }))
     }
 

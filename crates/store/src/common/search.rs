@@ -8,7 +8,7 @@ use crate::rows::{parse_date, parse_status, parse_timestamp};
 use crate::search_types::{IndexCase, IndexScan, RegisterMarker};
 use crate::{Result, StoreError};
 use serde_json::json;
-use sqlx::{QueryBuilder, Row};
+use sqlx::QueryBuilder;
 use std::collections::HashMap;
 
 pub async fn cases_for_index(read: &DbPool, scan: &IndexScan) -> Result<Vec<IndexCase>> {
@@ -66,7 +66,7 @@ pub async fn cases_for_index(read: &DbPool, scan: &IndexScan) -> Result<Vec<Inde
                 .push(" ORDER BY s.id");
         }
     }
-    let rows = q.build().fetch_all(read).await?;
+    let rows = q.build_query_as::<IndexRow>().fetch_all(read).await?;
     let mut conflicts: HashMap<i64, Vec<i64>> = HashMap::new();
     if !rows.is_empty() {
         let mut c: QueryBuilder<Db> = QueryBuilder::new(
@@ -74,67 +74,92 @@ pub async fn cases_for_index(read: &DbPool, scan: &IndexScan) -> Result<Vec<Inde
         );
         let mut list = c.separated(", ");
         for row in &rows {
-            list.push_bind(row.try_get::<i64, _>("id")?);
+            list.push_bind(row.id);
         }
         c.push(")");
-        for row in c.build().fetch_all(read).await? {
-            conflicts
-                .entry(row.try_get("submission_id")?)
-                .or_default()
-                .push(row.try_get("user_id")?);
+        let pairs: Vec<(i64, i64)> = c.build_query_as().fetch_all(read).await?;
+        for (case, user) in pairs {
+            conflicts.entry(case).or_default().push(user);
         }
     }
-    rows.iter()
+    rows.into_iter()
         .map(|row| {
-            let id: i64 = row.try_get("id")?;
-            let mut conflicted = conflicts.remove(&id).unwrap_or_default();
-            if let Some(subject) = row.try_get::<Option<i64>, _>("subject_employee_id")?
+            let mut conflicted = conflicts.remove(&row.id).unwrap_or_default();
+            if let Some(subject) = row.subject_employee_id
                 && !conflicted.contains(&subject)
             {
                 conflicted.push(subject);
             }
-            let number: String = row.try_get("number")?;
-            let kind: String = row.try_get("kind")?;
-            let channel: String = row.try_get("channel")?;
-            let status: String = row.try_get("status")?;
-            let received_at: String = row.try_get("received_at")?;
-            Ok(IndexCase {
-                id,
-                number: parse_number(&number)?,
-                kind: parse_kind(&kind)?,
-                channel: parse_channel(&channel)?,
-                status: parse_status(&status)?,
-                subject: row.try_get("subject")?,
-                body: row.try_get("body")?,
-                address: row.try_get("address")?,
-                answer_text: row.try_get("answer_text")?,
-                department_id: row.try_get("department_id")?,
-                assignee_id: row.try_get("assignee_id")?,
-                sealed: row.try_get("sealed")?,
-                about_employee: row.try_get("about_employee")?,
-                conflicted_user_ids: conflicted,
-                received_at: parse_timestamp(&received_at)?,
-                received_date: parse_date(row.try_get("received_date")?)?
-                    .ok_or_else(|| StoreError::Corrupt("missing received_date".into()))?,
-                updated_at: row.try_get("updated_at")?,
-                duplicate_of: row.try_get("duplicate_of")?,
-            })
+            let mut case = IndexCase::try_from(row)?;
+            case.conflicted_user_ids = conflicted;
+            Ok(case)
         })
         .collect()
 }
 
+/// A case as the search index reads it.
+#[derive(sqlx::FromRow)]
+struct IndexRow {
+    id: i64,
+    number: String,
+    kind: String,
+    channel: String,
+    status: String,
+    subject: String,
+    body: String,
+    address: Option<String>,
+    answer_text: Option<String>,
+    department_id: Option<i64>,
+    assignee_id: Option<i64>,
+    sealed: bool,
+    about_employee: bool,
+    subject_employee_id: Option<i64>,
+    received_at: String,
+    received_date: Option<String>,
+    updated_at: Option<String>,
+    duplicate_of: Option<i64>,
+}
+
+/// The case without its conflicts (read from another table).
+impl TryFrom<IndexRow> for IndexCase {
+    type Error = StoreError;
+
+    fn try_from(row: IndexRow) -> Result<IndexCase> {
+        Ok(IndexCase {
+            id: row.id,
+            number: parse_number(&row.number)?,
+            kind: parse_kind(&row.kind)?,
+            channel: parse_channel(&row.channel)?,
+            status: parse_status(&row.status)?,
+            subject: row.subject,
+            body: row.body,
+            address: row.address,
+            answer_text: row.answer_text,
+            department_id: row.department_id,
+            assignee_id: row.assignee_id,
+            sealed: row.sealed,
+            about_employee: row.about_employee,
+            conflicted_user_ids: Vec::new(),
+            received_at: parse_timestamp(&row.received_at)?,
+            received_date: parse_date(row.received_date)?
+                .ok_or_else(|| StoreError::Corrupt("missing received_date".into()))?,
+            updated_at: row.updated_at,
+            duplicate_of: row.duplicate_of,
+        })
+    }
+}
+
 pub async fn marker(read: &DbPool) -> Result<RegisterMarker> {
-    let row = sqlx::query(
+    let (count, max_id, max_updated_at): (i64, i64, Option<String>) = sqlx::query_as(
         "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS max_id, MAX(updated_at) AS last
          FROM submissions",
     )
     .fetch_one(read)
     .await?;
-    let count: i64 = row.try_get("n")?;
     Ok(RegisterMarker {
         count: u64::try_from(count).unwrap_or(0),
-        max_id: row.try_get("max_id")?,
-        max_updated_at: row.try_get("last")?,
+        max_id,
+        max_updated_at,
     })
 }
 
@@ -153,15 +178,12 @@ pub async fn answer_duplicates(
         .bind(case_id)
         .fetch_one(&mut *tx)
         .await?;
-    let duplicates =
-        sqlx::query("SELECT id, number, status FROM submissions WHERE duplicate_of = $1")
+    let duplicates: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, number, status FROM submissions WHERE duplicate_of = $1")
             .bind(case_id)
             .fetch_all(&mut *tx)
             .await?;
-    for row in duplicates {
-        let id: i64 = row.try_get("id")?;
-        let number: String = row.try_get("number")?;
-        let status: String = row.try_get("status")?;
+    for (id, number, status) in duplicates {
         sqlx::query(
             "UPDATE submissions SET answer_text = $1, answered_by = $2, answered_at = $3,
                     updated_at = $3 WHERE id = $4",

@@ -3,7 +3,7 @@
 use super::journal::{append, details_json};
 use crate::rows::{is_unique_violation, parse_timestamp};
 use crate::model::{
-    AccountState, Department, NewMessage, NewUser, Session, StaffChange,
+    AccountState, Department, StaffChangeState, NewMessage, NewUser, Session, StaffChange,
     StaffChangeRequest, StaffDecision, User,
 };
 use crate::{Result, StoreError};
@@ -11,26 +11,51 @@ use jiff::Timestamp;
 use priemna_domain::access::Role;
 use serde_json::json;
 use super::{DbConn, DbPool, DbRow};
-use sqlx::Row;
+use sqlx::FromRow;
+
+/// A `users` row as stored.
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    department_id: Option<i64>,
+    corruption_officer: bool,
+    active: bool,
+    password_hash: String,
+    failed_logins: i64,
+    locked_until: Option<String>,
+    lockouts: i64,
+    must_change_password: bool,
+    email: Option<String>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+
+    fn try_from(row: UserRow) -> Result<User> {
+        Ok(User {
+            id: row.id,
+            role: Role::parse(&row.role)
+                .ok_or_else(|| StoreError::Corrupt(format!("role {:?}", row.role)))?,
+            username: row.username,
+            display_name: row.display_name,
+            department_id: row.department_id,
+            corruption_officer: row.corruption_officer,
+            active: row.active,
+            password_hash: row.password_hash,
+            failed_logins: row.failed_logins,
+            locked_until: row.locked_until.as_deref().map(parse_timestamp).transpose()?,
+            lockouts: row.lockouts,
+            must_change_password: row.must_change_password,
+            email: row.email,
+        })
+    }
+}
 
 fn user(row: &DbRow) -> Result<User> {
-    let role: String = row.try_get("role")?;
-    let locked: Option<String> = row.try_get("locked_until")?;
-    Ok(User {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
-        department_id: row.try_get("department_id")?,
-        corruption_officer: row.try_get("corruption_officer")?,
-        active: row.try_get("active")?,
-        password_hash: row.try_get("password_hash")?,
-        failed_logins: row.try_get("failed_logins")?,
-        locked_until: locked.as_deref().map(parse_timestamp).transpose()?,
-        lockouts: row.try_get("lockouts")?,
-        must_change_password: row.try_get("must_change_password")?,
-        email: row.try_get("email")?,
-    })
+    UserRow::from_row(row)?.try_into()
 }
 
 fn state_json(x: &AccountState) -> serde_json::Value {
@@ -149,18 +174,11 @@ pub async fn set_department_head(
 }
 
 pub async fn departments(read: &DbPool) -> Result<Vec<Department>> {
-    let rows = sqlx::query("SELECT id, name, head_user_id FROM departments ORDER BY name")
-        .fetch_all(read)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Department {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                head_user_id: r.try_get("head_user_id")?,
-            })
-        })
-        .collect()
+    Ok(sqlx::query_as::<_, Department>(
+        "SELECT id, name, head_user_id FROM departments ORDER BY name",
+    )
+    .fetch_all(read)
+    .await?)
 }
 
 pub async fn create_user(
@@ -375,25 +393,47 @@ pub async fn set_password(
     Ok(())
 }
 
+/// A `staff_changes` row with the names of the account and of who asked.
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    id: i64,
+    user_id: i64,
+    username: String,
+    before: String,
+    after: String,
+    reset_password: bool,
+    requested_by: i64,
+    requested_by_name: String,
+    requested_at: String,
+    state: String,
+    decided_by: Option<String>,
+    decided_at: Option<String>,
+}
+
+impl TryFrom<ChangeRow> for StaffChange {
+    type Error = StoreError;
+
+    fn try_from(row: ChangeRow) -> Result<StaffChange> {
+        Ok(StaffChange {
+            id: row.id,
+            user_id: row.user_id,
+            username: row.username,
+            before: state_from_json(&row.before)?,
+            after: state_from_json(&row.after)?,
+            reset_password: row.reset_password,
+            requested_by: row.requested_by,
+            requested_by_name: row.requested_by_name,
+            requested_at: parse_timestamp(&row.requested_at)?,
+            state: StaffChangeState::parse(&row.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("staff change state {:?}", row.state)))?,
+            decided_by: row.decided_by,
+            decided_at: row.decided_at.as_deref().map(parse_timestamp).transpose()?,
+        })
+    }
+}
+
 fn change(row: &DbRow) -> Result<StaffChange> {
-    let before: String = row.try_get("before")?;
-    let after: String = row.try_get("after")?;
-    let requested_at: String = row.try_get("requested_at")?;
-    let decided_at: Option<String> = row.try_get("decided_at")?;
-    Ok(StaffChange {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        username: row.try_get("username")?,
-        before: state_from_json(&before)?,
-        after: state_from_json(&after)?,
-        reset_password: row.try_get("reset_password")?,
-        requested_by: row.try_get("requested_by")?,
-        requested_by_name: row.try_get("requested_by_name")?,
-        requested_at: parse_timestamp(&requested_at)?,
-        state: row.try_get("state")?,
-        decided_by: row.try_get("decided_by")?,
-        decided_at: decided_at.as_deref().map(parse_timestamp).transpose()?,
-    })
+    ChangeRow::from_row(row)?.try_into()
 }
 
 const CHANGE_SELECT: &str = "SELECT c.*, u.username, r.display_name AS requested_by_name
@@ -477,7 +517,7 @@ pub async fn decide_change(
 ) -> Result<StaffChange> {
     let mut tx = super::begin_write(write).await?;
     let pending = change_in(&mut tx, id).await?;
-    if pending.state != "pending" {
+    if pending.state != StaffChangeState::Pending {
         return Err(StoreError::Conflict(format!(
             "staff change {id} is already {}",
             pending.state
@@ -489,15 +529,15 @@ pub async fn decide_change(
         )));
     }
     let (state, action) = match &decision {
-        StaffDecision::Approve { .. } => ("applied", "user_change_approved"),
-        StaffDecision::Reject => ("rejected", "user_change_rejected"),
+        StaffDecision::Approve { .. } => (StaffChangeState::Applied, "user_change_approved"),
+        StaffDecision::Reject => (StaffChangeState::Rejected, "user_change_rejected"),
     };
     sqlx::query(
         "UPDATE staff_changes SET state = $1, decided_by = $2, decided_by_id = $3,
                                   decided_at = $4
          WHERE id = $5",
     )
-    .bind(state)
+    .bind(state.as_str())
     .bind(actor)
     .bind(decided_by)
     .bind(at.to_string())
@@ -591,7 +631,7 @@ pub async fn session(
     token_hash: &str,
     now: Timestamp,
 ) -> Result<Option<Session>> {
-    let Some(row) = sqlx::query(
+    let Some(row) = sqlx::query_as::<_, SessionRow>(
         "SELECT s.csrf_token, s.expires_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1",
     )
@@ -601,17 +641,32 @@ pub async fn session(
     else {
         return Ok(None);
     };
-    let expires: String = row.try_get("expires_at")?;
-    let expires_at = parse_timestamp(&expires)?;
-    let user = user(&row)?;
-    if expires_at <= now || !user.active {
+    let session = Session::try_from(row)?;
+    if session.expires_at <= now || !session.user.active {
         return Ok(None);
     }
-    Ok(Some(Session {
-        user,
-        csrf_token: row.try_get("csrf_token")?,
-        expires_at,
-    }))
+    Ok(Some(session))
+}
+
+/// A `sessions` row joined with its user.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    csrf_token: String,
+    expires_at: String,
+    #[sqlx(flatten)]
+    user: UserRow,
+}
+
+impl TryFrom<SessionRow> for Session {
+    type Error = StoreError;
+
+    fn try_from(row: SessionRow) -> Result<Session> {
+        Ok(Session {
+            user: row.user.try_into()?,
+            csrf_token: row.csrf_token,
+            expires_at: parse_timestamp(&row.expires_at)?,
+        })
+    }
 }
 
 pub async fn delete_session(write: &DbPool, token_hash: &str) -> Result<()> {

@@ -1,7 +1,7 @@
 // The statistics' tables: stale months, cells and topics (see `crate::stats`).
 
-use super::{DbPool, DbRow, ThisStore, begin_write};
-use crate::rows::{parse_date, parse_timestamp};
+use super::{DbPool, ThisStore, begin_write};
+use crate::rows::{parse_date, parse_timestamp, parse_urgency};
 use crate::stats::{StatRow, StatsFreshness, StatsStore, Topic};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
@@ -11,66 +11,81 @@ use priemna_domain::clock::local_date;
 use priemna_domain::stats::{
     CellKey, Dimension, MIN_TOPIC_CASES, Month, Period, StatCase, Tally, subject_feeds_topics,
 };
+use priemna_domain::workflow::Urgency;
 use priemna_domain::{Channel, Kind, Status};
-use sqlx::Row;
 use std::collections::BTreeMap;
 
 fn month_of(text: &str) -> Result<Month> {
     Month::parse(text).ok_or_else(|| StoreError::Corrupt(format!("month {text:?}")))
 }
 
-fn stat_row(row: &DbRow) -> Result<StatRow> {
-    let received: String = row.try_get("received_date")?;
-    let kind: String = row.try_get("kind")?;
-    let channel: String = row.try_get("channel")?;
-    let status: String = row.try_get("status")?;
-    let answered_at: Option<String> = row.try_get("answered_at")?;
-    let urgency: String = row.try_get("urgency")?;
-    let sealed: bool = row.try_get("sealed")?;
-    let about_employee: bool = row.try_get("about_employee")?;
-    let rating: Option<i64> = row.try_get("rating")?;
-    let case = StatCase {
-        received: parse_date(Some(received))?
-            .ok_or_else(|| StoreError::Corrupt("received_date".into()))?,
-        kind: Kind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind:?}")))?,
-        channel: Channel::parse(&channel)
-            .ok_or_else(|| StoreError::Corrupt(format!("channel {channel:?}")))?,
-        department_id: row.try_get("department_id")?,
-        category: row.try_get("service_code")?,
-        status: Status::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
-        answer_due: parse_date(row.try_get("answer_due")?)?,
-        deadline_extended: row.try_get("deadline_extended")?,
-        answered: answered_at
-            .as_deref()
-            .map(parse_timestamp)
-            .transpose()?
-            .map(local_date),
-        not_considered_rule: row.try_get("not_considered_rule")?,
-        forwarded: row.try_get::<Option<String>, _>("forwarded_to")?.is_some(),
-        merged: row.try_get::<Option<i64>, _>("duplicate_of")?.is_some(),
-        overdue: urgency == "overdue",
-        rating: rating.and_then(|r| u8::try_from(r).ok()),
-    };
-    // Only the subjects of public matters feed the topics (see `subject_feeds_topics`).
-    let feeds = subject_feeds_topics(
-        case.kind,
-        sealed,
-        about_employee,
-        case.not_considered_rule.as_deref(),
-    );
-    Ok(StatRow {
-        subject: if feeds {
-            Some(row.try_get("subject")?)
-        } else {
-            None
-        },
-        case,
-    })
+/// A case as the statistics job reads it.
+#[derive(sqlx::FromRow)]
+struct StatCaseRow {
+    received_date: String,
+    kind: String,
+    channel: String,
+    department_id: Option<i64>,
+    service_code: Option<String>,
+    status: String,
+    answer_due: Option<String>,
+    deadline_extended: bool,
+    answered_at: Option<String>,
+    not_considered_rule: Option<String>,
+    forwarded_to: Option<String>,
+    duplicate_of: Option<i64>,
+    urgency: String,
+    sealed: bool,
+    about_employee: bool,
+    subject: String,
+    rating: Option<i64>,
+}
+
+impl TryFrom<StatCaseRow> for StatRow {
+    type Error = StoreError;
+
+    fn try_from(row: StatCaseRow) -> Result<StatRow> {
+        let case = StatCase {
+            received: parse_date(Some(row.received_date))?
+                .ok_or_else(|| StoreError::Corrupt("received_date".into()))?,
+            kind: Kind::parse(&row.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("kind {:?}", row.kind)))?,
+            channel: Channel::parse(&row.channel)
+                .ok_or_else(|| StoreError::Corrupt(format!("channel {:?}", row.channel)))?,
+            department_id: row.department_id,
+            category: row.service_code,
+            status: Status::parse(&row.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("status {:?}", row.status)))?,
+            answer_due: parse_date(row.answer_due)?,
+            deadline_extended: row.deadline_extended,
+            answered: row
+                .answered_at
+                .as_deref()
+                .map(parse_timestamp)
+                .transpose()?
+                .map(local_date),
+            not_considered_rule: row.not_considered_rule,
+            forwarded: row.forwarded_to.is_some(),
+            merged: row.duplicate_of.is_some(),
+            overdue: parse_urgency(&row.urgency)? == Urgency::Overdue,
+            rating: row.rating.and_then(|r| u8::try_from(r).ok()),
+        };
+        // Only the subjects of public matters feed the topics (see `subject_feeds_topics`).
+        let feeds = subject_feeds_topics(
+            case.kind,
+            row.sealed,
+            row.about_employee,
+            case.not_considered_rule.as_deref(),
+        );
+        Ok(StatRow {
+            subject: feeds.then_some(row.subject),
+            case,
+        })
+    }
 }
 
 async fn cells_of(pool: &DbPool, period: Period) -> Result<Vec<(CellKey, Tally)>> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT month, dimension, value, tally FROM stats_cells
          WHERE month >= $1 AND month <= $2",
     )
@@ -78,17 +93,14 @@ async fn cells_of(pool: &DbPool, period: Period) -> Result<Vec<(CellKey, Tally)>
     .bind(period.to.to_string())
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let month: String = row.try_get("month")?;
-            let dimension: String = row.try_get("dimension")?;
-            let tally: String = row.try_get("tally")?;
+    rows.into_iter()
+        .map(|(month, dimension, value, tally)| {
             Ok((
                 CellKey {
                     month: month_of(&month)?,
                     dimension: Dimension::parse(&dimension)
                         .ok_or_else(|| StoreError::Corrupt(format!("dimension {dimension:?}")))?,
-                    value: row.try_get("value")?,
+                    value,
                 },
                 serde_json::from_str(&tally)
                     .map_err(|e| StoreError::Corrupt(format!("tally: {e}")))?,
@@ -100,17 +112,14 @@ async fn cells_of(pool: &DbPool, period: Period) -> Result<Vec<(CellKey, Tally)>
 #[async_trait]
 impl StatsStore for ThisStore {
     async fn stale_stats_months(&self) -> Result<Vec<(Month, i64)>> {
-        let rows = sqlx::query(
+        let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT month, version FROM stats_months WHERE version > computed_version
              ORDER BY month",
         )
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let month: String = row.try_get("month")?;
-                Ok((month_of(&month)?, row.try_get("version")?))
-            })
+        rows.into_iter()
+            .map(|(month, version)| Ok((month_of(&month)?, version)))
             .collect()
     }
 
@@ -122,7 +131,7 @@ impl StatsStore for ThisStore {
         // received_date is ISO text: the month's cases are one range of the index on it.
         let first_day = month.first_day().to_string();
         let next_month = month.next().first_day().to_string();
-        let mut rows = sqlx::query(
+        let mut rows = sqlx::query_as::<_, StatCaseRow>(
             "SELECT s.received_date, s.kind, s.channel, s.department_id, s.service_code,
                     s.status, s.answer_due, s.deadline_extended, s.answered_at,
                     s.not_considered_rule, s.forwarded_to, s.duplicate_of, s.urgency, s.sealed,
@@ -136,7 +145,7 @@ impl StatsStore for ThisStore {
         .fetch(&self.read);
         let mut count = 0;
         while let Some(row) = rows.try_next().await? {
-            visit(stat_row(&row)?);
+            visit(row.try_into()?);
             count += 1;
         }
         Ok(count)
@@ -212,7 +221,7 @@ impl StatsStore for ThisStore {
     }
 
     async fn stats_topics(&self, period: Period, limit: u32) -> Result<Vec<Topic>> {
-        let rows = sqlx::query(
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT term, label, count FROM stats_topics WHERE month >= $1 AND month <= $2",
         )
         .bind(period.from.to_string())
@@ -221,12 +230,11 @@ impl StatsStore for ThisStore {
         .await?;
         // term → (total, label counts): the label shown is the one most months used.
         let mut merged: BTreeMap<String, (u64, BTreeMap<String, u64>)> = BTreeMap::new();
-        for row in &rows {
-            let count: i64 = row.try_get("count")?;
+        for (term, label, count) in rows {
             let count = u64::try_from(count).unwrap_or(0);
-            let entry = merged.entry(row.try_get("term")?).or_default();
+            let entry = merged.entry(term).or_default();
             entry.0 += count;
-            *entry.1.entry(row.try_get("label")?).or_default() += count;
+            *entry.1.entry(label).or_default() += count;
         }
         let mut topics: Vec<Topic> = merged
             .into_iter()
@@ -249,7 +257,8 @@ impl StatsStore for ThisStore {
     }
 
     async fn stats_freshness(&self) -> Result<StatsFreshness> {
-        let row = sqlx::query(
+        let (computed_at, stale, generation): (Option<String>, Option<i64>, Option<i64>) =
+            sqlx::query_as(
             "SELECT MAX(computed_at) AS computed_at,
                     CAST(SUM(CASE WHEN version > computed_version THEN 1 ELSE 0 END) AS BIGINT)
                         AS stale,
@@ -258,12 +267,10 @@ impl StatsStore for ThisStore {
         )
         .fetch_one(&self.read)
         .await?;
-        let computed_at: Option<String> = row.try_get("computed_at")?;
-        let stale: Option<i64> = row.try_get("stale")?;
         Ok(StatsFreshness {
             computed_at: computed_at.as_deref().map(parse_timestamp).transpose()?,
             stale_months: stale.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
-            generation: row.try_get::<Option<i64>, _>("generation")?.unwrap_or(0),
+            generation: generation.unwrap_or(0),
         })
     }
 

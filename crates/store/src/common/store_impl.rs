@@ -1,9 +1,9 @@
-// The `Store` trait on this backend: each method delegates to the module that owns it.
+// The `Store` trait and its capabilities on this backend: each method delegates to the module that owns it.
 
-use super::intake::{IntakeJob, citizen_view};
+use super::intake::{CITIZEN_COLUMNS, CitizenRow, IntakeJob};
 use super::{ThisStore, begin_write, cases, jobs, journal, online_backup, outbox, staff};
 use crate::model::{
-    CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
+    CaseChange, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
     DeadlineRunReport, Department, InboxFilter, JournalCursor, JournalEntry, JournalFilter,
     JournalVerdict, NewDocument,
     NewSubmission, NewUser, OutboxEntry, OutboxFilter, OutgoingMessage, PersonalData,
@@ -13,17 +13,19 @@ use crate::model::{
     LockoutPolicy, MailOnRefusal, MissedSignIns, NewMessage, SignInAttempt, SignInFailure, SignInStanding, StaffChange,
     StaffChangeRequest, StaffDecision,
 };
-use crate::rows::{parse_status, parse_timestamp};
+use crate::model::OutboxState;
 use crate::tracking::hash_tracking_code;
-use crate::{Result, Store, StoreError};
+use crate::{
+    CaseStore, DocumentStore, IndexStore, IntakeStore, JobStore, JournalStore, Open311Store,
+    OutboxStore, Result, SessionStore, SignInStore, StaffStore, Store, StoreError,
+};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use priemna_domain::RegistrationNumber;
-use sqlx::Row;
 use tokio::sync::oneshot;
 
 #[async_trait]
-impl Store for ThisStore {
+impl IntakeStore for ThisStore {
     #[tracing::instrument(skip_all, fields(kind = submission.draft.kind.as_str()))]
     async fn register(&self, submission: NewSubmission) -> Result<Registered> {
         let (reply, answer) = oneshot::channel();
@@ -42,37 +44,22 @@ impl Store for ThisStore {
         number: RegistrationNumber,
         tracking_code: &str,
     ) -> Result<Option<CitizenView>> {
-        let Some(row) = sqlx::query("SELECT * FROM submissions WHERE number = $1")
-            .bind(number.to_string())
-            .fetch_optional(&self.read)
-            .await?
+        let Some(row) = sqlx::query_as::<_, CitizenRow>(&format!(
+            "SELECT {CITIZEN_COLUMNS} FROM submissions WHERE number = $1"
+        ))
+        .bind(number.to_string())
+        .fetch_optional(&self.read)
+        .await?
         else {
             return Ok(None);
         };
-        let stored_hash: String = row.try_get("tracking_code_hash")?;
-        if stored_hash != hash_tracking_code(tracking_code) {
+        if row.tracking_code_hash != hash_tracking_code(tracking_code) {
             return Ok(None);
         }
-        let id: i64 = row.try_get("id")?;
-        let events = sqlx::query(
-            "SELECT at, status, note_bg, note_en FROM case_events
-             WHERE submission_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?;
-        let mut history = Vec::with_capacity(events.len());
-        for event in events {
-            let at: String = event.try_get("at")?;
-            let status: String = event.try_get("status")?;
-            history.push(CaseEvent {
-                at: parse_timestamp(&at)?,
-                status: parse_status(&status)?,
-                note_bg: event.try_get("note_bg")?,
-                note_en: event.try_get("note_en")?,
-            });
-        }
-        citizen_view(&row, history).map(Some)
+        let id = row.id;
+        let mut view = CitizenView::try_from(row)?;
+        view.history = cases::history(&self.read, id).await?;
+        Ok(Some(view))
     }
 
     async fn count_submissions(&self) -> Result<u64> {
@@ -81,12 +68,10 @@ impl Store for ThisStore {
             .await?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
+}
 
-    async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.read).await?;
-        Ok(())
-    }
-
+#[async_trait]
+impl StaffStore for ThisStore {
     async fn create_department(
         &self,
         name: &str,
@@ -142,6 +127,38 @@ impl Store for ThisStore {
         staff::users(&self.read).await
     }
 
+    async fn request_staff_change(
+        &self,
+        request: StaffChangeRequest,
+        requested_by: i64,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<StaffChange> {
+        staff::request_change(&self.write, request, requested_by, at, actor).await
+    }
+
+    async fn staff_changes(&self, pending_only: bool) -> Result<Vec<StaffChange>> {
+        staff::changes(&self.read, pending_only, None).await
+    }
+
+    async fn staff_change(&self, id: i64) -> Result<Option<StaffChange>> {
+        Ok(staff::changes(&self.read, false, Some(id)).await?.pop())
+    }
+
+    async fn decide_staff_change(
+        &self,
+        id: i64,
+        decided_by: Option<i64>,
+        decision: StaffDecision,
+        at: Timestamp,
+        actor: &str,
+    ) -> Result<StaffChange> {
+        staff::decide_change(&self.write, id, decided_by, decision, at, actor).await
+    }
+}
+
+#[async_trait]
+impl SignInStore for ThisStore {
     async fn set_password(
         &self,
         user_id: i64,
@@ -202,36 +219,10 @@ impl Store for ThisStore {
     async fn unlock_user(&self, user_id: i64, at: Timestamp, actor: &str) -> Result<()> {
         super::sign_in::unlock(&self.write, user_id, at, actor).await
     }
+}
 
-    async fn request_staff_change(
-        &self,
-        request: StaffChangeRequest,
-        requested_by: i64,
-        at: Timestamp,
-        actor: &str,
-    ) -> Result<StaffChange> {
-        staff::request_change(&self.write, request, requested_by, at, actor).await
-    }
-
-    async fn staff_changes(&self, pending_only: bool) -> Result<Vec<StaffChange>> {
-        staff::changes(&self.read, pending_only, None).await
-    }
-
-    async fn staff_change(&self, id: i64) -> Result<Option<StaffChange>> {
-        Ok(staff::changes(&self.read, false, Some(id)).await?.pop())
-    }
-
-    async fn decide_staff_change(
-        &self,
-        id: i64,
-        decided_by: Option<i64>,
-        decision: StaffDecision,
-        at: Timestamp,
-        actor: &str,
-    ) -> Result<StaffChange> {
-        staff::decide_change(&self.write, id, decided_by, decision, at, actor).await
-    }
-
+#[async_trait]
+impl SessionStore for ThisStore {
     async fn set_session_notice(&self, token_hash: &str, notice: &str) -> Result<()> {
         super::sign_in::set_session_notice(&self.write, token_hash, notice).await
     }
@@ -262,7 +253,10 @@ impl Store for ThisStore {
     async fn delete_sessions_of(&self, user_id: i64) -> Result<()> {
         staff::delete_sessions_of(&self.write, user_id).await
     }
+}
 
+#[async_trait]
+impl CaseStore for ThisStore {
     async fn case_by_number(&self, number: RegistrationNumber) -> Result<Option<CaseRecord>> {
         cases::by_number(&self.read, number).await
     }
@@ -283,7 +277,10 @@ impl Store for ThisStore {
     async fn apply_change(&self, case_id: i64, change: CaseChange) -> Result<()> {
         cases::apply_change(&self.write, case_id, change).await
     }
+}
 
+#[async_trait]
+impl JournalStore for ThisStore {
     async fn journal(&self, after_id: i64, limit: u32) -> Result<Vec<JournalEntry>> {
         journal::list(&self.read, after_id, limit).await
     }
@@ -350,7 +347,10 @@ impl Store for ThisStore {
         tx.commit().await?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl JobStore for ThisStore {
     async fn open_cases_for_deadlines(&self) -> Result<Vec<DeadlineCase>> {
         jobs::open_cases(&self.read).await
     }
@@ -380,7 +380,10 @@ impl Store for ThisStore {
     ) -> Result<Option<u64>> {
         super::retention::anonymise(&self.write, cutoffs, run_key, at).await
     }
+}
 
+#[async_trait]
+impl DocumentStore for ThisStore {
     async fn documents(&self, case_id: i64) -> Result<Vec<StoredDocument>> {
         outbox::documents(&self.read, case_id).await
     }
@@ -397,7 +400,10 @@ impl Store for ThisStore {
     ) -> Result<i64> {
         outbox::add_document(&self.write, case_id, &document, at).await
     }
+}
 
+#[async_trait]
+impl OutboxStore for ThisStore {
     async fn claim_outbox(
         &self,
         owner: &str,
@@ -436,14 +442,17 @@ impl Store for ThisStore {
         outbox::list(&self.read, filter).await
     }
 
-    async fn outbox_counts(&self) -> Result<Vec<(String, u64)>> {
+    async fn outbox_counts(&self) -> Result<Vec<(OutboxState, u64)>> {
         outbox::counts(&self.read).await
     }
 
     async fn outbox_queue_length(&self) -> Result<u64> {
         outbox::queue_length(&self.read).await
     }
+}
 
+#[async_trait]
+impl Open311Store for ThisStore {
     async fn open311_requests(
         &self,
         query: &crate::model::Open311Query,
@@ -487,7 +496,10 @@ impl Store for ThisStore {
     ) -> Result<Option<crate::model::ApiKey>> {
         super::open311::revoke_api_key(&self.write, id, at, actor).await
     }
+}
 
+#[async_trait]
+impl IndexStore for ThisStore {
     async fn cases_for_index(
         &self,
         scan: crate::IndexScan,
@@ -497,6 +509,14 @@ impl Store for ThisStore {
 
     async fn register_marker(&self) -> Result<crate::RegisterMarker> {
         super::search::marker(&self.read).await
+    }
+}
+
+#[async_trait]
+impl Store for ThisStore {
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
     }
 
     async fn backup(&self, target: &str) -> Result<()> {

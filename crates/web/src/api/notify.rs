@@ -38,7 +38,7 @@ use priemna_domain::RegistrationNumber;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};
-use priemna_store::{OutboxFilter, StoredDocument};
+use priemna_store::{OutboxFilter, OutboxState, StoredDocument};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -103,7 +103,7 @@ async fn outbox(
                 },
             )]));
         }
-        filter.state = Some(state.to_owned());
+        filter.state = OutboxState::parse(state);
     }
     if let Some(number) = query
         .get("number")
@@ -133,7 +133,7 @@ async fn outbox(
     for state in STATES {
         let n = counts
             .iter()
-            .find(|(s, _)| s == state)
+            .find(|(s, _)| s.as_str() == state)
             .map(|(_, n)| *n)
             .unwrap_or(0);
         by_state.insert(state.to_owned(), json!(n));

@@ -158,7 +158,7 @@ fn reminders_section(reminders: &[StaffReminder]) -> Markup {
                     li {
                         a href=(format!("/staff/cases/{}", r.number)) { (r.number.to_string()) }
                         " — " (r.subject) " — "
-                        strong { (reminder_label(&r.kind)) }
+                        strong { (reminder_label(r.kind.as_str())) }
                         " (срок " (layout::date_bg(r.due)) ")"
                     }
                 }

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use maud::html;
 use priemna_app::notify::{WorkerState, mask_address};
 use priemna_domain::access::Permission;
-use priemna_store::OutboxFilter;
+use priemna_store::{OutboxFilter, OutboxState};
 
 /// Failed messages listed.
 const FAILED_SHOWN: u32 = 50;
@@ -55,7 +55,7 @@ pub async fn page(
     let failed = app
         .store
         .outbox(&OutboxFilter {
-            state: Some("failed".to_owned()),
+            state: Some(OutboxState::Failed),
             limit: FAILED_SHOWN,
             ..OutboxFilter::default()
         })
@@ -68,7 +68,7 @@ pub async fn page(
     let count = |state: &str| {
         counts
             .iter()
-            .find(|(s, _)| s == state)
+            .find(|(s, _)| s.as_str() == state)
             .map(|(_, n)| *n)
             .unwrap_or(0)
     };

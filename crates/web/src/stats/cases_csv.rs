@@ -27,6 +27,7 @@ use priemna_domain::access::{self, Actor, Permission, Reach};
 use priemna_domain::clock::local_date;
 use priemna_domain::stats::{Outcome, Period, StatCase, outcome};
 use priemna_domain::submission::{FieldError, Problem};
+use priemna_domain::workflow::Urgency;
 use priemna_store::{ExportCase, ExportFilter, ExportSubmitter, StoreError};
 use serde_json::json;
 use std::collections::HashMap;
@@ -120,7 +121,7 @@ fn outcome_of(case: &ExportCase) -> (&'static str, Option<u32>) {
         not_considered_rule: case.not_considered_rule.clone(),
         forwarded: case.forwarded_to.is_some(),
         merged: case.duplicate_of.is_some(),
-        overdue: case.urgency == "overdue",
+        overdue: case.urgency == Urgency::Overdue,
         rating: case.rating,
     };
     match outcome(&stat) {
@@ -216,9 +217,9 @@ fn record(
         },
         days.map(|d| d.to_string()).unwrap_or_default(),
         if excel {
-            urgency_bg(&case.urgency).to_owned()
+            urgency_bg(case.urgency.as_str()).to_owned()
         } else {
-            case.urgency.clone()
+            case.urgency.as_str().to_owned()
         },
         text(case.not_considered_rule.as_deref()),
         text(case.forwarded_to.as_deref()),

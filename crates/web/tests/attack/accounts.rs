@@ -366,7 +366,7 @@ async fn the_only_administrator_is_sent_to_the_command_line() {
         priemna_app::accounts::decide_change(&app.state, Changer::Operator("cli:root"), id, true)
             .await
             .unwrap();
-    assert_eq!(change.state, "applied");
+    assert_eq!(change.state, priemna_store::StaffChangeState::Applied);
     let clerk = app.store.user_by_id(clerk.id).await.unwrap().unwrap();
     assert!(clerk.corruption_officer);
 }
