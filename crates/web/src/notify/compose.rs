@@ -15,7 +15,7 @@ use priemna_domain::clock::local_date;
 use priemna_domain::rules::Assessment;
 use priemna_domain::workflow::{CaseAction, ReminderKind};
 use priemna_domain::{Channel, Kind, RegistrationNumber};
-use priemna_store::{CaseChange, CaseRecord, NewDocument};
+use priemna_store::{CaseChange, CaseRecord, DocumentKind, NewDocument};
 
 impl From<PdfError> for ApiError {
     fn from(e: PdfError) -> Self {
@@ -218,7 +218,7 @@ pub async fn attach_letters(
             let outgoing = next_outgoing_number(app, case).await?;
             let pdf = delay_letter(app, staff, case, &outgoing, reason, new_due, at).await?;
             change.documents.push(NewDocument {
-                kind: "delay_notice".into(),
+                kind: DocumentKind::DelayNotice,
                 outgoing_number: Some(outgoing.clone()),
                 filename: format!("uvedomlenie-{outgoing}.pdf"),
                 content: pdf,
@@ -253,7 +253,7 @@ pub async fn attach_letters(
                 ),
             ));
             change.documents.push(NewDocument {
-                kind: "answer".into(),
+                kind: DocumentKind::Answer,
                 outgoing_number: Some(outgoing.clone()),
                 filename: format!("otgovor-{outgoing}.pdf"),
                 content: pdf,
@@ -395,7 +395,7 @@ pub async fn keep_printed_receipt(
             .add_document(
                 registered.id,
                 NewDocument {
-                    kind: "receipt".into(),
+                    kind: DocumentKind::Receipt,
                     outgoing_number: None,
                     filename: format!("razpiska-{number}.pdf"),
                     content: pdf,
