@@ -30,7 +30,7 @@ pub use import::{ImportBatch, ImportOutcome, ImportStore, ImportedCase, NumberRa
 pub use letters::{LetterSignatory, LetterStore};
 pub use model::{
     AccountState, CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
-    DeadlineRunReport, Department, DocumentKind, InboxFilter, JournalBreak, JournalCursor,
+    DeadlineRunReport, Department, DocumentKind, InboxFilter, Job, JournalBreak, JournalCursor,
     JournalEntry, JournalFilter, JournalVerdict, LockoutPolicy, MailOnRefusal, MissedSignIns,
     NUMBER_PLACEHOLDER, NewDocument, NewMessage, NewSubmission, NewUser, OutboxEntry, OutboxFilter,
     OutboxState, OutgoingMessage, PersonalData, Recipient, Registered, Session, SignInAttempt,

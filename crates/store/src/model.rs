@@ -640,6 +640,38 @@ pub struct StaffReminder {
     pub facts: CaseFacts,
 }
 
+/// A job that runs once per run key across servers, recorded in `job_runs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Job {
+    /// Rates the open cases against their deadlines and reminds staff.
+    Deadlines,
+    /// Erases the personal data of finished cases past their retention period.
+    Retention,
+}
+
+impl Job {
+    /// The name stored in `job_runs.job`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Job::Deadlines => "deadlines",
+            Job::Retention => "retention",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Job> {
+        [Job::Deadlines, Job::Retention]
+            .into_iter()
+            .find(|job| job.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What a run of the deadline job did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeadlineRunReport {

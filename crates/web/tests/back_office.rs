@@ -704,7 +704,12 @@ async fn deadlines_are_watched_across_weekends_and_holidays() {
     let report = run().await.unwrap();
     assert!(report.ran);
     assert_eq!((report.escalated, report.reminders), (0, 0));
-    let runs = t.app.store.job_runs("deadlines").await.unwrap();
+    let runs = t
+        .app
+        .store
+        .job_runs(priemna_store::Job::Deadlines)
+        .await
+        .unwrap();
     assert_eq!(runs.len(), 4, "{runs:?}");
 }
 
