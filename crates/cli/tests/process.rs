@@ -639,7 +639,7 @@ async fn two_servers_share_one_database_with_gap_free_numbers_and_jobs_run_once(
     drop(a);
     drop(b);
     let store = priemna_store::connect(&db).await.unwrap();
-    let runs = store.job_runs("deadlines").await.unwrap();
+    let runs = store.job_runs(priemna_store::Job::Deadlines).await.unwrap();
     let mut distinct = runs.clone();
     distinct.dedup();
     assert!(!runs.is_empty(), "the deadline job ran");

@@ -239,8 +239,9 @@ pub trait JobStore: Send + Sync {
         at: Timestamp,
         updates: Vec<UrgencyUpdate>,
     ) -> Result<DeadlineRunReport>;
-    /// How many times a job ran for a run key (0 or 1): for tests and operators.
-    async fn job_runs(&self, job: &str) -> Result<Vec<String>>;
+    /// The run keys a job ran for, in the order run (each at most once): for tests and
+    /// operators.
+    async fn job_runs(&self, job: crate::model::Job) -> Result<Vec<String>>;
     async fn reminders_for(&self, user_id: i64) -> Result<Vec<StaffReminder>>;
 
     /// Erases the personal data of finished cases past their kind's cutoff date, once per

@@ -640,6 +640,38 @@ pub struct StaffReminder {
     pub facts: CaseFacts,
 }
 
+/// A job that runs once per run key across servers, recorded in `job_runs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Job {
+    /// Rates the open cases against their deadlines and reminds staff.
+    Deadlines,
+    /// Erases the personal data of finished cases past their retention period.
+    Retention,
+}
+
+impl Job {
+    /// The name stored in `job_runs.job`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Job::Deadlines => "deadlines",
+            Job::Retention => "retention",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Job> {
+        [Job::Deadlines, Job::Retention]
+            .into_iter()
+            .find(|job| job.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What a run of the deadline job did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeadlineRunReport {
@@ -734,11 +766,49 @@ pub struct NewMessage {
     pub dedupe_key: Option<String>,
 }
 
+/// Which letter a kept document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// The written answer to the case.
+    Answer,
+    /// The notice that the deadline is extended.
+    DelayNotice,
+    /// The confirmation of registration.
+    Receipt,
+}
+
+impl DocumentKind {
+    /// The identifier stored in `documents.kind` and used by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Answer => "answer",
+            DocumentKind::DelayNotice => "delay_notice",
+            DocumentKind::Receipt => "receipt",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocumentKind> {
+        [
+            DocumentKind::Answer,
+            DocumentKind::DelayNotice,
+            DocumentKind::Receipt,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for DocumentKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A letter (PDF) to keep with the case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDocument {
-    /// `answer`, `delay_notice`, `receipt`.
-    pub kind: String,
+    pub kind: DocumentKind,
     /// The outgoing number printed on the letter, e.g. `2026-000123-2`.
     pub outgoing_number: Option<String>,
     pub filename: String,
@@ -752,7 +822,7 @@ pub struct NewDocument {
 pub struct StoredDocument {
     pub id: i64,
     pub submission_id: i64,
-    pub kind: String,
+    pub kind: DocumentKind,
     pub outgoing_number: Option<String>,
     pub filename: String,
     pub content_type: String,

@@ -706,7 +706,12 @@ async fn deadlines_are_watched_across_weekends_and_holidays() {
     assert_eq!((report.escalated, report.reminders), (0, 0));
     // The server's own deadline job ran once when it started (the slot of 3 April, 10:00), as
     // `priemna serve`'s does; each slot ran once, whoever ran it.
-    let runs = t.app.store.job_runs("deadlines").await.unwrap();
+    let runs = t
+        .app
+        .store
+        .job_runs(priemna_store::Job::Deadlines)
+        .await
+        .unwrap();
     assert_eq!(runs.len(), 5, "{runs:?}");
     assert!(runs[0].starts_with("2026-04-03T10:00"), "{runs:?}");
 }

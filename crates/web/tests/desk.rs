@@ -283,7 +283,11 @@ async fn a_clerk_registers_a_postal_complaint_dated_three_days_ago_with_its_scan
     assert!(receipt.bytes.starts_with(b"%PDF"));
     // The printed receipt kept with the case exists too (paper channels get one).
     let documents = app.store.documents(case.id).await.unwrap();
-    assert!(documents.iter().any(|d| d.kind == "receipt"));
+    assert!(
+        documents
+            .iter()
+            .any(|d| d.kind == priemna_store::DocumentKind::Receipt)
+    );
 
     // The next registration forgets the code: it is shown only this once.
     clerk.get("/staff/desk/new").await;

@@ -15,7 +15,7 @@ use priemna_domain::{Channel, Kind, RegistrationNumber};
 use priemna_letters::{
     self as letters, Addressee, AnswerLetter, CaseRef, DelayNotice, PdfError, Receipt, Signatory,
 };
-use priemna_store::{CaseChange, CaseRecord, NewDocument};
+use priemna_store::{CaseChange, CaseRecord, DocumentKind, NewDocument};
 
 fn case_ref(case: &CaseRecord) -> CaseRef {
     CaseRef {
@@ -206,7 +206,7 @@ pub async fn attach_letters(
             let outgoing = next_outgoing_number(app, case).await?;
             let pdf = delay_letter(app, staff, case, &outgoing, reason, new_due, at).await?;
             change.documents.push(NewDocument {
-                kind: "delay_notice".into(),
+                kind: DocumentKind::DelayNotice,
                 outgoing_number: Some(outgoing.clone()),
                 filename: format!("uvedomlenie-{outgoing}.pdf"),
                 content: pdf,
@@ -241,7 +241,7 @@ pub async fn attach_letters(
                 ),
             ));
             change.documents.push(NewDocument {
-                kind: "answer".into(),
+                kind: DocumentKind::Answer,
                 outgoing_number: Some(outgoing.clone()),
                 filename: format!("otgovor-{outgoing}.pdf"),
                 content: pdf,
@@ -383,7 +383,7 @@ pub async fn keep_printed_receipt(
             .add_document(
                 registered.id,
                 NewDocument {
-                    kind: "receipt".into(),
+                    kind: DocumentKind::Receipt,
                     outgoing_number: None,
                     filename: format!("razpiska-{number}.pdf"),
                     content: pdf,

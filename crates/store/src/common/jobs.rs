@@ -4,7 +4,7 @@ use super::cases::parse_number;
 use super::{Db, DbPool};
 use super::journal::{append, details_json};
 use crate::{Result, StoreError};
-use crate::model::{DeadlineCase, DeadlineRunReport, StaffReminder, UrgencyUpdate};
+use crate::model::{DeadlineCase, DeadlineRunReport, Job, StaffReminder, UrgencyUpdate};
 use crate::rows::{parse_date, parse_reminder_kind, parse_timestamp, parse_urgency};
 use priemna_domain::workflow::Urgency;
 use jiff::Timestamp;
@@ -13,7 +13,7 @@ use serde_json::json;
 use sqlx::{QueryBuilder, Row};
 use std::collections::HashMap;
 
-pub const DEADLINE_JOB: &str = "deadlines";
+pub const DEADLINE_JOB: &str = Job::Deadlines.as_str();
 
 pub async fn open_cases(read: &DbPool) -> Result<Vec<DeadlineCase>> {
     // The open statuses listed (not the finished ones excluded), so that an index answers.
@@ -192,10 +192,10 @@ pub async fn record_run(
     Ok(report)
 }
 
-pub async fn runs(read: &DbPool, job: &str) -> Result<Vec<String>> {
+pub async fn runs(read: &DbPool, job: Job) -> Result<Vec<String>> {
     Ok(
         sqlx::query_scalar("SELECT run_key FROM job_runs WHERE job = $1 ORDER BY id")
-            .bind(job)
+            .bind(job.as_str())
             .fetch_all(read)
             .await?,
     )

@@ -14,6 +14,7 @@
 use super::journal::{append, details_json};
 use super::{Db, DbConn, DbPool, DbRow};
 use crate::model::{
+    DocumentKind,
     NUMBER_PLACEHOLDER, NewDocument, NewMessage, OutboxEntry, OutboxFilter, OutboxState, OutgoingMessage,
     Recipient, StoredDocument, TRACKING_CODE_PLACEHOLDER,
 };
@@ -63,7 +64,7 @@ pub async fn insert_documents(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(submission_id)
-        .bind(&d.kind)
+        .bind(d.kind.as_str())
         .bind(&d.outgoing_number)
         .bind(&d.filename)
         .bind(PDF)
@@ -500,7 +501,8 @@ impl TryFrom<DocumentRow> for StoredDocument {
         Ok(StoredDocument {
             id: row.id,
             submission_id: row.submission_id,
-            kind: row.kind,
+            kind: DocumentKind::parse(&row.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("document kind {:?}", row.kind)))?,
             outgoing_number: row.outgoing_number,
             filename: row.filename,
             content_type: row.content_type,

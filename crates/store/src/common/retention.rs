@@ -11,7 +11,7 @@ use priemna_domain::Kind;
 use serde_json::json;
 use sqlx::Row;
 
-pub const RETENTION_JOB: &str = "retention";
+pub const RETENTION_JOB: &str = crate::model::Job::Retention.as_str();
 const ERASED: &str = "[заличено след срока за съхранение / erased after the retention period]";
 
 /// Erases the personal data of finished cases whose kind's cutoff has passed; runs once per

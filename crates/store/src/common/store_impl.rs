@@ -364,7 +364,7 @@ impl JobStore for ThisStore {
         jobs::record_run(&self.write, run_key, at, updates).await
     }
 
-    async fn job_runs(&self, job: &str) -> Result<Vec<String>> {
+    async fn job_runs(&self, job: crate::model::Job) -> Result<Vec<String>> {
         jobs::runs(&self.read, job).await
     }
 

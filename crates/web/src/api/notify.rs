@@ -38,7 +38,7 @@ use priemna_domain::RegistrationNumber;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};
-use priemna_store::{OutboxFilter, OutboxState, StoredDocument};
+use priemna_store::{DocumentKind, OutboxFilter, OutboxState, StoredDocument};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -320,7 +320,7 @@ async fn receipt(
         .documents(case.id)
         .await?
         .into_iter()
-        .rfind(|d| d.kind == "receipt");
+        .rfind(|d| d.kind == DocumentKind::Receipt);
     if let Some(doc) = stored
         && let Some((doc, content)) = app.store.document_content(doc.id).await?
     {
@@ -468,7 +468,7 @@ async fn citizen_answer(
         .documents(case.id)
         .await?
         .into_iter()
-        .rfind(|d| d.kind == "answer")
+        .rfind(|d| d.kind == DocumentKind::Answer)
         .ok_or(ApiError::NotFound)?;
     let (doc, content) = app
         .store

@@ -997,12 +997,12 @@ fn documents_section(case: &CaseRecord, documents: &[StoredDocument], readable: 
                     li {
                         @if readable {
                             a href=(format!("/api/v1/cases/{}/documents/{}", case.number, d.id)) {
-                                (document_label(&d.kind))
+                                (document_label(d.kind.as_str()))
                                 @if let Some(n) = &d.outgoing_number { ", изх. № " (n) }
                                 " (PDF)"
                             }
                         } @else {
-                            (document_label(&d.kind))
+                            (document_label(d.kind.as_str()))
                             @if let Some(n) = &d.outgoing_number { ", изх. № " (n) }
                         }
                         " — " (layout::time_bg(d.created_at))

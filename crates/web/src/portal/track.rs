@@ -592,7 +592,7 @@ async fn answer_letter(
         .documents(case.id)
         .await?
         .into_iter()
-        .rfind(|d| d.kind == "answer")
+        .rfind(|d| d.kind == priemna_store::DocumentKind::Answer)
         .map(|d| d.id))
 }
 
