@@ -22,9 +22,10 @@ use priemna_domain::workflow::CaseAction;
 use priemna_domain::{Channel, Kind, Status};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
-use utoipa::{Modify, OpenApi, PartialSchema, ToResponse, ToSchema};
+use utoipa::{IntoResponses, Modify, OpenApi, PartialSchema, ToResponse, ToSchema};
 
 // ---- value lists from the domain ------------------------------------------------------------
 
@@ -195,6 +196,61 @@ error_response!(
 error_response!(
     Unavailable,
     "The register is temporarily unavailable; nothing was saved"
+);
+
+// ---- the errors of each family of operations, listed once ----------------------------------
+//
+// An operation's `responses(...)` lists its answers and then the families it belongs to, e.g.
+// `responses((status = 200, ...), SignedIn, JsonBody)`: what every staff operation or every
+// operation with a JSON body can answer is written here, once.
+
+fn error_family(
+    responses: &[(&str, (&str, RefOr<utoipa::openapi::Response>))],
+) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+    responses
+        .iter()
+        .map(|(status, (name, _))| {
+            (
+                (*status).to_owned(),
+                RefOr::Ref(utoipa::openapi::Ref::from_response_name(*name)),
+            )
+        })
+        .collect()
+}
+
+macro_rules! error_family {
+    ($(#[$doc:meta])* $name:ident { $($status:literal => $response:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+                error_family(&[$(($status, <$response as ToResponse>::response())),+])
+            }
+        }
+    };
+}
+
+error_family!(
+    /// Every operation for staff: not signed in (401); refused by the access rules, by a
+    /// missing CSRF token, or until a password an administrator reset is changed (403); the
+    /// register unavailable (503).
+    SignedIn { "401" => Unauthorized, "403" => Forbidden, "503" => Unavailable }
+);
+error_family!(
+    /// Every operation on a record named by a numeric id in its path: an id that is not a
+    /// number (400, naming it), or no such record (404).
+    ById { "400" => BadRequest, "404" => NotFound }
+);
+error_family!(
+    /// Every operation that takes a JSON body: not JSON in UTF-8 (400), too large (413), not
+    /// JSON at all (415), fields missing or wrong, each named (422).
+    JsonBody {
+        "400" => BadRequest,
+        "413" => TooLarge,
+        "415" => UnsupportedMediaType,
+        "422" => Unprocessable,
+    }
 );
 
 // ---- shared pieces -------------------------------------------------------------------------

@@ -36,9 +36,7 @@ pub fn routes() -> Router<AppState> {
     responses(
         (status = 200, description = "The cases I may read that match, best first", body = super::openapi::SearchResults),
         (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn handler(

@@ -69,14 +69,11 @@ pub struct LoginRequest {
     request_body(content = super::openapi::LoginRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Signed in: the session's token", body = super::openapi::LoginAnswer),
-        (status = 400, response = super::openapi::BadRequest),
         (status = 401, response = super::openapi::Unauthorized),
         (status = 403, response = super::openapi::Forbidden),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
         (status = 429, response = super::openapi::TooManyRequests),
         (status = 503, response = super::openapi::Unavailable),
+        super::openapi::JsonBody,
     )
 )]
 pub async fn login(
@@ -120,9 +117,7 @@ pub async fn login(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Signed out", body = super::openapi::SignedOut),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn logout(
@@ -143,8 +138,7 @@ pub async fn logout(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in member of staff", body = super::openapi::Me),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn me(staff: Staff) -> Json<Value> {
@@ -166,14 +160,9 @@ pub struct PasswordRequest {
     request_body(content = super::openapi::PasswordRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Changed; other sessions end", body = super::openapi::PasswordChanged),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
         (status = 429, response = super::openapi::TooManyRequests),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn change_password(
@@ -311,9 +300,7 @@ pub fn summary_json(c: &CaseSummary) -> Value {
     responses(
         (status = 200, description = "My inbox, most urgent first", body = super::openapi::Inbox),
         (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn inbox(
@@ -373,10 +360,8 @@ pub fn case_json(app: &AppState, staff: &Staff, c: &CaseRecord) -> Value {
     params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
     responses(
         (status = 200, description = "The case, its history and the actions I may take now", body = super::openapi::CaseBody),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn case(
@@ -401,10 +386,8 @@ pub async fn case(
     params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
     responses(
         (status = 200, description = "The submitter's details (the reading is journalled)", body = super::openapi::PersonalDataBody),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn personal_data(
@@ -442,15 +425,10 @@ pub async fn personal_data(
     request_body(content = super::openapi::ActionRequestBody, content_type = "application/json"),
     responses(
         (status = 200, description = "Done: the case as it is now", body = super::openapi::CaseBody),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn act(
@@ -480,15 +458,10 @@ pub struct ConflictRequest {
     request_body(content = super::openapi::ConflictRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Recorded; the case leaves me", body = super::openapi::ConflictDeclared),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn declare_conflict(
@@ -514,8 +487,7 @@ pub async fn declare_conflict(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "My deadline reminders", body = super::openapi::Reminders),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn reminders(State(app): State<AppState>, staff: Staff) -> Result<Json<Value>, ApiError> {
@@ -539,9 +511,7 @@ pub async fn reminders(State(app): State<AppState>, staff: Staff) -> Result<Json
     ),
     responses(
         (status = 200, description = "Journal entries and whether the chain is intact", body = super::openapi::JournalPage),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn journal(
@@ -585,9 +555,7 @@ pub async fn journal(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Staff (all of it, for administrators; colleagues otherwise)", body = super::openapi::UserList),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn users(State(app): State<AppState>, staff: Staff) -> Result<Json<Value>, ApiError> {
@@ -698,14 +666,9 @@ async fn pending_answer(
     request_body(content = super::openapi::NewUserRequest, content_type = "application/json"),
     responses(
         (status = 201, description = "Created (a designation or activation waits for a second administrator)", body = super::openapi::CreatedUser),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn add_user(
@@ -766,15 +729,10 @@ pub struct UpdateUserRequest {
     responses(
         (status = 200, description = "Changed", body = super::openapi::UserBody),
         (status = 202, description = "Waiting for a second administrator", body = super::openapi::PendingAnswer),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn update_user(
@@ -839,10 +797,8 @@ pub async fn update_user(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "Unlocked", body = super::openapi::UserBody),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
     )
 )]
 pub async fn unlock_user(
@@ -871,10 +827,8 @@ pub async fn unlock_user(
     responses(
         (status = 200, description = "Reset: the one-time password, shown once", body = super::openapi::PasswordReset),
         (status = 202, description = "Waiting for a second administrator", body = super::openapi::PendingAnswer),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
     )
 )]
 pub async fn reset_password(
@@ -909,9 +863,7 @@ pub async fn reset_password(
     params(("state" = Option<String>, Query, description = "`pending` (default) or `all`")),
     responses(
         (status = 200, description = "Changes to staff", body = super::openapi::UserChangeList),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn user_changes(
@@ -949,11 +901,9 @@ async fn decide(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "Approved and applied (with the one-time password of a reset)", body = super::openapi::UserChangeDecided),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
     )
 )]
 pub async fn approve_change(
@@ -973,11 +923,9 @@ pub async fn approve_change(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "Rejected", body = super::openapi::UserChangeDecided),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
     )
 )]
 pub async fn reject_change(
@@ -996,8 +944,7 @@ pub async fn reject_change(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The departments", body = super::openapi::DepartmentList),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn departments(
@@ -1026,15 +973,10 @@ pub struct NewDepartmentRequest {
     request_body(content = super::openapi::NewDepartmentRequest, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = super::openapi::DepartmentBody),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn add_department(
@@ -1094,15 +1036,10 @@ pub struct HeadRequest {
     request_body(content = super::openapi::HeadRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Set", body = super::openapi::HeadSet),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn set_head(

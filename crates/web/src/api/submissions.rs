@@ -72,13 +72,10 @@ fn entered_by(raw: &RawSubmission, staff: Option<&Staff>) -> Result<String, ApiE
                 parameters(("number" = "$response.body#/number"), ("tracking_code" = "$response.body#/tracking_code")),
                 description = "Follow the case with its tracking code"
             )))),
-        (status = 400, response = super::openapi::BadRequest),
         (status = 403, response = super::openapi::Forbidden),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
         (status = 429, response = super::openapi::TooManyRequests),
         (status = 503, response = super::openapi::Unavailable),
+        super::openapi::JsonBody,
     )
 )]
 pub async fn create(
