@@ -75,6 +75,15 @@ value_list!(
     Status::ALL.iter().map(|s| s.as_str()).collect()
 );
 value_list!(
+    StatusFilter,
+    "StatusFilter",
+    "Which cases by their state: a status, `open` (those still owed an answer or action) or `all`.",
+    ["all", "open"]
+        .into_iter()
+        .chain(Status::ALL.iter().map(|s| s.as_str()))
+        .collect()
+);
+value_list!(
     RoleName,
     "Role",
     "A member of staff's role.",
@@ -1428,8 +1437,8 @@ impl Modify for BearerAuth {
         super::statistics::handler,
     ),
     components(schemas(
-        ErrorResponse, ErrorBody, FieldErrorBody, KindName, ChannelName, StatusName, RoleName,
-        DeadlineRuleName, DeadlineRuleParam, RuleName, ActionName, UrgencyName, PdfFile,
+        ErrorResponse, ErrorBody, FieldErrorBody, KindName, ChannelName, StatusName, StatusFilter,
+        RoleName, DeadlineRuleName, DeadlineRuleParam, RuleName, ActionName, UrgencyName, PdfFile,
     ), responses(
         BadRequest,
         Unauthorized,
@@ -1493,7 +1502,34 @@ pub fn document_json() -> serde_json::Value {
     }
     let mut value = serde_json::to_value(document()).unwrap_or(serde_json::Value::Null);
     fix_links(&mut value);
+    allow_empty_values(&mut value);
     value
+}
+
+/// The operations whose query parameters, like an HTML form's, count an empty value as no value
+/// (`?status=&page=` is the default inbox), as in their handlers.
+const EMPTY_QUERY_VALUE_IS_NO_VALUE: [&str; 3] =
+    ["/api/v1/cases", "/api/v1/search", "/api/v1/journal"];
+
+/// Says so in the document (`allowEmptyValue`, which utoipa 5 cannot write).
+fn allow_empty_values(document: &mut serde_json::Value) {
+    for path in EMPTY_QUERY_VALUE_IS_NO_VALUE {
+        let Some(get) = document["paths"][path]["get"].as_object_mut() else {
+            continue;
+        };
+        for parameter in get
+            .get_mut("parameters")
+            .and_then(|p| p.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            if parameter["in"] == "query"
+                && let Some(parameter) = parameter.as_object_mut()
+            {
+                parameter.insert("allowEmptyValue".into(), true.into());
+            }
+        }
+    }
 }
 
 async fn openapi_json() -> Json<serde_json::Value> {

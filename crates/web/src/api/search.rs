@@ -27,11 +27,11 @@ pub fn routes() -> Router<AppState> {
         ("q" = Option<String>, Query, description = "The words to look for (Bulgarian or Latin letters)"),
         ("kind" = Option<super::openapi::KindName>, Query),
         ("channel" = Option<super::openapi::ChannelName>, Query),
-        ("status" = Option<String>, Query, description = "A status, `open` or `all` (the default)"),
+        ("status" = Option<super::openapi::StatusFilter>, Query, description = "A status, `open` or `all` (the default)"),
         ("department_id" = Option<i64>, Query),
         ("from" = Option<String>, Query, format = Date, description = "Received on or after"),
         ("to" = Option<String>, Query, format = Date, description = "Received on or before"),
-        ("page" = Option<i64>, Query, minimum = 1),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 500, description = "20 cases a page"),
     ),
     responses(
         (status = 200, description = "The cases I may read that match, best first", body = super::openapi::SearchResults),

@@ -222,6 +222,8 @@ pub fn inbox_filter(
     if let Some(s) = get("status") {
         if s == "all" {
             filter.open_only = false;
+        } else if s == "open" {
+            filter.open_only = true;
         } else {
             match Status::parse(s) {
                 Some(s) => {
@@ -231,7 +233,10 @@ pub fn inbox_filter(
                 None => errors.push(FieldError::new(
                     "status",
                     Problem::UnknownValue {
-                        allowed: Status::ALL.iter().map(|s| s.as_str()).collect(),
+                        allowed: ["all", "open"]
+                            .into_iter()
+                            .chain(Status::ALL.iter().map(|s| s.as_str()))
+                            .collect(),
                     },
                 )),
             }
@@ -239,14 +244,17 @@ pub fn inbox_filter(
     }
     if let Some(d) = get("department_id") {
         match d.parse::<i64>() {
-            // Heads stay within their department whatever they ask for.
             Ok(d) if filter.department_id.is_none() || filter.department_id == Some(d) => {
                 filter.department_id = Some(d)
             }
-            Ok(_) => errors.push(FieldError::new(
-                "department_id",
-                Problem::UnknownValue { allowed: vec![] },
-            )),
+            // Heads stay within their department: another department's inbox is refused by
+            // the access rules (403), not a wrong parameter.
+            Ok(_) => {
+                return Err(ApiError::Forbidden {
+                    reason_bg: "Виждате само преписките на своя отдел.".into(),
+                    reason_en: "You see only the cases of your own department.".into(),
+                });
+            }
             Err(_) => errors.push(FieldError::new(
                 "department_id",
                 Problem::WrongType { expected: "number" },
@@ -292,10 +300,10 @@ pub fn summary_json(c: &CaseSummary) -> Value {
     params(
         ("kind" = Option<super::openapi::KindName>, Query),
         ("channel" = Option<super::openapi::ChannelName>, Query),
-        ("status" = Option<String>, Query, description = "A status, or `all` (default: open cases)"),
+        ("status" = Option<super::openapi::StatusFilter>, Query, description = "A status, `open` (the default) or `all`"),
         ("department_id" = Option<i64>, Query),
         ("overdue" = Option<String>, Query, description = "`true`: overdue cases only"),
-        ("page" = Option<i64>, Query, minimum = 1, description = "200 cases a page"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 4294967295_i64, description = "200 cases a page"),
     ),
     responses(
         (status = 200, description = "My inbox, most urgent first", body = super::openapi::Inbox),
@@ -511,6 +519,7 @@ pub async fn reminders(State(app): State<AppState>, staff: Staff) -> Result<Json
     ),
     responses(
         (status = 200, description = "Journal entries and whether the chain is intact", body = super::openapi::JournalPage),
+        (status = 400, response = super::openapi::BadRequest),
         super::openapi::SignedIn,
     )
 )]
@@ -526,12 +535,38 @@ pub async fn journal(
         crate::audit::refusals::Target::Page("/api/v1/journal"),
     )
     .await?;
-    let after = query.get("after").and_then(|a| a.parse().ok()).unwrap_or(0);
-    let limit = query
-        .get("limit")
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(100)
-        .min(1000);
+    // An empty value is no value (as a form sends it); anything else must be a number in range.
+    let get = |k: &str| query.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
+    let mut errors = Vec::new();
+    let after = match get("after").map(str::parse::<i64>) {
+        None => 0,
+        Some(Ok(after)) => after,
+        Some(Err(_)) => {
+            errors.push(FieldError::new(
+                "after",
+                Problem::WrongType {
+                    expected: "integer",
+                },
+            ));
+            0
+        }
+    };
+    let limit = match get("limit").map(str::parse::<u32>) {
+        None => 100,
+        Some(Ok(limit)) if (1..=1000).contains(&limit) => limit,
+        Some(_) => {
+            errors.push(FieldError::new(
+                "limit",
+                Problem::Invalid {
+                    detail: "1–1000".into(),
+                },
+            ));
+            100
+        }
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::BadRequest(errors));
+    }
     let entries = app.store.journal(after, limit).await?;
     let verdict = app.store.verify_journal().await?;
     Ok(Json(json!({
