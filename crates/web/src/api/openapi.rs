@@ -1,12 +1,13 @@
 //! The native JSON API described as OpenAPI 3.1, generated from the code: every handler carries
-//! its `#[utoipa::path]` (path, parameters, body, every status it can answer), and the shapes of
-//! the answers are the schema types below. Served at `/api/openapi.json`, browsable at
-//! `/api/docs` (plain HTML built from the same document, no scripts, nothing from elsewhere).
+//! its `#[utoipa::path]` (path, parameters, body, every status it can answer), and the types
+//! below are both the schemas and what the handlers of `api` read and answer (no `json!` beside
+//! them). The errors each family of operations can answer are listed once ([`SignedIn`],
+//! [`ById`], [`JsonBody`]). Served at `/api/openapi.json`, browsable at `/api/docs` (plain
+//! HTML built from the same document, no scripts, nothing from elsewhere).
 //!
 //! The value lists (kinds, channels, statuses, roles, rules, actions) come from the domain's own
 //! `ALL` constants, so they cannot fall behind. Response objects forbid properties they do not
-//! list: when a handler's JSON changes, its schema here must change too, or the interop tests
-//! (`tests/interop`, schemathesis) fail.
+//! list (the interop tests, `tests/interop` with schemathesis, check every answer against them).
 
 use crate::AppState;
 use axum::Json;
@@ -16,11 +17,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 use priemna_domain::access::Role;
+use priemna_domain::calendar::DayOffKind;
 use priemna_domain::deadline::DeadlineRule;
 use priemna_domain::rules::Rule;
 use priemna_domain::workflow::CaseAction;
 use priemna_domain::{Channel, Kind, Status};
-use serde::Serialize;
+use priemna_store::{CaseEvent, PersonalData, StoredDecision};
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -296,6 +299,37 @@ pub struct HistoryEvent {
     pub note_en: String,
 }
 
+impl From<&StoredDecision> for DecisionBody {
+    fn from(d: &StoredDecision) -> Self {
+        DecisionBody {
+            rule: d.rule.clone(),
+            reason: d.reason_bg.clone(),
+            reason_en: d.reason_en.clone(),
+            needs_review: d.needs_review,
+        }
+    }
+}
+
+impl From<&CaseEvent> for HistoryEvent {
+    fn from(e: &CaseEvent) -> Self {
+        HistoryEvent {
+            at: super::local_time(e.at),
+            status: e.status.as_str().to_owned(),
+            note: e.note_bg.clone(),
+            note_en: e.note_en.clone(),
+        }
+    }
+}
+
+impl Label {
+    pub fn of(bg: &str, en: &str) -> Label {
+        Label {
+            bg: bg.to_owned(),
+            en: en.to_owned(),
+        }
+    }
+}
+
 // ---- intake and tracking -------------------------------------------------------------------
 
 /// The submitter; leave out (or set `anonymous`) for an anonymous submission.
@@ -447,6 +481,18 @@ pub struct SubmitterData {
     pub egn: Option<String>,
 }
 
+impl From<PersonalData> for SubmitterData {
+    fn from(p: PersonalData) -> Self {
+        SubmitterData {
+            name: p.name,
+            address: p.address,
+            phone: p.phone,
+            email: p.email,
+            egn: p.egn,
+        }
+    }
+}
+
 /// Everything held about the citizen in this case (their right of access).
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -511,8 +557,8 @@ pub struct NonWorkingDay {
     pub name: String,
     pub name_en: String,
     /// `holiday`, `easter`, `moved_holiday` or `decreed`.
-    #[schema(pattern = "^(holiday|easter|moved_holiday|decreed)$")]
-    pub kind: String,
+    #[schema(value_type = String, pattern = "^(holiday|easter|moved_holiday|decreed)$")]
+    pub kind: DayOffKind,
     pub weekday: String,
 }
 
@@ -586,7 +632,7 @@ pub struct ReceptionDay {
 
 // ---- staff ---------------------------------------------------------------------------------
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
@@ -625,17 +671,24 @@ pub struct UserListEntry {
     pub role_label: String,
     pub department_id: Option<i64>,
     /// Administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub corruption_officer: Option<bool>,
     /// Administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
+    /// Administrators only (`null` when the account has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// Administrators only (`null` when the account was never locked out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub locked_until: Option<Option<String>>,
     /// Administrators only.
-    pub email: Option<String>,
-    /// Administrators only.
-    #[schema(format = DateTime)]
-    pub locked_until: Option<String>,
-    /// Administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub must_change_password: Option<bool>,
 }
 
@@ -769,7 +822,7 @@ pub struct Me {
     pub csrf_token: String,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct PasswordRequest {
     pub current_password: String,
     #[schema(min_length = 10, max_length = 128)]
@@ -874,6 +927,7 @@ pub struct CaseBody {
     pub available_actions: Vec<String>,
     /// Open cases that look like the same problem (full-text similarity, same address); only
     /// in `GET /api/v1/cases/{number}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub possible_duplicates: Option<Vec<PossibleDuplicate>>,
 }
 
@@ -955,7 +1009,7 @@ pub struct ActionRequestBody {
     pub of: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct ConflictRequest {
     pub reason: Option<String>,
 }
@@ -1015,7 +1069,7 @@ pub struct UserList {
     pub users: Vec<UserListEntry>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewUserRequest {
     pub username: String,
     pub display_name: String,
@@ -1029,16 +1083,20 @@ pub struct NewUserRequest {
     pub email: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct UpdateUserRequest {
     #[schema(value_type = Option<RoleName>)]
     pub role: Option<String>,
-    pub department_id: Option<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub department_id: Option<Option<i64>>,
     pub corruption_officer: Option<bool>,
     pub active: Option<bool>,
     pub display_name: Option<String>,
     /// Where deadline reminders are e-mailed (`null` or "" removes it).
-    pub email: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -1055,14 +1113,14 @@ pub struct DepartmentList {
     pub departments: Vec<DepartmentBody>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewDepartmentRequest {
     #[schema(min_length = 1)]
     pub name: String,
     pub head_user_id: Option<i64>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct HeadRequest {
     pub head_user_id: Option<i64>,
 }

@@ -2,6 +2,7 @@
 //! search over the cases the member of staff may read, best first, with highlighted extracts.
 
 use super::local_time;
+use super::openapi::{SearchHit, SearchResults};
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::ApiError;
@@ -9,7 +10,6 @@ use crate::search::{self, PER_PAGE};
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{Value, json};
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -43,28 +43,32 @@ pub async fn handler(
     State(app): State<AppState>,
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SearchResults>, ApiError> {
     let request = search::parse_request(&query)?;
     let results = search::search(&app, &staff, &request).await?;
-    Ok(Json(json!({
-        "query": request.q,
-        "total": results.total,
-        "page": results.page,
-        "per_page": PER_PAGE,
-        "results": results.found.iter().map(|f| json!({
-            "number": f.case.number.to_string(),
-            "kind": f.case.kind.as_str(),
-            "channel": f.case.channel.as_str(),
-            "status": f.case.status.as_str(),
-            "status_label": f.case.status.label_bg(),
-            "subject": f.case.subject,
-            "address": f.case.address,
-            "received_at": local_time(f.case.received_at),
-            "department_id": f.case.department_id,
-            "assignee_id": f.case.assignee_id,
-            "duplicate_of_id": f.case.duplicate_of,
-            "score": (f64::from(f.score) * 1000.0).round() / 1000.0,
-            "snippet_html": f.snippet_html,
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(SearchResults {
+        total: i64::try_from(results.total).unwrap_or(i64::MAX),
+        page: i64::try_from(results.page).unwrap_or(i64::MAX),
+        per_page: i64::try_from(PER_PAGE).unwrap_or(i64::MAX),
+        results: results
+            .found
+            .into_iter()
+            .map(|f| SearchHit {
+                number: f.case.number.to_string(),
+                kind: f.case.kind.as_str().to_owned(),
+                channel: f.case.channel.as_str().to_owned(),
+                status: f.case.status.as_str().to_owned(),
+                status_label: f.case.status.label_bg().to_owned(),
+                subject: f.case.subject,
+                address: f.case.address,
+                received_at: local_time(f.case.received_at),
+                department_id: f.case.department_id,
+                assignee_id: f.case.assignee_id,
+                duplicate_of_id: f.case.duplicate_of,
+                score: (f64::from(f.score) * 1000.0).round() / 1000.0,
+                snippet_html: f.snippet_html,
+            })
+            .collect(),
+        query: request.q,
+    }))
 }
