@@ -1197,3 +1197,28 @@ async fn inbox_and_journal_parameters_are_checked_as_documented() {
         assert_eq!(status, 200, "{query}: {journal}");
     }
 }
+
+/// `PATCH /api/v1/users/{id}` as documented: `null` clears an e-mail address (it used to be read
+/// as "left out", and changed nothing), and a field left out stays as it is.
+#[tokio::test]
+async fn a_null_in_an_account_change_clears_the_field() {
+    let t = town("2026-03-02T10:00:00+02:00").await;
+    let path = format!("/api/v1/users/{}", t.officer_social.id);
+    let patch = |body: Value| t.admin.send(reqwest::Method::PATCH, &path, body);
+    let (status, user) = patch(json!({"email": "officer@haskovo.bg"})).await;
+    assert_eq!(
+        (status, user["email"].as_str()),
+        (200, Some("officer@haskovo.bg")),
+        "{user}"
+    );
+    let (status, user) = patch(json!({"display_name": "Служител по социални дейности"})).await;
+    assert_eq!(
+        (status, user["email"].as_str()),
+        (200, Some("officer@haskovo.bg")),
+        "{user}"
+    );
+    let (status, user) = patch(json!({"email": null})).await;
+    assert_eq!(status, 200, "{user}");
+    assert!(user["email"].is_null(), "{user}");
+    assert_eq!(user["department_id"], t.social, "{user}");
+}

@@ -1083,20 +1083,31 @@ pub struct NewUserRequest {
     pub email: Option<String>,
 }
 
+/// Only the fields given change; `null` clears a department or an e-mail address.
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateUserRequest {
     #[schema(value_type = Option<RoleName>)]
     pub role: Option<String>,
-    #[serde(default)]
+    /// `null` takes the account out of its department.
+    #[serde(default, deserialize_with = "given")]
     #[schema(value_type = Option<i64>)]
     pub department_id: Option<Option<i64>>,
     pub corruption_officer: Option<bool>,
     pub active: Option<bool>,
     pub display_name: Option<String>,
     /// Where deadline reminders are e-mailed (`null` or "" removes it).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
+}
+
+/// A field that was given, even as `null` (`Some(None)`), as against one left out (`None`).
+fn given<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[derive(Serialize, ToSchema)]
