@@ -1,6 +1,7 @@
-"""The staff endpoints, signed in, against the OpenAPI document: schemathesis runs without
-credentials (and sees only 401s there), so here real answers of every staff operation — and
-their refusals — are validated against the schema by schemathesis's own checks."""
+"""The staff endpoints, signed in, against the OpenAPI document: scripts/interop runs
+schemathesis signed in as each role too, but with generated data it seldom reaches a real case,
+so here real answers of every staff operation — and their refusals — are validated against the
+schema by schemathesis's own checks."""
 import pytest
 import requests
 import schemathesis

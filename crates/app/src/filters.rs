@@ -60,6 +60,8 @@ pub fn inbox(staff: &Staff, query: &HashMap<String, String>) -> Result<InboxFilt
     if let Some(s) = get("status") {
         if s == "all" {
             filter.open_only = false;
+        } else if s == "open" {
+            filter.open_only = true;
         } else {
             match Status::parse(s) {
                 Some(s) => {
@@ -69,7 +71,10 @@ pub fn inbox(staff: &Staff, query: &HashMap<String, String>) -> Result<InboxFilt
                 None => errors.push(FieldError::new(
                     "status",
                     Problem::UnknownValue {
-                        allowed: Status::ALL.iter().map(|s| s.as_str()).collect(),
+                        allowed: ["all", "open"]
+                            .into_iter()
+                            .chain(Status::ALL.iter().map(|s| s.as_str()))
+                            .collect(),
                     },
                 )),
             }
@@ -77,14 +82,17 @@ pub fn inbox(staff: &Staff, query: &HashMap<String, String>) -> Result<InboxFilt
     }
     if let Some(d) = get("department_id") {
         match d.parse::<i64>() {
-            // Heads stay within their department whatever they ask for.
             Ok(d) if filter.department_id.is_none() || filter.department_id == Some(d) => {
                 filter.department_id = Some(d)
             }
-            Ok(_) => errors.push(FieldError::new(
-                "department_id",
-                Problem::UnknownValue { allowed: vec![] },
-            )),
+            // Heads stay within their department: another department's inbox is refused by the
+            // access rules, not a wrong parameter.
+            Ok(_) => {
+                return Err(FilterError::Denied(Denied {
+                    reason_bg: "Виждате само преписките на своя отдел.".into(),
+                    reason_en: "You see only the cases of your own department.".into(),
+                }));
+            }
             Err(_) => errors.push(FieldError::new(
                 "department_id",
                 Problem::WrongType { expected: "number" },

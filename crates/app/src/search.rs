@@ -748,29 +748,6 @@ pub async fn possible_duplicates(
         .collect()
 }
 
-/// The suggestions as the case JSON carries them (`possible_duplicates`).
-pub async fn possible_duplicates_json(
-    app: &App,
-    staff: &Staff,
-    case: &CaseRecord,
-) -> serde_json::Value {
-    let list = possible_duplicates(app, staff, case).await;
-    serde_json::Value::Array(
-        list.iter()
-            .map(|d| {
-                serde_json::json!({
-                    "number": d.case.number.to_string(), "subject": d.case.subject,
-                    "kind": d.case.kind.as_str(), "status": d.case.status.as_str(),
-                    "address": d.case.address,
-                    "received_at": priemna_domain::clock::local_time(d.case.received_at),
-                    "similarity": (f64::from(d.similarity) * 100.0).round() / 100.0,
-                    "same_address": d.same_address,
-                })
-            })
-            .collect(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,8 @@
 //! The working calendar, legal deadlines and reception hours, for citizens and staff alike.
 
+use super::openapi::{
+    CalendarYear, DeadlineAnswer, Hours, NonWorkingDay, ReceptionDay, WorkingSaturday,
+};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::state::AppState;
@@ -10,7 +13,6 @@ use priemna_domain::calendar::SUPPORTED_YEARS;
 use priemna_domain::clock::local_date;
 use priemna_domain::deadline::{self, DeadlineRule};
 use priemna_domain::submission::{FieldError, Problem};
-use serde_json::{Value, json};
 use std::collections::HashMap;
 
 fn weekday_bg(day: Weekday) -> &'static str {
@@ -74,7 +76,7 @@ fn supported_year(date: Date, field: &str) -> Result<Date, ApiError> {
 pub async fn year(
     State(app): State<AppState>,
     Path(year): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CalendarYear>, ApiError> {
     let year_error = || {
         ApiError::BadRequest(vec![FieldError::new(
             "year",
@@ -87,33 +89,34 @@ pub async fn year(
     if !SUPPORTED_YEARS.contains(&year) {
         return Err(year_error());
     }
-    let days: Vec<Value> = app
+    let non_working_days = app
         .calendar
         .non_working_days(year)
-        .iter()
-        .map(|d| {
-            json!({
-                "date": d.date.to_string(),
-                "name": d.name_bg,
-                "name_en": d.name_en,
-                "kind": d.kind,
-                "weekday": weekday_bg(d.date.weekday()),
-            })
+        .into_iter()
+        .map(|d| NonWorkingDay {
+            date: d.date.to_string(),
+            weekday: weekday_bg(d.date.weekday()).to_owned(),
+            name: d.name_bg,
+            name_en: d.name_en,
+            kind: d.kind,
         })
         .collect();
-    let saturdays: Vec<Value> = app
+    let working_saturdays = app
         .calendar
         .working_saturdays(year)
-        .iter()
-        .map(|(date, name)| json!({ "date": date.to_string(), "name": name }))
+        .into_iter()
+        .map(|(date, name)| WorkingSaturday {
+            date: date.to_string(),
+            name,
+        })
         .collect();
-    Ok(Json(json!({
-        "year": year,
-        "time_zone": priemna_domain::TIME_ZONE,
-        "weekends_are_non_working": true,
-        "non_working_days": days,
-        "working_saturdays": saturdays,
-    })))
+    Ok(Json(CalendarYear {
+        year: i32::from(year),
+        time_zone: priemna_domain::TIME_ZONE.to_owned(),
+        weekends_are_non_working: true,
+        non_working_days,
+        working_saturdays,
+    }))
 }
 
 /// `GET /api/v1/deadline?received=YYYY-MM-DD&rule=RULE`.
@@ -133,7 +136,7 @@ pub async fn year(
 pub async fn deadline(
     State(app): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DeadlineAnswer>, ApiError> {
     let mut errors = Vec::new();
     let received = match parse_date_param(&query, "received") {
         Ok(Some(d)) => supported_year(d, "received")
@@ -206,19 +209,19 @@ pub async fn deadline(
             due.nominal, due.due
         ),
     };
-    Ok(Json(json!({
-        "rule": rule.as_str(),
-        "received": received.to_string(),
-        "nominal": due.nominal.to_string(),
-        "due": due.due.to_string(),
-        "moved": moved,
-        "moved_because": why_bg,
-        "moved_because_en": why_en,
-        "description": rule.description_bg(),
-        "description_en": rule.description_en(),
-        "explanation": explanation_bg,
-        "explanation_en": explanation_en,
-    })))
+    Ok(Json(DeadlineAnswer {
+        rule: rule.as_str().to_owned(),
+        received: received.to_string(),
+        nominal: due.nominal.to_string(),
+        due: due.due.to_string(),
+        moved,
+        moved_because: why_bg,
+        moved_because_en: why_en,
+        description: rule.description_bg().to_owned(),
+        description_en: rule.description_en().to_owned(),
+        explanation: explanation_bg,
+        explanation_en,
+    }))
 }
 
 /// `GET /api/v1/reception?date=YYYY-MM-DD` (today when no date is given).
@@ -237,7 +240,7 @@ pub async fn deadline(
 pub async fn reception(
     State(app): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ReceptionDay>, ApiError> {
     let date = match parse_date_param(&query, "date")? {
         Some(d) => supported_year(d, "date")?,
         None => local_date(app.clock.now()),
@@ -250,15 +253,18 @@ pub async fn reception(
         ),
         None => (None, None),
     };
-    Ok(Json(json!({
-        "date": date.to_string(),
-        "weekday": weekday_bg(date.weekday()),
-        "open": r.hours.is_some(),
-        "opens": opens,
-        "closes": closes,
-        "hours": r.hours.map(|_| json!({ "opens": opens, "closes": closes })),
-        "closed_reason": r.closed_reason_bg,
-        "closed_reason_en": r.closed_reason_en,
-        "next_open_date": r.next_open.to_string(),
-    })))
+    Ok(Json(ReceptionDay {
+        date: date.to_string(),
+        weekday: weekday_bg(date.weekday()).to_owned(),
+        open: r.hours.is_some(),
+        hours: r.hours.map(|_| Hours {
+            opens: opens.clone(),
+            closes: closes.clone(),
+        }),
+        opens,
+        closes,
+        closed_reason: r.closed_reason_bg,
+        closed_reason_en: r.closed_reason_en,
+        next_open_date: r.next_open.to_string(),
+    }))
 }

@@ -16,7 +16,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde_json::{Value, json};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -88,9 +87,11 @@ pub fn routes() -> Router<AppState> {
         (status = 503, response = openapi::Unavailable),
     )
 )]
-async fn healthz(State(app): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn healthz(State(app): State<AppState>) -> Result<Json<openapi::Health>, ApiError> {
     app.store.ping().await?;
-    Ok(Json(json!({ "status": "ok" })))
+    Ok(Json(openapi::Health {
+        status: "ok".to_owned(),
+    }))
 }
 
 /// `GET /readyz`: whether this server should be sent traffic — its database answers, and, when
@@ -134,12 +135,12 @@ async fn readyz(State(app): State<AppState>) -> Response {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let body = json!({
-        "status": if ready { "ready" } else { "unready" },
-        "database": database,
-        "outbox_worker": outbox_worker,
-        "reasons": reasons,
-    });
+    let body = openapi::Readiness {
+        status: if ready { "ready" } else { "unready" }.to_owned(),
+        database: database.to_owned(),
+        outbox_worker: outbox_worker.to_owned(),
+        reasons,
+    };
     (
         status,
         [(axum::http::header::CACHE_CONTROL, "no-store")],

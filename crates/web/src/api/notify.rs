@@ -67,9 +67,9 @@ const STATES: [&str; 4] = ["queued", "sending", "sent", "failed"];
     tag = "administration",
     security(("bearer" = [])),
     params(
-        ("state" = Option<String>, Query, description = "`queued`, `sending`, `sent` or `failed`"),
+        ("state" = Option<String>, Query, pattern = "^(queued|sending|sent|failed)?$", description = "`queued`, `sending`, `sent` or `failed` (empty: every state)"),
         ("number" = Option<String>, Query, description = "Only the messages of this case"),
-        ("page" = Option<i64>, Query, minimum = 1, description = "200 messages a page"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 4294967295_i64, description = "200 messages a page"),
     ),
     responses(
         (status = 200, description = "The e-mail outbox (recipients masked, no bodies)", body = crate::api::openapi::OutboxPage),

@@ -1,12 +1,13 @@
 //! The native JSON API described as OpenAPI 3.1, generated from the code: every handler carries
-//! its `#[utoipa::path]` (path, parameters, body, every status it can answer), and the shapes of
-//! the answers are the schema types below. Served at `/api/openapi.json`, browsable at
-//! `/api/docs` (plain HTML built from the same document, no scripts, nothing from elsewhere).
+//! its `#[utoipa::path]` (path, parameters, body, every status it can answer), and the types
+//! below are both the schemas and what the handlers of `api` read and answer (no `json!` beside
+//! them). The errors each family of operations can answer are listed once ([`SignedIn`],
+//! [`ById`], [`JsonBody`]). Served at `/api/openapi.json`, browsable at `/api/docs` (plain
+//! HTML built from the same document, no scripts, nothing from elsewhere).
 //!
 //! The value lists (kinds, channels, statuses, roles, rules, actions) come from the domain's own
 //! `ALL` constants, so they cannot fall behind. Response objects forbid properties they do not
-//! list: when a handler's JSON changes, its schema here must change too, or the interop tests
-//! (`tests/interop`, schemathesis) fail.
+//! list (the interop tests, `tests/interop` with schemathesis, check every answer against them).
 
 use crate::state::AppState;
 use axum::Json;
@@ -16,15 +17,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 use priemna_domain::access::Role;
+use priemna_domain::calendar::DayOffKind;
 use priemna_domain::deadline::DeadlineRule;
 use priemna_domain::rules::Rule;
 use priemna_domain::workflow::CaseAction;
 use priemna_domain::{Channel, Kind, Status};
-use serde::Serialize;
+use priemna_store::{CaseEvent, PersonalData, StoredDecision};
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
-use utoipa::{Modify, OpenApi, PartialSchema, ToResponse, ToSchema};
+use utoipa::{IntoResponses, Modify, OpenApi, PartialSchema, ToResponse, ToSchema};
 
 // ---- value lists from the domain ------------------------------------------------------------
 
@@ -72,6 +76,15 @@ value_list!(
     "Status",
     "The state of a case.",
     Status::ALL.iter().map(|s| s.as_str()).collect()
+);
+value_list!(
+    StatusFilter,
+    "StatusFilter",
+    "Which cases by their state: a status, `open` (those still owed an answer or action) or `all`.",
+    ["all", "open"]
+        .into_iter()
+        .chain(Status::ALL.iter().map(|s| s.as_str()))
+        .collect()
 );
 value_list!(
     RoleName,
@@ -197,6 +210,61 @@ error_response!(
     "The register is temporarily unavailable; nothing was saved"
 );
 
+// ---- the errors of each family of operations, listed once ----------------------------------
+//
+// An operation's `responses(...)` lists its answers and then the families it belongs to, e.g.
+// `responses((status = 200, ...), SignedIn, JsonBody)`: what every staff operation or every
+// operation with a JSON body can answer is written here, once.
+
+fn error_family(
+    responses: &[(&str, (&str, RefOr<utoipa::openapi::Response>))],
+) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+    responses
+        .iter()
+        .map(|(status, (name, _))| {
+            (
+                (*status).to_owned(),
+                RefOr::Ref(utoipa::openapi::Ref::from_response_name(*name)),
+            )
+        })
+        .collect()
+}
+
+macro_rules! error_family {
+    ($(#[$doc:meta])* $name:ident { $($status:literal => $response:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+                error_family(&[$(($status, <$response as ToResponse>::response())),+])
+            }
+        }
+    };
+}
+
+error_family!(
+    /// Every operation for staff: not signed in (401); refused by the access rules, by a
+    /// missing CSRF token, or until a password an administrator reset is changed (403); the
+    /// register unavailable (503).
+    SignedIn { "401" => Unauthorized, "403" => Forbidden, "503" => Unavailable }
+);
+error_family!(
+    /// Every operation on a record named by a numeric id in its path: an id that is not a
+    /// number (400, naming it), or no such record (404).
+    ById { "400" => BadRequest, "404" => NotFound }
+);
+error_family!(
+    /// Every operation that takes a JSON body: not JSON in UTF-8 (400), too large (413), not
+    /// JSON at all (415), fields missing or wrong, each named (422).
+    JsonBody {
+        "400" => BadRequest,
+        "413" => TooLarge,
+        "415" => UnsupportedMediaType,
+        "422" => Unprocessable,
+    }
+);
+
 // ---- shared pieces -------------------------------------------------------------------------
 
 /// A label in Bulgarian and English.
@@ -229,6 +297,37 @@ pub struct HistoryEvent {
     pub status: String,
     pub note: String,
     pub note_en: String,
+}
+
+impl From<&StoredDecision> for DecisionBody {
+    fn from(d: &StoredDecision) -> Self {
+        DecisionBody {
+            rule: d.rule.clone(),
+            reason: d.reason_bg.clone(),
+            reason_en: d.reason_en.clone(),
+            needs_review: d.needs_review,
+        }
+    }
+}
+
+impl From<&CaseEvent> for HistoryEvent {
+    fn from(e: &CaseEvent) -> Self {
+        HistoryEvent {
+            at: priemna_domain::clock::local_time(e.at),
+            status: e.status.as_str().to_owned(),
+            note: e.note_bg.clone(),
+            note_en: e.note_en.clone(),
+        }
+    }
+}
+
+impl Label {
+    pub fn of(bg: &str, en: &str) -> Label {
+        Label {
+            bg: bg.to_owned(),
+            en: en.to_owned(),
+        }
+    }
 }
 
 // ---- intake and tracking -------------------------------------------------------------------
@@ -382,6 +481,18 @@ pub struct SubmitterData {
     pub egn: Option<String>,
 }
 
+impl From<PersonalData> for SubmitterData {
+    fn from(p: PersonalData) -> Self {
+        SubmitterData {
+            name: p.name,
+            address: p.address,
+            phone: p.phone,
+            email: p.email,
+            egn: p.egn,
+        }
+    }
+}
+
 /// Everything held about the citizen in this case (their right of access).
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -446,8 +557,8 @@ pub struct NonWorkingDay {
     pub name: String,
     pub name_en: String,
     /// `holiday`, `easter`, `moved_holiday` or `decreed`.
-    #[schema(pattern = "^(holiday|easter|moved_holiday|decreed)$")]
-    pub kind: String,
+    #[schema(value_type = String, pattern = "^(holiday|easter|moved_holiday|decreed)$")]
+    pub kind: DayOffKind,
     pub weekday: String,
 }
 
@@ -521,7 +632,7 @@ pub struct ReceptionDay {
 
 // ---- staff ---------------------------------------------------------------------------------
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
@@ -560,17 +671,24 @@ pub struct UserListEntry {
     pub role_label: String,
     pub department_id: Option<i64>,
     /// Administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub corruption_officer: Option<bool>,
     /// Administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
+    /// Administrators only (`null` when the account has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// Administrators only (`null` when the account was never locked out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub locked_until: Option<Option<String>>,
     /// Administrators only.
-    pub email: Option<String>,
-    /// Administrators only.
-    #[schema(format = DateTime)]
-    pub locked_until: Option<String>,
-    /// Administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub must_change_password: Option<bool>,
 }
 
@@ -704,7 +822,7 @@ pub struct Me {
     pub csrf_token: String,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct PasswordRequest {
     pub current_password: String,
     #[schema(min_length = 10, max_length = 128)]
@@ -809,6 +927,7 @@ pub struct CaseBody {
     pub available_actions: Vec<String>,
     /// Open cases that look like the same problem (full-text similarity, same address); only
     /// in `GET /api/v1/cases/{number}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub possible_duplicates: Option<Vec<PossibleDuplicate>>,
 }
 
@@ -890,7 +1009,7 @@ pub struct ActionRequestBody {
     pub of: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct ConflictRequest {
     pub reason: Option<String>,
 }
@@ -950,7 +1069,7 @@ pub struct UserList {
     pub users: Vec<UserListEntry>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewUserRequest {
     pub username: String,
     pub display_name: String,
@@ -964,16 +1083,31 @@ pub struct NewUserRequest {
     pub email: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
+/// Only the fields given change; `null` clears a department or an e-mail address.
+#[derive(Deserialize, ToSchema)]
 pub struct UpdateUserRequest {
     #[schema(value_type = Option<RoleName>)]
     pub role: Option<String>,
-    pub department_id: Option<i64>,
+    /// `null` takes the account out of its department.
+    #[serde(default, deserialize_with = "given")]
+    #[schema(value_type = Option<i64>)]
+    pub department_id: Option<Option<i64>>,
     pub corruption_officer: Option<bool>,
     pub active: Option<bool>,
     pub display_name: Option<String>,
     /// Where deadline reminders are e-mailed (`null` or "" removes it).
-    pub email: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+}
+
+/// A field that was given, even as `null` (`Some(None)`), as against one left out (`None`).
+fn given<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -990,14 +1124,14 @@ pub struct DepartmentList {
     pub departments: Vec<DepartmentBody>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewDepartmentRequest {
     #[schema(min_length = 1)]
     pub name: String,
     pub head_user_id: Option<i64>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct HeadRequest {
     pub head_user_id: Option<i64>,
 }
@@ -1372,8 +1506,8 @@ impl Modify for BearerAuth {
         super::statistics::handler,
     ),
     components(schemas(
-        ErrorResponse, ErrorBody, FieldErrorBody, KindName, ChannelName, StatusName, RoleName,
-        DeadlineRuleName, DeadlineRuleParam, RuleName, ActionName, UrgencyName, PdfFile,
+        ErrorResponse, ErrorBody, FieldErrorBody, KindName, ChannelName, StatusName, StatusFilter,
+        RoleName, DeadlineRuleName, DeadlineRuleParam, RuleName, ActionName, UrgencyName, PdfFile,
     ), responses(
         BadRequest,
         Unauthorized,
@@ -1437,7 +1571,34 @@ pub fn document_json() -> serde_json::Value {
     }
     let mut value = serde_json::to_value(document()).unwrap_or(serde_json::Value::Null);
     fix_links(&mut value);
+    allow_empty_values(&mut value);
     value
+}
+
+/// The operations whose query parameters, like an HTML form's, count an empty value as no value
+/// (`?status=&page=` is the default inbox), as in their handlers.
+const EMPTY_QUERY_VALUE_IS_NO_VALUE: [&str; 3] =
+    ["/api/v1/cases", "/api/v1/search", "/api/v1/journal"];
+
+/// Says so in the document (`allowEmptyValue`, which utoipa 5 cannot write).
+fn allow_empty_values(document: &mut serde_json::Value) {
+    for path in EMPTY_QUERY_VALUE_IS_NO_VALUE {
+        let Some(get) = document["paths"][path]["get"].as_object_mut() else {
+            continue;
+        };
+        for parameter in get
+            .get_mut("parameters")
+            .and_then(|p| p.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            if parameter["in"] == "query"
+                && let Some(parameter) = parameter.as_object_mut()
+            {
+                parameter.insert("allowEmptyValue".into(), true.into());
+            }
+        }
+    }
 }
 
 async fn openapi_json() -> Json<serde_json::Value> {

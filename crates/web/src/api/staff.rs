@@ -1,6 +1,15 @@
 //! The back office's JSON API: sign-in, cases, the journal, users and departments. The same
 //! rules as the HTML pages, because both call `priemna_app::cases` and `priemna_domain::access`.
 
+use super::openapi::{
+    AccountStateBody, AnswerBody, CaseBody, CaseSummaryBody, ConflictDeclared, ConflictRequest,
+    CreatedUser, DecisionBody, DepartmentBody, DepartmentList, FailedSignIns, HeadRequest, HeadSet,
+    HistoryEvent, Inbox, JournalEntryBody, JournalPage, LoginAnswer, LoginRequest, Me,
+    NewDepartmentRequest, NewUserRequest, PasswordChanged, PasswordRequest, PasswordReset,
+    PendingAnswer, PersonalDataBody, PossibleDuplicate, ReminderBody, Reminders, SignedOut,
+    SubmitterData, UpdateUserRequest, UserBody, UserChangeBody, UserChangeDecided, UserChangeList,
+    UserList, UserListEntry,
+};
 use crate::auth::{self, session_cookie};
 use crate::error::ApiError;
 use crate::extract::Path;
@@ -29,36 +38,57 @@ use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_domain::workflow::urgency;
 use priemna_store::{AccountState, CaseRecord, CaseSummary, JournalVerdict, StaffChange, User};
-use serde::Deserialize;
-use serde_json::{Value, json};
 use std::collections::HashMap;
 
-pub fn user_json(u: &User) -> Value {
-    json!({
-        "id": u.id, "username": u.username, "display_name": u.display_name,
-        "role": u.role.as_str(), "role_label": u.role.label_bg(),
-        "department_id": u.department_id, "corruption_officer": u.corruption_officer,
-        "email": u.email,
-        "active": u.active,
-        "locked_until": u.locked_until.map(local_time),
-        "must_change_password": u.must_change_password,
-    })
+impl From<&User> for UserBody {
+    fn from(u: &User) -> Self {
+        UserBody {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.as_str().to_owned(),
+            role_label: u.role.label_bg().to_owned(),
+            department_id: u.department_id,
+            corruption_officer: u.corruption_officer,
+            active: u.active,
+            email: u.email.clone(),
+            locked_until: u.locked_until.map(local_time),
+            must_change_password: u.must_change_password,
+        }
+    }
 }
 
-/// What a colleague who is not an administrator may know of a member of staff: enough to
-/// assign a case (no username, e-mail or designation).
-pub fn colleague_json(u: &User) -> Value {
-    json!({
-        "id": u.id, "display_name": u.display_name,
-        "role": u.role.as_str(), "role_label": u.role.label_bg(),
-        "department_id": u.department_id,
-    })
-}
+impl UserListEntry {
+    /// Every field, for an administrator.
+    fn full(u: &User) -> Self {
+        UserListEntry {
+            username: Some(u.username.clone()),
+            corruption_officer: Some(u.corruption_officer),
+            active: Some(u.active),
+            email: Some(u.email.clone()),
+            locked_until: Some(u.locked_until.map(local_time)),
+            must_change_password: Some(u.must_change_password),
+            ..UserListEntry::colleague(u)
+        }
+    }
 
-#[derive(Deserialize)]
-pub struct LoginRequest {
-    username: String,
-    password: String,
+    /// What a colleague who is not an administrator may know of a member of staff: enough to
+    /// assign a case (no username, e-mail or designation).
+    fn colleague(u: &User) -> Self {
+        UserListEntry {
+            id: u.id,
+            display_name: u.display_name.clone(),
+            role: u.role.as_str().to_owned(),
+            role_label: u.role.label_bg().to_owned(),
+            department_id: u.department_id,
+            username: None,
+            corruption_officer: None,
+            active: None,
+            email: None,
+            locked_until: None,
+            must_change_password: None,
+        }
+    }
 }
 
 /// `POST /api/v1/auth/login`: opens a session; the token works as a cookie or a bearer token.
@@ -69,14 +99,11 @@ pub struct LoginRequest {
     request_body(content = super::openapi::LoginRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Signed in: the session's token", body = super::openapi::LoginAnswer),
-        (status = 400, response = super::openapi::BadRequest),
         (status = 401, response = super::openapi::Unauthorized),
         (status = 403, response = super::openapi::Forbidden),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
         (status = 429, response = super::openapi::TooManyRequests),
         (status = 503, response = super::openapi::Unavailable),
+        super::openapi::JsonBody,
     )
 )]
 pub async fn login(
@@ -96,20 +123,18 @@ pub async fn login(
         &session.token,
         auth::is_https(&app, &headers),
     ));
-    let mut answer = json!({
-        "token": session.token,
-        "csrf_token": session.csrf_token,
-        "expires_at": local_time(session.expires_at),
-        "user": user_json(&session.user),
-    });
-    // The failed attempts since the previous sign-in, as the start page tells them.
-    if let Some(missed) = &session.missed {
-        answer["failed_sign_ins"] = json!({
-            "count": missed.count,
-            "last_at": local_time(missed.last_at),
-            "last_from": missed.last_from,
-        });
-    }
+    let answer = LoginAnswer {
+        expires_at: local_time(session.expires_at),
+        user: UserBody::from(&session.user),
+        // The failed attempts since the previous sign-in, as the start page tells them.
+        failed_sign_ins: session.missed.as_ref().map(|missed| FailedSignIns {
+            count: missed.count,
+            last_at: local_time(missed.last_at),
+            last_from: missed.last_from.clone(),
+        }),
+        token: session.token,
+        csrf_token: session.csrf_token,
+    };
     Ok((jar, Json(answer)))
 }
 
@@ -121,9 +146,7 @@ pub async fn login(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Signed out", body = super::openapi::SignedOut),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn logout(
@@ -133,7 +156,7 @@ pub async fn logout(
 ) -> Result<impl IntoResponse, ApiError> {
     app.store.delete_session(&staff.token_hash).await?;
     let jar = jar.remove(Cookie::build(auth::SESSION_COOKIE).path("/"));
-    Ok((jar, Json(json!({ "signed_out": true }))))
+    Ok((jar, Json(SignedOut { signed_out: true })))
 }
 
 /// `GET /api/v1/auth/me`.
@@ -144,18 +167,14 @@ pub async fn logout(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in member of staff", body = super::openapi::Me),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
-pub async fn me(staff: Staff) -> Json<Value> {
-    Json(json!({ "user": user_json(&staff.user), "csrf_token": staff.csrf_token }))
-}
-
-#[derive(Deserialize)]
-pub struct PasswordRequest {
-    current_password: String,
-    new_password: String,
+pub async fn me(staff: Staff) -> Json<Me> {
+    Json(Me {
+        user: UserBody::from(&staff.user),
+        csrf_token: staff.csrf_token,
+    })
 }
 
 /// `POST /api/v1/auth/password`: changes one's own password; other sessions end.
@@ -167,14 +186,9 @@ pub struct PasswordRequest {
     request_body(content = super::openapi::PasswordRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Changed; other sessions end", body = super::openapi::PasswordChanged),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
         (status = 429, response = super::openapi::TooManyRequests),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn change_password(
@@ -183,7 +197,7 @@ pub async fn change_password(
     client: Option<Extension<ClientAddress>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PasswordChanged>, ApiError> {
     let request: PasswordRequest = typed_body(&headers, body)?;
     change_own_password(
         &app,
@@ -193,18 +207,27 @@ pub async fn change_password(
         &request.new_password,
     )
     .await?;
-    Ok(Json(json!({ "changed": true })))
+    Ok(Json(PasswordChanged { changed: true }))
 }
 
-pub fn summary_json(c: &CaseSummary) -> Value {
-    json!({
-        "number": c.number.to_string(), "kind": c.kind.as_str(), "channel": c.channel.as_str(),
-        "subject": c.subject, "status": c.status.as_str(), "status_label": c.status.label_bg(),
-        "received_at": local_time(c.received_at),
-        "answer_due": c.answer_due.map(|d| d.to_string()), "urgency": c.urgency,
-        "department_id": c.department_id, "department": c.department_name,
-        "assignee_id": c.assignee_id, "assignee": c.assignee_name,
-    })
+impl From<&CaseSummary> for CaseSummaryBody {
+    fn from(c: &CaseSummary) -> Self {
+        CaseSummaryBody {
+            number: c.number.to_string(),
+            kind: c.kind.as_str().to_owned(),
+            channel: c.channel.as_str().to_owned(),
+            subject: c.subject.clone(),
+            status: c.status.as_str().to_owned(),
+            status_label: c.status.label_bg().to_owned(),
+            received_at: local_time(c.received_at),
+            answer_due: c.answer_due.map(|d| d.to_string()),
+            urgency: c.urgency.as_str().to_owned(),
+            department_id: c.department_id,
+            department: c.department_name.clone(),
+            assignee_id: c.assignee_id,
+            assignee: c.assignee_name.clone(),
+        }
+    }
 }
 
 /// `GET /api/v1/cases`: my inbox, most urgent first.
@@ -216,65 +239,78 @@ pub fn summary_json(c: &CaseSummary) -> Value {
     params(
         ("kind" = Option<super::openapi::KindName>, Query),
         ("channel" = Option<super::openapi::ChannelName>, Query),
-        ("status" = Option<String>, Query, description = "A status, or `all` (default: open cases)"),
+        ("status" = Option<super::openapi::StatusFilter>, Query, description = "A status, `open` (the default) or `all`"),
         ("department_id" = Option<i64>, Query),
         ("overdue" = Option<String>, Query, description = "`true`: overdue cases only"),
-        ("page" = Option<i64>, Query, minimum = 1, description = "200 cases a page"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 4294967295_i64, description = "200 cases a page"),
     ),
     responses(
         (status = 200, description = "My inbox, most urgent first", body = super::openapi::Inbox),
         (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn inbox(
     State(app): State<AppState>,
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Inbox>, ApiError> {
     let filter = filters::inbox(&staff, &query)?;
     let cases = app.store.inbox(&filter).await?;
-    Ok(Json(
-        json!({ "cases": cases.iter().map(summary_json).collect::<Vec<_>>() }),
-    ))
+    Ok(Json(Inbox {
+        cases: cases.iter().map(CaseSummaryBody::from).collect(),
+    }))
 }
 
-pub fn case_json(app: &AppState, staff: &Staff, c: &CaseRecord) -> Value {
+/// A case as the back office sees it, with the actions `staff` may take now (no
+/// `possible_duplicates`: only `GET /api/v1/cases/{number}` looks for them).
+fn case_body(app: &AppState, staff: &Staff, c: &CaseRecord) -> CaseBody {
     let today = local_date(app.clock.now());
-    json!({
-        "number": c.number.to_string(), "kind": c.kind.as_str(), "channel": c.channel.as_str(),
-        "subject": c.subject, "body": c.body, "address": c.address, "anonymous": c.anonymous,
-        "health_or_safety_threat": c.health_or_safety_threat,
-        "about_bad_administration": c.about_bad_administration,
-        "about_employee": c.about_employee, "in_writing": c.in_writing,
-        "received_at": local_time(c.received_at), "received_date": c.received_date.to_string(),
-        "status": c.status.as_str(), "status_label": c.status.label_bg(),
-        "considered": c.considered, "deadline_rule": c.deadline_rule,
-        "answer_due": c.answer_due.map(|d| d.to_string()),
-        "acknowledge_due": c.acknowledge_due.map(|d| d.to_string()),
-        "urgency": urgency_str(urgency(c.answer_due, today, &app.calendar)),
-        "escalated": c.escalated_at.is_some(),
-        "decisions": c.decisions.iter().map(|d| json!({
-            "rule": d.rule, "reason": d.reason_bg, "reason_en": d.reason_en,
-            "needs_review": d.needs_review,
-        })).collect::<Vec<_>>(),
-        "sealed": c.sealed, "entered_by": c.entered_by,
-        "subject_employee_id": c.subject_employee_id,
-        "department_id": c.department_id, "assignee_id": c.assignee_id,
-        "triage_note": c.triage_note, "not_considered_rule": c.not_considered_rule,
-        "forwarded_to": c.forwarded_to, "forwarded_at": c.forwarded_at.map(local_time),
-        "duplicate_of": c.duplicate_of.map(|n| n.to_string()),
-        "answer": c.answer_text.as_ref().map(|t| json!({
-            "text": t, "signed_by": c.answered_by, "sent_at": c.answered_at.map(local_time),
-        })),
-        "history": c.history.iter().map(|e| json!({
-            "at": local_time(e.at), "status": e.status.as_str(), "note": e.note_bg,
-            "note_en": e.note_en,
-        })).collect::<Vec<_>>(),
-        "available_actions": available_actions(staff, c).iter().map(|a| a.as_str()).collect::<Vec<_>>(),
-    })
+    CaseBody {
+        number: c.number.to_string(),
+        kind: c.kind.as_str().to_owned(),
+        channel: c.channel.as_str().to_owned(),
+        subject: c.subject.clone(),
+        body: c.body.clone(),
+        address: c.address.clone(),
+        anonymous: c.anonymous,
+        health_or_safety_threat: c.health_or_safety_threat,
+        about_bad_administration: c.about_bad_administration,
+        about_employee: c.about_employee,
+        in_writing: c.in_writing,
+        received_at: local_time(c.received_at),
+        received_date: c.received_date.to_string(),
+        status: c.status.as_str().to_owned(),
+        status_label: c.status.label_bg().to_owned(),
+        considered: c.considered,
+        deadline_rule: c.deadline_rule.clone(),
+        answer_due: c.answer_due.map(|d| d.to_string()),
+        acknowledge_due: c.acknowledge_due.map(|d| d.to_string()),
+        urgency: urgency_str(urgency(c.answer_due, today, &app.calendar)).to_owned(),
+        escalated: c.escalated_at.is_some(),
+        decisions: c.decisions.iter().map(DecisionBody::from).collect(),
+        sealed: c.sealed,
+        entered_by: c.entered_by.clone(),
+        subject_employee_id: c.subject_employee_id,
+        department_id: c.department_id,
+        assignee_id: c.assignee_id,
+        triage_note: c.triage_note.clone(),
+        not_considered_rule: c.not_considered_rule.clone(),
+        forwarded_to: c.forwarded_to.clone(),
+        forwarded_at: c.forwarded_at.map(local_time),
+        duplicate_of: c.duplicate_of.map(|n| n.to_string()),
+        answer: c.answer_text.as_ref().map(|text| AnswerBody {
+            text: text.clone(),
+            signed_by: c.answered_by,
+            sent_at: c.answered_at.map(local_time),
+        }),
+        history: c.history.iter().map(HistoryEvent::from).collect(),
+        available_actions: available_actions(staff, c)
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect(),
+        possible_duplicates: None,
+    }
 }
 
 /// `GET /api/v1/cases/{number}`.
@@ -286,22 +322,35 @@ pub fn case_json(app: &AppState, staff: &Staff, c: &CaseRecord) -> Value {
     params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
     responses(
         (status = 200, description = "The case, its history and the actions I may take now", body = super::openapi::CaseBody),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn case(
     State(app): State<AppState>,
     staff: Staff,
     Path(number): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CaseBody>, ApiError> {
     let case = cases::load_visible(&app, &staff, &number).await?;
-    let mut json = case_json(&app, &staff, &case);
-    json["possible_duplicates"] =
-        priemna_app::search::possible_duplicates_json(&app, &staff, &case).await;
-    Ok(Json(json))
+    let duplicates = priemna_app::search::possible_duplicates(&app, &staff, &case).await;
+    Ok(Json(CaseBody {
+        possible_duplicates: Some(
+            duplicates
+                .iter()
+                .map(|d| PossibleDuplicate {
+                    number: d.case.number.to_string(),
+                    subject: d.case.subject.clone(),
+                    kind: d.case.kind.as_str().to_owned(),
+                    status: d.case.status.as_str().to_owned(),
+                    address: d.case.address.clone(),
+                    received_at: local_time(d.case.received_at),
+                    similarity: (f64::from(d.similarity) * 100.0).round() / 100.0,
+                    same_address: d.same_address,
+                })
+                .collect(),
+        ),
+        ..case_body(&app, &staff, &case)
+    }))
 }
 
 /// `GET /api/v1/cases/{number}/personal-data`: the submitter (or, for designated officers, the
@@ -314,17 +363,15 @@ pub async fn case(
     params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
     responses(
         (status = 200, description = "The submitter's details (the reading is journalled)", body = super::openapi::PersonalDataBody),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn personal_data(
     State(app): State<AppState>,
     staff: Staff,
     Path(number): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PersonalDataBody>, ApiError> {
     let case = cases::load_visible(&app, &staff, &number).await?;
     let permission = if case.sealed {
         Permission::ViewSealedIdentity
@@ -336,13 +383,11 @@ pub async fn personal_data(
         .store
         .personal_data(&case, &staff.actor_label(), app.clock.now())
         .await?;
-    Ok(Json(json!({
-        "number": case.number.to_string(),
-        "anonymous": data.is_none(),
-        "submitter": data.map(|p| json!({
-            "name": p.name, "address": p.address, "phone": p.phone, "email": p.email, "egn": p.egn,
-        })),
-    })))
+    Ok(Json(PersonalDataBody {
+        number: case.number.to_string(),
+        anonymous: data.is_none(),
+        submitter: data.map(SubmitterData::from),
+    }))
 }
 
 /// `POST /api/v1/cases/{number}/actions`.
@@ -355,15 +400,10 @@ pub async fn personal_data(
     request_body(content = super::openapi::ActionRequestBody, content_type = "application/json"),
     responses(
         (status = 200, description = "Done: the case as it is now", body = super::openapi::CaseBody),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn act(
@@ -372,15 +412,10 @@ pub async fn act(
     Path(number): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CaseBody>, ApiError> {
     let request: ActionRequest = typed_body(&headers, body)?;
     let case = cases::perform(&app, &staff, &number, &request).await?;
-    Ok(Json(case_json(&app, &staff, &case)))
-}
-
-#[derive(Deserialize)]
-pub struct ConflictRequest {
-    reason: Option<String>,
+    Ok(Json(case_body(&app, &staff, &case)))
 }
 
 /// `POST /api/v1/cases/{number}/conflicts`: declare one's own conflict of interest.
@@ -393,15 +428,10 @@ pub struct ConflictRequest {
     request_body(content = super::openapi::ConflictRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Recorded; the case leaves me", body = super::openapi::ConflictDeclared),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn declare_conflict(
@@ -410,13 +440,14 @@ pub async fn declare_conflict(
     Path(number): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ConflictDeclared>, ApiError> {
     let request: ConflictRequest = typed_body(&headers, body)?;
     let case = cases::declare_conflict(&app, &staff, &number, request.reason.as_deref()).await?;
-    Ok(Json(
-        json!({ "number": case.number.to_string(), "status": case.status.as_str(),
-                    "assignee_id": case.assignee_id }),
-    ))
+    Ok(Json(ConflictDeclared {
+        number: case.number.to_string(),
+        status: case.status.as_str().to_owned(),
+        assignee_id: case.assignee_id,
+    }))
 }
 
 /// `GET /api/v1/reminders`: my reminders about deadlines.
@@ -427,19 +458,29 @@ pub async fn declare_conflict(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "My deadline reminders", body = super::openapi::Reminders),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
-pub async fn reminders(State(app): State<AppState>, staff: Staff) -> Result<Json<Value>, ApiError> {
+pub async fn reminders(
+    State(app): State<AppState>,
+    staff: Staff,
+) -> Result<Json<Reminders>, ApiError> {
     let list = priemna_app::jobs::visible_reminders(
         &staff.user,
         app.store.reminders_for(staff.user.id).await?,
     );
-    Ok(Json(json!({ "reminders": list.iter().map(|r| json!({
-        "number": r.number.to_string(), "subject": r.subject, "kind": r.kind,
-        "due": r.due.to_string(), "created_at": local_time(r.created_at),
-    })).collect::<Vec<_>>() })))
+    Ok(Json(Reminders {
+        reminders: list
+            .iter()
+            .map(|r| ReminderBody {
+                number: r.number.to_string(),
+                subject: r.subject.clone(),
+                kind: r.kind.as_str().to_owned(),
+                due: r.due.to_string(),
+                created_at: local_time(r.created_at),
+            })
+            .collect(),
+    }))
 }
 
 /// `GET /api/v1/journal?after=ID&limit=N` (auditors and administrators).
@@ -454,16 +495,15 @@ pub async fn reminders(State(app): State<AppState>, staff: Staff) -> Result<Json
     ),
     responses(
         (status = 200, description = "Journal entries and whether the chain is intact", body = super::openapi::JournalPage),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 503, response = super::openapi::Unavailable),
+        (status = 400, response = super::openapi::BadRequest),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn journal(
     State(app): State<AppState>,
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<JournalPage>, ApiError> {
     priemna_app::refusals::check(
         &app,
         &staff,
@@ -471,23 +511,55 @@ pub async fn journal(
         priemna_app::refusals::Target::Page("/api/v1/journal"),
     )
     .await?;
-    let after = query.get("after").and_then(|a| a.parse().ok()).unwrap_or(0);
-    let limit = query
-        .get("limit")
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(100)
-        .min(1000);
+    // An empty value is no value (as a form sends it); anything else must be a number in range.
+    let get = |k: &str| query.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
+    let mut errors = Vec::new();
+    let after = match get("after").map(str::parse::<i64>) {
+        None => 0,
+        Some(Ok(after)) => after,
+        Some(Err(_)) => {
+            errors.push(FieldError::new(
+                "after",
+                Problem::WrongType {
+                    expected: "integer",
+                },
+            ));
+            0
+        }
+    };
+    let limit = match get("limit").map(str::parse::<u32>) {
+        None => 100,
+        Some(Ok(limit)) if (1..=1000).contains(&limit) => limit,
+        Some(_) => {
+            errors.push(FieldError::new(
+                "limit",
+                Problem::Invalid {
+                    detail: "1–1000".into(),
+                },
+            ));
+            100
+        }
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::BadRequest(errors));
+    }
     let entries = app.store.journal(after, limit).await?;
     let verdict = app.store.verify_journal().await?;
-    Ok(Json(json!({
-        "intact": matches!(verdict, JournalVerdict::Intact { .. }),
-        "entries": entries.iter().map(|e| json!({
-            "id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
-            "submission_id": e.submission_id,
-            "details": serde_json::from_str::<Value>(&e.details).unwrap_or(Value::Null),
-            "hash": e.hash,
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(JournalPage {
+        intact: matches!(verdict, JournalVerdict::Intact { .. }),
+        entries: entries
+            .into_iter()
+            .map(|e| JournalEntryBody {
+                details: serde_json::from_str(&e.details).unwrap_or(serde_json::Value::Null),
+                id: e.id,
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                submission_id: e.submission_id,
+                hash: e.hash,
+            })
+            .collect(),
+    }))
 }
 
 /// `GET /api/v1/users`: administrators get every account; other staff (not auditors) get the
@@ -500,12 +572,10 @@ pub async fn journal(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Staff (all of it, for administrators; colleagues otherwise)", body = super::openapi::UserList),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
-pub async fn users(State(app): State<AppState>, staff: Staff) -> Result<Json<Value>, ApiError> {
+pub async fn users(State(app): State<AppState>, staff: Staff) -> Result<Json<UserList>, ApiError> {
     let actor = staff.user.actor();
     if actor.role == Role::Auditor {
         return Err(access::check(&actor, Permission::ManageUsers, None)
@@ -514,15 +584,15 @@ pub async fn users(State(app): State<AppState>, staff: Staff) -> Result<Json<Val
             .unwrap_or(ApiError::NotFound));
     }
     let list = app.store.users().await?;
-    if access::check(&actor, Permission::ManageUsers, None).is_ok() {
-        return Ok(Json(
-            json!({ "users": list.iter().map(user_json).collect::<Vec<_>>() }),
-        ));
-    }
-    Ok(Json(json!({ "users": colleagues(&staff.user, &list)
-        .into_iter()
-        .map(colleague_json)
-        .collect::<Vec<_>>() })))
+    let users = if access::check(&actor, Permission::ManageUsers, None).is_ok() {
+        list.iter().map(UserListEntry::full).collect()
+    } else {
+        colleagues(&staff.user, &list)
+            .into_iter()
+            .map(UserListEntry::colleague)
+            .collect()
+    };
+    Ok(Json(UserList { users }))
 }
 
 /// The colleagues a member of staff who is not an administrator may see: active accounts,
@@ -538,36 +608,36 @@ pub fn colleagues<'a>(me: &User, all: &'a [User]) -> Vec<&'a User> {
         .collect()
 }
 
-#[derive(Deserialize)]
-pub struct NewUserRequest {
-    username: String,
-    display_name: String,
-    role: String,
-    password: String,
-    #[serde(default)]
-    department_id: Option<i64>,
-    #[serde(default)]
-    corruption_officer: bool,
-    /// Where deadline reminders are e-mailed.
-    #[serde(default)]
-    email: Option<String>,
+impl From<&AccountState> for AccountStateBody {
+    fn from(s: &AccountState) -> Self {
+        AccountStateBody {
+            role: s.role.as_str().to_owned(),
+            department_id: s.department_id,
+            corruption_officer: s.corruption_officer,
+            active: s.active,
+            display_name: s.display_name.clone(),
+            email: s.email.clone(),
+        }
+    }
 }
 
-pub fn change_json(c: &StaffChange) -> Value {
-    let state = |s: &AccountState| {
-        json!({ "role": s.role.as_str(), "department_id": s.department_id,
-                "corruption_officer": s.corruption_officer, "active": s.active,
-                "display_name": s.display_name, "email": s.email })
-    };
-    json!({
-        "id": c.id, "user_id": c.user_id, "username": c.username,
-        "before": state(&c.before), "after": state(&c.after),
-        "reset_password": c.reset_password,
-        "requested_by": c.requested_by, "requested_by_name": c.requested_by_name,
-        "requested_at": local_time(c.requested_at),
-        "state": c.state, "decided_by": c.decided_by,
-        "decided_at": c.decided_at.map(local_time),
-    })
+impl From<&StaffChange> for UserChangeBody {
+    fn from(c: &StaffChange) -> Self {
+        UserChangeBody {
+            id: c.id,
+            user_id: c.user_id,
+            username: c.username.clone(),
+            before: AccountStateBody::from(&c.before),
+            after: AccountStateBody::from(&c.after),
+            reset_password: c.reset_password,
+            requested_by: c.requested_by,
+            requested_by_name: c.requested_by_name.clone(),
+            requested_at: local_time(c.requested_at),
+            state: c.state.as_str().to_owned(),
+            decided_by: c.decided_by.clone(),
+            decided_at: c.decided_at.map(local_time),
+        }
+    }
 }
 
 /// The answer for a change that waits: 202 with the change and who can approve it.
@@ -575,7 +645,7 @@ async fn pending_answer(
     app: &AppState,
     staff: &Staff,
     change: &StaffChange,
-) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+) -> Result<(axum::http::StatusCode, Json<PendingAnswer>), ApiError> {
     let others = other_administrators(app, staff.user.id).await?;
     let (bg, en) = if others == 0 {
         (
@@ -598,7 +668,11 @@ async fn pending_answer(
     };
     Ok((
         axum::http::StatusCode::ACCEPTED,
-        Json(json!({ "pending": change_json(change), "message": bg, "message_en": en })),
+        Json(PendingAnswer {
+            pending: UserChangeBody::from(change),
+            message: bg,
+            message_en: en,
+        }),
     ))
 }
 
@@ -613,14 +687,9 @@ async fn pending_answer(
     request_body(content = super::openapi::NewUserRequest, content_type = "application/json"),
     responses(
         (status = 201, description = "Created (a designation or activation waits for a second administrator)", body = super::openapi::CreatedUser),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn add_user(
@@ -637,35 +706,38 @@ pub async fn add_user(
         role: r.role,
         password: r.password,
         department_id: r.department_id,
-        corruption_officer: r.corruption_officer,
+        corruption_officer: r.corruption_officer.unwrap_or(false),
         email: r.email,
     };
     let (user, pending) = create_user(&app, Changer::Admin(&staff), &draft).await?;
-    let mut body = user_json(&user);
-    if let Some(map) = body.as_object_mut() {
-        map.insert(
-            "pending_change".into(),
-            pending.as_ref().map(change_json).unwrap_or(Value::Null),
-        );
-    }
+    let UserBody {
+        id,
+        username,
+        display_name,
+        role,
+        role_label,
+        department_id,
+        corruption_officer,
+        active,
+        email,
+        locked_until,
+        must_change_password,
+    } = UserBody::from(&user);
+    let body = CreatedUser {
+        id,
+        username,
+        display_name,
+        role,
+        role_label,
+        department_id,
+        corruption_officer,
+        active,
+        email,
+        locked_until,
+        must_change_password,
+        pending_change: pending.as_ref().map(UserChangeBody::from),
+    };
     Ok((axum::http::StatusCode::CREATED, Json(body)))
-}
-
-#[derive(Deserialize)]
-pub struct UpdateUserRequest {
-    #[serde(default)]
-    role: Option<String>,
-    #[serde(default)]
-    department_id: Option<Option<i64>>,
-    #[serde(default)]
-    corruption_officer: Option<bool>,
-    #[serde(default)]
-    active: Option<bool>,
-    #[serde(default)]
-    display_name: Option<String>,
-    /// Where deadline reminders are e-mailed (`null` or "" removes it).
-    #[serde(default)]
-    email: Option<Option<String>>,
 }
 
 /// `PATCH /api/v1/users/{id}` (administrators): applied at once (200), or, for a designation,
@@ -681,15 +753,10 @@ pub struct UpdateUserRequest {
     responses(
         (status = 200, description = "Changed", body = super::openapi::UserBody),
         (status = 202, description = "Waiting for a second administrator", body = super::openapi::PendingAnswer),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn update_user(
@@ -738,7 +805,7 @@ pub async fn update_user(
             staff_email("email", email.as_deref()).map_err(|e| ApiError::Validation(vec![e]))?;
     }
     match change_account(&app, Changer::Admin(&staff), &user, after, false).await? {
-        AccountOutcome::Applied { user, .. } => Ok(Json(user_json(&user)).into_response()),
+        AccountOutcome::Applied { user, .. } => Ok(Json(UserBody::from(&user)).into_response()),
         AccountOutcome::Pending(change) => {
             Ok(pending_answer(&app, &staff, &change).await?.into_response())
         }
@@ -754,23 +821,21 @@ pub async fn update_user(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "Unlocked", body = super::openapi::UserBody),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
     )
 )]
 pub async fn unlock_user(
     State(app): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserBody>, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
     app.store
         .unlock_user(id, app.clock.now(), &staff.actor_label())
         .await?;
     let user = app.store.user_by_id(id).await?.ok_or(ApiError::NotFound)?;
-    Ok(Json(user_json(&user)))
+    Ok(Json(UserBody::from(&user)))
 }
 
 /// `POST /api/v1/users/{id}/password-reset` (administrators): gives the account a one-time
@@ -786,10 +851,8 @@ pub async fn unlock_user(
     responses(
         (status = 200, description = "Reset: the one-time password, shown once", body = super::openapi::PasswordReset),
         (status = 202, description = "Waiting for a second administrator", body = super::openapi::PendingAnswer),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
     )
 )]
 pub async fn reset_password(
@@ -804,9 +867,10 @@ pub async fn reset_password(
         AccountOutcome::Applied {
             user,
             one_time_password,
-        } => Ok(Json(json!({
-            "user": user_json(&user), "one_time_password": one_time_password,
-        }))
+        } => Ok(Json(PasswordReset {
+            user: UserBody::from(&user),
+            one_time_password,
+        })
         .into_response()),
         AccountOutcome::Pending(change) => {
             Ok(pending_answer(&app, &staff, &change).await?.into_response())
@@ -824,22 +888,20 @@ pub async fn reset_password(
     params(("state" = Option<String>, Query, description = "`pending` (default) or `all`")),
     responses(
         (status = 200, description = "Changes to staff", body = super::openapi::UserChangeList),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn user_changes(
     State(app): State<AppState>,
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserChangeList>, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
     let pending_only = query.get("state").is_none_or(|s| s != "all");
     let changes = app.store.staff_changes(pending_only).await?;
-    Ok(Json(
-        json!({ "changes": changes.iter().map(change_json).collect::<Vec<_>>() }),
-    ))
+    Ok(Json(UserChangeList {
+        changes: changes.iter().map(UserChangeBody::from).collect(),
+    }))
 }
 
 async fn decide(
@@ -847,12 +909,13 @@ async fn decide(
     staff: &Staff,
     id: i64,
     approve: bool,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserChangeDecided>, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
     let (change, password) = decide_change(app, Changer::Admin(staff), id, approve).await?;
-    Ok(Json(
-        json!({ "change": change_json(&change), "one_time_password": password }),
-    ))
+    Ok(Json(UserChangeDecided {
+        change: UserChangeBody::from(&change),
+        one_time_password: password,
+    }))
 }
 
 /// `POST /api/v1/user-changes/{id}/approve` (another administrator): applies the change.
@@ -864,18 +927,16 @@ async fn decide(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "Approved and applied (with the one-time password of a reset)", body = super::openapi::UserChangeDecided),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
     )
 )]
 pub async fn approve_change(
     State(app): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserChangeDecided>, ApiError> {
     decide(&app, &staff, id, true).await
 }
 
@@ -888,18 +949,16 @@ pub async fn approve_change(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "Rejected", body = super::openapi::UserChangeDecided),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
     )
 )]
 pub async fn reject_change(
     State(app): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserChangeDecided>, ApiError> {
     decide(&app, &staff, id, false).await
 }
 
@@ -911,25 +970,24 @@ pub async fn reject_change(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The departments", body = super::openapi::DepartmentList),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
     )
 )]
 pub async fn departments(
     State(app): State<AppState>,
     _staff: Staff,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DepartmentList>, ApiError> {
     let list = app.store.departments().await?;
-    Ok(Json(json!({ "departments": list.iter().map(|d| json!({
-        "id": d.id, "name": d.name, "head_user_id": d.head_user_id,
-    })).collect::<Vec<_>>() })))
-}
-
-#[derive(Deserialize)]
-pub struct NewDepartmentRequest {
-    name: String,
-    #[serde(default)]
-    head_user_id: Option<i64>,
+    Ok(Json(DepartmentList {
+        departments: list
+            .into_iter()
+            .map(|d| DepartmentBody {
+                id: d.id,
+                name: d.name,
+                head_user_id: d.head_user_id,
+            })
+            .collect(),
+    }))
 }
 
 /// `POST /api/v1/departments` (administrators).
@@ -941,15 +999,10 @@ pub struct NewDepartmentRequest {
     request_body(content = super::openapi::NewDepartmentRequest, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = super::openapi::DepartmentBody),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn add_department(
@@ -988,15 +1041,12 @@ pub async fn add_department(
     }
     Ok((
         axum::http::StatusCode::CREATED,
-        Json(
-            json!({ "id": department.id, "name": department.name, "head_user_id": r.head_user_id }),
-        ),
+        Json(DepartmentBody {
+            id: department.id,
+            name: department.name,
+            head_user_id: r.head_user_id,
+        }),
     ))
-}
-
-#[derive(Deserialize)]
-pub struct HeadRequest {
-    head_user_id: Option<i64>,
 }
 
 /// `PUT /api/v1/departments/{id}/head` (administrators).
@@ -1009,15 +1059,10 @@ pub struct HeadRequest {
     request_body(content = super::openapi::HeadRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Set", body = super::openapi::HeadSet),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 403, response = super::openapi::Forbidden),
-        (status = 404, response = super::openapi::NotFound),
         (status = 409, response = super::openapi::Conflict),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
-        (status = 503, response = super::openapi::Unavailable),
+        super::openapi::SignedIn,
+        super::openapi::ById,
+        super::openapi::JsonBody,
     )
 )]
 pub async fn set_head(
@@ -1026,11 +1071,14 @@ pub async fn set_head(
     Path(id): Path<i64>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<HeadSet>, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageDepartments, None)?;
     let r: HeadRequest = typed_body(&headers, body)?;
     app.store
         .set_department_head(id, r.head_user_id, app.clock.now(), &staff.actor_label())
         .await?;
-    Ok(Json(json!({ "id": id, "head_user_id": r.head_user_id })))
+    Ok(Json(HeadSet {
+        id,
+        head_user_id: r.head_user_id,
+    }))
 }

@@ -1,5 +1,9 @@
 //! Intake and tracking of submissions.
 
+use super::openapi::{
+    self, ChannelItem, CitizenAnswer, CitizenCase, CitizenExport, DecisionBody, HistoryEvent,
+    KindItem, Label, SubmitterData, Warning,
+};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::json::{merge_errors, parse_object, raw_submission};
@@ -18,22 +22,7 @@ use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem, RawSubmission, validate};
 use priemna_domain::{Channel, Kind, RegistrationNumber};
 use priemna_store::{CitizenView, StoredDecision};
-use serde_json::{Value, json};
 use std::collections::HashMap;
-
-fn decisions_json(decisions: &[StoredDecision]) -> Value {
-    decisions
-        .iter()
-        .map(|d| {
-            json!({
-                "rule": d.rule,
-                "reason": d.reason_bg,
-                "reason_en": d.reason_en,
-                "needs_review": d.needs_review,
-            })
-        })
-        .collect()
-}
 
 /// Who puts this submission in the register: the citizen on an online channel; on paper, the
 /// phone, a signal box, a visit or the post, only a member of staff whose role registers
@@ -72,13 +61,10 @@ fn entered_by(raw: &RawSubmission, staff: Option<&Staff>) -> Result<String, ApiE
                 parameters(("number" = "$response.body#/number"), ("tracking_code" = "$response.body#/tracking_code")),
                 description = "Follow the case with its tracking code"
             )))),
-        (status = 400, response = super::openapi::BadRequest),
         (status = 403, response = super::openapi::Forbidden),
-        (status = 413, response = super::openapi::TooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::Unprocessable),
         (status = 429, response = super::openapi::TooManyRequests),
         (status = 503, response = super::openapi::Unavailable),
+        super::openapi::JsonBody,
     )
 )]
 pub async fn create(
@@ -113,27 +99,31 @@ pub async fn create(
         .iter()
         .map(StoredDecision::from)
         .collect();
-    let receipt = json!({
-        "number": number,
-        "tracking_code": registered.tracking_code,
-        "received_at": local_time(registered.received_at),
-        "received_date": local_date(registered.received_at).to_string(),
-        "kind": kind.as_str(),
-        "channel": channel.as_str(),
-        "status": registered.status.as_str(),
-        "status_label": { "bg": registered.status.label_bg(), "en": registered.status.label_en() },
-        "considered": assessment.considered,
-        "deadline_rule": assessment.deadline_rule.map(|r| r.as_str()),
-        "answer_due": assessment.answer_due.map(|d| d.to_string()),
-        "acknowledge_due": assessment.acknowledge_due.map(|d| d.to_string()),
-        "decisions": decisions_json(&stored),
-        "track_url": format!("/api/v1/submissions/{number}"),
-        "warnings": parsed.unknown_fields.iter().map(|f| json!({
-            "field": f,
-            "message": "непознато поле; пренебрегнато",
-            "message_en": "unknown field; ignored",
-        })).collect::<Vec<_>>(),
-    });
+    let receipt = openapi::Receipt {
+        track_url: format!("/api/v1/submissions/{number}"),
+        number: number.clone(),
+        tracking_code: registered.tracking_code,
+        received_at: local_time(registered.received_at),
+        received_date: local_date(registered.received_at).to_string(),
+        kind: kind.as_str().to_owned(),
+        channel: channel.as_str().to_owned(),
+        status: registered.status.as_str().to_owned(),
+        status_label: Label::of(registered.status.label_bg(), registered.status.label_en()),
+        considered: assessment.considered,
+        deadline_rule: assessment.deadline_rule.map(|r| r.as_str().to_owned()),
+        answer_due: assessment.answer_due.map(|d| d.to_string()),
+        acknowledge_due: assessment.acknowledge_due.map(|d| d.to_string()),
+        decisions: stored.iter().map(DecisionBody::from).collect(),
+        warnings: parsed
+            .unknown_fields
+            .iter()
+            .map(|f| Warning {
+                field: f.to_string(),
+                message: "непознато поле; пренебрегнато".to_owned(),
+                message_en: "unknown field; ignored".to_owned(),
+            })
+            .collect(),
+    };
     let mut response_headers = HeaderMap::new();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/submissions/{number}")) {
         response_headers.insert(header::LOCATION, location);
@@ -141,38 +131,35 @@ pub async fn create(
     Ok((StatusCode::CREATED, response_headers, Json(receipt)))
 }
 
-fn view_json(view: &CitizenView) -> Value {
-    json!({
-        "number": view.number.to_string(),
-        "kind": view.kind.as_str(),
-        "kind_label": { "bg": view.kind.label_bg(), "en": view.kind.label_en() },
-        "channel": view.channel.as_str(),
-        "channel_label": { "bg": view.channel.label_bg(), "en": view.channel.label_en() },
-        "subject": view.subject,
-        "body": view.body,
-        "address": view.address,
-        "anonymous": view.anonymous,
-        "received_at": local_time(view.received_at),
-        "received_date": local_date(view.received_at).to_string(),
-        "status": view.status.as_str(),
-        "status_label": { "bg": view.status.label_bg(), "en": view.status.label_en() },
-        "open": view.status.is_open(),
-        "considered": view.considered,
-        "deadline_rule": view.deadline_rule,
-        "answer_due": view.answer_due.map(|d| d.to_string()),
-        "acknowledge_due": view.acknowledge_due.map(|d| d.to_string()),
-        "decisions": decisions_json(&view.decisions),
-        "answer": view.answer_text.as_ref().map(|text| json!({
-            "text": text,
-            "sent_at": view.answered_at.map(local_time),
-        })),
-        "history": view.history.iter().map(|e| json!({
-            "at": local_time(e.at),
-            "status": e.status.as_str(),
-            "note": e.note_bg,
-            "note_en": e.note_en,
-        })).collect::<Vec<_>>(),
-    })
+impl From<CitizenView> for CitizenCase {
+    fn from(view: CitizenView) -> Self {
+        CitizenCase {
+            number: view.number.to_string(),
+            kind: view.kind.as_str().to_owned(),
+            kind_label: Label::of(view.kind.label_bg(), view.kind.label_en()),
+            channel: view.channel.as_str().to_owned(),
+            channel_label: Label::of(view.channel.label_bg(), view.channel.label_en()),
+            subject: view.subject,
+            body: view.body,
+            address: view.address,
+            anonymous: view.anonymous,
+            received_at: local_time(view.received_at),
+            received_date: local_date(view.received_at).to_string(),
+            status: view.status.as_str().to_owned(),
+            status_label: Label::of(view.status.label_bg(), view.status.label_en()),
+            open: view.status.is_open(),
+            considered: view.considered,
+            deadline_rule: view.deadline_rule,
+            answer_due: view.answer_due.map(|d| d.to_string()),
+            acknowledge_due: view.acknowledge_due.map(|d| d.to_string()),
+            decisions: view.decisions.iter().map(DecisionBody::from).collect(),
+            answer: view.answer_text.map(|text| CitizenAnswer {
+                text,
+                sent_at: view.answered_at.map(local_time),
+            }),
+            history: view.history.iter().map(HistoryEvent::from).collect(),
+        }
+    }
 }
 
 /// The case behind a number and its tracking code; a wrong code, a missing code and an unknown
@@ -217,9 +204,9 @@ pub async fn track(
     State(app): State<AppState>,
     Path(number): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CitizenCase>, ApiError> {
     let (_, view) = citizen_case(&app, &number, &query).await?;
-    Ok(Json(view_json(&view)))
+    Ok(Json(CitizenCase::from(view)))
 }
 
 /// `GET /api/v1/submissions/{number}/export?tracking_code=…`: everything the municipality
@@ -242,7 +229,7 @@ pub async fn export(
     State(app): State<AppState>,
     Path(number): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CitizenExport>, ApiError> {
     let (number, view) = citizen_case(&app, &number, &query).await?;
     let record = app
         .store
@@ -254,14 +241,12 @@ pub async fn export(
         .store
         .personal_data(&record, "citizen:export", now)
         .await?;
-    Ok(Json(json!({
-        "exported_at": local_time(now),
-        "case": view_json(&view),
-        "submitter": personal.map(|p| json!({
-            "name": p.name, "address": p.address, "phone": p.phone, "email": p.email, "egn": p.egn,
-        })),
-        "personal_data_erased": record.anonymised,
-    })))
+    Ok(Json(CitizenExport {
+        exported_at: local_time(now),
+        case: CitizenCase::from(view),
+        submitter: personal.map(SubmitterData::from),
+        personal_data_erased: record.anonymised,
+    }))
 }
 
 /// `GET /api/v1/kinds`: the kinds of submission with their labels.
@@ -271,11 +256,15 @@ pub async fn export(
     tag = "citizens",
     responses((status = 200, description = "The kinds of submission", body = Vec<super::openapi::KindItem>))
 )]
-pub async fn kinds() -> Json<Value> {
+pub async fn kinds() -> Json<Vec<KindItem>> {
     Json(
         Kind::ALL
             .iter()
-            .map(|k| json!({ "kind": k.as_str(), "label": k.label_bg(), "label_en": k.label_en() }))
+            .map(|k| KindItem {
+                kind: k.as_str().to_owned(),
+                label: k.label_bg().to_owned(),
+                label_en: k.label_en().to_owned(),
+            })
             .collect(),
     )
 }
@@ -287,17 +276,15 @@ pub async fn kinds() -> Json<Value> {
     tag = "citizens",
     responses((status = 200, description = "The channels", body = Vec<super::openapi::ChannelItem>))
 )]
-pub async fn channels() -> Json<Value> {
+pub async fn channels() -> Json<Vec<ChannelItem>> {
     Json(
         Channel::ALL
             .iter()
-            .map(|c| {
-                json!({
-                    "channel": c.as_str(),
-                    "label": c.label_bg(),
-                    "label_en": c.label_en(),
-                    "written": c.is_written(),
-                })
+            .map(|c| ChannelItem {
+                channel: c.as_str().to_owned(),
+                label: c.label_bg().to_owned(),
+                label_en: c.label_en().to_owned(),
+                written: c.is_written(),
             })
             .collect(),
     )

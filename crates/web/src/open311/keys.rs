@@ -56,13 +56,8 @@ pub fn info(key: &ApiKey) -> ApiKeyInfo {
     request_body = NewApiKeyRequest,
     responses(
         (status = 201, description = "The key, shown this once", body = ApiKeyCreated),
-        (status = 400, response = crate::api::openapi::BadRequest),
-        (status = 401, response = crate::api::openapi::Unauthorized),
-        (status = 403, response = crate::api::openapi::Forbidden),
-        (status = 413, response = crate::api::openapi::TooLarge),
-        (status = 415, response = crate::api::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::api::openapi::Unprocessable),
-        (status = 503, response = crate::api::openapi::Unavailable),
+        crate::api::openapi::SignedIn,
+        crate::api::openapi::JsonBody,
     )
 )]
 pub async fn create(
@@ -93,13 +88,12 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/api/v1/api-keys",
+    operation_id = "list_api_keys",
     tag = "administration",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The keys", body = ApiKeyList),
-        (status = 401, response = crate::api::openapi::Unauthorized),
-        (status = 403, response = crate::api::openapi::Forbidden),
-        (status = 503, response = crate::api::openapi::Unavailable),
+        crate::api::openapi::SignedIn,
     )
 )]
 pub async fn list(State(app): State<AppState>, staff: Staff) -> Result<Json<ApiKeyList>, ApiError> {
@@ -114,16 +108,14 @@ pub async fn list(State(app): State<AppState>, staff: Staff) -> Result<Json<ApiK
 #[utoipa::path(
     delete,
     path = "/api/v1/api-keys/{id}",
+    operation_id = "revoke_api_key",
     tag = "administration",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The key's id")),
     responses(
         (status = 200, description = "The revoked key", body = ApiKeyInfo),
-        (status = 400, response = crate::api::openapi::BadRequest),
-        (status = 401, response = crate::api::openapi::Unauthorized),
-        (status = 403, response = crate::api::openapi::Forbidden),
-        (status = 404, response = crate::api::openapi::NotFound),
-        (status = 503, response = crate::api::openapi::Unavailable),
+        crate::api::openapi::SignedIn,
+        crate::api::openapi::ById,
     )
 )]
 pub async fn revoke(
