@@ -249,7 +249,7 @@ fn by_kind<'a>(messages: &'a [Value], prefix: &str) -> &'a Value {
 async fn receipt_delay_notice_and_answer_reach_a_real_smtp_server() {
     let o = office("2026-05-11T07:00:00Z").await;
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let sink = MailSink::start_anywhere(mail_dir.path(), &[]);
     let worker = start_worker(&o.app, sink.port);
 
     let (number, code) = submit(&o.app, complaint()).await;
@@ -494,7 +494,7 @@ async fn without_smtp_messages_wait_in_the_outbox_and_staff_see_them() {
 
     // When SMTP appears, the waiting message goes.
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let sink = MailSink::start_anywhere(mail_dir.path(), &[]);
     let worker = start_worker(&o.app, sink.port);
     let messages = sink.wait_for(1, Duration::from_secs(20)).await;
     assert!(
@@ -510,7 +510,7 @@ async fn without_smtp_messages_wait_in_the_outbox_and_staff_see_them() {
 async fn temporary_smtp_failures_are_retried_and_the_message_goes_once() {
     let o = office("2026-05-11T07:00:00Z").await;
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = MailSink::start(mail_dir.path(), free_port(), &["--fail-first", "2"]);
+    let sink = MailSink::start_anywhere(mail_dir.path(), &["--fail-first", "2"]);
     let worker = start_worker(&o.app, sink.port);
     submit(&o.app, complaint()).await;
     sink.wait_for(1, Duration::from_secs(20)).await;
@@ -548,7 +548,7 @@ async fn a_refused_recipient_fails_and_an_administrator_can_requeue_it() {
     worker.stop(Duration::from_secs(5)).await;
 
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let sink = MailSink::start_anywhere(mail_dir.path(), &[]);
     let worker = start_worker(&o.app, sink.port);
     let admin = o.app.login("admin").await;
     let id = failed["id"].as_i64().unwrap();
@@ -604,7 +604,7 @@ async fn staff_with_an_address_get_their_reminders_by_email_once() {
         .unwrap();
 
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let sink = MailSink::start_anywhere(mail_dir.path(), &[]);
     let worker = start_worker(&o.app, sink.port);
     let messages = sink.wait_for(2, Duration::from_secs(20)).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -650,7 +650,7 @@ async fn two_workers_on_one_outbox_send_every_message_exactly_once() {
     let mut second_state = second;
     second_state.app.store = second_store;
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let sink = MailSink::start_anywhere(mail_dir.path(), &[]);
     let mut config_a = worker_config(sink.port);
     config_a.batch = 2;
     let mut config_b = worker_config(sink.port);
@@ -716,7 +716,7 @@ async fn a_booking_confirmation_reaches_smtp_with_its_calendar_invitation() {
     // Monday 2 March 2026, 10:00 in Haskovo; Wednesday 4 March is a working day.
     let app = app_at("2026-03-02T08:00:00Z", true).await;
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let sink = MailSink::start_anywhere(mail_dir.path(), &[]);
     let worker = start_worker(&app, sink.port);
     let no_redirects = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

@@ -6,7 +6,7 @@
 //! cross-site sign-ins and the staff list for everyone are refused.
 
 use crate::helpers::{PASSWORD, StaffClient, TestApp, spawn_app_at, spawn_app_configured};
-use crate::mailsink::{MailSink, free_port};
+use crate::mailsink::MailSink;
 use priemna_app::accounts::{Changer, StaffDraft, create_user};
 use priemna_app::notify::{SmtpConfig, TlsMode, WorkerConfig};
 use serde_json::{Value, json};
@@ -158,7 +158,7 @@ async fn one_administrator_alone_cannot_designate_an_officer_to_read_sealed_iden
     // A second administrator approves; the designated officers and the person concerned are
     // told, by e-mail, through the outbox queued with the change.
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let sink = MailSink::start_anywhere(mail_dir.path(), &[]);
     let worker =
         priemna_app::notify::spawn_worker(t.app.state.app.clone(), worker_config(sink.port))
             .unwrap();

@@ -284,7 +284,7 @@ async fn a_name_carrying_header_lines_is_refused_on_every_channel() {
 async fn a_message_that_cannot_be_built_fails_with_its_reason_and_the_next_receipt_is_delivered() {
     let app = mail_app().await;
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let sink = MailSink::start_anywhere(mail_dir.path(), &[]);
 
     // Rows an older version wrote: the review's name as the display name (it can be written
     // on one line, so it goes, without its header lines), and the same text as the address
@@ -380,7 +380,7 @@ async fn a_message_that_cannot_be_built_fails_with_its_reason_and_the_next_recei
 async fn the_worker_survives_a_panic_and_readyz_says_unready_while_it_is_down() {
     let app = mail_app().await;
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let sink = MailSink::start_anywhere(mail_dir.path(), &[]);
 
     // Before any worker: a server that should send e-mail is not ready; liveness is unchanged.
     let body = readyz_until(&app, 503).await;
@@ -459,7 +459,7 @@ async fn a_server_without_smtp_is_ready_and_keeps_no_tracking_codes() {
 async fn the_receipt_email_carries_nothing_the_citizen_typed() {
     let app = mail_app().await;
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = MailSink::start(mail_dir.path(), free_port(), &[]);
+    let sink = MailSink::start_anywhere(mail_dir.path(), &[]);
     let worker = start_worker(&app, worker_config(sink.port));
 
     // The review's row 37: a spreadsheet formula and markup as the name, a formula as the

@@ -78,6 +78,21 @@ pub struct MailSink {
 impl MailSink {
     /// Starts the server on `port`, keeping messages in `dir` (which may hold earlier ones).
     pub fn start(dir: &Path, port: u16, extra: &[&str]) -> MailSink {
+        Self::try_start(dir, port, extra).expect("the SMTP sink did not start")
+    }
+
+    /// Starts the server on a free port. Between choosing a port and binding it another test
+    /// may take it, so a server that cannot bind is started again on another port.
+    pub fn start_anywhere(dir: &Path, extra: &[&str]) -> MailSink {
+        for _ in 0..5 {
+            if let Some(sink) = Self::try_start(dir, free_port(), extra) {
+                return sink;
+            }
+        }
+        panic!("the SMTP sink did not start on any of 5 free ports");
+    }
+
+    fn try_start(dir: &Path, port: u16, extra: &[&str]) -> Option<MailSink> {
         let mut child = Command::new(python())
             .arg(workspace_root().join("tests/smtp/sink.py"))
             .args(["--port", &port.to_string(), "--out"])
@@ -90,15 +105,18 @@ impl MailSink {
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).unwrap();
-        assert_eq!(line.trim(), "READY", "the SMTP sink did not start");
-        MailSink {
+        if line.trim() != "READY" {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        Some(MailSink {
             child: Some(child),
             port,
             dir: dir.to_owned(),
-        }
+        })
     }
 
-    /// Stops the server (SIGKILL: as abrupt as a crashed mail server).
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
