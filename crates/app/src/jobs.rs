@@ -21,15 +21,6 @@ use priemna_store::{
 };
 use std::time::Duration;
 
-pub fn urgency_str(u: Urgency) -> &'static str {
-    match u {
-        Urgency::Overdue => "overdue",
-        Urgency::DueSoon => "due_soon",
-        Urgency::OnTrack => "on_track",
-        Urgency::NoDeadline => "no_deadline",
-    }
-}
-
 /// The slot a run belongs to: the municipal time, truncated to 10 minutes.
 fn run_key(app: &App) -> String {
     let now = app.clock.now().to_zoned(municipal_tz());

@@ -30,7 +30,6 @@ use priemna_app::accounts::{
 };
 use priemna_app::cases::{self, ActionRequest, available_actions};
 use priemna_app::filters;
-use priemna_app::jobs::urgency_str;
 use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::clock::local_date;
@@ -286,7 +285,9 @@ fn case_body(app: &AppState, staff: &Staff, c: &CaseRecord) -> CaseBody {
         deadline_rule: c.deadline_rule.clone(),
         answer_due: c.answer_due.map(|d| d.to_string()),
         acknowledge_due: c.acknowledge_due.map(|d| d.to_string()),
-        urgency: urgency_str(urgency(c.answer_due, today, &app.calendar)).to_owned(),
+        urgency: urgency(c.answer_due, today, &app.calendar)
+            .as_str()
+            .to_owned(),
         escalated: c.escalated_at.is_some(),
         decisions: c.decisions.iter().map(DecisionBody::from).collect(),
         sealed: c.sealed,
