@@ -109,7 +109,6 @@ pub async fn register_checked(
     let messages = crate::notify::messages::receipt(&app.notify, &draft, &assessment, received_at)
         .into_iter()
         .collect::<Vec<_>>();
-    let subject = draft.subject.clone();
     let registered = app
         .store
         .register(NewSubmission {
@@ -123,16 +122,6 @@ pub async fn register_checked(
         .await?;
     crate::search::registered(app, registered.number);
     app.notify.wake();
-    crate::notify::compose::keep_printed_receipt(
-        app,
-        &registered,
-        kind,
-        channel,
-        &subject,
-        &assessment,
-        entered_by,
-    )
-    .await;
     Ok(Receipt {
         kind,
         channel,

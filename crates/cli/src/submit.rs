@@ -106,18 +106,14 @@ pub async fn run(args: SubmitArgs, calendar: WorkingCalendar) -> anyhow::Result<
             let r = &receipt.registered;
             let a = &receipt.assessment;
             if let Some(path) = &args.receipt_pdf {
-                let facts = priemna_app::notify::compose::receipt_facts(
-                    r.number,
-                    r.received_at,
-                    receipt.kind,
-                    receipt.channel,
-                    raw.subject.as_deref().unwrap_or_default(),
-                    a,
-                    &entered_by,
-                );
-                let pdf = priemna_app::notify::compose::receipt_pdf(
-                    &app,
-                    &facts,
+                let case = app
+                    .store
+                    .case_by_number(r.number)
+                    .await?
+                    .context("the case just registered is not in the register")?;
+                let pdf = priemna_app::notify::compose::receipt_of_case(
+                    &app.notify.letterhead,
+                    &case,
                     Some(&r.tracking_code),
                 )?;
                 std::fs::write(path, pdf).with_context(|| format!("writing {}", path.display()))?;

@@ -8,10 +8,7 @@ use crate::staff::Staff;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use priemna_domain::access::{self, Permission};
-use priemna_domain::clock::local_date;
-use priemna_domain::rules::Assessment;
 use priemna_domain::workflow::{CaseAction, ReminderKind};
-use priemna_domain::{Channel, Kind, RegistrationNumber};
 use priemna_letters::{
     self as letters, Addressee, AnswerLetter, CaseRef, DelayNotice, PdfError, Receipt, Signatory,
 };
@@ -263,142 +260,28 @@ pub async fn attach_letters(
     Ok(())
 }
 
-/// What a receipt shows.
-pub struct ReceiptFacts<'a> {
-    pub number: RegistrationNumber,
-    pub received_at: Timestamp,
-    pub kind: Kind,
-    pub channel: Channel,
-    pub subject: &'a str,
-    pub assessment_considered: bool,
-    pub answer_due: Option<Date>,
-    pub decisions: Vec<String>,
-    pub registered_by: Option<String>,
-}
-
-/// The printable receipt: with the tracking code for the citizen's copy, without it for the
-/// copy kept with the case.
-pub fn receipt_pdf(
-    app: &App,
-    facts: &ReceiptFacts,
+/// The receipt of a registered case, rendered from the facts the register froze when it was
+/// registered: the same bytes every time for the same case, letterhead and code. The register
+/// keeps no copy of it. The citizen's copy shows the tracking code; the copy a clerk prints again
+/// later cannot (the register keeps only the code's hash).
+pub fn receipt_of_case(
+    letterhead: &letters::Letterhead,
+    case: &CaseRecord,
     tracking_code: Option<&str>,
 ) -> Result<Vec<u8>, PdfError> {
     letters::receipt_pdf(
-        &app.notify.letterhead,
+        letterhead,
         &Receipt {
-            case: CaseRef {
-                number: facts.number,
-                received_date: local_date(facts.received_at),
-                kind: facts.kind,
-                subject: facts.subject.to_owned(),
-            },
-            received_at: facts.received_at,
-            channel: facts.channel,
-            answer_due: facts.answer_due,
-            considered: facts.assessment_considered,
-            decisions: facts.decisions.clone(),
+            case: case_ref(case),
+            received_at: case.received_at,
+            channel: case.channel,
+            answer_due: case.answer_due,
+            considered: case.considered,
+            decisions: case.decisions.iter().map(|d| d.reason_bg.clone()).collect(),
             tracking_code: tracking_code.map(str::to_owned),
-            registered_by: facts.registered_by.clone(),
+            registered_by: case.entered_by.strip_prefix("clerk:").map(str::to_owned),
         },
     )
-}
-
-/// Whether a submission came in on paper, by phone or through a box: a clerk registers it and
-/// prints a receipt for the citizen.
-pub fn needs_printed_receipt(channel: Channel) -> bool {
-    !matches!(channel, Channel::Web | Channel::Email)
-}
-
-/// The facts of a receipt from what intake knows.
-pub fn receipt_facts<'a>(
-    number: RegistrationNumber,
-    received_at: Timestamp,
-    kind: Kind,
-    channel: Channel,
-    subject: &'a str,
-    assessment: &Assessment,
-    entered_by: &str,
-) -> ReceiptFacts<'a> {
-    ReceiptFacts {
-        number,
-        received_at,
-        kind,
-        channel,
-        subject,
-        assessment_considered: assessment.considered,
-        answer_due: assessment.answer_due,
-        decisions: assessment
-            .decisions
-            .iter()
-            .map(|d| d.reason_bg.clone())
-            .collect(),
-        registered_by: entered_by.strip_prefix("clerk:").map(str::to_owned),
-    }
-}
-
-/// The receipt of a case as kept (no tracking code), from the register.
-pub fn receipt_of_case(app: &App, case: &CaseRecord) -> Result<Vec<u8>, PdfError> {
-    let facts = ReceiptFacts {
-        number: case.number,
-        received_at: case.received_at,
-        kind: case.kind,
-        channel: case.channel,
-        subject: &case.subject,
-        assessment_considered: case.considered,
-        answer_due: case.answer_due,
-        decisions: case.decisions.iter().map(|d| d.reason_bg.clone()).collect(),
-        registered_by: case.entered_by.strip_prefix("clerk:").map(str::to_owned),
-    };
-    receipt_pdf(app, &facts, None)
-}
-
-/// Keeps the receipt of a paper, phone or signal-box submission with the case (without the
-/// tracking code, which only the citizen's printed copy shows). The receipt can always be
-/// rendered again from the register, so a failure here is logged, not returned.
-pub async fn keep_printed_receipt(
-    app: &App,
-    registered: &priemna_store::Registered,
-    kind: Kind,
-    channel: Channel,
-    subject: &str,
-    assessment: &Assessment,
-    entered_by: &str,
-) {
-    if !needs_printed_receipt(channel) {
-        return;
-    }
-    let number = registered.number;
-    let facts = receipt_facts(
-        number,
-        registered.received_at,
-        kind,
-        channel,
-        subject,
-        assessment,
-        entered_by,
-    );
-    let stored = match receipt_pdf(app, &facts, None) {
-        Ok(pdf) => app
-            .store
-            .add_document(
-                registered.id,
-                NewDocument {
-                    kind: DocumentKind::Receipt,
-                    outgoing_number: None,
-                    filename: format!("razpiska-{number}.pdf"),
-                    content: pdf,
-                    created_by: entered_by.to_owned(),
-                },
-                registered.received_at,
-            )
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    };
-    if let Err(error) = stored {
-        tracing::error!(%number, %error, "the printed receipt could not be kept with the case");
-    }
 }
 
 /// The e-mails for a case's deadline reminders, to the members of staff who have an address.

@@ -315,18 +315,7 @@ async fn receipt(
 ) -> Result<Response, ApiError> {
     let case = load_visible(&app, &staff, &number).await?;
     priemna_app::refusals::personal_data(&app, &staff, &case).await?;
-    let stored = app
-        .store
-        .documents(case.id)
-        .await?
-        .into_iter()
-        .rfind(|d| d.kind == DocumentKind::Receipt);
-    if let Some(doc) = stored
-        && let Some((doc, content)) = app.store.document_content(doc.id).await?
-    {
-        return Ok(pdf_response(&doc.filename, content));
-    }
-    let pdf = compose::receipt_of_case(&app, &case)?;
+    let pdf = compose::receipt_of_case(&app.notify.letterhead, &case, None)?;
     Ok(pdf_response(&format!("razpiska-{}.pdf", case.number), pdf))
 }
 

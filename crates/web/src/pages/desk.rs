@@ -31,7 +31,7 @@ use jiff::civil::Date;
 use maud::{Markup, html};
 use priemna_app::cases;
 use priemna_app::intake;
-use priemna_app::notify::compose::{self, ReceiptFacts};
+use priemna_app::notify::compose;
 use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::{local_date, municipal_tz};
@@ -800,18 +800,7 @@ pub async fn receipt_pdf(
         .map_err(PageError::to(&staff))?;
     priemna_app::refusals::check_personal_data(&staff, &case).map_err(PageError::to(&staff))?;
     let code = flashed_tracking_code(&app, &headers, case.number).await;
-    let facts = ReceiptFacts {
-        number: case.number,
-        received_at: case.received_at,
-        kind: case.kind,
-        channel: case.channel,
-        subject: &case.subject,
-        assessment_considered: case.considered,
-        answer_due: case.answer_due,
-        decisions: case.decisions.iter().map(|d| d.reason_bg.clone()).collect(),
-        registered_by: case.entered_by.strip_prefix("clerk:").map(str::to_owned),
-    };
-    let pdf = compose::receipt_pdf(&app, &facts, code.as_deref())
+    let pdf = compose::receipt_of_case(&app.notify.letterhead, &case, code.as_deref())
         .map_err(|e| PageError::new(ApiError::Internal(e.to_string()), Some(&staff)))?;
     Ok(crate::pdf::pdf_response(
         &format!("razpiska-{}.pdf", case.number),

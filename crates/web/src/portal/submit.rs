@@ -20,7 +20,6 @@ use priemna_domain::submission::{
     FieldError, MAX_ADDRESS_CHARS, MAX_BODY_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, Problem,
     RawSubmission, RawSubmitter,
 };
-use priemna_letters as letters;
 use priemna_store::{
     AttachmentInfo, CaseRecord, KeptUpload, NewAttachment, StoreError, SubmissionExtras,
 };
@@ -962,22 +961,7 @@ fn pdf_of(
     if letterhead.tracking_url.is_none() {
         letterhead.tracking_url = Some(format!("{base}/track"));
     }
-    let receipt = letters::Receipt {
-        case: letters::CaseRef {
-            number: case.number,
-            received_date: case.received_date,
-            kind: case.kind,
-            subject: case.subject.clone(),
-        },
-        received_at: case.received_at,
-        channel: case.channel,
-        answer_due: case.answer_due,
-        considered: case.considered,
-        decisions: case.decisions.iter().map(|d| d.reason_bg.clone()).collect(),
-        tracking_code: code.map(str::to_owned),
-        registered_by: None,
-    };
-    match letters::receipt_pdf(&letterhead, &receipt) {
+    match priemna_app::notify::compose::receipt_of_case(&letterhead, case, code) {
         Ok(pdf) => crate::pdf::pdf_response(&format!("razpiska-{}.pdf", case.number), pdf),
         Err(e) => {
             tracing::error!(error = %e, "receipt PDF failed");
