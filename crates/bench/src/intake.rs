@@ -1,19 +1,19 @@
-//! `priemna-bench intake`: measures intake and tracking over real HTTP against an in-process server,
-//! each beside a baseline measured in the same run on the same machine — the same HTTP stack
-//! answering a trivial handler, and the database doing the same durable writes one by one —
-//! so that the ratios mean something on a shared machine whose absolute speed drifts.
+//! `priemna-bench intake`: measures intake and tracking over real HTTP against the shipped
+//! server started as a process of its own, each beside a baseline measured in the same run on
+//! the same machine — the same HTTP stack answering a trivial handler, and the database doing
+//! the same durable writes one by one — so that the ratios mean something on a shared machine
+//! whose absolute speed drifts. Then the server's peak memory and the database's bytes per case
+//! for every channel.
 
+use crate::server::ServerProcess;
 use anyhow::Context;
 use jiff::Timestamp;
 use priemna_app::SystemClock;
 use priemna_domain::WorkingCalendar;
-use priemna_web::AppState;
-use priemna_web::limits::LimitConfig;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use tokio::net::TcpListener;
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
@@ -60,8 +60,8 @@ pub(crate) fn submission(i: usize) -> Value {
     submission_by(i, ["web", "email", "phone", "signal_box"][i % 4])
 }
 
-/// Half the mix above comes on paper (phone, signal box): a clerk registers it and a printed
-/// receipt (a PDF) is kept with the case. This is the other half alone.
+/// Half the mix above comes on paper (phone, signal box): a clerk registers it (and prints a
+/// receipt, rendered on demand). This is the other half alone.
 fn online_submission(i: usize) -> Value {
     submission_by(i, ["web", "email"][i % 2])
 }
@@ -70,7 +70,7 @@ fn online_submission(i: usize) -> Value {
 /// register by staff, as at the municipality's desk. The bearer token, for
 /// [`post_submission`].
 pub(crate) async fn registrar_token(
-    state: &AppState,
+    app: &priemna_app::App,
     client: &reqwest::Client,
     base: &str,
 ) -> anyhow::Result<Arc<String>> {
@@ -88,7 +88,7 @@ pub(crate) async fn registrar_token(
         email: None,
     };
     priemna_app::accounts::create_user(
-        state,
+        app,
         priemna_app::accounts::Changer::Operator("bench"),
         &draft,
     )
@@ -186,16 +186,7 @@ where
 }
 
 pub(crate) fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
+    crate::server::peak_rss_of("/proc/self/status")
 }
 
 /// The database alone: the same row written durably, one transaction per write.
@@ -277,33 +268,22 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     } else {
         "SQLite"
     };
+    // The register made (migrations) and the registry clerk added before the server starts,
+    // as an operator would with `priemna user add`.
     let store = priemna_store::connect(&url)
         .await
         .with_context(|| format!("opening {url}"))?;
-    let state = AppState::new(
+    let app = priemna_app::App::new(
         store.clone(),
         WorkingCalendar::with_builtin_decrees(),
         Arc::new(SystemClock),
-    )
-    // The load generator is one client: limits would measure themselves.
-    .with_limits(LimitConfig::off());
-    // The baseline handler shares the whole stack (router, middleware, JSON errors, headers).
-    let app = axum::Router::new()
-        .route("/bench/noop", axum::routing::get(|| async { "ok" }))
-        .merge(priemna_web::router(state.clone()));
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await;
-    });
+    );
+    let server = ServerProcess::start(&url, scratch.path())?;
+    let base = server.base.clone();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(2048)
         .build()?;
-    let registrar = registrar_token(&state, &client, &base).await?;
+    let registrar = registrar_token(&app, &client, &base).await?;
 
     let mut lines = vec![
         format!(
@@ -312,23 +292,17 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
             Timestamp::now_for_bench()
         ),
         String::new(),
+        "The server is the shipped `priemna serve` in a process of its own; the load generator \
+         is this process."
+            .into(),
+        String::new(),
         "| measurement | clients | per second | p50 ms | p99 ms | ratio to baseline | errors |"
             .into(),
         "|---|---:|---:|---:|---:|---:|---:|".into(),
     ];
     let mut receipts: Vec<(String, String)> = Vec::new();
     for &clients in &args.concurrency {
-        let (c, b) = (client.clone(), base.clone());
-        let noop = measure(clients, args.seconds, move |_| {
-            let (c, b) = (c.clone(), b.clone());
-            async move {
-                c.get(format!("{b}/bench/noop"))
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success())
-            }
-        })
-        .await;
+        let noop = trivial(&client, &base, clients, args.seconds).await;
         let raw = raw_database_writes(&url, clients, args.seconds).await?;
         let (c, b, r) = (client.clone(), base.clone(), registrar.clone());
         let collected = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -387,15 +361,17 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         lines.push(row("intake, vs HTTP baseline", clients, &intake, &noop));
         lines.push(row("intake, vs database baseline", clients, &intake, &raw));
         lines.push(row(
-            "intake, web and e-mail only (no printed receipt), vs database baseline",
+            "intake, web and e-mail only, vs database baseline",
             clients,
             &online,
             &raw,
         ));
         eprintln!(
-            "{clients} clients: intake {:.0}/s (p99 {:.1} ms), raw db {:.0}/s, noop {:.0}/s",
+            "{clients} clients: intake {:.0}/s (p99 {:.1} ms), online {:.0}/s, raw db {:.0}/s, \
+             noop {:.0}/s",
             intake.per_second(),
             intake.percentile(99.0),
+            online.per_second(),
             raw.per_second(),
             noop.per_second()
         );
@@ -405,12 +381,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     if !receipts.is_empty() {
         let receipts = Arc::new(receipts);
         for &clients in &args.concurrency {
-            let (c, b) = (client.clone(), base.clone());
-            let noop = measure(clients, args.seconds, move |_| {
-                let (c, b) = (c.clone(), b.clone());
-                async move { c.get(format!("{b}/bench/noop")).send().await.is_ok() }
-            })
-            .await;
+            let noop = trivial(&client, &base, clients, args.seconds).await;
             let (c, b, r) = (client.clone(), base.clone(), receipts.clone());
             let tracking = measure(clients, args.seconds, move |i| {
                 let (c, b, r) = (c.clone(), b.clone(), r.clone());
@@ -432,14 +403,128 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
             ));
         }
     }
+    let server_rss = server.peak_rss_mib();
     let count = store.count_submissions().await?;
     lines.push(String::new());
     lines.push(format!(
-        "Peak memory (server and load generator in one process): {:.0} MiB. Cases stored: {count}.{}",
+        "Peak memory of the server: {server_rss:.0} MiB (the load generator, apart: {:.0} MiB). \
+         Cases stored: {count}.{}",
         peak_rss_mib(),
         database_size_note(&url, count)
     ));
+    lines.push(String::new());
+    lines.extend(bytes_per_case(&url, &client, &base, &registrar).await?);
+    server.stop().await;
     publish(lines, args.out.as_deref())
+}
+
+/// The same HTTP stack answering a trivial handler (a small static asset): the baseline.
+async fn trivial(client: &reqwest::Client, base: &str, clients: usize, seconds: f64) -> Run {
+    let (c, b) = (client.clone(), base.to_owned());
+    measure(clients, seconds, move |_| {
+        let (c, b) = (c.clone(), b.clone());
+        async move {
+            c.get(format!("{b}/assets/icon.svg"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await
+}
+
+/// How many submissions of each channel the growth of the database is measured over.
+const PER_CHANNEL: usize = 1000;
+
+/// The database's bytes per case for every channel: the growth of the register (tables,
+/// indexes, the journal, the outbox) while `PER_CHANNEL` submissions of that channel are
+/// registered, divided by their number.
+async fn bytes_per_case(
+    url: &str,
+    client: &reqwest::Client,
+    base: &str,
+    registrar: &Arc<String>,
+) -> anyhow::Result<Vec<String>> {
+    let mut lines = vec![
+        format!(
+            "Bytes per case in the database, measured over {PER_CHANNEL} submissions of each \
+             channel (a named submitter with an e-mail address, so a receipt e-mail is queued):"
+        ),
+        String::new(),
+        "| channel | bytes per case |".into(),
+        "|---|---:|".into(),
+    ];
+    for channel in [
+        "web",
+        "email",
+        "phone",
+        "signal_box",
+        "in_person_written",
+        "in_person_oral",
+        "post",
+    ] {
+        let before = database_bytes(url).await?;
+        let (c, b, r) = (client.clone(), base.to_owned(), registrar.clone());
+        let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let (c, b, r, sent) = (c.clone(), b.clone(), r.clone(), sent.clone());
+            let channel = channel.to_owned();
+            tasks.push(tokio::spawn(async move {
+                let mut failed = 0usize;
+                loop {
+                    let i = sent.fetch_add(1, Ordering::Relaxed);
+                    if i >= PER_CHANNEL {
+                        return failed;
+                    }
+                    let ok = post_submission(&c, &b, &r, &submission_by(i, &channel))
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == 201);
+                    failed += usize::from(!ok);
+                }
+            }));
+        }
+        let mut failed = 0;
+        for task in tasks {
+            failed += task.await.unwrap_or(PER_CHANNEL);
+        }
+        if failed > 0 {
+            anyhow::bail!("{failed} of the {channel} submissions were refused");
+        }
+        let after = database_bytes(url).await?;
+        lines.push(format!(
+            "| {channel} | {:.0} |",
+            after.saturating_sub(before) as f64 / PER_CHANNEL as f64
+        ));
+    }
+    Ok(lines)
+}
+
+/// The database's size as its server counts it: SQLite's pages in use (the WAL's committed
+/// pages included), PostgreSQL's `pg_database_size` after a checkpoint.
+async fn database_bytes(url: &str) -> anyhow::Result<u64> {
+    use sqlx::Connection;
+    if url.starts_with("postgres") {
+        let mut db = sqlx::postgres::PgConnection::connect(url).await?;
+        sqlx::query("CHECKPOINT").execute(&mut db).await.ok();
+        let bytes: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
+            .fetch_one(&mut db)
+            .await?;
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    } else {
+        let mut db = sqlx::sqlite::SqliteConnection::connect(url).await?;
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&mut db)
+            .await?;
+        let free: i64 = sqlx::query_scalar("PRAGMA freelist_count")
+            .fetch_one(&mut db)
+            .await?;
+        let size: i64 = sqlx::query_scalar("PRAGMA page_size")
+            .fetch_one(&mut db)
+            .await?;
+        Ok(u64::try_from((pages - free) * size).unwrap_or(0))
+    }
 }
 
 /// " Database size: … per million cases." for an SQLite file (with its WAL); empty otherwise.

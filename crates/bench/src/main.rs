@@ -7,6 +7,7 @@ mod generate;
 mod intake;
 mod scale;
 mod search;
+mod server;
 
 use clap::{Parser, Subcommand};
 use priemna_app::SystemClock;

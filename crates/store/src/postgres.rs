@@ -106,6 +106,20 @@ impl PostgresStore {
     }
 }
 
+/// Ids for `n` new submissions, in order, from the table's sequence (several servers may
+/// share the register; the sequence never hands an id out twice).
+async fn reserve_submission_ids(tx: &mut Transaction<'static, Db>, n: usize) -> Result<Vec<i64>> {
+    let mut ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT nextval(pg_get_serial_sequence('submissions', 'id'))
+         FROM generate_series(1, $1)",
+    )
+    .bind(i64::try_from(n).unwrap_or(i64::MAX))
+    .fetch_all(&mut **tx)
+    .await?;
+    ids.sort_unstable();
+    Ok(ids)
+}
+
 async fn begin_write(pool: &DbPool) -> Result<Transaction<'static, Db>> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")

@@ -140,6 +140,17 @@ async fn online_backup(pool: &DbPool, target: &str) -> Result<()> {
     Ok(())
 }
 
+/// Ids for `n` new submissions, in order: SQLite has one writer, and this runs inside its
+/// transaction, so the ids after the largest are free.
+async fn reserve_submission_ids(tx: &mut Transaction<'static, Db>, n: usize) -> Result<Vec<i64>> {
+    let largest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM submissions")
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok((1..=i64::try_from(n).unwrap_or(i64::MAX))
+        .map(|i| largest + i)
+        .collect())
+}
+
 /// Starts a write transaction holding SQLite's write lock from the first statement, so that
 /// reading the journal's head and appending to it cannot interleave with another process.
 async fn begin_write(pool: &DbPool) -> Result<Transaction<'static, Db>> {

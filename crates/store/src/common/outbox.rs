@@ -123,7 +123,7 @@ pub async fn enqueue(
     number: Option<&str>,
     secret: Option<&str>,
 ) -> Result<u64> {
-    let mut queued = 0;
+    let mut rows = Vec::with_capacity(messages.len());
     for m in messages {
         let (email, name) = match &m.recipient {
             Recipient::Address { email, name } => (email.clone(), name.clone()),
@@ -135,48 +135,105 @@ pub async fn enqueue(
                 }
             }
         };
-        let fill = |s: &str| match number {
-            Some(n) => s.replace(NUMBER_PLACEHOLDER, n),
-            None => s.to_owned(),
-        };
-        let (subject, text, html) = (fill(&m.subject), fill(&m.text), fill(&m.html));
-        let needs_secret = text.contains(TRACKING_CODE_PLACEHOLDER)
-            || html.contains(TRACKING_CODE_PLACEHOLDER);
         let document_id = match m.attach_document {
             Some(i) => Some(*document_ids.get(i).ok_or_else(|| {
                 StoreError::Corrupt(format!("message attaches document {i}, not in the change"))
             })?),
             None => None,
         };
-        queued += sqlx::query(
-            "INSERT INTO outbox (message_id, dedupe_key, kind, submission_id, recipient,
-                                 recipient_name, subject, body_text, body_html, document_id,
-                                 secret, state, attempts, created_at, attachment_name,
-                                 attachment_type, attachment_content)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', 0, $12, $13, $14,
-                     $15)
-             ON CONFLICT (dedupe_key) DO NOTHING",
-        )
-        .bind(&m.message_id)
-        .bind(&m.dedupe_key)
-        .bind(&m.kind)
-        .bind(submission_id)
-        .bind(email)
-        .bind(name)
-        .bind(subject)
-        .bind(text)
-        .bind(html)
-        .bind(document_id)
-        .bind(if needs_secret { secret } else { None })
-        .bind(at)
-        .bind(m.attach_file.as_ref().map(|(name, _, _)| name.clone()))
-        .bind(m.attach_file.as_ref().map(|(_, kind, _)| kind.clone()))
-        .bind(m.attach_file.as_ref().map(|(_, _, content)| content.clone()))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+        let mut row = QueuedRow::filled(m, submission_id, email, name, at, number, secret);
+        row.document_id = document_id;
+        rows.push(row);
     }
-    Ok(queued)
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    insert_rows(conn, &rows).await
+}
+
+/// One outbox row as written: placeholders filled, the recipient's address settled.
+pub struct QueuedRow<'a> {
+    message: &'a NewMessage,
+    submission_id: Option<i64>,
+    email: String,
+    name: Option<String>,
+    subject: String,
+    text: String,
+    html: String,
+    document_id: Option<i64>,
+    secret: Option<&'a str>,
+    at: &'a str,
+}
+
+impl<'a> QueuedRow<'a> {
+    /// `message` to `email`, with `number` in place of `NUMBER_PLACEHOLDER`, and `secret` kept
+    /// only when the message shows the tracking code.
+    pub fn filled(
+        message: &'a NewMessage,
+        submission_id: Option<i64>,
+        email: String,
+        name: Option<String>,
+        at: &'a str,
+        number: Option<&str>,
+        secret: Option<&'a str>,
+    ) -> Self {
+        let fill = |s: &str| match number {
+            Some(n) => s.replace(NUMBER_PLACEHOLDER, n),
+            None => s.to_owned(),
+        };
+        let (subject, text, html) = (
+            fill(&message.subject),
+            fill(&message.text),
+            fill(&message.html),
+        );
+        let needs_secret =
+            text.contains(TRACKING_CODE_PLACEHOLDER) || html.contains(TRACKING_CODE_PLACEHOLDER);
+        QueuedRow {
+            message,
+            submission_id,
+            email,
+            name,
+            subject,
+            text,
+            html,
+            document_id: None,
+            secret: secret.filter(|_| needs_secret),
+            at,
+        }
+    }
+}
+
+/// Writes `rows` with one statement; a repeated `dedupe_key` is skipped. Returns how many were
+/// queued.
+pub async fn insert_rows(conn: &mut DbConn, rows: &[QueuedRow<'_>]) -> Result<u64> {
+    let mut q = sqlx::QueryBuilder::<Db>::new(
+        "INSERT INTO outbox (message_id, dedupe_key, kind, submission_id, recipient,
+                             recipient_name, subject, body_text, body_html, document_id,
+                             secret, state, attempts, created_at, attachment_name,
+                             attachment_type, attachment_content) ",
+    );
+    q.push_values(rows, |mut b, r| {
+        let m = r.message;
+        b.push_bind(m.message_id.as_str())
+            .push_bind(m.dedupe_key.as_deref())
+            .push_bind(m.kind.as_str())
+            .push_bind(r.submission_id)
+            .push_bind(r.email.as_str())
+            .push_bind(r.name.as_deref())
+            .push_bind(r.subject.as_str())
+            .push_bind(r.text.as_str())
+            .push_bind(r.html.as_str())
+            .push_bind(r.document_id)
+            .push_bind(r.secret)
+            .push("'queued'")
+            .push("0")
+            .push_bind(r.at)
+            .push_bind(m.attach_file.as_ref().map(|(name, _, _)| name.as_str()))
+            .push_bind(m.attach_file.as_ref().map(|(_, kind, _)| kind.as_str()))
+            .push_bind(m.attach_file.as_ref().map(|(_, _, content)| content.as_slice()));
+    });
+    q.push(" ON CONFLICT (dedupe_key) DO NOTHING");
+    Ok(q.build().execute(&mut *conn).await?.rows_affected())
 }
 
 /// Claims up to `limit` messages that are due at `now` (or whose lease ran out) for `owner`,

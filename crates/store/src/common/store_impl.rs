@@ -29,8 +29,13 @@ impl IntakeStore for ThisStore {
     #[tracing::instrument(skip_all, fields(kind = submission.draft.kind.as_str()))]
     async fn register(&self, submission: NewSubmission) -> Result<Registered> {
         let (reply, answer) = oneshot::channel();
+        let prepared = super::intake::Prepared::of(&submission)?;
         self.intake
-            .send(IntakeJob { submission, reply })
+            .send(IntakeJob {
+                submission,
+                prepared,
+                reply,
+            })
             .await
             .map_err(|_| StoreError::Unavailable("the intake writer has stopped".into()))?;
         answer
