@@ -22,7 +22,7 @@ use priemna_domain::deadline::DeadlineRule;
 use priemna_domain::rules::Rule;
 use priemna_domain::workflow::CaseAction;
 use priemna_domain::{Channel, Kind, Status};
-use priemna_store::{CaseEvent, PersonalData, StoredDecision};
+use priemna_store::{CaseEvent, DocumentKind, OutboxState, PersonalData, StoredDecision};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -1165,13 +1165,16 @@ impl ToSchema for PdfFile {
 }
 
 /// What a letter preview is for.
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct LetterPreviewRequest {
     /// `answer` (with `text`) or `delay_notice` (with `reason` and `new_due`).
     #[schema(pattern = "^(answer|delay_notice)$")]
     pub kind: String,
+    #[serde(default)]
     pub text: Option<String>,
+    #[serde(default)]
     pub reason: Option<String>,
+    #[serde(default)]
     #[schema(format = Date)]
     pub new_due: Option<String>,
 }
@@ -1180,10 +1183,10 @@ pub struct LetterPreviewRequest {
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxCounts {
-    pub queued: i64,
-    pub sending: i64,
-    pub sent: i64,
-    pub failed: i64,
+    pub queued: u64,
+    pub sending: u64,
+    pub sent: u64,
+    pub failed: u64,
 }
 
 /// One e-mail in the outbox (the recipient masked, no body).
@@ -1196,8 +1199,8 @@ pub struct OutboxMessage {
     pub number: Option<String>,
     pub recipient: String,
     pub subject: String,
-    #[schema(pattern = "^(queued|sending|sent|failed)$")]
-    pub state: String,
+    #[schema(value_type = String, pattern = "^(queued|sending|sent|failed)$")]
+    pub state: OutboxState,
     pub attempts: i64,
     #[schema(format = DateTime)]
     pub next_attempt_at: Option<String>,
@@ -1243,8 +1246,8 @@ pub struct OutboxWorker {
 #[serde(deny_unknown_fields)]
 pub struct Requeued {
     pub id: i64,
-    #[schema(pattern = "^queued$")]
-    pub state: String,
+    #[schema(value_type = String, pattern = "^queued$")]
+    pub state: OutboxState,
 }
 
 /// A letter kept with a case.
@@ -1253,7 +1256,8 @@ pub struct Requeued {
 pub struct DocumentBody {
     pub id: i64,
     /// `answer`, `delay_notice` or `receipt`.
-    pub kind: String,
+    #[schema(value_type = String, pattern = "^(answer|delay_notice|receipt)$")]
+    pub kind: DocumentKind,
     pub outgoing_number: Option<String>,
     pub filename: String,
     pub content_type: String,
