@@ -162,7 +162,7 @@ impl From<&OutboxEntry> for OutboxMessage {
         OutboxMessage {
             id: e.id,
             message_id: e.message_id.clone(),
-            kind: e.kind.clone(),
+            kind: e.kind,
             number: e.number.map(|n| n.to_string()),
             recipient: if e.sealed {
                 "(запечатано)".to_owned()

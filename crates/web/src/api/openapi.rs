@@ -22,7 +22,9 @@ use priemna_domain::deadline::DeadlineRule;
 use priemna_domain::rules::Rule;
 use priemna_domain::workflow::CaseAction;
 use priemna_domain::{Channel, Kind, Status};
-use priemna_store::{CaseEvent, DocumentKind, OutboxState, PersonalData, StoredDecision};
+use priemna_store::{
+    CaseEvent, DocumentKind, MessageKind, OutboxState, PersonalData, StoredDecision,
+};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -122,6 +124,12 @@ value_list!(
     "Action",
     "An action on a case.",
     CaseAction::ALL.iter().map(|a| a.as_str()).collect()
+);
+value_list!(
+    MessageKindName,
+    "MessageKind",
+    "What an e-mail of the outbox is.",
+    MessageKind::ALL.iter().map(|k| k.as_str()).collect()
 );
 value_list!(
     UrgencyName,
@@ -1195,7 +1203,8 @@ pub struct OutboxCounts {
 pub struct OutboxMessage {
     pub id: i64,
     pub message_id: String,
-    pub kind: String,
+    #[schema(value_type = MessageKindName)]
+    pub kind: MessageKind,
     pub number: Option<String>,
     pub recipient: String,
     pub subject: String,
@@ -1511,7 +1520,8 @@ impl Modify for BearerAuth {
     ),
     components(schemas(
         ErrorResponse, ErrorBody, FieldErrorBody, KindName, ChannelName, StatusName, StatusFilter,
-        RoleName, DeadlineRuleName, DeadlineRuleParam, RuleName, ActionName, UrgencyName, PdfFile,
+        RoleName, DeadlineRuleName, DeadlineRuleParam, RuleName, ActionName, UrgencyName,
+        MessageKindName, PdfFile,
     ), responses(
         BadRequest,
         Unauthorized,
