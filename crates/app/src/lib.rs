@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod auth;
+pub mod bookings;
 pub mod cases;
 mod error;
 pub mod filters;

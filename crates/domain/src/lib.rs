@@ -20,6 +20,7 @@ pub mod screening;
 pub mod services;
 pub mod stats;
 pub mod submission;
+pub mod visits;
 pub mod workflow;
 
 pub use calendar::WorkingCalendar;

@@ -31,12 +31,12 @@ pub use letters::{LetterSignatory, LetterStore};
 pub use model::{
     AccountState, CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
     DeadlineRunReport, Department, DocumentKind, InboxFilter, Job, JournalBreak, JournalCursor,
-    JournalEntry, JournalFilter, JournalVerdict, LockoutPolicy, MailOnRefusal, MissedSignIns,
-    NUMBER_PLACEHOLDER, NewDocument, NewMessage, NewSubmission, NewUser, OutboxEntry, OutboxFilter,
-    OutboxState, OutgoingMessage, PersonalData, Recipient, Registered, Session, SignInAttempt,
-    SignInFailure, SignInStanding, StaffChange, StaffChangeRequest, StaffChangeState,
-    StaffDecision, StaffReminder, StoredDecision, StoredDocument, TRACKING_CODE_PLACEHOLDER,
-    UrgencyUpdate, User,
+    JournalEntry, JournalFilter, JournalVerdict, LockoutPolicy, MailOnRefusal, MessageKind,
+    MissedSignIns, NUMBER_PLACEHOLDER, NewDocument, NewMessage, NewSubmission, NewUser,
+    OutboxEntry, OutboxFilter, OutboxState, OutgoingMessage, PersonalData, Recipient, Registered,
+    Session, SignInAttempt, SignInFailure, SignInStanding, StaffChange, StaffChangeRequest,
+    StaffChangeState, StaffDecision, StaffReminder, StoredDecision, StoredDocument,
+    TRACKING_CODE_PLACEHOLDER, UrgencyUpdate, User,
 };
 pub use model::{
     ApiKey, NewApiKey, Open311Query, Open311Request, Open311Update, Open311UpdatesQuery,

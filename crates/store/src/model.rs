@@ -746,12 +746,69 @@ pub enum Recipient {
     Address { email: String, name: Option<String> },
 }
 
+/// What an e-mail of the outbox is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// The citizen's receipt for a registered submission.
+    Receipt,
+    /// The notice that the deadline is extended.
+    DelayNotice,
+    /// The written answer.
+    Answer,
+    /// A deadline reminder to a member of staff.
+    StaffReminder,
+    /// A reception visit booked or moved.
+    BookingConfirmation,
+    /// A reception visit cancelled.
+    BookingCancellation,
+    /// A member of staff's designation changed.
+    DesignationNotice,
+    /// Failed sign-ins to a member of staff's account.
+    SignInNotice,
+}
+
+impl MessageKind {
+    pub const ALL: [MessageKind; 8] = [
+        MessageKind::Receipt,
+        MessageKind::DelayNotice,
+        MessageKind::Answer,
+        MessageKind::StaffReminder,
+        MessageKind::BookingConfirmation,
+        MessageKind::BookingCancellation,
+        MessageKind::DesignationNotice,
+        MessageKind::SignInNotice,
+    ];
+
+    /// The identifier stored in `outbox.kind` and used by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Receipt => "receipt",
+            MessageKind::DelayNotice => "delay_notice",
+            MessageKind::Answer => "answer",
+            MessageKind::StaffReminder => "staff_reminder",
+            MessageKind::BookingConfirmation => "booking_confirmation",
+            MessageKind::BookingCancellation => "booking_cancellation",
+            MessageKind::DesignationNotice => "designation_notice",
+            MessageKind::SignInNotice => "sign_in_notice",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MessageKind> {
+        MessageKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An e-mail to write to the outbox together with the action that causes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMessage {
-    /// `receipt`, `delay_notice`, `answer`, `staff_reminder`, `booking_confirmation`,
-    /// `booking_cancellation`.
-    pub kind: String,
+    pub kind: MessageKind,
     /// The RFC 5322 Message-ID (`<…@…>`), fixed now and the same on every attempt.
     pub message_id: String,
     pub recipient: Recipient,
@@ -837,7 +894,7 @@ pub struct StoredDocument {
 pub struct OutgoingMessage {
     pub id: i64,
     pub message_id: String,
-    pub kind: String,
+    pub kind: MessageKind,
     pub recipient: String,
     pub recipient_name: Option<String>,
     pub subject: String,
@@ -904,7 +961,7 @@ impl std::fmt::Display for OutboxState {
 pub struct OutboxEntry {
     pub id: i64,
     pub message_id: String,
-    pub kind: String,
+    pub kind: MessageKind,
     pub number: Option<RegistrationNumber>,
     pub recipient: String,
     /// The case is a whistleblower report: the recipient is not shown.

@@ -136,7 +136,7 @@ async fn a_batch_written_at_once_keeps_every_row_of_every_submission() {
                 _ => {}
             }
             s.messages.push(NewMessage {
-                kind: "receipt".into(),
+                kind: priemna_store::MessageKind::Receipt,
                 message_id: format!("<receipt-{i}@test>"),
                 recipient: Recipient::Submitter,
                 subject: format!("Входящ № {NUMBER_PLACEHOLDER}"),

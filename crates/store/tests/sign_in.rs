@@ -6,7 +6,7 @@
 use jiff::{SignedDuration, Timestamp};
 use priemna_domain::access::Role;
 use priemna_store::{
-    LockoutPolicy, NewMessage, NewUser, Recipient, SignInAttempt, SignInFailure, Store,
+    LockoutPolicy, MessageKind, NewMessage, NewUser, Recipient, SignInAttempt, SignInFailure, Store,
 };
 use std::sync::Arc;
 
@@ -49,7 +49,7 @@ async fn store_with_user() -> (tempfile::TempDir, Arc<dyn Store>, i64) {
 
 fn mail(failure: &SignInFailure) -> Option<NewMessage> {
     Some(NewMessage {
-        kind: "sign_in_notice".into(),
+        kind: MessageKind::SignInNotice,
         message_id: format!("<{}@test>", failure.failures),
         recipient: Recipient::Address {
             email: "eco@haskovo.bg".into(),

@@ -8,6 +8,7 @@ mod mailsink;
 
 use helpers::{PASSWORD, TestApp, assert_stacked_tables, spawn_app_at};
 use priemna_domain::Clock;
+use priemna_store::MessageKind;
 use serde_json::json;
 
 /// Monday 2 March 2026, 10:00 in Haskovo. Tuesday 3 March is a holiday (Liberation Day).
@@ -1207,7 +1208,7 @@ async fn a_cancellation_shows_the_visit_first_and_the_post_frees_it() {
 
     let messages = queued_messages(&app).await;
     assert_eq!(messages.len(), 1, "{messages:?}");
-    assert_eq!(messages[0].kind, "booking_cancellation");
+    assert_eq!(messages[0].kind, MessageKind::BookingCancellation);
     let (content_type, ics) = message_ics(&messages[0]);
     assert!(content_type.ends_with("method=CANCEL"));
     assert_eq!(ics_prop(&ics, "METHOD").1, "CANCEL");

@@ -14,7 +14,9 @@ use priemna_domain::clock::municipal_tz;
 use priemna_domain::rules::Assessment;
 use priemna_domain::submission::Draft;
 use priemna_letters::bg_date;
-use priemna_store::{NUMBER_PLACEHOLDER, NewMessage, Recipient, TRACKING_CODE_PLACEHOLDER};
+use priemna_store::{
+    MessageKind, NUMBER_PLACEHOLDER, NewMessage, Recipient, TRACKING_CODE_PLACEHOLDER,
+};
 
 fn local(at: Timestamp) -> DateTime {
     at.to_zoned(municipal_tz()).datetime()
@@ -157,14 +159,14 @@ fn render_html(n: &Notifier, title: &str, l: &Letter) -> String {
 
 fn message(
     n: &Notifier,
-    kind: &str,
+    kind: MessageKind,
     recipient: Recipient,
     subject: String,
     letter: &Letter,
 ) -> NewMessage {
     NewMessage {
-        kind: kind.to_owned(),
-        message_id: n.message_id(kind),
+        kind,
+        message_id: n.message_id(kind.as_str()),
         recipient,
         text: render_text(n, letter),
         html: render_html(n, &subject, letter),
@@ -302,7 +304,7 @@ pub fn receipt(
     };
     Some(message(
         n,
-        "receipt",
+        MessageKind::Receipt,
         Recipient::Submitter,
         format!(
             "Регистрирано с вх. № {NUMBER_PLACEHOLDER} – {}",
@@ -358,7 +360,7 @@ pub fn delay_notice(
     };
     let mut m = message(
         n,
-        "delay_notice",
+        MessageKind::DelayNotice,
         Recipient::Submitter,
         format!(
             "Удължен срок по преписка № {number}: нов краен срок {}",
@@ -400,7 +402,7 @@ pub fn answer(
     };
     let mut m = message(
         n,
-        "answer",
+        MessageKind::Answer,
         Recipient::Submitter,
         format!("Отговор по преписка № {number} (изх. № {outgoing_number})"),
         &letter,
@@ -461,7 +463,7 @@ pub fn staff_reminder(
     };
     let mut m = message(
         n,
-        "staff_reminder",
+        MessageKind::StaffReminder,
         Recipient::Address {
             email: email.to_owned(),
             name: Some(name.to_owned()),
@@ -604,14 +606,14 @@ pub fn booking_confirmation(
         (
             format!("Часът Ви за прием при {} е преместен.", visit.with_bg),
             format!("Your visit with {} has been moved.", visit.with_en),
-            "booking_confirmation",
+            MessageKind::BookingConfirmation,
             format!("Преместен час за прием: {when_bg}"),
         )
     } else {
         (
             format!("Записан е час за прием при {}.", visit.with_bg),
             format!("A visit with {} has been booked.", visit.with_en),
-            "booking_confirmation",
+            MessageKind::BookingConfirmation,
             format!("Записан час за прием: {when_bg}"),
         )
     };
@@ -688,7 +690,7 @@ pub fn booking_cancellation(n: &Notifier, visit: &VisitMail<'_>) -> Option<NewMe
     };
     let mut m = message(
         n,
-        "booking_cancellation",
+        MessageKind::BookingCancellation,
         Recipient::Address {
             email: visit.email.to_owned(),
             name: None,

@@ -20,6 +20,7 @@ pub use worker::{
 };
 
 use priemna_letters::Letterhead;
+use priemna_store::MessageKind;
 use rand::Rng;
 
 /// What the application needs to write messages and letters.
@@ -122,16 +123,15 @@ pub fn redact(text: &str) -> String {
 }
 
 /// What an outgoing message is, for the staff's pages (the outbox keeps a code).
-pub fn message_kind_bg(kind: &str) -> &'static str {
+pub fn message_kind_bg(kind: MessageKind) -> &'static str {
     match kind {
-        "receipt" => "Разписка",
-        "delay_notice" => "Уведомление за забава",
-        "answer" => "Отговор",
-        "staff_reminder" => "Напомняне за срок",
-        "booking_confirmation" => "Потвърждение на час за прием",
-        "booking_cancellation" => "Отменен час за прием",
-        "designation_notice" => "Промяна в правата на служител",
-        "sign_in_notice" => "Неуспешни опити за вход",
-        _ => "Друго писмо",
+        MessageKind::Receipt => "Разписка",
+        MessageKind::DelayNotice => "Уведомление за забава",
+        MessageKind::Answer => "Отговор",
+        MessageKind::StaffReminder => "Напомняне за срок",
+        MessageKind::BookingConfirmation => "Потвърждение на час за прием",
+        MessageKind::BookingCancellation => "Отменен час за прием",
+        MessageKind::DesignationNotice => "Промяна в правата на служител",
+        MessageKind::SignInNotice => "Неуспешни опити за вход",
     }
 }

@@ -6,7 +6,7 @@ use super::Notifier;
 use jiff::Timestamp;
 use maud::html;
 use priemna_domain::clock::local_time;
-use priemna_store::{NewMessage, Recipient, User};
+use priemna_store::{MessageKind, NewMessage, Recipient, User};
 
 /// What changed for `after` (compared with `before`), in Bulgarian and English; `None` when
 /// the designation did not change.
@@ -69,7 +69,7 @@ pub fn designation_changed(
                 p lang="en" { "If you did not expect it, tell the Mayor and another administrator." }
             };
             NewMessage {
-                kind: "designation_notice".into(),
+                kind: MessageKind::DesignationNotice,
                 message_id: n.message_id("designation"),
                 recipient: Recipient::Address {
                     email: email.to_owned(),
@@ -146,7 +146,7 @@ pub fn sign_ins_refused(
         }
     };
     Some(NewMessage {
-        kind: "sign_in_notice".into(),
+        kind: MessageKind::SignInNotice,
         message_id: n.message_id("sign-in"),
         recipient: Recipient::Address {
             email: email.to_owned(),

@@ -14,7 +14,7 @@
 use super::journal::{append, details_json};
 use super::{Db, DbConn, DbPool, DbRow};
 use crate::model::{
-    DocumentKind,
+    DocumentKind, MessageKind,
     NUMBER_PLACEHOLDER, NewDocument, NewMessage, OutboxEntry, OutboxFilter, OutboxState, OutgoingMessage,
     Recipient, StoredDocument, TRACKING_CODE_PLACEHOLDER,
 };
@@ -341,7 +341,8 @@ impl TryFrom<OutgoingRow> for OutgoingMessage {
         Ok(OutgoingMessage {
             id: row.id,
             message_id: row.message_id,
-            kind: row.kind,
+            kind: MessageKind::parse(&row.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("message kind {:?}", row.kind)))?,
             recipient: row.recipient,
             recipient_name: row.recipient_name,
             subject: row.subject,
@@ -491,7 +492,8 @@ impl TryFrom<EntryRow> for OutboxEntry {
         Ok(OutboxEntry {
             id: row.id,
             message_id: row.message_id,
-            kind: row.kind,
+            kind: MessageKind::parse(&row.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("message kind {:?}", row.kind)))?,
             number: row
                 .number
                 .as_deref()

@@ -17,6 +17,10 @@
 //! `ViewSealedIdentity`) — the auditor — sees the list of letters without links, and a download
 //! is refused with the reason ([`check_personal_data`]).
 
+use super::openapi::{
+    DocumentBody, DocumentList, LetterPreviewRequest, LetterSignatoryBody, OutboxCounts,
+    OutboxMessage, OutboxPage, OutboxWorker, Requeued,
+};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::json::typed_body;
@@ -38,9 +42,8 @@ use priemna_domain::RegistrationNumber;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};
-use priemna_store::{DocumentKind, OutboxFilter, OutboxState, StoredDocument};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use priemna_store::{DocumentKind, OutboxEntry, OutboxFilter, OutboxState, StoredDocument};
+use serde_json::json;
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -58,8 +61,6 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-const STATES: [&str; 4] = ["queued", "sending", "sent", "failed"];
-
 /// `GET /api/v1/outbox?state=…&number=…&page=…`.
 #[utoipa::path(
     get,
@@ -72,19 +73,17 @@ const STATES: [&str; 4] = ["queued", "sending", "sent", "failed"];
         ("page" = Option<i64>, Query, minimum = 1, maximum = 4294967295_i64, description = "200 messages a page"),
     ),
     responses(
-        (status = 200, description = "The e-mail outbox (recipients masked, no bodies)", body = crate::api::openapi::OutboxPage),
-        (status = 400, response = crate::api::openapi::BadRequest),
-        (status = 401, response = crate::api::openapi::Unauthorized),
-        (status = 403, response = crate::api::openapi::Forbidden),
-        (status = 404, response = crate::api::openapi::NotFound),
-        (status = 503, response = crate::api::openapi::Unavailable),
+        (status = 200, description = "The e-mail outbox (recipients masked, no bodies)", body = super::openapi::OutboxPage),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 404, response = super::openapi::NotFound),
+        super::openapi::SignedIn,
     )
 )]
 async fn outbox(
     State(app): State<AppState>,
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OutboxPage>, ApiError> {
     access::check(&staff.user.actor(), Permission::ViewJournal, None)?;
     let mut filter = OutboxFilter {
         limit: 200,
@@ -95,15 +94,15 @@ async fn outbox(
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
     {
-        if !STATES.contains(&state) {
+        let Some(state) = OutboxState::parse(state) else {
             return Err(ApiError::BadRequest(vec![FieldError::new(
                 "state",
                 Problem::UnknownValue {
-                    allowed: STATES.to_vec(),
+                    allowed: OutboxState::ALL.iter().map(|s| s.as_str()).collect(),
                 },
             )]));
-        }
-        filter.state = OutboxState::parse(state);
+        };
+        filter.state = Some(state);
     }
     if let Some(number) = query
         .get("number")
@@ -129,44 +128,57 @@ async fn outbox(
     }
     let entries = app.store.outbox(&filter).await?;
     let counts = app.store.outbox_counts().await?;
-    let mut by_state = serde_json::Map::new();
-    for state in STATES {
-        let n = counts
+    let count = |state: OutboxState| {
+        counts
             .iter()
-            .find(|(s, _)| s.as_str() == state)
+            .find(|(s, _)| *s == state)
             .map(|(_, n)| *n)
-            .unwrap_or(0);
-        by_state.insert(state.to_owned(), json!(n));
-    }
+            .unwrap_or(0)
+    };
     let worker = app.notify.health.snapshot();
-    Ok(Json(json!({
-        "smtp_configured": app.notify.smtp_configured,
-        "worker": {
-            "state": worker.state.as_str(),
-            "running_since": worker.running_since.map(local_time),
-            "last_sent_at": worker.last_sent_at.map(local_time),
-            "restarts": worker.restarts,
-            "queue_length": worker.queue_length,
-            "last_error": worker.last_error,
-            "last_error_at": worker.last_error_at.map(local_time),
+    Ok(Json(OutboxPage {
+        smtp_configured: app.notify.smtp_configured,
+        worker: OutboxWorker {
+            state: worker.state.as_str().to_owned(),
+            running_since: worker.running_since.map(local_time),
+            last_sent_at: worker.last_sent_at.map(local_time),
+            restarts: worker.restarts,
+            queue_length: worker.queue_length,
+            last_error: worker.last_error,
+            last_error_at: worker.last_error_at.map(local_time),
         },
-        "counts": by_state,
-        "messages": entries.iter().map(|e| json!({
-            "id": e.id,
-            "message_id": e.message_id,
-            "kind": e.kind,
-            "number": e.number.map(|n| n.to_string()),
-            "recipient": if e.sealed { "(запечатано)".to_owned() } else { mask_address(&e.recipient) },
-            "subject": e.subject,
-            "state": e.state,
-            "attempts": e.attempts,
-            "next_attempt_at": e.next_attempt_at.map(local_time),
-            "last_error": e.last_error.as_deref().map(redact),
-            "created_at": local_time(e.created_at),
-            "sent_at": e.sent_at.map(local_time),
-            "has_attachment": e.has_attachment,
-        })).collect::<Vec<_>>(),
-    })))
+        counts: OutboxCounts {
+            queued: count(OutboxState::Queued),
+            sending: count(OutboxState::Sending),
+            sent: count(OutboxState::Sent),
+            failed: count(OutboxState::Failed),
+        },
+        messages: entries.iter().map(OutboxMessage::from).collect(),
+    }))
+}
+
+impl From<&OutboxEntry> for OutboxMessage {
+    fn from(e: &OutboxEntry) -> Self {
+        OutboxMessage {
+            id: e.id,
+            message_id: e.message_id.clone(),
+            kind: e.kind,
+            number: e.number.map(|n| n.to_string()),
+            recipient: if e.sealed {
+                "(запечатано)".to_owned()
+            } else {
+                mask_address(&e.recipient)
+            },
+            subject: e.subject.clone(),
+            state: e.state,
+            attempts: e.attempts,
+            next_attempt_at: e.next_attempt_at.map(local_time),
+            last_error: e.last_error.as_deref().map(redact),
+            created_at: local_time(e.created_at),
+            sent_at: e.sent_at.map(local_time),
+            has_attachment: e.has_attachment,
+        }
+    }
 }
 
 /// `POST /api/v1/outbox/{id}/retry`.
@@ -177,19 +189,17 @@ async fn outbox(
     security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses(
-        (status = 200, description = "Back in the queue", body = crate::api::openapi::Requeued),
-        (status = 400, response = crate::api::openapi::BadRequest),
-        (status = 401, response = crate::api::openapi::Unauthorized),
-        (status = 403, response = crate::api::openapi::Forbidden),
-        (status = 409, response = crate::api::openapi::Conflict),
-        (status = 503, response = crate::api::openapi::Unavailable),
+        (status = 200, description = "Back in the queue", body = super::openapi::Requeued),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 409, response = super::openapi::Conflict),
+        super::openapi::SignedIn,
     )
 )]
 async fn retry(
     State(app): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Requeued>, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
     let requeued = app
         .store
@@ -203,24 +213,28 @@ async fn retry(
         });
     }
     app.notify.wake();
-    Ok(Json(json!({ "id": id, "state": "queued" })))
+    Ok(Json(Requeued {
+        id,
+        state: OutboxState::Queued,
+    }))
 }
 
-/// A letter in the list; its `url` only for those who may read it.
-fn document_json(number: RegistrationNumber, d: &StoredDocument, readable: bool) -> Value {
-    let mut doc = json!({
-        "id": d.id, "kind": d.kind, "outgoing_number": d.outgoing_number,
-        "filename": d.filename, "content_type": d.content_type, "size": d.size,
-        "sha256": d.sha256, "created_at": local_time(d.created_at),
-        "readable": readable,
-    });
-    if readable && let Some(fields) = doc.as_object_mut() {
-        fields.insert(
-            "url".into(),
-            json!(format!("/api/v1/cases/{number}/documents/{}", d.id)),
-        );
+impl DocumentBody {
+    /// A letter in the list; its `url` only for those who may read it.
+    fn of(number: RegistrationNumber, d: &StoredDocument, readable: bool) -> Self {
+        DocumentBody {
+            id: d.id,
+            kind: d.kind,
+            outgoing_number: d.outgoing_number.clone(),
+            filename: d.filename.clone(),
+            content_type: d.content_type.clone(),
+            size: d.size,
+            sha256: d.sha256.clone(),
+            created_at: local_time(d.created_at),
+            readable,
+            url: readable.then(|| format!("/api/v1/cases/{number}/documents/{}", d.id)),
+        }
     }
-    doc
 }
 
 /// `GET /api/v1/cases/{number}/documents`.
@@ -231,25 +245,26 @@ fn document_json(number: RegistrationNumber, d: &StoredDocument, readable: bool)
     security(("bearer" = [])),
     params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
     responses(
-        (status = 200, description = "The letters kept with the case (links only for those who may read the submitter's personal data)", body = crate::api::openapi::DocumentList),
-        (status = 401, response = crate::api::openapi::Unauthorized),
-        (status = 403, response = crate::api::openapi::Forbidden),
-        (status = 404, response = crate::api::openapi::NotFound),
-        (status = 503, response = crate::api::openapi::Unavailable),
+        (status = 200, description = "The letters kept with the case (links only for those who may read the submitter's personal data)", body = super::openapi::DocumentList),
+        (status = 404, response = super::openapi::NotFound),
+        super::openapi::SignedIn,
     )
 )]
 async fn documents(
     State(app): State<AppState>,
     staff: Staff,
     Path(number): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DocumentList>, ApiError> {
     let case = load_visible(&app, &staff, &number).await?;
     let readable = check_personal_data(&staff, &case).is_ok();
     let list = app.store.documents(case.id).await?;
-    Ok(Json(json!({
-        "number": case.number.to_string(),
-        "documents": list.iter().map(|d| document_json(case.number, d, readable)).collect::<Vec<_>>(),
-    })))
+    Ok(Json(DocumentList {
+        number: case.number.to_string(),
+        documents: list
+            .iter()
+            .map(|d| DocumentBody::of(case.number, d, readable))
+            .collect(),
+    }))
 }
 
 /// `GET /api/v1/cases/{number}/documents/{id}` (journalled: letters carry personal data).
@@ -260,12 +275,9 @@ async fn documents(
     security(("bearer" = [])),
     params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$"), ("id" = i64, Path)),
     responses(
-        (status = 200, description = "The letter as sent (the reading is journalled)", content_type = "application/pdf", body = crate::api::openapi::PdfFile),
-        (status = 400, response = crate::api::openapi::BadRequest),
-        (status = 401, response = crate::api::openapi::Unauthorized),
-        (status = 403, response = crate::api::openapi::Forbidden),
-        (status = 404, response = crate::api::openapi::NotFound),
-        (status = 503, response = crate::api::openapi::Unavailable),
+        (status = 200, description = "The letter as sent (the reading is journalled)", content_type = "application/pdf", body = super::openapi::PdfFile),
+        super::openapi::SignedIn,
+        super::openapi::ById,
     )
 )]
 async fn document(
@@ -301,11 +313,9 @@ async fn document(
     security(("bearer" = [])),
     params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
     responses(
-        (status = 200, description = "The printable receipt (without the tracking code)", content_type = "application/pdf", body = crate::api::openapi::PdfFile),
-        (status = 401, response = crate::api::openapi::Unauthorized),
-        (status = 403, response = crate::api::openapi::Forbidden),
-        (status = 404, response = crate::api::openapi::NotFound),
-        (status = 503, response = crate::api::openapi::Unavailable),
+        (status = 200, description = "The printable receipt (without the tracking code)", content_type = "application/pdf", body = super::openapi::PdfFile),
+        (status = 404, response = super::openapi::NotFound),
+        super::openapi::SignedIn,
     )
 )]
 async fn receipt(
@@ -319,20 +329,6 @@ async fn receipt(
     Ok(pdf_response(&format!("razpiska-{}.pdf", case.number), pdf))
 }
 
-#[derive(Deserialize)]
-struct PreviewRequest {
-    kind: String,
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default)]
-    new_due: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    csrf_token: Option<String>,
-}
-
 /// `POST /api/v1/cases/{number}/letters/preview`: the letter as it would be sent now.
 #[utoipa::path(
     post,
@@ -340,18 +336,13 @@ struct PreviewRequest {
     tag = "staff",
     security(("bearer" = [])),
     params(("number" = String, Path, description = "The registration number, e.g. 2026-000123", pattern = r"^[0-9]{4}-[0-9]{6,}$")),
-    request_body(content = crate::api::openapi::LetterPreviewRequest, content_type = "application/json"),
+    request_body(content = super::openapi::LetterPreviewRequest, content_type = "application/json"),
     responses(
-        (status = 200, description = "The letter as it would be sent now", content_type = "application/pdf", body = crate::api::openapi::PdfFile),
-        (status = 400, response = crate::api::openapi::BadRequest),
-        (status = 401, response = crate::api::openapi::Unauthorized),
-        (status = 403, response = crate::api::openapi::Forbidden),
-        (status = 404, response = crate::api::openapi::NotFound),
-        (status = 409, response = crate::api::openapi::Conflict),
-        (status = 413, response = crate::api::openapi::TooLarge),
-        (status = 415, response = crate::api::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::api::openapi::Unprocessable),
-        (status = 503, response = crate::api::openapi::Unavailable),
+        (status = 200, description = "The letter as it would be sent now", content_type = "application/pdf", body = super::openapi::PdfFile),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
     )
 )]
 async fn preview(
@@ -361,7 +352,7 @@ async fn preview(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let request: PreviewRequest = typed_body(&headers, body)?;
+    let request: LetterPreviewRequest = typed_body(&headers, body)?;
     let case = load_visible(&app, &staff, &number).await?;
     // The letter is addressed to the submitter.
     priemna_app::refusals::personal_data(&app, &staff, &case).await?;
@@ -427,9 +418,9 @@ async fn preview(
         ("tracking_code" = String, Query, description = "The tracking code from the receipt"),
     ),
     responses(
-        (status = 200, description = "The written answer, as sent", content_type = "application/pdf", body = crate::api::openapi::PdfFile),
-        (status = 404, response = crate::api::openapi::NotFound),
-        (status = 503, response = crate::api::openapi::Unavailable),
+        (status = 200, description = "The written answer, as sent", content_type = "application/pdf", body = super::openapi::PdfFile),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 503, response = super::openapi::Unavailable),
     )
 )]
 async fn citizen_answer(
@@ -478,19 +469,28 @@ async fn citizen_answer(
     tag = "administration",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Who signs the municipality's outgoing letters", body = crate::api::openapi::LetterSignatoryBody),
-        (status = 401, response = crate::api::openapi::Unauthorized),
-        (status = 503, response = crate::api::openapi::Unavailable),
+        (status = 200, description = "Who signs the municipality's outgoing letters", body = super::openapi::LetterSignatoryBody),
+        super::openapi::SignedIn,
     )
 )]
-async fn signatory(State(app): State<AppState>, _staff: Staff) -> Result<Json<Value>, ApiError> {
+async fn signatory(
+    State(app): State<AppState>,
+    _staff: Staff,
+) -> Result<Json<LetterSignatoryBody>, ApiError> {
     Ok(Json(match app.store.letter_signatory().await? {
-        Some(s) => json!({
-            "set": true, "name": s.name, "position": s.position, "for_mayor": s.for_mayor,
-            "updated_at": local_time(s.updated_at),
-        }),
-        None => json!({
-            "set": false, "name": null, "position": null, "for_mayor": false, "updated_at": null,
-        }),
+        Some(s) => LetterSignatoryBody {
+            set: true,
+            name: Some(s.name),
+            position: Some(s.position),
+            for_mayor: s.for_mayor,
+            updated_at: Some(local_time(s.updated_at)),
+        },
+        None => LetterSignatoryBody {
+            set: false,
+            name: None,
+            position: None,
+            for_mayor: false,
+            updated_at: None,
+        },
     }))
 }

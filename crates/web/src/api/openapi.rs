@@ -22,7 +22,9 @@ use priemna_domain::deadline::DeadlineRule;
 use priemna_domain::rules::Rule;
 use priemna_domain::workflow::CaseAction;
 use priemna_domain::{Channel, Kind, Status};
-use priemna_store::{CaseEvent, PersonalData, StoredDecision};
+use priemna_store::{
+    CaseEvent, DocumentKind, MessageKind, OutboxState, PersonalData, StoredDecision,
+};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -122,6 +124,12 @@ value_list!(
     "Action",
     "An action on a case.",
     CaseAction::ALL.iter().map(|a| a.as_str()).collect()
+);
+value_list!(
+    MessageKindName,
+    "MessageKind",
+    "What an e-mail of the outbox is.",
+    MessageKind::ALL.iter().map(|k| k.as_str()).collect()
 );
 value_list!(
     UrgencyName,
@@ -1165,13 +1173,16 @@ impl ToSchema for PdfFile {
 }
 
 /// What a letter preview is for.
-#[derive(Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct LetterPreviewRequest {
     /// `answer` (with `text`) or `delay_notice` (with `reason` and `new_due`).
     #[schema(pattern = "^(answer|delay_notice)$")]
     pub kind: String,
+    #[serde(default)]
     pub text: Option<String>,
+    #[serde(default)]
     pub reason: Option<String>,
+    #[serde(default)]
     #[schema(format = Date)]
     pub new_due: Option<String>,
 }
@@ -1180,10 +1191,10 @@ pub struct LetterPreviewRequest {
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxCounts {
-    pub queued: i64,
-    pub sending: i64,
-    pub sent: i64,
-    pub failed: i64,
+    pub queued: u64,
+    pub sending: u64,
+    pub sent: u64,
+    pub failed: u64,
 }
 
 /// One e-mail in the outbox (the recipient masked, no body).
@@ -1192,12 +1203,13 @@ pub struct OutboxCounts {
 pub struct OutboxMessage {
     pub id: i64,
     pub message_id: String,
-    pub kind: String,
+    #[schema(value_type = MessageKindName)]
+    pub kind: MessageKind,
     pub number: Option<String>,
     pub recipient: String,
     pub subject: String,
-    #[schema(pattern = "^(queued|sending|sent|failed)$")]
-    pub state: String,
+    #[schema(value_type = String, pattern = "^(queued|sending|sent|failed)$")]
+    pub state: OutboxState,
     pub attempts: i64,
     #[schema(format = DateTime)]
     pub next_attempt_at: Option<String>,
@@ -1243,8 +1255,8 @@ pub struct OutboxWorker {
 #[serde(deny_unknown_fields)]
 pub struct Requeued {
     pub id: i64,
-    #[schema(pattern = "^queued$")]
-    pub state: String,
+    #[schema(value_type = String, pattern = "^queued$")]
+    pub state: OutboxState,
 }
 
 /// A letter kept with a case.
@@ -1253,7 +1265,8 @@ pub struct Requeued {
 pub struct DocumentBody {
     pub id: i64,
     /// `answer`, `delay_notice` or `receipt`.
-    pub kind: String,
+    #[schema(value_type = String, pattern = "^(answer|delay_notice|receipt)$")]
+    pub kind: DocumentKind,
     pub outgoing_number: Option<String>,
     pub filename: String,
     pub content_type: String,
@@ -1507,7 +1520,8 @@ impl Modify for BearerAuth {
     ),
     components(schemas(
         ErrorResponse, ErrorBody, FieldErrorBody, KindName, ChannelName, StatusName, StatusFilter,
-        RoleName, DeadlineRuleName, DeadlineRuleParam, RuleName, ActionName, UrgencyName, PdfFile,
+        RoleName, DeadlineRuleName, DeadlineRuleParam, RuleName, ActionName, UrgencyName,
+        MessageKindName, PdfFile,
     ), responses(
         BadRequest,
         Unauthorized,

@@ -1,13 +1,13 @@
 //! `GET /api/v1/statistics?year=` (or `from=YYYY-MM&to=YYYY-MM`): the published figures of a
 //! period as JSON — the same document as `/statistics.json`, counts only.
 
+use super::openapi::Statistics;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::stats::{public, view};
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::Value;
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
 pub async fn handler(
     State(app): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Statistics>, ApiError> {
     let (view, years) = public::figures_for(&app, &query).await?;
-    Ok(Json(view::figures_json(&view, &years)))
+    Ok(Json(view::figures(&view, &years)))
 }

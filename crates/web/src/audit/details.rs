@@ -2,10 +2,10 @@
 //! a field nobody has worded yet is shown as "name: value", never as JSON.
 
 use super::Directory;
-use crate::portal::reception::official_with;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use priemna_domain::access::{Permission, Role};
+use priemna_domain::visits::official_with;
 use priemna_domain::{Channel, Kind, Status};
 use serde_json::{Map, Value};
 

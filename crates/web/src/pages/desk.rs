@@ -13,10 +13,7 @@ use super::{PageError, StaffPage};
 use crate::auth::is_https;
 use crate::error::ApiError;
 use crate::extract::Path;
-use crate::portal::reception::{
-    OFFICIALS, VisitProblem, VisitRequest, bookable_days, check_visit, day_slots, month_full,
-    official_label, person_has_visit, ready_new_visit, started,
-};
+use crate::portal::reception::{month_full, person_has_visit};
 use crate::portal::upload::{self, MAX_FILE_BYTES, MAX_FILES};
 use crate::state::AppState;
 use axum::Form;
@@ -29,6 +26,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maud::{Markup, html};
+use priemna_app::bookings::{self, Booker, BookingError, VisitProblem, VisitRequest, check_visit};
 use priemna_app::cases;
 use priemna_app::intake;
 use priemna_app::notify::compose;
@@ -39,8 +37,9 @@ use priemna_domain::submission::{
     FieldError, MAX_ADDRESS_CHARS, MAX_BODY_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, Problem,
     RawSubmission, RawSubmitter,
 };
+use priemna_domain::visits::{self, MAX_TOPIC_CHARS, OFFICIALS, bookable_days, official_label};
 use priemna_domain::{Channel, Kind, RegistrationNumber};
-use priemna_store::{BookingOutcome, NewAttachment, SubmissionExtras, hash_tracking_code};
+use priemna_store::{NewAttachment, SubmissionExtras, hash_tracking_code};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -48,8 +47,6 @@ use std::collections::HashMap;
 pub const FLASH_COOKIE: &str = "priemna_desk";
 /// How long the code can be shown and printed after the registration.
 const FLASH_MINUTES: i64 = 15;
-/// The longest topic of a visit (as on the portal).
-const MAX_TOPIC_CHARS: usize = 300;
 
 /// The channels a clerk registers, in the order they come most often; e-mail too (a letter to
 /// the municipality's mailbox). The portal is the citizen's own.
@@ -850,13 +847,9 @@ fn require_reception(staff: &Staff) -> Result<(), PageError> {
 
 /// The official and the day chosen, when both are ones that can be booked now.
 fn chosen(app: &AppState, form: &VisitForm) -> (Option<&'static str>, Option<Date>) {
-    let official = OFFICIALS
-        .iter()
-        .find(|(o, _, _)| *o == form.official)
-        .map(|(o, _, _)| *o);
     let days = bookable_days(app.clock.now(), &app.calendar);
     let day = form.day.parse::<Date>().ok().filter(|d| days.contains(d));
-    (official, day)
+    (visits::official(&form.official), day)
 }
 
 async fn visit_page(
@@ -870,19 +863,11 @@ async fn visit_page(
     let days = bookable_days(now, &app.calendar);
     let (official, day) = chosen(app, form);
     let free = match (official, day) {
-        (Some(o), Some(d)) => {
-            let booked = app
-                .store
-                .booked_slots(o, d)
+        (Some(o), Some(d)) => Some(
+            bookings::free_slots(app, o, d)
                 .await
-                .map_err(|e| PageError::new(e.into(), Some(staff)))?;
-            Some(
-                day_slots(d, &app.calendar)
-                    .into_iter()
-                    .filter(|s| !booked.contains(s) && !started(d, s, now))
-                    .collect::<Vec<_>>(),
-            )
-        }
+                .map_err(|e| PageError::new(e.into(), Some(staff)))?,
+        ),
         _ => None,
     };
     let asked = form.asked || !form.official.is_empty() || !form.day.is_empty();
@@ -1054,7 +1039,7 @@ pub async fn book_visit(
         &app.calendar,
         now,
     );
-    let mut new = match checked {
+    let new = match checked {
         Ok(new) => new,
         Err(problems) => {
             for problem in &problems {
@@ -1063,20 +1048,9 @@ pub async fn book_visit(
             return visit_page(&app, &staff, &form, &errors, super::RERENDER_STATUS).await;
         }
     };
-    let code = ready_new_visit(&app, &mut new);
-    let outcome = app
-        .store
-        .book_for_caller(
-            new,
-            &hash_tracking_code(code.as_str()),
-            now,
-            &staff.actor_label(),
-        )
-        .await
-        .map_err(|e| PageError::new(e.into(), Some(&staff)))?;
-    match outcome {
-        BookingOutcome::Booked(booking) => {
-            app.notify.wake();
+    let actor = staff.actor_label();
+    match bookings::book(&app, new, Booker::Clerk { actor: &actor }).await {
+        Ok((booking, code)) => {
             let flash = format!("visit.{}.{}", booking.id, code.as_str());
             let jar = CookieJar::new().add(flash_cookie(Some(flash), is_https(&app, &headers)));
             Ok((
@@ -1085,17 +1059,17 @@ pub async fn book_visit(
             )
                 .into_response())
         }
-        BookingOutcome::PersonHasVisit { day, slot, by } => {
+        Err(BookingError::PersonHasVisit { day, slot, by }) => {
             let (field, text) = person_has_visit(false, official, &layout::date_bg(day), &slot, by);
             errors.add(field, text);
             visit_page(&app, &staff, &form, &errors, StatusCode::CONFLICT).await
         }
-        BookingOutcome::MonthFull { by } => {
+        Err(BookingError::MonthFull { by }) => {
             let (field, text) = month_full(false, official, day, by);
             errors.add(field, text);
             visit_page(&app, &staff, &form, &errors, StatusCode::CONFLICT).await
         }
-        BookingOutcome::SlotTaken => {
+        Err(BookingError::SlotTaken | BookingError::Changed) => {
             errors.add(
                 "slot",
                 "Този час току-що беше зает. Изберете друг свободен час.",
@@ -1106,6 +1080,7 @@ pub async fn book_visit(
             };
             visit_page(&app, &staff, &form, &errors, StatusCode::CONFLICT).await
         }
+        Err(BookingError::Store(e)) => Err(PageError::new(e.into(), Some(&staff))),
     }
 }
 

@@ -138,7 +138,7 @@ pub async fn page(
                         @for m in &failed {
                             tr {
                                 th scope="row" data-label="№" { (m.id) }
-                                td data-label="Вид" { (priemna_app::notify::message_kind_bg(&m.kind)) }
+                                td data-label="Вид" { (priemna_app::notify::message_kind_bg(m.kind)) }
                                 td data-label="Преписка" { (m.number.map(|n| n.to_string()).unwrap_or_default()) }
                                 td data-label="До" {
                                     @if m.sealed { "(запечатано)" } @else { (mask_address(&m.recipient)) }

@@ -6,7 +6,6 @@ use super::{PageError, StaffPage, rerender};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::portal::content;
-use crate::portal::reception::{OFFICIALS, official_with, started};
 use crate::portal::upload::human_size;
 use crate::state::AppState;
 use axum::Form;
@@ -16,11 +15,13 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use maud::{Markup, html};
+use priemna_app::bookings;
 use priemna_app::cases;
 use priemna_app::staff::Staff;
 use priemna_domain::access::Role;
 use priemna_domain::clock::local_date;
 use priemna_domain::submission::Problem;
+use priemna_domain::visits::{OFFICIALS, official_with, started};
 use priemna_store::{Attendance, Booking, PortalPage};
 use serde::Deserialize;
 use serde_json::json;
@@ -228,45 +229,9 @@ pub async fn attendance(
             Some(&staff),
         ));
     };
-    let to_page = |e: priemna_store::StoreError| PageError::new(e.into(), Some(&staff));
-    let now = app.clock.now();
-    let booking = app
-        .store
-        .booking_by_id(id)
+    let booking = bookings::mark_attendance(&app, id, attendance, &staff.actor_label())
         .await
-        .map_err(to_page)?
-        .ok_or_else(|| PageError::new(ApiError::NotFound, Some(&staff)))?;
-    let refused = |bg: &str, en: &str| {
-        PageError::new(
-            ApiError::Conflict {
-                reason_bg: bg.to_owned(),
-                reason_en: en.to_owned(),
-            },
-            Some(&staff),
-        )
-    };
-    if booking.cancelled_at.is_some() {
-        return Err(refused(
-            "Часът е отменен; няма посещение за отбелязване.",
-            "The visit was cancelled; there is nothing to mark.",
-        ));
-    }
-    if !started(booking.day, &booking.slot, now) {
-        return Err(refused(
-            "Посещението още не е започнало; отбелязва се след началния му час.",
-            "The visit has not begun yet; it is marked after its start time.",
-        ));
-    }
-    app.store
-        .mark_attendance(id, attendance, &staff.actor_label(), now)
-        .await
-        .map_err(to_page)?
-        .ok_or_else(|| {
-            refused(
-                "Часът е отменен; няма посещение за отбелязване.",
-                "The visit was cancelled; there is nothing to mark.",
-            )
-        })?;
+        .map_err(|e| PageError::new(e.into(), Some(&staff)))?;
     Ok(Redirect::to(&format!("/staff/reception?day={}", booking.day)).into_response())
 }
 

@@ -4,11 +4,10 @@
 //! free time or cancelling it (a page that shows what will be cancelled, then a POST). The
 //! database's unique index is what stops two people taking one slot.
 //!
-//! Fairness: one person (a phone number or an e-mail address) has at most one visit to come
-//! with an official, and at most `VISITS_PER_MONTH` visits with them in a calendar month; one
-//! connection books a few visits a day at most (`limits`). A visitor who gives an e-mail
-//! address gets a confirmation with a calendar file (`METHOD:REQUEST`), a new one when the visit
-//! moves (the same UID, a higher SEQUENCE) and a `METHOD:CANCEL` one when it is cancelled.
+//! The pages and forms only: what a visit must hold, what is stored and which e-mails are
+//! queued are `priemna_app::bookings`'s, the slots `priemna_domain::visits`'s. Besides their
+//! fairness rules (one visit to come per person and official, `VISITS_PER_MONTH` a month), one
+//! connection books a few visits a day at most (`limits`).
 
 use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box};
 use super::once;
@@ -21,282 +20,19 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jiff::civil::{Date, Time};
-use jiff::{SignedDuration, Timestamp};
+use jiff::civil::Date;
 use maud::{Markup, html};
-use priemna_app::notify::calendar;
-use priemna_app::notify::messages::{self, VisitMail};
-use priemna_domain::WorkingCalendar;
-use priemna_domain::clock::municipal_tz;
-use priemna_domain::deadline::reception;
-use priemna_domain::identity::{Email, EmailError, Phone, PhoneError};
+use priemna_app::bookings::{self, Booker, BookingError, VisitProblem, VisitRequest, check_visit};
 use priemna_domain::submission::MAX_NAME_CHARS;
-use priemna_store::{
-    Booking, BookingOutcome, Contact, NewBooking, NewMessage, Reschedule, RescheduleOutcome,
-    StoreError, TrackingCode, VISITS_PER_MONTH, hash_tracking_code,
+use priemna_domain::visits::{
+    self, MAX_TOPIC_CHARS, OFFICIALS, bookable_days, official_label, official_with,
 };
-use rand::Rng;
+use priemna_store::{Booking, Contact, StoreError, VISITS_PER_MONTH, hash_tracking_code};
 use serde::Deserialize;
-
-/// Who receives citizens: (id, Bulgarian, English). Without the definite article, so that the
-/// name reads right alone (a choice) and after a preposition ("при кмет на …", not "при Кметът").
-pub const OFFICIALS: [(&str, &str, &str); 3] = [
-    ("mayor", "Кмет на Община Хасково", "The Mayor of Haskovo"),
-    ("deputy_mayor", "Заместник-кмет", "A Deputy Mayor"),
-    (
-        "secretary",
-        "Секретар на общината",
-        "The Municipal Secretary",
-    ),
-];
-/// The length of one visit.
-pub const SLOT_MINUTES: i64 = 20;
-/// How many working days ahead a visit can be booked.
-pub const DAYS_AHEAD: usize = 15;
-const MAX_TOPIC_CHARS: usize = 300;
-
-/// Whom a visit is with, as the name reads after a preposition: "при кмета на Община Хасково"
-/// (the short definite article of a masculine noun that is not the subject), (Bulgarian,
-/// English).
-pub fn official_with(id: &str) -> Option<(&'static str, &'static str)> {
-    match id {
-        "mayor" => Some(("кмета на Община Хасково", "the Mayor of Haskovo")),
-        "deputy_mayor" => Some(("заместник-кмета", "a Deputy Mayor")),
-        "secretary" => Some(("секретаря на общината", "the Municipal Secretary")),
-        _ => None,
-    }
-}
-
-pub fn official_label(id: &str) -> Option<(&'static str, &'static str)> {
-    OFFICIALS
-        .iter()
-        .find(|(o, _, _)| *o == id)
-        .map(|(_, bg, en)| (*bg, *en))
-}
-
-/// What is wrong with a request for a visit, whoever fills it in (the citizen on the portal, a
-/// clerk for a caller); each form words it for its reader.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VisitProblem {
-    /// Not a slot of that day, or one already begun.
-    Slot,
-    NameMissing,
-    /// Too long, or with a control character.
-    NameInvalid,
-    PhoneMissing,
-    Phone(PhoneError),
-    /// The optional e-mail address is not one.
-    Email(EmailError),
-    /// Too long, or with a control character.
-    TopicInvalid,
-    NoConsent,
-}
-
-impl VisitProblem {
-    /// The form control the problem is shown at.
-    pub fn field(&self) -> &'static str {
-        match self {
-            VisitProblem::Slot => "slot",
-            VisitProblem::NameMissing | VisitProblem::NameInvalid => "name",
-            VisitProblem::PhoneMissing | VisitProblem::Phone(_) => "phone",
-            VisitProblem::Email(_) => "email",
-            VisitProblem::TopicInvalid => "topic",
-            VisitProblem::NoConsent => "consent",
-        }
-    }
-}
-
-/// The fields of a visit's request, as typed.
-pub struct VisitRequest<'a> {
-    pub official: &'a str,
-    pub day: Date,
-    pub slot: &'a str,
-    pub name: &'a str,
-    pub phone: &'a str,
-    /// Optional: where the confirmation with the calendar file goes.
-    pub email: &'a str,
-    pub topic: &'a str,
-    pub consent: bool,
-}
-
-/// A visit's request checked (the slot, the name, the phone, the topic, the consent), as the
-/// booking to store, or every problem in the order of the form.
-pub fn check_visit(
-    request: &VisitRequest<'_>,
-    calendar: &WorkingCalendar,
-    now: Timestamp,
-) -> Result<NewBooking, Vec<VisitProblem>> {
-    let mut problems = Vec::new();
-    let slot = request.slot.trim();
-    let day = request.day;
-    if !day_slots(day, calendar).iter().any(|s| s == slot) || started(day, slot, now) {
-        problems.push(VisitProblem::Slot);
-    }
-    let name = request.name.trim();
-    if name.is_empty() {
-        problems.push(VisitProblem::NameMissing);
-    } else if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        problems.push(VisitProblem::NameInvalid);
-    }
-    let phone = match Phone::parse(request.phone.trim()) {
-        Ok(phone) => Some(phone),
-        Err(_) if request.phone.trim().is_empty() => {
-            problems.push(VisitProblem::PhoneMissing);
-            None
-        }
-        Err(e) => {
-            problems.push(VisitProblem::Phone(e));
-            None
-        }
-    };
-    let email = request.email.trim();
-    let email = if email.is_empty() {
-        None
-    } else {
-        match Email::parse(email) {
-            Ok(email) => Some(email.as_str().to_lowercase()),
-            Err(e) => {
-                problems.push(VisitProblem::Email(e));
-                None
-            }
-        }
-    };
-    let topic = request.topic.trim();
-    if topic.chars().count() > MAX_TOPIC_CHARS || topic.chars().any(char::is_control) {
-        problems.push(VisitProblem::TopicInvalid);
-    }
-    if !request.consent {
-        problems.push(VisitProblem::NoConsent);
-    }
-    match phone {
-        Some(phone) if problems.is_empty() => Ok(NewBooking {
-            official: request.official.to_owned(),
-            day,
-            slot: slot.to_owned(),
-            name: name.to_owned(),
-            phone: phone.as_str().to_owned(),
-            topic: (!topic.is_empty()).then(|| topic.to_owned()),
-            email,
-            uid: String::new(),
-            confirmation: None,
-        }),
-        _ => Err(problems),
-    }
-}
-
-/// A new calendar UID for a visit: 128 random bits, on the sender's domain.
-pub fn new_uid(app: &AppState) -> String {
-    let random: [u8; 16] = rand::rng().random();
-    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    let domain = app
-        .notify
-        .from_address
-        .rsplit_once('@')
-        .map(|(_, d)| d)
-        .filter(|d| !d.is_empty())
-        .unwrap_or("priemna.invalid");
-    format!("visit-{hex}@{domain}")
-}
-
-/// Readies a checked visit for booking, at the portal or at the desk: its calendar UID, its
-/// code and the confirmation e-mail (queued with the booking, the code filled in at sending).
-pub fn ready_new_visit(app: &AppState, new: &mut NewBooking) -> TrackingCode {
-    let code = TrackingCode::generate();
-    new.uid = new_uid(app);
-    new.confirmation = confirmation_mail(
-        app,
-        &VisitFacts {
-            email: new.email.as_deref().unwrap_or_default(),
-            official: &new.official,
-            day: new.day,
-            slot: &new.slot,
-            uid: &new.uid,
-            sequence: 0,
-        },
-        code.as_str(),
-        false,
-    );
-    code
-}
-
-/// A visit as its e-mails and calendar file describe it.
-pub struct VisitFacts<'a> {
-    pub email: &'a str,
-    pub official: &'a str,
-    pub day: Date,
-    pub slot: &'a str,
-    pub uid: &'a str,
-    pub sequence: i64,
-}
-
-fn visit_mail<'a>(app: &AppState, v: &VisitFacts<'a>) -> VisitMail<'a> {
-    let (with_bg, with_en) =
-        official_with(v.official).unwrap_or(("длъжностно лице", "an official"));
-    VisitMail {
-        email: v.email,
-        with_bg,
-        with_en,
-        day: v.day,
-        slot: v.slot,
-        minutes: SLOT_MINUTES,
-        uid: v.uid,
-        sequence: v.sequence,
-        at: app.clock.now(),
-    }
-}
-
-/// The confirmation e-mail of a booked (or moved) visit with its calendar file, and the code it
-/// carries; `None` without an address.
-pub fn confirmation_mail(
-    app: &AppState,
-    v: &VisitFacts<'_>,
-    code: &str,
-    moved: bool,
-) -> Option<(NewMessage, String)> {
-    if v.email.is_empty() {
-        return None;
-    }
-    messages::booking_confirmation(&app.notify, &visit_mail(app, v), moved)
-        .map(|m| (m, code.to_owned()))
-}
-
-/// The cancellation notice of a visit with its calendar file (`METHOD:CANCEL`), when the
-/// visitor gave an address.
-pub fn cancellation_mail(app: &AppState, booking: &Booking) -> Option<NewMessage> {
-    let email = booking.email.as_deref().filter(|e| !e.is_empty())?;
-    messages::booking_cancellation(
-        &app.notify,
-        &visit_mail(
-            app,
-            &VisitFacts {
-                email,
-                official: &booking.official,
-                day: booking.day,
-                slot: &booking.slot,
-                uid: &booking.uid,
-                // Cancelling raises the SEQUENCE, as iTIP asks of a change to the event.
-                sequence: booking.sequence + 1,
-            },
-        ),
-    )
-}
 
 /// The calendar file of a booking, as a download.
 pub fn calendar_download(app: &AppState, booking: &Booking) -> Response {
-    let facts = VisitFacts {
-        email: "",
-        official: &booking.official,
-        day: booking.day,
-        slot: &booking.slot,
-        uid: &booking.uid,
-        sequence: booking.sequence,
-    };
-    let method = if booking.cancelled_at.is_some() {
-        calendar::Method::Cancel
-    } else {
-        calendar::Method::Publish
-    };
-    match messages::visit_calendar(&app.notify, &visit_mail(app, &facts), method) {
+    match bookings::calendar_file(app, booking) {
         Some((filename, content_type, content)) => (
             [
                 (header::CONTENT_TYPE, content_type),
@@ -349,55 +85,6 @@ pub fn person_has_visit(
         ),
     };
     (field, text)
-}
-
-/// The starts of a day's slots (`HH:MM`) during its reception hours; none on a closed day.
-pub fn day_slots(day: Date, calendar: &WorkingCalendar) -> Vec<String> {
-    let Some((opens, closes)) = reception(day, calendar).hours else {
-        return Vec::new();
-    };
-    let mut slots = Vec::new();
-    let mut at = opens;
-    while let Ok(end) = at.checked_add(SignedDuration::from_mins(SLOT_MINUTES)) {
-        if end > closes || end <= at {
-            break;
-        }
-        slots.push(at.strftime("%H:%M").to_string());
-        at = end;
-    }
-    slots
-}
-
-/// Whether a slot has already begun at `now`.
-pub fn started(day: Date, slot: &str, now: Timestamp) -> bool {
-    let Ok(time) = slot.parse::<Time>() else {
-        return true;
-    };
-    day.to_datetime(time)
-        .to_zoned(municipal_tz())
-        .map(|z| z.timestamp() <= now)
-        .unwrap_or(true)
-}
-
-/// The days a visit can be booked on: working days from today, while today still has a slot.
-pub fn bookable_days(now: Timestamp, calendar: &WorkingCalendar) -> Vec<Date> {
-    let today = now.to_zoned(municipal_tz()).date();
-    let mut days = Vec::new();
-    let mut day = today;
-    for _ in 0..(DAYS_AHEAD * 3) {
-        if days.len() >= DAYS_AHEAD {
-            break;
-        }
-        let slots = day_slots(day, calendar);
-        if slots.iter().any(|s| !started(day, s, now)) {
-            days.push(day);
-        }
-        match day.tomorrow() {
-            Ok(next) => day = next,
-            Err(_) => break,
-        }
-    }
-    days
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -459,13 +146,9 @@ pub async fn page(
 
 /// The chosen official and day, if both are valid and bookable.
 fn chosen(app: &AppState, official: &str, day: &str) -> (Option<&'static str>, Option<Date>) {
-    let official = OFFICIALS
-        .iter()
-        .find(|(o, _, _)| *o == official)
-        .map(|(o, _, _)| *o);
     let days = bookable_days(app.clock.now(), &app.calendar);
     let day = day.parse::<Date>().ok().filter(|d| days.contains(d));
-    (official, day)
+    (visits::official(official), day)
 }
 
 async fn render(
@@ -496,13 +179,8 @@ async fn render(
         );
     }
     let free = match (official, day) {
-        (Some(o), Some(d)) => match app.store.booked_slots(o, d).await {
-            Ok(booked) => Some(
-                day_slots(d, &app.calendar)
-                    .into_iter()
-                    .filter(|s| !booked.contains(s) && !started(d, s, now))
-                    .collect::<Vec<_>>(),
-            ),
+        (Some(o), Some(d)) => match bookings::free_slots(app, o, d).await {
+            Ok(free) => Some(free),
             Err(e) => {
                 tracing::error!(error = %e, "free slots unavailable");
                 return layout::error_page(
@@ -692,7 +370,7 @@ pub async fn book(
         &app.calendar,
         now,
     );
-    let mut new = match checked {
+    let new = match checked {
         Ok(new) => new,
         Err(problems) => {
             for problem in &problems {
@@ -726,40 +404,29 @@ pub async fn book(
         );
         return render(&app, &prefs, &form, &errors, StatusCode::TOO_MANY_REQUESTS).await;
     }
-    let code = ready_new_visit(&app, &mut new);
     // The confirmation page says where the e-mail went, while it shows the code.
     let claim = once::form_once(&token, new.email.clone(), now);
     let booked = format!("/reception/booked/{}", once::receipt_token(&token));
-    match app
-        .store
-        .book_once(
-            new,
-            &hash_tracking_code(code.as_str()),
-            now,
-            Some((&claim, code.as_str())),
-        )
-        .await
-    {
-        Ok(BookingOutcome::Booked(_)) => {
+    match bookings::book(&app, new, Booker::Citizen { form: &claim }).await {
+        Ok(_) => {
             if let Some(address) = client {
                 app.limits.booked(address, today);
             }
-            app.notify.wake();
             once::see_other(&booked)
         }
         // The same form, sent twice at once: the other request booked it.
-        Err(StoreError::Duplicate(_)) => once::see_other(&booked),
-        Ok(BookingOutcome::PersonHasVisit { day, slot, by }) => {
+        Err(BookingError::Store(StoreError::Duplicate(_))) => once::see_other(&booked),
+        Err(BookingError::PersonHasVisit { day, slot, by }) => {
             let (field, text) = person_has_visit(prefs.en(), official, &prefs.day(day), &slot, by);
             errors.add(field, text);
             render(&app, &prefs, &form, &errors, StatusCode::CONFLICT).await
         }
-        Ok(BookingOutcome::MonthFull { by }) => {
+        Err(BookingError::MonthFull { by }) => {
             let (field, text) = month_full(prefs.en(), official, day, by);
             errors.add(field, text);
             render(&app, &prefs, &form, &errors, StatusCode::CONFLICT).await
         }
-        Ok(BookingOutcome::SlotTaken) => {
+        Err(BookingError::SlotTaken | BookingError::Changed) => {
             errors.add(
                 "slot",
                 prefs.t(
@@ -773,7 +440,7 @@ pub async fn book(
             };
             render(&app, &prefs, &form, &errors, StatusCode::CONFLICT).await
         }
-        Err(e) => unavailable(&prefs, &e),
+        Err(BookingError::Store(e)) => unavailable(&prefs, &e),
     }
 }
 
@@ -1040,11 +707,6 @@ async fn visit_by_code(
     }
 }
 
-/// Whether a visit can still be cancelled or moved: not cancelled, not begun.
-fn changeable(app: &AppState, booking: &Booking) -> bool {
-    booking.cancelled_at.is_none() && !started(booking.day, &booking.slot, app.clock.now())
-}
-
 /// What a visit's page shows besides the visit.
 #[derive(Default)]
 struct VisitView<'a> {
@@ -1168,7 +830,7 @@ fn visit_page(
         }
         @if cancelled {
             p { a href="/reception" { (prefs.t("Запишете друг час", "Book another time")) } }
-        } @else if !changeable(app, booking) {
+        } @else if !bookings::changeable(app, booking) {
             p id="visit-begun" { (prefs.t(
                 "Този час вече е започнал или минал; не може да бъде отменен или преместен.",
                 "This visit has already begun or passed; it cannot be cancelled or moved.")) }
@@ -1228,16 +890,6 @@ fn visit_page(
     layout::page(prefs, Nav::Reception, title, body)
 }
 
-/// The free slots of the official on `day` at `now`.
-async fn free_slots(app: &AppState, official: &str, day: Date) -> Result<Vec<String>, StoreError> {
-    let now = app.clock.now();
-    let booked = app.store.booked_slots(official, day).await?;
-    Ok(day_slots(day, &app.calendar)
-        .into_iter()
-        .filter(|s| !booked.contains(s) && !started(day, s, now))
-        .collect())
-}
-
 /// The day chosen to move to, if it is one that can be booked; else the error for its field.
 fn move_day(app: &AppState, prefs: &Prefs, day: &str, errors: &mut Errors) -> Option<Date> {
     let days = bookable_days(app.clock.now(), &app.calendar);
@@ -1281,11 +933,11 @@ pub async fn change(
     };
     let mut status = StatusCode::OK;
     if let Some(day) = query.day.as_deref()
-        && changeable(&app, &booking)
+        && bookings::changeable(&app, &booking)
     {
         view.day = day.to_owned();
         match move_day(&app, &prefs, day, &mut view.errors) {
-            Some(day) => match free_slots(&app, &booking.official, day).await {
+            Some(day) => match bookings::free_slots(&app, &booking.official, day).await {
                 Ok(free) => view.moving = Some((day, free)),
                 Err(e) => return unavailable(&prefs, &e),
             },
@@ -1333,7 +985,7 @@ pub async fn cancel_form(
         Ok(booking) => booking,
         Err(response) => return response,
     };
-    if !changeable(&app, &booking) {
+    if !bookings::changeable(&app, &booking) {
         // Cancelled already, or begun: the visit's page says which.
         return no_store(
             StatusCode::OK,
@@ -1363,7 +1015,7 @@ pub async fn cancel(
     if booking.cancelled_at.is_some() {
         return once::see_other(&visit_address(code, Some("cancelled")));
     }
-    if !changeable(&app, &booking) {
+    if !bookings::changeable(&app, &booking) {
         return no_store(
             StatusCode::CONFLICT,
             visit_page(&app, &prefs, &booking, code, &VisitView::default()),
@@ -1386,34 +1038,22 @@ pub async fn cancel(
     if form.sequence().is_some_and(|s| s != booking.sequence) {
         return changed(&booking);
     }
-    let notice = cancellation_mail(&app, &booking);
-    let has_notice = notice.is_some();
-    match app
-        .store
-        .cancel_booking_notified(
-            &hash_tracking_code(code),
-            Some(booking.sequence),
-            app.clock.now(),
-            "citizen",
-            notice,
-        )
-        .await
-    {
-        Ok(Some(_)) => {
-            if has_notice {
-                app.notify.wake();
-            }
-            once::see_other(&visit_address(code, Some("cancelled")))
-        }
+    match bookings::cancel(&app, &booking, code, "citizen").await {
+        Ok(_) => once::see_other(&visit_address(code, Some("cancelled"))),
         // Cancelled or moved meanwhile (another tab, the desk).
-        Ok(None) => match visit_by_code(&app, &prefs, "/reception/cancel", code).await {
+        Err(
+            BookingError::Changed
+            | BookingError::SlotTaken
+            | BookingError::MonthFull { .. }
+            | BookingError::PersonHasVisit { .. },
+        ) => match visit_by_code(&app, &prefs, "/reception/cancel", code).await {
             Ok(now) if now.cancelled_at.is_some() => {
                 once::see_other(&visit_address(code, Some("cancelled")))
             }
             Ok(now) => changed(&now),
             Err(response) => response,
         },
-        Err(e) => {
+        Err(BookingError::Store(e)) => {
             tracing::error!(error = %e, "cancellation failed");
             layout::error_page(
                 &prefs,
@@ -1454,7 +1094,7 @@ pub async fn move_visit(
     {
         return once::see_other(&visit_address(code, Some("moved")));
     }
-    if !changeable(&app, &booking) {
+    if !bookings::changeable(&app, &booking) {
         return no_store(
             StatusCode::CONFLICT,
             visit_page(&app, &prefs, &booking, code, &VisitView::default()),
@@ -1471,7 +1111,7 @@ pub async fn move_visit(
             visit_page(&app, &prefs, &booking, code, &view),
         );
     };
-    let free = match free_slots(&app, &booking.official, day).await {
+    let free = match bookings::free_slots(&app, &booking.official, day).await {
         Ok(free) => free,
         Err(e) => return unavailable(&prefs, &e),
     };
@@ -1516,43 +1156,20 @@ pub async fn move_visit(
             free,
         );
     }
-    let confirmation = confirmation_mail(
+    let outcome = bookings::reschedule(
         &app,
-        &VisitFacts {
-            email: booking.email.as_deref().unwrap_or_default(),
-            official: &booking.official,
-            day,
-            slot: &slot,
-            uid: &booking.uid,
-            sequence: booking.sequence + 1,
-        },
+        &booking,
+        code,
         &code_param(code),
-        true,
-    );
-    let emailed = confirmation.is_some();
-    let outcome = app
-        .store
-        .reschedule_booking(
-            Reschedule {
-                code_hash: hash_tracking_code(code),
-                expected_sequence: booking.sequence,
-                day,
-                slot: slot.clone(),
-                confirmation,
-            },
-            app.clock.now(),
-            "citizen",
-        )
-        .await;
+        day,
+        &slot,
+        "citizen",
+    )
+    .await;
     match outcome {
-        Ok(RescheduleOutcome::Moved { .. }) => {
-            if emailed {
-                app.notify.wake();
-            }
-            once::see_other(&visit_address(code, Some("moved")))
-        }
-        Ok(RescheduleOutcome::SlotTaken) => {
-            let free = free_slots(&app, &booking.official, day)
+        Ok(_) => once::see_other(&visit_address(code, Some("moved"))),
+        Err(BookingError::SlotTaken) => {
+            let free = bookings::free_slots(&app, &booking.official, day)
                 .await
                 .unwrap_or_default();
             refuse(
@@ -1567,7 +1184,7 @@ pub async fn move_visit(
                 free,
             )
         }
-        Ok(RescheduleOutcome::MonthFull { by }) => {
+        Err(BookingError::MonthFull { by }) => {
             let (_, text) = month_full(prefs.en(), &booking.official, day, by);
             let mut view = VisitView {
                 day: day.to_string(),
@@ -1579,7 +1196,7 @@ pub async fn move_visit(
                 visit_page(&app, &prefs, &booking, code, &view),
             )
         }
-        Ok(RescheduleOutcome::NotFound) => refuse(
+        Err(BookingError::Changed | BookingError::PersonHasVisit { .. }) => refuse(
             StatusCode::CONFLICT,
             "slot",
             prefs
@@ -1590,7 +1207,7 @@ pub async fn move_visit(
                 .to_owned(),
             free,
         ),
-        Err(e) => unavailable(&prefs, &e),
+        Err(BookingError::Store(e)) => unavailable(&prefs, &e),
     }
 }
 
@@ -1604,34 +1221,5 @@ pub async fn calendar_by_code(
     match visit_by_code(&app, &prefs, "/reception/change", &code).await {
         Ok(booking) => calendar_download(&app, &booking),
         Err(response) => response,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_working_day_has_24_slots_and_a_holiday_none() {
-        let calendar = WorkingCalendar::with_builtin_decrees();
-        let monday: Date = "2026-03-02".parse().unwrap();
-        let slots = day_slots(monday, &calendar);
-        assert_eq!(slots.len(), 24);
-        assert_eq!(slots.first().map(String::as_str), Some("09:00"));
-        assert_eq!(slots.last().map(String::as_str), Some("16:40"));
-        // 3 March, Liberation Day.
-        assert!(day_slots("2026-03-03".parse().unwrap(), &calendar).is_empty());
-        assert!(day_slots("2026-03-07".parse().unwrap(), &calendar).is_empty());
-    }
-
-    #[test]
-    fn bookable_days_skip_closed_days_and_todays_past() {
-        let calendar = WorkingCalendar::with_builtin_decrees();
-        // Monday 2 March 2026 at 16:50 local: today's last slot has begun.
-        let now: Timestamp = "2026-03-02T14:50:00Z".parse().unwrap();
-        let days = bookable_days(now, &calendar);
-        assert_eq!(days.len(), DAYS_AHEAD);
-        assert_eq!(days[0], "2026-03-04".parse::<Date>().unwrap());
-        assert!(days.iter().all(|d| !day_slots(*d, &calendar).is_empty()));
     }
 }

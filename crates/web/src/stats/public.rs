@@ -8,6 +8,7 @@
 
 use super::view::{self, Axis};
 use super::{report, sections};
+use crate::api::openapi::Statistics;
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::lang::Lang;
@@ -24,7 +25,6 @@ use maud::{Markup, html};
 use priemna_app::stats::{StatsView, load_cached};
 use priemna_domain::clock::local_date;
 use priemna_domain::stats::Period;
-use serde_json::Value;
 use std::collections::HashMap;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -255,9 +255,9 @@ async fn figures_csv(
 async fn figures_json(
     State(app): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Statistics>, ApiError> {
     let (view, years) = figures_for(&app, &query).await?;
-    Ok(Json(view::figures_json(&view, &years)))
+    Ok(Json(view::figures(&view, &years)))
 }
 
 /// `GET /statistics/report/{YYYY}` and `/statistics/report/{YYYY}.pdf`.

@@ -2,6 +2,9 @@
 //! names of what is counted (in Bulgarian and English), the breakdowns as rows, the figures
 //! formatted for a reader, and the one JSON document and CSV table of the figures.
 
+use crate::api::openapi::{
+    Label, Statistics, StatsBreakdown, StatsMeasures, StatsPeriod, StatsRow, StatsTopic,
+};
 use crate::error::ApiError;
 use crate::lang::Lang;
 use jiff::civil::Date;
@@ -10,7 +13,6 @@ use priemna_domain::services;
 use priemna_domain::stats::{Month, NONE_VALUE, Period, Tally};
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_domain::{Channel, Kind};
-use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
 
 /// The longest period one request may ask for, in months.
@@ -479,62 +481,74 @@ fn rounded(value: Option<f64>, places: i32) -> Option<f64> {
 }
 
 /// Every measure of a tally, as the JSON exports write it.
-pub fn measures_json(t: &Tally) -> Value {
-    json!({
-        "received": t.received,
-        "answered": t.answered,
-        "on_time": t.on_time,
-        "late": t.late,
-        "extended": t.extended,
-        "not_considered": t.not_considered,
-        "forwarded": t.forwarded,
-        "merged": t.merged,
-        "closed_without_answer": t.closed_without_answer,
-        "open": t.open,
-        "overdue": t.overdue,
-        "on_time_share": rounded(t.on_time_share(), 4),
-        "kept_share": rounded(t.kept_share(), 4),
-        "median_days": t.median_days(),
-        "p90_days": t.p90_days(),
-        "ratings": t.rating_count(),
-        "ratings_by_score": t.ratings,
-        "mean_rating": rounded(t.mean_rating(), 2),
-        "satisfied_share": rounded(t.satisfied_share(), 4),
-    })
+pub fn measures(t: &Tally) -> StatsMeasures {
+    StatsMeasures {
+        received: t.received,
+        answered: t.answered,
+        on_time: t.on_time,
+        late: t.late,
+        extended: t.extended,
+        not_considered: t.not_considered,
+        forwarded: t.forwarded,
+        merged: t.merged,
+        closed_without_answer: t.closed_without_answer,
+        open: t.open,
+        overdue: t.overdue,
+        on_time_share: rounded(t.on_time_share(), 4),
+        kept_share: rounded(t.kept_share(), 4),
+        median_days: t.median_days(),
+        p90_days: t.p90_days(),
+        ratings: t.rating_count(),
+        ratings_by_score: t.ratings.to_vec(),
+        mean_rating: rounded(t.mean_rating(), 2),
+        satisfied_share: rounded(t.satisfied_share(), 4),
+    }
 }
 
 /// The published figures of a period as one JSON document (`/statistics.json` and
 /// `/api/v1/statistics`); `years` are the years that have data.
-pub fn figures_json(view: &StatsView, years: &[i16]) -> Value {
-    let breakdowns: Vec<Value> = Axis::PUBLIC
+pub fn figures(view: &StatsView, years: &[i16]) -> Statistics {
+    let breakdowns = Axis::PUBLIC
         .into_iter()
-        .map(|axis| {
-            let breakdown = view.breakdown(axis);
-            json!({
-                "dimension": axis.as_str(),
-                "rows": breakdown.rows.iter().map(|row| json!({
-                    "value": row.value,
-                    "label": { "bg": row.label_bg, "en": row.label_en },
-                    "measures": measures_json(&row.tally),
-                })).collect::<Vec<_>>(),
-            })
+        .map(|axis| StatsBreakdown {
+            dimension: axis.as_str().to_owned(),
+            rows: view
+                .breakdown(axis)
+                .rows
+                .into_iter()
+                .map(|row| StatsRow {
+                    measures: measures(&row.tally),
+                    value: row.value,
+                    label: Label {
+                        bg: row.label_bg,
+                        en: row.label_en,
+                    },
+                })
+                .collect(),
         })
         .collect();
-    json!({
-        "period": {
-            "from": view.period.from.to_string(),
-            "to": view.period.to.to_string(),
+    Statistics {
+        period: StatsPeriod {
+            from: view.period.from.to_string(),
+            to: view.period.to.to_string(),
         },
-        "computed_at": view.freshness.computed_at.map(priemna_domain::clock::local_time),
-        "stale_months": view.freshness.stale_months,
-        "years": years,
-        "total": measures_json(&view.report.total),
-        "breakdowns": breakdowns,
-        "topics": view.topics.iter().map(|t| json!({
-            "label": t.label,
-            "count": t.count,
-        })).collect::<Vec<_>>(),
-    })
+        computed_at: view
+            .freshness
+            .computed_at
+            .map(priemna_domain::clock::local_time),
+        stale_months: view.freshness.stale_months,
+        years: years.iter().map(|&y| i32::from(y)).collect(),
+        total: measures(&view.report.total),
+        breakdowns,
+        topics: view
+            .topics
+            .iter()
+            .map(|t| StatsTopic {
+                label: t.label.clone(),
+                count: t.count,
+            })
+            .collect(),
+    }
 }
 
 /// The columns of the figures' CSV, after `dimension,value,label_bg,label_en`.

@@ -9,6 +9,7 @@ use crate::helpers::{PASSWORD, StaffClient, TestApp, spawn_app_at, spawn_app_con
 use crate::mailsink::MailSink;
 use priemna_app::accounts::{Changer, StaffDraft, create_user};
 use priemna_app::notify::{SmtpConfig, TlsMode, WorkerConfig};
+use priemna_store::MessageKind;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -628,7 +629,7 @@ async fn the_owner_is_mailed_once_a_day_about_refused_addresses_not_per_attempt(
                 .await
                 .unwrap()
                 .into_iter()
-                .filter(|m| m.kind == "sign_in_notice")
+                .filter(|m| m.kind == MessageKind::SignInNotice)
                 .map(|m| (m.recipient, m.subject))
                 .collect::<Vec<_>>()
         }

@@ -2,6 +2,7 @@
 //! topics), L8 (booking lists) and L9 (upload names).
 
 use crate::helpers::{PASSWORD, StaffClient, TestApp, named, spawn_app_at};
+use priemna_store::MessageKind;
 use serde_json::{Value, json};
 
 /// A town with two departments, a designated clerk, a head, officers, the Mayor's office, an
@@ -80,7 +81,7 @@ async fn reminder_mail(app: &TestApp) -> Vec<String> {
         .await
         .unwrap()
         .into_iter()
-        .filter(|m| m.kind.contains("reminder"))
+        .filter(|m| m.kind == MessageKind::StaffReminder)
         .map(|m| m.recipient)
         .collect()
 }
