@@ -11,7 +11,7 @@ use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_date;
 use priemna_domain::rules::Assessment;
 use priemna_domain::workflow::{CaseAction, ReminderKind};
-use priemna_domain::{Channel, Kind, RegistrationNumber};
+use priemna_domain::{Channel, Kind, RegistrationNumber, UserId};
 use priemna_letters::{
     self as letters, Addressee, AnswerLetter, CaseRef, DelayNotice, PdfError, Receipt, Signatory,
 };
@@ -406,7 +406,7 @@ pub fn reminder_messages(
     app: &App,
     users: &[priemna_store::User],
     case: &priemna_store::DeadlineCase,
-    reminders: &[(i64, ReminderKind)],
+    reminders: &[(UserId, ReminderKind)],
 ) -> Vec<priemna_store::NewMessage> {
     reminders
         .iter()
