@@ -8,6 +8,7 @@ use crate::auth;
 use crate::staff::Staff;
 use priemna_domain::access::Role;
 use priemna_domain::submission::{FieldError, Problem};
+use priemna_domain::{DepartmentId, UserId};
 use priemna_store::{
     AccountState, NewMessage, NewUser, StaffChange, StaffChangeRequest, StaffChangeState,
     StaffDecision, StoreError, User,
@@ -20,7 +21,7 @@ pub struct StaffDraft {
     pub display_name: String,
     pub role: String,
     pub password: String,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub corruption_officer: bool,
     /// Where deadline reminders are e-mailed.
     pub email: Option<String>,
@@ -69,7 +70,7 @@ pub enum AccountOutcome {
 /// administrator: giving the designation for corruption signals, giving a role that handles
 /// cases or administers, anything about the asker's own account, and resetting the password of
 /// an administrator or a designated officer (whoever holds it could act as them).
-pub fn needs_second_admin(asker: i64, target: &User, after: &AccountState, reset: bool) -> bool {
+pub fn needs_second_admin(asker: UserId, target: &User, after: &AccountState, reset: bool) -> bool {
     let before = target.state();
     let gives_designation = after.corruption_officer && !before.corruption_officer;
     let gives_role = after.role != before.role
@@ -177,7 +178,7 @@ pub async fn change_account(
 }
 
 /// The active administrators other than `me` (who could approve `me`'s changes).
-pub async fn other_administrators(app: &App, me: i64) -> Result<usize, AppError> {
+pub async fn other_administrators(app: &App, me: UserId) -> Result<usize, AppError> {
     Ok(app
         .store
         .users()
@@ -386,7 +387,7 @@ pub async fn create_user(
 /// The account about to be created, for composing notices before it has an id.
 fn placeholder_user(new: &NewUser) -> User {
     User {
-        id: 0,
+        id: UserId(0),
         username: new.username.clone(),
         display_name: new.display_name.clone(),
         role: new.role,

@@ -400,7 +400,7 @@ pub async fn check_credentials(
                 return Err(AppError::Unauthorized);
             };
             tracing::warn!(
-                user_id = attempt.owner,
+                user_id = attempt.owner.map(i64::from),
                 %client,
                 failures = failure.failures,
                 %until,

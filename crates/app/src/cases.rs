@@ -11,13 +11,13 @@ use priemna_domain::access::{self, Permission};
 use priemna_domain::deadline::DeadlineRule;
 use priemna_domain::submission::{FieldError, MAX_BODY_CHARS, Problem};
 use priemna_domain::workflow::{self, CaseAction, UNANSWERED_RULES};
-use priemna_domain::{RegistrationNumber, Status};
+use priemna_domain::{DepartmentId, RegistrationNumber, Status, UserId};
 use priemna_store::{CaseChange, CaseRecord};
 use serde::{Deserialize, Deserializer};
 use serde_json::json;
 
 /// Accepts a number, a numeric string, or an empty string (= none): JSON and HTML forms alike.
-fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+fn lenient_id<'de, D: Deserializer<'de>, Id: From<i64>>(d: D) -> Result<Option<Id>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
@@ -26,12 +26,12 @@ fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
     }
     match Option::<Raw>::deserialize(d)? {
         None => Ok(None),
-        Some(Raw::Int(n)) => Ok(Some(n)),
+        Some(Raw::Int(n)) => Ok(Some(Id::from(n))),
         Some(Raw::Text(s)) if s.trim().is_empty() => Ok(None),
         Some(Raw::Text(s)) => s
             .trim()
-            .parse()
-            .map(Some)
+            .parse::<i64>()
+            .map(|n| Some(Id::from(n)))
             .map_err(|_| serde::de::Error::custom("expected a number")),
     }
 }
@@ -66,12 +66,12 @@ pub struct ActionRequest {
     #[serde(default, deserialize_with = "lenient_bool")]
     pub considered: Option<bool>,
     /// Triage: the employee a complaint is about (they may not handle it).
-    #[serde(default, deserialize_with = "lenient_i64")]
-    pub subject_employee_id: Option<i64>,
-    #[serde(default, deserialize_with = "lenient_i64")]
-    pub department_id: Option<i64>,
-    #[serde(default, deserialize_with = "lenient_i64")]
-    pub assignee_id: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_id")]
+    pub subject_employee_id: Option<UserId>,
+    #[serde(default, deserialize_with = "lenient_id")]
+    pub department_id: Option<DepartmentId>,
+    #[serde(default, deserialize_with = "lenient_id")]
+    pub assignee_id: Option<UserId>,
     /// Inspection: the new final date (YYYY-MM-DD).
     #[serde(default)]
     pub new_due: Option<String>,

@@ -4,7 +4,7 @@
 use crate::staff::Staff;
 use priemna_domain::access::{self, Denied};
 use priemna_domain::submission::{FieldError, Problem};
-use priemna_domain::{Channel, Kind, Status};
+use priemna_domain::{Channel, DepartmentId, Kind, Status};
 use priemna_store::InboxFilter;
 use std::collections::HashMap;
 
@@ -81,7 +81,7 @@ pub fn inbox(staff: &Staff, query: &HashMap<String, String>) -> Result<InboxFilt
         }
     }
     if let Some(d) = get("department_id") {
-        match d.parse::<i64>() {
+        match d.parse::<DepartmentId>() {
             Ok(d) if filter.department_id.is_none() || filter.department_id == Some(d) => {
                 filter.department_id = Some(d)
             }

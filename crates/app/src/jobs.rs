@@ -13,6 +13,7 @@
 //! within their reach), so that no overdue case is left without anyone told.
 
 use crate::App;
+use priemna_domain::UserId;
 use priemna_domain::access::{self, CaseFacts, Permission, Role};
 use priemna_domain::clock::{local_date, municipal_tz};
 use priemna_domain::workflow::{ReminderKind, Urgency, urgency};
@@ -35,7 +36,7 @@ pub async fn run_deadlines(app: &App) -> Result<DeadlineRunReport, StoreError> {
     let cases = app.store.open_cases_for_deadlines().await?;
     let users = app.store.users().await?;
     let departments = app.store.departments().await?;
-    let mayors: Vec<i64> = users
+    let mayors: Vec<UserId> = users
         .iter()
         .filter(|u| u.active && u.role == Role::MayorsOffice)
         .map(|u| u.id)
@@ -100,10 +101,10 @@ fn may_be_reminded(user: &User, facts: &CaseFacts) -> bool {
 fn recipients<'a>(
     users: &'a [User],
     case: &'a DeadlineCase,
-    meant: &'a [i64],
-) -> impl Iterator<Item = i64> + 'a {
+    meant: &'a [UserId],
+) -> impl Iterator<Item = UserId> + 'a {
     let facts = case.facts();
-    let allowed: Vec<i64> = meant
+    let allowed: Vec<UserId> = meant
         .iter()
         .copied()
         .filter(|id| {
@@ -112,7 +113,7 @@ fn recipients<'a>(
                 .any(|u| u.id == *id && may_be_reminded(u, &facts))
         })
         .collect();
-    let fallback: Vec<i64> = if allowed.is_empty() && !meant.is_empty() {
+    let fallback: Vec<UserId> = if allowed.is_empty() && !meant.is_empty() {
         users
             .iter()
             .filter(|u| u.role.handles_cases() && may_be_reminded(u, &facts))

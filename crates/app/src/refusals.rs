@@ -116,7 +116,7 @@ pub async fn record(
         )
         .await
     {
-        tracing::error!(error = %e, user = staff.user.id, permission = permission.as_str(),
+        tracing::error!(error = %e, user = staff.user.id.0, permission = permission.as_str(),
             "a refused access could not be journalled");
     }
 }

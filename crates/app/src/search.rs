@@ -20,7 +20,7 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use priemna_domain::access::{self, Permission};
 use priemna_domain::submission::{FieldError, Problem};
-use priemna_domain::{RegistrationNumber, Status};
+use priemna_domain::{CaseId, RegistrationNumber, Status};
 use priemna_search::{
     CaseDoc, Filters, INDEX_VERSION, Marker, SearchError, SearchIndex, Visibility,
 };
@@ -45,10 +45,10 @@ const CATCH_UP_LIMIT: u32 = 20_000;
 const REBUILD_BATCH: u32 = 2000;
 
 enum Job {
-    Ids(Vec<i64>),
+    Ids(Vec<CaseId>),
     Numbers(Vec<RegistrationNumber>),
     /// Re-index the cases merged into this one as well (its answer reached them).
-    WithDuplicates(i64),
+    WithDuplicates(CaseId),
     Flush(oneshot::Sender<()>),
     /// Index what was registered or changed without this server knowing (another server, the
     /// `priemna submit` command); answers when done.
@@ -109,7 +109,7 @@ pub fn open_index_dir(dir: &Path) -> Result<SearchIndex, SearchError> {
 /// A case as the index sees it.
 pub fn case_doc(c: &IndexCase) -> CaseDoc {
     CaseDoc {
-        id: c.id,
+        id: c.id.0,
         number: c.number.to_string(),
         kind: c.kind.as_str().to_owned(),
         channel: c.channel.as_str().to_owned(),
@@ -119,11 +119,11 @@ pub fn case_doc(c: &IndexCase) -> CaseDoc {
         body: c.body.clone(),
         address: c.address.clone(),
         answer: c.answer_text.clone(),
-        department_id: c.department_id,
-        assignee_id: c.assignee_id,
+        department_id: c.department_id.map(i64::from),
+        assignee_id: c.assignee_id.map(i64::from),
         sealed: c.sealed,
         about_employee: c.about_employee,
-        conflicted_user_ids: c.conflicted_user_ids.clone(),
+        conflicted_user_ids: c.conflicted_user_ids.iter().map(|u| u.0).collect(),
         received_at: c.received_at.as_second(),
         received_day: day_number(c.received_date),
     }
@@ -179,9 +179,9 @@ pub async fn rebuild(
             })
             .await?;
         let Some(last) = rows.last() else { break };
-        after_id = last.id;
+        after_id = last.id.0;
         for row in &rows {
-            marker.max_id = marker.max_id.max(row.id);
+            marker.max_id = marker.max_id.max(row.id.0);
             marker.max_updated_at = later(marker.max_updated_at.take(), row.updated_at.as_ref());
         }
         done += rows.len() as u64;
@@ -292,7 +292,7 @@ pub fn registered(app: &App, number: RegistrationNumber) {
 
 /// After an action on a case has committed: re-index it, and with `answered` the cases merged
 /// into it (they received its answer).
-pub fn case_changed(app: &App, case_id: i64, answered: bool) {
+pub fn case_changed(app: &App, case_id: CaseId, answered: bool) {
     if let Some(search) = &app.search {
         search.enqueue(if answered {
             Job::WithDuplicates(case_id)
@@ -461,9 +461,9 @@ async fn index_batch(
     index: &Arc<SearchIndex>,
     store: &dyn Store,
     marker: &Mutex<Marker>,
-    ids: &BTreeSet<i64>,
+    ids: &BTreeSet<CaseId>,
     numbers: &[RegistrationNumber],
-    answered: &[i64],
+    answered: &[CaseId],
 ) -> Result<(), AppError> {
     let mut rows = store
         .cases_for_index(IndexScan::Ids(ids.iter().copied().collect()))
@@ -490,7 +490,7 @@ async fn index_rows(
         .clone();
     next.version = INDEX_VERSION;
     for row in &rows {
-        next.max_id = next.max_id.max(row.id);
+        next.max_id = next.max_id.max(row.id.0);
         next.max_updated_at = later(next.max_updated_at.take(), row.updated_at.as_ref());
     }
     let docs: Vec<CaseDoc> = rows.iter().map(case_doc).collect();
@@ -512,10 +512,10 @@ pub fn visibility(staff: &Staff) -> Result<Visibility, AppError> {
     let scope = access::case_scope(&staff.user.actor())?;
     Ok(Visibility {
         include_sealed: scope.include_sealed,
-        assignee_id: scope.assignee_id,
-        department_id: scope.department_id,
+        assignee_id: scope.assignee_id.map(i64::from),
+        department_id: scope.department_id.map(i64::from),
         hide_about_employee: scope.hide_about_employee,
-        hide_conflicted_for: scope.hide_conflicted_for,
+        hide_conflicted_for: scope.hide_conflicted_for.map(i64::from),
     })
 }
 
@@ -620,11 +620,11 @@ async fn readable(
     let actor = staff.user.actor();
     Ok(app
         .store
-        .cases_for_index(IndexScan::Ids(ids))
+        .cases_for_index(IndexScan::Ids(ids.into_iter().map(CaseId).collect()))
         .await?
         .into_iter()
         .filter(|c| access::check(&actor, Permission::ViewCase, Some(&c.facts())).is_ok())
-        .map(|c| (c.id, c))
+        .map(|c| (c.id.0, c))
         .collect())
 }
 
@@ -696,7 +696,7 @@ pub async fn possible_duplicates(
         return Vec::new();
     };
     let doc = CaseDoc {
-        id: case.id,
+        id: case.id.0,
         number: case.number.to_string(),
         kind: case.kind.as_str().to_owned(),
         subject: case.subject.clone(),

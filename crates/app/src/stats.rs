@@ -8,6 +8,7 @@
 
 use crate::App;
 use jiff::Timestamp;
+use priemna_domain::DepartmentId;
 use priemna_domain::stats::{Period, Report, add_case};
 use priemna_store::{StatRow, StatsFreshness, Store, StoreError, Topic};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -151,7 +152,7 @@ pub struct StatsView {
     pub topics: Vec<Topic>,
     pub freshness: StatsFreshness,
     /// Department names by id, for the breakdowns.
-    pub departments: BTreeMap<i64, String>,
+    pub departments: BTreeMap<DepartmentId, String>,
 }
 
 /// How many topics a period shows.
@@ -247,7 +248,7 @@ pub async fn load_cached(app: &App, period: Period) -> Result<StatsView, StoreEr
 
 impl StatsView {
     /// A department's name; "not yet routed" for none, the id for a department since removed.
-    pub fn department_name(&self, id: Option<i64>, lang_bg: bool) -> String {
+    pub fn department_name(&self, id: Option<DepartmentId>, lang_bg: bool) -> String {
         match id {
             None if lang_bg => "неразпределени".into(),
             None => "not yet routed".into(),

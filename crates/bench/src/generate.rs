@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::civil::{Date, Time};
 use jiff::{Span, Timestamp, tz::TimeZone};
 use priemna_domain::submission::{RawSubmission, RawSubmitter, validate};
-use priemna_domain::{Status, WorkingCalendar, rules};
+use priemna_domain::{DepartmentId, Status, WorkingCalendar, rules};
 use priemna_store::{ImportBatch, ImportedCase, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -188,7 +188,7 @@ fn synthetic_case(
     rng: &mut StdRng,
     received: Date,
     today: Date,
-    departments: &[i64],
+    departments: &[DepartmentId],
     calendar: &WorkingCalendar,
 ) -> Option<ImportedCase> {
     let working_day = calendar.is_working_day(received);
@@ -331,7 +331,10 @@ fn synthetic_case(
     })
 }
 
-async fn ensure_departments(store: &Arc<dyn Store>, now: Timestamp) -> anyhow::Result<Vec<i64>> {
+async fn ensure_departments(
+    store: &Arc<dyn Store>,
+    now: Timestamp,
+) -> anyhow::Result<Vec<DepartmentId>> {
     let existing = store.departments().await?;
     let mut ids = Vec::with_capacity(DEPARTMENTS.len());
     for name in DEPARTMENTS {

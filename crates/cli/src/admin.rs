@@ -7,7 +7,7 @@ use priemna_app::accounts::{
     AccountOutcome, Changer, StaffDraft, change_account, create_user, decide_change,
 };
 use priemna_app::{AppError, SystemClock};
-use priemna_domain::WorkingCalendar;
+use priemna_domain::{DepartmentId, UserId, WorkingCalendar};
 use priemna_store::JournalVerdict;
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -163,7 +163,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
                 display_name: name,
                 role,
                 password,
-                department_id: department,
+                department_id: department.map(DepartmentId),
                 corruption_officer,
                 email,
             };
@@ -295,7 +295,7 @@ pub async fn department(command: DepartmentCommand) -> anyhow::Result<ExitCode> 
                 .await?;
             if let Some(head) = head {
                 app.store
-                    .set_department_head(department.id, Some(head), now, &operator())
+                    .set_department_head(department.id, Some(UserId(head)), now, &operator())
                     .await?;
             }
             println!("{}\t{}", department.id, department.name);

@@ -5,6 +5,7 @@ use priemna_app::accounts::{Changer, StaffDraft, create_user};
 use priemna_app::cases::{self, ActionRequest};
 use priemna_app::intake::{self, IntakeError};
 use priemna_app::staff::Staff;
+use priemna_domain::DepartmentId;
 use priemna_domain::clock::local_date;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::submission::{RawSubmission, RawSubmitter};
@@ -486,7 +487,7 @@ async fn load_statistics_history(app: &AppState) -> anyhow::Result<()> {
         Unanswered,
     }
     use Fate::{Answered, Open, Unanswered};
-    fn assign_to(department: i64) -> ActionRequest {
+    fn assign_to(department: DepartmentId) -> ActionRequest {
         ActionRequest {
             action: "assign".into(),
             department_id: Some(department),
@@ -520,7 +521,7 @@ async fn load_statistics_history(app: &AppState) -> anyhow::Result<()> {
         ]
     }
     let accounts = app.store.users().await?;
-    let departments: Vec<i64> = app
+    let departments: Vec<DepartmentId> = app
         .store
         .departments()
         .await?

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use priemna_app::SystemClock;
 use priemna_domain::clock::{local_date, municipal_tz};
 use priemna_domain::import::{Column, ImportContext, ImportProblem, ImportedRow, RowError};
-use priemna_domain::{Clock, WorkingCalendar};
+use priemna_domain::{Clock, DepartmentId, WorkingCalendar};
 use priemna_store::{ImportBatch, ImportedCase};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
@@ -145,7 +145,7 @@ pub async fn run(args: ImportArgs, calendar: WorkingCalendar) -> anyhow::Result<
         return Ok(ExitCode::SUCCESS);
     }
 
-    let department_ids: HashMap<&str, i64> = departments
+    let department_ids: HashMap<&str, DepartmentId> = departments
         .iter()
         .map(|d| (d.name.as_str(), d.id))
         .collect();
@@ -209,7 +209,7 @@ pub async fn run(args: ImportArgs, calendar: WorkingCalendar) -> anyhow::Result<
 
 fn imported_case(
     row: ImportedRow,
-    department_ids: &HashMap<&str, i64>,
+    department_ids: &HashMap<&str, DepartmentId>,
 ) -> anyhow::Result<ImportedCase> {
     let department_id = match &row.department {
         Some(name) => Some(

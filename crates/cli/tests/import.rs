@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
 use priemna_domain::clock::local_date;
-use priemna_domain::{Kind, RegistrationNumber, Status};
+use priemna_domain::{DepartmentId, Kind, RegistrationNumber, Status};
 use priemna_store::{JournalVerdict, Store};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -81,7 +81,7 @@ impl Register {
             .collect()
     }
 
-    async fn department_id(&self, name: &str) -> i64 {
+    async fn department_id(&self, name: &str) -> DepartmentId {
         let departments = self.store.departments().await.unwrap();
         departments.iter().find(|d| d.name == name).unwrap().id
     }

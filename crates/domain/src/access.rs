@@ -18,6 +18,7 @@
 //!
 //! `docs/access.md` documents the same table; a test keeps the two in agreement.
 
+use crate::ids::{DepartmentId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// A member of staff's role.
@@ -264,9 +265,9 @@ impl Permission {
 /// The member of staff asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub role: Role,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     /// Designated to handle whistleblower (corruption) reports.
     pub corruption_officer: bool,
 }
@@ -275,20 +276,20 @@ pub struct Actor {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CaseFacts {
     /// The department the case is assigned to, if any.
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     /// The officer the case is assigned to, if any.
-    pub assignee_id: Option<i64>,
+    pub assignee_id: Option<UserId>,
     /// A corruption signal (whistleblower report).
     pub corruption: bool,
     /// A complaint about an employee: handled by the Mayor's office.
     pub about_employee: bool,
     /// Staff who are the subject of the complaint or declared a conflict of interest.
-    pub conflicted_user_ids: Vec<i64>,
+    pub conflicted_user_ids: Vec<UserId>,
 }
 
 impl CaseFacts {
     /// Whether `user_id` may not handle this case.
-    pub fn is_conflicted(&self, user_id: i64) -> bool {
+    pub fn is_conflicted(&self, user_id: UserId) -> bool {
         self.conflicted_user_ids.contains(&user_id)
     }
 
@@ -692,13 +693,13 @@ pub struct CaseScope {
     /// Corruption signals are included.
     pub include_sealed: bool,
     /// Cases on which this user declared a conflict of interest are left out.
-    pub hide_conflicted_for: Option<i64>,
+    pub hide_conflicted_for: Option<UserId>,
     /// Complaints about employees (the Mayor's office's) are left out.
     pub hide_about_employee: bool,
     /// Only the cases assigned to this user.
-    pub assignee_id: Option<i64>,
+    pub assignee_id: Option<UserId>,
     /// Only the cases of this department.
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
 }
 
 impl CaseScope {
@@ -739,7 +740,7 @@ pub fn case_scope(actor: &Actor) -> Result<CaseScope, Denied> {
 ///
 /// A head of department sees their own department only; the Mayor's office and the auditor see
 /// every department.
-pub fn check_department_overview(actor: &Actor, department_id: i64) -> Result<(), Denied> {
+pub fn check_department_overview(actor: &Actor, department_id: DepartmentId) -> Result<(), Denied> {
     check(actor, Permission::ViewDepartmentOverview, None)?;
     match reach(actor.role, Permission::ViewDepartmentOverview) {
         Reach::OwnDepartment if actor.department_id != Some(department_id) => {
@@ -780,7 +781,7 @@ pub fn check_assignee(candidate: &Actor, case: &CaseFacts) -> Result<(), Denied>
 pub fn check_assignment(
     actor: &Actor,
     case: &CaseFacts,
-    department_id: Option<i64>,
+    department_id: Option<DepartmentId>,
     candidate: Option<&Actor>,
 ) -> Result<(), Denied> {
     check(actor, Permission::Assign, Some(case))?;
@@ -844,12 +845,16 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    const DEPT: i64 = 10;
-    const OTHER_DEPT: i64 = 20;
+    fn users(ids: &[i64]) -> Vec<UserId> {
+        ids.iter().copied().map(UserId).collect()
+    }
 
-    fn actor(user_id: i64, role: Role, department_id: Option<i64>) -> Actor {
+    const DEPT: DepartmentId = DepartmentId(10);
+    const OTHER_DEPT: DepartmentId = DepartmentId(20);
+
+    fn actor(user_id: i64, role: Role, department_id: Option<DepartmentId>) -> Actor {
         Actor {
-            user_id,
+            user_id: UserId(user_id),
             role,
             department_id,
             corruption_officer: false,
@@ -884,7 +889,7 @@ mod tests {
     fn case() -> CaseFacts {
         CaseFacts {
             department_id: Some(DEPT),
-            assignee_id: Some(2),
+            assignee_id: Some(UserId(2)),
             ..CaseFacts::default()
         }
     }
@@ -908,10 +913,10 @@ mod tests {
     fn all_cases() -> Vec<CaseFacts> {
         let mut cases = Vec::new();
         for department_id in [None, Some(DEPT), Some(OTHER_DEPT)] {
-            for assignee_id in [None, Some(2), Some(3), Some(99)] {
+            for assignee_id in [None, Some(UserId(2)), Some(UserId(3)), Some(UserId(99))] {
                 for corruption in [false, true] {
                     for about_employee in [false, true] {
-                        for conflicted in [vec![], vec![1, 2, 3, 4, 5, 6], vec![99]] {
+                        for conflicted in [vec![], users(&[1, 2, 3, 4, 5, 6]), users(&[99])] {
                             cases.push(CaseFacts {
                                 department_id,
                                 assignee_id,
@@ -933,7 +938,7 @@ mod tests {
             for department_id in [None, Some(DEPT), Some(OTHER_DEPT)] {
                 for corruption_officer in [false, true] {
                     actors.push(Actor {
-                        user_id: i64::try_from(i).unwrap() + 1,
+                        user_id: UserId(i64::try_from(i).unwrap() + 1),
                         role,
                         department_id,
                         corruption_officer,
@@ -1046,7 +1051,7 @@ mod tests {
             let me = actor(7, role, Some(DEPT));
             let mine = CaseFacts {
                 department_id: Some(DEPT),
-                assignee_id: Some(7),
+                assignee_id: Some(UserId(7)),
                 ..CaseFacts::default()
             };
             let mine_corrupt = CaseFacts {
@@ -1189,7 +1194,7 @@ mod tests {
         let me = officer();
         let mine = case();
         let colleagues = CaseFacts {
-            assignee_id: Some(99),
+            assignee_id: Some(UserId(99)),
             ..case()
         };
         let unassigned = CaseFacts {
@@ -1232,7 +1237,7 @@ mod tests {
     fn department_head_on_cases_of_their_department() {
         let me = head();
         let ours = CaseFacts {
-            assignee_id: Some(99),
+            assignee_id: Some(UserId(99)),
             ..case()
         };
         let theirs = CaseFacts {
@@ -1303,7 +1308,7 @@ mod tests {
             CaseFacts::default(),
             CaseFacts {
                 department_id: Some(OTHER_DEPT),
-                assignee_id: Some(99),
+                assignee_id: Some(UserId(99)),
                 about_employee: true,
                 ..CaseFacts::default()
             },
@@ -1417,7 +1422,7 @@ mod tests {
         assert!(allowed(&me, Permission::Answer, &c));
         assert!(!allowed(&me, Permission::Close, &c));
         let elsewhere = CaseFacts {
-            assignee_id: Some(99),
+            assignee_id: Some(UserId(99)),
             ..c.clone()
         };
         assert!(!allowed(&me, Permission::ViewCase, &elsewhere));
@@ -1479,7 +1484,7 @@ mod tests {
 
     #[test]
     fn conflict_of_interest_is_refused_with_a_clear_reason() {
-        let conflicted = |id: i64| CaseFacts {
+        let conflicted = |id: UserId| CaseFacts {
             conflicted_user_ids: vec![id],
             ..case()
         };
@@ -1496,7 +1501,7 @@ mod tests {
             );
         }
         // The Mayor's office gets no exception: not even the non-sealed parts.
-        let c = conflicted(4);
+        let c = conflicted(UserId(4));
         for p in case_permissions().filter(|p| *p != Permission::DeclareConflict) {
             assert!(!allowed(&mayors_office(), p, &c), "{p:?}");
         }
@@ -1507,14 +1512,14 @@ mod tests {
                 Permission::DeclareConflict,
                 &conflicted(me.user_id)
             ));
-            assert!(allowed(&me, Permission::ViewCase, &conflicted(99)));
+            assert!(allowed(&me, Permission::ViewCase, &conflicted(UserId(99))));
         }
         // Global permissions do not depend on cases.
         assert!(
             check(
                 &clerk(),
                 Permission::RegisterSubmission,
-                Some(&conflicted(1))
+                Some(&conflicted(UserId(1)))
             )
             .is_ok()
         );
@@ -1587,7 +1592,7 @@ mod tests {
     #[test]
     fn conflicted_candidates_are_refused() {
         let c = CaseFacts {
-            conflicted_user_ids: vec![2],
+            conflicted_user_ids: vec![UserId(2)],
             ..case()
         };
         let denied = check_assignee(&officer(), &c).unwrap_err();
@@ -1632,7 +1637,7 @@ mod tests {
         assert!(check_assignee(&head(), &c).is_err());
         assert!(check_assignee(&mayors_office(), &c).is_ok());
         let subject = CaseFacts {
-            conflicted_user_ids: vec![4],
+            conflicted_user_ids: vec![UserId(4)],
             ..c
         };
         assert!(check_assignee(&mayors_office(), &subject).is_err());
@@ -1672,7 +1677,7 @@ mod tests {
         assert!(check_assignment(&officer(), &c, Some(DEPT), Some(&officer())).is_err());
         assert!(check_assignment(&clerk(), &c, Some(DEPT), Some(&auditor())).is_err());
         let conflicted = CaseFacts {
-            conflicted_user_ids: vec![2],
+            conflicted_user_ids: vec![UserId(2)],
             ..CaseFacts::default()
         };
         let denied =
@@ -1700,10 +1705,10 @@ mod tests {
         ];
         let mut cases = Vec::new();
         for department_id in [None, Some(DEPT), Some(OTHER_DEPT)] {
-            for assignee_id in [None, Some(2), Some(9)] {
+            for assignee_id in [None, Some(UserId(2)), Some(UserId(9))] {
                 for corruption in [false, true] {
                     for about_employee in [false, true] {
-                        for conflicted_user_ids in [vec![], vec![2, 3, 4]] {
+                        for conflicted_user_ids in [vec![], users(&[2, 3, 4])] {
                             cases.push(CaseFacts {
                                 department_id,
                                 assignee_id,

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod clock;
 pub mod deadline;
 pub mod identity;
+pub mod ids;
 pub mod import;
 pub mod kinds;
 pub mod lifecycle;
@@ -25,6 +26,7 @@ pub mod workflow;
 
 pub use calendar::WorkingCalendar;
 pub use clock::Clock;
+pub use ids::{CaseId, DepartmentId, UserId};
 pub use kinds::{Channel, Kind};
 pub use lifecycle::Status;
 pub use number::RegistrationNumber;

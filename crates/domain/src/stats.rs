@@ -9,7 +9,7 @@
 //! [`Report`] for any period is then a merge of a few thousand cells, whatever the size of the
 //! register.
 
-use crate::{Channel, Kind, Status};
+use crate::{Channel, DepartmentId, Kind, Status};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -22,7 +22,7 @@ pub struct StatCase {
     pub received: Date,
     pub kind: Kind,
     pub channel: Channel,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     /// The Open311 service (problem category), when the case came with one.
     pub category: Option<String>,
     pub status: Status,
@@ -438,7 +438,7 @@ pub struct CellKey {
     pub value: String,
 }
 
-fn department_value(id: Option<i64>) -> String {
+fn department_value(id: Option<DepartmentId>) -> String {
     id.map_or_else(|| NONE_VALUE.to_owned(), |id| id.to_string())
 }
 
@@ -505,11 +505,11 @@ pub struct Report {
     /// Every channel, empty ones included.
     pub by_channel: Vec<(Channel, Tally)>,
     /// Departments that received cases (`None`: not yet routed), most cases first.
-    pub by_department: Vec<(Option<i64>, Tally)>,
+    pub by_department: Vec<(Option<DepartmentId>, Tally)>,
     /// Service categories that received cases (`None`: without one), most cases first.
     pub by_category: Vec<(Option<String>, Tally)>,
     /// Department × kind, for the back office.
-    pub by_department_kind: Vec<((Option<i64>, Kind), Tally)>,
+    pub by_department_kind: Vec<((Option<DepartmentId>, Kind), Tally)>,
     /// Rules cases were left unanswered under, most cases first.
     pub by_rule: Vec<(String, Tally)>,
 }
@@ -597,7 +597,7 @@ impl Report {
     }
 }
 
-fn parse_department(value: &str) -> Option<i64> {
+fn parse_department(value: &str) -> Option<DepartmentId> {
     value.parse().ok()
 }
 
@@ -674,7 +674,7 @@ mod tests {
             received,
             kind: Kind::Complaint,
             channel: Channel::Web,
-            department_id: Some(3),
+            department_id: Some(DepartmentId(3)),
             category: None,
             status,
             answer_due: Some(received.checked_add(jiff::Span::new().days(7)).unwrap()),
@@ -782,7 +782,10 @@ mod tests {
         let both = Report::from_cells(&cells, winter);
         assert_eq!(both.total.received, 2);
         assert_eq!(both.by_month.len(), 2);
-        assert_eq!(both.by_department, vec![(Some(3), both.total.clone())]);
+        assert_eq!(
+            both.by_department,
+            vec![(Some(DepartmentId(3)), both.total.clone())]
+        );
         assert_eq!(both.by_department_kind.len(), 2);
     }
 

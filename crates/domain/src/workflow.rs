@@ -521,6 +521,7 @@ mod tests {
     use super::*;
     use crate::access::{self, Actor, CaseFacts, Role};
     use crate::calendar::DecreedDays;
+    use crate::{DepartmentId, UserId};
     use std::collections::HashSet;
 
     fn cal() -> WorkingCalendar {
@@ -735,14 +736,14 @@ mod tests {
     fn actions_and_access_together() {
         // A case officer answers a case assigned to them when its status allows it.
         let me = Actor {
-            user_id: 2,
+            user_id: UserId(2),
             role: Role::CaseOfficer,
-            department_id: Some(1),
+            department_id: Some(DepartmentId(1)),
             corruption_officer: false,
         };
         let case = CaseFacts {
-            department_id: Some(1),
-            assignee_id: Some(2),
+            department_id: Some(DepartmentId(1)),
+            assignee_id: Some(UserId(2)),
             ..CaseFacts::default()
         };
         let action = CaseAction::Answer;

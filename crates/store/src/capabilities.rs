@@ -17,7 +17,7 @@ use crate::model::{
 use crate::search_types::{IndexCase, IndexScan, RegisterMarker};
 use async_trait::async_trait;
 use jiff::Timestamp;
-use priemna_domain::RegistrationNumber;
+use priemna_domain::{CaseId, DepartmentId, RegistrationNumber, UserId};
 
 /// Intake: registering a submission from any channel, and what the citizen may see of it.
 #[async_trait]
@@ -44,8 +44,8 @@ pub trait StaffStore: Send + Sync {
     -> Result<Department>;
     async fn set_department_head(
         &self,
-        department_id: i64,
-        head_user_id: Option<i64>,
+        department_id: DepartmentId,
+        head_user_id: Option<UserId>,
         at: Timestamp,
         actor: &str,
     ) -> Result<()>;
@@ -68,13 +68,13 @@ pub trait StaffStore: Send + Sync {
         messages: &[NewMessage],
     ) -> Result<()>;
     async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
-    async fn user_by_id(&self, id: i64) -> Result<Option<User>>;
+    async fn user_by_id(&self, id: UserId) -> Result<Option<User>>;
     async fn users(&self) -> Result<Vec<User>>;
     /// Stores a change that waits for a second administrator (journalled).
     async fn request_staff_change(
         &self,
         request: StaffChangeRequest,
-        requested_by: i64,
+        requested_by: UserId,
         at: Timestamp,
         actor: &str,
     ) -> Result<StaffChange>;
@@ -88,7 +88,7 @@ pub trait StaffStore: Send + Sync {
     async fn decide_staff_change(
         &self,
         id: i64,
-        decided_by: Option<i64>,
+        decided_by: Option<UserId>,
         decision: StaffDecision,
         at: Timestamp,
         actor: &str,
@@ -103,7 +103,7 @@ pub trait SignInStore: Send + Sync {
     /// change it (an administrator's reset).
     async fn set_password(
         &self,
-        user_id: i64,
+        user_id: UserId,
         password_hash: &str,
         must_change: bool,
         keep_session: Option<&str>,
@@ -122,7 +122,7 @@ pub trait SignInStore: Send + Sync {
     /// other addresses' stay; returns the failed attempts the owner has not been told of (once).
     async fn record_login_success(
         &self,
-        user_id: i64,
+        user_id: UserId,
         client: &str,
         at: Timestamp,
     ) -> Result<Option<MissedSignIns>>;
@@ -143,7 +143,7 @@ pub trait SignInStore: Send + Sync {
     /// are counted (the name typed may be a password typed in the wrong field).
     async fn sign_in_key(&self) -> Result<String>;
     /// Ends the refusals of every address and forgets the failures (journalled).
-    async fn unlock_user(&self, user_id: i64, at: Timestamp, actor: &str) -> Result<()>;
+    async fn unlock_user(&self, user_id: UserId, at: Timestamp, actor: &str) -> Result<()>;
 }
 
 /// The sessions of signed-in staff.
@@ -152,7 +152,7 @@ pub trait SessionStore: Send + Sync {
     async fn create_session(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         csrf_token: &str,
         at: Timestamp,
         expires_at: Timestamp,
@@ -163,7 +163,7 @@ pub trait SessionStore: Send + Sync {
     /// The live session with this token hash, if it has not expired at `now`.
     async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
-    async fn delete_sessions_of(&self, user_id: i64) -> Result<()>;
+    async fn delete_sessions_of(&self, user_id: UserId) -> Result<()>;
 }
 
 /// Cases as the back office reads and acts on them.
@@ -182,7 +182,7 @@ pub trait CaseStore: Send + Sync {
     async fn inbox(&self, filter: &InboxFilter) -> Result<Vec<CaseSummary>>;
     /// Applies one action: the case's fields, a history event for the citizen, a journal entry,
     /// all in one transaction. Fails with `Conflict` if the case left `expected_status`.
-    async fn apply_change(&self, case_id: i64, change: CaseChange) -> Result<()>;
+    async fn apply_change(&self, case_id: CaseId, change: CaseChange) -> Result<()>;
 }
 
 /// The journal: the hash-chained record of every act, its reading and its verification.
@@ -211,7 +211,7 @@ pub trait JournalStore: Send + Sync {
         since: Timestamp,
         actor: &str,
         action: &str,
-        submission_id: Option<i64>,
+        submission_id: Option<CaseId>,
         details: serde_json::Value,
     ) -> Result<bool>;
     /// Appends an entry that changes nothing else (e.g. a reading of sealed data, a login).
@@ -220,7 +220,7 @@ pub trait JournalStore: Send + Sync {
         at: Timestamp,
         actor: &str,
         action: &str,
-        submission_id: Option<i64>,
+        submission_id: Option<CaseId>,
         details: serde_json::Value,
     ) -> Result<()>;
 }
@@ -242,7 +242,7 @@ pub trait JobStore: Send + Sync {
     /// The run keys a job ran for, in the order run (each at most once): for tests and
     /// operators.
     async fn job_runs(&self, job: crate::model::Job) -> Result<Vec<String>>;
-    async fn reminders_for(&self, user_id: i64) -> Result<Vec<StaffReminder>>;
+    async fn reminders_for(&self, user_id: UserId) -> Result<Vec<StaffReminder>>;
 
     /// Erases the personal data of finished cases past their kind's cutoff date, once per
     /// `run_key` across servers; `None` when another server already ran it.
@@ -258,12 +258,16 @@ pub trait JobStore: Send + Sync {
 #[async_trait]
 pub trait DocumentStore: Send + Sync {
     /// The letters kept with a case, oldest first.
-    async fn documents(&self, case_id: i64) -> Result<Vec<StoredDocument>>;
+    async fn documents(&self, case_id: CaseId) -> Result<Vec<StoredDocument>>;
     /// One letter and its content.
     async fn document_content(&self, id: i64) -> Result<Option<(StoredDocument, Vec<u8>)>>;
     /// Keeps a letter with a case outside any action (e.g. a receipt printed at registration).
-    async fn add_document(&self, case_id: i64, document: NewDocument, at: Timestamp)
-    -> Result<i64>;
+    async fn add_document(
+        &self,
+        case_id: CaseId,
+        document: NewDocument,
+        at: Timestamp,
+    ) -> Result<i64>;
 }
 
 /// The outbox: messages waiting to be sent, claimed by a worker, sent or failed.

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use priemna_domain::access::CaseFacts;
-use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
+use priemna_domain::{CaseId, Channel, DepartmentId, Kind, RegistrationNumber, Status, UserId};
 use std::collections::HashMap;
 
 /// Which cases to export: received from `from` up to (not including) `until`, optionally of one
@@ -22,13 +22,13 @@ use std::collections::HashMap;
 pub struct ExportFilter {
     pub from: Date,
     pub until: Date,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
 }
 
 /// A case as an export shows it: no personal data, and the access facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportCase {
-    pub id: i64,
+    pub id: CaseId,
     pub number: RegistrationNumber,
     pub kind: Kind,
     pub channel: Channel,
@@ -40,15 +40,15 @@ pub struct ExportCase {
     pub answer_due: Option<Date>,
     pub deadline_extended: bool,
     pub answered_at: Option<Timestamp>,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub department_name: Option<String>,
-    pub assignee_id: Option<i64>,
+    pub assignee_id: Option<UserId>,
     /// The Open311 service (problem category).
     pub service_code: Option<String>,
     pub not_considered_rule: Option<String>,
     pub forwarded_to: Option<String>,
     /// The case this one was merged into, by id.
-    pub duplicate_of: Option<i64>,
+    pub duplicate_of: Option<CaseId>,
     /// `overdue`, `due_soon`, `on_track` or `no_deadline`, as the deadline job last rated it.
     pub urgency: priemna_domain::workflow::Urgency,
     pub anonymous: bool,
@@ -56,7 +56,7 @@ pub struct ExportCase {
     pub sealed: bool,
     pub about_employee: bool,
     /// Declared conflicts and the employee a complaint is about.
-    pub conflicted_user_ids: Vec<i64>,
+    pub conflicted_user_ids: Vec<UserId>,
     /// The citizen's rating, 1 … 5.
     pub rating: Option<u8>,
 }
@@ -94,5 +94,8 @@ pub trait ExportStore {
     ) -> Result<Vec<ExportCase>>;
     /// The submitters of these cases, by case id. Sealed cases (whistleblowers) and anonymous
     /// ones have none here. The caller journals the export.
-    async fn export_submitters(&self, case_ids: &[i64]) -> Result<HashMap<i64, ExportSubmitter>>;
+    async fn export_submitters(
+        &self,
+        case_ids: &[CaseId],
+    ) -> Result<HashMap<CaseId, ExportSubmitter>>;
 }

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use priemna_domain::rules::Assessment;
 use priemna_domain::submission::Draft;
-use priemna_domain::{RegistrationNumber, Status};
+use priemna_domain::{DepartmentId, RegistrationNumber, Status};
 
 /// One case to import: checked (`Draft`), judged by the charter's rules on its date of receipt
 /// (`Assessment`, which carries the legal deadline), and what the old register knew of its end.
@@ -22,7 +22,7 @@ pub struct ImportedCase {
     pub assessment: Assessment,
     /// When it was received; its municipal date decides the year of the number.
     pub received_at: Timestamp,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     /// Any status but `Duplicate` (there is no case to merge it into).
     pub status: Status,
     pub answered_at: Option<Timestamp>,

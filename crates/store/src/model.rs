@@ -6,7 +6,7 @@ use priemna_domain::access::{Actor, CaseFacts, CaseScope, Role};
 use priemna_domain::rules::Assessment;
 use priemna_domain::submission::Draft;
 use priemna_domain::workflow::{ReminderKind, Urgency};
-use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
+use priemna_domain::{CaseId, Channel, DepartmentId, Kind, RegistrationNumber, Status, UserId};
 use serde::{Deserialize, Serialize};
 
 /// A checked submission and what the charter's rules said about it, ready to be registered.
@@ -28,7 +28,7 @@ pub struct NewSubmission {
 #[derive(Debug, Clone)]
 pub struct Registered {
     /// The case's id in the register (for what is attached to it later).
-    pub id: i64,
+    pub id: CaseId,
     pub number: RegistrationNumber,
     /// Shown once, here; only its hash is kept.
     pub tracking_code: String,
@@ -91,11 +91,11 @@ pub struct CitizenView {
 /// A member of staff as stored.
 #[derive(Clone, PartialEq, Eq)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub corruption_officer: bool,
     pub active: bool,
     /// argon2id PHC string; never logged.
@@ -164,7 +164,7 @@ impl User {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountState {
     pub role: Role,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub corruption_officer: bool,
     pub active: bool,
     pub display_name: String,
@@ -174,7 +174,7 @@ pub struct AccountState {
 /// A change to an account that waits for a second administrator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffChangeRequest {
-    pub user_id: i64,
+    pub user_id: UserId,
     /// The account as the asker saw it: the change applies only if it is still so.
     pub before: AccountState,
     pub after: AccountState,
@@ -186,12 +186,12 @@ pub struct StaffChangeRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffChange {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub before: AccountState,
     pub after: AccountState,
     pub reset_password: bool,
-    pub requested_by: i64,
+    pub requested_by: UserId,
     pub requested_by_name: String,
     pub requested_at: Timestamp,
     pub state: StaffChangeState,
@@ -276,14 +276,14 @@ pub struct SignInAttempt<'a> {
     /// a name that is none: both are counted alike, so the answers tell no names apart.
     pub account: &'a str,
     /// The account's owner, when there is one (told of failures, e-mailed, journalled).
-    pub owner: Option<i64>,
+    pub owner: Option<UserId>,
     /// An IPv4 address or an IPv6 /64.
     pub client: &'a str,
 }
 
 impl SignInAttempt<'_> {
     /// How an active account is named in `sign_in_failures`.
-    pub fn user_account(user_id: i64) -> String {
+    pub fn user_account(user_id: UserId) -> String {
         format!("user:{user_id}")
     }
 }
@@ -326,7 +326,7 @@ pub struct NewUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub corruption_officer: bool,
     /// Whether it may sign in at once (an administrator's new case handler waits, inactive,
     /// for a second administrator).
@@ -335,11 +335,11 @@ pub struct NewUser {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Department {
-    pub id: i64,
+    pub id: DepartmentId,
     pub name: String,
-    pub head_user_id: Option<i64>,
+    pub head_user_id: Option<UserId>,
 }
 
 /// A live session and its user.
@@ -363,7 +363,7 @@ pub struct PersonalData {
 /// A case as the back office sees it (personal data is fetched separately, when allowed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRecord {
-    pub id: i64,
+    pub id: CaseId,
     pub number: RegistrationNumber,
     pub kind: Kind,
     pub channel: Channel,
@@ -385,9 +385,9 @@ pub struct CaseRecord {
     pub decisions: Vec<StoredDecision>,
     pub sealed: bool,
     pub entered_by: String,
-    pub subject_employee_id: Option<i64>,
-    pub department_id: Option<i64>,
-    pub assignee_id: Option<i64>,
+    pub subject_employee_id: Option<UserId>,
+    pub department_id: Option<DepartmentId>,
+    pub assignee_id: Option<UserId>,
     pub urgency: Urgency,
     pub escalated_at: Option<Timestamp>,
     pub triage_note: Option<String>,
@@ -396,9 +396,9 @@ pub struct CaseRecord {
     pub forwarded_at: Option<Timestamp>,
     pub duplicate_of: Option<RegistrationNumber>,
     pub answer_text: Option<String>,
-    pub answered_by: Option<i64>,
+    pub answered_by: Option<UserId>,
     pub answered_at: Option<Timestamp>,
-    pub conflicted_user_ids: Vec<i64>,
+    pub conflicted_user_ids: Vec<UserId>,
     pub history: Vec<CaseEvent>,
     /// The personal data was erased after the retention period.
     pub anonymised: bool,
@@ -423,8 +423,8 @@ pub struct InboxFilter {
     pub kind: Option<Kind>,
     pub channel: Option<Channel>,
     pub status: Option<Status>,
-    pub department_id: Option<i64>,
-    pub assignee_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
+    pub assignee_id: Option<UserId>,
     /// Only overdue cases.
     pub overdue_only: bool,
     /// Only open cases (the default inbox).
@@ -432,7 +432,7 @@ pub struct InboxFilter {
     /// Include whistleblower reports (only for designated officers).
     pub include_sealed: bool,
     /// Hide cases on which this user has a conflict of interest.
-    pub hide_conflicted_for: Option<i64>,
+    pub hide_conflicted_for: Option<UserId>,
     /// Hide complaints about employees (they are for the Mayor's office).
     pub hide_about_employee: bool,
     pub limit: u32,
@@ -465,9 +465,9 @@ pub struct CaseSummary {
     pub received_at: Timestamp,
     pub answer_due: Option<Date>,
     pub urgency: Urgency,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub department_name: Option<String>,
-    pub assignee_id: Option<i64>,
+    pub assignee_id: Option<UserId>,
     pub assignee_name: Option<String>,
 }
 
@@ -481,20 +481,20 @@ pub struct CaseChange {
     /// The status the action was decided on; the change fails if someone moved the case meanwhile.
     pub expected_status: Status,
     pub new_status: Status,
-    pub department_id: Option<Option<i64>>,
-    pub assignee_id: Option<Option<i64>>,
-    pub subject_employee_id: Option<Option<i64>>,
+    pub department_id: Option<Option<DepartmentId>>,
+    pub assignee_id: Option<Option<UserId>>,
+    pub subject_employee_id: Option<Option<UserId>>,
     pub answer_due: Option<Option<Date>>,
     pub considered: Option<bool>,
     pub decisions: Option<Vec<StoredDecision>>,
     pub triage_note: Option<String>,
     pub not_considered_rule: Option<String>,
     pub forwarded_to: Option<String>,
-    pub duplicate_of: Option<i64>,
+    pub duplicate_of: Option<CaseId>,
     /// (text, signed by user id)
-    pub answer: Option<(String, i64)>,
+    pub answer: Option<(String, UserId)>,
     /// A conflict of interest to record with the change (user id, reason).
-    pub conflict: Option<(i64, String)>,
+    pub conflict: Option<(UserId, String)>,
     /// What the citizen is told, if anything (Bulgarian, English).
     pub citizen_note: Option<(String, String)>,
     /// Before/after and the reason, for the journal. No personal data.
@@ -534,13 +534,13 @@ impl CaseChange {
 }
 
 /// One journal entry.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalEntry {
     pub id: i64,
     pub at: String,
     pub actor: String,
     pub action: String,
-    pub submission_id: Option<i64>,
+    pub submission_id: Option<CaseId>,
     pub details: String,
     pub prev_hash: String,
     pub hash: String,
@@ -603,7 +603,7 @@ pub struct JournalFilter {
     /// `user:ID:NAME`, `clerk:NAME`, `cli:NAME`); empty: by anyone.
     pub actors: Vec<String>,
     /// About this case.
-    pub submission_id: Option<i64>,
+    pub submission_id: Option<CaseId>,
     pub action: Option<String>,
     /// At or after this instant.
     pub from: Option<Timestamp>,
@@ -686,18 +686,18 @@ pub struct DeadlineRunReport {
 /// An open case as the deadline job sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlineCase {
-    pub id: i64,
+    pub id: CaseId,
     pub number: RegistrationNumber,
     pub answer_due: Option<Date>,
     pub urgency: Urgency,
-    pub department_id: Option<i64>,
-    pub assignee_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
+    pub assignee_id: Option<UserId>,
     pub escalated: bool,
     /// A corruption signal (whistleblower report).
     pub sealed: bool,
     pub about_employee: bool,
     /// Declared conflicts and the employee a complaint is about.
-    pub conflicted_user_ids: Vec<i64>,
+    pub conflicted_user_ids: Vec<UserId>,
 }
 
 impl DeadlineCase {
@@ -716,13 +716,13 @@ impl DeadlineCase {
 /// What the deadline job decided for one case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrgencyUpdate {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub urgency: Urgency,
     pub due: Option<Date>,
     /// Mark the case escalated to the Mayor's office.
     pub escalate: bool,
     /// (user id, reminder kind)
-    pub reminders: Vec<(i64, ReminderKind)>,
+    pub reminders: Vec<(UserId, ReminderKind)>,
     /// E-mails about the reminders (each with a `dedupe_key`, so a reminder is mailed once).
     pub messages: Vec<NewMessage>,
 }
@@ -878,7 +878,7 @@ pub struct NewDocument {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredDocument {
     pub id: i64,
-    pub submission_id: i64,
+    pub submission_id: CaseId,
     pub kind: DocumentKind,
     pub outgoing_number: Option<String>,
     pub filename: String,
@@ -980,7 +980,7 @@ pub struct OutboxEntry {
 #[derive(Debug, Clone, Default)]
 pub struct OutboxFilter {
     pub state: Option<OutboxState>,
-    pub submission_id: Option<i64>,
+    pub submission_id: Option<CaseId>,
     pub limit: u32,
     pub offset: u32,
 }

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use priemna_domain::access::CaseFacts;
-use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
+use priemna_domain::{CaseId, Channel, DepartmentId, Kind, RegistrationNumber, Status, UserId};
 
 /// Which cases to read for the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,11 +12,11 @@ pub enum IndexScan {
     /// The next `limit` cases with id greater than `after_id`, by id (a rebuild).
     After { after_id: i64, limit: u32 },
     /// These cases (after a change).
-    Ids(Vec<i64>),
+    Ids(Vec<CaseId>),
     /// These cases, by number (after a registration).
     Numbers(Vec<RegistrationNumber>),
     /// The cases merged into this one as its duplicates.
-    DuplicatesOf(i64),
+    DuplicatesOf(CaseId),
     /// Cases registered after `after_id` or changed since `changed_since` (an RFC 3339 prefix,
     /// compared as text: pass it cut to the second so that nothing of that second is missed),
     /// by id, at most `limit`.
@@ -30,7 +30,7 @@ pub enum IndexScan {
 /// A case as the search index needs it: its text, filters and access facts. No personal data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexCase {
-    pub id: i64,
+    pub id: CaseId,
     pub number: RegistrationNumber,
     pub kind: Kind,
     pub channel: Channel,
@@ -39,16 +39,16 @@ pub struct IndexCase {
     pub body: String,
     pub address: Option<String>,
     pub answer_text: Option<String>,
-    pub department_id: Option<i64>,
-    pub assignee_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
+    pub assignee_id: Option<UserId>,
     pub sealed: bool,
     pub about_employee: bool,
     /// Declared conflicts and the employee a complaint is about.
-    pub conflicted_user_ids: Vec<i64>,
+    pub conflicted_user_ids: Vec<UserId>,
     pub received_at: Timestamp,
     pub received_date: Date,
     pub updated_at: Option<String>,
-    pub duplicate_of: Option<i64>,
+    pub duplicate_of: Option<CaseId>,
 }
 
 impl IndexCase {

@@ -6,9 +6,10 @@
 
 use jiff::Timestamp;
 use priemna_domain::access::Role;
+use priemna_domain::{DepartmentId, UserId};
 use priemna_store::{NewUser, StoreError};
 
-fn officer(username: &str, department_id: Option<i64>) -> NewUser {
+fn officer(username: &str, department_id: Option<DepartmentId>) -> NewUser {
     NewUser {
         username: username.into(),
         display_name: "Петя Колева".into(),
@@ -39,7 +40,12 @@ async fn each_class_of_bad_reference_is_its_own_error_naming_the_field() {
 
     // A user in a department that does not exist; nothing is written.
     let error = store
-        .create_user(officer("eco1", Some(999_999)), at, "test", &[])
+        .create_user(
+            officer("eco1", Some(DepartmentId(999_999))),
+            at,
+            "test",
+            &[],
+        )
         .await
         .unwrap_err();
     assert_eq!(field_of(error), "department_id");
@@ -54,7 +60,7 @@ async fn each_class_of_bad_reference_is_its_own_error_naming_the_field() {
         .create_user(officer("eco1", Some(department.id)), at, "test", &[])
         .await
         .unwrap();
-    user.department_id = Some(999_999);
+    user.department_id = Some(DepartmentId(999_999));
     let error = store.update_user(&user, at, "test", &[]).await.unwrap_err();
     assert_eq!(field_of(error), "department_id");
     let kept = store.user_by_id(user.id).await.unwrap().unwrap();
@@ -62,14 +68,14 @@ async fn each_class_of_bad_reference_is_its_own_error_naming_the_field() {
 
     // A head who is nobody.
     let error = store
-        .set_department_head(department.id, Some(999_999), at, "test")
+        .set_department_head(department.id, Some(UserId(999_999)), at, "test")
         .await
         .unwrap_err();
     assert_eq!(field_of(error), "head_user_id");
 
     // A department that is not there is "not found", not a bad reference.
     let error = store
-        .set_department_head(999_999, Some(user.id), at, "test")
+        .set_department_head(DepartmentId(999_999), Some(user.id), at, "test")
         .await
         .unwrap_err();
     assert!(matches!(error, StoreError::NotFound(_)), "{error:?}");

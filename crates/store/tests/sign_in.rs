@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use jiff::{SignedDuration, Timestamp};
+use priemna_domain::UserId;
 use priemna_domain::access::Role;
 use priemna_store::{
     LockoutPolicy, MessageKind, NewMessage, NewUser, Recipient, SignInAttempt, SignInFailure, Store,
@@ -20,7 +21,7 @@ fn at(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
-async fn store_with_user() -> (tempfile::TempDir, Arc<dyn Store>, i64) {
+async fn store_with_user() -> (tempfile::TempDir, Arc<dyn Store>, UserId) {
     let dir = tempfile::tempdir().unwrap();
     let url = priemna_store::testing::fresh_database_url(dir.path())
         .await

@@ -10,7 +10,7 @@ mod helpers;
 use helpers::{StaffClient, TestApp, named, spawn_app_at};
 use priemna_domain::access::{self, Actor, Permission, Role};
 use priemna_domain::workflow::CaseAction;
-use priemna_domain::{Clock, RegistrationNumber};
+use priemna_domain::{Clock, DepartmentId, RegistrationNumber, UserId};
 use serde_json::{Value, json};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -146,14 +146,14 @@ async fn every_role_permission_and_case_kind_is_enforced_over_http() {
             name,
             client: app.login(name).await,
             actor: Actor {
-                user_id: id,
+                user_id: UserId(id),
                 role,
-                department_id,
+                department_id: department_id.map(DepartmentId),
                 corruption_officer,
             },
         });
     }
-    let id_of = |n: &str| who.iter().find(|w| w.name == n).unwrap().actor.user_id;
+    let id_of = |n: &str| who.iter().find(|w| w.name == n).unwrap().actor.user_id.0;
     let world = World {
         roads,
         social,
@@ -213,7 +213,7 @@ async fn every_role_permission_and_case_kind_is_enforced_over_http() {
                         || access::check_assignment(
                             &w.actor,
                             &current,
-                            current.department_id.or(Some(1)),
+                            current.department_id.or(Some(DepartmentId(1))),
                             None,
                         )
                         .is_ok())
@@ -224,7 +224,7 @@ async fn every_role_permission_and_case_kind_is_enforced_over_http() {
                             Some(&facts(&world, &twin).await),
                         )
                         .is_ok());
-                let request = action_request(action, current.department_id, &twin);
+                let request = action_request(action, current.department_id.map(i64::from), &twin);
                 let (status, body) = w.client.act(&case, request).await;
                 if allowed {
                     assert_ne!(

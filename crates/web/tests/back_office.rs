@@ -35,7 +35,12 @@ async fn town(now: &str) -> Town {
         .add_staff("head_roads", "department_head", Some(roads), false)
         .await;
     app.store
-        .set_department_head(roads, Some(head), app.clock_now(), "test")
+        .set_department_head(
+            priemna_domain::DepartmentId(roads),
+            Some(priemna_domain::UserId(head)),
+            app.clock_now(),
+            "test",
+        )
         .await
         .unwrap();
     app.add_staff("officer_roads", "case_officer", Some(roads), false)

@@ -691,7 +691,10 @@ async fn the_administrator_adds_a_user_through_the_form() {
         .unwrap()
         .unwrap();
     assert_eq!(user.role.as_str(), "case_officer");
-    assert_eq!(user.department_id, Some(office.department));
+    assert_eq!(
+        user.department_id,
+        Some(priemna_domain::DepartmentId(office.department))
+    );
     // The designation (and the activation) wait for a second administrator.
     assert!(!user.corruption_officer);
     let page = admin.get("/staff/admin?done=user_added_pending").await;

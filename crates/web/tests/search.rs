@@ -232,7 +232,12 @@ async fn search_respects_the_access_rules() {
         .add_staff("head_social", "department_head", Some(social), false)
         .await;
     app.store
-        .set_department_head(social, Some(head), app.clock.now(), "test")
+        .set_department_head(
+            priemna_domain::DepartmentId(social),
+            Some(priemna_domain::UserId(head)),
+            app.clock.now(),
+            "test",
+        )
         .await
         .unwrap();
     app.add_staff("officer", "case_officer", Some(roads), false)

@@ -10,7 +10,7 @@ mod helpers;
 use helpers::{TestApp, named, spawn_app_at};
 use priemna_app::stats::{StatsView, load, refresh};
 use priemna_domain::stats::{Month, Period, Tally};
-use priemna_domain::{Channel, Clock, Kind};
+use priemna_domain::{Channel, Clock, DepartmentId, Kind};
 use serde_json::{Value, json};
 
 async fn submit(app: &TestApp, body: Value) -> String {
@@ -60,8 +60,8 @@ fn pothole() -> Value {
 async fn each_measure_matches_cases_whose_answers_are_known_across_the_new_year() {
     // Monday 29 December 2025.
     let app = spawn_app_at("2025-12-29T10:00:00+02:00").await;
-    let roads = app.add_department("Пътища").await;
-    let social = app.add_department("Социални дейности").await;
+    let roads = DepartmentId(app.add_department("Пътища").await);
+    let social = DepartmentId(app.add_department("Социални дейности").await);
     app.add_staff("mayor", "mayors_office", None, false).await;
 
     // A: a written complaint about bad administration, due in 7 days (Monday 5 January),
@@ -287,7 +287,7 @@ async fn each_measure_matches_cases_whose_answers_are_known_across_the_new_year(
     assert_eq!(app.store.stats_freshness().await.unwrap().stale_months, 0);
 }
 
-fn department(view: &StatsView, id: Option<i64>) -> Tally {
+fn department(view: &StatsView, id: Option<DepartmentId>) -> Tally {
     view.report
         .by_department
         .iter()

@@ -683,13 +683,13 @@ async fn the_cases_export_shows_personal_data_only_where_the_role_allows_and_nev
         if page.is_empty() {
             break;
         }
-        after = page.last().unwrap().id;
+        after = page.last().unwrap().id.0;
         seen.extend(page.into_iter().map(|c| c.id));
     }
     assert_eq!(seen.len(), 6);
     assert!(seen.windows(2).all(|w| w[0] < w[1]));
     let roads_only = ExportFilter {
-        department_id: Some(roads),
+        department_id: Some(priemna_domain::DepartmentId(roads)),
         ..filter
     };
     assert_eq!(

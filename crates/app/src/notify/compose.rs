@@ -7,6 +7,7 @@ use crate::AppError;
 use crate::staff::Staff;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use priemna_domain::UserId;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::workflow::{CaseAction, ReminderKind};
 use priemna_letters::{
@@ -289,7 +290,7 @@ pub fn reminder_messages(
     app: &App,
     users: &[priemna_store::User],
     case: &priemna_store::DeadlineCase,
-    reminders: &[(i64, ReminderKind)],
+    reminders: &[(UserId, ReminderKind)],
 ) -> Vec<priemna_store::NewMessage> {
     reminders
         .iter()

@@ -9,10 +9,10 @@ use super::{Notifier, calendar};
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use maud::{DOCTYPE, Markup, html};
-use priemna_domain::RegistrationNumber;
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::rules::Assessment;
 use priemna_domain::submission::Draft;
+use priemna_domain::{CaseId, RegistrationNumber, UserId};
 use priemna_letters::bg_date;
 use priemna_store::{
     MessageKind, NUMBER_PLACEHOLDER, NewMessage, Recipient, TRACKING_CODE_PLACEHOLDER,
@@ -417,8 +417,8 @@ pub fn staff_reminder(
     n: &Notifier,
     email: &str,
     name: &str,
-    case_id: i64,
-    user_id: i64,
+    case_id: CaseId,
+    user_id: UserId,
     number: RegistrationNumber,
     kind: &str,
     due: Option<Date>,

@@ -7,7 +7,7 @@ use crate::model::{
 };
 use crate::{Result, StoreError};
 use jiff::Timestamp;
-use priemna_domain::{Channel, Kind, RegistrationNumber, Status};
+use priemna_domain::{CaseId, Channel, DepartmentId, Kind, RegistrationNumber, Status, UserId};
 use serde_json::json;
 use super::{Db, DbPool};
 use sqlx::QueryBuilder;
@@ -112,7 +112,7 @@ impl TryFrom<CaseRow> for CaseRecord {
 
     fn try_from(row: CaseRow) -> Result<CaseRecord> {
         Ok(CaseRecord {
-            id: row.id,
+            id: CaseId(row.id),
             number: parse_number(&row.number)?,
             kind: parse_kind(&row.kind)?,
             channel: parse_channel(&row.channel)?,
@@ -136,9 +136,9 @@ impl TryFrom<CaseRow> for CaseRecord {
                 .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
             sealed: row.sealed,
             entered_by: row.entered_by,
-            subject_employee_id: row.subject_employee_id,
-            department_id: row.department_id,
-            assignee_id: row.assignee_id,
+            subject_employee_id: row.subject_employee_id.map(UserId),
+            department_id: row.department_id.map(DepartmentId),
+            assignee_id: row.assignee_id.map(UserId),
             urgency: parse_urgency(&row.urgency)?,
             escalated_at: opt_timestamp(row.escalated_at)?,
             triage_note: row.triage_note,
@@ -147,7 +147,7 @@ impl TryFrom<CaseRow> for CaseRecord {
             forwarded_at: opt_timestamp(row.forwarded_at)?,
             duplicate_of: row.duplicate_of_number.as_deref().map(parse_number).transpose()?,
             answer_text: row.answer_text,
-            answered_by: row.answered_by,
+            answered_by: row.answered_by.map(UserId),
             answered_at: opt_timestamp(row.answered_at)?,
             conflicted_user_ids: Vec::new(),
             history: Vec::new(),
@@ -172,17 +172,20 @@ pub async fn by_number(
     };
     let mut case = CaseRecord::try_from(row)?;
     case.conflicted_user_ids =
-        sqlx::query_scalar("SELECT user_id FROM conflicts WHERE submission_id = $1")
-            .bind(case.id)
+        sqlx::query_scalar::<Db, i64>("SELECT user_id FROM conflicts WHERE submission_id = $1")
+            .bind(case.id.0)
             .fetch_all(read)
-            .await?;
+            .await?
+            .into_iter()
+            .map(UserId)
+            .collect();
     // The employee a complaint is about is in conflict with it by definition.
     if let Some(subject) = case.subject_employee_id
         && !case.conflicted_user_ids.contains(&subject)
     {
         case.conflicted_user_ids.push(subject);
     }
-    case.history = history(read, case.id).await?;
+    case.history = history(read, case.id.0).await?;
     Ok(Some(case))
 }
 
@@ -202,7 +205,7 @@ pub async fn personal_data(
     let row = sqlx::query_as::<_, PersonalData>(&format!(
         "SELECT name, address, phone, email, egn FROM {table} WHERE submission_id = $1"
     ))
-    .bind(case.id)
+    .bind(case.id.0)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else {
@@ -265,10 +268,10 @@ pub async fn inbox(read: &DbPool, filter: &InboxFilter) -> Result<Vec<CaseSummar
         q.push(" AND s.status = ").push_bind(status.as_str());
     }
     if let Some(department) = filter.department_id {
-        q.push(" AND s.department_id = ").push_bind(department);
+        q.push(" AND s.department_id = ").push_bind(department.0);
     }
     if let Some(assignee) = filter.assignee_id {
-        q.push(" AND s.assignee_id = ").push_bind(assignee);
+        q.push(" AND s.assignee_id = ").push_bind(assignee.0);
     }
     if filter.overdue_only {
         q.push(" AND s.urgency = 'overdue'");
@@ -286,9 +289,9 @@ pub async fn inbox(read: &DbPool, filter: &InboxFilter) -> Result<Vec<CaseSummar
     }
     if let Some(user) = filter.hide_conflicted_for {
         q.push(" AND (s.subject_employee_id IS NULL OR s.subject_employee_id <> ")
-            .push_bind(user)
+            .push_bind(user.0)
             .push(") AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.submission_id = s.id AND c.user_id = ")
-            .push_bind(user)
+            .push_bind(user.0)
             .push(")");
     }
     q.push(
@@ -338,28 +341,28 @@ impl TryFrom<SummaryRow> for CaseSummary {
             received_at: parse_timestamp(&row.received_at)?,
             answer_due: parse_date(row.answer_due)?,
             urgency: parse_urgency(&row.urgency)?,
-            department_id: row.department_id,
+            department_id: row.department_id.map(DepartmentId),
             department_name: row.department_name,
-            assignee_id: row.assignee_id,
+            assignee_id: row.assignee_id.map(UserId),
             assignee_name: row.assignee_name,
         })
     }
 }
 
-pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> Result<()> {
+pub async fn apply_change(write: &DbPool, case_id: CaseId, change: CaseChange) -> Result<()> {
     let at = change.at.to_string();
     let mut tx = super::begin_write(write).await?;
     let mut q: QueryBuilder<Db> = QueryBuilder::new("UPDATE submissions SET status = ");
     q.push_bind(change.new_status.as_str());
     q.push(", updated_at = ").push_bind(at.clone());
     if let Some(v) = change.department_id {
-        q.push(", department_id = ").push_bind(v);
+        q.push(", department_id = ").push_bind(v.map(i64::from));
     }
     if let Some(v) = change.assignee_id {
-        q.push(", assignee_id = ").push_bind(v);
+        q.push(", assignee_id = ").push_bind(v.map(i64::from));
     }
     if let Some(v) = change.subject_employee_id {
-        q.push(", subject_employee_id = ").push_bind(v);
+        q.push(", subject_employee_id = ").push_bind(v.map(i64::from));
     }
     if let Some(v) = change.answer_due {
         q.push(", answer_due = ")
@@ -391,13 +394,13 @@ pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> R
             .push_bind(at.clone());
     }
     if let Some(v) = change.duplicate_of {
-        q.push(", duplicate_of = ").push_bind(v);
+        q.push(", duplicate_of = ").push_bind(v.0);
     }
     if let Some((text, signer)) = &change.answer {
         q.push(", answer_text = ")
             .push_bind(text.clone())
             .push(", answered_by = ")
-            .push_bind(*signer)
+            .push_bind(signer.0)
             .push(", answered_at = ")
             .push_bind(at.clone());
     }
@@ -411,7 +414,7 @@ pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> R
         // Reopened: the case is live again (the deadline job re-rates it on its next run).
         q.push(", finished_at = NULL");
     }
-    q.push(" WHERE id = ").push_bind(case_id);
+    q.push(" WHERE id = ").push_bind(case_id.0);
     q.push(" AND status = ")
         .push_bind(change.expected_status.as_str());
     let updated = q.build().execute(&mut *tx).await?.rows_affected();
@@ -428,8 +431,8 @@ pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> R
             "INSERT INTO conflicts (submission_id, user_id, reason, declared_at)
              VALUES ($1, $2, $3, $4) ON CONFLICT (submission_id, user_id) DO NOTHING",
         )
-        .bind(case_id)
-        .bind(user_id)
+        .bind(case_id.0)
+        .bind(user_id.0)
         .bind(reason)
         .bind(&at)
         .execute(&mut *tx)
@@ -440,7 +443,7 @@ pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> R
             "INSERT INTO case_events (submission_id, at, status, note_bg, note_en)
              VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(case_id)
+        .bind(case_id.0)
         .bind(&at)
         .bind(change.new_status.as_str())
         .bind(bg)
@@ -450,10 +453,10 @@ pub async fn apply_change(write: &DbPool, case_id: i64, change: CaseChange) -> R
     }
     // Letters and e-mails the action causes, in the same transaction.
     let document_ids =
-        super::outbox::insert_documents(&mut tx, case_id, &change.documents, &at).await?;
+        super::outbox::insert_documents(&mut tx, case_id.0, &change.documents, &at).await?;
     super::outbox::enqueue(
         &mut tx,
-        Some(case_id),
+        Some(case_id.0),
         &change.messages,
         &document_ids,
         &at,

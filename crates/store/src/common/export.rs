@@ -7,14 +7,15 @@ use crate::export::{ExportCase, ExportFilter, ExportStore, ExportSubmitter};
 use crate::rows::{parse_date, parse_status, parse_timestamp};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
+use priemna_domain::{CaseId, DepartmentId, UserId};
 use sqlx::{QueryBuilder, Row};
 use std::collections::HashMap;
 
 /// The most cases one call returns, whatever the caller asks.
 const MAX_PAGE: u32 = 5000;
 
-async fn conflicts_of(read: &DbPool, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
-    let mut conflicts: HashMap<i64, Vec<i64>> = HashMap::new();
+async fn conflicts_of(read: &DbPool, ids: &[i64]) -> Result<HashMap<i64, Vec<UserId>>> {
+    let mut conflicts: HashMap<i64, Vec<UserId>> = HashMap::new();
     if ids.is_empty() {
         return Ok(conflicts);
     }
@@ -29,7 +30,7 @@ async fn conflicts_of(read: &DbPool, ids: &[i64]) -> Result<HashMap<i64, Vec<i64
         conflicts
             .entry(row.try_get("submission_id")?)
             .or_default()
-            .push(row.try_get("user_id")?);
+            .push(UserId(row.try_get("user_id")?));
     }
     Ok(conflicts)
 }
@@ -60,7 +61,7 @@ impl ExportStore for ThisStore {
             .push(" AND s.received_date < ")
             .push_bind(filter.until.to_string());
         if let Some(department) = filter.department_id {
-            q.push(" AND s.department_id = ").push_bind(department);
+            q.push(" AND s.department_id = ").push_bind(department.0);
         }
         q.push(" ORDER BY s.id LIMIT ")
             .push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
@@ -71,7 +72,7 @@ impl ExportStore for ThisStore {
             .map(|row| {
                 let mut conflicted = conflicts.remove(&row.id).unwrap_or_default();
                 // The employee a complaint is about is in conflict with it by definition.
-                if let Some(subject) = row.subject_employee_id
+                if let Some(subject) = row.subject_employee_id.map(UserId)
                     && !conflicted.contains(&subject)
                 {
                     conflicted.push(subject);
@@ -83,7 +84,7 @@ impl ExportStore for ThisStore {
             .collect()
     }
 
-    async fn export_submitters(&self, case_ids: &[i64]) -> Result<HashMap<i64, ExportSubmitter>> {
+    async fn export_submitters(&self, case_ids: &[CaseId]) -> Result<HashMap<CaseId, ExportSubmitter>> {
         let mut found = HashMap::new();
         if case_ids.is_empty() {
             return Ok(found);
@@ -97,12 +98,12 @@ impl ExportStore for ThisStore {
         );
         let mut list = q.separated(", ");
         for id in case_ids {
-            list.push_bind(*id);
+            list.push_bind(id.0);
         }
         q.push(")");
         for row in q.build_query_as::<SubmitterRow>().fetch_all(&self.read).await? {
             found.insert(
-                row.submission_id,
+                CaseId(row.submission_id),
                 ExportSubmitter {
                     name: row.name,
                     address: row.address,
@@ -150,7 +151,7 @@ impl TryFrom<ExportRow> for ExportCase {
 
     fn try_from(row: ExportRow) -> Result<ExportCase> {
         Ok(ExportCase {
-            id: row.id,
+            id: CaseId(row.id),
             number: parse_number(&row.number)?,
             kind: parse_kind(&row.kind)?,
             channel: parse_channel(&row.channel)?,
@@ -162,13 +163,13 @@ impl TryFrom<ExportRow> for ExportCase {
             answer_due: parse_date(row.answer_due)?,
             deadline_extended: row.deadline_extended,
             answered_at: row.answered_at.as_deref().map(parse_timestamp).transpose()?,
-            department_id: row.department_id,
+            department_id: row.department_id.map(DepartmentId),
             department_name: row.department_name,
-            assignee_id: row.assignee_id,
+            assignee_id: row.assignee_id.map(UserId),
             service_code: row.service_code,
             not_considered_rule: row.not_considered_rule,
             forwarded_to: row.forwarded_to,
-            duplicate_of: row.duplicate_of,
+            duplicate_of: row.duplicate_of.map(CaseId),
             urgency: crate::rows::parse_urgency(&row.urgency)?,
             anonymous: row.anonymous,
             sealed: row.sealed,

@@ -7,7 +7,7 @@ use crate::portal::{FormCleanup, FormOnce, FormResult, KeptUpload, NewAttachment
 use crate::rows::{is_unique_violation, parse_timestamp};
 use crate::{Result, StoreError};
 use jiff::Timestamp;
-use priemna_domain::RegistrationNumber;
+use priemna_domain::{CaseId, RegistrationNumber};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
@@ -347,7 +347,7 @@ async fn journal_attach(
         at,
         actor,
         "attach",
-        Some(submission_id),
+        Some(CaseId(submission_id)),
         &details,
         Some(head),
     )

@@ -15,7 +15,7 @@ use crate::tracking::{TrackingCode, hash_tracking_code};
 use crate::{Result, StoreError};
 use priemna_domain::clock::local_date;
 use priemna_domain::submission::Submitter;
-use priemna_domain::{Kind, RegistrationNumber, Status};
+use priemna_domain::{CaseId, Kind, RegistrationNumber, Status};
 use sqlx::Transaction;
 use tokio::sync::{mpsc, oneshot};
 
@@ -488,7 +488,7 @@ async fn write_bulk(
     Ok(rows
         .iter()
         .map(|(job, id, _, number)| Registered {
-            id: *id,
+            id: priemna_domain::CaseId(*id),
             number: *number,
             tracking_code: job.prepared.tracking_code.as_str().to_owned(),
             received_at: job.submission.received_at,
@@ -637,7 +637,7 @@ async fn insert_numbered(
         received_at,
         &submission.entered_by,
         "register",
-        Some(id),
+        Some(CaseId(id)),
         &details,
         chain_head,
     )
@@ -651,7 +651,7 @@ async fn insert_numbered(
             received_at,
             &submission.entered_by,
             "record_consent",
-            Some(id),
+            Some(CaseId(id)),
             &consent,
             Some(&hash),
         )
@@ -694,7 +694,7 @@ async fn insert_numbered(
 
     Ok((
         Registered {
-            id,
+            id: CaseId(id),
             number,
             tracking_code: tracking_code.as_str().to_owned(),
             received_at: submission.received_at,

@@ -9,6 +9,7 @@ use crate::rows::{parse_date, parse_reminder_kind, parse_timestamp, parse_urgenc
 use priemna_domain::workflow::Urgency;
 use jiff::Timestamp;
 use priemna_domain::access::CaseFacts;
+use priemna_domain::{CaseId, DepartmentId, UserId};
 use serde_json::json;
 use sqlx::{QueryBuilder, Row};
 use std::collections::HashMap;
@@ -30,19 +31,19 @@ pub async fn open_cases(read: &DbPool) -> Result<Vec<DeadlineCase>> {
          JOIN submissions s ON s.id = c.submission_id WHERE s.status IN {}",
         super::cases::OPEN_STATUSES_SQL
     );
-    let mut conflicts: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut conflicts: HashMap<i64, Vec<UserId>> = HashMap::new();
     for row in sqlx::query(&conflicts_sql).fetch_all(read).await? {
         conflicts
             .entry(row.try_get("submission_id")?)
             .or_default()
-            .push(row.try_get("user_id")?);
+            .push(UserId(row.try_get("user_id")?));
     }
     rows.into_iter()
         .map(|row| {
-            let subject = row.subject_employee_id;
+            let subject = row.subject_employee_id.map(UserId);
             let mut case = DeadlineCase::try_from(row)?;
             case.conflicted_user_ids =
-                with_subject(conflicts.remove(&case.id).unwrap_or_default(), subject);
+                with_subject(conflicts.remove(&case.id.0).unwrap_or_default(), subject);
             Ok(case)
         })
         .collect()
@@ -69,12 +70,12 @@ impl TryFrom<DeadlineRow> for DeadlineCase {
 
     fn try_from(row: DeadlineRow) -> Result<DeadlineCase> {
         Ok(DeadlineCase {
-            id: row.id,
+            id: CaseId(row.id),
             number: parse_number(&row.number)?,
             answer_due: parse_date(row.answer_due)?,
             urgency: parse_urgency(&row.urgency)?,
-            department_id: row.department_id,
-            assignee_id: row.assignee_id,
+            department_id: row.department_id.map(DepartmentId),
+            assignee_id: row.assignee_id.map(UserId),
             escalated: row.escalated_at.is_some(),
             sealed: row.sealed,
             about_employee: row.about_employee,
@@ -84,7 +85,7 @@ impl TryFrom<DeadlineRow> for DeadlineCase {
 }
 
 /// The employee a complaint is about is conflicted too, as in every other reading of a case.
-fn with_subject(mut conflicted: Vec<i64>, subject: Option<i64>) -> Vec<i64> {
+fn with_subject(mut conflicted: Vec<UserId>, subject: Option<UserId>) -> Vec<UserId> {
     if let Some(subject) = subject
         && !conflicted.contains(&subject)
     {
@@ -127,13 +128,13 @@ pub async fn record_run(
         }
         sqlx::query("UPDATE submissions SET urgency = $1 WHERE id = $2")
             .bind(update.urgency.as_str())
-            .bind(update.case_id)
+            .bind(update.case_id.0)
             .execute(&mut *tx)
             .await?;
         if update.escalate {
             sqlx::query("UPDATE submissions SET escalated_at = $1 WHERE id = $2")
                 .bind(&at_text)
-                .bind(update.case_id)
+                .bind(update.case_id.0)
                 .execute(&mut *tx)
                 .await?;
             report.escalated += 1;
@@ -156,8 +157,8 @@ pub async fn record_run(
                  VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (submission_id, user_id, kind, due) DO NOTHING",
             )
-            .bind(update.case_id)
-            .bind(user_id)
+            .bind(update.case_id.0)
+            .bind(user_id.0)
             .bind(kind.as_str())
             .bind(&due)
             .bind(&at_text)
@@ -168,7 +169,7 @@ pub async fn record_run(
         // E-mails about the reminders (deduplicated by key, like the reminders themselves).
         super::outbox::enqueue(
             &mut tx,
-            Some(update.case_id),
+            Some(update.case_id.0),
             &update.messages,
             &[],
             &at_text,
@@ -203,17 +204,17 @@ pub async fn runs(read: &DbPool, job: Job) -> Result<Vec<String>> {
 
 /// A member of staff's latest reminders, each with its case's current access facts: the caller
 /// shows only those whose case the reader may still view.
-pub async fn reminders_for(read: &DbPool, user_id: i64) -> Result<Vec<StaffReminder>> {
+pub async fn reminders_for(read: &DbPool, user_id: UserId) -> Result<Vec<StaffReminder>> {
     let rows = sqlx::query_as::<_, ReminderRow>(
         "SELECT r.id, r.submission_id, s.number, s.subject, r.kind, r.due, r.created_at,
                 s.department_id, s.assignee_id, s.sealed, s.about_employee, s.subject_employee_id
          FROM staff_reminders r JOIN submissions s ON s.id = r.submission_id
          WHERE r.user_id = $1 ORDER BY r.id DESC LIMIT 200",
     )
-    .bind(user_id)
+    .bind(user_id.0)
     .fetch_all(read)
     .await?;
-    let mut conflicts: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut conflicts: HashMap<i64, Vec<UserId>> = HashMap::new();
     if !rows.is_empty() {
         let mut c: QueryBuilder<Db> = QueryBuilder::new(
             "SELECT submission_id, user_id FROM conflicts WHERE submission_id IN (",
@@ -225,7 +226,7 @@ pub async fn reminders_for(read: &DbPool, user_id: i64) -> Result<Vec<StaffRemin
         c.push(")");
         for row in c.build().fetch_all(read).await? {
             let case: i64 = row.try_get("submission_id")?;
-            let user: i64 = row.try_get("user_id")?;
+            let user = UserId(row.try_get("user_id")?);
             let list = conflicts.entry(case).or_default();
             if !list.contains(&user) {
                 list.push(user);
@@ -236,7 +237,7 @@ pub async fn reminders_for(read: &DbPool, user_id: i64) -> Result<Vec<StaffRemin
         .map(|row| {
             let conflicted = with_subject(
                 conflicts.get(&row.submission_id).cloned().unwrap_or_default(),
-                row.subject_employee_id,
+                row.subject_employee_id.map(UserId),
             );
             let mut reminder = StaffReminder::try_from(row)?;
             reminder.facts.conflicted_user_ids = conflicted;
@@ -275,8 +276,8 @@ impl TryFrom<ReminderRow> for StaffReminder {
             due: parse_date(row.due)?.unwrap_or_default(),
             created_at: parse_timestamp(&row.created_at)?,
             facts: CaseFacts {
-                department_id: row.department_id,
-                assignee_id: row.assignee_id,
+                department_id: row.department_id.map(DepartmentId),
+                assignee_id: row.assignee_id.map(UserId),
                 corruption: row.sealed,
                 about_employee: row.about_employee,
                 conflicted_user_ids: Vec::new(),

@@ -4,6 +4,7 @@ use crate::journal::{GENESIS, entry_hash};
 use crate::model::{JournalBreak, JournalCursor, JournalEntry, JournalFilter, JournalVerdict};
 use crate::{Result, StoreError};
 use jiff::Timestamp;
+use priemna_domain::CaseId;
 use super::{Db, DbConn, DbPool, DbRow};
 use sqlx::{FromRow, QueryBuilder};
 
@@ -14,10 +15,11 @@ pub async fn append(
     at: &str,
     actor: &str,
     action: &str,
-    submission_id: Option<i64>,
+    submission_id: Option<CaseId>,
     details: &str,
     known_head: Option<&str>,
 ) -> Result<String> {
+    let submission_id = submission_id.map(i64::from);
     let prev_hash = match known_head {
         Some(head) => head.to_owned(),
         None => sqlx::query_scalar::<Db, String>(
@@ -44,8 +46,31 @@ pub async fn append(
     Ok(hash)
 }
 
+/// A `journal` row as stored.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    at: String,
+    actor: String,
+    action: String,
+    submission_id: Option<i64>,
+    details: String,
+    prev_hash: String,
+    hash: String,
+}
+
 fn entry(row: &DbRow) -> Result<JournalEntry> {
-    Ok(JournalEntry::from_row(row)?)
+    let row = EntryRow::from_row(row)?;
+    Ok(JournalEntry {
+        id: row.id,
+        at: row.at,
+        actor: row.actor,
+        action: row.action,
+        submission_id: row.submission_id.map(CaseId),
+        details: row.details,
+        prev_hash: row.prev_hash,
+        hash: row.hash,
+    })
 }
 
 pub async fn list(pool: &DbPool, after_id: i64, limit: u32) -> Result<Vec<JournalEntry>> {
@@ -69,7 +94,7 @@ fn push_filter(q: &mut QueryBuilder<'_, Db>, filter: &JournalFilter) {
         q.push(")");
     }
     if let Some(id) = filter.submission_id {
-        q.push(" AND submission_id = ").push_bind(id);
+        q.push(" AND submission_id = ").push_bind(id.0);
     }
     if let Some(action) = &filter.action {
         q.push(" AND action = ").push_bind(action.clone());
@@ -161,7 +186,7 @@ pub async fn append_once(
     since: Timestamp,
     actor: &str,
     action: &str,
-    submission_id: Option<i64>,
+    submission_id: Option<CaseId>,
     details: &serde_json::Value,
 ) -> Result<bool> {
     const SEEN: &str = "SELECT id FROM journal
@@ -170,7 +195,7 @@ pub async fn append_once(
          LIMIT 1";
     let details = details_json(details)?;
     let since = since.to_string();
-    let key = submission_id.unwrap_or(0);
+    let key = submission_id.map_or(0, i64::from);
     // A repetition is answered from the reading pool, without taking the write lock.
     let seen = sqlx::query_scalar::<Db, i64>(SEEN)
         .bind(actor)
@@ -223,7 +248,7 @@ pub async fn verify(pool: &DbPool) -> Result<JournalVerdict> {
                 &e.at,
                 &e.actor,
                 &e.action,
-                e.submission_id,
+                e.submission_id.map(i64::from),
                 &e.details,
             );
             if recomputed != e.hash {

@@ -12,6 +12,7 @@
 // delivery is recognisable as the same message.
 
 use super::journal::{append, details_json};
+use priemna_domain::CaseId;
 use super::{Db, DbConn, DbPool, DbRow};
 use crate::model::{
     DocumentKind, MessageKind,
@@ -451,7 +452,7 @@ pub async fn list(read: &DbPool, filter: &OutboxFilter) -> Result<Vec<OutboxEntr
         q.push(" AND o.state = ").push_bind(state.as_str());
     }
     if let Some(id) = filter.submission_id {
-        q.push(" AND o.submission_id = ").push_bind(id);
+        q.push(" AND o.submission_id = ").push_bind(id.0);
     }
     q.push(" ORDER BY o.id DESC LIMIT ")
         .push_bind(i64::from(filter.limit.clamp(1, 1000)))
@@ -559,7 +560,7 @@ impl TryFrom<DocumentRow> for StoredDocument {
     fn try_from(row: DocumentRow) -> Result<StoredDocument> {
         Ok(StoredDocument {
             id: row.id,
-            submission_id: row.submission_id,
+            submission_id: CaseId(row.submission_id),
             kind: DocumentKind::parse(&row.kind)
                 .ok_or_else(|| StoreError::Corrupt(format!("document kind {:?}", row.kind)))?,
             outgoing_number: row.outgoing_number,
@@ -580,11 +581,11 @@ fn document(row: &DbRow) -> Result<StoredDocument> {
 const DOCUMENT_COLUMNS: &str = "id, submission_id, kind, outgoing_number, filename, content_type,
      CAST(length(content) AS BIGINT) AS size, sha256, created_at, created_by";
 
-pub async fn documents(read: &DbPool, submission_id: i64) -> Result<Vec<StoredDocument>> {
+pub async fn documents(read: &DbPool, submission_id: CaseId) -> Result<Vec<StoredDocument>> {
     let rows = sqlx::query(&format!(
         "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE submission_id = $1 ORDER BY id"
     ))
-    .bind(submission_id)
+    .bind(submission_id.0)
     .fetch_all(read)
     .await?;
     rows.iter().map(document).collect()
@@ -608,14 +609,14 @@ pub async fn document_content(
 
 pub async fn add_document(
     write: &DbPool,
-    submission_id: i64,
+    submission_id: CaseId,
     new: &NewDocument,
     at: Timestamp,
 ) -> Result<i64> {
     let mut tx = super::begin_write(write).await?;
     let ids = insert_documents(
         &mut tx,
-        submission_id,
+        submission_id.0,
         std::slice::from_ref(new),
         &at.to_string(),
     )

@@ -13,7 +13,7 @@ use crate::{Result, StoreError};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use priemna_domain::RegistrationNumber;
+use priemna_domain::{CaseId, RegistrationNumber};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
@@ -186,7 +186,7 @@ impl PortalStore for ThisStore {
                 "size": size,
                 "sha256": sha256,
             }))?;
-            append(&mut tx, &at_text, actor, "attach", Some(id), &details, None).await?;
+            append(&mut tx, &at_text, actor, "attach", Some(CaseId(id)), &details, None).await?;
             stored.push(AttachmentInfo {
                 id: attachment_id,
                 filename: file.filename,
@@ -276,7 +276,7 @@ impl PortalStore for ThisStore {
             &at_text,
             "citizen",
             "survey",
-            Some(id),
+            Some(CaseId(id)),
             &details,
             None,
         )

@@ -7,7 +7,7 @@ use super::{DbPool, begin_write};
 use crate::Result;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use priemna_domain::Kind;
+use priemna_domain::{CaseId, Kind};
 use serde_json::json;
 use sqlx::Row;
 
@@ -76,7 +76,7 @@ pub async fn anonymise(
             let details = details_json(&json!({
                 "number": number, "kind": kind.as_str(), "cutoff": cutoff.to_string(),
             }))?;
-            append(&mut tx, &at_text, "system:retention", "anonymise", Some(id), &details, None)
+            append(&mut tx, &at_text, "system:retention", "anonymise", Some(CaseId(id)), &details, None)
                 .await?;
             erased += 1;
         }

@@ -3,6 +3,7 @@
 use super::cases::{parse_channel, parse_kind, parse_number};
 use super::journal::{append, details_json};
 use super::{Db, DbConn, DbPool};
+use priemna_domain::{CaseId, DepartmentId, UserId};
 use crate::model::CaseChange;
 use crate::rows::{parse_date, parse_status, parse_timestamp};
 use crate::search_types::{IndexCase, IndexScan, RegisterMarker};
@@ -33,7 +34,7 @@ pub async fn cases_for_index(read: &DbPool, scan: &IndexScan) -> Result<Vec<Inde
             q.push("s.id IN (");
             let mut list = q.separated(", ");
             for id in ids {
-                list.push_bind(*id);
+                list.push_bind(id.0);
             }
             q.push(") ORDER BY s.id");
         }
@@ -62,12 +63,12 @@ pub async fn cases_for_index(read: &DbPool, scan: &IndexScan) -> Result<Vec<Inde
         }
         IndexScan::DuplicatesOf(id) => {
             q.push("s.duplicate_of = ")
-                .push_bind(*id)
+                .push_bind(id.0)
                 .push(" ORDER BY s.id");
         }
     }
     let rows = q.build_query_as::<IndexRow>().fetch_all(read).await?;
-    let mut conflicts: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut conflicts: HashMap<i64, Vec<UserId>> = HashMap::new();
     if !rows.is_empty() {
         let mut c: QueryBuilder<Db> = QueryBuilder::new(
             "SELECT submission_id, user_id FROM conflicts WHERE submission_id IN (",
@@ -79,13 +80,13 @@ pub async fn cases_for_index(read: &DbPool, scan: &IndexScan) -> Result<Vec<Inde
         c.push(")");
         let pairs: Vec<(i64, i64)> = c.build_query_as().fetch_all(read).await?;
         for (case, user) in pairs {
-            conflicts.entry(case).or_default().push(user);
+            conflicts.entry(case).or_default().push(UserId(user));
         }
     }
     rows.into_iter()
         .map(|row| {
             let mut conflicted = conflicts.remove(&row.id).unwrap_or_default();
-            if let Some(subject) = row.subject_employee_id
+            if let Some(subject) = row.subject_employee_id.map(UserId)
                 && !conflicted.contains(&subject)
             {
                 conflicted.push(subject);
@@ -126,7 +127,7 @@ impl TryFrom<IndexRow> for IndexCase {
 
     fn try_from(row: IndexRow) -> Result<IndexCase> {
         Ok(IndexCase {
-            id: row.id,
+            id: CaseId(row.id),
             number: parse_number(&row.number)?,
             kind: parse_kind(&row.kind)?,
             channel: parse_channel(&row.channel)?,
@@ -135,8 +136,8 @@ impl TryFrom<IndexRow> for IndexCase {
             body: row.body,
             address: row.address,
             answer_text: row.answer_text,
-            department_id: row.department_id,
-            assignee_id: row.assignee_id,
+            department_id: row.department_id.map(DepartmentId),
+            assignee_id: row.assignee_id.map(UserId),
             sealed: row.sealed,
             about_employee: row.about_employee,
             conflicted_user_ids: Vec::new(),
@@ -144,7 +145,7 @@ impl TryFrom<IndexRow> for IndexCase {
             received_date: parse_date(row.received_date)?
                 .ok_or_else(|| StoreError::Corrupt("missing received_date".into()))?,
             updated_at: row.updated_at,
-            duplicate_of: row.duplicate_of,
+            duplicate_of: row.duplicate_of.map(CaseId),
         })
     }
 }
@@ -167,7 +168,7 @@ pub async fn marker(read: &DbPool) -> Result<RegisterMarker> {
 /// history event telling their citizens, in the same transaction.
 pub async fn answer_duplicates(
     tx: &mut DbConn,
-    case_id: i64,
+    case_id: CaseId,
     change: &CaseChange,
     at: &str,
 ) -> Result<()> {
@@ -175,12 +176,12 @@ pub async fn answer_duplicates(
         return Ok(());
     };
     let original: String = sqlx::query_scalar("SELECT number FROM submissions WHERE id = $1")
-        .bind(case_id)
+        .bind(case_id.0)
         .fetch_one(&mut *tx)
         .await?;
     let duplicates: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT id, number, status FROM submissions WHERE duplicate_of = $1")
-            .bind(case_id)
+            .bind(case_id.0)
             .fetch_all(&mut *tx)
             .await?;
     for (id, number, status) in duplicates {
@@ -189,7 +190,7 @@ pub async fn answer_duplicates(
                     updated_at = $3 WHERE id = $4",
         )
         .bind(text)
-        .bind(*signer)
+        .bind(signer.0)
         .bind(at)
         .bind(id)
         .execute(&mut *tx)
@@ -215,7 +216,7 @@ pub async fn answer_duplicates(
             at,
             &change.actor,
             "answer_duplicate",
-            Some(id),
+            Some(CaseId(id)),
             &details,
             None,
         )

@@ -13,6 +13,7 @@ use crate::model::{
 use crate::rows::parse_timestamp;
 use crate::{Result, StoreError};
 use jiff::{SignedDuration, Timestamp};
+use priemna_domain::UserId;
 use serde_json::json;
 use sqlx::Row;
 
@@ -37,7 +38,7 @@ fn optional_moment(row: &DbRow, column: &str) -> Result<Option<Timestamp>> {
     text.as_deref().map(parse_timestamp).transpose()
 }
 
-fn actor(owner: Option<i64>) -> String {
+fn actor(owner: Option<UserId>) -> String {
     owner.map_or_else(|| "anonymous".to_owned(), |id| format!("user:{id}"))
 }
 
@@ -76,7 +77,7 @@ pub async fn standing(
 /// Adds one attempt to what the owner will be told, and to the account's summary.
 async fn tell_owner(
     tx: &mut super::DbConn,
-    user_id: i64,
+    user_id: UserId,
     client: &str,
     at: &str,
     failed_password: bool,
@@ -89,14 +90,14 @@ async fn tell_owner(
     .bind(at)
     .bind(client)
     .bind(i64::from(failed_password))
-    .bind(user_id)
+    .bind(user_id.0)
     .execute(&mut *tx)
     .await?;
     Ok(())
 }
 
 /// The latest refusal of any address of the account, kept in `users.locked_until`.
-async fn refresh_latest_refusal(tx: &mut super::DbConn, user_id: i64) -> Result<()> {
+async fn refresh_latest_refusal(tx: &mut super::DbConn, user_id: UserId) -> Result<()> {
     let latest: Option<String> = sqlx::query_scalar(
         "SELECT MAX(refused_until) FROM sign_in_failures WHERE account = $1",
     )
@@ -105,7 +106,7 @@ async fn refresh_latest_refusal(tx: &mut super::DbConn, user_id: i64) -> Result<
     .await?;
     sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
         .bind(latest)
-        .bind(user_id)
+        .bind(user_id.0)
         .execute(&mut *tx)
         .await?;
     Ok(())
@@ -175,7 +176,7 @@ pub async fn record_failure(
         if refused_until.is_some() {
             let last_mail: Option<String> =
                 sqlx::query_scalar("SELECT failures_mailed_at FROM users WHERE id = $1")
-                    .bind(user_id)
+                    .bind(user_id.0)
                     .fetch_one(&mut *tx)
                     .await?;
             let recently = moment(before(at, MAIL_AT_MOST_EVERY)?);
@@ -189,7 +190,7 @@ pub async fn record_failure(
                     .await?;
                 sqlx::query("UPDATE users SET failures_mailed_at = $1 WHERE id = $2")
                     .bind(&now)
-                    .bind(user_id)
+                    .bind(user_id.0)
                     .execute(&mut *tx)
                     .await?;
                 mailed = true;
@@ -261,7 +262,7 @@ pub async fn record_refused(write: &DbPool, attempt: SignInAttempt<'_>, at: Time
 /// (other addresses' stay), and what the owner had not yet been told is handed back, once.
 pub async fn record_success(
     write: &DbPool,
-    user_id: i64,
+    user_id: UserId,
     client: &str,
     at: Timestamp,
 ) -> Result<Option<MissedSignIns>> {
@@ -269,7 +270,7 @@ pub async fn record_success(
     let row = sqlx::query(
         "SELECT unseen_failures, unseen_failure_at, unseen_failure_from FROM users WHERE id = $1",
     )
-    .bind(user_id)
+    .bind(user_id.0)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| StoreError::NotFound(format!("user {user_id}")))?;
@@ -294,7 +295,7 @@ pub async fn record_success(
                           unseen_failure_at = NULL, unseen_failure_from = NULL
          WHERE id = $1",
     )
-    .bind(user_id)
+    .bind(user_id.0)
     .execute(&mut *tx)
     .await?;
     refresh_latest_refusal(&mut tx, user_id).await?;
@@ -314,11 +315,11 @@ pub async fn record_success(
 }
 
 /// An administrator ends every refusal of the account and forgets its failures (journalled).
-pub async fn unlock(write: &DbPool, user_id: i64, at: Timestamp, actor: &str) -> Result<()> {
+pub async fn unlock(write: &DbPool, user_id: UserId, at: Timestamp, actor: &str) -> Result<()> {
     let mut tx = super::begin_write(write).await?;
     let before: Option<(i64, Option<String>)> =
         sqlx::query_as("SELECT failed_logins, locked_until FROM users WHERE id = $1")
-            .bind(user_id)
+            .bind(user_id.0)
             .fetch_optional(&mut *tx)
             .await?;
     let Some((failed_logins, locked_until)) = before else {
@@ -332,7 +333,7 @@ pub async fn unlock(write: &DbPool, user_id: i64, at: Timestamp, actor: &str) ->
     sqlx::query(
         "UPDATE users SET failed_logins = 0, locked_until = NULL, lockouts = 0 WHERE id = $1",
     )
-    .bind(user_id)
+    .bind(user_id.0)
     .execute(&mut *tx)
     .await?;
     let details = details_json(&json!({

@@ -9,6 +9,7 @@ use crate::model::{
 use crate::{Result, StoreError};
 use jiff::Timestamp;
 use priemna_domain::access::Role;
+use priemna_domain::{DepartmentId, UserId};
 use serde_json::json;
 use super::{DbConn, DbPool, DbRow};
 use sqlx::FromRow;
@@ -36,12 +37,12 @@ impl TryFrom<UserRow> for User {
 
     fn try_from(row: UserRow) -> Result<User> {
         Ok(User {
-            id: row.id,
+            id: UserId(row.id),
             role: Role::parse(&row.role)
                 .ok_or_else(|| StoreError::Corrupt(format!("role {:?}", row.role)))?,
             username: row.username,
             display_name: row.display_name,
-            department_id: row.department_id,
+            department_id: row.department_id.map(DepartmentId),
             corruption_officer: row.corruption_officer,
             active: row.active,
             password_hash: row.password_hash,
@@ -71,7 +72,7 @@ fn state_from_json(text: &str) -> Result<AccountState> {
     let role = v["role"].as_str().and_then(Role::parse).ok_or_else(corrupt)?;
     Ok(AccountState {
         role,
-        department_id: v["department_id"].as_i64(),
+        department_id: v["department_id"].as_i64().map(DepartmentId),
         corruption_officer: v["corruption_officer"].as_bool().ok_or_else(corrupt)?,
         active: v["active"].as_bool().ok_or_else(corrupt)?,
         display_name: v["display_name"].as_str().ok_or_else(corrupt)?.to_owned(),
@@ -117,7 +118,7 @@ pub async fn create_department(
     .await?;
     tx.commit().await?;
     Ok(Department {
-        id,
+        id: DepartmentId(id),
         name: name.to_owned(),
         head_user_id: None,
     })
@@ -125,15 +126,15 @@ pub async fn create_department(
 
 pub async fn set_department_head(
     write: &DbPool,
-    department_id: i64,
-    head: Option<i64>,
+    department_id: DepartmentId,
+    head: Option<UserId>,
     at: Timestamp,
     actor: &str,
 ) -> Result<()> {
     let mut tx = super::begin_write(write).await?;
     let before: Option<Option<i64>> =
         sqlx::query_scalar("SELECT head_user_id FROM departments WHERE id = $1")
-            .bind(department_id)
+            .bind(department_id.0)
             .fetch_optional(&mut *tx)
             .await?;
     let Some(before) = before else {
@@ -141,7 +142,7 @@ pub async fn set_department_head(
     };
     if let Some(head) = head {
         let known: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
-            .bind(head)
+            .bind(head.0)
             .fetch_optional(&mut *tx)
             .await?;
         if known.is_none() {
@@ -151,8 +152,8 @@ pub async fn set_department_head(
         }
     }
     sqlx::query("UPDATE departments SET head_user_id = $1 WHERE id = $2")
-        .bind(head)
-        .bind(department_id)
+        .bind(head.map(i64::from))
+        .bind(department_id.0)
         .execute(&mut *tx)
         .await?;
     let details = details_json(&json!({
@@ -174,11 +175,18 @@ pub async fn set_department_head(
 }
 
 pub async fn departments(read: &DbPool) -> Result<Vec<Department>> {
-    Ok(sqlx::query_as::<_, Department>(
-        "SELECT id, name, head_user_id FROM departments ORDER BY name",
-    )
-    .fetch_all(read)
-    .await?)
+    let rows: Vec<(i64, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, name, head_user_id FROM departments ORDER BY name")
+            .fetch_all(read)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, head)| Department {
+            id: DepartmentId(id),
+            name,
+            head_user_id: head.map(UserId),
+        })
+        .collect())
 }
 
 pub async fn create_user(
@@ -197,7 +205,7 @@ pub async fn create_user(
     .bind(&new.username)
     .bind(&new.display_name)
     .bind(new.role.as_str())
-    .bind(new.department_id)
+    .bind(new.department_id.map(i64::from))
     .bind(new.corruption_officer)
     .bind(&new.password_hash)
     .bind(at.to_string())
@@ -243,7 +251,7 @@ async fn write_user(
     extra: serde_json::Value,
 ) -> Result<()> {
     let Some(before) = sqlx::query("SELECT * FROM users WHERE id = $1")
-        .bind(u.id)
+        .bind(u.id.0)
         .fetch_optional(&mut *tx)
         .await?
     else {
@@ -256,17 +264,17 @@ async fn write_user(
     )
     .bind(&u.display_name)
     .bind(u.role.as_str())
-    .bind(u.department_id)
+    .bind(u.department_id.map(i64::from))
     .bind(u.corruption_officer)
     .bind(u.active)
     .bind(&u.email)
-    .bind(u.id)
+    .bind(u.id.0)
     .execute(&mut *tx)
     .await
     .map_err(StoreError::referring("department_id"))?;
     if !u.active {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(u.id)
+            .bind(u.id.0)
             .execute(&mut *tx)
             .await?;
     }
@@ -315,9 +323,9 @@ pub async fn user_by_username(read: &DbPool, username: &str) -> Result<Option<Us
         .transpose()
 }
 
-pub async fn user_by_id(read: &DbPool, id: i64) -> Result<Option<User>> {
+pub async fn user_by_id(read: &DbPool, id: UserId) -> Result<Option<User>> {
     sqlx::query("SELECT * FROM users WHERE id = $1")
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(read)
         .await?
         .as_ref()
@@ -335,7 +343,7 @@ pub async fn users(read: &DbPool) -> Result<Vec<User>> {
 /// Sets a password inside the caller's transaction (see `set_password`).
 async fn write_password(
     tx: &mut DbConn,
-    user_id: i64,
+    user_id: UserId,
     hash: &str,
     must_change: bool,
     keep_session: Option<&str>,
@@ -347,7 +355,7 @@ async fn write_password(
     )
     .bind(hash)
     .bind(must_change)
-    .bind(user_id)
+    .bind(user_id.0)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -356,7 +364,7 @@ async fn write_password(
     }
     // A new password ends every other session of the account.
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-        .bind(user_id)
+        .bind(user_id.0)
         .bind(keep_session.unwrap_or(""))
         .execute(&mut *tx)
         .await?;
@@ -365,7 +373,7 @@ async fn write_password(
 
 pub async fn set_password(
     write: &DbPool,
-    user_id: i64,
+    user_id: UserId,
     hash: &str,
     must_change: bool,
     keep_session: Option<&str>,
@@ -416,12 +424,12 @@ impl TryFrom<ChangeRow> for StaffChange {
     fn try_from(row: ChangeRow) -> Result<StaffChange> {
         Ok(StaffChange {
             id: row.id,
-            user_id: row.user_id,
+            user_id: UserId(row.user_id),
             username: row.username,
             before: state_from_json(&row.before)?,
             after: state_from_json(&row.after)?,
             reset_password: row.reset_password,
-            requested_by: row.requested_by,
+            requested_by: UserId(row.requested_by),
             requested_by_name: row.requested_by_name,
             requested_at: parse_timestamp(&row.requested_at)?,
             state: StaffChangeState::parse(&row.state)
@@ -469,7 +477,7 @@ async fn change_in(tx: &mut DbConn, id: i64) -> Result<StaffChange> {
 pub async fn request_change(
     write: &DbPool,
     request: StaffChangeRequest,
-    requested_by: i64,
+    requested_by: UserId,
     at: Timestamp,
     actor: &str,
 ) -> Result<StaffChange> {
@@ -479,11 +487,11 @@ pub async fn request_change(
                                     requested_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
-    .bind(request.user_id)
+    .bind(request.user_id.0)
     .bind(details_json(&state_json(&request.before))?)
     .bind(details_json(&state_json(&request.after))?)
     .bind(request.reset_password)
-    .bind(requested_by)
+    .bind(requested_by.0)
     .bind(at.to_string())
     .fetch_one(&mut *tx)
     .await?;
@@ -510,7 +518,7 @@ pub async fn request_change(
 pub async fn decide_change(
     write: &DbPool,
     id: i64,
-    decided_by: Option<i64>,
+    decided_by: Option<UserId>,
     decision: StaffDecision,
     at: Timestamp,
     actor: &str,
@@ -539,7 +547,7 @@ pub async fn decide_change(
     )
     .bind(state.as_str())
     .bind(actor)
-    .bind(decided_by)
+    .bind(decided_by.map(i64::from))
     .bind(at.to_string())
     .bind(id)
     .execute(&mut *tx)
@@ -563,7 +571,7 @@ pub async fn decide_change(
     } = decision
     {
         let Some(row) = sqlx::query("SELECT * FROM users WHERE id = $1")
-            .bind(pending.user_id)
+            .bind(pending.user_id.0)
             .fetch_optional(&mut *tx)
             .await?
         else {
@@ -607,7 +615,7 @@ pub async fn decide_change(
 pub async fn create_session(
     write: &DbPool,
     token_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     csrf: &str,
     at: Timestamp,
     expires: Timestamp,
@@ -617,7 +625,7 @@ pub async fn create_session(
          VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(token_hash)
-    .bind(user_id)
+    .bind(user_id.0)
     .bind(csrf)
     .bind(at.to_string())
     .bind(expires.to_string())
@@ -677,9 +685,9 @@ pub async fn delete_session(write: &DbPool, token_hash: &str) -> Result<()> {
     Ok(())
 }
 
-pub async fn delete_sessions_of(write: &DbPool, user_id: i64) -> Result<()> {
+pub async fn delete_sessions_of(write: &DbPool, user_id: UserId) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
+        .bind(user_id.0)
         .execute(write)
         .await?;
     Ok(())

@@ -12,7 +12,7 @@ use priemna_domain::stats::{
     CellKey, Dimension, MIN_TOPIC_CASES, Month, Period, StatCase, Tally, subject_feeds_topics,
 };
 use priemna_domain::workflow::Urgency;
-use priemna_domain::{Channel, Kind, Status};
+use priemna_domain::{Channel, DepartmentId, Kind, Status};
 use std::collections::BTreeMap;
 
 fn month_of(text: &str) -> Result<Month> {
@@ -52,7 +52,7 @@ impl TryFrom<StatCaseRow> for StatRow {
                 .ok_or_else(|| StoreError::Corrupt(format!("kind {:?}", row.kind)))?,
             channel: Channel::parse(&row.channel)
                 .ok_or_else(|| StoreError::Corrupt(format!("channel {:?}", row.channel)))?,
-            department_id: row.department_id,
+            department_id: row.department_id.map(DepartmentId),
             category: row.service_code,
             status: Status::parse(&row.status)
                 .ok_or_else(|| StoreError::Corrupt(format!("status {:?}", row.status)))?,

@@ -21,7 +21,7 @@ use crate::{
 };
 use async_trait::async_trait;
 use jiff::Timestamp;
-use priemna_domain::RegistrationNumber;
+use priemna_domain::{CaseId, DepartmentId, RegistrationNumber, UserId};
 use tokio::sync::oneshot;
 
 #[async_trait]
@@ -88,8 +88,8 @@ impl StaffStore for ThisStore {
 
     async fn set_department_head(
         &self,
-        department_id: i64,
-        head_user_id: Option<i64>,
+        department_id: DepartmentId,
+        head_user_id: Option<UserId>,
         at: Timestamp,
         actor: &str,
     ) -> Result<()> {
@@ -124,7 +124,7 @@ impl StaffStore for ThisStore {
         staff::user_by_username(&self.read, username).await
     }
 
-    async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+    async fn user_by_id(&self, id: UserId) -> Result<Option<User>> {
         staff::user_by_id(&self.read, id).await
     }
 
@@ -135,7 +135,7 @@ impl StaffStore for ThisStore {
     async fn request_staff_change(
         &self,
         request: StaffChangeRequest,
-        requested_by: i64,
+        requested_by: UserId,
         at: Timestamp,
         actor: &str,
     ) -> Result<StaffChange> {
@@ -153,7 +153,7 @@ impl StaffStore for ThisStore {
     async fn decide_staff_change(
         &self,
         id: i64,
-        decided_by: Option<i64>,
+        decided_by: Option<UserId>,
         decision: StaffDecision,
         at: Timestamp,
         actor: &str,
@@ -166,7 +166,7 @@ impl StaffStore for ThisStore {
 impl SignInStore for ThisStore {
     async fn set_password(
         &self,
-        user_id: i64,
+        user_id: UserId,
         password_hash: &str,
         must_change: bool,
         keep_session: Option<&str>,
@@ -196,7 +196,7 @@ impl SignInStore for ThisStore {
 
     async fn record_login_success(
         &self,
-        user_id: i64,
+        user_id: UserId,
         client: &str,
         at: Timestamp,
     ) -> Result<Option<MissedSignIns>> {
@@ -221,7 +221,7 @@ impl SignInStore for ThisStore {
         super::sign_in::key(&self.read).await
     }
 
-    async fn unlock_user(&self, user_id: i64, at: Timestamp, actor: &str) -> Result<()> {
+    async fn unlock_user(&self, user_id: UserId, at: Timestamp, actor: &str) -> Result<()> {
         super::sign_in::unlock(&self.write, user_id, at, actor).await
     }
 }
@@ -239,7 +239,7 @@ impl SessionStore for ThisStore {
     async fn create_session(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         csrf_token: &str,
         at: Timestamp,
         expires_at: Timestamp,
@@ -255,7 +255,7 @@ impl SessionStore for ThisStore {
         staff::delete_session(&self.write, token_hash).await
     }
 
-    async fn delete_sessions_of(&self, user_id: i64) -> Result<()> {
+    async fn delete_sessions_of(&self, user_id: UserId) -> Result<()> {
         staff::delete_sessions_of(&self.write, user_id).await
     }
 }
@@ -279,7 +279,7 @@ impl CaseStore for ThisStore {
         cases::inbox(&self.read, filter).await
     }
 
-    async fn apply_change(&self, case_id: i64, change: CaseChange) -> Result<()> {
+    async fn apply_change(&self, case_id: CaseId, change: CaseChange) -> Result<()> {
         cases::apply_change(&self.write, case_id, change).await
     }
 }
@@ -309,7 +309,7 @@ impl JournalStore for ThisStore {
         since: Timestamp,
         actor: &str,
         action: &str,
-        submission_id: Option<i64>,
+        submission_id: Option<CaseId>,
         details: serde_json::Value,
     ) -> Result<bool> {
         journal::append_once(
@@ -334,7 +334,7 @@ impl JournalStore for ThisStore {
         at: Timestamp,
         actor: &str,
         action: &str,
-        submission_id: Option<i64>,
+        submission_id: Option<CaseId>,
         details: serde_json::Value,
     ) -> Result<()> {
         let details = journal::details_json(&details)?;
@@ -373,7 +373,7 @@ impl JobStore for ThisStore {
         jobs::runs(&self.read, job).await
     }
 
-    async fn reminders_for(&self, user_id: i64) -> Result<Vec<StaffReminder>> {
+    async fn reminders_for(&self, user_id: UserId) -> Result<Vec<StaffReminder>> {
         jobs::reminders_for(&self.read, user_id).await
     }
 
@@ -389,7 +389,7 @@ impl JobStore for ThisStore {
 
 #[async_trait]
 impl DocumentStore for ThisStore {
-    async fn documents(&self, case_id: i64) -> Result<Vec<StoredDocument>> {
+    async fn documents(&self, case_id: CaseId) -> Result<Vec<StoredDocument>> {
         outbox::documents(&self.read, case_id).await
     }
 
@@ -399,7 +399,7 @@ impl DocumentStore for ThisStore {
 
     async fn add_document(
         &self,
-        case_id: i64,
+        case_id: CaseId,
         document: NewDocument,
         at: Timestamp,
     ) -> Result<i64> {

@@ -21,7 +21,7 @@ use priemna_domain::calendar::DayOffKind;
 use priemna_domain::deadline::DeadlineRule;
 use priemna_domain::rules::Rule;
 use priemna_domain::workflow::CaseAction;
-use priemna_domain::{Channel, Kind, Status};
+use priemna_domain::{CaseId, Channel, DepartmentId, Kind, Status, UserId};
 use priemna_store::{
     CaseEvent, DocumentKind, MessageKind, OutboxState, PersonalData, StoredDecision,
 };
@@ -649,13 +649,15 @@ pub struct LoginRequest {
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserBody {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     #[schema(value_type = RoleName)]
     pub role: String,
     pub role_label: String,
-    pub department_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub department_id: Option<DepartmentId>,
     pub corruption_officer: bool,
     pub active: bool,
     /// Where deadline reminders are e-mailed.
@@ -672,12 +674,14 @@ pub struct UserBody {
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserListEntry {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: UserId,
     pub display_name: String,
     #[schema(value_type = RoleName)]
     pub role: String,
     pub role_label: String,
-    pub department_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub department_id: Option<DepartmentId>,
     /// Administrators only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -706,7 +710,8 @@ pub struct UserListEntry {
 pub struct AccountStateBody {
     #[schema(value_type = RoleName)]
     pub role: String,
-    pub department_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub department_id: Option<DepartmentId>,
     pub corruption_officer: bool,
     pub active: bool,
     pub display_name: String,
@@ -718,13 +723,15 @@ pub struct AccountStateBody {
 #[serde(deny_unknown_fields)]
 pub struct UserChangeBody {
     pub id: i64,
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     pub username: String,
     pub before: AccountStateBody,
     pub after: AccountStateBody,
     /// Also gives the account a one-time password.
     pub reset_password: bool,
-    pub requested_by: i64,
+    #[schema(value_type = i64)]
+    pub requested_by: UserId,
     pub requested_by_name: String,
     #[schema(format = DateTime)]
     pub requested_at: String,
@@ -750,13 +757,15 @@ pub struct PendingAnswer {
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatedUser {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     #[schema(value_type = RoleName)]
     pub role: String,
     pub role_label: String,
-    pub department_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub department_id: Option<DepartmentId>,
     pub corruption_officer: bool,
     pub active: bool,
     pub email: Option<String>,
@@ -862,9 +871,11 @@ pub struct CaseSummaryBody {
     pub answer_due: Option<String>,
     #[schema(value_type = UrgencyName)]
     pub urgency: String,
-    pub department_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub department_id: Option<DepartmentId>,
     pub department: Option<String>,
-    pub assignee_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub assignee_id: Option<UserId>,
     pub assignee: Option<String>,
 }
 
@@ -878,7 +889,8 @@ pub struct Inbox {
 #[serde(deny_unknown_fields)]
 pub struct AnswerBody {
     pub text: String,
-    pub signed_by: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub signed_by: Option<UserId>,
     #[schema(format = DateTime)]
     pub sent_at: Option<String>,
 }
@@ -920,9 +932,12 @@ pub struct CaseBody {
     pub decisions: Vec<DecisionBody>,
     pub sealed: bool,
     pub entered_by: String,
-    pub subject_employee_id: Option<i64>,
-    pub department_id: Option<i64>,
-    pub assignee_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub subject_employee_id: Option<UserId>,
+    #[schema(value_type = Option<i64>)]
+    pub department_id: Option<DepartmentId>,
+    #[schema(value_type = Option<i64>)]
+    pub assignee_id: Option<UserId>,
     pub triage_note: Option<String>,
     pub not_considered_rule: Option<String>,
     pub forwarded_to: Option<String>,
@@ -1028,7 +1043,8 @@ pub struct ConflictDeclared {
     pub number: String,
     #[schema(value_type = StatusName)]
     pub status: String,
-    pub assignee_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub assignee_id: Option<UserId>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -1056,7 +1072,8 @@ pub struct JournalEntryBody {
     pub at: String,
     pub actor: String,
     pub action: String,
-    pub submission_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub submission_id: Option<CaseId>,
     /// What changed (no personal data).
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
@@ -1085,7 +1102,8 @@ pub struct NewUserRequest {
     pub role: String,
     #[schema(min_length = 10, max_length = 128)]
     pub password: String,
-    pub department_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub department_id: Option<DepartmentId>,
     pub corruption_officer: Option<bool>,
     /// Where deadline reminders are e-mailed.
     pub email: Option<String>,
@@ -1099,7 +1117,7 @@ pub struct UpdateUserRequest {
     /// `null` takes the account out of its department.
     #[serde(default, deserialize_with = "given")]
     #[schema(value_type = Option<i64>)]
-    pub department_id: Option<Option<i64>>,
+    pub department_id: Option<Option<DepartmentId>>,
     pub corruption_officer: Option<bool>,
     pub active: Option<bool>,
     pub display_name: Option<String>,
@@ -1121,9 +1139,11 @@ where
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DepartmentBody {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: DepartmentId,
     pub name: String,
-    pub head_user_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub head_user_id: Option<UserId>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -1136,19 +1156,23 @@ pub struct DepartmentList {
 pub struct NewDepartmentRequest {
     #[schema(min_length = 1)]
     pub name: String,
-    pub head_user_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub head_user_id: Option<UserId>,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct HeadRequest {
-    pub head_user_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub head_user_id: Option<UserId>,
 }
 
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeadSet {
-    pub id: i64,
-    pub head_user_id: Option<i64>,
+    #[schema(value_type = i64)]
+    pub id: DepartmentId,
+    #[schema(value_type = Option<i64>)]
+    pub head_user_id: Option<UserId>,
 }
 
 // ---- letters and the outbox ----------------------------------------------------------------

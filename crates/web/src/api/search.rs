@@ -62,9 +62,9 @@ pub async fn handler(
                 subject: f.case.subject,
                 address: f.case.address,
                 received_at: local_time(f.case.received_at),
-                department_id: f.case.department_id,
-                assignee_id: f.case.assignee_id,
-                duplicate_of_id: f.case.duplicate_of,
+                department_id: f.case.department_id.map(i64::from),
+                assignee_id: f.case.assignee_id.map(i64::from),
+                duplicate_of_id: f.case.duplicate_of.map(i64::from),
                 score: (f64::from(f.score) * 1000.0).round() / 1000.0,
                 snippet_html: f.snippet_html,
             })

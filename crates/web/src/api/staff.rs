@@ -36,6 +36,7 @@ use priemna_domain::clock::local_date;
 use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_domain::workflow::urgency;
+use priemna_domain::{DepartmentId, UserId};
 use priemna_store::{AccountState, CaseRecord, CaseSummary, JournalVerdict, StaffChange, User};
 use std::collections::HashMap;
 
@@ -763,7 +764,7 @@ pub async fn add_user(
 pub async fn update_user(
     State(app): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<axum::response::Response, ApiError> {
@@ -829,7 +830,7 @@ pub async fn update_user(
 pub async fn unlock_user(
     State(app): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Json<UserBody>, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
     app.store
@@ -859,7 +860,7 @@ pub async fn unlock_user(
 pub async fn reset_password(
     State(app): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<axum::response::Response, ApiError> {
     access::check(&staff.user.actor(), Permission::ManageUsers, None)?;
     let user = app.store.user_by_id(id).await?.ok_or(ApiError::NotFound)?;
@@ -1069,7 +1070,7 @@ pub async fn add_department(
 pub async fn set_head(
     State(app): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<DepartmentId>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<HeadSet>, ApiError> {

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use priemna_domain::access::{Permission, Role};
 use priemna_domain::visits::official_with;
-use priemna_domain::{Channel, Kind, Status};
+use priemna_domain::{Channel, DepartmentId, Kind, Status, UserId};
 use serde_json::{Map, Value};
 
 /// The fields shown elsewhere (the case's number has its own column).
@@ -47,7 +47,7 @@ pub fn lines(dir: &Directory, action: &str, details: &Value) -> Vec<String> {
         get("user_id")
             .and_then(Value::as_i64)
             .filter(|_| !matches!(action, "login" | "login_failed" | "login_refused"))
-            .map(|id| format!("Служител: {}", dir.user_name(id))),
+            .map(|id| format!("Служител: {}", dir.user_name(UserId(id)))),
     );
     line(
         "locked_until",
@@ -112,7 +112,7 @@ pub fn lines(dir: &Directory, action: &str, details: &Value) -> Vec<String> {
         &mut out,
         get("department_id")
             .and_then(Value::as_i64)
-            .map(|id| format!("Отдел: {}", dir.department_name(id))),
+            .map(|id| format!("Отдел: {}", dir.department_name(DepartmentId(id)))),
     );
     line(
         "corruption_officer",
@@ -474,13 +474,13 @@ fn value(dir: &Directory, key: &str, v: &Value) -> String {
         ("status", Value::String(s)) => status(s),
         ("department_id", Value::Number(n)) => n
             .as_i64()
-            .map_or_else(|| n.to_string(), |id| dir.department_name(id)),
+            .map_or_else(|| n.to_string(), |id| dir.department_name(DepartmentId(id))),
         (
             "assignee_id" | "head_user_id" | "subject_employee_id" | "answered_by",
             Value::Number(n),
         ) => n
             .as_i64()
-            .map_or_else(|| n.to_string(), |id| dir.user_name(id)),
+            .map_or_else(|| n.to_string(), |id| dir.user_name(UserId(id))),
         ("answer_due", Value::String(d)) => date(d),
         ("role", Value::String(r)) => role(r),
         ("not_considered_rule", Value::String(r)) => {

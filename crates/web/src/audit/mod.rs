@@ -11,9 +11,9 @@ mod details;
 use crate::error::ApiError;
 use crate::state::AppState;
 use jiff::Timestamp;
-use priemna_domain::RegistrationNumber;
 use priemna_domain::access::CaseFacts;
 use priemna_domain::workflow::CaseAction;
+use priemna_domain::{CaseId, DepartmentId, RegistrationNumber, UserId};
 use priemna_store::{IndexScan, JournalEntry, User};
 use std::collections::{HashMap, HashSet};
 
@@ -161,10 +161,10 @@ pub struct Described {
 /// The staff, departments and cases the entries name, read once per page.
 #[derive(Debug, Default)]
 pub struct Directory {
-    users: HashMap<i64, User>,
-    by_username: HashMap<String, i64>,
-    departments: HashMap<i64, String>,
-    cases: HashMap<i64, CaseRef>,
+    users: HashMap<UserId, User>,
+    by_username: HashMap<String, UserId>,
+    departments: HashMap<DepartmentId, String>,
+    cases: HashMap<CaseId, CaseRef>,
 }
 
 /// Actors that are not people, as the person filter offers them.
@@ -214,7 +214,7 @@ impl Directory {
         app: &AppState,
         entries: &[JournalEntry],
     ) -> Result<(), ApiError> {
-        let ids: Vec<i64> = entries
+        let ids: Vec<CaseId> = entries
             .iter()
             .filter_map(|e| e.submission_id)
             .filter(|id| !self.cases.contains_key(id))
@@ -237,19 +237,19 @@ impl Directory {
         Ok(())
     }
 
-    pub fn user(&self, id: i64) -> Option<&User> {
+    pub fn user(&self, id: UserId) -> Option<&User> {
         self.users.get(&id)
     }
 
     /// A member of staff's name, or their number when they are not in the staff table.
-    pub fn user_name(&self, id: i64) -> String {
+    pub fn user_name(&self, id: UserId) -> String {
         match self.users.get(&id) {
             Some(u) => u.display_name.clone(),
             None => format!("служител № {id}"),
         }
     }
 
-    pub fn department_name(&self, id: i64) -> String {
+    pub fn department_name(&self, id: DepartmentId) -> String {
         match self.departments.get(&id) {
             Some(name) => format!("„{name}“"),
             None => format!("отдел № {id}"),
@@ -276,7 +276,10 @@ impl Directory {
             };
         }
         if let Some(rest) = actor.strip_prefix("user:") {
-            let id = rest.split(':').next().and_then(|id| id.parse::<i64>().ok());
+            let id = rest
+                .split(':')
+                .next()
+                .and_then(|id| id.parse::<UserId>().ok());
             if let Some(user) = id.and_then(|id| self.users.get(&id)) {
                 return self.person(user, None);
             }
@@ -344,7 +347,10 @@ impl Directory {
     /// `cli:NAME` (the command line). `None` for a value that is not an option.
     pub fn person_actors(&self, value: &str) -> Option<Vec<String>> {
         if let Some(id) = value.strip_prefix("user:") {
-            let user = id.parse::<i64>().ok().and_then(|id| self.users.get(&id))?;
+            let user = id
+                .parse::<UserId>()
+                .ok()
+                .and_then(|id| self.users.get(&id))?;
             return Some(vec![
                 format!("user:{}", user.id),
                 format!("user:{}:{}", user.id, user.username),

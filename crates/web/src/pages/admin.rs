@@ -21,6 +21,7 @@ use priemna_app::refusals;
 use priemna_app::staff::Staff;
 use priemna_domain::access::{self, Permission, Role};
 use priemna_domain::submission::Problem;
+use priemna_domain::{DepartmentId, UserId};
 use priemna_store::{Department, LetterSignatory, StaffChange, User};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -87,11 +88,11 @@ struct AdminView {
     new_user: NewUserForm,
     new_user_refusal: Refusal,
     /// The user whose change was refused, what was sent, and why.
-    edit: Option<(i64, UpdateUserForm, Refusal)>,
+    edit: Option<(UserId, UpdateUserForm, Refusal)>,
     new_department: DepartmentForm,
     new_department_refusal: Refusal,
     /// The department whose head could not be set.
-    head: Option<(i64, Refusal)>,
+    head: Option<(DepartmentId, Refusal)>,
     /// The signatory form as sent, when it was refused.
     signatory: Option<(SignatoryForm, FormErrors)>,
 }
@@ -132,7 +133,11 @@ async fn require(
 }
 
 /// Parses a select's value: empty is none, a number is an id, anything else an error.
-fn optional_id(errors: &mut FormErrors, field: &str, value: &str) -> Option<i64> {
+fn optional_id<Id: std::str::FromStr>(
+    errors: &mut FormErrors,
+    field: &str,
+    value: &str,
+) -> Option<Id> {
     let value = value.trim();
     if value.is_empty() {
         return None;
@@ -225,7 +230,7 @@ pub async fn add_user(
 pub async fn update_user(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     form: Result<Form<UpdateUserForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     let form = form.map(|Form(f)| f).unwrap_or_default();
@@ -346,7 +351,7 @@ fn one_time_notice(user: &str, password: &str) -> String {
 pub async fn unlock_user(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     form: Result<Form<ButtonForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     button(&app, &staff, form).await?;
@@ -362,7 +367,7 @@ pub async fn unlock_user(
 pub async fn reset_password(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     form: Result<Form<ButtonForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     button(&app, &staff, form).await?;
@@ -512,7 +517,7 @@ pub async fn add_department(
 async fn check_head(
     app: &AppState,
     staff: &Staff,
-    head: i64,
+    head: UserId,
     errors: &mut FormErrors,
 ) -> Result<(), PageError> {
     let user = app
@@ -530,7 +535,7 @@ async fn check_head(
 pub async fn set_head(
     State(app): State<AppState>,
     StaffPage(staff): StaffPage,
-    Path(id): Path<i64>,
+    Path(id): Path<DepartmentId>,
     form: Result<Form<DepartmentForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     let form = form.map(|Form(f)| f).unwrap_or_default();
@@ -617,12 +622,12 @@ async fn render(app: &AppState, staff: &Staff, view: &AdminView) -> Result<Marku
     let actor = staff.user.actor();
     let manage_users = access::check(&actor, Permission::ManageUsers, None).is_ok();
     let manage_departments = access::check(&actor, Permission::ManageDepartments, None).is_ok();
-    let department_name = |id: Option<i64>| {
+    let department_name = |id: Option<DepartmentId>| {
         id.and_then(|id| departments.iter().find(|d| d.id == id))
             .map(|d| d.name.clone())
             .unwrap_or_else(|| "—".to_owned())
     };
-    let user_name = |id: Option<i64>| {
+    let user_name = |id: Option<UserId>| {
         id.and_then(|id| users.iter().find(|u| u.id == id))
             .map(|u| u.display_name.clone())
             .unwrap_or_else(|| "—".to_owned())
@@ -759,7 +764,7 @@ fn sign_in_cell(staff: &Staff, user: &User, now: jiff::Timestamp) -> Markup {
 /// The changes that wait for a second administrator, each with approve and reject (not for
 /// the one who asked, nor for the person concerned).
 fn pending_changes(staff: &Staff, changes: &[StaffChange], departments: &[Department]) -> Markup {
-    let department = |id: Option<i64>| {
+    let department = |id: Option<DepartmentId>| {
         id.and_then(|id| departments.iter().find(|d| d.id == id))
             .map(|d| d.name.clone())
             .unwrap_or_else(|| "—".to_owned())
@@ -1103,7 +1108,7 @@ fn signatory_form(
         label
             .strip_prefix("user:")
             .and_then(|rest| rest.split(':').next())
-            .and_then(|id| id.parse::<i64>().ok())
+            .and_then(|id| id.parse::<UserId>().ok())
             .and_then(|id| users.iter().find(|u| u.id == id))
             .map(|u| u.display_name.clone())
             .unwrap_or_else(|| label.to_owned())

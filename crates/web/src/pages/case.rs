@@ -21,6 +21,7 @@ use priemna_domain::clock::local_date;
 use priemna_domain::deadline::DeadlineRule;
 use priemna_domain::submission::MAX_BODY_CHARS;
 use priemna_domain::workflow::{self, CaseAction, UNANSWERED_RULES, urgency};
+use priemna_domain::{DepartmentId, UserId};
 use priemna_store::{CaseRecord, Department, StoredDocument, User};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -71,7 +72,7 @@ impl Directory {
         })
     }
 
-    fn user_name(&self, id: i64) -> String {
+    fn user_name(&self, id: UserId) -> String {
         self.users
             .iter()
             .find(|u| u.id == id)
@@ -79,7 +80,7 @@ impl Directory {
             .unwrap_or_else(|| format!("служител № {id}"))
     }
 
-    fn department_name(&self, id: i64) -> String {
+    fn department_name(&self, id: DepartmentId) -> String {
         self.departments
             .iter()
             .find(|d| d.id == id)

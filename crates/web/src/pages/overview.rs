@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use maud::{Markup, html};
 use priemna_app::staff::Staff;
+use priemna_domain::DepartmentId;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_date;
 use priemna_domain::workflow::{Urgency, urgency};
@@ -23,7 +24,7 @@ const MAX_PAGES: u32 = 100;
 
 /// One row of the overview: a department (or none) and its open cases.
 struct Group {
-    id: Option<i64>,
+    id: Option<DepartmentId>,
     name: String,
     open: usize,
     due_soon: usize,

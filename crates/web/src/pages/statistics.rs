@@ -17,10 +17,10 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use maud::{Markup, html};
 use priemna_app::stats::{StatsView, load_cached};
-use priemna_domain::Kind;
 use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::{local_date, municipal_tz};
 use priemna_domain::stats::{Period, Tally};
+use priemna_domain::{DepartmentId, Kind};
 use std::collections::HashMap;
 
 const LANG: Lang = Lang::Bg;
@@ -31,7 +31,7 @@ fn time(at: Timestamp) -> String {
         .to_string()
 }
 
-fn query_of(period: Period, department: Option<i64>) -> String {
+fn query_of(period: Period, department: Option<DepartmentId>) -> String {
     let whole_year = period.from.year() == period.to.year()
         && period.from.month() == 1
         && period.to.month() == 12;
@@ -47,7 +47,7 @@ fn query_of(period: Period, department: Option<i64>) -> String {
 }
 
 /// The same period and department as form fields (for a form that asks for more).
-fn period_fields(period: Period, department: Option<i64>) -> Vec<(&'static str, String)> {
+fn period_fields(period: Period, department: Option<DepartmentId>) -> Vec<(&'static str, String)> {
     let whole_year = period.from.year() == period.to.year()
         && period.from.month() == 1
         && period.to.month() == 12;
@@ -83,7 +83,10 @@ fn department_figures(t: &Tally) -> Markup {
 }
 
 /// Each department's deadlines: a chart of the overdue cases and the full table.
-fn departments(view: &StatsView, department_query: impl Fn(Option<i64>) -> String) -> Markup {
+fn departments(
+    view: &StatsView,
+    department_query: impl Fn(Option<DepartmentId>) -> String,
+) -> Markup {
     let rows = view.breakdown(Axis::Department).rows;
     let bars: Vec<Bar> = rows
         .iter()
@@ -121,7 +124,7 @@ fn departments(view: &StatsView, department_query: impl Fn(Option<i64>) -> Strin
                         } }
                         tbody {
                             @for row in &rows {
-                                @let id = row.value.parse::<i64>().ok();
+                                @let id = row.value.parse::<DepartmentId>().ok();
                                 tr data-value=(row.value) {
                                     th scope="row" data-label="Звено" {
                                         @if id.is_some() {
@@ -148,7 +151,8 @@ fn departments(view: &StatsView, department_query: impl Fn(Option<i64>) -> Strin
 /// Department × kind: the cases received, one row per department, one column per kind that has
 /// cases.
 fn department_kind_matrix(view: &StatsView) -> Markup {
-    let departments: Vec<Option<i64>> = view.report.by_department.iter().map(|(d, _)| *d).collect();
+    let departments: Vec<Option<DepartmentId>> =
+        view.report.by_department.iter().map(|(d, _)| *d).collect();
     let kinds: Vec<Kind> = Kind::ALL
         .into_iter()
         .filter(|k| view.report.kind(*k).received > 0)
@@ -187,7 +191,7 @@ fn department_kind_matrix(view: &StatsView) -> Markup {
 }
 
 /// One department's page: its deadline figures and its table by kind.
-fn one_department(view: &StatsView, department: i64) -> Markup {
+fn one_department(view: &StatsView, department: DepartmentId) -> Markup {
     let tally = view.department(Some(department));
     let rows: Vec<view::Row> = view
         .kinds_of_department(Some(department))
@@ -242,7 +246,7 @@ pub async fn page(
         && period.from.month() == 1
         && period.to.month() == 12)
         .then_some(period.from.year());
-    let department_query = |d: Option<i64>| query_of(period, d);
+    let department_query = |d: Option<DepartmentId>| query_of(period, d);
     let may_export_personal =
         access::reach(staff.user.role, Permission::ViewPersonalData) != access::Reach::Never;
     let title = format!("Статистика — {}", view::period_label(period, LANG));

@@ -23,6 +23,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use priemna_domain::CaseId;
 use priemna_domain::access::{self, Actor, Permission, Reach};
 use priemna_domain::clock::local_date;
 use priemna_domain::stats::{Outcome, Period, StatCase, outcome};
@@ -332,7 +333,7 @@ impl Export {
             .export_cases(&self.filter, self.after_id, BATCH)
             .await?;
         if let Some(last) = batch.last() {
-            self.after_id = last.id;
+            self.after_id = last.id.0;
         }
         let done = batch.len() < BATCH as usize;
         let visible: Vec<ExportCase> = batch
@@ -341,7 +342,7 @@ impl Export {
             .collect();
         let mut submitters = HashMap::new();
         if self.personal_columns {
-            let allowed: Vec<i64> = visible
+            let allowed: Vec<CaseId> = visible
                 .iter()
                 .filter(|c| {
                     !c.sealed

@@ -12,7 +12,7 @@ use priemna_app::stats::StatsView;
 use priemna_domain::services;
 use priemna_domain::stats::{Month, NONE_VALUE, Period, Tally};
 use priemna_domain::submission::{FieldError, Problem};
-use priemna_domain::{Channel, Kind};
+use priemna_domain::{Channel, DepartmentId, Kind};
 use std::collections::{BTreeSet, HashMap};
 
 /// The longest period one request may ask for, in months.
@@ -105,11 +105,13 @@ pub fn period_from_query(query: &HashMap<String, String>, today: Date) -> Result
 }
 
 /// `department=ID`, when given.
-pub fn department_from_query(query: &HashMap<String, String>) -> Result<Option<i64>, ApiError> {
+pub fn department_from_query(
+    query: &HashMap<String, String>,
+) -> Result<Option<DepartmentId>, ApiError> {
     match param(query, "department").map(str::trim) {
         None | Some("" | "all") => Ok(None),
         Some(text) => text
-            .parse::<i64>()
+            .parse::<DepartmentId>()
             .map(Some)
             .map_err(|_| bad("department", Problem::WrongType { expected: "number" })),
     }
@@ -281,12 +283,12 @@ pub trait Breakdowns {
     /// The rows of one breakdown, in the report's order.
     fn breakdown(&self, axis: Axis) -> Breakdown;
     /// One department's cases by kind.
-    fn kinds_of_department(&self, department: Option<i64>) -> Vec<(Kind, Tally)>;
+    fn kinds_of_department(&self, department: Option<DepartmentId>) -> Vec<(Kind, Tally)>;
     /// One department's tally.
-    fn department(&self, department: Option<i64>) -> Tally;
+    fn department(&self, department: Option<DepartmentId>) -> Tally;
 }
 
-fn department_row_value(id: Option<i64>) -> String {
+fn department_row_value(id: Option<DepartmentId>) -> String {
     id.map_or_else(|| NONE_VALUE.to_owned(), |id| id.to_string())
 }
 
@@ -366,7 +368,7 @@ impl Breakdowns for StatsView {
     }
 
     /// The department × kind cells of one department (every kind, empty ones included).
-    fn kinds_of_department(&self, department: Option<i64>) -> Vec<(Kind, Tally)> {
+    fn kinds_of_department(&self, department: Option<DepartmentId>) -> Vec<(Kind, Tally)> {
         Kind::ALL
             .into_iter()
             .map(|kind| {
@@ -383,7 +385,7 @@ impl Breakdowns for StatsView {
     }
 
     /// The figures of one department (`None`: not yet routed).
-    fn department(&self, department: Option<i64>) -> Tally {
+    fn department(&self, department: Option<DepartmentId>) -> Tally {
         self.report
             .by_department
             .iter()
@@ -688,7 +690,7 @@ mod tests {
         assert_eq!(fields(e), ["to"]);
         assert_eq!(
             department_from_query(&query(&[("department", "7")])).unwrap(),
-            Some(7)
+            Some(DepartmentId(7))
         );
         assert_eq!(
             department_from_query(&query(&[("department", "")])).unwrap(),

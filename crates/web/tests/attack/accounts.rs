@@ -32,7 +32,7 @@ async fn add(app: &TestApp, username: &str, role: &str, department: Option<i64>,
         display_name: format!("Служител {username}"),
         role: role.into(),
         password: PASSWORD.into(),
-        department_id: department,
+        department_id: department.map(priemna_domain::DepartmentId),
         corruption_officer: officer,
         email: Some(format!("{username}@haskovo.bg")),
     };
@@ -59,7 +59,14 @@ async fn town() -> Town {
     add(&app, "admin2", "administrator", None, false).await;
     add(&app, "clerk", "registry_clerk", None, true).await;
     add(&app, "eco", "case_officer", Some(roads), false).await;
-    let officer_id = app.store.user_by_username("eco").await.unwrap().unwrap().id;
+    let officer_id = app
+        .store
+        .user_by_username("eco")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .0;
     let (number, _) = app
         .registered(json!({"kind": "corruption_signal", "channel": "phone",
             "subject": "Подкуп", "body": "Служител поиска пари за разрешение.",
@@ -236,7 +243,13 @@ async fn a_role_that_handles_cases_and_a_rejected_change_are_never_applied_alone
         .await;
     assert_eq!(status, 202, "{pending}");
     let change = pending["pending"]["id"].as_i64().unwrap();
-    let spare = t.app.store.user_by_id(id).await.unwrap().unwrap();
+    let spare = t
+        .app
+        .store
+        .user_by_id(priemna_domain::UserId(id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(spare.role.as_str(), "auditor");
     let (status, decided) = t
         .admin2
@@ -244,7 +257,13 @@ async fn a_role_that_handles_cases_and_a_rejected_change_are_never_applied_alone
         .await;
     assert_eq!(status, 200, "{decided}");
     assert_eq!(decided["change"]["state"], "rejected");
-    let spare = t.app.store.user_by_id(id).await.unwrap().unwrap();
+    let spare = t
+        .app
+        .store
+        .user_by_id(priemna_domain::UserId(id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(spare.role.as_str(), "auditor");
     assert!(
         journal_actions(&t.app)
@@ -310,7 +329,13 @@ async fn an_administrators_changes_to_their_own_account_wait_for_another() {
         )
         .await;
     assert_eq!(status, 202, "{body}");
-    let mine = t.app.store.user_by_id(me).await.unwrap().unwrap();
+    let mine = t
+        .app
+        .store
+        .user_by_id(priemna_domain::UserId(me))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!mine.corruption_officer && mine.active);
     assert_eq!(mine.role.as_str(), "administrator");
     // None of it can be approved by the one who asked.

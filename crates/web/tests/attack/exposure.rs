@@ -2,6 +2,7 @@
 //! topics), L8 (booking lists) and L9 (upload names).
 
 use crate::helpers::{PASSWORD, StaffClient, TestApp, named, spawn_app_at};
+use priemna_domain::{DepartmentId, UserId};
 use priemna_store::MessageKind;
 use serde_json::{Value, json};
 
@@ -24,7 +25,12 @@ async fn town(now: &str) -> Town {
     let clerk_c = with_email(&app, "clerk_c", "registry_clerk", None, true).await;
     let head = with_email(&app, "head", "department_head", Some(roads), false).await;
     app.store
-        .set_department_head(roads, Some(head), now.parse().unwrap(), "test")
+        .set_department_head(
+            DepartmentId(roads),
+            Some(UserId(head)),
+            now.parse().unwrap(),
+            "test",
+        )
         .await
         .unwrap();
     app.add_staff("officer", "case_officer", Some(roads), false)
@@ -55,7 +61,7 @@ async fn with_email(
         display_name: format!("Служител {username}"),
         role: role.into(),
         password: PASSWORD.into(),
-        department_id: department,
+        department_id: department.map(DepartmentId),
         corruption_officer,
         email: Some(format!("{username}@obshtina.example")),
     };
@@ -68,6 +74,7 @@ async fn with_email(
     .unwrap()
     .0
     .id
+    .0
 }
 
 /// The addresses the outbox holds reminders for.
@@ -133,7 +140,7 @@ async fn reminders(staff: &StaffClient) -> Vec<Value> {
 
 async fn reminder_rows(app: &TestApp, user: i64) -> Vec<String> {
     app.store
-        .reminders_for(user)
+        .reminders_for(UserId(user))
         .await
         .unwrap()
         .into_iter()

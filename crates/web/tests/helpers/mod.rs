@@ -288,7 +288,7 @@ impl TestApp {
             display_name: format!("Служител {username}"),
             role: role.into(),
             password: PASSWORD.into(),
-            department_id: department,
+            department_id: department.map(priemna_domain::DepartmentId),
             corruption_officer,
             email: None,
         };
@@ -301,6 +301,7 @@ impl TestApp {
         .unwrap()
         .0
         .id
+        .0
     }
 
     pub async fn add_department(&self, name: &str) -> i64 {
@@ -309,6 +310,7 @@ impl TestApp {
             .await
             .unwrap()
             .id
+            .0
     }
 
     pub async fn login(&self, username: &str) -> StaffClient {
