@@ -823,6 +823,14 @@ pub struct NewMessage {
     pub dedupe_key: Option<String>,
 }
 
+impl NewMessage {
+    /// A receipt queued with its facts only (its body empty): the outbox worker writes it from
+    /// the register when it sends it, so the register keeps no copy of a text it can rebuild.
+    pub fn written_when_sent(&self) -> bool {
+        self.kind == MessageKind::Receipt && self.text.is_empty() && self.html.is_empty()
+    }
+}
+
 /// Which letter a kept document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -902,6 +910,8 @@ pub struct OutgoingMessage {
     pub html: String,
     /// The tracking code for `TRACKING_CODE_PLACEHOLDER`, while the message is unsent.
     pub secret: Option<String>,
+    /// The number of the case the message is about, if any.
+    pub case_number: Option<RegistrationNumber>,
     /// (file name, content type, content)
     pub attachment: Option<(String, String, Vec<u8>)>,
     /// Attempts so far, this one included.

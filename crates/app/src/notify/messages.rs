@@ -12,7 +12,7 @@ use maud::{DOCTYPE, Markup, html};
 use priemna_domain::clock::municipal_tz;
 use priemna_domain::rules::Assessment;
 use priemna_domain::submission::Draft;
-use priemna_domain::{CaseId, RegistrationNumber, UserId};
+use priemna_domain::{CaseId, Kind, RegistrationNumber, UserId};
 use priemna_letters::bg_date;
 use priemna_store::{
     MessageKind, NUMBER_PLACEHOLDER, NewMessage, Recipient, TRACKING_CODE_PLACEHOLDER,
@@ -216,8 +216,92 @@ pub fn receipt(
 ) -> Option<NewMessage> {
     let submitter = draft.submitter.as_ref()?;
     submitter.email.as_ref()?;
-    let received = local(received_at);
-    let (due_bg, due_en) = match (assessment.considered, assessment.answer_due) {
+    let subject = receipt_subject(n);
+    if n.smtp_configured {
+        // The register keeps the facts; the outbox worker writes the e-mail from them when it
+        // sends it (`receipt_body`), so no copy of the text waits in the register.
+        return Some(NewMessage {
+            kind: MessageKind::Receipt,
+            message_id: n.message_id(MessageKind::Receipt.as_str()),
+            recipient: Recipient::Submitter,
+            subject,
+            text: String::new(),
+            html: String::new(),
+            attach_document: None,
+            attach_file: None,
+            dedupe_key: None,
+        });
+    }
+    let facts = ReceiptFacts {
+        kind: draft.kind,
+        received_at,
+        considered: assessment.considered,
+        answer_due: assessment.answer_due,
+        reasons: assessment
+            .decisions
+            .iter()
+            .map(|d| (d.reason_bg.clone(), d.reason_en.clone()))
+            .collect(),
+    };
+    let letter = receipt_letter(n, &facts, NUMBER_PLACEHOLDER, CODE_SHOWN_AT_SUBMISSION);
+    Some(message(
+        n,
+        MessageKind::Receipt,
+        Recipient::Submitter,
+        subject,
+        &letter,
+    ))
+}
+
+fn receipt_subject(n: &Notifier) -> String {
+    format!(
+        "Регистрирано с вх. № {NUMBER_PLACEHOLDER} – {}",
+        n.letterhead.organisation
+    )
+}
+
+/// What a receipt e-mail says, all of it frozen in the register at registration.
+pub struct ReceiptFacts {
+    pub kind: Kind,
+    pub received_at: Timestamp,
+    pub considered: bool,
+    pub answer_due: Option<Date>,
+    /// The charter's decisions, in Bulgarian and English.
+    pub reasons: Vec<(String, String)>,
+}
+
+impl ReceiptFacts {
+    pub fn of_case(case: &priemna_store::CaseRecord) -> Self {
+        ReceiptFacts {
+            kind: case.kind,
+            received_at: case.received_at,
+            considered: case.considered,
+            answer_due: case.answer_due,
+            reasons: case
+                .decisions
+                .iter()
+                .map(|d| (d.reason_bg.clone(), d.reason_en.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The receipt e-mail's text and HTML, written by the outbox worker from the register's facts
+/// as it sends it: the number filled in, the tracking code left as `TRACKING_CODE_PLACEHOLDER`
+/// for the worker to put in from the message's secret. The same facts give the same text.
+pub fn receipt_body(
+    n: &Notifier,
+    number: RegistrationNumber,
+    facts: &ReceiptFacts,
+) -> (String, String) {
+    let subject = receipt_subject(n).replace(NUMBER_PLACEHOLDER, &number.to_string());
+    let letter = receipt_letter(n, facts, &number.to_string(), TRACKING_CODE_PLACEHOLDER);
+    (render_text(n, &letter), render_html(n, &subject, &letter))
+}
+
+fn receipt_letter(n: &Notifier, facts: &ReceiptFacts, number: &str, code: &str) -> Letter {
+    let received = local(facts.received_at);
+    let (due_bg, due_en) = match (facts.considered, facts.answer_due) {
         (true, Some(d)) => (format!("до {} г.", bg_date(d)), d.to_string()),
         (true, None) => (
             "без законов срок".to_owned(),
@@ -228,18 +312,8 @@ pub fn receipt(
             "not considered (see below)".to_owned(),
         ),
     };
-    let code = if n.smtp_configured {
-        TRACKING_CODE_PLACEHOLDER
-    } else {
-        CODE_SHOWN_AT_SUBMISSION
-    };
-    let facts = vec![
-        fact(
-            "Входящ номер",
-            "Registration number",
-            NUMBER_PLACEHOLDER,
-            NUMBER_PLACEHOLDER,
-        ),
+    let rows = vec![
+        fact("Входящ номер", "Registration number", number, number),
         fact("Код за проследяване", "Tracking code", code, code),
         fact(
             "Регистрирано на",
@@ -251,7 +325,7 @@ pub fn receipt(
             ),
             received.strftime("%Y-%m-%d %H:%M").to_string(),
         ),
-        fact("Вид", "Kind", draft.kind.label_bg(), draft.kind.label_en()),
+        fact("Вид", "Kind", facts.kind.label_bg(), facts.kind.label_en()),
         fact("Срок за отговор", "Answer due", due_bg, due_en),
     ];
     let (track_bg, track_en) = match tracking_page(n) {
@@ -261,15 +335,15 @@ pub fn receipt(
         ),
         None => tracking_outro(n),
     };
-    let mut outro_bg: Vec<String> = assessment
-        .decisions
+    let mut outro_bg: Vec<String> = facts
+        .reasons
         .iter()
-        .map(|d| format!("Решение по хартата: {}", d.reason_bg))
+        .map(|(bg, _)| format!("Решение по хартата: {bg}"))
         .collect();
-    let mut outro_en: Vec<String> = assessment
-        .decisions
+    let mut outro_en: Vec<String> = facts
+        .reasons
         .iter()
-        .map(|d| format!("Charter decision: {}", d.reason_en))
+        .map(|(_, en)| format!("Charter decision: {en}"))
         .collect();
     outro_bg.push(track_bg);
     outro_bg.push(
@@ -287,7 +361,7 @@ pub fn receipt(
          need to do.",
         n.letterhead.organisation
     ));
-    let letter = Letter {
+    Letter {
         greeting_bg: "Здравейте,".into(),
         greeting_en: "Hello,".into(),
         intro_bg: vec![format!(
@@ -298,20 +372,10 @@ pub fn receipt(
             "Your submission has been registered by {}.",
             n.letterhead.organisation
         )],
-        facts,
+        facts: rows,
         outro_bg,
         outro_en,
-    };
-    Some(message(
-        n,
-        MessageKind::Receipt,
-        Recipient::Submitter,
-        format!(
-            "Регистрирано с вх. № {NUMBER_PLACEHOLDER} – {}",
-            n.letterhead.organisation
-        ),
-        &letter,
-    ))
+    }
 }
 
 /// The notice that a case needs an inspection: the reason and the new final date (the PDF
@@ -703,4 +767,32 @@ pub fn booking_cancellation(n: &Notifier, visit: &VisitMail<'_>) -> Option<NewMe
     );
     m.attach_file = Some(calendar);
     Some(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The register keeps a receipt's facts, not its text: written twice from the same facts,
+    /// the e-mail is the same, with the number in it and the code left for the worker.
+    #[test]
+    fn a_receipt_written_twice_from_its_facts_is_the_same() {
+        let n = Notifier::default();
+        let facts = ReceiptFacts {
+            kind: Kind::Complaint,
+            received_at: "2026-03-02T08:15:00Z".parse().unwrap(),
+            considered: true,
+            answer_due: Some(Date::constant(2026, 3, 9)),
+            reasons: vec![("Срок 7 дни.".into(), "A 7-day term.".into())],
+        };
+        let number: RegistrationNumber = "2026-000042".parse().unwrap();
+        let first = receipt_body(&n, number, &facts);
+        assert_eq!(first, receipt_body(&n, number, &facts));
+        let (text, html) = first;
+        assert!(text.contains("2026-000042") && html.contains("2026-000042"));
+        assert!(text.contains(TRACKING_CODE_PLACEHOLDER));
+        assert!(text.contains("09.03.2026"), "{text}");
+        assert!(text.contains("Срок 7 дни.") && text.contains("A 7-day term."));
+        assert!(!text.contains(NUMBER_PLACEHOLDER));
+    }
 }

@@ -29,7 +29,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use priemna_domain::Clock;
 use priemna_domain::submission::breaks_line;
-use priemna_store::{OutgoingMessage, TRACKING_CODE_PLACEHOLDER};
+use priemna_store::{MessageKind, OutgoingMessage, TRACKING_CODE_PLACEHOLDER};
 use rand::Rng;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -518,6 +518,36 @@ fn permanent(e: &lettre::transport::smtp::Error) -> bool {
             .is_some_and(|c| (550..=553).contains(&u16::from(c)))
 }
 
+/// A receipt queued with its facts only gets its text now, from the case in the register (the
+/// same facts give the same text). Other messages are sent as they were queued. On failure: the
+/// message, the reason, and whether trying again later may help.
+async fn written_from_register(
+    app: &App,
+    mut message: OutgoingMessage,
+) -> Result<OutgoingMessage, (OutgoingMessage, String, bool)> {
+    if message.kind != MessageKind::Receipt || !message.text.is_empty() {
+        return Ok(message);
+    }
+    let Some(number) = message.case_number else {
+        return Err((message, "a receipt without its case".to_owned(), false));
+    };
+    match app.store.case_by_number(number).await {
+        Ok(Some(case)) => {
+            let facts = super::messages::ReceiptFacts::of_case(&case);
+            let (text, html) = super::messages::receipt_body(&app.notify, number, &facts);
+            message.text = text;
+            message.html = html;
+            Ok(message)
+        }
+        Ok(None) => Err((
+            message,
+            format!("case {number} is not in the register"),
+            false,
+        )),
+        Err(e) => Err((message, format!("reading case {number}: {e}"), true)),
+    }
+}
+
 async fn send_one(
     app: &App,
     config: &WorkerConfig,
@@ -533,6 +563,24 @@ async fn send_one(
              (same Message-ID; the server may have it already)"
         );
     }
+    let message = match written_from_register(app, message).await {
+        Ok(message) => message,
+        Err((message, error, retry)) => {
+            let retry_at = retry
+                .then(|| after(config.clock.now(), config.backoff(message.attempts)))
+                .filter(|_| message.attempts < i64::from(config.max_attempts));
+            tracing::error!(id = message.id, %error, "outbox: the receipt cannot be written");
+            app.notify.health.error(wall_clock(), &error);
+            if let Err(e) = app
+                .store
+                .outbox_failed(message.id, owner, &error, retry_at)
+                .await
+            {
+                tracing::error!(id = message.id, error = %e, "outbox: cannot record the failure");
+            }
+            return;
+        }
+    };
     let email = match prepare_email(app, &message) {
         Ok(email) => email,
         Err(error) => {

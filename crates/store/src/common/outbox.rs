@@ -187,8 +187,10 @@ impl<'a> QueuedRow<'a> {
             fill(&message.text),
             fill(&message.html),
         );
-        let needs_secret =
-            text.contains(TRACKING_CODE_PLACEHOLDER) || html.contains(TRACKING_CODE_PLACEHOLDER);
+        // A receipt without a body is written when it is sent, with the code in it.
+        let needs_secret = text.contains(TRACKING_CODE_PLACEHOLDER)
+            || html.contains(TRACKING_CODE_PLACEHOLDER)
+            || message.written_when_sent();
         QueuedRow {
             message,
             submission_id,
@@ -291,8 +293,11 @@ pub async fn claim(
         let row = sqlx::query_as::<_, OutgoingRow>(
             "SELECT o.*, COALESCE(d.filename, o.attachment_name) AS filename,
                     COALESCE(d.content_type, o.attachment_type) AS content_type,
-                    COALESCE(d.content, o.attachment_content) AS content
-             FROM outbox o LEFT JOIN documents d ON d.id = o.document_id WHERE o.id = $1",
+                    COALESCE(d.content, o.attachment_content) AS content,
+                    s.number AS case_number
+             FROM outbox o LEFT JOIN documents d ON d.id = o.document_id
+                  LEFT JOIN submissions s ON s.id = o.submission_id
+             WHERE o.id = $1",
         )
         .bind(id)
         .fetch_one(write)
@@ -322,6 +327,7 @@ struct OutgoingRow {
     filename: Option<String>,
     content_type: Option<String>,
     content: Option<Vec<u8>>,
+    case_number: Option<String>,
 }
 
 /// The message as not in doubt (the claim decides that).
@@ -349,6 +355,13 @@ impl TryFrom<OutgoingRow> for OutgoingMessage {
             subject: row.subject,
             text: row.body_text,
             html: row.body_html,
+            case_number: row
+                .case_number
+                .map(|n| {
+                    n.parse()
+                        .map_err(|_| StoreError::Corrupt(format!("registration number {n:?}")))
+                })
+                .transpose()?,
             secret: row.secret,
             attachment,
             attempts: row.attempts,
