@@ -39,6 +39,12 @@ const MAX_PAGE: usize = 500;
 const DUPLICATE_WINDOW_DAYS: i64 = 90;
 /// How often the worker looks for changes made without it (another server, the command line).
 const CATCH_UP_EVERY: Duration = Duration::from_secs(30);
+
+/// The shortest time between two commits of the index. Each commit writes a segment that
+/// later has to be merged: under a storm of submissions, committing after every few of them
+/// took a third of the server's processor. Jobs that arrive meanwhile wait and go in the next
+/// commit, so the index is at most this far behind the register.
+const COMMIT_AT_MOST_EVERY: Duration = Duration::from_millis(500);
 /// Beyond this many changes at once, catching up is a rebuild.
 const CATCH_UP_LIMIT: u32 = 20_000;
 /// Cases read from the register per step of a rebuild.
@@ -318,6 +324,7 @@ async fn worker(
     let mut tick = tokio::time::interval(CATCH_UP_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tick.tick().await;
+    let mut last_commit: Option<tokio::time::Instant> = None;
     loop {
         if needs_rebuild {
             needs_rebuild = !refresh(&index, &*store, &marker).await;
@@ -329,6 +336,9 @@ async fn worker(
             },
             _ = tick.tick() => Job::CatchUp(None),
         };
+        if let Some(at) = last_commit {
+            tokio::time::sleep_until(at + COMMIT_AT_MOST_EVERY).await;
+        }
         let mut batch = vec![first];
         while batch.len() < 5000 {
             match jobs.try_recv() {
@@ -357,6 +367,7 @@ async fn worker(
             }
         }
         if !(ids.is_empty() && numbers.is_empty()) {
+            last_commit = Some(tokio::time::Instant::now());
             let mut attempt = 0;
             loop {
                 let outcome =

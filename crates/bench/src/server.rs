@@ -16,11 +16,23 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// Starts `priemna serve` on a free port over the register at `url`, every rate limit off
-    /// (the load generator is one client), the search index in `scratch`.
+    /// (the load generator is one client), the search index in `scratch`. Mail is configured as
+    /// in production, so receipts are queued as they would be there; the SMTP server it names is
+    /// down (the discard port of this machine), so the outbox worker tries each receipt once
+    /// during the run — reading its case and writing it — and puts it back for an hour.
     pub fn start(url: &str, scratch: &Path) -> anyhow::Result<Self> {
         let binary = priemna_binary()?;
         let mut child = Command::new(&binary)
             .args(["serve", "--addr", "127.0.0.1:0", "--no-rate-limits"])
+            .args([
+                "--smtp-host",
+                "127.0.0.1",
+                "--smtp-port",
+                "9",
+                "--smtp-tls",
+                "none",
+            ])
+            .args(["--outbox-retry", "3600", "--outbox-retry-max", "3600"])
             .arg("--database-url")
             .arg(url)
             .arg("--search-dir")
