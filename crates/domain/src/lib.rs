@@ -16,6 +16,7 @@ pub mod kinds;
 pub mod lifecycle;
 pub mod number;
 pub mod retention;
+pub mod rulebook;
 pub mod rules;
 pub mod screening;
 pub mod services;

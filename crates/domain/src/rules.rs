@@ -10,11 +10,14 @@
 //! 3. which deadline applies and when it ends, counted on the working calendar.
 //!
 //! Every decision carries its reason as a full sentence in Bulgarian and in English, citing the
-//! charter or the law, so that a clerk (and a citizen) can see why.
+//! charter or the law, so that a clerk (and a citizen) can see why. The sentences are worded by
+//! the versioned [`rulebook`](crate::rulebook); a decision also keeps the facts they were filled
+//! with, which is what the register stores.
 
 use crate::calendar::WorkingCalendar;
 use crate::deadline::{self, DeadlineRule, Due};
 use crate::kinds::Kind;
+use crate::rulebook::{self, Facts, Lang, LastDay};
 use crate::screening;
 use crate::submission::Draft;
 use jiff::ToSpan;
@@ -76,6 +79,18 @@ impl Rule {
         }
     }
 
+    /// Whether a clerk must confirm a decision under this rule: the text only suggests it.
+    pub fn needs_review(self) -> bool {
+        matches!(
+            self,
+            Rule::AnonymousThreatConsidered
+                | Rule::ThreatSuggested
+                | Rule::OffensiveLanguage
+                | Rule::PersonalDataOrClassified
+                | Rule::PossibleCrime
+        )
+    }
+
     /// The rule with this identifier, if any.
     pub fn parse(s: &str) -> Option<Rule> {
         Rule::ALL.into_iter().find(|r| r.as_str() == s)
@@ -103,6 +118,12 @@ pub struct Decision {
     pub reason_bg: String,
     pub reason_en: String,
     pub needs_review: bool,
+    /// The rulebook's wording the reasons were rendered from ([`rulebook::CURRENT`]) and the
+    /// facts that filled it: what the register keeps, rather than the sentences.
+    #[serde(skip)]
+    pub wording: &'static str,
+    #[serde(skip)]
+    pub facts: Facts,
 }
 
 /// Everything the rules say about a submission at registration.
@@ -226,190 +247,116 @@ fn older_than_two_years(violation: Date, received: Date) -> bool {
     }
 }
 
-/// A date as Bulgarian documents write it: DD.MM.YYYY.
-fn dmy(date: Date) -> String {
-    date.strftime("%d.%m.%Y").to_string()
-}
-
-/// The last day of a deadline, explaining a move off a non-working day.
-fn due_bg(due: &Due) -> String {
-    if due.due == due.nominal {
-        dmy(due.due)
-    } else {
-        format!(
-            "{} (последният ден по сметка, {}, е неработен, затова срокът изтича в първия следващ работен ден)",
-            dmy(due.due),
-            dmy(due.nominal)
-        )
+fn last_day(due: &Due) -> LastDay {
+    LastDay {
+        day: due.due,
+        nominal: due.nominal,
     }
 }
 
-fn due_en(due: &Due) -> String {
-    if due.due == due.nominal {
-        dmy(due.due)
-    } else {
-        format!(
-            "{} ({}, the last day by the count, is not a working day, so the deadline ends on the next working day)",
-            dmy(due.due),
-            dmy(due.nominal)
-        )
-    }
-}
-
-/// Found words, quoted, for a reason.
-fn quoted(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|w| format!("„{w}“"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn decision(rule: Rule, reason_bg: String, reason_en: String, needs_review: bool) -> Decision {
+/// A decision in the current rulebook's wording, keeping the facts the register stores.
+fn decision(rule: Rule, wording: &'static str, facts: Facts) -> Decision {
+    let book = rulebook::current();
+    // Every wording used here is in the current rulebook (the tests render each one); should
+    // one be missing, the error is the reason, not a panic.
+    let text =
+        |lang| rulebook::render(book, wording, &facts, lang).unwrap_or_else(|e| e.to_string());
     Decision {
         rule,
-        reason_bg,
-        reason_en,
-        needs_review,
+        reason_bg: text(Lang::Bg),
+        reason_en: text(Lang::En),
+        needs_review: rule.needs_review(),
+        wording,
+        facts,
+    }
+}
+
+fn of_kind(kind: Kind) -> Facts {
+    Facts {
+        kind: Some(kind),
+        ..Facts::default()
+    }
+}
+
+fn with_words(words: &[String]) -> Facts {
+    Facts {
+        words: words.to_vec(),
+        ..Facts::default()
     }
 }
 
 fn anonymous_signal_not_considered(kind: Kind) -> Decision {
-    let mut bg = format!(
-        "Анонимно подаване ({}): анонимните сигнали и оплаквания не се разглеждат (Харта на клиента; чл. 111, ал. 4 АПК), освен когато поставеният проблем застрашава здравето и сигурността на гражданите, а това подаване не е отбелязано като такова.",
-        kind.label_bg()
-    );
-    let mut en = format!(
-        "Anonymous submission ({}): anonymous signals and complaints are not considered (client charter; АПК art. 111(4)) unless the problem threatens citizens' health and safety, and this submission is not marked as such.",
-        kind.label_en()
-    );
+    let mut facts = of_kind(kind);
     if kind == Kind::CorruptionSignal {
-        bg.push_str(" По анонимни сигнали не се образува производство и по ЗЗЛПСПОИН.");
-        en.push_str(" The whistleblower protection act (ЗЗЛПСПОИН) does not proceed with anonymous reports either.");
+        facts
+            .parts
+            .push("anonymous_not_considered.whistleblower".into());
     }
-    decision(Rule::AnonymousNotConsidered, bg, en, false)
+    decision(
+        Rule::AnonymousNotConsidered,
+        "anonymous_not_considered",
+        facts,
+    )
 }
 
 fn anonymous_request_not_considered(kind: Kind) -> Decision {
-    let (bg, en) = match kind {
-        Kind::Application => (
-            "Анонимно подаване (заявление): по анонимни искания не се образува производство (чл. 111, ал. 4 АПК), а административен акт или услуга не могат да бъдат предоставени на неизвестен заявител.".to_owned(),
-            "Anonymous submission (application): no proceedings are opened on anonymous requests (АПК art. 111(4)), and an administrative act or service cannot be granted to an unknown applicant.".to_owned(),
-        ),
-        _ => (
-            format!(
-                "Анонимно подаване ({}): по анонимни предложения не се образува производство (чл. 111, ал. 4 АПК).",
-                kind.label_bg()
-            ),
-            format!(
-                "Anonymous submission ({}): no proceedings are opened on anonymous proposals (АПК art. 111(4)).",
-                kind.label_en()
-            ),
-        ),
+    let wording = match kind {
+        Kind::Application => "anonymous_application_not_considered",
+        _ => "anonymous_proposal_not_considered",
     };
-    decision(Rule::AnonymousNotConsidered, bg, en, false)
+    decision(Rule::AnonymousNotConsidered, wording, of_kind(kind))
 }
 
 fn anonymous_threat_considered(kind: Kind) -> Decision {
     decision(
         Rule::AnonymousThreatConsidered,
-        format!(
-            "Анонимно подаване ({}), отбелязано като проблем, който застрашава здравето и сигурността на гражданите: по Хартата на клиента такова подаване се разглежда. Служител ще провери дали заплахата е реална.",
-            kind.label_bg()
-        ),
-        format!(
-            "Anonymous submission ({}) marked as a problem that threatens citizens' health and safety: under the client charter such a submission is considered. A clerk will check whether the threat is real.",
-            kind.label_en()
-        ),
-        true,
+        "anonymous_threat_considered",
+        of_kind(kind),
     )
 }
 
 fn threat_suggested(words: &[String]) -> Decision {
-    let words = quoted(words);
-    decision(
-        Rule::ThreatSuggested,
-        format!(
-            "Текстът съдържа думи, които подсказват заплаха за здравето или сигурността на гражданите ({words}). Ако заплахата е реална, анонимното подаване се разглежда (Харта на клиента); служител трябва да прецени."
-        ),
-        format!(
-            "The text contains words that suggest a threat to citizens' health or safety ({words}). If the threat is real, the anonymous submission is considered (client charter); a clerk must decide."
-        ),
-        true,
-    )
+    decision(Rule::ThreatSuggested, "threat_suggested", with_words(words))
 }
 
 fn violation_older_than_2_years(violation: Date, received: Date) -> Decision {
     decision(
         Rule::ViolationOlderThan2Years,
-        format!(
-            "Нарушението е извършено на {}, повече от две години преди получаването на {}: по сигнали за такива нарушения не се образува производство (чл. 111, ал. 4 АПК).",
-            dmy(violation),
-            dmy(received)
-        ),
-        format!(
-            "The violation was committed on {}, more than two years before receipt on {}: no proceedings are opened on signals about such violations (АПК art. 111(4)).",
-            dmy(violation),
-            dmy(received)
-        ),
-        false,
+        "violation_older_than_2_years",
+        Facts {
+            violation: Some(violation),
+            received: Some(received),
+            ..Facts::default()
+        },
     )
 }
 
 fn offensive_language(words: &[String]) -> Decision {
-    let words = quoted(words);
     decision(
         Rule::OffensiveLanguage,
-        format!(
-            "Текстът съдържа нецензурни или обидни изрази ({words}). Според Хартата на клиента общинската администрация си запазва правото да не отговори на такова подаване; служител трябва да потвърди. Дотогава срокът за отговор тече."
-        ),
-        format!(
-            "The text contains obscene or insulting words ({words}). Under the client charter the municipal administration reserves the right not to answer such a submission; a clerk must confirm. Until then the deadline runs."
-        ),
-        true,
+        "offensive_language",
+        with_words(words),
     )
 }
 
 fn personal_data_or_classified(words: &[String]) -> Decision {
-    let words = quoted(words);
     decision(
         Rule::PersonalDataOrClassified,
-        format!(
-            "Текстът засяга защитата на личните данни или класифицирана информация ({words}). Според Хартата на клиента общинската администрация няма право да отговаря на въпроси, свързани със защитата на личните данни и класифицираната информация; служител трябва да прецени дали подаването е такъв въпрос."
-        ),
-        format!(
-            "The text concerns personal-data protection or classified information ({words}). Under the client charter the municipal administration has no right to answer questions on personal-data protection and classified information; a clerk must decide whether the submission is such a question."
-        ),
-        true,
+        "personal_data_or_classified",
+        with_words(words),
     )
 }
 
 fn possible_crime(words: &[String]) -> Decision {
-    let words = quoted(words);
-    decision(
-        Rule::PossibleCrime,
-        format!(
-            "Текстът съдържа думи, които подсказват престъпление ({words}). При данни за извършено престъпление съответният прокурор се уведомява незабавно (чл. 123, ал. 4 АПК); служител трябва да прецени."
-        ),
-        format!(
-            "The text contains words that suggest a crime ({words}). When there are signs of a crime, the competent prosecutor is notified at once (АПК art. 123(4)); a clerk must decide."
-        ),
-        true,
-    )
+    decision(Rule::PossibleCrime, "possible_crime", with_words(words))
 }
 
 fn feedback_no_deadline(anonymous: bool) -> Decision {
-    let mut bg = "Мненията, коментарите и похвалите се регистрират и анализират, за да се подобри обслужването (Харта на клиента; Наредба за административното обслужване); законът не определя срок за отговор.".to_owned();
-    let mut en = "Opinions, comments and praise are registered and analysed to improve the service (client charter; Ordinance on administrative service); the law sets no deadline for an answer.".to_owned();
+    let mut facts = Facts::default();
     if anonymous {
-        bg.push_str(
-            " Анонимното подаване се регистрира само за анализ: на него не може да се отговори.",
-        );
-        en.push_str(
-            " An anonymous submission is registered for analysis only: it cannot be answered.",
-        );
+        facts.parts.push("feedback_no_deadline.anonymous".into());
     }
-    decision(Rule::FeedbackNoDeadline, bg, en, false)
+    decision(Rule::FeedbackNoDeadline, "feedback_no_deadline", facts)
 }
 
 /// Sets the deadline of a considered submission that expects an answer.
@@ -458,131 +405,65 @@ fn set_deadline(
 fn complaint_7_days(due: &Due, legal: &Due, received: Date) -> Decision {
     decision(
         Rule::DeadlineComplaint7Days,
-        format!(
-            "Писмена жалба за лошо администриране: според Хартата на клиента общината отговаря писмено в 7-дневен срок от получаването ({}), т.е. до {}. Ако е необходима проверка, важи по-дългият законов срок (до {} по АПК), като подателят се уведомява за причините и за новата дата.",
-            dmy(received),
-            due_bg(due),
-            due_bg(legal)
-        ),
-        format!(
-            "Written complaint about bad administration: under the client charter the municipality answers in writing within 7 days of receipt ({}), that is by {}. If an inspection is needed, the longer legal deadline applies (by {} under the АПК), and the submitter is told why and given the new date.",
-            dmy(received),
-            due_en(due),
-            due_en(legal)
-        ),
-        false,
+        "deadline_complaint_7_days",
+        Facts {
+            received: Some(received),
+            due: Some(last_day(due)),
+            legal: Some(last_day(legal)),
+            ..Facts::default()
+        },
     )
 }
 
 fn apk_2_months(draft: &Draft, due: &Due, received: Date) -> Decision {
-    let (what_bg, what_en) = match draft.kind {
-        Kind::Proposal => (
-            "Предложение: решението се взема най-късно два месеца след постъпването".to_owned(),
-            "Proposal: the decision is taken at the latest two months after receipt".to_owned(),
-        ),
-        Kind::Complaint => {
-            let why_bg = if draft.in_writing {
-                "не е за лошо администриране"
-            } else {
-                "не е подадена писмено"
-            };
-            let why_en = if draft.in_writing {
-                "it is not about bad administration"
-            } else {
-                "it was not submitted in writing"
-            };
-            (
-                format!(
-                    "Жалба, която се разглежда като сигнал, защото {why_bg} (7-дневният срок на Хартата на клиента важи за писмени жалби за лошо администриране): решението се взема в срок до два месеца от постъпването"
-                ),
-                format!(
-                    "Complaint handled as a signal because {why_en} (the client charter's 7-day promise covers written complaints about bad administration): the decision is taken within two months of receipt"
-                ),
-            )
-        }
-        _ => (
-            "Сигнал: решението се взема в срок до два месеца от постъпването".to_owned(),
-            "Signal: the decision is taken within two months of receipt".to_owned(),
-        ),
+    let what = match draft.kind {
+        Kind::Proposal => "apk_2_months.proposal",
+        Kind::Complaint if draft.in_writing => "apk_2_months.complaint_not_bad_administration",
+        Kind::Complaint => "apk_2_months.complaint_not_in_writing",
+        _ => "apk_2_months.signal",
     };
     // Who hears of the decision: the submitter, or, when there is nobody to write to (an
     // anonymous signal considered for a threat), whoever follows the case with its code.
-    let anonymous = draft.is_anonymous();
-    let (law_bg, law_en, after_bg, after_en) = match (draft.kind == Kind::Proposal, anonymous) {
-        (true, false) => (
-            "чл. 118 АПК",
-            "АПК art. 118",
-            "По-горестоящият орган може да продължи срока до 6 месеца, като уведоми подателя. Решението се съобщава на подателя в 7-дневен срок.",
-            "The higher body may extend it to 6 months, telling the submitter. The decision is communicated to the submitter within 7 days.",
-        ),
-        (true, true) => (
-            "чл. 118 АПК",
-            "АПК art. 118",
-            "По-горестоящият орган може да продължи срока до 6 месеца. Подателят е анонимен: решението ще се вижда при проследяването с кода.",
-            "The higher body may extend it to 6 months. The submitter is anonymous: the decision will be shown when the case is tracked with its code.",
-        ),
-        (false, false) => (
-            "глава осма АПК",
-            "АПК chapter 8",
-            "Решението е писмено и мотивирано и се съобщава на подателя в 7-дневен срок от постановяването му (чл. 123, ал. 1 АПК).",
-            "The decision is written and reasoned, and communicated to the submitter within 7 days of being taken (АПК art. 123(1)).",
-        ),
-        (false, true) => (
-            "глава осма АПК",
-            "АПК chapter 8",
-            "Решението е писмено и мотивирано (чл. 123, ал. 1 АПК). Подателят е анонимен: решението ще се вижда при проследяването с кода.",
-            "The decision is written and reasoned (АПК art. 123(1)). The submitter is anonymous: the decision will be shown when the case is tracked with its code.",
-        ),
+    let after = match (draft.kind == Kind::Proposal, draft.is_anonymous()) {
+        (true, false) => "apk_2_months.proposal_named",
+        (true, true) => "apk_2_months.proposal_anonymous",
+        (false, false) => "apk_2_months.signal_named",
+        (false, true) => "apk_2_months.signal_anonymous",
     };
     decision(
         Rule::DeadlineApk2Months,
-        format!(
-            "{what_bg} ({}), т.е. до {} — {law_bg}. {after_bg}",
-            dmy(received),
-            due_bg(due)
-        ),
-        format!(
-            "{what_en} ({}), that is by {} — {law_en}. {after_en}",
-            dmy(received),
-            due_en(due)
-        ),
-        false,
+        "deadline_apk_2_months",
+        Facts {
+            received: Some(received),
+            due: Some(last_day(due)),
+            parts: vec![what.into(), after.into()],
+            ..Facts::default()
+        },
     )
 }
 
 fn apk_14_days(due: &Due, received: Date) -> Decision {
     decision(
         Rule::DeadlineApk14Days,
-        format!(
-            "Заявление: административният акт се издава в 14-дневен срок от започване на производството ({}), т.е. до {} (чл. 57, ал. 1 АПК), освен ако особен закон определя друг срок.",
-            dmy(received),
-            due_bg(due)
-        ),
-        format!(
-            "Application: the administrative act is issued within 14 days of the start of the proceedings ({}), that is by {} (АПК art. 57(1)), unless a special law sets another term.",
-            dmy(received),
-            due_en(due)
-        ),
-        false,
+        "deadline_apk_14_days",
+        Facts {
+            received: Some(received),
+            due: Some(last_day(due)),
+            ..Facts::default()
+        },
     )
 }
 
 fn whistleblower(ack: &Due, feedback: &Due, received: Date) -> Decision {
     decision(
         Rule::DeadlineWhistleblower,
-        format!(
-            "Сигнал за корупция по Закона за защита на лицата, подаващи сигнали или публично оповестяващи информация за нарушения (ЗЗЛПСПОИН): получаването ({}) се потвърждава в 7-дневен срок, т.е. до {}, а обратна информация се дава в срок до три месеца от потвърждаването, т.е. най-късно до {}. Самоличността на подателя е поверителна и се запечатва, а сигналът се вписва в отделния, непубличен регистър на сигналите.",
-            dmy(received),
-            due_bg(ack),
-            due_bg(feedback)
-        ),
-        format!(
-            "Corruption signal under the whistleblower protection act (ЗЗЛПСПОИН): receipt ({}) is acknowledged within 7 days, that is by {}, and feedback is given within three months of the acknowledgement, that is by {} at the latest. The submitter's identity is confidential and sealed, and the signal is entered in the separate, non-public register of signals.",
-            dmy(received),
-            due_en(ack),
-            due_en(feedback)
-        ),
-        false,
+        "deadline_whistleblower",
+        Facts {
+            received: Some(received),
+            ack: Some(last_day(ack)),
+            feedback: Some(last_day(feedback)),
+            ..Facts::default()
+        },
     )
 }
 

@@ -6,6 +6,7 @@
 //! A submission is durable (committed and synced) before `register` returns its number.
 
 mod capabilities;
+mod decisions;
 mod export;
 mod import;
 mod journal;

@@ -68,6 +68,9 @@ mod stats {
 mod export {
     include!("common/export.rs");
 }
+mod rulebook {
+    include!("common/rulebook.rs");
+}
 mod store_impl {
     include!("common/store_impl.rs");
 }
@@ -91,6 +94,7 @@ impl PostgresStore {
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&write).await?;
+        rulebook::keep(&write).await?;
         let read = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))

@@ -67,6 +67,9 @@ mod stats {
 mod export {
     include!("common/export.rs");
 }
+mod rulebook {
+    include!("common/rulebook.rs");
+}
 mod store_impl {
     include!("common/store_impl.rs");
 }
@@ -96,6 +99,7 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        rulebook::keep(&write).await?;
         // Fresh planner statistics (bounded work, only where stale): without them SQLite may not
         // pick partial indexes such as the inbox's queue.
         // And the migrations' pages moved from the WAL into the file (a fresh register's WAL

@@ -3,7 +3,7 @@
 use super::journal::{append, details_json};
 use crate::rows::{parse_date, parse_status, parse_timestamp, parse_urgency};
 use crate::model::{
-    CaseChange, CaseEvent, CaseRecord, CaseSummary, InboxFilter, PersonalData, StoredDecision,
+    CaseChange, CaseEvent, CaseRecord, CaseSummary, InboxFilter, PersonalData,
 };
 use crate::{Result, StoreError};
 use jiff::Timestamp;
@@ -132,8 +132,7 @@ impl TryFrom<CaseRow> for CaseRecord {
             deadline_rule: row.deadline_rule,
             answer_due: parse_date(row.answer_due)?,
             acknowledge_due: parse_date(row.acknowledge_due)?,
-            decisions: serde_json::from_str(&row.decisions)
-                .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
+            decisions: crate::decisions::decode(&row.decisions)?,
             sealed: row.sealed,
             entered_by: row.entered_by,
             subject_employee_id: row.subject_employee_id.map(UserId),
@@ -375,11 +374,6 @@ pub async fn apply_change(write: &DbPool, case_id: CaseId, change: CaseChange) -
     }
     if let Some(v) = change.considered {
         q.push(", considered = ").push_bind(v);
-    }
-    if let Some(v) = &change.decisions {
-        let json = serde_json::to_string::<Vec<StoredDecision>>(v)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        q.push(", decisions = ").push_bind(json);
     }
     if let Some(v) = &change.triage_note {
         q.push(", triage_note = ").push_bind(v.clone());

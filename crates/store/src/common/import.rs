@@ -5,7 +5,6 @@
 use super::journal::{append, details_json};
 use super::{Db, DbConn, ThisStore, begin_write};
 use crate::import::{ImportBatch, ImportOutcome, ImportStore, ImportedCase, NumberRange};
-use crate::model::StoredDecision;
 use crate::tracking::{TrackingCode, hash_tracking_code};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
@@ -112,17 +111,10 @@ impl ImportStore for ThisStore {
             let number =
                 RegistrationNumber::new(year, *seq).ok_or(StoreError::SeriesExhausted(year))?;
             *seq += 1;
-            let decisions: Vec<StoredDecision> = case
-                .assessment
-                .decisions
-                .iter()
-                .map(StoredDecision::from)
-                .collect();
             prepared.push(Prepared {
                 case,
                 number,
-                decisions: serde_json::to_string(&decisions)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                decisions: crate::decisions::encode(&case.assessment.decisions)?,
                 // Nobody is told this code: the case keeps the shape every case has, and the
                 // citizen can be given a new one by the back office if ever needed.
                 tracking_code_hash: hash_tracking_code(TrackingCode::generate().as_str()),

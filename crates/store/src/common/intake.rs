@@ -9,7 +9,7 @@
 
 use super::journal;
 use super::{Db, DbPool};
-use crate::model::{CitizenView, NewSubmission, Registered, StoredDecision};
+use crate::model::{CitizenView, NewSubmission, Registered};
 use crate::rows::{parse_date, parse_status, parse_timestamp};
 use crate::tracking::{TrackingCode, hash_tracking_code};
 use crate::{Result, StoreError};
@@ -43,14 +43,7 @@ impl Prepared {
     pub fn of(submission: &NewSubmission) -> Result<Self> {
         let tracking_code = TrackingCode::generate();
         let code_hash = hash_tracking_code(tracking_code.as_str());
-        let decisions: Vec<StoredDecision> = submission
-            .assessment
-            .decisions
-            .iter()
-            .map(StoredDecision::from)
-            .collect();
-        let decisions_json =
-            serde_json::to_string(&decisions).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let decisions_json = crate::decisions::encode(&submission.assessment.decisions)?;
         let attributes = &submission.extras.attributes;
         let attributes_json = if attributes.is_empty() {
             None
@@ -777,8 +770,7 @@ impl TryFrom<CitizenRow> for CitizenView {
             deadline_rule: row.deadline_rule,
             answer_due: parse_date(row.answer_due)?,
             acknowledge_due: parse_date(row.acknowledge_due)?,
-            decisions: serde_json::from_str(&row.decisions)
-                .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
+            decisions: crate::decisions::decode(&row.decisions)?,
             history: Vec::new(),
             answer_text: row.answer_text,
             answered_at: row.answered_at.as_deref().map(parse_timestamp).transpose()?,

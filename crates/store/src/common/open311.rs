@@ -6,7 +6,6 @@ use super::journal::{append, details_json};
 use super::{Db, DbPool, DbRow};
 use crate::model::{
     ApiKey, CaseEvent, NewApiKey, Open311Query, Open311Request, Open311Update, Open311UpdatesQuery,
-    StoredDecision,
 };
 use crate::rows::{is_unique_violation, parse_date, parse_status, parse_timestamp};
 use crate::{Result, StoreError};
@@ -75,8 +74,7 @@ impl TryFrom<RequestRow> for Open311Request {
     type Error = StoreError;
 
     fn try_from(row: RequestRow) -> Result<Open311Request> {
-        let decisions: Vec<StoredDecision> = serde_json::from_str(&row.decisions)
-            .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?;
+        let rules = crate::decisions::rules(&row.decisions)?;
         let attributes: BTreeMap<String, Vec<String>> = match row.service_attributes {
             Some(text) => serde_json::from_str(&text)
                 .map_err(|e| StoreError::Corrupt(format!("service_attributes: {e}")))?,
@@ -98,7 +96,7 @@ impl TryFrom<RequestRow> for Open311Request {
             attributes,
             status: parse_status(&row.status)?,
             considered: row.considered,
-            rules: decisions.into_iter().map(|d| d.rule).collect(),
+            rules,
             received_at: parse_timestamp(&row.received_at)?,
             updated_at: timestamp_opt(row.updated_at)?,
             answer_due: parse_date(row.answer_due)?,
