@@ -10,6 +10,7 @@ mod export;
 mod import;
 mod journal;
 mod letters;
+mod mailbox;
 mod model;
 mod portal;
 mod postgres;
@@ -28,6 +29,7 @@ pub use capabilities::{
 pub use export::{ExportCase, ExportFilter, ExportStore, ExportSubmitter};
 pub use import::{ImportBatch, ImportOutcome, ImportStore, ImportedCase, NumberRange};
 pub use letters::{LetterSignatory, LetterStore};
+pub use mailbox::{MailNote, MailOutcome, MailboxStore, NewMailNote};
 pub use model::{
     AccountState, CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
     DeadlineRunReport, Department, DocumentKind, InboxFilter, Job, JournalBreak, JournalCursor,
@@ -59,7 +61,7 @@ use std::sync::Arc;
 pub mod prelude {
     pub use crate::{
         CaseStore, DocumentStore, ExportStore, ImportStore, IndexStore, IntakeStore, JobStore,
-        JournalStore, LetterStore, Open311Store, OutboxStore, PortalStore, SessionStore,
+        JournalStore, LetterStore, MailboxStore, Open311Store, OutboxStore, PortalStore, SessionStore,
         SignInStore, StaffStore, StatsStore, Store,
     };
 }
@@ -179,6 +181,7 @@ pub trait Store:
     + IndexStore
     + PortalStore
     + LetterStore
+    + MailboxStore
     + ImportStore
     + StatsStore
     + ExportStore
