@@ -1,4 +1,5 @@
-//! Attachments: what a file is, decided from its first bytes (never from its name or the
+//! Attachments, as every channel that takes files checks them (the portal, the clerk's desk,
+//! the mailbox): what a file is, decided from its first bytes (never from its name or the
 //! browser's word), how large it may be, what it is called when kept, and the metadata taken
 //! out of photos before they are kept.
 //!
@@ -29,6 +30,7 @@ use img_parts::png::{Png, PngChunk};
 use img_parts::riff::{RiffChunk, RiffContent};
 use img_parts::webp::{self, WebP};
 use img_parts::{Bytes, ImageEXIF};
+use priemna_store::NewAttachment;
 
 /// At most this many files with one submission.
 pub const MAX_FILES: usize = 5;
@@ -43,6 +45,38 @@ const MAX_NAME_CHARS: usize = 120;
 pub const ACCEPTED: &str = "JPEG, PNG, WebP, HEIC, PDF";
 /// For the file input's `accept`: a hint to the browser; the server decides.
 pub const ACCEPT_ATTRIBUTE: &str = ".jpg,.jpeg,.png,.webp,.heic,.heif,.pdf,image/jpeg,image/png,image/webp,image/heic,application/pdf";
+
+/// Why a file is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FileProblem {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is larger than the limit")]
+    TooLarge,
+    #[error("the file is not of an accepted type")]
+    NotAccepted,
+    #[error("the file is damaged: it could not be read as a photo")]
+    Damaged,
+}
+
+/// One file checked as every channel checks it: not empty, at most [`MAX_FILE_BYTES`], its
+/// type from its first bytes ([`sniff`]), photos' metadata taken out ([`strip_metadata`]);
+/// what is kept, under a clean name.
+pub fn check_file(filename: &str, data: Vec<u8>) -> Result<NewAttachment, FileProblem> {
+    if data.is_empty() {
+        return Err(FileProblem::Empty);
+    }
+    if data.len() > MAX_FILE_BYTES {
+        return Err(FileProblem::TooLarge);
+    }
+    let content_type = sniff(&data).ok_or(FileProblem::NotAccepted)?;
+    let data = strip_metadata(content_type, data).map_err(|Damaged| FileProblem::Damaged)?;
+    Ok(NewAttachment {
+        filename: clean_name(filename, content_type),
+        content_type: content_type.to_owned(),
+        data,
+    })
+}
 
 /// The type of a file from its magic bytes, if it is one we accept.
 pub fn sniff(data: &[u8]) -> Option<&'static str> {
@@ -541,16 +575,16 @@ mod tests {
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MB");
     }
 
-    const GPS_JPEG: &[u8] = include_bytes!("../../tests/attack/photos/gps.jpg");
-    const CLEAN_JPEG: &[u8] = include_bytes!("../../tests/attack/photos/clean.jpg");
-    const SIDEWAYS_JPEG: &[u8] = include_bytes!("../../tests/attack/photos/sideways.jpg");
-    const GPS_PNG: &[u8] = include_bytes!("../../tests/attack/photos/gps.png");
-    const CLEAN_PNG: &[u8] = include_bytes!("../../tests/attack/photos/clean.png");
-    const GPS_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/gps.webp");
-    const CLEAN_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/clean.webp");
-    const SIDEWAYS_WEBP: &[u8] = include_bytes!("../../tests/attack/photos/sideways.webp");
-    const GPS_HEIC: &[u8] = include_bytes!("../../tests/attack/photos/gps.heic");
-    const CLEAN_HEIC: &[u8] = include_bytes!("../../tests/attack/photos/clean.heic");
+    const GPS_JPEG: &[u8] = include_bytes!("../../web/tests/attack/photos/gps.jpg");
+    const CLEAN_JPEG: &[u8] = include_bytes!("../../web/tests/attack/photos/clean.jpg");
+    const SIDEWAYS_JPEG: &[u8] = include_bytes!("../../web/tests/attack/photos/sideways.jpg");
+    const GPS_PNG: &[u8] = include_bytes!("../../web/tests/attack/photos/gps.png");
+    const CLEAN_PNG: &[u8] = include_bytes!("../../web/tests/attack/photos/clean.png");
+    const GPS_WEBP: &[u8] = include_bytes!("../../web/tests/attack/photos/gps.webp");
+    const CLEAN_WEBP: &[u8] = include_bytes!("../../web/tests/attack/photos/clean.webp");
+    const SIDEWAYS_WEBP: &[u8] = include_bytes!("../../web/tests/attack/photos/sideways.webp");
+    const GPS_HEIC: &[u8] = include_bytes!("../../web/tests/attack/photos/gps.heic");
+    const CLEAN_HEIC: &[u8] = include_bytes!("../../web/tests/attack/photos/clean.heic");
 
     /// What the fixtures' metadata says (see `make.py`), in any of its forms.
     const PERSONAL: [&[u8]; 9] = [
