@@ -15,12 +15,13 @@ mod mailsink;
 
 use mailsink::MailSink;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_priemna");
+const PASSWORD: &str = "correct horse battery";
 
 /// The test IMAP server: port and password (any user name logs in, with a mailbox of its own).
 struct Imap {
@@ -86,6 +87,7 @@ fn fixture(name: &str) -> Vec<u8> {
 
 struct Server {
     child: Child,
+    base: String,
 }
 
 impl Drop for Server {
@@ -117,9 +119,10 @@ fn start_server(db: &str, imap: &Imap, user: &str, smtp: Option<u16>) -> Server 
     loop {
         let mut line = String::new();
         assert!(reader.read_line(&mut line).unwrap() > 0, "server exited");
-        if line.starts_with("Priemna listening on ") {
+        if let Some(base) = line.trim().strip_prefix("Priemna listening on ") {
+            let base = base.to_owned();
             std::thread::spawn(move || for _ in reader.lines() {});
-            return Server { child };
+            return Server { child, base };
         }
     }
 }
@@ -176,7 +179,7 @@ async fn each_kind_of_message_is_registered_noted_or_set_aside_once() {
         messages.push(fixture(f));
     }
     deliver(&imap, &user, &messages).await;
-    let _server = start_server(&db, &imap, &user, Some(sink.port));
+    let server = start_server(&db, &imap, &user, Some(sink.port));
 
     // Every message handled and marked read.
     until("every message read", Duration::from_secs(60), || {
@@ -271,6 +274,45 @@ async fn each_kind_of_message_is_registered_noted_or_set_aside_once() {
     // Nothing answered the automatic messages.
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(sink.messages().len(), 4);
+
+    // A registry clerk sees what was not registered, and why.
+    let mut add = Command::new(BIN)
+        .args(["user", "add", "--username", "clerk", "--name", "Деловодител"])
+        .args(["--role", "registry_clerk", "--password-stdin", "--database-url", &db])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    assert!(add.wait().unwrap().success());
+    let client = reqwest::Client::new();
+    let login: Value = client
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .json(&serde_json::json!({"username": "clerk", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().expect("token");
+    let response = client
+        .get(format!("{}/api/v1/mailbox", server.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let page: Value = response.json().await.unwrap();
+    let notes = page["notes"].as_array().unwrap();
+    let outcomes: Vec<&str> = notes.iter().map(|n| n["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["bounce", "set_aside", "set_aside", "auto_reply"], "{page:#}");
+    assert_eq!(notes[0]["bounced_outbox_id"].is_i64(), true, "{page:#}");
+    assert!(
+        notes[1]["reason"].as_str().unwrap().contains("no sender"),
+        "{page:#}"
+    );
+    assert!(!notes[3]["sender"].as_str().unwrap().contains("maria.ivanova"), "masked");
 }
 
 #[tokio::test]
