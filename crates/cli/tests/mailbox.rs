@@ -66,10 +66,7 @@ async fn login(imap: &Imap, user: &str) -> Session {
 async fn deliver(imap: &Imap, user: &str, messages: &[Vec<u8>]) {
     let mut session = login(imap, user).await;
     for message in messages {
-        session
-            .append("INBOX", None, None, message)
-            .await
-            .unwrap();
+        session.append("INBOX", None, None, message).await.unwrap();
     }
     session.logout().await.unwrap();
 }
@@ -82,7 +79,12 @@ async fn unseen(imap: &Imap, user: &str) -> usize {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mail").join(name)).unwrap()
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/mail")
+            .join(name),
+    )
+    .unwrap()
 }
 
 struct Server {
@@ -102,7 +104,12 @@ fn start_server(db: &str, imap: &Imap, user: &str, smtp: Option<u16>) -> Server 
     command
         .args(["serve", "--addr", "127.0.0.1:0", "--database-url", db])
         .args(["--imap-host", "127.0.0.1", "--imap-tls", "none"])
-        .args(["--imap-port", &imap.port.to_string(), "--imap-username", user])
+        .args([
+            "--imap-port",
+            &imap.port.to_string(),
+            "--imap-username",
+            user,
+        ])
         .args(["--imap-poll", "1", "--imap-max-message-bytes", "65536"])
         .args(["--mail-from", "priemna@haskovo.bg"])
         .env("PRIEMNA_IMAP_PASSWORD", &imap.password)
@@ -149,10 +156,7 @@ where
 
 async fn count(db: &Path, sql: &str) -> i64 {
     let pool = database(db).await;
-    let n: i64 = sqlx::query_scalar(sql)
-        .fetch_one(&pool)
-        .await
-        .unwrap_or(0);
+    let n: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap_or(0);
     pool.close().await;
     n
 }
@@ -200,13 +204,21 @@ async fn each_kind_of_message_is_registered_noted_or_set_aside_once() {
     let by_email = |e: &str| cases.iter().find(|c| c.3 == e).unwrap().clone();
     let utf8 = by_email("maria.ivanova@example.bg");
     assert_eq!(utf8.1, "Улично осветление");
-    assert!(utf8.2.contains("от седмица не свети уличното осветление"), "{}", utf8.2);
+    assert!(
+        utf8.2.contains("от седмица не свети уличното осветление"),
+        "{}",
+        utf8.2
+    );
     let cp1251 = by_email("g.dimitrov@example.bg");
     assert_eq!(cp1251.1, "Паднало дърво в парка");
     assert!(cp1251.2.contains("изкоренено дърво"), "{}", cp1251.2);
     let outlook = by_email("ilia.petkov@example.bg");
     assert_eq!(outlook.1, "RE: Теч от шахта");
-    assert!(outlook.2.starts_with("Благодаря за отговора."), "{}", outlook.2);
+    assert!(
+        outlook.2.starts_with("Благодаря за отговора."),
+        "{}",
+        outlook.2
+    );
     let photo = by_email("petar.stoyanov@example.com");
     let files: Vec<(String, String)> = sqlx::query_as(
         "SELECT a.filename, a.content_type FROM attachments a
@@ -227,7 +239,11 @@ async fn each_kind_of_message_is_registered_noted_or_set_aside_once() {
             .await
             .unwrap();
     let outcomes: Vec<&str> = notes.iter().map(|n| n.0.as_str()).collect();
-    assert_eq!(outcomes, ["auto_reply", "set_aside", "set_aside"], "{notes:#?}");
+    assert_eq!(
+        outcomes,
+        ["auto_reply", "set_aside", "set_aside"],
+        "{notes:#?}"
+    );
     assert!(notes[1].1.starts_with("too large"), "{notes:#?}");
 
     // The acknowledgements: one to each sender, with the number and a tracking code.
@@ -235,7 +251,7 @@ async fn each_kind_of_message_is_registered_noted_or_set_aside_once() {
     for case in &cases {
         let receipt = sent
             .iter()
-            .find(|m| m["rcpt_tos"][0] == Value::from(case.3.as_str()))
+            .find(|m| m["rcpt_tos"][0] == case.3.as_str())
             .unwrap_or_else(|| panic!("no receipt to {}: {sent:#?}", case.3));
         let text = receipt["text"].as_str().unwrap();
         assert!(text.contains(&case.0), "{text}");
@@ -243,14 +259,29 @@ async fn each_kind_of_message_is_registered_noted_or_set_aside_once() {
 
     // The same message delivered again is not registered again; a bounce of a receipt marks
     // that receipt undelivered.
-    let returned = sent[0]["headers"]["message-id"].as_str().unwrap().to_owned();
+    let returned = sent[0]["headers"]["message-id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let bounce = String::from_utf8(fixture("bounce.eml"))
         .unwrap()
         .replace("ORIGINAL-MESSAGE-ID", &returned);
-    deliver(&imap, &user, &[fixture("utf8-alternative.eml"), bounce.into_bytes()]).await;
+    deliver(
+        &imap,
+        &user,
+        &[fixture("utf8-alternative.eml"), bounce.into_bytes()],
+    )
+    .await;
     until("the bounce noted", Duration::from_secs(30), || {
         let db_path = &db_path;
-        async move { count(db_path, "SELECT count(*) FROM mail_notes WHERE outcome = 'bounce'").await == 1 }
+        async move {
+            count(
+                db_path,
+                "SELECT count(*) FROM mail_notes WHERE outcome = 'bounce'",
+            )
+            .await
+                == 1
+        }
     })
     .await;
     until("every message read", Duration::from_secs(30), || {
@@ -277,8 +308,21 @@ async fn each_kind_of_message_is_registered_noted_or_set_aside_once() {
 
     // A registry clerk sees what was not registered, and why.
     let mut add = Command::new(BIN)
-        .args(["user", "add", "--username", "clerk", "--name", "Деловодител"])
-        .args(["--role", "registry_clerk", "--password-stdin", "--database-url", &db])
+        .args([
+            "user",
+            "add",
+            "--username",
+            "clerk",
+            "--name",
+            "Деловодител",
+        ])
+        .args([
+            "--role",
+            "registry_clerk",
+            "--password-stdin",
+            "--database-url",
+            &db,
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -305,14 +349,27 @@ async fn each_kind_of_message_is_registered_noted_or_set_aside_once() {
     assert_eq!(response.status(), 200);
     let page: Value = response.json().await.unwrap();
     let notes = page["notes"].as_array().unwrap();
-    let outcomes: Vec<&str> = notes.iter().map(|n| n["outcome"].as_str().unwrap()).collect();
-    assert_eq!(outcomes, ["bounce", "set_aside", "set_aside", "auto_reply"], "{page:#}");
-    assert_eq!(notes[0]["bounced_outbox_id"].is_i64(), true, "{page:#}");
+    let outcomes: Vec<&str> = notes
+        .iter()
+        .map(|n| n["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["bounce", "set_aside", "set_aside", "auto_reply"],
+        "{page:#}"
+    );
+    assert!(notes[0]["bounced_outbox_id"].is_i64(), "{page:#}");
     assert!(
         notes[1]["reason"].as_str().unwrap().contains("no sender"),
         "{page:#}"
     );
-    assert!(!notes[3]["sender"].as_str().unwrap().contains("maria.ivanova"), "masked");
+    assert!(
+        !notes[3]["sender"]
+            .as_str()
+            .unwrap()
+            .contains("maria.ivanova"),
+        "masked"
+    );
 }
 
 #[tokio::test]
@@ -327,7 +384,10 @@ async fn a_reader_killed_mid_mailbox_registers_every_message_exactly_once() {
     let messages: Vec<Vec<u8>> = (0..N)
         .map(|i| {
             template
-                .replace("<utf8-alternative.1@example.bg>", &format!("<crash.{i}@example.bg>"))
+                .replace(
+                    "<utf8-alternative.1@example.bg>",
+                    &format!("<crash.{i}@example.bg>"),
+                )
                 .replace(
                     "Subject: =?UTF-8?Q?",
                     &format!("Subject: =?UTF-8?Q?{i:03}_"),
@@ -341,7 +401,11 @@ async fn a_reader_killed_mid_mailbox_registers_every_message_exactly_once() {
         if !db_path.exists() {
             return 0;
         }
-        count(&db_path, "SELECT count(*) FROM submissions WHERE channel = 'email'").await
+        count(
+            &db_path,
+            "SELECT count(*) FROM submissions WHERE channel = 'email'",
+        )
+        .await
     };
     let mut kills = 0;
     for round in 0..3 {
@@ -371,15 +435,20 @@ async fn a_reader_killed_mid_mailbox_registers_every_message_exactly_once() {
     })
     .await;
     let pool = database(&db_path).await;
-    let subjects: Vec<String> =
-        sqlx::query_scalar("SELECT subject FROM submissions WHERE channel = 'email' ORDER BY subject")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    let subjects: Vec<String> = sqlx::query_scalar(
+        "SELECT subject FROM submissions WHERE channel = 'email' ORDER BY subject",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
     let mut distinct = subjects.clone();
     distinct.dedup();
     assert_eq!(subjects.len(), N, "after {kills} kills: {subjects:#?}");
-    assert_eq!(distinct.len(), N, "a message registered twice: {subjects:#?}");
+    assert_eq!(
+        distinct.len(),
+        N,
+        "a message registered twice: {subjects:#?}"
+    );
     let numbers: i64 = sqlx::query_scalar(
         "SELECT count(DISTINCT number) FROM submissions WHERE channel = 'email'",
     )

@@ -61,8 +61,8 @@ use std::sync::Arc;
 pub mod prelude {
     pub use crate::{
         CaseStore, DocumentStore, ExportStore, ImportStore, IndexStore, IntakeStore, JobStore,
-        JournalStore, LetterStore, MailboxStore, Open311Store, OutboxStore, PortalStore, SessionStore,
-        SignInStore, StaffStore, StatsStore, Store,
+        JournalStore, LetterStore, MailboxStore, Open311Store, OutboxStore, PortalStore,
+        SessionStore, SignInStore, StaffStore, StatsStore, Store,
     };
 }
 

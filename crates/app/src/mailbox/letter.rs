@@ -68,7 +68,9 @@ pub enum Reading {
     Letter(Letter),
     /// An automatic answer (RFC 3834 `Auto-Submitted`, `X-Autoreply`, `Precedence`, an empty
     /// return path, a message Priemna sent itself): never registered, never answered.
-    AutoReply { reason: String },
+    AutoReply {
+        reason: String,
+    },
     /// A delivery status notification saying delivery failed; `returns` is the Message-ID (with
     /// angle brackets) of the message it returns, when the report carries it.
     Bounce {
@@ -76,7 +78,9 @@ pub enum Reading {
         diagnostic: String,
     },
     /// Cannot be read as a letter: kept aside for a clerk with the reason.
-    Unreadable { reason: String },
+    Unreadable {
+        reason: String,
+    },
 }
 
 /// Reads `raw`. `own_address` is the address Priemna sends from: a message from it is never a
@@ -171,7 +175,9 @@ fn bounce(message: &Message<'_>, meta: &Meta) -> Option<Reading> {
         };
         let kind = (
             ct.ctype().to_ascii_lowercase(),
-            ct.subtype().map(str::to_ascii_lowercase).unwrap_or_default(),
+            ct.subtype()
+                .map(str::to_ascii_lowercase)
+                .unwrap_or_default(),
         );
         match (kind.0.as_str(), kind.1.as_str()) {
             ("message", "delivery-status") | ("message", "global-delivery-status") => {
@@ -284,7 +290,10 @@ fn letter(message: &Message<'_>) -> Reading {
     let mut files = Vec::new();
     for part in message.attachments() {
         // Text and HTML shown inline are the body, not files.
-        if text_parts.iter().any(|&i| std::ptr::eq(&message.parts[i], part)) {
+        if text_parts
+            .iter()
+            .any(|&i| std::ptr::eq(&message.parts[i], part))
+        {
             continue;
         }
         let name = part
@@ -301,10 +310,7 @@ fn letter(message: &Message<'_>) -> Reading {
     Reading::Letter(Letter {
         from_address,
         from_name,
-        subject: message
-            .subject()
-            .map(|s| clean_line(s))
-            .unwrap_or_default(),
+        subject: message.subject().map(clean_line).unwrap_or_default(),
         text,
         files,
     })

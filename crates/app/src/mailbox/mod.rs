@@ -128,9 +128,8 @@ pub async fn set_aside_oversized(
     {
         return Ok(Received::AlreadyHandled);
     }
-    let reason = format!(
-        "too large: {size} bytes (the limit is {limit}); the message stays in the mailbox"
-    );
+    let reason =
+        format!("too large: {size} bytes (the limit is {limit}); the message stays in the mailbox");
     noted(
         app,
         NewMailNote {
@@ -239,7 +238,11 @@ fn submission(
         subject = "(без тема)".to_owned();
     }
     if subject.chars().count() > MAX_SUBJECT_CHARS {
-        subject = subject.chars().take(MAX_SUBJECT_CHARS - 1).collect::<String>() + "…";
+        subject = subject
+            .chars()
+            .take(MAX_SUBJECT_CHARS - 1)
+            .collect::<String>()
+            + "…";
     }
     let mut body = letter.text.clone();
     if body.is_empty() && !attachments.is_empty() {
@@ -270,14 +273,15 @@ fn submission(
         consent: Some(true),
         ..RawSubmission::default()
     };
-    intake::check(app, &raw, received_at).map_err(|errors| {
-        let named: Vec<String> = errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.problem.message_en()))
-            .collect();
-        format!("not a valid submission: {}", named.join("; "))
-    })
-    .map(|checked| (checked, attachments))
+    intake::check(app, &raw, received_at)
+        .map_err(|errors| {
+            let named: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.problem.message_en()))
+                .collect();
+            format!("not a valid submission: {}", named.join("; "))
+        })
+        .map(|checked| (checked, attachments))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -133,7 +133,8 @@ async fn connect(config: &ImapConfig) -> Result<Connection, MailboxError> {
         ImapTls::None => Ok(Box::new(tcp)),
         ImapTls::Tls => {
             use tokio_rustls::rustls;
-            let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            let roots =
+                rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
             let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
                 rustls::crypto::ring::default_provider(),
             ))
@@ -295,7 +296,11 @@ async fn take(
 
 /// [`super::receive`] on its own task: a message it fails on (a panic in a parser) is set
 /// aside instead of stopping the reader.
-async fn guarded(app: &App, raw: Vec<u8>, received_at: Timestamp) -> Result<Received, MailboxError> {
+async fn guarded(
+    app: &App,
+    raw: Vec<u8>,
+    received_at: Timestamp,
+) -> Result<Received, MailboxError> {
     let task = {
         let (app, raw) = (app.clone(), raw.clone());
         tokio::spawn(async move { super::receive(&app, &raw, received_at).await })
