@@ -370,6 +370,27 @@ mod tests {
     }
 
     #[test]
+    fn an_html_only_letter_is_read_as_text_and_its_files_are_kept() {
+        let reading = read_str(
+            "From: a@example.bg\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n\
+             --m\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+             <p>Първи <b>ред</b></p><p>Втори ред</p>\r\n\
+             --m\r\nContent-Type: application/pdf\r\n\
+             Content-Disposition: attachment; filename=\"a.pdf\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--m--\r\n",
+        );
+        let Reading::Letter(letter) = reading else {
+            panic!("{reading:?}")
+        };
+        assert!(letter.text.contains("Първи ред"), "{:?}", letter.text);
+        assert!(letter.text.contains("Втори ред"), "{:?}", letter.text);
+        assert!(!letter.text.contains('<'), "{:?}", letter.text);
+        assert_eq!(letter.files.len(), 1);
+        assert_eq!(letter.files[0].name, "a.pdf");
+        assert_eq!(letter.files[0].data, b"%PDF-1.4\n");
+    }
+
+    #[test]
     fn automatic_answers_are_recognised() {
         for header in [
             "Auto-Submitted: auto-replied",
