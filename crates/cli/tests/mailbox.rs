@@ -179,7 +179,12 @@ async fn each_kind_of_message_is_registered_noted_or_set_aside_once() {
         "outlook-reply.eml",
     ];
     let mut messages: Vec<Vec<u8>> = letters.iter().map(|f| fixture(f)).collect();
-    for f in ["auto-reply.eml", "oversized.eml", "malformed.eml"] {
+    for f in [
+        "auto-reply.eml",
+        "oversized.eml",
+        "malformed.eml",
+        "word-attachment.eml",
+    ] {
         messages.push(fixture(f));
     }
     deliver(&imap, &user, &messages).await;
@@ -241,10 +246,17 @@ async fn each_kind_of_message_is_registered_noted_or_set_aside_once() {
     let outcomes: Vec<&str> = notes.iter().map(|n| n.0.as_str()).collect();
     assert_eq!(
         outcomes,
-        ["auto_reply", "set_aside", "set_aside"],
+        ["auto_reply", "set_aside", "set_aside", "set_aside"],
         "{notes:#?}"
     );
     assert!(notes[1].1.starts_with("too large"), "{notes:#?}");
+    assert!(notes[2].1.contains("no sender"), "{notes:#?}");
+    assert!(
+        notes[3]
+            .1
+            .contains("“molba.docx” is not of an accepted type"),
+        "{notes:#?}"
+    );
 
     // The acknowledgements: one to each sender, with the number and a tracking code.
     let sent = sink.wait_for(4, Duration::from_secs(30)).await;
@@ -355,16 +367,22 @@ async fn each_kind_of_message_is_registered_noted_or_set_aside_once() {
         .collect();
     assert_eq!(
         outcomes,
-        ["bounce", "set_aside", "set_aside", "auto_reply"],
+        [
+            "bounce",
+            "set_aside",
+            "set_aside",
+            "set_aside",
+            "auto_reply"
+        ],
         "{page:#}"
     );
     assert!(notes[0]["bounced_outbox_id"].is_i64(), "{page:#}");
     assert!(
-        notes[1]["reason"].as_str().unwrap().contains("no sender"),
+        notes[1]["reason"].as_str().unwrap().contains("molba.docx"),
         "{page:#}"
     );
     assert!(
-        !notes[3]["sender"]
+        !notes[4]["sender"]
             .as_str()
             .unwrap()
             .contains("maria.ivanova"),
