@@ -13,11 +13,13 @@ mod error;
 pub mod filters;
 pub mod intake;
 pub mod jobs;
+pub mod mailbox;
 pub mod notify;
 pub mod refusals;
 pub mod search;
 pub mod staff;
 pub mod stats;
+pub mod uploads;
 
 pub use error::AppError;
 

@@ -10,6 +10,7 @@ mod db;
 mod demo;
 mod import;
 mod mail;
+mod mailbox;
 mod reindex;
 mod submit;
 
@@ -88,6 +89,9 @@ enum Command {
         /// E-mail (SMTP, sender), the letterhead, the outbox worker.
         #[command(flatten)]
         mail: Box<mail::MailArgs>,
+        /// The municipality's mailbox read over IMAP (each new message a submission).
+        #[command(flatten)]
+        mailbox: Box<mailbox::MailboxArgs>,
         /// Folder of the search index (default: beside the SQLite file, `PATH.search/`; for
         /// PostgreSQL `./priemna-search/`). Several servers need one folder each.
         #[arg(long, env = "PRIEMNA_SEARCH_DIR")]
@@ -235,9 +239,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             retention,
             jurisdiction_id,
             mail,
+            mailbox,
             search_dir,
         } => {
             let worker_config = mail.worker()?;
+            let reader_config = mailbox.reader()?;
             let mut policy = priemna_domain::retention::RetentionPolicy::default();
             for rule in &retention {
                 policy = policy
@@ -273,6 +279,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 worker_config,
             );
             let application = priemna_web::Application::build(state, addr, background).await?;
+            // The mailbox reader: crash-safe by design (a message is marked read only after it
+            // is committed), so it is simply ended with the process.
+            let _reader = reader_config.map(|config| {
+                tracing::info!(?config, "reading the mailbox");
+                priemna_app::mailbox::spawn_reader(application.state().app.clone(), config)
+            });
             let local = application.address();
             // Tests and scripts read this line to find the port.
             println!("Priemna listening on http://{local}");

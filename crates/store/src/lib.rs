@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod journal;
 mod letters;
+mod mailbox;
 mod model;
 mod portal;
 mod postgres;
@@ -29,6 +30,7 @@ pub use capabilities::{
 pub use export::{ExportCase, ExportFilter, ExportStore, ExportSubmitter};
 pub use import::{ImportBatch, ImportOutcome, ImportStore, ImportedCase, NumberRange};
 pub use letters::{LetterSignatory, LetterStore};
+pub use mailbox::{MailNote, MailOutcome, MailboxStore, NewMailNote};
 pub use model::{
     AccountState, CaseChange, CaseEvent, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
     DeadlineRunReport, Department, DocumentKind, InboxFilter, Job, JournalBreak, JournalCursor,
@@ -60,8 +62,8 @@ use std::sync::Arc;
 pub mod prelude {
     pub use crate::{
         CaseStore, DocumentStore, ExportStore, ImportStore, IndexStore, IntakeStore, JobStore,
-        JournalStore, LetterStore, Open311Store, OutboxStore, PortalStore, SessionStore,
-        SignInStore, StaffStore, StatsStore, Store,
+        JournalStore, LetterStore, MailboxStore, Open311Store, OutboxStore, PortalStore,
+        SessionStore, SignInStore, StaffStore, StatsStore, Store,
     };
 }
 
@@ -180,6 +182,7 @@ pub trait Store:
     + IndexStore
     + PortalStore
     + LetterStore
+    + MailboxStore
     + ImportStore
     + StatsStore
     + ExportStore

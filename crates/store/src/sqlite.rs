@@ -55,6 +55,9 @@ mod portal {
 mod letters {
     include!("common/letters.rs");
 }
+mod mailbox {
+    include!("common/mailbox.rs");
+}
 mod open311 {
     include!("common/open311.rs");
 }

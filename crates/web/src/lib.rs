@@ -41,6 +41,7 @@ pub const MAX_JSON_BODY_BYTES: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router {
     api::routes()
         .merge(api::notify::routes())
+        .merge(api::mailbox::routes())
         .merge(pages::routes())
         .merge(portal::routes())
         .merge(open311::routes())

@@ -1,6 +1,7 @@
 //! The versioned JSON API, `/api/v1/…`.
 
 mod calendar;
+pub mod mailbox;
 pub mod notify;
 pub mod openapi;
 pub mod search;

@@ -1221,6 +1221,36 @@ pub struct OutboxCounts {
     pub failed: u64,
 }
 
+/// A message from the mailbox that did not become a submission.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailNoteBody {
+    pub id: i64,
+    /// `set_aside` (for a clerk), `auto_reply` or `bounce`.
+    #[schema(pattern = "^(set_aside|auto_reply|bounce)$")]
+    pub outcome: String,
+    /// Why, in English.
+    pub reason: String,
+    /// The sender's address, masked.
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub message_id: Option<String>,
+    /// Bytes of the whole message.
+    pub size: u64,
+    /// Whether the message's bytes are kept in the register.
+    pub kept: bool,
+    /// For a bounce: the outbox message it returned, now marked failed.
+    pub bounced_outbox_id: Option<i64>,
+    #[schema(format = DateTime)]
+    pub received_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailNotePage {
+    pub notes: Vec<MailNoteBody>,
+}
+
 /// One e-mail in the outbox (the recipient masked, no body).
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1537,6 +1567,7 @@ impl Modify for BearerAuth {
         crate::api::notify::preview,
         crate::api::notify::signatory,
         crate::api::notify::citizen_answer,
+        crate::api::mailbox::notes,
         crate::open311::keys::create,
         crate::open311::keys::list,
         crate::open311::keys::revoke,

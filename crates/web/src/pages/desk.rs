@@ -437,39 +437,24 @@ fn check_files(files: Vec<Upload>, errors: &mut Errors) -> Vec<NewAttachment> {
     let mut accepted = Vec::new();
     for file in files {
         let shown = upload::clean_name(&file.filename, "");
-        if file.data.is_empty() {
-            errors.add("attachments", format!("Файлът „{shown}“ е празен."));
-            continue;
-        }
-        if file.data.len() > MAX_FILE_BYTES {
-            errors.add(
-                "attachments",
-                format!("Файлът „{shown}“ е по-голям от {megabytes} MB."),
-            );
-            continue;
-        }
-        let Some(content_type) = upload::sniff(&file.data) else {
-            errors.add(
-                "attachments",
-                format!(
-                    "Файлът „{shown}“ не е сканиран документ или снимка (приемат се {}).",
-                    upload::ACCEPTED
-                ),
-            );
-            continue;
+        let message = match upload::check_file(&file.filename, file.data) {
+            Ok(attachment) => {
+                accepted.push(attachment);
+                continue;
+            }
+            Err(upload::FileProblem::Empty) => format!("Файлът „{shown}“ е празен."),
+            Err(upload::FileProblem::TooLarge) => {
+                format!("Файлът „{shown}“ е по-голям от {megabytes} MB.")
+            }
+            Err(upload::FileProblem::NotAccepted) => format!(
+                "Файлът „{shown}“ не е сканиран документ или снимка (приемат се {}).",
+                upload::ACCEPTED
+            ),
+            Err(upload::FileProblem::Damaged) => {
+                format!("Файлът „{shown}“ е повреден: не може да се прочете като снимка.")
+            }
         };
-        let Ok(data) = upload::strip_metadata(content_type, file.data) else {
-            errors.add(
-                "attachments",
-                format!("Файлът „{shown}“ е повреден: не може да се прочете като снимка."),
-            );
-            continue;
-        };
-        accepted.push(NewAttachment {
-            filename: upload::clean_name(&file.filename, content_type),
-            content_type: content_type.to_owned(),
-            data,
-        });
+        errors.add("attachments", message);
     }
     accepted
 }

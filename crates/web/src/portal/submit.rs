@@ -5,7 +5,7 @@
 
 use super::layout::{self, Errors, Nav, Prefs, TextInput, check_box, sentence, text_area};
 use super::once;
-use super::upload::{self, MAX_FILE_BYTES, MAX_FILES};
+use super::upload::{self, FileProblem, MAX_FILE_BYTES, MAX_FILES};
 use crate::extract::Path;
 use crate::state::AppState;
 use axum::extract::State;
@@ -572,68 +572,37 @@ fn check_files(prefs: &Prefs, files: Vec<Upload>, errors: &mut Errors) -> Vec<Ne
     let mut accepted = Vec::new();
     for file in files {
         let shown = upload::clean_name(&file.filename, "");
-        if file.data.is_empty() {
-            errors.add(
-                "attachments",
-                if prefs.en() {
-                    format!("“{shown}” is empty.")
-                } else {
-                    format!("Файлът „{shown}“ е празен.")
-                },
-            );
-            continue;
-        }
-        if file.data.len() > MAX_FILE_BYTES {
-            errors.add(
-                "attachments",
-                if prefs.en() {
-                    format!(
-                        "“{shown}” is larger than {} MB.",
-                        MAX_FILE_BYTES / (1024 * 1024)
-                    )
-                } else {
-                    format!(
-                        "Файлът „{shown}“ е по-голям от {} MB.",
-                        MAX_FILE_BYTES / (1024 * 1024)
-                    )
-                },
-            );
-            continue;
-        }
-        let Some(content_type) = upload::sniff(&file.data) else {
-            errors.add(
-                "attachments",
-                if prefs.en() {
-                    format!(
-                        "“{shown}” is not a photo or a PDF (accepted: {}).",
-                        upload::ACCEPTED
-                    )
-                } else {
-                    format!(
-                        "Файлът „{shown}“ не е снимка или PDF (приемат се {}).",
-                        upload::ACCEPTED
-                    )
-                },
-            );
-            continue;
+        let problem = match upload::check_file(&file.filename, file.data) {
+            Ok(attachment) => {
+                accepted.push(attachment);
+                continue;
+            }
+            Err(problem) => problem,
         };
-        // Location and author metadata out of photos; only what is left is kept.
-        let Ok(data) = upload::strip_metadata(content_type, file.data) else {
-            errors.add(
-                "attachments",
-                if prefs.en() {
-                    format!("“{shown}” is damaged: it could not be read as a photo.")
-                } else {
-                    format!("Файлът „{shown}“ е повреден: не може да се прочете като снимка.")
-                },
-            );
-            continue;
+        let megabytes = MAX_FILE_BYTES / (1024 * 1024);
+        let message = match (problem, prefs.en()) {
+            (FileProblem::Empty, true) => format!("“{shown}” is empty."),
+            (FileProblem::Empty, false) => format!("Файлът „{shown}“ е празен."),
+            (FileProblem::TooLarge, true) => format!("“{shown}” is larger than {megabytes} MB."),
+            (FileProblem::TooLarge, false) => {
+                format!("Файлът „{shown}“ е по-голям от {megabytes} MB.")
+            }
+            (FileProblem::NotAccepted, true) => format!(
+                "“{shown}” is not a photo or a PDF (accepted: {}).",
+                upload::ACCEPTED
+            ),
+            (FileProblem::NotAccepted, false) => format!(
+                "Файлът „{shown}“ не е снимка или PDF (приемат се {}).",
+                upload::ACCEPTED
+            ),
+            (FileProblem::Damaged, true) => {
+                format!("“{shown}” is damaged: it could not be read as a photo.")
+            }
+            (FileProblem::Damaged, false) => {
+                format!("Файлът „{shown}“ е повреден: не може да се прочете като снимка.")
+            }
         };
-        accepted.push(NewAttachment {
-            filename: upload::clean_name(&file.filename, content_type),
-            content_type: content_type.to_owned(),
-            data,
-        });
+        errors.add("attachments", message);
     }
     accepted
 }
