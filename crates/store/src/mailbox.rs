@@ -5,7 +5,7 @@
 //! `mail_notes` once (the key is unique): auto-replies and bounces recognised and not
 //! registered, and messages set aside for a clerk with the reason. `MailboxStore` is a part of
 //! `Store` (a supertrait), implemented for each backend from `common/mailbox.rs` (migration
-//! 0021).
+//! 0022).
 
 use crate::Result;
 use async_trait::async_trait;

@@ -1,4 +1,4 @@
-//! Mail that did not become a submission (migration 0021): noted once per message key, found
+//! Mail that did not become a submission (migration 0022): noted once per message key, found
 //! handled afterwards (and so is a key registered as a form token), and a bounce marks the sent
 //! outbox message it returns failed. Runs on SQLite, and on PostgreSQL with
 //! `PRIEMNA_TEST_BACKEND=postgres`.

@@ -1,4 +1,4 @@
-// Messages from the municipality's mailbox that did not become a submission (migration 0021).
+// Messages from the municipality's mailbox that did not become a submission (migration 0022).
 
 use super::{ThisStore, begin_write};
 use crate::mailbox::{MailNote, MailOutcome, MailboxStore, NewMailNote};
