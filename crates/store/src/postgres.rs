@@ -136,6 +136,15 @@ async fn begin_write(pool: &DbPool) -> Result<Transaction<'static, Db>> {
     Ok(tx)
 }
 
+/// A citizen's case (see `cases::citizen_case`), through the pool.
+async fn citizen_case(
+    store: &PostgresStore,
+    number: &str,
+    code_hash: &str,
+) -> Result<Option<(intake::CitizenRow, Vec<cases::EventRow>)>> {
+    intake::citizen_case(&store.read, number, code_hash).await
+}
+
 /// PostgreSQL is backed up with its own tools (pg_dump, WAL archiving).
 async fn online_backup(_pool: &DbPool, _target: &str) -> Result<()> {
     Err(crate::StoreError::UnsupportedUrl(

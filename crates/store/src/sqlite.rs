@@ -76,11 +76,13 @@ mod rulebook {
 mod store_impl {
     include!("common/store_impl.rs");
 }
+mod quick;
 
 pub struct SqliteStore {
     read: DbPool,
     write: DbPool,
     intake: mpsc::Sender<intake::IntakeJob>,
+    quick: quick::QuickReads,
 }
 
 impl SqliteStore {
@@ -127,13 +129,27 @@ impl SqliteStore {
             read,
             write,
             intake: sender,
+            quick: quick::QuickReads::new(path),
         })
     }
 
     /// Closes the connections; the last one checkpoints the WAL into the main file.
     pub async fn close(&self) {
+        self.quick.close();
         self.read.close().await;
         self.write.close().await;
+    }
+}
+
+/// A citizen's case (see `cases::citizen_case`), read on the request's thread where it can be.
+async fn citizen_case(
+    store: &SqliteStore,
+    number: &str,
+    code_hash: &str,
+) -> Result<Option<(intake::CitizenRow, Vec<cases::EventRow>)>> {
+    match store.quick.citizen_case(number, code_hash) {
+        Some(found) => Ok(found),
+        None => intake::citizen_case(&store.read, number, code_hash).await,
     }
 }
 

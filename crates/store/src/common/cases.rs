@@ -32,10 +32,10 @@ fn opt_timestamp(s: Option<String>) -> Result<Option<Timestamp>> {
 /// A `case_events` row as stored.
 #[derive(sqlx::FromRow)]
 pub(super) struct EventRow {
-    at: String,
-    status: String,
-    note_bg: String,
-    note_en: String,
+    pub(super) at: String,
+    pub(super) status: String,
+    pub(super) note_bg: String,
+    pub(super) note_en: String,
 }
 
 impl TryFrom<EventRow> for CaseEvent {
@@ -51,11 +51,13 @@ impl TryFrom<EventRow> for CaseEvent {
     }
 }
 
+/// A case's history for its citizen (`$1` the case's id), oldest first.
+pub(super) const HISTORY_SQL: &str =
+    "SELECT at, status, note_bg, note_en FROM case_events WHERE submission_id = $1 ORDER BY id";
+
 /// A case's history for its citizen, oldest first.
 pub(super) async fn history(read: &DbPool, id: i64) -> Result<Vec<CaseEvent>> {
-    sqlx::query_as::<_, EventRow>(
-        "SELECT at, status, note_bg, note_en FROM case_events WHERE submission_id = $1 ORDER BY id",
-    )
+    sqlx::query_as::<_, EventRow>(HISTORY_SQL)
     .bind(id)
     .fetch_all(read)
     .await?

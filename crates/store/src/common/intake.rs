@@ -728,28 +728,51 @@ async fn insert_submitter(
 pub(super) struct CitizenRow {
     pub(super) id: i64,
     pub(super) tracking_code_hash: String,
-    number: String,
-    kind: String,
-    channel: String,
-    subject: String,
-    body: String,
-    address: Option<String>,
-    anonymous: bool,
-    received_at: String,
-    status: String,
-    considered: bool,
-    deadline_rule: Option<String>,
-    answer_due: Option<String>,
-    acknowledge_due: Option<String>,
-    decisions: String,
-    answer_text: Option<String>,
-    answered_at: Option<String>,
+    pub(super) number: String,
+    pub(super) kind: String,
+    pub(super) channel: String,
+    pub(super) subject: String,
+    pub(super) body: String,
+    pub(super) address: Option<String>,
+    pub(super) anonymous: bool,
+    pub(super) received_at: String,
+    pub(super) status: String,
+    pub(super) considered: bool,
+    pub(super) deadline_rule: Option<String>,
+    pub(super) answer_due: Option<String>,
+    pub(super) acknowledge_due: Option<String>,
+    pub(super) decisions: String,
+    pub(super) answer_text: Option<String>,
+    pub(super) answered_at: Option<String>,
 }
 
 /// The columns of a [`CitizenRow`].
 pub(super) const CITIZEN_COLUMNS: &str = "id, tracking_code_hash, number, kind, channel, subject, \
      body, address, anonymous, received_at, status, considered, deadline_rule, answer_due, \
      acknowledge_due, decisions, answer_text, answered_at";
+
+/// The case behind `number` when `code_hash` is its tracking code's hash, as its citizen may
+/// see it: the row and its history, oldest first. A wrong code reads no further.
+pub(super) async fn citizen_case(
+    read: &DbPool,
+    number: &str,
+    code_hash: &str,
+) -> Result<Option<(CitizenRow, Vec<super::cases::EventRow>)>> {
+    let Some(row) = sqlx::query_as::<_, CitizenRow>(&format!(
+        "SELECT {CITIZEN_COLUMNS} FROM submissions WHERE number = $1"
+    ))
+    .bind(number)
+    .fetch_optional(read)
+    .await?
+    .filter(|row| row.tracking_code_hash == code_hash) else {
+        return Ok(None);
+    };
+    let events = sqlx::query_as::<_, super::cases::EventRow>(super::cases::HISTORY_SQL)
+        .bind(row.id)
+        .fetch_all(read)
+        .await?;
+    Ok(Some((row, events)))
+}
 
 /// The view without its history (read from `case_events`).
 impl TryFrom<CitizenRow> for CitizenView {

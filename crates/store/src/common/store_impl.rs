@@ -1,6 +1,6 @@
 // The `Store` trait and its capabilities on this backend: each method delegates to the module that owns it.
 
-use super::intake::{CITIZEN_COLUMNS, CitizenRow, IntakeJob};
+use super::intake::IntakeJob;
 use super::{ThisStore, begin_write, cases, jobs, journal, online_backup, outbox, staff};
 use crate::model::{
     CaseChange, CaseRecord, CaseSummary, CitizenView, DeadlineCase,
@@ -49,21 +49,20 @@ impl IntakeStore for ThisStore {
         number: RegistrationNumber,
         tracking_code: &str,
     ) -> Result<Option<CitizenView>> {
-        let Some(row) = sqlx::query_as::<_, CitizenRow>(&format!(
-            "SELECT {CITIZEN_COLUMNS} FROM submissions WHERE number = $1"
-        ))
-        .bind(number.to_string())
-        .fetch_optional(&self.read)
+        let Some((row, events)) = super::citizen_case(
+            self,
+            &number.to_string(),
+            &hash_tracking_code(tracking_code),
+        )
         .await?
         else {
             return Ok(None);
         };
-        if row.tracking_code_hash != hash_tracking_code(tracking_code) {
-            return Ok(None);
-        }
-        let id = row.id;
         let mut view = CitizenView::try_from(row)?;
-        view.history = cases::history(&self.read, id).await?;
+        view.history = events
+            .into_iter()
+            .map(crate::model::CaseEvent::try_from)
+            .collect::<Result<_>>()?;
         Ok(Some(view))
     }
 
