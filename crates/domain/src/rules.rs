@@ -159,6 +159,8 @@ pub fn assess(draft: &Draft, received: Date, calendar: &WorkingCalendar) -> Asse
     let mut decisions = Vec::new();
     let mut considered = true;
     let text = draft.text();
+    // The text is split into words once, for the four lists below.
+    let screened = screening::Screened::new(&text);
 
     // 1. Admissibility.
     if draft.is_anonymous() {
@@ -169,7 +171,7 @@ pub fn assess(draft: &Draft, received: Date, calendar: &WorkingCalendar) -> Asse
                 } else {
                     considered = false;
                     decisions.push(anonymous_signal_not_considered(draft.kind));
-                    let words = screening::threat_terms(&text);
+                    let words = screened.threat();
                     if !words.is_empty() {
                         decisions.push(threat_suggested(&words));
                     }
@@ -192,15 +194,15 @@ pub fn assess(draft: &Draft, received: Date, calendar: &WorkingCalendar) -> Asse
     }
 
     // 2. What the text suggests.
-    let offensive = screening::offensive_terms(&text);
+    let offensive = screened.offensive();
     if !offensive.is_empty() {
         decisions.push(offensive_language(&offensive));
     }
-    let personal = screening::personal_data_or_classified_terms(&text);
+    let personal = screened.personal_data_or_classified();
     if !personal.is_empty() {
         decisions.push(personal_data_or_classified(&personal));
     }
-    let crime = screening::crime_terms(&text);
+    let crime = screened.crime();
     if !crime.is_empty() {
         decisions.push(possible_crime(&crime));
     }

@@ -18,27 +18,64 @@
 //! "шибаният". A match that lies inside a longer match of the same list is dropped, and every
 //! result is reported once, as it appears in the text (runs of whitespace shown as one space).
 
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// Words in `text` that are obscene or insulting (Bulgarian, Latin-transliterated Bulgarian and
 /// English, covering inflected forms), as they appear in the text, without duplicates.
 pub fn offensive_terms(text: &str) -> Vec<String> {
-    find(text, &OFFENSIVE)
+    Screened::new(text).offensive()
 }
 
 /// Phrases showing the text asks about personal-data protection or classified information.
 pub fn personal_data_or_classified_terms(text: &str) -> Vec<String> {
-    find(text, &PERSONAL_DATA_OR_CLASSIFIED)
+    Screened::new(text).personal_data_or_classified()
 }
 
 /// Phrases suggesting a threat to citizens' health or safety.
 pub fn threat_terms(text: &str) -> Vec<String> {
-    find(text, &THREAT)
+    Screened::new(text).threat()
 }
 
 /// Phrases suggesting a crime (which must go to the prosecutor at once).
 pub fn crime_terms(text: &str) -> Vec<String> {
-    find(text, &CRIME)
+    Screened::new(text).crime()
+}
+
+/// A text split into its lower-cased words once, to be screened against several lists (the
+/// charter's rules look for four kinds of words in every submission).
+pub struct Screened<'t> {
+    text: &'t str,
+    words: Vec<Token>,
+}
+
+impl<'t> Screened<'t> {
+    pub fn new(text: &'t str) -> Screened<'t> {
+        Screened {
+            text,
+            words: tokens(text),
+        }
+    }
+
+    /// As [`offensive_terms`].
+    pub fn offensive(&self) -> Vec<String> {
+        find(self.text, &self.words, &OFFENSIVE)
+    }
+
+    /// As [`personal_data_or_classified_terms`].
+    pub fn personal_data_or_classified(&self) -> Vec<String> {
+        find(self.text, &self.words, &PERSONAL_DATA_OR_CLASSIFIED)
+    }
+
+    /// As [`threat_terms`].
+    pub fn threat(&self) -> Vec<String> {
+        find(self.text, &self.words, &THREAT)
+    }
+
+    /// As [`crime_terms`].
+    pub fn crime(&self) -> Vec<String> {
+        find(self.text, &self.words, &CRIME)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,11 +322,11 @@ const CRIME_TERMS: &[&str] = &[
     "embezzl*",
 ];
 
-static OFFENSIVE: LazyLock<Vec<Term>> = LazyLock::new(|| compile(OFFENSIVE_TERMS));
-static PERSONAL_DATA_OR_CLASSIFIED: LazyLock<Vec<Term>> =
+static OFFENSIVE: LazyLock<List> = LazyLock::new(|| compile(OFFENSIVE_TERMS));
+static PERSONAL_DATA_OR_CLASSIFIED: LazyLock<List> =
     LazyLock::new(|| compile(PERSONAL_DATA_OR_CLASSIFIED_TERMS));
-static THREAT: LazyLock<Vec<Term>> = LazyLock::new(|| compile(THREAT_TERMS));
-static CRIME: LazyLock<Vec<Term>> = LazyLock::new(|| compile(CRIME_TERMS));
+static THREAT: LazyLock<List> = LazyLock::new(|| compile(THREAT_TERMS));
+static CRIME: LazyLock<List> = LazyLock::new(|| compile(CRIME_TERMS));
 
 // ---------------------------------------------------------------------------------------------
 // Words.
@@ -308,11 +345,34 @@ fn is_invisible_in_word(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{00AD}')
 }
 
+/// `c.is_alphanumeric()`, answered without Unicode's tables for the Latin and Cyrillic letters
+/// that make up almost every submission.
+fn is_letter_or_digit(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{0400}'..='\u{045F}').contains(&c) {
+        // The basic Cyrillic block: every code point in it is a letter.
+        true
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// Appends `c` lower-cased, as `char::to_lowercase` does, the common letters without its tables.
+fn push_lowercase(out: &mut String, c: char) {
+    match c {
+        'A'..='Z' | 'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        '\u{0400}'..='\u{040F}' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
+        c if c.is_ascii() || ('а'..='џ').contains(&c) => out.push(c),
+        c => out.extend(c.to_lowercase()),
+    }
+}
+
 fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut current: Option<Token> = None;
     for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() || is_invisible_in_word(c) {
+        if is_letter_or_digit(c) || is_invisible_in_word(c) {
             let token = current.get_or_insert_with(|| Token {
                 start: i,
                 end: i,
@@ -320,7 +380,7 @@ fn tokens(text: &str) -> Vec<Token> {
             });
             token.end = i + c.len_utf8();
             if !is_invisible_in_word(c) {
-                token.lower.extend(c.to_lowercase());
+                push_lowercase(&mut token.lower, c);
             }
         } else if let Some(token) = current.take() {
             out.push(token);
@@ -343,6 +403,13 @@ enum WordPattern {
 }
 
 impl WordPattern {
+    /// The letter every word it matches starts with; `None` for a pattern that matches any word.
+    fn first_letter(&self) -> Option<char> {
+        match self {
+            WordPattern::Exact(w) | WordPattern::Prefix(w) => w.chars().next(),
+        }
+    }
+
     fn matches(&self, word: &str) -> bool {
         match self {
             WordPattern::Exact(w) => word == w,
@@ -412,12 +479,46 @@ fn compile_term(spec: &str) -> Term {
     }
 }
 
-fn compile(specs: &[&str]) -> Vec<Term> {
-    specs
+/// A compiled list, with its terms found by the first letter of their first word, so that each
+/// word of a text is tried only against the terms that can start with it.
+struct List {
+    terms: Vec<Term>,
+    by_first_letter: HashMap<char, Vec<usize>>,
+    /// Terms whose first word may start with any letter.
+    any_first_letter: Vec<usize>,
+}
+
+fn compile(specs: &[&str]) -> List {
+    let terms: Vec<Term> = specs
         .iter()
         .map(|s| compile_term(s))
         .filter(|t| !t.elements.is_empty())
-        .collect()
+        .collect();
+    let mut by_first_letter: HashMap<char, Vec<usize>> = HashMap::new();
+    let mut any_first_letter = Vec::new();
+    for (n, term) in terms.iter().enumerate() {
+        let Some(first) = term.elements.first() else {
+            continue;
+        };
+        let letters: Option<BTreeSet<char>> = first
+            .alternatives
+            .iter()
+            .map(WordPattern::first_letter)
+            .collect();
+        match letters {
+            Some(letters) => {
+                for letter in letters {
+                    by_first_letter.entry(letter).or_default().push(n);
+                }
+            }
+            None => any_first_letter.push(n),
+        }
+    }
+    List {
+        terms,
+        by_first_letter,
+        any_first_letter,
+    }
 }
 
 /// The index of the last word of a match of `elements` that starts right after word `after`.
@@ -432,38 +533,42 @@ fn match_rest(elements: &[Element], words: &[Token], after: usize) -> Option<usi
         .find_map(|j| match_rest(rest, words, j))
 }
 
-/// The word range `(first, last)` of every match of `term`.
-fn matches_of(term: &Term, words: &[Token]) -> Vec<(usize, usize)> {
-    let Some((first, rest)) = term.elements.split_first() else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    for (i, word) in words.iter().enumerate() {
-        if !first.matches(&word.lower) {
-            continue;
-        }
-        let Some(last) = match_rest(rest, words, i) else {
-            continue;
-        };
-        let refused = term.not_followed_by.as_ref().is_some_and(|neg| {
-            words
-                .iter()
-                .skip(last + 1)
-                .take(LOOKAHEAD)
-                .any(|w| neg.matches(&w.lower))
-        });
-        if !refused {
-            found.push((i, last));
-        }
+/// The word range `(first, last)` of the match of `term` that starts at word `i`, if any.
+fn match_at(term: &Term, words: &[Token], i: usize) -> Option<(usize, usize)> {
+    let (first, rest) = term.elements.split_first()?;
+    if !first.matches(&words.get(i)?.lower) {
+        return None;
     }
-    found
+    let last = match_rest(rest, words, i)?;
+    let refused = term.not_followed_by.as_ref().is_some_and(|neg| {
+        words
+            .iter()
+            .skip(last + 1)
+            .take(LOOKAHEAD)
+            .any(|w| neg.matches(&w.lower))
+    });
+    (!refused).then_some((i, last))
 }
 
-/// Every match of `terms` in `text`, in order of appearance, as it appears in the text, once.
-fn find(text: &str, terms: &[Term]) -> Vec<String> {
-    let words = tokens(text);
-    let mut ranges: Vec<(usize, usize)> =
-        terms.iter().flat_map(|t| matches_of(t, &words)).collect();
+/// Every match of `list` in `text` (split into `words`), in order of appearance, as it appears
+/// in the text, once.
+fn find(text: &str, words: &[Token], list: &List) -> Vec<String> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let Some(letter) = word.lower.chars().next() else {
+            continue;
+        };
+        let starting_here = list
+            .by_first_letter
+            .get(&letter)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for &n in starting_here.iter().chain(&list.any_first_letter) {
+            if let Some(range) = list.terms.get(n).and_then(|t| match_at(t, words, i)) {
+                ranges.push(range);
+            }
+        }
+    }
     ranges.sort_unstable();
     ranges.dedup();
     // Drop a match that lies inside a longer one ("личните данни" inside "защита на личните
@@ -478,7 +583,7 @@ fn find(text: &str, terms: &[Term]) -> Vec<String> {
         })
         .collect();
 
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (a, b) in outer {
         let (Some(first), Some(last)) = (words.get(a), words.get(b)) else {
@@ -500,6 +605,134 @@ fn find(text: &str, terms: &[Term]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What screening found before the lists were indexed by first letter and the text split
+    /// once: every term tried at every word, with the standard library's Unicode tables.
+    fn reference(text: &str, specs: &[&str]) -> Vec<String> {
+        let mut words = Vec::new();
+        let mut current: Option<Token> = None;
+        for (i, c) in text.char_indices() {
+            if c.is_alphanumeric() || is_invisible_in_word(c) {
+                let token = current.get_or_insert_with(|| Token {
+                    start: i,
+                    end: i,
+                    lower: String::new(),
+                });
+                token.end = i + c.len_utf8();
+                if !is_invisible_in_word(c) {
+                    token.lower.extend(c.to_lowercase());
+                }
+            } else if let Some(token) = current.take() {
+                words.push(token);
+            }
+        }
+        words.extend(current);
+        words.retain(|t| !t.lower.is_empty());
+        let terms: Vec<Term> = specs
+            .iter()
+            .map(|s| compile_term(s))
+            .filter(|t| !t.elements.is_empty())
+            .collect();
+        // One list per term, with no index: each term is tried at every word.
+        let mut ranges = Vec::new();
+        for term in &terms {
+            for i in 0..words.len() {
+                ranges.extend(match_at(term, &words, i));
+            }
+        }
+        let list = List {
+            terms: Vec::new(),
+            by_first_letter: HashMap::new(),
+            any_first_letter: Vec::new(),
+        };
+        // The same reporting (outer matches, each once) over the ranges found the slow way.
+        let mut shown = find(text, &words, &list);
+        assert!(shown.is_empty());
+        ranges.sort_unstable();
+        ranges.dedup();
+        let outer: Vec<(usize, usize)> = ranges
+            .iter()
+            .copied()
+            .filter(|&(a, b)| {
+                !ranges
+                    .iter()
+                    .any(|&(c, d)| (c, d) != (a, b) && c <= a && b <= d)
+            })
+            .collect();
+        let mut seen = HashSet::new();
+        for (a, b) in outer {
+            let text = text[words[a].start..words[b].end]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if seen.insert(text.to_lowercase()) {
+                shown.push(text);
+            }
+        }
+        shown
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Texts made of the lists' own words (in any case, inflected, with accents and
+        /// punctuation) and other words are screened exactly as every term tried everywhere.
+        #[test]
+        fn the_index_by_first_letter_finds_what_trying_every_term_finds(
+            picks in proptest::collection::vec((0usize..4, 0usize..400, 0usize..8), 1..40)
+        ) {
+            let fillers = ["Улицата", "е", "ТЪМНА", "и", "мръсна,", "ми", "данни", "na", "ÉCOLE",
+                           "Ǆ", "ΣΊΣΥΦΟΣ", "İstanbul", "12", "—", "й\u{301}", "ЍЀЇ"];
+            let lists = all_lists();
+            let mut text = String::new();
+            for (list, n, form) in &picks {
+                let (_, specs) = lists[*list];
+                let spec = specs[n % specs.len()];
+                let word = spec
+                    .split_whitespace()
+                    .filter(|w| !w.starts_with('~') && !w.starts_with('!'))
+                    .map(|w| w.split('|').next().unwrap_or_default().trim_end_matches('*'))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let word = match form {
+                    0 => word.to_uppercase(),
+                    1 => format!("{word}ите"),
+                    2 => format!("{word}, "),
+                    3 => fillers[n % fillers.len()].to_string(),
+                    _ => word,
+                };
+                text.push_str(&word);
+                text.push(' ');
+            }
+            let screened = Screened::new(&text);
+            proptest::prop_assert_eq!(screened.offensive(), reference(&text, OFFENSIVE_TERMS));
+            proptest::prop_assert_eq!(
+                screened.personal_data_or_classified(),
+                reference(&text, PERSONAL_DATA_OR_CLASSIFIED_TERMS)
+            );
+            proptest::prop_assert_eq!(screened.threat(), reference(&text, THREAT_TERMS));
+            proptest::prop_assert_eq!(screened.crime(), reference(&text, CRIME_TERMS));
+        }
+
+        /// Lower-casing and the letter test without tables agree with the standard library's
+        /// for every character.
+        #[test]
+        fn the_quick_letter_rules_agree_with_unicode(c in proptest::char::any()) {
+            let mut quick = String::new();
+            push_lowercase(&mut quick, c);
+            proptest::prop_assert_eq!(quick, c.to_lowercase().collect::<String>());
+            proptest::prop_assert_eq!(is_letter_or_digit(c), c.is_alphanumeric());
+        }
+    }
+
+    #[test]
+    fn the_quick_letter_rules_agree_with_unicode_over_latin_and_cyrillic() {
+        for c in ('\u{0}'..='\u{052F}').chain('\u{1E00}'..='\u{1EFF}') {
+            let mut quick = String::new();
+            push_lowercase(&mut quick, c);
+            assert_eq!(quick, c.to_lowercase().collect::<String>(), "{c:?}");
+            assert_eq!(is_letter_or_digit(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     fn all_lists() -> [(&'static str, &'static [&'static str]); 4] {
         [
