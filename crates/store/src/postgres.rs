@@ -136,6 +136,11 @@ async fn begin_write(pool: &DbPool) -> Result<Transaction<'static, Db>> {
     Ok(tx)
 }
 
+/// A staff session and its user by the token's hash (see `staff::session_row`).
+async fn session_row(store: &PostgresStore, token_hash: &str) -> Result<Option<staff::SessionRow>> {
+    staff::session_row(&store.read, token_hash).await
+}
+
 /// A citizen's case (see `cases::citizen_case`), through the pool.
 async fn citizen_case(
     store: &PostgresStore,

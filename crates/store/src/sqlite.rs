@@ -141,6 +141,15 @@ impl SqliteStore {
     }
 }
 
+/// A staff session and its user by the token's hash (see `staff::session_row`), read on the
+/// request's thread where it can be.
+async fn session_row(store: &SqliteStore, token_hash: &str) -> Result<Option<staff::SessionRow>> {
+    match store.quick.session(token_hash) {
+        Some(found) => Ok(found),
+        None => staff::session_row(&store.read, token_hash).await,
+    }
+}
+
 /// A citizen's case (see `cases::citizen_case`), read on the request's thread where it can be.
 async fn citizen_case(
     store: &SqliteStore,

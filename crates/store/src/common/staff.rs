@@ -16,20 +16,20 @@ use sqlx::FromRow;
 
 /// A `users` row as stored.
 #[derive(sqlx::FromRow)]
-struct UserRow {
-    id: i64,
-    username: String,
-    display_name: String,
-    role: String,
-    department_id: Option<i64>,
-    corruption_officer: bool,
-    active: bool,
-    password_hash: String,
-    failed_logins: i64,
-    locked_until: Option<String>,
-    lockouts: i64,
-    must_change_password: bool,
-    email: Option<String>,
+pub(super) struct UserRow {
+    pub(super) id: i64,
+    pub(super) username: String,
+    pub(super) display_name: String,
+    pub(super) role: String,
+    pub(super) department_id: Option<i64>,
+    pub(super) corruption_officer: bool,
+    pub(super) active: bool,
+    pub(super) password_hash: String,
+    pub(super) failed_logins: i64,
+    pub(super) locked_until: Option<String>,
+    pub(super) lockouts: i64,
+    pub(super) must_change_password: bool,
+    pub(super) email: Option<String>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -634,21 +634,20 @@ pub async fn create_session(
     Ok(())
 }
 
-pub async fn session(
-    read: &DbPool,
-    token_hash: &str,
-    now: Timestamp,
-) -> Result<Option<Session>> {
-    let Some(row) = sqlx::query_as::<_, SessionRow>(
-        "SELECT s.csrf_token, s.expires_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(read)
-    .await?
-    else {
-        return Ok(None);
-    };
+/// The sessions row behind `token_hash` with its user, as stored.
+pub(super) async fn session_row(read: &DbPool, token_hash: &str) -> Result<Option<SessionRow>> {
+    Ok(sqlx::query_as::<_, SessionRow>(SESSION_SQL)
+        .bind(token_hash)
+        .fetch_optional(read)
+        .await?)
+}
+
+/// A session joined with its user (`$1` the token's hash).
+pub(super) const SESSION_SQL: &str = "SELECT s.csrf_token, s.expires_at, u.* FROM sessions s \
+     JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
+
+/// The session a stored row gives, if it is still good at `now` (not expired, its user active).
+pub(super) fn live_session(row: SessionRow, now: Timestamp) -> Result<Option<Session>> {
     let session = Session::try_from(row)?;
     if session.expires_at <= now || !session.user.active {
         return Ok(None);
@@ -658,11 +657,11 @@ pub async fn session(
 
 /// A `sessions` row joined with its user.
 #[derive(sqlx::FromRow)]
-struct SessionRow {
-    csrf_token: String,
-    expires_at: String,
+pub(super) struct SessionRow {
+    pub(super) csrf_token: String,
+    pub(super) expires_at: String,
     #[sqlx(flatten)]
-    user: UserRow,
+    pub(super) user: UserRow,
 }
 
 impl TryFrom<SessionRow> for Session {

@@ -247,7 +247,10 @@ impl SessionStore for ThisStore {
     }
 
     async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
-        staff::session(&self.read, token_hash, now).await
+        match super::session_row(self, token_hash).await? {
+            Some(row) => staff::live_session(row, now),
+            None => Ok(None),
+        }
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {

@@ -1,14 +1,15 @@
-//! Citizens' point reads on the request's own thread.
+//! Point reads on the request's own thread: citizens' tracking look-ups and staff sessions.
 //!
 //! sqlx's SQLite driver runs each connection on a thread of its own and hands every statement
 //! to it and back; for a tracking look-up (two small statements) those hand-offs cost more
 //! than the reads. Here a few read-only connections wait in a list; a look-up takes one, runs
-//! its statements where it is (a lookup by a unique key, from pages that are almost always in
+//! its statements where it is (a look-up by a unique key, from pages that are almost always in
 //! memory: tens of microseconds) and puts it back. Any failure here is logged and the caller
 //! reads through the pool instead, so this path can make a read faster, never fail it.
 
 use super::cases::EventRow;
 use super::intake::{CITIZEN_COLUMNS, CitizenRow};
+use super::staff::{SessionRow, UserRow};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -57,6 +58,16 @@ impl QuickReads {
                 .query_map([row.id], event_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(Some((row, events)))
+        })
+    }
+
+    /// The session behind `token_hash` with its user, as stored. `None` when this path could
+    /// not read.
+    pub(super) fn session(&self, token_hash: &str) -> Option<Option<SessionRow>> {
+        self.read(|conn| {
+            conn.prepare_cached(super::staff::SESSION_SQL)?
+                .query_row([token_hash], session_row)
+                .optional()
         })
     }
 
@@ -135,5 +146,27 @@ fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
         status: r.get(1)?,
         note_bg: r.get(2)?,
         note_en: r.get(3)?,
+    })
+}
+
+fn session_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow {
+        csrf_token: r.get("csrf_token")?,
+        expires_at: r.get("expires_at")?,
+        user: UserRow {
+            id: r.get("id")?,
+            username: r.get("username")?,
+            display_name: r.get("display_name")?,
+            role: r.get("role")?,
+            department_id: r.get("department_id")?,
+            corruption_officer: r.get("corruption_officer")?,
+            active: r.get("active")?,
+            password_hash: r.get("password_hash")?,
+            failed_logins: r.get("failed_logins")?,
+            locked_until: r.get("locked_until")?,
+            lockouts: r.get("lockouts")?,
+            must_change_password: r.get("must_change_password")?,
+            email: r.get("email")?,
+        },
     })
 }
