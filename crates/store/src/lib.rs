@@ -6,6 +6,7 @@
 //! A submission is durable (committed and synced) before `register` returns its number.
 
 mod capabilities;
+mod conversation;
 mod decisions;
 mod export;
 mod import;
@@ -26,6 +27,10 @@ use async_trait::async_trait;
 pub use capabilities::{
     CaseStore, DocumentStore, IndexStore, IntakeStore, JobStore, JournalStore, Open311Store,
     OutboxStore, SessionStore, SignInStore, StaffStore,
+};
+pub use conversation::{
+    CaseMessage, ConversationStore, DeadlineEffect, Direction, MessageChannel, NewCaseMessage,
+    ThreadCase,
 };
 pub use export::{ExportCase, ExportFilter, ExportStore, ExportSubmitter};
 pub use import::{ImportBatch, ImportOutcome, ImportStore, ImportedCase, NumberRange};
@@ -61,9 +66,9 @@ use std::sync::Arc;
 /// Every capability of the register in one import: `use priemna_store::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        CaseStore, DocumentStore, ExportStore, ImportStore, IndexStore, IntakeStore, JobStore,
-        JournalStore, LetterStore, MailboxStore, Open311Store, OutboxStore, PortalStore,
-        SessionStore, SignInStore, StaffStore, StatsStore, Store,
+        CaseStore, ConversationStore, DocumentStore, ExportStore, ImportStore, IndexStore,
+        IntakeStore, JobStore, JournalStore, LetterStore, MailboxStore, Open311Store, OutboxStore,
+        PortalStore, SessionStore, SignInStore, StaffStore, StatsStore, Store,
     };
 }
 
@@ -183,6 +188,7 @@ pub trait Store:
     + PortalStore
     + LetterStore
     + MailboxStore
+    + ConversationStore
     + ImportStore
     + StatsStore
     + ExportStore

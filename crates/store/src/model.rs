@@ -764,10 +764,14 @@ pub enum MessageKind {
     DesignationNotice,
     /// Failed sign-ins to a member of staff's account.
     SignInNotice,
+    /// The officer asks the citizen for missing information or documents.
+    InformationRequest,
+    /// The citizen's information arrived: the new answer date where the term ran anew.
+    InformationReceived,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 8] = [
+    pub const ALL: [MessageKind; 10] = [
         MessageKind::Receipt,
         MessageKind::DelayNotice,
         MessageKind::Answer,
@@ -776,6 +780,8 @@ impl MessageKind {
         MessageKind::BookingCancellation,
         MessageKind::DesignationNotice,
         MessageKind::SignInNotice,
+        MessageKind::InformationRequest,
+        MessageKind::InformationReceived,
     ];
 
     /// The identifier stored in `outbox.kind` and used by the API.
@@ -789,11 +795,28 @@ impl MessageKind {
             MessageKind::BookingCancellation => "booking_cancellation",
             MessageKind::DesignationNotice => "designation_notice",
             MessageKind::SignInNotice => "sign_in_notice",
+            MessageKind::InformationRequest => "information_request",
+            MessageKind::InformationReceived => "information_received",
         }
     }
 
     pub fn parse(s: &str) -> Option<MessageKind> {
         MessageKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl MessageKind {
+    /// Whether the message goes to the citizen about their case (and carries the case's
+    /// reference, so that a reply finds the case).
+    pub fn to_citizen(self) -> bool {
+        matches!(
+            self,
+            MessageKind::Receipt
+                | MessageKind::DelayNotice
+                | MessageKind::Answer
+                | MessageKind::InformationRequest
+                | MessageKind::InformationReceived
+        )
     }
 }
 
@@ -1011,6 +1034,9 @@ pub struct SubmissionExtras {
     pub form: Option<crate::portal::FormOnce>,
     /// Files (checked) stored with the case in the same transaction, each journalled.
     pub attachments: Vec<crate::portal::NewAttachment>,
+    /// An internal note for staff written with the case (the mailbox's link to the case a
+    /// reply from another address answered), never shown to the citizen.
+    pub internal_note: Option<String>,
 }
 
 /// Which Open311 requests to list (only submissions that came through Open311, never

@@ -58,6 +58,9 @@ mod letters {
 mod mailbox {
     include!("common/mailbox.rs");
 }
+mod conversation {
+    include!("common/conversation.rs");
+}
 mod open311 {
     include!("common/open311.rs");
 }

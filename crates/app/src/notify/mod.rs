@@ -133,5 +133,7 @@ pub fn message_kind_bg(kind: MessageKind) -> &'static str {
         MessageKind::BookingCancellation => "Отменен час за прием",
         MessageKind::DesignationNotice => "Промяна в правата на служител",
         MessageKind::SignInNotice => "Неуспешни опити за вход",
+        MessageKind::InformationRequest => "Искане за допълнителна информация",
+        MessageKind::InformationReceived => "Получена допълнителна информация",
     }
 }
