@@ -933,6 +933,10 @@ pub struct OutgoingMessage {
     pub secret: Option<String>,
     /// The number of the case the message is about, if any.
     pub case_number: Option<RegistrationNumber>,
+    pub case_id: Option<CaseId>,
+    /// The case's reference token (`case_threads`), once it has one: carried in the subject
+    /// and the References of e-mails to the citizen, so that a reply finds its case.
+    pub thread_token: Option<String>,
     /// (file name, content type, content)
     pub attachment: Option<(String, String, Vec<u8>)>,
     /// Attempts so far, this one included.

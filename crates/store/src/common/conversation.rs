@@ -323,7 +323,7 @@ impl ConversationStore for ThisStore {
             .execute(&mut *tx)
             .await?;
         }
-        super::outbox::enqueue(
+        let queued = super::outbox::enqueue(
             &mut tx,
             Some(message.case_id.0),
             &message.messages,
@@ -333,6 +333,17 @@ impl ConversationStore for ThisStore {
             None,
         )
         .await?;
+        // A request that went out by e-mail says so; without an address it is on the tracking
+        // page only.
+        let mut channel = message.channel;
+        if message.direction == Direction::ToCitizen && queued > 0 {
+            channel = MessageChannel::Email;
+            sqlx::query("UPDATE case_messages SET channel = $1 WHERE id = $2")
+                .bind(channel.as_str())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut details = message.journal_details.clone();
         if let Some(object) = details.as_object_mut() {
             object.insert("number".into(), serde_json::json!(number));
@@ -354,7 +365,7 @@ impl ConversationStore for ThisStore {
             id,
             case_id: message.case_id,
             direction: message.direction,
-            channel: message.channel,
+            channel,
             author: message.author,
             author_name: None,
             text: message.text,
