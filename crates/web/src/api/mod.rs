@@ -1,6 +1,7 @@
 //! The versioned JSON API, `/api/v1/…`.
 
 mod calendar;
+pub mod conversation;
 pub mod mailbox;
 pub mod notify;
 pub mod openapi;
@@ -27,6 +28,18 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/submissions/{number}/export",
             get(submissions::export),
+        )
+        .route(
+            "/api/v1/submissions/{number}/messages",
+            get(conversation::citizen_list)
+                .post(conversation::citizen_add)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    priemna_app::uploads::MAX_FORM_BYTES,
+                )),
+        )
+        .route(
+            "/api/v1/cases/{number}/messages",
+            get(conversation::staff_list).post(conversation::staff_add),
         )
         .route("/api/v1/kinds", get(submissions::kinds))
         .route("/api/v1/channels", get(submissions::channels))
