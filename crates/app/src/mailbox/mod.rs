@@ -237,6 +237,10 @@ async fn threading(app: &App, letter: &Letter) -> Result<Threading, MailboxError
             None => unknown.push(thread::subject_tag(&tag)),
         }
     }
+    tokens.sort_unstable();
+    tokens.dedup();
+    unknown.sort_unstable();
+    unknown.dedup();
     if tokens.is_empty() && message_ids.is_empty() && unknown.is_empty() {
         return Ok(Threading::New(None));
     }
