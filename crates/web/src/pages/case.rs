@@ -350,6 +350,9 @@ async fn refused(
     };
     let directory = Directory::load(app, staff).await?;
     let (documents, signer) = letter_facts(app, staff, &case).await?;
+    let conversation = super::conversation::panel(app, staff, &case, None)
+        .await
+        .map_err(PageError::to(staff))?;
     let view = View {
         done: None,
         failed: Some(Failed {
@@ -361,7 +364,7 @@ async fn refused(
         duplicates: None,
         documents,
         signer,
-        conversation: None,
+        conversation: Some(conversation),
     };
     Ok(rerender(render(app, staff, &case, &directory, &view)))
 }

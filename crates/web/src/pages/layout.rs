@@ -104,6 +104,8 @@ header.top button { background: #fff; color: var(--brand); box-shadow: none; pad
 .alert p, .notice p { margin: 0.25rem 0; }
 .notice { border: 5px solid var(--good); padding: 0.75rem 1rem; margin: 0 0 1.25rem; }
 ol.conversation { list-style: none; padding: 0; margin: 0 0 1.5rem; }
+#conversation form { margin: 1.5rem 0 2rem; }
+#conversation .field .hint { display: block; }
 ol.conversation .message { margin: 0 0 1rem; }
 ol.conversation .message .meta { margin: 0 0 0.25rem; }
 ol.conversation .message.citizen .text { border-left-color: var(--good); }
