@@ -213,7 +213,7 @@ async fn register(
 /// Where a letter belongs: the case it answers, or a new submission (with, for the clerk, the
 /// case it claims to answer and why it was not added there).
 enum Threading {
-    Case(priemna_store::CaseRecord),
+    Case(Box<priemna_store::CaseRecord>),
     New(Option<String>),
 }
 
@@ -273,7 +273,7 @@ async fn threading(app: &App, letter: &Letter) -> Result<Threading, MailboxError
                 .is_some_and(|e| e.trim().eq_ignore_ascii_case(letter.from_address.trim()));
             match (own, case.open) {
                 (true, true) => match app.store.case_by_number(case.number).await? {
-                    Some(record) => return Ok(Threading::Case(record)),
+                    Some(record) => return Ok(Threading::Case(Box::new(record))),
                     None => return Ok(Threading::New(None)),
                 },
                 (true, false) => format!(
