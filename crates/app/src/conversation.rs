@@ -298,6 +298,11 @@ pub async fn from_citizen(
             (DeadlineEffect::Arrived { new_due }, note, messages)
         }
     };
+    let mut messages = messages;
+    // The case's officer is told at once, unless they chose the daily digest.
+    if let Some(notice) = officer_notice(app, case).await? {
+        messages.push(notice);
+    }
     let sends = !messages.is_empty();
     let files = input.files.len();
     let added = app
@@ -331,4 +336,33 @@ pub async fn from_citizen(
     }
     crate::search::case_changed(app, case.id, false);
     Ok(added)
+}
+
+/// The e-mail telling the case's officer that the citizen wrote: to an active officer with an
+/// address who may view the case and wants an e-mail per event.
+async fn officer_notice(
+    app: &App,
+    case: &CaseRecord,
+) -> Result<Option<priemna_store::NewMessage>, AppError> {
+    let Some(officer) = case.assignee_id else {
+        return Ok(None);
+    };
+    let Some(user) = app.store.user_by_id(officer).await? else {
+        return Ok(None);
+    };
+    let Some(email) = user.email.as_deref().filter(|_| user.active) else {
+        return Ok(None);
+    };
+    if priemna_domain::access::check(&user.actor(), Permission::ViewCase, Some(&case.facts()))
+        .is_err()
+        || app.store.mail_mode(user.id).await? == priemna_store::MailMode::Digest
+    {
+        return Ok(None);
+    }
+    Ok(Some(crate::notify::messages::citizen_answered(
+        &app.notify,
+        email,
+        &user.display_name,
+        case.number,
+    )))
 }

@@ -8,6 +8,7 @@
 mod capabilities;
 mod conversation;
 mod decisions;
+mod digest;
 mod export;
 mod import;
 mod journal;
@@ -32,6 +33,7 @@ pub use conversation::{
     CaseMessage, ConversationStore, DeadlineEffect, Direction, MessageChannel, NewCaseMessage,
     ThreadCase,
 };
+pub use digest::{DigestStore, MailMode};
 pub use export::{ExportCase, ExportFilter, ExportStore, ExportSubmitter};
 pub use import::{ImportBatch, ImportOutcome, ImportStore, ImportedCase, NumberRange};
 pub use letters::{LetterSignatory, LetterStore};
@@ -66,9 +68,9 @@ use std::sync::Arc;
 /// Every capability of the register in one import: `use priemna_store::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        CaseStore, ConversationStore, DocumentStore, ExportStore, ImportStore, IndexStore,
-        IntakeStore, JobStore, JournalStore, LetterStore, MailboxStore, Open311Store, OutboxStore,
-        PortalStore, SessionStore, SignInStore, StaffStore, StatsStore, Store,
+        CaseStore, ConversationStore, DigestStore, DocumentStore, ExportStore, ImportStore,
+        IndexStore, IntakeStore, JobStore, JournalStore, LetterStore, MailboxStore, Open311Store,
+        OutboxStore, PortalStore, SessionStore, SignInStore, StaffStore, StatsStore, Store,
     };
 }
 
@@ -189,6 +191,7 @@ pub trait Store:
     + LetterStore
     + MailboxStore
     + ConversationStore
+    + DigestStore
     + ImportStore
     + StatsStore
     + ExportStore

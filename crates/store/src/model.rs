@@ -768,10 +768,14 @@ pub enum MessageKind {
     InformationRequest,
     /// The citizen's information arrived: the new answer date where the term ran anew.
     InformationReceived,
+    /// To the officer: the citizen answered or added information.
+    CitizenAnswered,
+    /// To a member of staff: the day's reminders and answers in one e-mail.
+    StaffDigest,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 10] = [
+    pub const ALL: [MessageKind; 12] = [
         MessageKind::Receipt,
         MessageKind::DelayNotice,
         MessageKind::Answer,
@@ -782,6 +786,8 @@ impl MessageKind {
         MessageKind::SignInNotice,
         MessageKind::InformationRequest,
         MessageKind::InformationReceived,
+        MessageKind::CitizenAnswered,
+        MessageKind::StaffDigest,
     ];
 
     /// The identifier stored in `outbox.kind` and used by the API.
@@ -797,6 +803,8 @@ impl MessageKind {
             MessageKind::SignInNotice => "sign_in_notice",
             MessageKind::InformationRequest => "information_request",
             MessageKind::InformationReceived => "information_received",
+            MessageKind::CitizenAnswered => "citizen_answered",
+            MessageKind::StaffDigest => "staff_digest",
         }
     }
 

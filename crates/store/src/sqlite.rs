@@ -61,6 +61,9 @@ mod mailbox {
 mod conversation {
     include!("common/conversation.rs");
 }
+mod digest {
+    include!("common/digest.rs");
+}
 mod open311 {
     include!("common/open311.rs");
 }

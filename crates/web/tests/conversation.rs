@@ -517,3 +517,161 @@ async fn the_tracking_page_shows_the_request_and_takes_the_answer_without_javasc
         .collect();
     assert_eq!(from_citizen.len(), 1, "added once");
 }
+
+/// A member of staff with an e-mail address, for the mail they get.
+async fn staff_with_address(app: &TestApp, username: &str, department: i64) -> i64 {
+    let draft = priemna_app::accounts::StaffDraft {
+        username: username.into(),
+        display_name: format!("Служител {username}"),
+        role: "case_officer".into(),
+        password: helpers::PASSWORD.into(),
+        department_id: Some(priemna_domain::DepartmentId(department)),
+        corruption_officer: false,
+        email: Some(format!("{username}@haskovo.bg")),
+    };
+    priemna_app::accounts::create_user(
+        &app.state,
+        priemna_app::accounts::Changer::Operator("test"),
+        &draft,
+    )
+    .await
+    .unwrap()
+    .0
+    .id
+    .0
+}
+
+#[tokio::test]
+async fn staff_choose_an_email_per_event_or_one_digest_a_day() {
+    let w = world().await;
+    let prompt = staff_with_address(&w.app, "prompt", w.roads).await;
+    let daily = staff_with_address(&w.app, "daily", w.roads).await;
+    let clerk = w.app.registrar().await;
+    let mut cases = Vec::new();
+    for officer in [prompt, daily] {
+        let (number, code) = w
+            .app
+            .registered(
+                json!({"kind": "signal", "channel": "web", "subject": "Дупка",
+                "body": "Дупка на пътя.", "consent": true, "submitter": named()}),
+            )
+            .await;
+        clerk.act(&number, json!({"action": "triage"})).await;
+        let (status, body) = clerk
+            .act(
+                &number,
+                json!({"action": "assign", "department_id": w.roads, "assignee_id": officer}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        cases.push((number, code));
+    }
+    let daily_client = w.app.login("daily").await;
+    let (status, body) = daily_client
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/auth/mail",
+            json!({"mode": "digest"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        daily_client.get("/api/v1/auth/mail").await.1["mode"],
+        "digest"
+    );
+    let (status, body) = daily_client
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/auth/mail",
+            json!({"mode": "weekly"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(field_names(&body), vec!["mode"]);
+
+    // Thursday 30 April, 8:00: both citizens write, and both cases are due soon (4 May).
+    w.app.clock.set("2026-04-30T05:00:00Z");
+    for (number, code) in &cases {
+        let (status, body) =
+            citizen_post(&w.app, number, code, &[Part::Text("text", "Още снимки?")]).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    priemna_app::jobs::run_deadlines(&w.app.state)
+        .await
+        .unwrap();
+    let sent_to = |outbox: &[priemna_store::OutboxEntry], to: &str, kind| {
+        outbox
+            .iter()
+            .filter(|m| m.recipient == to && m.kind == kind)
+            .map(|m| m.subject.clone())
+            .collect::<Vec<_>>()
+    };
+    let outbox = w
+        .app
+        .store
+        .outbox(&priemna_store::OutboxFilter {
+            limit: 200,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    use priemna_store::MessageKind::{CitizenAnswered, StaffDigest, StaffReminder};
+    // The one who wants an e-mail per event has them; the other none yet.
+    assert_eq!(
+        sent_to(&outbox, "prompt@haskovo.bg", CitizenAnswered).len(),
+        1
+    );
+    assert_eq!(
+        sent_to(&outbox, "prompt@haskovo.bg", StaffReminder).len(),
+        1
+    );
+    assert!(
+        outbox.iter().all(|m| m.recipient != "daily@haskovo.bg"),
+        "{outbox:?}"
+    );
+    // The reminder is still on record for the digest reader.
+    let daily_client = w.app.login("daily").await;
+    let (_, reminders) = daily_client.get("/api/v1/reminders").await;
+    assert_eq!(
+        reminders["reminders"].as_array().map(Vec::len),
+        Some(1),
+        "{reminders}"
+    );
+
+    // The digest: one e-mail a day with both, never twice.
+    assert_eq!(
+        priemna_app::jobs::run_digest(&w.app.state).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        priemna_app::jobs::run_digest(&w.app.state).await.unwrap(),
+        0
+    );
+    let outbox = w
+        .app
+        .store
+        .outbox(&priemna_store::OutboxFilter {
+            limit: 200,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let digests = sent_to(&outbox, "daily@haskovo.bg", StaffDigest);
+    assert_eq!(
+        digests,
+        vec!["Дневен обзор за 30.04.2026 г.: 2 по Вашите преписки".to_owned()],
+        "{outbox:?}"
+    );
+    assert!(sent_to(&outbox, "prompt@haskovo.bg", StaffDigest).is_empty());
+    // The next day before 7:00 nothing goes; from 7:00, only what is new (nothing).
+    w.app.clock.set("2026-05-01T03:00:00Z");
+    assert_eq!(
+        priemna_app::jobs::run_digest(&w.app.state).await.unwrap(),
+        0
+    );
+    w.app.clock.set("2026-05-01T05:00:00Z");
+    assert_eq!(
+        priemna_app::jobs::run_digest(&w.app.state).await.unwrap(),
+        0
+    );
+}

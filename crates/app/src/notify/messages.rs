@@ -578,6 +578,111 @@ pub fn information_received(
     )
 }
 
+/// To the officer of a case: the citizen answered or added information (the text stays in the
+/// register; the e-mail names the case only).
+pub fn citizen_answered(
+    n: &Notifier,
+    email: &str,
+    name: &str,
+    number: RegistrationNumber,
+) -> NewMessage {
+    let link = n
+        .public_url
+        .as_ref()
+        .map(|u| format!("{u}/staff/cases/{number}#conversation"));
+    let letter = Letter {
+        greeting_bg: format!("Здравейте, {name},"),
+        greeting_en: format!("Hello {name},"),
+        intro_bg: vec![format!(
+            "Подателят отговори или добави информация по преписка № {number}."
+        )],
+        intro_en: vec![format!(
+            "The submitter answered or added information in case No. {number}."
+        )],
+        facts: Vec::new(),
+        outro_bg: link.iter().map(|l| format!("Преписката: {l}")).collect(),
+        outro_en: link.iter().map(|l| format!("The case: {l}")).collect(),
+    };
+    message(
+        n,
+        MessageKind::CitizenAnswered,
+        Recipient::Address {
+            email: email.to_owned(),
+            name: Some(name.to_owned()),
+        },
+        format!("Отговор от подателя по преписка № {number}"),
+        &letter,
+    )
+}
+
+/// One line of a member of staff's daily digest.
+pub struct DigestLine {
+    pub number: RegistrationNumber,
+    pub bg: String,
+    pub en: String,
+}
+
+/// A member of staff's daily digest: the day's deadline reminders and citizens' answers in one
+/// e-mail, at most one a day (`dedupe_key`).
+pub fn staff_digest(
+    n: &Notifier,
+    email: &str,
+    name: &str,
+    user_id: UserId,
+    day: Date,
+    lines: &[DigestLine],
+) -> NewMessage {
+    let link = |number: RegistrationNumber| {
+        n.public_url
+            .as_ref()
+            .map(|u| format!(" — {u}/staff/cases/{number}"))
+            .unwrap_or_default()
+    };
+    let letter = Letter {
+        greeting_bg: format!("Здравейте, {name},"),
+        greeting_en: format!("Hello {name},"),
+        intro_bg: vec![format!(
+            "Обзор за {} г. ({} по Вашите преписки):",
+            bg_date(day),
+            lines.len()
+        )],
+        intro_en: vec![format!(
+            "Your digest for {} ({} on your cases):",
+            priemna_letters::en_date(day),
+            lines.len()
+        )],
+        facts: lines
+            .iter()
+            .map(|l| {
+                fact(
+                    &format!("№ {}", l.number),
+                    &format!("No. {}", l.number),
+                    format!("{}{}", l.bg, link(l.number)),
+                    format!("{}{}", l.en, link(l.number)),
+                )
+            })
+            .collect(),
+        outro_bg: vec!["Получавате едно писмо на ден, защото сте избрали дневен обзор.".to_owned()],
+        outro_en: vec!["You get one e-mail a day because you chose the daily digest.".to_owned()],
+    };
+    let mut m = message(
+        n,
+        MessageKind::StaffDigest,
+        Recipient::Address {
+            email: email.to_owned(),
+            name: Some(name.to_owned()),
+        },
+        format!(
+            "Дневен обзор за {} г.: {} по Вашите преписки",
+            bg_date(day),
+            lines.len()
+        ),
+        &letter,
+    );
+    m.dedupe_key = Some(format!("digest:{user_id}:{day}"));
+    m
+}
+
 /// A reminder to a member of staff about a case's deadline.
 #[allow(clippy::too_many_arguments)]
 pub fn staff_reminder(

@@ -139,5 +139,7 @@ pub fn message_kind_bg(kind: MessageKind) -> &'static str {
         MessageKind::SignInNotice => "Неуспешни опити за вход",
         MessageKind::InformationRequest => "Искане за допълнителна информация",
         MessageKind::InformationReceived => "Получена допълнителна информация",
+        MessageKind::CitizenAnswered => "Отговор от подателя (до служителя)",
+        MessageKind::StaffDigest => "Дневен обзор за служител",
     }
 }

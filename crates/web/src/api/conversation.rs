@@ -4,8 +4,8 @@
 //! checked as the portal checks them. The use cases are `priemna_app::conversation`.
 
 use super::openapi::{
-    CitizenConversation, CitizenMessage, Conversation, ConversationMessage, Label, MessageFile,
-    NewStaffMessage,
+    CitizenConversation, CitizenMessage, Conversation, ConversationMessage, Label, MailModeBody,
+    MessageFile, NewStaffMessage,
 };
 use crate::error::ApiError;
 use crate::extract::Path;
@@ -342,4 +342,66 @@ pub async fn citizen_add(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(citizen_message(message))))
+}
+
+/// `GET /api/v1/auth/mail`: how I get the mail about my cases.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/mail",
+    tag = "staff",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "My choice", body = MailModeBody),
+        super::openapi::SignedIn,
+    )
+)]
+pub async fn mail_mode(
+    State(app): State<AppState>,
+    staff: Staff,
+) -> Result<Json<MailModeBody>, ApiError> {
+    let mode = app
+        .store
+        .mail_mode(staff.user.id)
+        .await
+        .map_err(AppError::from)?;
+    Ok(Json(MailModeBody {
+        mode: mode.as_str().to_owned(),
+    }))
+}
+
+/// `PUT /api/v1/auth/mail`: an e-mail per event, or one a day (journalled).
+#[utoipa::path(
+    put,
+    path = "/api/v1/auth/mail",
+    tag = "staff",
+    security(("bearer" = [])),
+    request_body(content = MailModeBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Recorded", body = MailModeBody),
+        super::openapi::SignedIn,
+        super::openapi::JsonBody,
+    )
+)]
+pub async fn set_mail_mode(
+    State(app): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<MailModeBody>, ApiError> {
+    let request: MailModeBody = typed_body(&headers, body)?;
+    let mode = priemna_store::MailMode::parse(request.mode.trim()).ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new(
+            "mode",
+            Problem::UnknownValue {
+                allowed: vec!["immediate", "digest"],
+            },
+        )])
+    })?;
+    app.store
+        .set_mail_mode(staff.user.id, mode, app.clock.now(), &staff.actor_label())
+        .await
+        .map_err(AppError::from)?;
+    Ok(Json(MailModeBody {
+        mode: mode.as_str().to_owned(),
+    }))
 }

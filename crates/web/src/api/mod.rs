@@ -49,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/auth/login", post(staff::login))
         .route("/api/v1/auth/logout", post(staff::logout))
         .route("/api/v1/auth/me", get(staff::me))
+        .route(
+            "/api/v1/auth/mail",
+            get(conversation::mail_mode).put(conversation::set_mail_mode),
+        )
         .route("/api/v1/auth/password", post(staff::change_password))
         .route("/api/v1/cases", get(staff::inbox))
         .route("/api/v1/cases/{number}", get(staff::case))

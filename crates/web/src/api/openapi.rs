@@ -471,6 +471,15 @@ pub struct CitizenCase {
 
 // ---- the conversation on a case -------------------------------------------------------------
 
+/// How I get the mail about my cases: `immediate` (an e-mail per reminder or citizen's answer)
+/// or `digest` (one e-mail a day, from 7:00).
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailModeBody {
+    #[schema(pattern = "^(immediate|digest)$")]
+    pub mode: String,
+}
+
 /// A file sent with a message of the conversation.
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1660,6 +1669,8 @@ impl Modify for BearerAuth {
         super::conversation::staff_add,
         super::conversation::citizen_list,
         super::conversation::citizen_add,
+        super::conversation::mail_mode,
+        super::conversation::set_mail_mode,
         super::staff::reminders,
         super::staff::journal,
         super::staff::users,
