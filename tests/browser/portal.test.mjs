@@ -883,5 +883,15 @@ test('the officer asks for information; the citizen answers with a file at phone
   await assertFitsPhone(staff, 'staff case (conversation)');
   await conversation.evaluate((e) => e.scrollIntoView());
   await shoot(staff, 'staff-conversation-phone');
+  await staff.setViewportSize(DESKTOP);
+
+  // Less mail: the officer chooses one digest a day.
+  await staff.goto(`${base}/staff/password`);
+  await staff.getByRole('link', { name: /Писма за моите преписки/ }).click();
+  await staff.getByLabel(/Дневен обзор/).check();
+  await staff.getByRole('button', { name: 'Запиши' }).click();
+  await staff.getByText('Изборът е записан.').waitFor();
+  assert.ok(await staff.getByLabel(/Дневен обзор/).isChecked());
+  await checkA11y(staff, 'staff mail (digest)');
   await staff.context().close();
 });

@@ -130,7 +130,13 @@ impl ConversationStore for ThisStore {
         }
         for message_id in message_ids {
             let found: Option<Option<i64>> =
-                sqlx::query_scalar("SELECT submission_id FROM outbox WHERE message_id = $1")
+                // Only e-mails to the citizen: a reply to a staff reminder names no citizen's
+                // case.
+                sqlx::query_scalar(
+                    "SELECT submission_id FROM outbox WHERE message_id = $1
+                     AND kind IN ('receipt', 'delay_notice', 'answer', 'information_request',
+                                  'information_received')",
+                )
                     .bind(message_id)
                     .fetch_optional(&self.read)
                     .await?;

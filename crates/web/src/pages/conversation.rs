@@ -11,7 +11,7 @@ use priemna_domain::access::{self, Permission};
 use priemna_domain::clock::local_date;
 use priemna_domain::conversation::{self, Term};
 use priemna_domain::submission::{FieldError, MAX_BODY_CHARS};
-use priemna_store::{CaseMessage, CaseRecord, Direction, MessageChannel};
+use priemna_store::{CaseMessage, CaseRecord, Direction, MailMode, MessageChannel};
 use serde::Deserialize;
 
 /// `POST /staff/cases/{number}/messages`.
@@ -196,4 +196,87 @@ pub async fn panel(
             }
         }
     })
+}
+
+/// `POST /staff/mail`.
+#[derive(Debug, Default, Deserialize)]
+pub struct MailForm {
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    csrf_token: Option<String>,
+}
+
+fn mail_page(staff: &Staff, mode: MailMode, done: bool) -> Markup {
+    html! {
+        h1 { "Писма за моите преписки" }
+        @if done { (layout::notice("Изборът е записан.")) }
+        p { "Напомнянията за срокове и съобщенията, че подател е отговорил по ваша преписка, \
+             идват по е-поща на адреса от профила ви (ако има такъв). Напомнянията се виждат и \
+             във входящите." }
+        form method="post" action="/staff/mail" {
+            (layout::csrf_field(staff))
+            fieldset {
+                legend { "Как да ги получавам" }
+                @for (value, label) in [
+                    (MailMode::Immediate, "Веднага — по едно писмо за всяко събитие"),
+                    (MailMode::Digest, "Дневен обзор — едно писмо на ден, след 7:00 ч."),
+                ] {
+                    div.choice {
+                        input type="radio" id=(format!("mode-{}", value.as_str())) name="mode"
+                            value=(value.as_str()) checked[mode == value];
+                        label for=(format!("mode-{}", value.as_str())) { (label) }
+                    }
+                }
+            }
+            button type="submit" { "Запиши" }
+        }
+    }
+}
+
+/// `GET /staff/mail`: an e-mail per event, or one a day.
+pub async fn mail_form(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    super::StaffPage(staff): super::StaffPage,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Markup, super::PageError> {
+    let mode =
+        app.store.mail_mode(staff.user.id).await.map_err(|e| {
+            super::PageError::new(priemna_app::AppError::from(e).into(), Some(&staff))
+        })?;
+    let done = query.get("done").is_some_and(|d| d == "1");
+    Ok(layout::page(
+        "Писма за моите преписки",
+        Some(&staff),
+        layout::Section::None,
+        mail_page(&staff, mode, done),
+    ))
+}
+
+/// `POST /staff/mail` (journalled).
+pub async fn mail_submit(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    super::StaffPage(staff): super::StaffPage,
+    form: Result<axum::Form<MailForm>, axum::extract::rejection::FormRejection>,
+) -> Result<axum::response::Response, super::PageError> {
+    let form = form.map(|axum::Form(f)| f).unwrap_or_default();
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(super::PageError::to(&staff))?;
+    let Some(mode) = MailMode::parse(form.mode.trim()) else {
+        return Err(super::PageError::new(
+            crate::error::ApiError::BadRequest(vec![FieldError::new(
+                "mode",
+                priemna_domain::submission::Problem::Missing,
+            )]),
+            Some(&staff),
+        ));
+    };
+    app.store
+        .set_mail_mode(staff.user.id, mode, app.clock.now(), &staff.actor_label())
+        .await
+        .map_err(|e| super::PageError::new(priemna_app::AppError::from(e).into(), Some(&staff)))?;
+    Ok(axum::response::IntoResponse::into_response(
+        axum::response::Redirect::to("/staff/mail?done=1"),
+    ))
 }
