@@ -801,3 +801,97 @@ test('the journal reads as an auditor needs it, filters, exports, and fits a pho
   assert.match(text, /Отказан достъп/);
   await admin.context().close();
 });
+
+test('the officer asks for information; the citizen answers with a file at phone width; the officer sees it', async () => {
+  // An application, sent on the portal.
+  const citizen = await newPage(PHONE);
+  await citizen.goto(`${base}/submit`);
+  await citizen.getByLabel('Заявление или искане', { exact: true }).check();
+  await citizen.getByLabel('Заглавие', { exact: true }).fill('Разрешение за ремонт на тротоар');
+  await citizen.getByLabel('Текст', { exact: true }).fill('Моля за разрешение за ремонт на тротоара пред дома ми.');
+  await citizen.getByLabel(/^Име и фамилия/).fill('Мария Иванова');
+  await citizen.getByLabel(/^Телефон/).fill('0888 765 432');
+  await citizen.getByLabel(/Съгласен/).check();
+  await citizen.getByRole('button', { name: 'Изпрати' }).click();
+  await citizen.locator('#receipt-number').waitFor();
+  const number = (await citizen.locator('#receipt-number').textContent()).trim();
+  const code = (await citizen.locator('#receipt-code').textContent()).trim();
+
+  // The officer (the Mayor's office reaches any case) asks, and writes a note for colleagues.
+  const staff = await staffPage('kmet');
+  await staff.goto(`${base}/staff/cases/${number}`);
+  await staff.locator('#ask-text').fill('Моля, приложете скица на тротоара с размерите.');
+  await staff.locator('#ask-form').getByRole('button', { name: 'Изпрати искането' }).click();
+  await staff.getByText('Извършено: поискана е информация от подателя').waitFor();
+  await staff.locator('#note-text').fill('ВЪТРЕШНО: да се провери в архива дали има стара скица.');
+  await staff.locator('#note-form').getByRole('button', { name: 'Запиши бележката' }).click();
+  await staff.getByText('Извършено: записана е вътрешна бележка').waitFor();
+  assert.match(await staff.locator('#awaiting').textContent(), /Очаква се информация от подателя/);
+  assert.match(await staff.locator('#awaiting').textContent(), /спрян/);
+  await checkA11y(staff, 'staff case (conversation)');
+
+  // The citizen, on a phone, sees the request and the stopped term — never the note.
+  await citizen.goto(`${base}/track`);
+  await citizen.getByLabel('Регистрационен номер', { exact: true }).fill(number);
+  await citizen.getByLabel('Код за проследяване', { exact: true }).fill(code);
+  await citizen.getByRole('button', { name: 'Покажи преписката' }).click();
+  await citizen.locator('#awaiting').waitFor();
+  assert.match(await citizen.locator('#answer-due').textContent(), /спрян/);
+  assert.ok(await citizen.getByText('Моля, приложете скица на тротоара с размерите.').isVisible());
+  assert.equal(await citizen.getByText(/ВЪТРЕШНО/).count(), 0, 'the note is never shown');
+  await assertFitsPhone(citizen, 'track (request)');
+  await checkA11y(citizen, 'track (request for information)');
+  await shoot(citizen, 'track-request-phone');
+  await citizen.locator('#conversation-title').evaluate((e) => e.scrollIntoView());
+  await shoot(citizen, 'track-request-form-phone');
+
+  // Sent empty: the error sits by the field, in Bulgarian.
+  await citizen.locator('#send-message').click();
+  await citizen.locator('#text-error').waitFor();
+  assert.match(await citizen.locator('#text-error').textContent(), /Напишете отговора/);
+  const described = await citizen.locator('#text').getAttribute('aria-describedby');
+  assert.ok(described && described.includes('text-error'), `aria-describedby ${described}`);
+  await checkA11y(citizen, 'track (message errors)');
+  await citizen.locator('label[for="text"]').evaluate((e) => e.scrollIntoView());
+  await shoot(citizen, 'track-message-error-phone');
+
+  // The answer, with the sketch.
+  await citizen.locator('#text').fill('Прилагам скицата с размерите на тротоара.');
+  await citizen.locator('#attachments').setInputFiles({ name: 'скица.png', mimeType: 'image/png', buffer: PNG });
+  await citizen.locator('#send-message').click();
+  await citizen.locator('#sent').waitFor();
+  assert.match(await citizen.locator('#answer-due').textContent(), /\d\d\.\d\d\.\d{4}/, 'the term runs anew');
+  assert.ok(await citizen.getByText('Прилагам скицата с размерите на тротоара.').isVisible());
+  assert.ok(await citizen.getByText('скица.png').isVisible());
+  assert.equal(await citizen.locator('#awaiting').count(), 0);
+  await assertFitsPhone(citizen, 'track (answered)');
+  await checkA11y(citizen, 'track (answer sent)');
+  await shoot(citizen, 'track-answered-phone');
+  await citizen.locator('#answer-due').evaluate((e) => e.scrollIntoView());
+  await shoot(citizen, 'track-answered-due-phone');
+  await citizen.context().close();
+
+  // The officer sees the answer with its file, and the new date.
+  await staff.goto(`${base}/staff/cases/${number}`);
+  const conversation = staff.locator('#conversation');
+  assert.match(await conversation.textContent(), /Прилагам скицата/);
+  assert.ok(await conversation.getByRole('link', { name: 'скица.png' }).isVisible());
+  assert.equal(await staff.locator('#awaiting').count(), 0);
+  await conversation.evaluate((e) => e.scrollIntoView());
+  await shoot(staff, 'staff-conversation-desktop');
+  await staff.setViewportSize(PHONE);
+  await assertFitsPhone(staff, 'staff case (conversation)');
+  await conversation.evaluate((e) => e.scrollIntoView());
+  await shoot(staff, 'staff-conversation-phone');
+  await staff.setViewportSize(DESKTOP);
+
+  // Less mail: the officer chooses one digest a day.
+  await staff.goto(`${base}/staff/password`);
+  await staff.getByRole('link', { name: /Писма за моите преписки/ }).click();
+  await staff.getByLabel(/Дневен обзор/).check();
+  await staff.getByRole('button', { name: 'Запиши' }).click();
+  await staff.getByText('Изборът е записан.').waitFor();
+  assert.ok(await staff.getByLabel(/Дневен обзор/).isChecked());
+  await checkA11y(staff, 'staff mail (digest)');
+  await staff.context().close();
+});

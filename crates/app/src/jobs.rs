@@ -41,6 +41,8 @@ pub async fn run_deadlines(app: &App) -> Result<DeadlineRunReport, StoreError> {
         .filter(|u| u.active && u.role == Role::MayorsOffice)
         .map(|u| u.id)
         .collect();
+    // Those who chose the daily digest get their reminders there (`run_digest`), not one by one.
+    let digest = app.store.digest_users().await?;
     let mut updates = Vec::new();
     for case in cases {
         let rated = urgency(case.answer_due, today, &app.calendar);
@@ -70,7 +72,12 @@ pub async fn run_deadlines(app: &App) -> Result<DeadlineRunReport, StoreError> {
                 .extend(recipients(&users, &case, &mayors).map(|u| (u, ReminderKind::Escalated)));
         }
         // E-mail the reminders to those with an address (queued with the run, once each).
-        let messages = crate::notify::compose::reminder_messages(app, &users, &case, &reminders);
+        let immediate: Vec<(UserId, ReminderKind)> = reminders
+            .iter()
+            .filter(|(user, _)| !digest.contains(user))
+            .copied()
+            .collect();
+        let messages = crate::notify::compose::reminder_messages(app, &users, &case, &immediate);
         updates.push(UrgencyUpdate {
             case_id: case.id,
             urgency: rated,
@@ -88,6 +95,96 @@ pub async fn run_deadlines(app: &App) -> Result<DeadlineRunReport, StoreError> {
         app.notify.wake();
     }
     Ok(report)
+}
+
+/// The hour (municipal time) from which the day's digests go out.
+pub const DIGEST_HOUR: i8 = 7;
+
+/// The daily digests: to each member of staff who chose one and has an address, once a day
+/// from `DIGEST_HOUR`, the last day's deadline reminders and citizens' answers on their cases
+/// (only cases they may still view), in one e-mail. Once a day across servers: the outbox keeps
+/// one message per person and day (`dedupe_key`). Returns how many were queued.
+pub async fn run_digest(app: &App) -> Result<usize, StoreError> {
+    let now = app.clock.now();
+    let local = now.to_zoned(municipal_tz());
+    if local.hour() < DIGEST_HOUR {
+        return Ok(0);
+    }
+    let digest = app.store.digest_users().await?;
+    if digest.is_empty() {
+        return Ok(0);
+    }
+    let since = now
+        .checked_sub(jiff::SignedDuration::from_hours(24))
+        .unwrap_or(now);
+    let users = app.store.users().await?;
+    let mut queued = 0;
+    for user in users.iter().filter(|u| u.active && digest.contains(&u.id)) {
+        let Some(email) = user.email.as_deref() else {
+            continue;
+        };
+        let actor = user.actor();
+        let mut lines = Vec::new();
+        for r in app.store.reminders_for(user.id).await? {
+            if r.created_at <= since
+                || access::check(&actor, Permission::ViewCase, Some(&r.facts)).is_err()
+            {
+                continue;
+            }
+            let due = priemna_letters::bg_date(r.due);
+            let (bg, en) = match r.kind {
+                ReminderKind::Overdue => (
+                    format!("просрочена (срок {due} г.)"),
+                    format!("overdue (due {})", r.due),
+                ),
+                ReminderKind::Escalated => (
+                    format!("просрочена и ескалирана (срок {due} г.)"),
+                    format!("overdue and escalated (due {})", r.due),
+                ),
+                _ => (
+                    format!("срокът изтича скоро: {due} г."),
+                    format!("due soon: {}", r.due),
+                ),
+            };
+            lines.push(crate::notify::messages::DigestLine {
+                number: r.number,
+                bg,
+                en,
+            });
+        }
+        for (number, at) in app.store.citizen_messages_for(user.id, since).await? {
+            let Some(case) = app.store.case_by_number(number).await? else {
+                continue;
+            };
+            if access::check(&actor, Permission::ViewCase, Some(&case.facts())).is_err() {
+                continue;
+            }
+            let time = at.to_zoned(municipal_tz()).strftime("%d.%m.%Y %H:%M");
+            lines.push(crate::notify::messages::DigestLine {
+                number,
+                bg: format!("подателят отговори или добави информация ({time})"),
+                en: format!("the submitter answered or added information ({time})"),
+            });
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        let message = crate::notify::messages::staff_digest(
+            &app.notify,
+            email,
+            &user.display_name,
+            user.id,
+            local.date(),
+            &lines,
+        );
+        if app.store.queue_message(message, now).await? {
+            queued += 1;
+        }
+    }
+    if queued > 0 {
+        app.notify.wake();
+    }
+    Ok(queued)
 }
 
 /// Whether this member of staff may be told about the case: active, and allowed to view it.
@@ -141,6 +238,11 @@ pub async fn deadline_job(app: App, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
+        match run_digest(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(digests = n, "daily digests queued"),
+            Err(e) => tracing::error!(error = %e, "daily digests failed"),
+        }
         match run_deadlines(&app).await {
             Ok(report) if report.ran => tracing::info!(
                 due_soon = report.due_soon,

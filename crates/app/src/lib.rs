@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod bookings;
 pub mod cases;
+pub mod conversation;
 mod error;
 pub mod filters;
 pub mod intake;

@@ -475,3 +475,166 @@ async fn a_reader_killed_mid_mailbox_registers_every_message_exactly_once() {
     .unwrap();
     assert_eq!(numbers as usize, N);
 }
+
+/// A reply to an e-mail Priemna sent, from `from`, carrying `subject`, `in_reply_to` and
+/// `references` as a mail client writes them (an Outlook reply with its quoted history and a
+/// file).
+fn reply(
+    from: &str,
+    message_id: &str,
+    subject: &str,
+    in_reply_to: &str,
+    references: &str,
+) -> Vec<u8> {
+    String::from_utf8(fixture("reply-template.eml"))
+        .unwrap()
+        .replace("FROM_ADDRESS", from)
+        .replace("MESSAGE_ID", message_id)
+        .replace("SUBJECT", subject)
+        .replace("IN_REPLY_TO", in_reply_to)
+        .replace("REFERENCES", references)
+        .into_bytes()
+}
+
+#[tokio::test]
+async fn a_reply_lands_on_its_case_and_only_from_the_case_address() {
+    let Some(imap) = imap() else { return };
+    let user = user("threads");
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("register.db");
+    let db = db_path.to_str().unwrap().to_owned();
+    let sink_dir = dir.path().join("sent");
+    std::fs::create_dir_all(&sink_dir).unwrap();
+    let sink = MailSink::start_anywhere(&sink_dir, &[]);
+    deliver(&imap, &user, &[fixture("utf8-alternative.eml")]).await;
+    let _server = start_server(&db, &imap, &user, Some(sink.port));
+
+    // The receipt carries the case's reference: in the subject and in References.
+    let sent = sink.wait_for(1, Duration::from_secs(60)).await;
+    let receipt = &sent[0];
+    let message_id = receipt["headers"]["message-id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let subject = receipt["headers"]["subject"].as_str().unwrap().to_owned();
+    let references = receipt["headers"]["references"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = subject
+        .split("[П-")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .unwrap_or_else(|| panic!("no case reference in {subject:?}"))
+        .to_owned();
+    assert_eq!(token.len(), 13, "{subject}");
+    assert_eq!(
+        references,
+        format!("<case.{}@haskovo.bg>", token.to_ascii_lowercase())
+    );
+    let pool = database(&db_path).await;
+    let number: String =
+        sqlx::query_scalar("SELECT number FROM submissions WHERE channel = 'email'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+
+    // Maria replies (Outlook: In-Reply-To, References, "RE:" and the tag kept); a stranger
+    // replies to the same e-mail; someone writes with a tag the register never issued.
+    let reply_subject = format!("RE: {subject}");
+    let threaded = reply(
+        "maria.ivanova@example.bg",
+        "reply.1@example.bg",
+        &reply_subject,
+        &message_id,
+        &format!("{references} {message_id}"),
+    );
+    let stranger = reply(
+        "someone.else@example.org",
+        "reply.2@example.org",
+        &reply_subject,
+        &message_id,
+        &format!("{references} {message_id}"),
+    );
+    let forged = reply(
+        "MARIA.IVANOVA@example.bg",
+        "reply.3@example.bg",
+        "RE: Регистрирано [П-ZZZZZZZZZZZZZ]",
+        "<receipt.0000@haskovo.bg>",
+        "<case.zzzzzzzzzzzzz@haskovo.bg>",
+    );
+    deliver(&imap, &user, &[threaded.clone(), stranger, forged]).await;
+    until("every message read", Duration::from_secs(60), || {
+        let (imap, user) = (&imap, &user);
+        async move { unseen(imap, user).await == 0 }
+    })
+    .await;
+
+    // Maria's reply is on her case, its quoted history trimmed (kept whole beside), its file
+    // with it — and no new case for it.
+    let messages: Vec<(String, String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT m.direction, m.channel, m.text, m.full_text,
+                (SELECT count(*) FROM attachments a WHERE a.case_message_id = m.id)
+         FROM case_messages m JOIN submissions s ON s.id = m.submission_id
+         WHERE s.number = $1 ORDER BY m.id",
+    )
+    .bind(&number)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    let (direction, channel, text, full, files) = &messages[0];
+    assert_eq!(
+        (direction.as_str(), channel.as_str()),
+        ("from_citizen", "email")
+    );
+    assert!(text.starts_with("Прилагам снимка на мястото."), "{text}");
+    assert!(text.ends_with("Мария Иванова"), "{text}");
+    assert!(!text.contains("Sent:"), "{text}");
+    assert!(full.as_deref().unwrap_or_default().contains("Sent:"));
+    assert_eq!(*files, 1);
+
+    // The stranger's reply and the forged tag are new submissions, each with a note for the
+    // clerk naming what they claimed.
+    let cases: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT s.number, p.email,
+                (SELECT m.text FROM case_messages m
+                 WHERE m.submission_id = s.id AND m.direction = 'internal')
+         FROM submissions s JOIN submitters p ON p.submission_id = s.id
+         WHERE s.channel = 'email' ORDER BY s.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(cases.len(), 3, "{cases:#?}");
+    let stranger_note = cases[1].2.clone().unwrap_or_default();
+    assert_eq!(cases[1].1, "someone.else@example.org");
+    assert!(
+        stranger_note.contains(&number) && stranger_note.contains("от друг адрес"),
+        "{stranger_note}"
+    );
+    let forged_note = cases[2].2.clone().unwrap_or_default();
+    assert!(
+        forged_note.contains("не е издавал") && forged_note.contains("ZZZZZZZZZZZZZ"),
+        "{forged_note}"
+    );
+
+    // The same reply delivered again is added once.
+    deliver(&imap, &user, &[threaded]).await;
+    until("the copy read", Duration::from_secs(30), || {
+        let (imap, user) = (&imap, &user);
+        async move { unseen(imap, user).await == 0 }
+    })
+    .await;
+    let replies: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM case_messages WHERE direction = 'from_citizen'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(replies, 1);
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(total, 3);
+}

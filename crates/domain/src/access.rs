@@ -134,10 +134,14 @@ pub enum Permission {
     ManageDepartments,
     /// The department head's overview of deadlines.
     ViewDepartmentOverview,
+    /// Ask the citizen for missing information or documents (the conversation on the case).
+    RequestInformation,
+    /// Write an internal note on the case, never shown to the citizen.
+    WriteNote,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ViewCase,
         Permission::ViewPersonalData,
         Permission::ViewSealedIdentity,
@@ -157,6 +161,8 @@ impl Permission {
         Permission::ManageUsers,
         Permission::ManageDepartments,
         Permission::ViewDepartmentOverview,
+        Permission::RequestInformation,
+        Permission::WriteNote,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -180,6 +186,8 @@ impl Permission {
             Permission::ManageUsers => "manage_users",
             Permission::ManageDepartments => "manage_departments",
             Permission::ViewDepartmentOverview => "view_department_overview",
+            Permission::RequestInformation => "request_information",
+            Permission::WriteNote => "write_note",
         }
     }
 
@@ -210,6 +218,8 @@ impl Permission {
             Permission::ManageUsers => "управление на потребителите",
             Permission::ManageDepartments => "управление на отделите",
             Permission::ViewDepartmentOverview => "преглед на сроковете по отдели",
+            Permission::RequestInformation => "искане на допълнителна информация от подателя",
+            Permission::WriteNote => "вътрешна бележка по преписката",
         }
     }
 
@@ -234,6 +244,8 @@ impl Permission {
             Permission::ManageUsers => "manage users",
             Permission::ManageDepartments => "manage departments",
             Permission::ViewDepartmentOverview => "view the department overview",
+            Permission::RequestInformation => "ask the submitter for more information",
+            Permission::WriteNote => "write an internal note on a case",
         }
     }
 
@@ -502,7 +514,9 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
             | P::LeaveUnanswered
             | P::Forward
             | P::MarkDuplicate
-            | P::DeclareConflict => AnyCase,
+            | P::DeclareConflict
+            | P::RequestInformation
+            | P::WriteNote => AnyCase,
             P::StartWork
             | P::RequireInspection
             | P::Answer
@@ -520,7 +534,9 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
             | P::StartWork
             | P::RequireInspection
             | P::Answer
-            | P::DeclareConflict => AssignedToThem,
+            | P::DeclareConflict
+            | P::RequestInformation
+            | P::WriteNote => AssignedToThem,
             P::RegisterSubmission
             | P::Triage
             | P::Assign
@@ -548,7 +564,9 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
             | P::MarkDuplicate
             | P::Reopen
             | P::DeclareConflict
-            | P::ViewDepartmentOverview => OwnDepartment,
+            | P::ViewDepartmentOverview
+            | P::RequestInformation
+            | P::WriteNote => OwnDepartment,
             P::RegisterSubmission
             | P::Triage
             | P::ViewJournal
@@ -570,7 +588,9 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
             | P::Forward
             | P::MarkDuplicate
             | P::Reopen
-            | P::DeclareConflict => AnyCase,
+            | P::DeclareConflict
+            | P::RequestInformation
+            | P::WriteNote => AnyCase,
             P::ViewJournal | P::ManageUsers | P::ManageDepartments => Never,
         },
         Role::Auditor => match permission {
@@ -591,7 +611,9 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
             | P::Reopen
             | P::DeclareConflict
             | P::ManageUsers
-            | P::ManageDepartments => Never,
+            | P::ManageDepartments
+            | P::RequestInformation
+            | P::WriteNote => Never,
         },
         Role::Administrator => match permission {
             P::ViewJournal | P::ManageUsers | P::ManageDepartments => Reach::Always,
@@ -610,7 +632,9 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
             | P::MarkDuplicate
             | P::Reopen
             | P::DeclareConflict
-            | P::ViewDepartmentOverview => Never,
+            | P::ViewDepartmentOverview
+            | P::RequestInformation
+            | P::WriteNote => Never,
         },
     }
 }

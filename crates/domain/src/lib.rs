@@ -8,6 +8,7 @@
 pub mod access;
 pub mod calendar;
 pub mod clock;
+pub mod conversation;
 pub mod deadline;
 pub mod identity;
 pub mod ids;

@@ -6,7 +6,9 @@
 //! A submission is durable (committed and synced) before `register` returns its number.
 
 mod capabilities;
+mod conversation;
 mod decisions;
+mod digest;
 mod export;
 mod import;
 mod journal;
@@ -27,6 +29,11 @@ pub use capabilities::{
     CaseStore, DocumentStore, IndexStore, IntakeStore, JobStore, JournalStore, Open311Store,
     OutboxStore, SessionStore, SignInStore, StaffStore,
 };
+pub use conversation::{
+    CaseMessage, ConversationStore, DeadlineEffect, Direction, MessageChannel, NewCaseMessage,
+    ThreadCase,
+};
+pub use digest::{DigestStore, MailMode};
 pub use export::{ExportCase, ExportFilter, ExportStore, ExportSubmitter};
 pub use import::{ImportBatch, ImportOutcome, ImportStore, ImportedCase, NumberRange};
 pub use letters::{LetterSignatory, LetterStore};
@@ -61,9 +68,9 @@ use std::sync::Arc;
 /// Every capability of the register in one import: `use priemna_store::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        CaseStore, DocumentStore, ExportStore, ImportStore, IndexStore, IntakeStore, JobStore,
-        JournalStore, LetterStore, MailboxStore, Open311Store, OutboxStore, PortalStore,
-        SessionStore, SignInStore, StaffStore, StatsStore, Store,
+        CaseStore, ConversationStore, DigestStore, DocumentStore, ExportStore, ImportStore,
+        IndexStore, IntakeStore, JobStore, JournalStore, LetterStore, MailboxStore, Open311Store,
+        OutboxStore, PortalStore, SessionStore, SignInStore, StaffStore, StatsStore, Store,
     };
 }
 
@@ -183,6 +190,8 @@ pub trait Store:
     + PortalStore
     + LetterStore
     + MailboxStore
+    + ConversationStore
+    + DigestStore
     + ImportStore
     + StatsStore
     + ExportStore

@@ -764,10 +764,18 @@ pub enum MessageKind {
     DesignationNotice,
     /// Failed sign-ins to a member of staff's account.
     SignInNotice,
+    /// The officer asks the citizen for missing information or documents.
+    InformationRequest,
+    /// The citizen's information arrived: the new answer date where the term ran anew.
+    InformationReceived,
+    /// To the officer: the citizen answered or added information.
+    CitizenAnswered,
+    /// To a member of staff: the day's reminders and answers in one e-mail.
+    StaffDigest,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 8] = [
+    pub const ALL: [MessageKind; 12] = [
         MessageKind::Receipt,
         MessageKind::DelayNotice,
         MessageKind::Answer,
@@ -776,6 +784,10 @@ impl MessageKind {
         MessageKind::BookingCancellation,
         MessageKind::DesignationNotice,
         MessageKind::SignInNotice,
+        MessageKind::InformationRequest,
+        MessageKind::InformationReceived,
+        MessageKind::CitizenAnswered,
+        MessageKind::StaffDigest,
     ];
 
     /// The identifier stored in `outbox.kind` and used by the API.
@@ -789,11 +801,30 @@ impl MessageKind {
             MessageKind::BookingCancellation => "booking_cancellation",
             MessageKind::DesignationNotice => "designation_notice",
             MessageKind::SignInNotice => "sign_in_notice",
+            MessageKind::InformationRequest => "information_request",
+            MessageKind::InformationReceived => "information_received",
+            MessageKind::CitizenAnswered => "citizen_answered",
+            MessageKind::StaffDigest => "staff_digest",
         }
     }
 
     pub fn parse(s: &str) -> Option<MessageKind> {
         MessageKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl MessageKind {
+    /// Whether the message goes to the citizen about their case (and carries the case's
+    /// reference, so that a reply finds the case).
+    pub fn to_citizen(self) -> bool {
+        matches!(
+            self,
+            MessageKind::Receipt
+                | MessageKind::DelayNotice
+                | MessageKind::Answer
+                | MessageKind::InformationRequest
+                | MessageKind::InformationReceived
+        )
     }
 }
 
@@ -910,6 +941,10 @@ pub struct OutgoingMessage {
     pub secret: Option<String>,
     /// The number of the case the message is about, if any.
     pub case_number: Option<RegistrationNumber>,
+    pub case_id: Option<CaseId>,
+    /// The case's reference token (`case_threads`), once it has one: carried in the subject
+    /// and the References of e-mails to the citizen, so that a reply finds its case.
+    pub thread_token: Option<String>,
     /// (file name, content type, content)
     pub attachment: Option<(String, String, Vec<u8>)>,
     /// Attempts so far, this one included.
@@ -1011,6 +1046,9 @@ pub struct SubmissionExtras {
     pub form: Option<crate::portal::FormOnce>,
     /// Files (checked) stored with the case in the same transaction, each journalled.
     pub attachments: Vec<crate::portal::NewAttachment>,
+    /// An internal note for staff written with the case (the mailbox's link to the case a
+    /// reply from another address answered), never shown to the citizen.
+    pub internal_note: Option<String>,
 }
 
 /// Which Open311 requests to list (only submissions that came through Open311, never

@@ -59,6 +59,12 @@ mod letters {
 mod mailbox {
     include!("common/mailbox.rs");
 }
+mod conversation {
+    include!("common/conversation.rs");
+}
+mod digest {
+    include!("common/digest.rs");
+}
 mod open311 {
     include!("common/open311.rs");
 }

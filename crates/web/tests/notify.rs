@@ -300,10 +300,28 @@ async fn receipt_delay_notice_and_answer_reach_a_real_smtp_server() {
     assert_eq!(receipt["rcpt_tos"], json!(["ivan@example.bg"]));
     assert_eq!(receipt["content_type"], "multipart/alternative");
     let subject = receipt["headers"]["subject"].as_str().unwrap();
+    // The case's reference ends the subject and is the References of every e-mail about it,
+    // so that a reply finds the case (docs/mailbox.md).
+    let (plain, tag) = subject
+        .split_once(" [П-")
+        .unwrap_or_else(|| panic!("{subject}"));
     assert_eq!(
-        subject,
+        plain,
         format!("Регистрирано с вх. № {number} – Община Хасково")
     );
+    let token = tag.trim_end_matches(']');
+    assert_eq!(token.len(), 13, "{subject}");
+    let reference = format!("<case.{}@haskovo.bg>", token.to_ascii_lowercase());
+    for m in &messages {
+        assert_eq!(m["headers"]["references"], reference.as_str(), "{m}");
+        assert!(
+            m["headers"]["subject"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("[П-{token}]")),
+            "{m}"
+        );
+    }
     let raw = receipt["raw_headers"].as_str().unwrap();
     assert!(
         raw.contains("Subject: =?utf-8?"),
@@ -379,7 +397,7 @@ async fn receipt_delay_notice_and_answer_reach_a_real_smtp_server() {
     assert_eq!(answer["content_type"], "multipart/mixed");
     assert_eq!(
         answer["headers"]["subject"],
-        format!("Отговор по преписка № {number} (изх. № {number}-2)")
+        format!("Отговор по преписка № {number} (изх. № {number}-2) [П-{token}]")
     );
     let attachment = &answer["attachments"][0];
     assert_eq!(attachment["content_type"], "application/pdf");

@@ -54,6 +54,22 @@ async fn a_citizen_exports_their_data_and_it_is_erased_after_the_retention_perio
 
     // Answered and closed on 2 March 2026.
     let clerk = app.login("clerk").await;
+    // The conversation holds personal data too.
+    for (kind, text) in [
+        (
+            "request_information",
+            "Пред кой вход на ул. „Шипка“ 3 е дупката?",
+        ),
+        ("note", "Ул. „Шипка“ 3 — да се огледа."),
+    ] {
+        let (status, body) = clerk
+            .post(
+                &format!("/api/v1/cases/{number}/messages"),
+                json!({"kind": kind, "text": text}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
     clerk
         .act(&number, json!({"action": "assign", "department_id": roads}))
         .await;
@@ -90,6 +106,25 @@ async fn a_citizen_exports_their_data_and_it_is_erased_after_the_retention_perio
     assert_eq!(data["personal_data_erased"], true);
     assert!(data["case"]["body"].as_str().unwrap().contains("заличено"));
     assert!(!data.to_string().contains("Шипка"));
+    let conversation = app
+        .get_json(&format!(
+            "/api/v1/submissions/{number}/messages?tracking_code={code}"
+        ))
+        .await;
+    assert!(
+        !conversation.to_string().contains("Шипка"),
+        "{conversation}"
+    );
+    let auditor = app.login("auditor").await;
+    let (status, conversation) = auditor
+        .get(&format!("/api/v1/cases/{number}/messages"))
+        .await;
+    assert_eq!(status, 200, "{conversation}");
+    assert_eq!(conversation["messages"].as_array().unwrap().len(), 2);
+    assert!(
+        !conversation.to_string().contains("Шипка"),
+        "{conversation}"
+    );
     // The skeleton stays: kind, dates, status; the register keeps its numbering.
     assert_eq!(data["case"]["status"], "closed");
     assert_eq!(data["case"]["kind"], "signal");

@@ -60,6 +60,9 @@ pub struct Letter {
     /// The plain text (preferred) or the HTML turned into text; line breaks as `\n`.
     pub text: String,
     pub files: Vec<File>,
+    /// The identifiers in `In-Reply-To` and `References`, each with its angle brackets: where
+    /// a reply finds the e-mail it answers.
+    pub references: Vec<String>,
 }
 
 /// What a message is.
@@ -307,12 +310,22 @@ fn letter(message: &Message<'_>) -> Reading {
         };
         files.push(File { name, data });
     }
+    let mut references = Vec::new();
+    for value in [message.in_reply_to(), message.references()] {
+        for id in value.as_text_list().unwrap_or_default() {
+            let id = bracketed(id);
+            if id.len() > 2 && !references.contains(&id) {
+                references.push(id);
+            }
+        }
+    }
     Reading::Letter(Letter {
         from_address,
         from_name,
         subject: message.subject().map(clean_line).unwrap_or_default(),
         text,
         files,
+        references,
     })
 }
 

@@ -14,6 +14,7 @@
 
 pub mod letter;
 pub mod reader;
+pub mod thread;
 
 use crate::App;
 use crate::intake;
@@ -50,6 +51,8 @@ pub enum MailboxError {
 pub enum Received {
     /// Registered as this case.
     Registered(priemna_domain::RegistrationNumber),
+    /// A reply, added to this case's conversation.
+    Threaded(priemna_domain::RegistrationNumber),
     /// Handled before (registered or noted): nothing done again.
     AlreadyHandled,
     /// Noted, not registered.
@@ -91,11 +94,14 @@ pub async fn receive(
         received_at,
     };
     match reading {
-        Reading::Letter(letter) => match submission(app, &letter, received_at) {
-            Ok((checked, attachments)) => {
-                register(app, &key, checked, attachments, received_at, &note).await
-            }
-            Err(reason) => noted(app, note(MailOutcome::SetAside, reason, None)).await,
+        Reading::Letter(letter) => match threading(app, &letter).await? {
+            Threading::Case(case) => reply(app, &key, &letter, &case, received_at, &note).await,
+            Threading::New(link) => match submission(app, &letter, received_at) {
+                Ok((checked, attachments)) => {
+                    register(app, &key, checked, attachments, link, received_at, &note).await
+                }
+                Err(reason) => noted(app, note(MailOutcome::SetAside, reason, None)).await,
+            },
         },
         Reading::AutoReply { reason } => {
             noted(app, note(MailOutcome::AutoReply, reason, None)).await
@@ -158,11 +164,13 @@ async fn noted(app: &App, note: NewMailNote) -> Result<Received, MailboxError> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn register(
     app: &App,
     key: &str,
     checked: intake::Checked,
     attachments: Vec<NewAttachment>,
+    link: Option<String>,
     received_at: Timestamp,
     note: &impl Fn(MailOutcome, String, Option<String>) -> NewMailNote,
 ) -> Result<Received, MailboxError> {
@@ -184,6 +192,7 @@ async fn register(
     let extras = SubmissionExtras {
         form: Some(once),
         attachments,
+        internal_note: link,
         ..SubmissionExtras::default()
     };
     match intake::register_checked(app, checked, extras, ENTERED_BY).await {
@@ -201,13 +210,144 @@ async fn register(
     }
 }
 
-/// The submission a letter makes, checked by the charter's rules, and its files checked as the
-/// portal checks them; or why it is set aside.
-fn submission(
+/// Where a letter belongs: the case it answers, or a new submission (with, for the clerk, the
+/// case it claims to answer and why it was not added there).
+enum Threading {
+    Case(Box<priemna_store::CaseRecord>),
+    New(Option<String>),
+}
+
+/// Finds the case a reply answers: by the case's reference token (in `References` or the
+/// subject's `[П-…]` tag) or the Message-ID of an e-mail Priemna sent about it — never by the
+/// subject's words — and only from the case's own contact address, to an open case.
+async fn threading(app: &App, letter: &Letter) -> Result<Threading, MailboxError> {
+    let mut tokens = Vec::new();
+    let mut message_ids = Vec::new();
+    let mut unknown = Vec::new();
+    for id in &letter.references {
+        match thread::reference_token(id) {
+            Some(token) => tokens.push(token),
+            None if id.starts_with("<case.") => unknown.push(id.clone()),
+            None => message_ids.push(id.clone()),
+        }
+    }
+    for tag in thread::subject_tags(&letter.subject) {
+        match thread::normalise(&tag) {
+            Some(token) => tokens.push(token),
+            None => unknown.push(thread::subject_tag(&tag)),
+        }
+    }
+    tokens.sort_unstable();
+    tokens.dedup();
+    unknown.sort_unstable();
+    unknown.dedup();
+    if tokens.is_empty() && message_ids.is_empty() && unknown.is_empty() {
+        return Ok(Threading::New(None));
+    }
+    let cases = app.store.thread_cases(&tokens, &message_ids).await?;
+    let numbers = || {
+        cases
+            .iter()
+            .map(|c| c.number.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let link = match cases.as_slice() {
+        [] if tokens.is_empty() && unknown.is_empty() => return Ok(Threading::New(None)),
+        [] => {
+            let shown: Vec<String> = tokens
+                .iter()
+                .map(|t| thread::subject_tag(t))
+                .chain(unknown)
+                .collect();
+            format!(
+                "Писмото носи знак за преписка, който регистърът не е издавал ({}): не е \
+                 свързано с преписка и е регистрирано като ново.",
+                shown.join(", ")
+            )
+        }
+        [case] => {
+            let own = case
+                .contact_email
+                .as_deref()
+                .is_some_and(|e| e.trim().eq_ignore_ascii_case(letter.from_address.trim()));
+            match (own, case.open) {
+                (true, true) => match app.store.case_by_number(case.number).await? {
+                    Some(record) => return Ok(Threading::Case(Box::new(record))),
+                    None => return Ok(Threading::New(None)),
+                },
+                (true, false) => format!(
+                    "Отговор на преписка {} от адреса ѝ за контакт, но преписката е приключена: \
+                     регистриран като ново подаване.",
+                    case.number
+                ),
+                (false, _) => format!(
+                    "Отговор на преписка {} от друг адрес (не от адреса за контакт на \
+                     преписката): не е добавен към нея, регистриран е като ново подаване.",
+                    case.number
+                ),
+            }
+        }
+        _ => format!(
+            "Писмото сочи няколко преписки ({}): не е добавено към никоя, регистрирано е като \
+             ново подаване.",
+            numbers()
+        ),
+    };
+    tracing::info!(%link, "a reply not added to a case");
+    Ok(Threading::New(Some(link)))
+}
+
+/// A reply from the case's own address: added to the case's conversation (the quoted history
+/// trimmed, the whole text kept), once by its key; files checked as the portal checks them.
+async fn reply(
     app: &App,
+    key: &str,
     letter: &Letter,
+    case: &priemna_store::CaseRecord,
     received_at: Timestamp,
-) -> Result<(intake::Checked, Vec<NewAttachment>), String> {
+    note: &impl Fn(MailOutcome, String, Option<String>) -> NewMailNote,
+) -> Result<Received, MailboxError> {
+    let files = match checked_files(letter) {
+        Ok(files) => files,
+        Err(reason) => {
+            let reason = format!("a reply to case {}: {reason}", case.number);
+            return noted(app, note(MailOutcome::SetAside, reason, None)).await;
+        }
+    };
+    let trimmed = thread::trim_quoted(&letter.text);
+    let mut text = trimmed.clone();
+    if text.is_empty() && files.is_empty() {
+        text = "(писмото е без текст)".to_owned();
+    }
+    let input = crate::conversation::CitizenInput {
+        full_text: (trimmed != letter.text).then(|| letter.text.clone()),
+        text,
+        files,
+        channel: priemna_store::MessageChannel::Email,
+        message_key: Some(key.to_owned()),
+        form: None,
+        actor: ENTERED_BY.to_owned(),
+        received_at: Some(received_at),
+    };
+    match crate::conversation::from_citizen(app, case, input).await {
+        Ok(_) => {
+            tracing::info!(number = %case.number, "e-mail reply added to its case");
+            Ok(Received::Threaded(case.number))
+        }
+        Err(crate::AppError::Store(e)) => Err(e.into()),
+        Err(crate::AppError::Conflict { reason_en, .. }) if reason_en.starts_with("Already") => {
+            Ok(Received::AlreadyHandled)
+        }
+        Err(e) => {
+            let reason = format!("a reply to case {} was refused: {e}", case.number);
+            noted(app, note(MailOutcome::SetAside, reason, None)).await
+        }
+    }
+}
+
+/// The letter's files checked as the portal checks them; or why the letter is set aside.
+fn checked_files(letter: &Letter) -> Result<Vec<NewAttachment>, String> {
     if letter.files.len() > MAX_FILES {
         return Err(format!(
             "{} attachments (at most {MAX_FILES} are taken)",
@@ -233,6 +373,17 @@ fn submission(
             }
         }
     }
+    Ok(attachments)
+}
+
+/// The submission a letter makes, checked by the charter's rules, and its files checked as the
+/// portal checks them; or why it is set aside.
+fn submission(
+    app: &App,
+    letter: &Letter,
+    received_at: Timestamp,
+) -> Result<(intake::Checked, Vec<NewAttachment>), String> {
+    let attachments = checked_files(letter)?;
     let mut subject = letter.subject.clone();
     if subject.is_empty() {
         subject = "(без тема)".to_owned();

@@ -475,6 +475,214 @@ pub fn answer(
     m
 }
 
+/// The officer's request for missing information or documents. The citizen answers on the
+/// tracking page or by replying to this e-mail (the reply carries the case's reference).
+pub fn information_request(
+    n: &Notifier,
+    number: RegistrationNumber,
+    question: &str,
+    reply_by: Date,
+    term: (&str, &str),
+) -> NewMessage {
+    let letter = Letter {
+        greeting_bg: "Здравейте,".into(),
+        greeting_en: "Hello,".into(),
+        intro_bg: vec![
+            format!("По Вашата преписка № {number} е нужна допълнителна информация или документи:"),
+            question.to_owned(),
+        ],
+        intro_en: vec![format!(
+            "Your case No. {number} needs more information or documents. The request, in \
+             Bulgarian, is above."
+        )],
+        facts: vec![fact(
+            "Моля, отговорете до",
+            "Please answer by",
+            format!("{} г.", bg_date(reply_by)),
+            priemna_letters::en_date(reply_by),
+        )],
+        outro_bg: vec![
+            term.0.to_owned(),
+            "Отговорете на това писмо (можете да приложите файлове) или на страницата за \
+             проследяване на преписката."
+                .to_owned(),
+            tracking_outro(n).0,
+        ],
+        outro_en: vec![
+            term.1.to_owned(),
+            "Reply to this e-mail (you may attach files) or on the case's tracking page."
+                .to_owned(),
+            tracking_outro(n).1,
+        ],
+    };
+    message(
+        n,
+        MessageKind::InformationRequest,
+        Recipient::Submitter,
+        format!("Искане за допълнителна информация по преписка № {number}"),
+        &letter,
+    )
+}
+
+/// The citizen's information arrived; for an application, the term ran anew to `new_due`.
+pub fn information_received(
+    n: &Notifier,
+    number: RegistrationNumber,
+    new_due: Option<Date>,
+) -> NewMessage {
+    let (facts, intro_bg, intro_en) = match new_due {
+        Some(due) => (
+            vec![fact(
+                "Нов краен срок за отговор",
+                "New final date for the answer",
+                format!("{} г.", bg_date(due)),
+                priemna_letters::en_date(due),
+            )],
+            format!(
+                "Получихме поисканата информация по преписка № {number}. Срокът за отговор \
+                 започва да тече отначало от днес."
+            ),
+            format!(
+                "We received the information asked for in case No. {number}. The term for the \
+                 answer runs anew from today."
+            ),
+        ),
+        None => (
+            Vec::new(),
+            format!("Получихме поисканата информация по преписка № {number}."),
+            format!("We received the information asked for in case No. {number}."),
+        ),
+    };
+    let letter = Letter {
+        greeting_bg: "Здравейте,".into(),
+        greeting_en: "Hello,".into(),
+        intro_bg: vec![intro_bg],
+        intro_en: vec![intro_en],
+        facts,
+        outro_bg: vec![tracking_outro(n).0],
+        outro_en: vec![tracking_outro(n).1],
+    };
+    let subject = match new_due {
+        Some(due) => format!(
+            "Получена информация по преписка № {number}: нов краен срок {}",
+            bg_date(due)
+        ),
+        None => format!("Получена информация по преписка № {number}"),
+    };
+    message(
+        n,
+        MessageKind::InformationReceived,
+        Recipient::Submitter,
+        subject,
+        &letter,
+    )
+}
+
+/// To the officer of a case: the citizen answered or added information (the text stays in the
+/// register; the e-mail names the case only).
+pub fn citizen_answered(
+    n: &Notifier,
+    email: &str,
+    name: &str,
+    number: RegistrationNumber,
+) -> NewMessage {
+    let link = n
+        .public_url
+        .as_ref()
+        .map(|u| format!("{u}/staff/cases/{number}#conversation"));
+    let letter = Letter {
+        greeting_bg: format!("Здравейте, {name},"),
+        greeting_en: format!("Hello {name},"),
+        intro_bg: vec![format!(
+            "Подателят отговори или добави информация по преписка № {number}."
+        )],
+        intro_en: vec![format!(
+            "The submitter answered or added information in case No. {number}."
+        )],
+        facts: Vec::new(),
+        outro_bg: link.iter().map(|l| format!("Преписката: {l}")).collect(),
+        outro_en: link.iter().map(|l| format!("The case: {l}")).collect(),
+    };
+    message(
+        n,
+        MessageKind::CitizenAnswered,
+        Recipient::Address {
+            email: email.to_owned(),
+            name: Some(name.to_owned()),
+        },
+        format!("Отговор от подателя по преписка № {number}"),
+        &letter,
+    )
+}
+
+/// One line of a member of staff's daily digest.
+pub struct DigestLine {
+    pub number: RegistrationNumber,
+    pub bg: String,
+    pub en: String,
+}
+
+/// A member of staff's daily digest: the day's deadline reminders and citizens' answers in one
+/// e-mail, at most one a day (`dedupe_key`).
+pub fn staff_digest(
+    n: &Notifier,
+    email: &str,
+    name: &str,
+    user_id: UserId,
+    day: Date,
+    lines: &[DigestLine],
+) -> NewMessage {
+    let link = |number: RegistrationNumber| {
+        n.public_url
+            .as_ref()
+            .map(|u| format!(" — {u}/staff/cases/{number}"))
+            .unwrap_or_default()
+    };
+    let letter = Letter {
+        greeting_bg: format!("Здравейте, {name},"),
+        greeting_en: format!("Hello {name},"),
+        intro_bg: vec![format!(
+            "Обзор за {} г. ({} по Вашите преписки):",
+            bg_date(day),
+            lines.len()
+        )],
+        intro_en: vec![format!(
+            "Your digest for {} ({} on your cases):",
+            priemna_letters::en_date(day),
+            lines.len()
+        )],
+        facts: lines
+            .iter()
+            .map(|l| {
+                fact(
+                    &format!("№ {}", l.number),
+                    &format!("No. {}", l.number),
+                    format!("{}{}", l.bg, link(l.number)),
+                    format!("{}{}", l.en, link(l.number)),
+                )
+            })
+            .collect(),
+        outro_bg: vec!["Получавате едно писмо на ден, защото сте избрали дневен обзор.".to_owned()],
+        outro_en: vec!["You get one e-mail a day because you chose the daily digest.".to_owned()],
+    };
+    let mut m = message(
+        n,
+        MessageKind::StaffDigest,
+        Recipient::Address {
+            email: email.to_owned(),
+            name: Some(name.to_owned()),
+        },
+        format!(
+            "Дневен обзор за {} г.: {} по Вашите преписки",
+            bg_date(day),
+            lines.len()
+        ),
+        &letter,
+    );
+    m.dedupe_key = Some(format!("digest:{user_id}:{day}"));
+    m
+}
+
 /// A reminder to a member of staff about a case's deadline.
 #[allow(clippy::too_many_arguments)]
 pub fn staff_reminder(

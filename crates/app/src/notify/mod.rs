@@ -75,15 +75,19 @@ impl Notifier {
     /// A new Message-ID on the sender's domain: fixed when the message is queued, the same on
     /// every attempt, so a repeated delivery is recognisable as the same message.
     pub fn message_id(&self, kind: &str) -> String {
-        let domain = self
-            .from_address
-            .rsplit_once('@')
-            .map(|(_, d)| d)
-            .filter(|d| !d.is_empty())
-            .unwrap_or("priemna.invalid");
+        let domain = self.domain();
         let random: [u8; 16] = rand::rng().random();
         let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
         format!("<{kind}.{hex}@{domain}>")
+    }
+
+    /// The sender's domain, for Message-IDs and the case's reference.
+    pub fn domain(&self) -> &str {
+        self.from_address
+            .rsplit_once('@')
+            .map(|(_, d)| d)
+            .filter(|d| !d.is_empty())
+            .unwrap_or("priemna.invalid")
     }
 
     /// Tells the worker that something was queued.
@@ -133,5 +137,9 @@ pub fn message_kind_bg(kind: MessageKind) -> &'static str {
         MessageKind::BookingCancellation => "Отменен час за прием",
         MessageKind::DesignationNotice => "Промяна в правата на служител",
         MessageKind::SignInNotice => "Неуспешни опити за вход",
+        MessageKind::InformationRequest => "Искане за допълнителна информация",
+        MessageKind::InformationReceived => "Получена допълнителна информация",
+        MessageKind::CitizenAnswered => "Отговор от подателя (до служителя)",
+        MessageKind::StaffDigest => "Дневен обзор за служител",
     }
 }

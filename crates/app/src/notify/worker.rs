@@ -22,6 +22,7 @@
 //! check, the outbox API, `/staff/admin/outbox`).
 
 use crate::App;
+use crate::mailbox::thread;
 use jiff::{SignedDuration, Timestamp};
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
@@ -485,10 +486,16 @@ pub fn build_email(app: &App, m: &OutgoingMessage) -> Result<Message, String> {
             )),
         None => alternative,
     };
-    Message::builder()
-        .from(from)
-        .to(to)
-        .subject(one_line(&m.subject))
+    let mut builder = Message::builder().from(from).to(to);
+    let subject = one_line(&m.subject);
+    // The case's reference: a reply carries it back (in References and the subject's tag).
+    builder = match &m.thread_token {
+        Some(token) => builder
+            .subject(thread::tagged_subject(&subject, token))
+            .references(thread::reference(token, notifier.domain())),
+        None => builder.subject(subject),
+    };
+    builder
         .message_id(Some(m.message_id.clone()))
         .date(SystemTime::from(m.created_at))
         .header(AutoSubmitted)
@@ -548,6 +555,33 @@ async fn written_from_register(
     }
 }
 
+/// An e-mail to the citizen about a case carries the case's reference token (made now for the
+/// case's first e-mail). Should the register fail here, the e-mail goes without it: a reply to
+/// it is then registered as a new submission, nothing is lost.
+async fn threaded(
+    app: &App,
+    config: &WorkerConfig,
+    mut message: OutgoingMessage,
+) -> OutgoingMessage {
+    if !message.kind.to_citizen() || message.thread_token.is_some() {
+        return message;
+    }
+    let Some(case_id) = message.case_id else {
+        return message;
+    };
+    match app
+        .store
+        .thread_token(case_id, &thread::new_token(), config.clock.now())
+        .await
+    {
+        Ok(token) => message.thread_token = Some(token),
+        Err(e) => {
+            tracing::warn!(id = message.id, error = %e, "outbox: no case reference for this e-mail");
+        }
+    }
+    message
+}
+
 async fn send_one(
     app: &App,
     config: &WorkerConfig,
@@ -581,6 +615,7 @@ async fn send_one(
             return;
         }
     };
+    let message = threaded(app, config, message).await;
     let email = match prepare_email(app, &message) {
         Ok(email) => email,
         Err(error) => {

@@ -189,7 +189,9 @@ async fn write_numbered(
 /// A submission with nothing of its own to claim or move (a portal form's token, its files):
 /// a batch of these is written with one statement per table.
 fn is_plain(job: &IntakeJob) -> bool {
-    job.submission.extras.form.is_none() && job.submission.extras.attachments.is_empty()
+    job.submission.extras.form.is_none()
+        && job.submission.extras.attachments.is_empty()
+        && job.submission.extras.internal_note.is_none()
 }
 
 fn number_of(year: i16, seq: i64) -> Result<RegistrationNumber> {
@@ -669,6 +671,19 @@ async fn insert_numbered(
     } else {
         hash
     };
+
+    // A note for staff (the mailbox's link to the case a reply answered), never for the citizen.
+    if let Some(note) = &extras.internal_note {
+        sqlx::query(
+            "INSERT INTO case_messages (submission_id, direction, channel, text, created_at)
+             VALUES ($1, 'internal', 'email', $2, $3)",
+        )
+        .bind(id)
+        .bind(note)
+        .bind(received_at)
+        .execute(&mut **tx)
+        .await?;
+    }
 
     // The receipt e-mail, in the same transaction: the number filled in now, the tracking code
     // kept beside the message until it is sent.

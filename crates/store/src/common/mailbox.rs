@@ -45,7 +45,8 @@ impl MailboxStore for ThisStore {
     async fn mail_handled(&self, message_key: &str, registered_token_hash: &str) -> Result<bool> {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT CAST(1 AS BIGINT) FROM form_results WHERE token_hash = $1
-             UNION ALL SELECT CAST(1 AS BIGINT) FROM mail_notes WHERE message_key = $2",
+             UNION ALL SELECT CAST(1 AS BIGINT) FROM mail_notes WHERE message_key = $2
+             UNION ALL SELECT CAST(1 AS BIGINT) FROM case_messages WHERE message_key = $2",
         )
         .bind(registered_token_hash)
         .bind(message_key)

@@ -294,9 +294,11 @@ pub async fn claim(
             "SELECT o.*, COALESCE(d.filename, o.attachment_name) AS filename,
                     COALESCE(d.content_type, o.attachment_type) AS content_type,
                     COALESCE(d.content, o.attachment_content) AS content,
-                    s.number AS case_number
+                    s.number AS case_number, o.submission_id AS case_id,
+                    t.token AS thread_token
              FROM outbox o LEFT JOIN documents d ON d.id = o.document_id
                   LEFT JOIN submissions s ON s.id = o.submission_id
+                  LEFT JOIN case_threads t ON t.submission_id = o.submission_id
              WHERE o.id = $1",
         )
         .bind(id)
@@ -328,6 +330,8 @@ struct OutgoingRow {
     content_type: Option<String>,
     content: Option<Vec<u8>>,
     case_number: Option<String>,
+    case_id: Option<i64>,
+    thread_token: Option<String>,
 }
 
 /// The message as not in doubt (the claim decides that).
@@ -362,6 +366,8 @@ impl TryFrom<OutgoingRow> for OutgoingMessage {
                         .map_err(|_| StoreError::Corrupt(format!("registration number {n:?}")))
                 })
                 .transpose()?,
+            case_id: row.case_id.map(CaseId),
+            thread_token: row.thread_token,
             secret: row.secret,
             attachment,
             attempts: row.attempts,

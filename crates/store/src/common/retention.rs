@@ -73,6 +73,14 @@ pub async fn anonymise(
             .execute(&mut *tx)
             .await?;
             super::outbox::erase_for_case(&mut tx, id, ERASED).await?;
+            // The conversation: what the citizen wrote and what was asked of them.
+            sqlx::query(
+                "UPDATE case_messages SET text = $1, full_text = NULL WHERE submission_id = $2",
+            )
+            .bind(ERASED)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
             let details = details_json(&json!({
                 "number": number, "kind": kind.as_str(), "cutoff": cutoff.to_string(),
             }))?;

@@ -1,6 +1,7 @@
 //! The versioned JSON API, `/api/v1/…`.
 
 mod calendar;
+pub mod conversation;
 pub mod mailbox;
 pub mod notify;
 pub mod openapi;
@@ -28,6 +29,18 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/submissions/{number}/export",
             get(submissions::export),
         )
+        .route(
+            "/api/v1/submissions/{number}/messages",
+            get(conversation::citizen_list)
+                .post(conversation::citizen_add)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    priemna_app::uploads::MAX_FORM_BYTES,
+                )),
+        )
+        .route(
+            "/api/v1/cases/{number}/messages",
+            get(conversation::staff_list).post(conversation::staff_add),
+        )
         .route("/api/v1/kinds", get(submissions::kinds))
         .route("/api/v1/channels", get(submissions::channels))
         .route("/api/v1/calendar/{year}", get(calendar::year))
@@ -36,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/auth/login", post(staff::login))
         .route("/api/v1/auth/logout", post(staff::logout))
         .route("/api/v1/auth/me", get(staff::me))
+        .route(
+            "/api/v1/auth/mail",
+            get(conversation::mail_mode).put(conversation::set_mail_mode),
+        )
         .route("/api/v1/auth/password", post(staff::change_password))
         .route("/api/v1/cases", get(staff::inbox))
         .route("/api/v1/cases/{number}", get(staff::case))

@@ -469,6 +469,126 @@ pub struct CitizenCase {
     pub answer: Option<CitizenAnswer>,
 }
 
+// ---- the conversation on a case -------------------------------------------------------------
+
+/// How I get the mail about my cases: `immediate` (an e-mail per reminder or citizen's answer)
+/// or `digest` (one e-mail a day, from 7:00).
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailModeBody {
+    #[schema(pattern = "^(immediate|digest)$")]
+    pub mode: String,
+}
+
+/// A file sent with a message of the conversation.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageFile {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// One message of a case's conversation, as staff read it.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationMessage {
+    pub id: i64,
+    /// `from_citizen`, `to_citizen` (a request for information) or `internal` (a note).
+    #[schema(pattern = "^(from_citizen|to_citizen|internal)$")]
+    pub direction: String,
+    /// `portal`, `email` or `staff`.
+    #[schema(pattern = "^(portal|email|staff)$")]
+    pub channel: String,
+    /// The member of staff who wrote it (none for the citizen).
+    pub author: Option<String>,
+    pub text: String,
+    /// An e-mail's whole text, quoted history included, when `text` was trimmed of it.
+    pub full_text: Option<String>,
+    /// A request for information: answer by this day.
+    #[schema(format = Date)]
+    pub reply_by: Option<String>,
+    pub attachments: Vec<MessageFile>,
+    #[schema(format = DateTime)]
+    pub at: String,
+}
+
+/// A case's conversation for staff, oldest first, internal notes included.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Conversation {
+    pub number: String,
+    /// A request for information waits for the citizen since this day.
+    #[schema(format = Date)]
+    pub awaiting_since: Option<String>,
+    /// The answer date now (none while the term of an application is stopped).
+    #[schema(format = Date)]
+    pub answer_due: Option<String>,
+    /// What a request for information does to this case's term.
+    pub term: Label,
+    pub messages: Vec<ConversationMessage>,
+}
+
+/// A message from staff: a request for information (e-mailed to the citizen when the case has
+/// an address, always shown on the tracking page) or an internal note (never shown to the
+/// citizen).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaffMessage {
+    #[schema(pattern = "^(request_information|note)$")]
+    pub kind: String,
+    pub text: String,
+    /// A request: the day to answer by (YYYY-MM-DD), after today; seven days when left out.
+    #[schema(format = Date)]
+    pub reply_by: Option<String>,
+}
+
+/// One message of the conversation as the citizen reads it (never an internal note).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitizenMessage {
+    /// `from_citizen` or `to_citizen`.
+    #[schema(pattern = "^(from_citizen|to_citizen)$")]
+    pub direction: String,
+    #[schema(pattern = "^(portal|email|staff)$")]
+    pub channel: String,
+    pub text: String,
+    #[schema(format = Date)]
+    pub reply_by: Option<String>,
+    /// The names of the files sent with it.
+    pub attachments: Vec<String>,
+    #[schema(format = DateTime)]
+    pub at: String,
+}
+
+/// What the citizen sends to an open case (multipart/form-data).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CitizenMessageForm {
+    /// The answer or the information added (may be empty when files are sent).
+    pub text: String,
+    /// Up to five files of 5 MB: JPEG, PNG, WebP, HEIC or PDF, decided from their bytes.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub attachments: Vec<Vec<u8>>,
+}
+
+/// The conversation on a case as the citizen reads it.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitizenConversation {
+    pub number: String,
+    /// Information can be added (the case is open).
+    pub open: bool,
+    /// The municipality waits for information from the citizen.
+    pub awaiting_information: bool,
+    #[schema(format = Date)]
+    pub answer_due: Option<String>,
+    /// What a request for information does to the term of this case.
+    pub term: Label,
+    pub messages: Vec<CitizenMessage>,
+}
+
 /// The municipality's written answer, as the citizen reads it.
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1545,6 +1665,12 @@ impl Modify for BearerAuth {
         super::staff::personal_data,
         super::staff::act,
         super::staff::declare_conflict,
+        super::conversation::staff_list,
+        super::conversation::staff_add,
+        super::conversation::citizen_list,
+        super::conversation::citizen_add,
+        super::conversation::mail_mode,
+        super::conversation::set_mail_mode,
         super::staff::reminders,
         super::staff::journal,
         super::staff::users,

@@ -48,7 +48,12 @@ fn door(method: &Method, path: &str) -> Option<Door> {
         | "/reception"
         | "/open311/v2/requests.json"
         | "/open311/v2/requests.xml"
-        | "/open311/v2/requests" => Some(Door::Intake),
+        | "/open311/v2/requests"
+        | "/track/message" => Some(Door::Intake),
+        // The citizen's answer to a case by the API: as intake, per address.
+        _ if path.starts_with("/api/v1/submissions/") && path.ends_with("/messages") => {
+            Some(Door::Intake)
+        }
         _ => None,
     }
 }

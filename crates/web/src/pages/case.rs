@@ -34,6 +34,12 @@ pub fn done_label(done: &str) -> Option<&'static str> {
     if done == DECLARE_CONFLICT {
         return Some("деклариран конфликт на интереси");
     }
+    if done == "request_information" {
+        return Some("поискана е информация от подателя");
+    }
+    if done == "note" {
+        return Some("записана е вътрешна бележка");
+    }
     CaseAction::parse(done).map(CaseAction::label_bg)
 }
 
@@ -108,6 +114,8 @@ struct View {
     documents: Vec<StoredDocument>,
     /// Who signs outgoing letters ("Име, длъжност"), when an administrator set it.
     signer: Option<String>,
+    /// The conversation with the citizen (`pages::conversation`).
+    conversation: Option<Markup>,
 }
 
 /// The letters kept with a case, and who signs outgoing letters.
@@ -209,12 +217,16 @@ pub async fn page(
         .map_err(PageError::to(&staff))?;
     let directory = Directory::load(&app, &staff).await?;
     let (documents, signer) = letter_facts(&app, &staff, &case).await?;
+    let conversation = super::conversation::panel(&app, &staff, &case, None)
+        .await
+        .map_err(PageError::to(&staff))?;
     let view = View {
         done: query.get("done").and_then(|d| done_label(d)),
         failed: None,
         duplicates: Some(super::search::duplicates_panel(&app, &staff, &case).await),
         documents,
         signer,
+        conversation: Some(conversation),
     };
     Ok(render(&app, &staff, &case, &directory, &view).into_response())
 }
@@ -338,6 +350,9 @@ async fn refused(
     };
     let directory = Directory::load(app, staff).await?;
     let (documents, signer) = letter_facts(app, staff, &case).await?;
+    let conversation = super::conversation::panel(app, staff, &case, None)
+        .await
+        .map_err(PageError::to(staff))?;
     let view = View {
         done: None,
         failed: Some(Failed {
@@ -349,8 +364,80 @@ async fn refused(
         duplicates: None,
         documents,
         signer,
+        conversation: Some(conversation),
     };
     Ok(rerender(render(app, staff, &case, &directory, &view)))
+}
+
+/// `POST /staff/cases/{number}/messages`: ask the citizen for information, or write an
+/// internal note; back to the case's conversation, or the case again with the form's errors.
+pub async fn message(
+    State(app): State<AppState>,
+    StaffPage(staff): StaffPage,
+    Path(number): Path<String>,
+    form: Result<Form<super::conversation::MessageForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let Ok(Form(form)) = form else {
+        return Err(PageError::new(
+            ApiError::BadRequest(Vec::new()),
+            Some(&staff),
+        ));
+    };
+    staff
+        .check_csrf(form.csrf_token.as_deref())
+        .map_err(PageError::to(&staff))?;
+    let result = match form.kind.as_str() {
+        "request_information" => {
+            priemna_app::conversation::ask(&app, &staff, &number, &form.text, Some(&form.reply_by))
+                .await
+        }
+        "note" => priemna_app::conversation::note(&app, &staff, &number, &form.text).await,
+        _ => Err(AppError::Validation(vec![
+            priemna_domain::submission::FieldError::new(
+                "kind",
+                priemna_domain::submission::Problem::Missing,
+            ),
+        ])),
+    };
+    let refused = match result {
+        Ok(added) => {
+            return Ok(Redirect::to(&format!(
+                "/staff/cases/{}?done={}#message-{}",
+                number.trim(),
+                form.kind,
+                added.id
+            ))
+            .into_response());
+        }
+        Err(AppError::Validation(fields)) => super::conversation::Refused {
+            form,
+            fields,
+            reason: None,
+        },
+        Err(AppError::Forbidden { reason_bg, .. } | AppError::Conflict { reason_bg, .. }) => {
+            super::conversation::Refused {
+                form,
+                fields: Vec::new(),
+                reason: Some(reason_bg),
+            }
+        }
+        Err(other) => return Err(PageError::new(other.into(), Some(&staff))),
+    };
+    let case = cases::load_visible(&app, &staff, &number)
+        .await
+        .map_err(PageError::to(&staff))?;
+    let directory = Directory::load(&app, &staff).await?;
+    let (documents, signer) = letter_facts(&app, &staff, &case).await?;
+    let conversation = super::conversation::panel(&app, &staff, &case, Some(&refused))
+        .await
+        .map_err(PageError::to(&staff))?;
+    let view = View {
+        documents,
+        signer,
+        conversation: Some(conversation),
+        ..View::default()
+    };
+    Ok(rerender(render(&app, &staff, &case, &directory, &view)))
 }
 
 fn render(
@@ -511,6 +598,8 @@ fn render(
                 "."
             }
         }
+
+        @if let Some(conversation) = &view.conversation { (conversation) }
 
         (documents_section(case, &view.documents, may_read_identity))
 

@@ -103,6 +103,13 @@ header.top button { background: #fff; color: var(--brand); box-shadow: none; pad
 .alert { border: 5px solid var(--bad); padding: 0.75rem 1rem; margin: 0 0 1.25rem; }
 .alert p, .notice p { margin: 0.25rem 0; }
 .notice { border: 5px solid var(--good); padding: 0.75rem 1rem; margin: 0 0 1.25rem; }
+ol.conversation { list-style: none; padding: 0; margin: 0 0 1.5rem; }
+#conversation form { margin: 1.5rem 0 2rem; }
+#conversation .field .hint { display: block; }
+ol.conversation .message { margin: 0 0 1rem; }
+ol.conversation .message .meta { margin: 0 0 0.25rem; }
+ol.conversation .message.citizen .text { border-left-color: var(--good); }
+ol.conversation .message.internal .text { border-left: 4px dashed var(--ink); background: #fff4ce; }
 .mail-off { background: #fff4ce; border-bottom: 3px solid #7a5b00; padding: 0.5rem 1rem; }
 .mail-off p { margin: 0 auto; max-width: 72rem; }
 .urgency { display: inline-block; font-weight: 700; padding: 0 0.4rem; white-space: nowrap; }

@@ -270,6 +270,7 @@ fn password_page(staff: &Staff, errors: &FormErrors, alert: Option<&str>, done: 
             }.render())
             button type="submit" { "Смени паролата" }
         }
+        p { a href="/staff/mail" { "Писма за моите преписки: веднага или дневен обзор" } }
     };
     layout::page("Смяна на парола", Some(staff), Section::Password, body)
 }

@@ -10,6 +10,7 @@
 
 mod admin;
 mod case;
+mod conversation;
 mod desk;
 mod inbox;
 mod journal;
@@ -63,6 +64,11 @@ pub fn routes() -> Router<AppState> {
                 get(case::personal_data),
             )
             .route("/staff/cases/{number}/act", post(case::act))
+            .route("/staff/cases/{number}/messages", post(case::message))
+            .route(
+                "/staff/mail",
+                get(conversation::mail_form).post(conversation::mail_submit),
+            )
             .route("/staff/cases/{number}/conflict", post(case::conflict))
             .route("/staff/cases/{number}/preview", post(case::preview))
             .route("/staff/overview", get(overview::page))

@@ -133,6 +133,10 @@ dl.facts dd { margin: 0; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--soft);
   padding: 0.75rem 1rem; border-left: 4px solid var(--line); margin: 0 0 1rem; }
 .delay { border-left: 6px solid var(--bad); background: var(--soft); padding: 0.5rem 1rem; margin: 0 0 1rem; }
+ol.conversation { list-style: none; padding: 0; margin: 0 0 1.5rem; }
+ol.conversation .message { margin: 0 0 1rem; }
+ol.conversation .message .meta { margin: 0 0 0.25rem; }
+ol.conversation .message.citizen .text { border-left-color: var(--good); }
 .table-wrap { overflow-x: auto; margin: 0 0 1.5rem; }
 table { border-collapse: collapse; width: 100%; }
 caption { text-align: left; font-weight: 700; padding: 0 0 0.5rem; }

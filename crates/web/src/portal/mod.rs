@@ -57,6 +57,12 @@ pub fn routes() -> Router<AppState> {
         .route("/track/survey", axum::routing::post(track::survey))
         .route("/track/rated/{token}", get(track::rated))
         .route("/track/answer", axum::routing::post(track::answer_pdf))
+        .route(
+            "/track/message",
+            axum::routing::post(track::message)
+                .layer(DefaultBodyLimit::max(upload::MAX_FORM_BYTES)),
+        )
+        .route("/track/sent/{token}", get(track::sent))
         .route("/reception", get(reception::page).post(reception::book))
         .route("/reception/booked/{token}", get(reception::booked))
         .route(

@@ -508,9 +508,9 @@ fn kept_hint(prefs: &Prefs, kept: &[KeptUpload]) -> String {
 }
 
 /// The files of a form, read but not yet accepted.
-struct Upload {
-    filename: String,
-    data: Vec<u8>,
+pub(super) struct Upload {
+    pub(super) filename: String,
+    pub(super) data: Vec<u8>,
 }
 
 /// Reads the multipart form. A broken or oversized body keeps what was read before it.
@@ -557,7 +557,11 @@ async fn read_form(mut multipart: Multipart) -> (SubmitForm, Vec<Upload>, bool) 
 }
 
 /// Checks the files: how many, how large, and what they are.
-fn check_files(prefs: &Prefs, files: Vec<Upload>, errors: &mut Errors) -> Vec<NewAttachment> {
+pub(super) fn check_files(
+    prefs: &Prefs,
+    files: Vec<Upload>,
+    errors: &mut Errors,
+) -> Vec<NewAttachment> {
     if files.len() > MAX_FILES {
         errors.add(
             "attachments",

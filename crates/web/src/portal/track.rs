@@ -7,16 +7,24 @@
 use super::layout::{self, Errors, Nav, Prefs, TextInput};
 use super::once;
 use super::submit::kind_text;
+use super::upload;
 use crate::extract::Path;
 use crate::state::AppState;
 use axum::Form;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use jiff::civil::Date;
 use maud::{Markup, html};
+use priemna_app::AppError;
+use priemna_app::conversation::CitizenInput;
+use priemna_app::uploads::{MAX_FILE_BYTES, MAX_FILES};
+use priemna_domain::conversation;
+use priemna_domain::submission::MAX_BODY_CHARS;
 use priemna_domain::{RegistrationNumber, Status};
-use priemna_store::{CitizenView, StoreError, Survey};
+use priemna_store::{CaseMessage, CitizenView, Direction, MessageChannel, StoreError, Survey};
 use serde::Deserialize;
 
 const MAX_COMMENT_CHARS: usize = 2000;
@@ -189,13 +197,27 @@ pub async fn show(
     }
 }
 
-/// The survey part of the case page.
+/// The survey part of the case page, and the conversation's form.
 #[derive(Default)]
 struct SurveyState {
     form: Option<SurveyForm>,
     errors: Errors,
     thanks: bool,
     already: bool,
+    /// The citizen's message sent back with its errors.
+    talk_text: String,
+    talk_errors: Errors,
+    /// The citizen's message was added.
+    sent: bool,
+}
+
+/// The conversation as the citizen sees it: never an internal note.
+#[derive(Default)]
+struct Talk {
+    messages: Vec<CaseMessage>,
+    /// A request waits for the citizen: answer by this day.
+    awaiting: Option<Option<Date>>,
+    kind_stops: bool,
 }
 
 async fn case_response(
@@ -216,7 +238,11 @@ async fn case_response(
         },
         None => false,
     };
-    let status = if survey.errors.is_empty() {
+    let talk = match talk_of(app, view.number).await {
+        Ok(talk) => talk,
+        Err(e) => return unavailable(prefs, &e),
+    };
+    let status = if survey.errors.is_empty() && survey.talk_errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -224,9 +250,34 @@ async fn case_response(
     (
         status,
         [(header::CACHE_CONTROL, "no-store")],
-        case_page(prefs, view, code, existing.as_ref(), survey, letter),
+        case_page(prefs, view, code, existing.as_ref(), survey, letter, &talk),
     )
         .into_response()
+}
+
+async fn talk_of(app: &AppState, number: RegistrationNumber) -> Result<Talk, StoreError> {
+    let Some(case) = app.store.case_by_number(number).await? else {
+        return Ok(Talk::default());
+    };
+    let messages: Vec<CaseMessage> = app
+        .store
+        .case_messages(case.id, false)
+        .await?
+        .into_iter()
+        .filter(|m| m.direction != Direction::Internal)
+        .collect();
+    let awaiting = app.store.awaiting_since(case.id).await?.map(|_| {
+        messages
+            .iter()
+            .rev()
+            .find(|m| m.direction == Direction::ToCitizen)
+            .and_then(|m| m.due_date)
+    });
+    Ok(Talk {
+        messages,
+        awaiting,
+        kind_stops: conversation::term_when_asked(case.kind) == conversation::Term::Stops,
+    })
 }
 
 fn status_text(prefs: &Prefs, status: Status) -> &'static str {
@@ -240,6 +291,7 @@ fn case_page(
     existing: Option<&Survey>,
     survey: &SurveyState,
     letter: bool,
+    talk: &Talk,
 ) -> Markup {
     let title = format!("{} {}", prefs.t("Преписка", "Case"), view.number);
     let (kind_name, _) = kind_text(prefs, view.kind);
@@ -250,6 +302,21 @@ fn case_page(
         .collect();
     let body = html! {
         (survey.errors.summary(prefs))
+        (survey.talk_errors.summary(prefs))
+        @if survey.sent {
+            div.notice role="status" id="sent" { p { (prefs.t("Благодарим! Съобщението Ви е добавено към преписката.", "Thank you! Your message is added to the case.")) } }
+        }
+        @if let Some(by) = talk.awaiting {
+            @if view.status.is_open() && !survey.sent {
+                div.notice role="status" id="awaiting" {
+                    p {
+                        strong { (prefs.t("Очакваме информация от Вас", "We are waiting for information from you")) }
+                        @if let Some(by) = by { " " (prefs.t("до ", "by ")) (prefs.day(by)) }
+                        ". " a href="#conversation-title" { (prefs.t("Вижте какво е нужно", "See what is needed")) }
+                    }
+                }
+            }
+        }
         @if survey.thanks {
             div.notice role="status" { p { (prefs.t("Благодарим! Оценката Ви е записана.", "Thank you! Your rating is recorded.")) } }
         }
@@ -264,9 +331,12 @@ fn case_page(
             dt { (prefs.t("Вид", "Kind")) } dd { (kind_name) }
             dt { (prefs.t("Получено на", "Received on")) } dd { (prefs.time(view.received_at)) }
             dt { (prefs.t("Срок за отговор", "Answer due by")) }
-            dd {
+            dd id="answer-due" {
                 @match view.answer_due {
                     Some(due) => strong { (prefs.day(due)) },
+                    None if talk.awaiting.is_some() && talk.kind_stops => (prefs.t(
+                        "спрян, докато получим поисканата информация; след това тече отначало",
+                        "stopped until we receive the information asked for; then it runs anew")),
                     None => (prefs.t("няма", "none")),
                 }
             }
@@ -287,6 +357,7 @@ fn case_page(
                 }
             }
         }
+        (talk_section(prefs, view, code, survey, talk))
         @if let Some(answer) = &view.answer_text {
             h2 id="answer-title" { (prefs.t("Отговор", "Answer")) }
             @if let Some(at) = view.answered_at {
@@ -337,6 +408,78 @@ fn case_page(
         p.no-print { a href="/track" { (prefs.t("Друга преписка", "Another case")) } }
     };
     layout::page(prefs, Nav::Track, &title, body)
+}
+
+/// The conversation: the municipality's requests and the citizen's answers, in order, and
+/// (while the case is open) the form to answer or add information, with files.
+fn talk_section(
+    prefs: &Prefs,
+    view: &CitizenView,
+    code: &str,
+    survey: &SurveyState,
+    talk: &Talk,
+) -> Markup {
+    let open = view.status.is_open();
+    let (term_bg, term_en) = conversation::term_note(view.kind);
+    let text_error = survey.talk_errors.get("text");
+    let files_error = survey.talk_errors.get("attachments");
+    html! {
+        section aria-labelledby="conversation-title" {
+            h2 id="conversation-title" { (prefs.t("Съобщения по преписката", "Messages on the case")) }
+            @if talk.messages.is_empty() {
+                p { (prefs.t("Още няма съобщения.", "No messages yet.")) }
+            } @else {
+                ol.conversation {
+                    @for m in &talk.messages {
+                        li.message.citizen[m.direction == Direction::FromCitizen] {
+                            p.meta {
+                                strong {
+                                    @if m.direction == Direction::FromCitizen { (prefs.t("Вие", "You")) }
+                                    @else { (prefs.t("Общината пита", "The municipality asks")) }
+                                }
+                                " · " (prefs.time(m.created_at))
+                                @if let Some(by) = m.due_date { " · " (prefs.t("отговор до ", "answer by ")) (prefs.day(by)) }
+                            }
+                            div.text { (m.text) }
+                            @if !m.attachments.is_empty() {
+                                ul.files { @for a in &m.attachments { li { (a.filename) } } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if open {
+                @if talk.awaiting.is_some() { p.hint { (prefs.t(term_bg, term_en)) } }
+                form method="post" action="/track/message" enctype="multipart/form-data" novalidate {
+                    (once::hidden(&once::new_token()))
+                    input type="hidden" name="number" value=(view.number.to_string());
+                    input type="hidden" name="code" value=(code);
+                    div.field.invalid[text_error.is_some()] {
+                        label for="text" {
+                            @if talk.awaiting.is_some() { (prefs.t("Вашият отговор", "Your answer")) }
+                            @else { (prefs.t("Добавете информация към преписката", "Add information to the case")) }
+                        }
+                        (layout::error_line(prefs, "text", text_error.as_deref()))
+                        textarea id="text" name="text" rows="5" maxlength=(MAX_BODY_CHARS)
+                            aria-describedby=[text_error.is_some().then_some("text-error")]
+                            aria-invalid=[text_error.is_some().then_some("true")] { (survey.talk_text) }
+                    }
+                    div.field.invalid[files_error.is_some()] {
+                        label for="attachments" { (prefs.t("Файлове", "Files")) " " span { (prefs.t("(по желание)", "(optional)")) } }
+                        p.hint id="attachments-hint" { (prefs.t("До 5 файла, всеки до 5 MB: снимки (JPEG, PNG, WebP, HEIC) или PDF.", "Up to 5 files of 5 MB each: photos (JPEG, PNG, WebP, HEIC) or PDF.")) }
+                        (layout::error_line(prefs, "attachments", files_error.as_deref()))
+                        input type="file" id="attachments" name="attachments" multiple accept=(upload::ACCEPT_ATTRIBUTE)
+                            aria-describedby=(if files_error.is_some() { "attachments-hint attachments-error" } else { "attachments-hint" })
+                            aria-invalid=[files_error.is_some().then_some("true")];
+                    }
+                    button type="submit" id="send-message" { (prefs.t("Изпрати", "Send")) }
+                }
+            } @else {
+                p { (prefs.t("Преписката е приключена: към нея не може да се добавя. При нужда подайте ново подаване.",
+                             "The case is finished: nothing can be added to it. Send a new submission if needed.")) }
+            }
+        }
+    }
 }
 
 fn yes_no(prefs: &Prefs, errors: &Errors, (id, legend): (&str, &str), value: &str) -> Markup {
@@ -636,4 +779,267 @@ pub async fn answer_pdf(
         Ok(_) => not_found(&prefs),
         Err(e) => unavailable(&prefs, &e),
     }
+}
+
+/// `POST /track/message` (multipart): the citizen answers a request or adds information to an
+/// open case, with files checked as the submission form checks them. Errors come back on the
+/// case page next to their fields; the same form sent twice adds one message.
+pub async fn message(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let mut number = String::new();
+    let mut code = String::new();
+    let mut text = String::new();
+    let mut token = String::new();
+    let mut files = Vec::new();
+    let mut broken = multipart.is_err();
+    if let Ok(mut multipart) = multipart {
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::info!(error = %e, "message form could not be read to the end");
+                    broken = true;
+                    break;
+                }
+            };
+            let name = field.name().unwrap_or("").to_owned();
+            if name == "attachments" {
+                let filename = field.file_name().unwrap_or("").to_owned();
+                match field.bytes().await {
+                    Ok(bytes) if bytes.is_empty() && filename.is_empty() => {}
+                    Ok(bytes) => files.push(super::submit::Upload {
+                        filename,
+                        data: bytes.to_vec(),
+                    }),
+                    Err(_) => {
+                        broken = true;
+                        break;
+                    }
+                }
+                continue;
+            }
+            let Ok(value) = field.text().await else {
+                broken = true;
+                break;
+            };
+            match name.as_str() {
+                "number" => number = value,
+                "code" => code = value,
+                "text" => text = value,
+                once::FIELD => token = value,
+                _ => {}
+            }
+        }
+    }
+    let (parsed, lookup_errors) = check_lookup(&prefs, &number, &code);
+    let code = code.trim().to_owned();
+    let view = match parsed.filter(|_| lookup_errors.is_empty()) {
+        None => None,
+        Some(number) => match app.store.find_for_citizen(number, &code).await {
+            Ok(view) => view,
+            Err(e) => return unavailable(&prefs, &e),
+        },
+    };
+    let Some(view) = view else {
+        let lookup = TrackForm { number, code };
+        return (
+            StatusCode::NOT_FOUND,
+            lookup_page(&prefs, &lookup, &Errors::default(), true),
+        )
+            .into_response();
+    };
+    // The same form again: what it added the first time.
+    let token = match once::parse(&token) {
+        Some(token) => {
+            match once::already(&app, &token, "message", "/track/sent").await {
+                Ok(Some(location)) => return once::see_other(&location),
+                Ok(None) => {}
+                Err(e) => return unavailable(&prefs, &e),
+            }
+            token
+        }
+        None => once::new_token(),
+    };
+    if !view.status.is_open() {
+        return layout::error_page(
+            &prefs,
+            StatusCode::CONFLICT,
+            prefs.t("Преписката е приключена", "The case is finished"),
+            prefs.t(
+                "Към приключена преписка не може да се добавя информация. При нужда подайте ново подаване.",
+                "Nothing can be added to a finished case. Send a new submission if needed.",
+            ),
+        );
+    }
+    let mut errors = Errors::default();
+    let attachments = if broken {
+        errors.add(
+            "attachments",
+            if prefs.en() {
+                format!("The files are too large together, or could not be read. Attach at most {MAX_FILES} files of up to {} MB each.", MAX_FILE_BYTES / (1024 * 1024))
+            } else {
+                format!("Файловете са твърде големи заедно или не могат да бъдат прочетени. Прикачете до {MAX_FILES} файла, всеки до {} MB.", MAX_FILE_BYTES / (1024 * 1024))
+            },
+        );
+        Vec::new()
+    } else {
+        super::submit::check_files(&prefs, files, &mut errors)
+    };
+    let trimmed = text.trim();
+    if trimmed.is_empty() && attachments.is_empty() && errors.is_empty() {
+        errors.add(
+            "text",
+            prefs.t(
+                "Напишете отговора или информацията, която добавяте, или приложете файл.",
+                "Write your answer or the information you add, or attach a file.",
+            ),
+        );
+    }
+    if trimmed.chars().count() > MAX_BODY_CHARS {
+        errors.add(
+            "text",
+            if prefs.en() {
+                format!("Write at most {MAX_BODY_CHARS} characters.")
+            } else {
+                format!("Напишете най-много {MAX_BODY_CHARS} знака.")
+            },
+        );
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        errors.add(
+            "text",
+            prefs.t(
+                "Текстът съдържа недопустими знаци.",
+                "The text contains characters that are not allowed.",
+            ),
+        );
+    }
+    if !errors.is_empty() {
+        let state = SurveyState {
+            talk_text: text,
+            talk_errors: errors,
+            ..SurveyState::default()
+        };
+        return case_response(&app, &prefs, &view, &code, &state).await;
+    }
+    let case = match app.store.case_by_number(view.number).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return unavailable(&prefs, &e),
+    };
+    let now = app.clock.now();
+    let input = CitizenInput {
+        text,
+        full_text: None,
+        files: attachments,
+        channel: MessageChannel::Portal,
+        message_key: None,
+        form: Some((once::form_once(&token, None, now), code.clone())),
+        actor: priemna_app::conversation::CITIZEN.to_owned(),
+        received_at: None,
+    };
+    let sent = format!("/track/sent/{}", once::receipt_token(&token));
+    match priemna_app::conversation::from_citizen(&app, &case, input).await {
+        Ok(_) => once::see_other(&sent),
+        Err(AppError::Conflict {
+            reason_bg,
+            reason_en,
+        }) => {
+            // The form sent twice at once, or the case finished meanwhile.
+            match once::already(&app, &token, "message", "/track/sent").await {
+                Ok(Some(location)) => once::see_other(&location),
+                Ok(None) => layout::error_page(
+                    &prefs,
+                    StatusCode::CONFLICT,
+                    prefs.t("Съобщението не е добавено", "The message was not added"),
+                    prefs.t(&reason_bg, &reason_en),
+                ),
+                Err(e) => unavailable(&prefs, &e),
+            }
+        }
+        Err(AppError::Validation(fields)) => {
+            let mut errors = Errors::default();
+            for f in fields {
+                errors.add(
+                    &f.field,
+                    prefs.t(&f.problem.message_bg(), &f.problem.message_en()),
+                );
+            }
+            let state = SurveyState {
+                talk_errors: errors,
+                ..SurveyState::default()
+            };
+            case_response(&app, &prefs, &view, &code, &state).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the citizen's message could not be added");
+            layout::error_page(
+                &prefs,
+                StatusCode::SERVICE_UNAVAILABLE,
+                prefs.t("Регистърът не е достъпен", "The register is unavailable"),
+                prefs.t(
+                    "Нищо не е записано. Опитайте отново след малко.",
+                    "Nothing was saved. Please try again in a moment.",
+                ),
+            )
+        }
+    }
+}
+
+/// `GET /track/sent/{token}`: after a message, the thanks and (for 30 minutes) the case.
+pub async fn sent(
+    State(app): State<AppState>,
+    prefs: Prefs,
+    Path(token): Path<String>,
+) -> Response {
+    let found = match once::find(&app, &token, "message").await {
+        Ok(found) => found,
+        Err(e) => return unavailable(&prefs, &e),
+    };
+    let Some(found) = found else {
+        return layout::error_page(
+            &prefs,
+            StatusCode::NOT_FOUND,
+            prefs.t(
+                "Страницата вече не се показва",
+                "This page is no longer shown",
+            ),
+            prefs.t(
+                "Съобщението е добавено. Проследявайте преписката с номера и кода за проследяване.",
+                "The message is added. Track the case with the number and the tracking code.",
+            ),
+        );
+    };
+    let number = found.result.parse::<RegistrationNumber>().ok();
+    if let (Some(number), Some((code, _))) = (number, &found.secret) {
+        match app.store.find_for_citizen(number, code).await {
+            Ok(Some(view)) => {
+                let state = SurveyState {
+                    sent: true,
+                    ..SurveyState::default()
+                };
+                return case_response(&app, &prefs, &view, code, &state).await;
+            }
+            Ok(None) => {}
+            Err(e) => return unavailable(&prefs, &e),
+        }
+    }
+    let title = prefs.t("Благодарим!", "Thank you!");
+    let body = html! {
+        div.notice role="status" { p { (prefs.t("Благодарим! Съобщението Ви е добавено към преписката.", "Thank you! Your message is added to the case.")) } }
+        h1 { (title) }
+        p { a href=(format!("/track?number={}", found.result)) { (prefs.t("Към преписката", "To the case")) } }
+    };
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        layout::page(&prefs, Nav::Track, title, body),
+    )
+        .into_response()
 }
