@@ -104,9 +104,12 @@ impl SqliteStore {
             .foreign_keys(true);
         // One writer connection: SQLite allows one writer at a time anyway, and funnelling all
         // writes through it keeps numbering and the journal chain strictly ordered.
+        // A connection to a local file does not drop away, so the pool need not ping it before
+        // each use (with sqlx's SQLite driver a ping is a round trip to the connection's thread).
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&write).await?;
@@ -127,6 +130,7 @@ impl SqliteStore {
         }
         let read = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         let (sender, jobs) = mpsc::channel(4 * intake::MAX_BATCH);
