@@ -380,6 +380,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     // Tracking look-ups of cases just registered.
     if !receipts.is_empty() {
         let receipts = Arc::new(receipts);
+        let waited = server.settle(Duration::from_secs(300)).await;
+        eprintln!(
+            "the server caught up with the intake's background work in {:.0} s",
+            waited.as_secs_f64()
+        );
         for &clients in &args.concurrency {
             let noop = trivial(&client, &base, clients, args.seconds).await;
             let (c, b, r) = (client.clone(), base.clone(), receipts.clone());

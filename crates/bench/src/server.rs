@@ -69,6 +69,26 @@ impl ServerProcess {
         peak_rss_of(&format!("/proc/{}/status", self.child.id()))
     }
 
+    /// Waits until the server has caught up with the work a storm leaves behind (the outbox's
+    /// first attempt at every receipt, the search index): until it uses less than a tenth of a
+    /// processor for a second, or `at_most` has passed. Returns how long it waited.
+    pub async fn settle(&self, at_most: Duration) -> Duration {
+        let stat = format!("/proc/{}/stat", self.child.id());
+        let started = std::time::Instant::now();
+        let mut last = cpu_ticks(&stat);
+        while started.elapsed() < at_most {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let now = cpu_ticks(&stat);
+            match (last, now) {
+                // Clock ticks are hundredths of a second on Linux.
+                (Some(a), Some(b)) if b.saturating_sub(a) < 10 => break,
+                (_, None) => break,
+                _ => last = now,
+            }
+        }
+        started.elapsed()
+    }
+
     /// Stops the server as an operator would (SIGTERM, then a wait for its clean shutdown).
     pub async fn stop(mut self) {
         let pid = self.child.id().to_string();
@@ -91,6 +111,16 @@ impl Drop for ServerProcess {
             let _ = self.child.wait();
         }
     }
+}
+
+/// User and system time of a `/proc/…/stat` file, in clock ticks.
+fn cpu_ticks(stat: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(stat).ok()?;
+    // The command name may hold spaces; the fields after it are counted from its ')'.
+    let fields: Vec<&str> = text.rsplit_once(')')?.1.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
 }
 
 /// `VmHWM` of a `/proc/…/status` file, in MiB.

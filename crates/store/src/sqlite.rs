@@ -83,12 +83,15 @@ mod store_impl {
     include!("common/store_impl.rs");
 }
 mod quick;
+mod writer;
 
 pub struct SqliteStore {
     read: DbPool,
     write: DbPool,
     intake: mpsc::Sender<intake::IntakeJob>,
     quick: quick::QuickReads,
+    /// The intake writer's own connection (none for an in-memory database).
+    writer: Option<writer::Shared>,
 }
 
 impl SqliteStore {
@@ -134,18 +137,30 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         let (sender, jobs) = mpsc::channel(4 * intake::MAX_BATCH);
-        tokio::spawn(intake::intake_loop(write.clone(), jobs));
+        let writer = writer::open(path);
+        match &writer {
+            Some(conn) => writer::spawn(path, conn.clone(), write.clone(), jobs).map_err(|e| {
+                crate::StoreError::Unavailable(format!("starting the intake writer: {e}"))
+            })?,
+            None => {
+                tokio::spawn(intake::intake_loop(write.clone(), jobs));
+            }
+        }
         Ok(SqliteStore {
             read,
             write,
             intake: sender,
             quick: quick::QuickReads::new(path),
+            writer,
         })
     }
 
     /// Closes the connections; the last one checkpoints the WAL into the main file.
     pub async fn close(&self) {
         self.quick.close();
+        if let Some(Ok(mut conn)) = self.writer.as_ref().map(|w| w.lock()) {
+            *conn = None;
+        }
         self.read.close().await;
         self.write.close().await;
     }

@@ -75,21 +75,31 @@ pub async fn intake_loop(write: DbPool, mut jobs: mpsc::Receiver<IntakeJob>) {
     }
 }
 
-async fn commit_batch(write: &DbPool, batch: &mut Vec<IntakeJob>) {
+pub async fn commit_batch(write: &DbPool, batch: &mut Vec<IntakeJob>) {
     // Usually nothing in a batch fails: write it without per-submission savepoints and with the
     // year's counter read and written once. Should anything fail, the whole transaction is
     // rolled back and the batch is written again one savepoint per submission, so that one bad
     // submission cannot take its neighbours down (and numbers stay gap-free either way).
     match write_batch_at_once(write, batch).await {
         Ok(registered) => {
-            for (job, outcome) in batch.drain(..).zip(registered) {
-                // A citizen who gave up waiting still has a registered submission.
-                let _ = job.reply.send(Ok(outcome));
-            }
+            reply_all(batch, registered);
             return;
         }
         Err(e) => tracing::warn!(error = %e, "batch failed as a whole; retrying one by one"),
     }
+    commit_one_by_one(write, batch).await;
+}
+
+/// Answers every job of a batch that was committed as a whole.
+pub fn reply_all(batch: &mut Vec<IntakeJob>, registered: Vec<Registered>) {
+    for (job, outcome) in batch.drain(..).zip(registered) {
+        // A citizen who gave up waiting still has a registered submission.
+        let _ = job.reply.send(Ok(outcome));
+    }
+}
+
+/// Writes a batch one savepoint per submission, so that only a bad one is refused.
+pub async fn commit_one_by_one(write: &DbPool, batch: &mut Vec<IntakeJob>) {
     let mut tx = match super::begin_write(write).await {
         Ok(tx) => tx,
         Err(e) => {
@@ -188,7 +198,7 @@ async fn write_numbered(
 
 /// A submission with nothing of its own to claim or move (a portal form's token, its files):
 /// a batch of these is written with one statement per table.
-fn is_plain(job: &IntakeJob) -> bool {
+pub fn is_plain(job: &IntakeJob) -> bool {
     job.submission.extras.form.is_none()
         && job.submission.extras.attachments.is_empty()
         && job.submission.extras.internal_note.is_none()
@@ -243,148 +253,216 @@ fn consent_details(submission: &NewSubmission, number: RegistrationNumber) -> St
 /// (SQLite 32,766, PostgreSQL 65,535) at 34 columns.
 const ROWS_PER_STATEMENT: usize = 256;
 
-/// Writes a batch of plain submissions with one multi-row statement per table (per
-/// `ROWS_PER_STATEMENT` rows): the batch costs a few round trips, not several per submission.
-/// The serial work is what must be serial: the numbers, the ids, the journal's chain.
-async fn write_bulk(
-    tx: &mut Transaction<'static, Db>,
-    batch: &[IntakeJob],
-) -> Result<Vec<Registered>> {
-    use sqlx::QueryBuilder;
-    // Numbers, in the batch's order, from each year's counter read once.
-    let mut last_seq: std::collections::BTreeMap<i16, i64> = std::collections::BTreeMap::new();
-    let mut numbered = Vec::with_capacity(batch.len());
-    for job in batch {
-        let year = job.prepared.received_date.year();
-        let seq = match last_seq.get(&year) {
-            Some(seq) => seq + 1,
-            None => {
-                let current: Option<i64> = sqlx::query_scalar(
-                    "SELECT last_seq FROM registration_counters WHERE year = $1",
-                )
-                .bind(i64::from(year))
-                .fetch_optional(&mut **tx)
-                .await?;
-                current.unwrap_or(0) + 1
-            }
-        };
-        last_seq.insert(year, seq);
-        numbered.push((seq, number_of(year, seq)?));
-    }
-    let ids = super::reserve_submission_ids(tx, batch.len()).await?;
-    let rows: Vec<(&IntakeJob, i64, i64, RegistrationNumber)> = batch
-        .iter()
-        .zip(&ids)
-        .zip(&numbered)
-        .map(|((job, id), (seq, number))| (job, *id, *seq, *number))
-        .collect();
-    let status = Status::Registered.as_str();
+/// One value to bind, whichever driver binds it.
+pub enum Cell<'a> {
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Bool(Option<bool>),
+    Text(Option<&'a str>),
+    Owned(Option<String>),
+    Bytes(Option<&'a [u8]>),
+}
 
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let mut q = QueryBuilder::<Db>::new(
-            "INSERT INTO submissions (
-                id, number, year, seq, kind, channel, subject, body, address, anonymous,
-                health_or_safety_threat, about_bad_administration, in_writing, violation_date,
-                received_at, received_date, status, considered, deadline_rule, answer_due,
-                acknowledge_due, decisions, tracking_code_hash, sealed, entered_by,
-                about_employee, urgency, latitude, longitude, service_code, media_url,
-                service_attributes, open311_token) ",
-        );
-        q.push_values(chunk, |mut b, (job, id, seq, number)| {
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(text: &'a str) -> Self {
+        Cell::Text(Some(text))
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Cell<'a> {
+    fn from(text: Option<&'a str>) -> Self {
+        Cell::Text(text)
+    }
+}
+
+impl From<i64> for Cell<'_> {
+    fn from(n: i64) -> Self {
+        Cell::Int(Some(n))
+    }
+}
+
+impl From<bool> for Cell<'_> {
+    fn from(b: bool) -> Self {
+        Cell::Bool(Some(b))
+    }
+}
+
+/// Binds `cell` as the next value of a multi-row statement's row.
+pub fn bind_cell<'q, 'a: 'q>(
+    b: &mut sqlx::query_builder::Separated<'_, 'q, Db, &'static str>,
+    cell: &'q Cell<'a>,
+) {
+    match cell {
+        Cell::Int(v) => b.push_bind(*v),
+        Cell::Real(v) => b.push_bind(*v),
+        Cell::Bool(v) => b.push_bind(*v),
+        Cell::Text(v) => b.push_bind(*v),
+        Cell::Owned(v) => b.push_bind(v.as_deref()),
+        Cell::Bytes(v) => b.push_bind(*v),
+    };
+}
+
+/// The rows of one table, as the plan of a batch writes them: `INSERT INTO table (columns)`,
+/// then the rows, then `suffix` (a conflict clause or nothing).
+pub struct Insert<'a> {
+    pub into: &'static str,
+    pub suffix: &'static str,
+    pub rows: Vec<Vec<Cell<'a>>>,
+}
+
+/// What a batch of plain submissions writes, worked out from what the transaction read (each
+/// year's counter, the ids, the journal's head) before any row is written: the numbers, the
+/// journal's chain and every row, so that a driver only has to write them.
+pub struct BulkPlan<'a> {
+    pub inserts: Vec<Insert<'a>>,
+    /// Each year's last number after the batch.
+    pub counters: Vec<(i16, i64)>,
+    pub registered: Vec<Registered>,
+}
+
+/// The years the batch's submissions are numbered in.
+pub fn years_of(batch: &[IntakeJob]) -> std::collections::BTreeSet<i16> {
+    batch
+        .iter()
+        .map(|job| job.prepared.received_date.year())
+        .collect()
+}
+
+pub const COUNTER_SQL: &str = "SELECT last_seq FROM registration_counters WHERE year = $1";
+pub const COUNTER_UPSERT_SQL: &str = "INSERT INTO registration_counters (year, last_seq) VALUES ($1, $2)
+     ON CONFLICT (year) DO UPDATE SET last_seq = excluded.last_seq";
+pub const JOURNAL_HEAD_SQL: &str = "SELECT hash FROM journal ORDER BY id DESC LIMIT 1";
+
+/// Plans a batch of plain submissions: `last_seq` holds each of its years' counters as read
+/// (0 where the year has none yet), `ids` one free id per submission in order, `head` the
+/// journal's last hash (`None` for an empty journal).
+pub fn plan_bulk<'a>(
+    batch: &'a [IntakeJob],
+    mut last_seq: std::collections::BTreeMap<i16, i64>,
+    ids: &[i64],
+    head: Option<String>,
+) -> Result<BulkPlan<'a>> {
+    if ids.len() != batch.len() {
+        return Err(StoreError::Corrupt(format!(
+            "{} ids for a batch of {}",
+            ids.len(),
+            batch.len()
+        )));
+    }
+    let status = Status::Registered.as_str();
+    let mut rows = Vec::with_capacity(batch.len());
+    for (job, id) in batch.iter().zip(ids) {
+        let year = job.prepared.received_date.year();
+        let seq = last_seq.get(&year).copied().unwrap_or(0) + 1;
+        last_seq.insert(year, seq);
+        rows.push((job, *id, seq, number_of(year, seq)?));
+    }
+
+    let submissions = rows
+        .iter()
+        .map(|(job, id, seq, number)| {
             let (s, p) = (&job.submission, &job.prepared);
             let (d, a, x) = (&s.draft, &s.assessment, &s.extras);
-            b.push_bind(*id)
-                .push_bind(number.to_string())
-                .push_bind(i64::from(number.year()))
-                .push_bind(*seq)
-                .push_bind(d.kind.as_str())
-                .push_bind(d.channel.as_str())
-                .push_bind(d.subject.as_str())
-                .push_bind(d.body.as_str())
-                .push_bind(d.address.as_deref())
-                .push_bind(d.is_anonymous())
-                .push_bind(d.health_or_safety_threat)
-                .push_bind(d.about_bad_administration)
-                .push_bind(d.in_writing)
-                .push_bind(d.violation_date.map(|d| d.to_string()))
-                .push_bind(p.received_at.as_str())
-                .push_bind(p.received_date.to_string())
-                .push_bind(status)
-                .push_bind(a.considered)
-                .push_bind(a.deadline_rule.map(|r| r.as_str()))
-                .push_bind(a.answer_due.map(|d| d.to_string()))
-                .push_bind(a.acknowledge_due.map(|d| d.to_string()))
-                .push_bind(p.decisions_json.as_str())
-                .push_bind(p.code_hash.as_str())
-                .push_bind(d.kind == Kind::CorruptionSignal)
-                .push_bind(s.entered_by.as_str())
-                .push_bind(d.about_employee)
-                .push_bind(urgency_at_registration(s))
-                .push_bind(x.location.map(|p| p.lat))
-                .push_bind(x.location.map(|p| p.long))
-                .push_bind(x.service_code.as_deref())
-                .push_bind(x.media_url.as_deref())
-                .push_bind(p.attributes_json.as_deref())
-                .push_bind(x.open311_token.as_deref());
-        });
-        q.build().execute(&mut **tx).await?;
-    }
+            vec![
+                Cell::from(*id),
+                Cell::Owned(Some(number.to_string())),
+                Cell::from(i64::from(number.year())),
+                Cell::from(*seq),
+                Cell::from(d.kind.as_str()),
+                Cell::from(d.channel.as_str()),
+                Cell::from(d.subject.as_str()),
+                Cell::from(d.body.as_str()),
+                Cell::from(d.address.as_deref()),
+                Cell::from(d.is_anonymous()),
+                Cell::from(d.health_or_safety_threat),
+                Cell::from(d.about_bad_administration),
+                Cell::from(d.in_writing),
+                Cell::Owned(d.violation_date.map(|d| d.to_string())),
+                Cell::from(p.received_at.as_str()),
+                Cell::Owned(Some(p.received_date.to_string())),
+                Cell::from(status),
+                Cell::from(a.considered),
+                Cell::from(a.deadline_rule.map(|r| r.as_str())),
+                Cell::Owned(a.answer_due.map(|d| d.to_string())),
+                Cell::Owned(a.acknowledge_due.map(|d| d.to_string())),
+                Cell::from(p.decisions_json.as_str()),
+                Cell::from(p.code_hash.as_str()),
+                Cell::from(d.kind == Kind::CorruptionSignal),
+                Cell::from(s.entered_by.as_str()),
+                Cell::from(d.about_employee),
+                Cell::from(urgency_at_registration(s)),
+                Cell::Real(x.location.map(|p| p.lat)),
+                Cell::Real(x.location.map(|p| p.long)),
+                Cell::from(x.service_code.as_deref()),
+                Cell::from(x.media_url.as_deref()),
+                Cell::from(p.attributes_json.as_deref()),
+                Cell::from(x.open311_token.as_deref()),
+            ]
+        })
+        .collect();
+    let mut inserts = vec![Insert {
+        into: "INSERT INTO submissions (
+            id, number, year, seq, kind, channel, subject, body, address, anonymous,
+            health_or_safety_threat, about_bad_administration, in_writing, violation_date,
+            received_at, received_date, status, considered, deadline_rule, answer_due,
+            acknowledge_due, decisions, tracking_code_hash, sealed, entered_by,
+            about_employee, urgency, latitude, longitude, service_code, media_url,
+            service_attributes, open311_token)",
+        suffix: "",
+        rows: submissions,
+    }];
 
     // Submitters: whistleblowers' identities to their own table, read only by designated
     // officers.
     for sealed in [false, true] {
-        let people: Vec<(i64, &Submitter)> = rows
+        let people: Vec<Vec<Cell<'a>>> = rows
             .iter()
             .filter(|(job, ..)| (job.submission.draft.kind == Kind::CorruptionSignal) == sealed)
             .filter_map(|(job, id, ..)| Some((*id, job.submission.draft.submitter.as_ref()?)))
+            .map(|(id, who)| {
+                vec![
+                    Cell::from(id),
+                    Cell::from(who.name.as_str()),
+                    Cell::from(who.address.as_deref()),
+                    Cell::from(who.phone.as_ref().map(|p| p.as_str())),
+                    Cell::from(who.email.as_ref().map(|e| e.as_str())),
+                    Cell::from(who.egn.as_ref().map(|e| e.as_str())),
+                ]
+            })
             .collect();
-        for chunk in people.chunks(ROWS_PER_STATEMENT) {
-            let mut q = QueryBuilder::<Db>::new(if sealed {
-                "INSERT INTO sealed_identities (submission_id, name, address, phone, email, egn) "
-            } else {
-                "INSERT INTO submitters (submission_id, name, address, phone, email, egn) "
+        if !people.is_empty() {
+            inserts.push(Insert {
+                into: if sealed {
+                    "INSERT INTO sealed_identities (submission_id, name, address, phone, email, egn)"
+                } else {
+                    "INSERT INTO submitters (submission_id, name, address, phone, email, egn)"
+                },
+                suffix: "",
+                rows: people,
             });
-            q.push_values(chunk, |mut b, (id, who)| {
-                b.push_bind(*id)
-                    .push_bind(who.name.as_str())
-                    .push_bind(who.address.as_deref())
-                    .push_bind(who.phone.as_ref().map(|p| p.as_str()))
-                    .push_bind(who.email.as_ref().map(|e| e.as_str()))
-                    .push_bind(who.egn.as_ref().map(|e| e.as_str()));
-            });
-            q.build().execute(&mut **tx).await?;
         }
     }
 
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let mut q = QueryBuilder::<Db>::new(
-            "INSERT INTO case_events (submission_id, at, status, note_bg, note_en) ",
-        );
-        q.push_values(chunk, |mut b, (job, id, _, number)| {
-            b.push_bind(*id)
-                .push_bind(job.prepared.received_at.as_str())
-                .push_bind(status)
-                .push_bind(registered_note_bg(*number))
-                .push_bind(registered_note_en(*number));
-        });
-        q.build().execute(&mut **tx).await?;
-    }
+    inserts.push(Insert {
+        into: "INSERT INTO case_events (submission_id, at, status, note_bg, note_en)",
+        suffix: "",
+        rows: rows
+            .iter()
+            .map(|(job, id, _, number)| {
+                vec![
+                    Cell::from(*id),
+                    Cell::from(job.prepared.received_at.as_str()),
+                    Cell::from(status),
+                    Cell::Owned(Some(registered_note_bg(*number))),
+                    Cell::Owned(Some(registered_note_en(*number))),
+                ]
+            })
+            .collect(),
+    });
 
     // The journal's chain, in the batch's order, from the head read once.
-    let mut head: String = sqlx::query_scalar("SELECT hash FROM journal ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
-        .await?
-        .unwrap_or_else(|| crate::journal::GENESIS.to_owned());
-    struct Entry<'a> {
-        at: &'a str,
-        actor: &'a str,
-        action: &'static str,
-        id: i64,
-        details: String,
-        prev: String,
-        hash: String,
-    }
-    let mut entries: Vec<Entry<'_>> = Vec::with_capacity(rows.len() * 2);
+    let mut head = head.unwrap_or_else(|| crate::journal::GENESIS.to_owned());
+    let mut entries = Vec::with_capacity(rows.len() * 2);
     for (job, id, _, number) in &rows {
         let s = &job.submission;
         let mut actions = vec![("register", register_details(s, *number))];
@@ -393,40 +471,25 @@ async fn write_bulk(
         }
         for (action, details) in actions {
             let at = job.prepared.received_at.as_str();
-            let hash = crate::journal::entry_hash(
-                &head,
-                at,
-                &s.entered_by,
-                action,
-                Some(*id),
-                &details,
-            );
-            entries.push(Entry {
-                at,
-                actor: &s.entered_by,
-                action,
-                id: *id,
-                details,
-                prev: std::mem::replace(&mut head, hash.clone()),
-                hash,
-            });
+            let hash =
+                crate::journal::entry_hash(&head, at, &s.entered_by, action, Some(*id), &details);
+            let prev = std::mem::replace(&mut head, hash.clone());
+            entries.push(vec![
+                Cell::from(at),
+                Cell::from(s.entered_by.as_str()),
+                Cell::from(action),
+                Cell::from(*id),
+                Cell::Owned(Some(details)),
+                Cell::Owned(Some(prev)),
+                Cell::Owned(Some(hash)),
+            ]);
         }
     }
-    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-        let mut q = QueryBuilder::<Db>::new(
-            "INSERT INTO journal (at, actor, action, submission_id, details, prev_hash, hash) ",
-        );
-        q.push_values(chunk, |mut b, e| {
-            b.push_bind(e.at)
-                .push_bind(e.actor)
-                .push_bind(e.action)
-                .push_bind(e.id)
-                .push_bind(e.details.as_str())
-                .push_bind(e.prev.as_str())
-                .push_bind(e.hash.as_str());
-        });
-        q.build().execute(&mut **tx).await?;
-    }
+    inserts.push(Insert {
+        into: "INSERT INTO journal (at, actor, action, submission_id, details, prev_hash, hash)",
+        suffix: "",
+        rows: entries,
+    });
 
     // The receipt e-mails: the number filled in now, the tracking code kept beside the message
     // until it is sent (as `outbox::enqueue` does one change at a time).
@@ -455,32 +518,29 @@ async fn write_bulk(
                     "a receipt attaches a document the submission does not have".into(),
                 ));
             }
-            mail.push(super::outbox::QueuedRow::filled(
-                m,
-                Some(*id),
-                email,
-                name,
-                &job.prepared.received_at,
-                Some(&number.to_string()),
-                Some(job.prepared.tracking_code.as_str()),
-            ));
+            mail.push(
+                super::outbox::QueuedRow::filled(
+                    m,
+                    Some(*id),
+                    email,
+                    name,
+                    &job.prepared.received_at,
+                    Some(&number.to_string()),
+                    Some(job.prepared.tracking_code.as_str()),
+                )
+                .into_cells(),
+            );
         }
     }
-    for chunk in mail.chunks(ROWS_PER_STATEMENT) {
-        super::outbox::insert_rows(tx, chunk).await?;
+    if !mail.is_empty() {
+        inserts.push(Insert {
+            into: super::outbox::INSERT_INTO,
+            suffix: super::outbox::INSERT_SUFFIX,
+            rows: mail,
+        });
     }
 
-    for (year, seq) in last_seq {
-        sqlx::query(
-            "INSERT INTO registration_counters (year, last_seq) VALUES ($1, $2)
-             ON CONFLICT (year) DO UPDATE SET last_seq = excluded.last_seq",
-        )
-        .bind(i64::from(year))
-        .bind(seq)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(rows
+    let registered = rows
         .iter()
         .map(|(job, id, _, number)| Registered {
             id: priemna_domain::CaseId(*id),
@@ -489,7 +549,55 @@ async fn write_bulk(
             received_at: job.submission.received_at,
             status: Status::Registered,
         })
-        .collect())
+        .collect();
+    Ok(BulkPlan {
+        inserts,
+        counters: last_seq.into_iter().collect(),
+        registered,
+    })
+}
+
+/// Writes a batch of plain submissions with one multi-row statement per table (per
+/// `ROWS_PER_STATEMENT` rows): the batch costs a few round trips, not several per submission.
+/// The serial work is what must be serial: the numbers, the ids, the journal's chain.
+async fn write_bulk(
+    tx: &mut Transaction<'static, Db>,
+    batch: &[IntakeJob],
+) -> Result<Vec<Registered>> {
+    let mut last_seq = std::collections::BTreeMap::new();
+    for year in years_of(batch) {
+        let current: Option<i64> = sqlx::query_scalar(COUNTER_SQL)
+            .bind(i64::from(year))
+            .fetch_optional(&mut **tx)
+            .await?;
+        last_seq.insert(year, current.unwrap_or(0));
+    }
+    let ids = super::reserve_submission_ids(tx, batch.len()).await?;
+    let head: Option<String> = sqlx::query_scalar(JOURNAL_HEAD_SQL)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let plan = plan_bulk(batch, last_seq, &ids, head)?;
+    for insert in plan.inserts {
+        for chunk in insert.rows.chunks(ROWS_PER_STATEMENT) {
+            let mut q = sqlx::QueryBuilder::<Db>::new(insert.into);
+            q.push(" ");
+            q.push_values(chunk, |mut b, row| {
+                for cell in row {
+                    bind_cell(&mut b, cell);
+                }
+            });
+            q.push(insert.suffix);
+            q.build().execute(&mut **tx).await?;
+        }
+    }
+    for (year, seq) in plan.counters {
+        sqlx::query(COUNTER_UPSERT_SQL)
+            .bind(i64::from(year))
+            .bind(seq)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(plan.registered)
 }
 
 /// Registers one submission inside its own savepoint of the batch transaction.
