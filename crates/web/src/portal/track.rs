@@ -676,47 +676,68 @@ pub async fn rated(
     prefs: Prefs,
     Path(token): Path<String>,
 ) -> Response {
-    let found = match once::find(&app, &token, "survey").await {
+    let after = AfterOnce {
+        purpose: "survey",
+        gone: (
+            "Оценката е записана. Проследявайте преписката с номера и кода за проследяване.",
+            "The rating is recorded. Track the case with the number and the tracking code.",
+        ),
+        thanks: (
+            "Благодарим! Оценката Ви е записана.",
+            "Thank you! Your rating is recorded.",
+        ),
+        state: SurveyState {
+            thanks: true,
+            ..SurveyState::default()
+        },
+    };
+    after_once(&app, &prefs, &token, after).await
+}
+
+/// What a page shown after a once-only form says: `gone` when its token is spent, `thanks`
+/// above the case, and the case's page in `state`.
+struct AfterOnce {
+    purpose: &'static str,
+    gone: (&'static str, &'static str),
+    thanks: (&'static str, &'static str),
+    state: SurveyState,
+}
+
+/// After a form that may be sent once (a rating, a message): the thanks and, while the
+/// token lasts (30 minutes), the case itself.
+async fn after_once(app: &AppState, prefs: &Prefs, token: &str, after: AfterOnce) -> Response {
+    let found = match once::find(app, token, after.purpose).await {
         Ok(found) => found,
-        Err(e) => return unavailable(&prefs, &e),
+        Err(e) => return unavailable(prefs, &e),
     };
     let Some(found) = found else {
         return layout::error_page(
-            &prefs,
+            prefs,
             StatusCode::NOT_FOUND,
             prefs.t(
                 "Страницата вече не се показва",
                 "This page is no longer shown",
             ),
-            prefs.t(
-                "Оценката е записана. Проследявайте преписката с номера и кода за проследяване.",
-                "The rating is recorded. Track the case with the number and the tracking code.",
-            ),
+            prefs.t(after.gone.0, after.gone.1),
         );
     };
     let number = found.result.parse::<RegistrationNumber>().ok();
     if let (Some(number), Some((code, _))) = (number, &found.secret) {
         match app.store.find_for_citizen(number, code).await {
-            Ok(Some(view)) => {
-                let state = SurveyState {
-                    thanks: true,
-                    ..SurveyState::default()
-                };
-                return case_response(&app, &prefs, &view, code, &state).await;
-            }
+            Ok(Some(view)) => return case_response(app, prefs, &view, code, &after.state).await,
             Ok(None) => {}
-            Err(e) => return unavailable(&prefs, &e),
+            Err(e) => return unavailable(prefs, &e),
         }
     }
     let title = prefs.t("Благодарим!", "Thank you!");
     let body = html! {
-        div.notice role="status" { p { (prefs.t("Благодарим! Оценката Ви е записана.", "Thank you! Your rating is recorded.")) } }
+        div.notice role="status" { p { (prefs.t(after.thanks.0, after.thanks.1)) } }
         h1 { (title) }
         p { a href=(format!("/track?number={}", found.result)) { (prefs.t("Към преписката", "To the case")) } }
     };
     (
         [(header::CACHE_CONTROL, "no-store")],
-        layout::page(&prefs, Nav::Track, title, body),
+        layout::page(prefs, Nav::Track, title, body),
     )
         .into_response()
 }
@@ -999,47 +1020,20 @@ pub async fn sent(
     prefs: Prefs,
     Path(token): Path<String>,
 ) -> Response {
-    let found = match once::find(&app, &token, "message").await {
-        Ok(found) => found,
-        Err(e) => return unavailable(&prefs, &e),
+    let after = AfterOnce {
+        purpose: "message",
+        gone: (
+            "Съобщението е добавено. Проследявайте преписката с номера и кода за проследяване.",
+            "The message is added. Track the case with the number and the tracking code.",
+        ),
+        thanks: (
+            "Благодарим! Съобщението Ви е добавено към преписката.",
+            "Thank you! Your message is added to the case.",
+        ),
+        state: SurveyState {
+            sent: true,
+            ..SurveyState::default()
+        },
     };
-    let Some(found) = found else {
-        return layout::error_page(
-            &prefs,
-            StatusCode::NOT_FOUND,
-            prefs.t(
-                "Страницата вече не се показва",
-                "This page is no longer shown",
-            ),
-            prefs.t(
-                "Съобщението е добавено. Проследявайте преписката с номера и кода за проследяване.",
-                "The message is added. Track the case with the number and the tracking code.",
-            ),
-        );
-    };
-    let number = found.result.parse::<RegistrationNumber>().ok();
-    if let (Some(number), Some((code, _))) = (number, &found.secret) {
-        match app.store.find_for_citizen(number, code).await {
-            Ok(Some(view)) => {
-                let state = SurveyState {
-                    sent: true,
-                    ..SurveyState::default()
-                };
-                return case_response(&app, &prefs, &view, code, &state).await;
-            }
-            Ok(None) => {}
-            Err(e) => return unavailable(&prefs, &e),
-        }
-    }
-    let title = prefs.t("Благодарим!", "Thank you!");
-    let body = html! {
-        div.notice role="status" { p { (prefs.t("Благодарим! Съобщението Ви е добавено към преписката.", "Thank you! Your message is added to the case.")) } }
-        h1 { (title) }
-        p { a href=(format!("/track?number={}", found.result)) { (prefs.t("Към преписката", "To the case")) } }
-    };
-    (
-        [(header::CACHE_CONTROL, "no-store")],
-        layout::page(&prefs, Nav::Track, title, body),
-    )
-        .into_response()
+    after_once(&app, &prefs, &token, after).await
 }
