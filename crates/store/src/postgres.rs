@@ -23,6 +23,9 @@ const OPEN_QUEUE_INDEX_HINT: &str = "";
 mod cases {
     include!("common/cases.rs");
 }
+mod cells {
+    include!("common/cells.rs");
+}
 mod import {
     include!("common/import.rs");
 }

@@ -22,6 +22,9 @@ const OPEN_QUEUE_INDEX_HINT: &str = "INDEXED BY submissions_open_queue";
 mod cases {
     include!("common/cases.rs");
 }
+mod cells {
+    include!("common/cells.rs");
+}
 mod import {
     include!("common/import.rs");
 }

@@ -7,6 +7,7 @@
 // register (its tracking code and hash, its rows' JSON) is worked out before it reaches the
 // writer, by the request's own task (`Prepared`).
 
+use super::cells::{Cell, bind_cell};
 use super::journal;
 use super::{Db, DbPool};
 use crate::model::{CitizenView, NewSubmission, Registered};
@@ -252,55 +253,6 @@ fn consent_details(submission: &NewSubmission, number: RegistrationNumber) -> St
 /// Rows per multi-row statement: far below the bound-parameter limits of both databases
 /// (SQLite 32,766, PostgreSQL 65,535) at 34 columns.
 const ROWS_PER_STATEMENT: usize = 256;
-
-/// One value to bind, whichever driver binds it.
-pub enum Cell<'a> {
-    Int(Option<i64>),
-    Real(Option<f64>),
-    Bool(Option<bool>),
-    Text(Option<&'a str>),
-    Owned(Option<String>),
-    Bytes(Option<&'a [u8]>),
-}
-
-impl<'a> From<&'a str> for Cell<'a> {
-    fn from(text: &'a str) -> Self {
-        Cell::Text(Some(text))
-    }
-}
-
-impl<'a> From<Option<&'a str>> for Cell<'a> {
-    fn from(text: Option<&'a str>) -> Self {
-        Cell::Text(text)
-    }
-}
-
-impl From<i64> for Cell<'_> {
-    fn from(n: i64) -> Self {
-        Cell::Int(Some(n))
-    }
-}
-
-impl From<bool> for Cell<'_> {
-    fn from(b: bool) -> Self {
-        Cell::Bool(Some(b))
-    }
-}
-
-/// Binds `cell` as the next value of a multi-row statement's row.
-pub fn bind_cell<'q, 'a: 'q>(
-    b: &mut sqlx::query_builder::Separated<'_, 'q, Db, &'static str>,
-    cell: &'q Cell<'a>,
-) {
-    match cell {
-        Cell::Int(v) => b.push_bind(*v),
-        Cell::Real(v) => b.push_bind(*v),
-        Cell::Bool(v) => b.push_bind(*v),
-        Cell::Text(v) => b.push_bind(*v),
-        Cell::Owned(v) => b.push_bind(v.as_deref()),
-        Cell::Bytes(v) => b.push_bind(*v),
-    };
-}
 
 /// The rows of one table, as the plan of a batch writes them: `INSERT INTO table (columns)`,
 /// then the rows, then `suffix` (a conflict clause or nothing).

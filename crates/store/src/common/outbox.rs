@@ -216,8 +216,8 @@ pub const INSERT_SUFFIX: &str = " ON CONFLICT (dedupe_key) DO NOTHING";
 
 impl<'a> QueuedRow<'a> {
     /// The row's values, in the order of `INSERT_INTO`'s columns.
-    pub fn into_cells(self) -> Vec<super::intake::Cell<'a>> {
-        use super::intake::Cell;
+    pub fn into_cells(self) -> Vec<super::cells::Cell<'a>> {
+        use super::cells::Cell;
         let m = self.message;
         let file = m.attach_file.as_ref();
         vec![
@@ -250,7 +250,7 @@ pub async fn insert_rows(conn: &mut DbConn, rows: Vec<QueuedRow<'_>>) -> Result<
     q.push(" ");
     q.push_values(&rows, |mut b, row| {
         for cell in row {
-            super::intake::bind_cell(&mut b, cell);
+            super::cells::bind_cell(&mut b, cell);
         }
     });
     q.push(INSERT_SUFFIX);

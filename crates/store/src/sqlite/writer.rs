@@ -14,7 +14,8 @@
 //! for it): a checkpointer thread with a connection of its own does it a few times a second,
 //! without blocking the writer (`PASSIVE`).
 
-use super::intake::{self, Cell, IntakeJob};
+use super::cells::Cell;
+use super::intake::{self, IntakeJob};
 use crate::model::Registered;
 use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
