@@ -546,12 +546,10 @@ async fn load_statistics_history(app: &AppState) -> anyhow::Result<()> {
     };
     let now = app.clock.now();
     let this_month = local_date(now).first_of_month();
-    let at_time = |at: Timestamp| AppState {
-        app: priemna_app::App {
-            clock: std::sync::Arc::new(At(at)),
-            ..app.app.clone()
-        },
-        ..app.clone()
+    let at_time = |at: Timestamp| {
+        let mut state = app.clone();
+        state.app.clock = std::sync::Arc::new(At(at));
+        state
     };
     let people = [IVAN, MARIA, GEORGI, ELENA, NIKOLAY];
     for (i, (months_ago, day, kind, channel, subject, fate)) in history().into_iter().enumerate() {

@@ -7,9 +7,15 @@ use priemna_domain::{Clock, WorkingCalendar};
 use priemna_store::Store;
 use std::sync::Arc;
 
-/// What every handler can reach: the application, and what only HTTP needs.
+/// What every handler can reach: the application, and what only HTTP needs. Every request
+/// clones it (each extractor and middleware takes its own), so it is one reference count
+/// shared by all its parts, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Parts>);
+
+/// The parts of [`AppState`], read through it (`state.https`, `state.store`).
+#[derive(Clone)]
+pub struct Parts {
     /// The use cases' context (the register, the clock, the outbox, the search index, …).
     pub app: App,
     /// Served over HTTPS (cookies get `Secure`); also detected per request from a proxy.
@@ -20,9 +26,25 @@ pub struct AppState {
     pub open311: Arc<Open311Config>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+/// Changing a part (while the server is being built, or in a test) copies the parts if a
+/// clone shares them, so a running server's state never changes under a request.
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut Parts {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
 /// Handlers read the application's parts (`state.store`, `state.clock`) and pass `&state` where
 /// a use case wants `&App`.
-impl std::ops::Deref for AppState {
+impl std::ops::Deref for Parts {
     type Target = App;
 
     fn deref(&self) -> &App {
@@ -36,16 +58,16 @@ impl AppState {
     }
 
     pub fn from_app(app: App) -> Self {
-        AppState {
+        AppState(Arc::new(Parts {
             app,
             https: false,
             limits: Limits::new(LimitConfig::default()),
             open311: Arc::new(Open311Config::default()),
-        }
+        }))
     }
 
     pub fn with_retention(mut self, policy: priemna_domain::retention::RetentionPolicy) -> Self {
-        self.app = self.app.with_retention(policy);
+        self.app = self.app.clone().with_retention(policy);
         self
     }
 
@@ -55,7 +77,7 @@ impl AppState {
     }
 
     pub fn with_notifier(mut self, notifier: priemna_app::notify::Notifier) -> Self {
-        self.app = self.app.with_notifier(notifier);
+        self.app = self.app.clone().with_notifier(notifier);
         self
     }
 
@@ -69,7 +91,7 @@ impl AppState {
         mut self,
         dir: &std::path::Path,
     ) -> Result<Self, priemna_search::SearchError> {
-        self.app = self.app.with_search_index(dir)?;
+        self.app = self.app.clone().with_search_index(dir)?;
         Ok(self)
     }
 

@@ -674,7 +674,7 @@ async fn two_workers_on_one_outbox_send_every_message_exactly_once() {
     let mut config_b = worker_config(sink.port);
     config_b.batch = 2;
     let a = priemna_app::notify::spawn_worker(o.app.state.app.clone(), config_a).unwrap();
-    let b = priemna_app::notify::spawn_worker(second_state.app, config_b).unwrap();
+    let b = priemna_app::notify::spawn_worker(second_state.app.clone(), config_b).unwrap();
     let messages = sink.wait_for(12, Duration::from_secs(30)).await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
     let messages = if sink.messages().len() > messages.len() {
