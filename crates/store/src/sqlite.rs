@@ -200,10 +200,13 @@ async fn online_backup(pool: &DbPool, target: &str) -> Result<()> {
     Ok(())
 }
 
+/// The largest submission id so far (0 for an empty register).
+const LARGEST_ID_SQL: &str = "SELECT COALESCE(MAX(id), 0) FROM submissions";
+
 /// Ids for `n` new submissions, in order: SQLite has one writer, and this runs inside its
 /// transaction, so the ids after the largest are free.
 async fn reserve_submission_ids(tx: &mut Transaction<'static, Db>, n: usize) -> Result<Vec<i64>> {
-    let largest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM submissions")
+    let largest: i64 = sqlx::query_scalar(LARGEST_ID_SQL)
         .fetch_one(&mut **tx)
         .await?;
     Ok((1..=i64::try_from(n).unwrap_or(i64::MAX))

@@ -65,14 +65,19 @@ impl Prepared {
 pub async fn intake_loop(write: DbPool, mut jobs: mpsc::Receiver<IntakeJob>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = jobs.recv().await {
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
+        gather(first, &mut jobs, &mut batch);
         commit_batch(&write, &mut batch).await;
+    }
+}
+
+/// A batch: `first` and whatever else is waiting at this moment, up to `MAX_BATCH`.
+pub fn gather(first: IntakeJob, jobs: &mut mpsc::Receiver<IntakeJob>, batch: &mut Vec<IntakeJob>) {
+    batch.push(first);
+    while batch.len() < MAX_BATCH {
+        match jobs.try_recv() {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
+        }
     }
 }
 
@@ -170,9 +175,7 @@ async fn write_numbered(
         let seq = match last_seq.get(&year) {
             Some(seq) => seq + 1,
             None => {
-                let current: Option<i64> = sqlx::query_scalar(
-                    "SELECT last_seq FROM registration_counters WHERE year = $1",
-                )
+                let current: Option<i64> = sqlx::query_scalar(COUNTER_SQL)
                 .bind(i64::from(year))
                 .fetch_optional(&mut **tx)
                 .await?;
@@ -185,10 +188,7 @@ async fn write_numbered(
         registered.push(outcome);
     }
     for (year, seq) in last_seq {
-        sqlx::query(
-            "INSERT INTO registration_counters (year, last_seq) VALUES ($1, $2)
-             ON CONFLICT (year) DO UPDATE SET last_seq = excluded.last_seq",
-        )
+        sqlx::query(COUNTER_UPSERT_SQL)
         .bind(i64::from(year))
         .bind(seq)
         .execute(&mut **tx)

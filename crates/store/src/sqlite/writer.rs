@@ -33,11 +33,7 @@ pub(super) fn open(path: &str) -> Option<Shared> {
     if path == ":memory:" || path.contains("mode=memory") {
         return None;
     }
-    let opened = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .and_then(|conn| {
+    let opened = open_read_write(path).and_then(|conn| {
         // As the pool's connections: a commit is on disk before anyone is told their number.
         conn.execute_batch(
             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
@@ -56,6 +52,14 @@ pub(super) fn open(path: &str) -> Option<Shared> {
             None
         }
     }
+}
+
+/// A connection of this thread's own to the existing register at `path`.
+fn open_read_write(path: &str) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
 }
 
 /// How often the checkpointer copies the write-ahead log into the database file.
@@ -78,11 +82,7 @@ pub(super) fn spawn(
     pool: super::DbPool,
     mut jobs: mpsc::Receiver<IntakeJob>,
 ) -> std::io::Result<()> {
-    let checkpoints = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .and_then(|c| {
+    let checkpoints = open_read_write(path).and_then(|c| {
         c.busy_timeout(Duration::from_secs(1))?;
         c.execute_batch(LOG_SIZE_LIMIT)?;
         Ok(c)
@@ -110,13 +110,7 @@ pub(super) fn spawn(
         .spawn(move || {
             let mut batch = Vec::with_capacity(intake::MAX_BATCH);
             while let Some(first) = jobs.blocking_recv() {
-                batch.push(first);
-                while batch.len() < intake::MAX_BATCH {
-                    match jobs.try_recv() {
-                        Ok(job) => batch.push(job),
-                        Err(_) => break,
-                    }
-                }
+                intake::gather(first, &mut jobs, &mut batch);
                 if batch.iter().all(intake::is_plain) {
                     match write_plain(&conn, &batch) {
                         Ok(Some(registered)) => {
@@ -182,7 +176,7 @@ fn write_plain_on(conn: &mut Connection, batch: &[IntakeJob]) -> Result<Vec<Regi
     }
     // One writer holds the lock, so the ids after the largest are free.
     let largest: i64 = tx
-        .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM submissions")?
+        .prepare_cached(super::LARGEST_ID_SQL)?
         .query_row([], |row| row.get(0))?;
     let ids: Vec<i64> = (1..).take(batch.len()).map(|i| largest + i).collect();
     let head: Option<String> = tx
