@@ -514,8 +514,23 @@ pub(super) struct Upload {
 }
 
 /// Reads the multipart form. A broken or oversized body keeps what was read before it.
-async fn read_form(mut multipart: Multipart) -> (SubmitForm, Vec<Upload>, bool) {
+async fn read_form(multipart: Multipart) -> (SubmitForm, Vec<Upload>, bool) {
+    let (fields, files, broken) = read_multipart(multipart, "submission").await;
     let mut form = SubmitForm::default();
+    for (name, value) in fields {
+        form.set(&name, value);
+    }
+    (form, files, broken)
+}
+
+/// A portal form sent as multipart (`what` names it in the log): its text fields in order, its
+/// files (field `attachments`; an empty file input is no file), and whether the body broke off
+/// (too large, cut short), in which case what was read before the break is kept.
+pub(super) async fn read_multipart(
+    mut multipart: Multipart,
+    what: &str,
+) -> (Vec<(String, String)>, Vec<Upload>, bool) {
+    let mut fields = Vec::new();
     let mut files = Vec::new();
     let mut broken = false;
     loop {
@@ -523,7 +538,7 @@ async fn read_form(mut multipart: Multipart) -> (SubmitForm, Vec<Upload>, bool) 
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) => {
-                tracing::info!(error = %e, "submission form could not be read to the end");
+                tracing::info!(error = %e, form = what, "a form could not be read to the end");
                 broken = true;
                 break;
             }
@@ -538,14 +553,14 @@ async fn read_form(mut multipart: Multipart) -> (SubmitForm, Vec<Upload>, bool) 
                     data: bytes.to_vec(),
                 }),
                 Err(e) => {
-                    tracing::info!(error = %e, "an attachment could not be read");
+                    tracing::info!(error = %e, form = what, "an attachment could not be read");
                     broken = true;
                     break;
                 }
             }
         } else {
             match field.text().await {
-                Ok(text) => form.set(&name, text),
+                Ok(text) => fields.push((name, text)),
                 Err(_) => {
                     broken = true;
                     break;
@@ -553,7 +568,7 @@ async fn read_form(mut multipart: Multipart) -> (SubmitForm, Vec<Upload>, bool) 
             }
         }
     }
-    (form, files, broken)
+    (fields, files, broken)
 }
 
 /// Checks the files: how many, how large, and what they are.

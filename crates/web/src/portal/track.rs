@@ -810,50 +810,19 @@ pub async fn message(
     prefs: Prefs,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let mut number = String::new();
-    let mut code = String::new();
-    let mut text = String::new();
-    let mut token = String::new();
-    let mut files = Vec::new();
-    let mut broken = multipart.is_err();
-    if let Ok(mut multipart) = multipart {
-        loop {
-            let field = match multipart.next_field().await {
-                Ok(Some(field)) => field,
-                Ok(None) => break,
-                Err(e) => {
-                    tracing::info!(error = %e, "message form could not be read to the end");
-                    broken = true;
-                    break;
-                }
-            };
-            let name = field.name().unwrap_or("").to_owned();
-            if name == "attachments" {
-                let filename = field.file_name().unwrap_or("").to_owned();
-                match field.bytes().await {
-                    Ok(bytes) if bytes.is_empty() && filename.is_empty() => {}
-                    Ok(bytes) => files.push(super::submit::Upload {
-                        filename,
-                        data: bytes.to_vec(),
-                    }),
-                    Err(_) => {
-                        broken = true;
-                        break;
-                    }
-                }
-                continue;
-            }
-            let Ok(value) = field.text().await else {
-                broken = true;
-                break;
-            };
-            match name.as_str() {
-                "number" => number = value,
-                "code" => code = value,
-                "text" => text = value,
-                once::FIELD => token = value,
-                _ => {}
-            }
+    let (fields, files, broken) = match multipart {
+        Ok(multipart) => super::submit::read_multipart(multipart, "message").await,
+        Err(_) => (Vec::new(), Vec::new(), true),
+    };
+    let (mut number, mut code, mut text, mut token) =
+        (String::new(), String::new(), String::new(), String::new());
+    for (name, value) in fields {
+        match name.as_str() {
+            "number" => number = value,
+            "code" => code = value,
+            "text" => text = value,
+            once::FIELD => token = value,
+            _ => {}
         }
     }
     let (parsed, lookup_errors) = check_lookup(&prefs, &number, &code);
