@@ -21,7 +21,6 @@ use priemna_app::AppError;
 use priemna_app::conversation::{self, CitizenInput};
 use priemna_app::staff::Staff;
 use priemna_app::uploads::{self, FileProblem, MAX_FILE_BYTES, MAX_FILES};
-use priemna_domain::RegistrationNumber;
 use priemna_domain::clock::local_time;
 use priemna_domain::submission::{FieldError, Problem};
 use priemna_store::{CaseMessage, CaseRecord, Direction, MessageChannel, NewAttachment};
@@ -158,16 +157,7 @@ async fn citizen_case(
     number: &str,
     query: &HashMap<String, String>,
 ) -> Result<CaseRecord, ApiError> {
-    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
-    let code = query
-        .get("tracking_code")
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-        .ok_or(ApiError::NotFound)?;
-    app.store
-        .find_for_citizen(number, code)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (number, _) = super::submissions::citizen_case(app, number, query).await?;
     app.store
         .case_by_number(number)
         .await?

@@ -428,16 +428,7 @@ async fn citizen_answer(
     Path(number): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let number: RegistrationNumber = number.parse().map_err(|_| ApiError::NotFound)?;
-    let code = query
-        .get("tracking_code")
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-        .ok_or(ApiError::NotFound)?;
-    app.store
-        .find_for_citizen(number, code)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (number, _) = super::submissions::citizen_case(&app, &number, &query).await?;
     let case = app
         .store
         .case_by_number(number)

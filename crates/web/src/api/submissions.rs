@@ -164,7 +164,7 @@ impl From<CitizenView> for CitizenCase {
 
 /// The case behind a number and its tracking code; a wrong code, a missing code and an unknown
 /// number are the same 404.
-async fn citizen_case(
+pub(super) async fn citizen_case(
     app: &AppState,
     number: &str,
     query: &HashMap<String, String>,
